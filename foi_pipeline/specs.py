@@ -1,0 +1,173 @@
+"""Request specs and catalogues: the YAML under assets/ that users edit, loaded into plain data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+
+
+class SpecError(ValueError):
+    """A request spec or catalogue file is malformed; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int | None
+    key: str
+    text: str
+    feeds: dict[str, str]
+    cues: tuple[str, ...] = ()
+
+    @property
+    def table(self) -> str:
+        return self.feeds.get("table", "answers")
+
+    @property
+    def route(self) -> str | None:
+        return self.feeds.get("route")
+
+    @property
+    def stage(self) -> str | None:
+        return self.feeds.get("stage")
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    id: str
+    title: str
+    financial_year: str
+    population: str
+    questions: tuple[Question, ...]
+    identify: tuple[str, ...] = ()
+    default: bool = False
+    recipients: tuple[str, ...] = ()
+
+    def question(self, key: str) -> Question:
+        return next(q for q in self.questions if q.key == key)
+
+    @cached_property
+    def _identify_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(
+            re.compile(r"(?<![\w-])" + re.escape(p).replace(r"\ ", r"\s+") + r"(?![\w-])", re.IGNORECASE)
+            for p in self.identify
+        )
+
+    def score(self, text: str) -> int:
+        """How many of the identifying phrases a reply contains (whole words, any case)."""
+        return sum(1 for pattern in self._identify_patterns if pattern.search(text))
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    programmes: tuple[CatalogueEntry, ...] = ()
+    organisations: tuple[CatalogueEntry, ...] = ()
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise SpecError(f"{path}: not valid YAML: {err}") from err
+    if not isinstance(data, dict):
+        raise SpecError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _load_request(path: Path) -> RequestSpec:
+    data = _read_yaml(path)
+    missing = [k for k in ("id", "title", "financial_year", "population", "questions") if k not in data]
+    if missing:
+        raise SpecError(f"{path}: missing key(s) {', '.join(missing)}")
+    questions = []
+    for i, q in enumerate(data["questions"], 1):
+        if not isinstance(q, dict) or "key" not in q or "text" not in q:
+            raise SpecError(f"{path}: question #{i} needs at least 'key' and 'text'")
+        questions.append(
+            Question(
+                number=q.get("number"),
+                key=str(q["key"]),
+                text=str(q["text"]),
+                feeds=dict(q.get("feeds") or {"table": "answers"}),
+                cues=tuple(str(c) for c in q.get("cues") or ()),
+            )
+        )
+    return RequestSpec(
+        id=str(data["id"]),
+        title=str(data["title"]),
+        financial_year=str(data["financial_year"]),
+        population=str(data["population"]),
+        questions=tuple(questions),
+        identify=tuple(str(p) for p in data.get("identify") or ()),
+        default=bool(data.get("default", False)),
+        recipients=tuple(str(r) for r in data.get("recipients") or ()),
+    )
+
+
+def load_requests(assets_dir: Path = ASSETS_DIR) -> list[RequestSpec]:
+    """Every request spec under assets/requests/, sorted by id."""
+    specs = [_load_request(p) for p in sorted((assets_dir / "requests").glob("*.y*ml"))]
+    if not specs:
+        raise SpecError(f"no request specs found in {assets_dir / 'requests'}")
+    ids = [s.id for s in specs]
+    if len(set(ids)) != len(ids):
+        raise SpecError(f"duplicate request ids in {assets_dir / 'requests'}: {ids}")
+    return sorted(specs, key=lambda s: s.id)
+
+
+def _entries(path: Path, key: str) -> tuple[CatalogueEntry, ...]:
+    if not path.exists():
+        return ()
+    items = _read_yaml(path).get(key) or []
+    entries = []
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict) or "name" not in item:
+            raise SpecError(f"{path}: entry #{i} under '{key}' needs a 'name'")
+        entries.append(
+            CatalogueEntry(
+                name=str(item["name"]),
+                aliases=tuple(str(a) for a in item.get("aliases") or ()),
+                kind=item.get("kind"),
+            )
+        )
+    return tuple(entries)
+
+
+def load_catalogue(assets_dir: Path = ASSETS_DIR) -> Catalogue:
+    """Known programme types and organisations, from assets/catalogue/."""
+    folder = assets_dir / "catalogue"
+    return Catalogue(
+        programmes=_entries(folder / "programmes.yaml", "programmes"),
+        organisations=_entries(folder / "organisations.yaml", "organisations"),
+    )
+
+
+def match_request(text: str | None, source_path: str, specs: list[RequestSpec]) -> tuple[RequestSpec, str]:
+    """Pick the request a reply answers: by the request text it quotes, else its folder, else the default.
+
+    Returns the spec and how it was chosen ("quoted", "folder" or "default").
+    """
+    if text:
+        scores = sorted(((s.score(text), s.id, s) for s in specs), key=lambda t: (-t[0], t[1]))
+        best = scores[0]
+        runner_up = scores[1][0] if len(scores) > 1 else -1
+        if best[0] > 0 and best[0] > runner_up:
+            return best[2], "quoted"
+    by_id = {s.id: s for s in specs}
+    for part in PurePosixPath(source_path).parts[:-1]:
+        if part in by_id:
+            return by_id[part], "folder"
+    defaults = [s for s in specs if s.default] or specs
+    return defaults[0], "default"
