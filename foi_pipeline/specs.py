@@ -71,9 +71,18 @@ class CatalogueEntry:
 
 
 @dataclass(frozen=True)
+class Area:
+    name: str
+    aliases: tuple[str, ...] = ()
+    forces: tuple[str, ...] = ()
+    authority: str | None = None
+
+
+@dataclass(frozen=True)
 class Catalogue:
     programmes: tuple[CatalogueEntry, ...] = ()
     organisations: tuple[CatalogueEntry, ...] = ()
+    areas: tuple[Area, ...] = ()
 
 
 def _read_yaml(path: Path) -> dict:
@@ -145,12 +154,31 @@ def _entries(path: Path, key: str) -> tuple[CatalogueEntry, ...]:
     return tuple(entries)
 
 
+def _areas(path: Path) -> tuple[Area, ...]:
+    if not path.exists():
+        return ()
+    areas = []
+    for i, item in enumerate(_read_yaml(path).get("areas") or [], 1):
+        if not isinstance(item, dict) or "name" not in item:
+            raise SpecError(f"{path}: area #{i} needs a 'name'")
+        areas.append(
+            Area(
+                name=str(item["name"]),
+                aliases=tuple(str(a) for a in item.get("aliases") or ()),
+                forces=tuple(str(f) for f in item.get("forces") or ()),
+                authority=item.get("authority"),
+            )
+        )
+    return tuple(areas)
+
+
 def load_catalogue(assets_dir: Path = ASSETS_DIR) -> Catalogue:
-    """Known programme types and organisations, from assets/catalogue/."""
+    """Known programme types, organisations and police force areas, from assets/catalogue/."""
     folder = assets_dir / "catalogue"
     return Catalogue(
         programmes=_entries(folder / "programmes.yaml", "programmes"),
         organisations=_entries(folder / "organisations.yaml", "organisations"),
+        areas=_areas(folder / "areas.yaml"),
     )
 
 
