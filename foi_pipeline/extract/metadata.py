@@ -1,0 +1,247 @@
+"""Document metadata read off the letter: who answered, for which area, their reference and date, what they hold.
+
+The letterhead, reference line, date line and sign-off are boilerplate for facts but carry this metadata.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dateutil import parser as dateparser
+
+from foi_pipeline.specs import Area, Catalogue
+
+# "Office of the Police and Crime Commissioner for X", "Office of the Kent Police and Crime Commissioner",
+# "Office of the Police, Fire and Crime Commissioner for X"; the place stops at a lowercase word or an org noun.
+_PLACE_WORD = r"(?:[A-Z][\w'’&-]*|(?i:of|the|and)|&)"
+AUTHORITY_RE = re.compile(
+    r"(?:(?i:the)[ \t]+)?(?P<office>(?i:Office[ \t]+of[ \t]+the)[ \t]+(?:(?P<pre>[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)?)[ \t]+)?"
+    r"(?i:Police(?:,[ \t]*Fire)?[ \t]+and[ \t]+Crime[ \t]+Commissioner))"
+    r"(?:[ \t]+(?i:for)[ \t]+(?P<place>(?:(?i:the)[ \t]+)?[A-Z][\w'’&-]*(?:(?:[ \t]+|,[ \t]*)" + _PLACE_WORD + r")*))?",
+)
+_ORG_NOUNS = re.compile(
+    r"\b(?:Council|Police|Constabulary|Office|Service|Services|Trust|Department|Ministry|Partnership|"
+    r"Partnerships|Authority|Board|Fund|Is|Holds|Provides)\b",
+)
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE_TEXT = (
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _MONTHS + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)\s*,?\s+\d{4}"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})"
+)
+DATE_RE = re.compile(_DATE_TEXT, re.IGNORECASE)
+# A date labelled as the date of the letter (not of the request, which replies also quote).
+LABELLED_DATE_RE = re.compile(
+    r"^\W*(?:date(?:\s+of\s+(?:response|reply|letter))?|response\s+date|date\s+(?:responded|sent|of\s+issue)|"
+    r"responded|sent|dated)\s*[:\-–]?\s*(?P<date>" + _DATE_TEXT + ")",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NOT_THE_LETTER = re.compile(
+    r"(received|request|dated|email|e-mail|letter|asked|of|on|since|between|from|until|to|by)\W*$", re.IGNORECASE
+)
+
+_REF_TOKEN = r"(?P<ref>(?=[\w/.\-]*\d)[A-Za-z0-9][\w/.\-]*[A-Za-z0-9])"
+REFERENCE_RES = [
+    re.compile(
+        r"\b(?:our|your|foi|request|case)?\s*ref(?:erence)?(?:\s+(?:no|number))?\.?\s*(?:no\.?|number)?\s*[:\-–]?\s*"
+        + _REF_TOKEN,
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"Freedom\s+of\s+Information\s+(?:Act\s+)?(?:request|Request)\s*(?:ref\w*\s*)?[:\-–]?\s*" + _REF_TOKEN,
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?P<prefix>FOI)\s*[-:]?\s*(?:request\s*)?(?:no\.?\s*)?(?P<ref>\d[\w/.\-]*)\b"),
+]
+
+PARTLY_HELD_RE = re.compile(
+    r"\b(?:hold|holds|held)\s+(?:some|part|parts)\s+of\b|\bpart(?:ly|ially)\s+held\b|"
+    r"\bsome\s+of\s+the\s+information\s+(?:you\s+(?:asked|requested)\s+)?(?:is\s+)?held\b",
+    re.IGNORECASE,
+)
+NOT_HELD_RE = re.compile(
+    r"\b(?:(?:do|does|did)\s+not|don't|doesn't)\s+hold\b|\bhold(?:s)?\s+no\s+(?:information|data|records)\b|"
+    r"\bno\s+(?:information|data|records)\s+(?:is\s+|are\s+)?held\b|\binformation\s+(?:is\s+)?not\s+held\b",
+    re.IGNORECASE,
+)
+HELD_RE = re.compile(
+    r"\b(?:hold|holds)\s+(?:the|this|all\s+(?:of\s+)?the)\s+information\b|\binformation\s+(?:is|was)\s+held\b|"
+    r"\bcan\s+confirm\s+(?:that\s+)?(?:it|we)\s+holds?\b",
+    re.IGNORECASE,
+)
+REFUSED_RE = re.compile(
+    r"\b(?:refus\w+|exempt\w*|withh[oe]ld\w*|not\s+obliged)\b[^.]{0,120}\b(?:request|information)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Metadata:
+    authority: str | None = None
+    area: str | None = None
+    foi_reference: str | None = None
+    response_date: dt.date | None = None
+    information_status: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", s.lower().replace("&", " and ")).strip()
+
+
+def _trim_place(place: str) -> str:
+    """Cut a place name before an organisation that follows it in a list ('North Yorkshire, North Yorkshire Council')."""
+    parts = re.split(r"(,\s*|\s+and\s+)", place)
+    kept = parts[0]
+    for sep, part in zip(parts[1::2], parts[2::2]):
+        if _ORG_NOUNS.search(part) or part.lower().startswith("the ") and "," in sep:
+            break
+        kept += sep + part
+    kept = re.sub(r"(?:\s+(?:and|of|the|&))+$|[\s,]+$", "", kept)
+    return re.split(r"\s+(?=(?:Is|Holds|Provides|Was|Has|Can|Will)\b)", kept)[0]
+
+
+def find_authorities(text: str) -> list[re.Match[str]]:
+    return list(AUTHORITY_RE.finditer(text))
+
+
+def authority_phrase(match: re.Match[str]) -> str:
+    """The office's name as the reply writes it, with the place trimmed of whatever follows it."""
+    office = re.sub(r"\s+", " ", match.group("office"))
+    place = match.group("place")
+    if place:
+        return f"{office} for {_trim_place(' '.join(place.split()))}"
+    return office
+
+
+def _match_area(phrase: str, areas: tuple[Area, ...]) -> Area | None:
+    norm = f" {_norm(phrase)} "
+    best: tuple[int, Area] | None = None
+    for area in areas:
+        for name in (area.name, *area.aliases, *area.forces):
+            key = _norm(name)
+            if key and f" {key} " in norm and (best is None or len(key) > best[0]):
+                best = (len(key), area)
+    return best[1] if best else None
+
+
+def _shouting(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def _smart_case(s: str) -> str:
+    """Title-case an all-capitals letterhead, keeping small words small."""
+    if not _shouting(s):
+        return s
+    small = {"of", "the", "and", "for", "in", "on", "at"}
+    words = s.lower().split(" ")
+    return " ".join(w if (w in small and i) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def read_authority(text: str, areas: tuple[Area, ...]) -> tuple[str | None, str | None]:
+    """(authority, area): the office that answered, preferring how the letter names itself."""
+    phrases = [authority_phrase(m) for m in find_authorities(text)]
+    with_place = [p for p in phrases if " for " in p or not p.lower().startswith("office of the police")]
+    # Prefer a mixed-case occurrence of the most specific phrase.
+    for candidate in sorted(with_place, key=lambda p: (_shouting(p), -len(p))):
+        area = _match_area(candidate, areas)
+        if area:
+            return _smart_case(candidate).replace("The Office", "Office"), area.name
+    if with_place:
+        return _smart_case(with_place[0]), None
+    # No office named with a place: infer the area from the police force or place named most often.
+    counts: dict[str, int] = {}
+    norm = f" {_norm(text)} "
+    for area in areas:
+        for name in (*area.forces, area.name, *area.aliases):
+            key = _norm(name)
+            if key:
+                counts[area.name] = counts.get(area.name, 0) + norm.count(f" {key} ")
+    if counts and max(counts.values()) > 0:
+        area = next(a for a in areas if a.name == max(counts, key=lambda k: (counts[k], k)))
+        office = phrases[0] if phrases else "Office of the Police and Crime Commissioner"
+        return area.authority or f"{_smart_case(office)} for {area.name}", area.name
+    return (_smart_case(phrases[0]) if phrases else None), None
+
+
+def read_reference(text: str) -> str | None:
+    """The authority's own FOI reference, from the first lines that carry one."""
+    head = text[:3000]
+    best: tuple[int, str] | None = None
+    for priority, pattern in enumerate(REFERENCE_RES):
+        for m in pattern.finditer(head):
+            ref = m.group("ref").rstrip(".-/")
+            if re.fullmatch(r"\d{1,2}(?:\.\d+)?|\d{4}|20\d\d/\d\d", ref) and "prefix" not in m.groupdict():
+                continue  # a bare small number or a year is not a reference
+            if re.fullmatch(r"(?:19|20)\d\d", ref):
+                continue
+            if m.groupdict().get("prefix"):
+                ref = f"{m.group('prefix')} {ref}"
+            key = (priority * 10_000 + m.start(), ref)
+            if best is None or key[0] < best[0]:
+                best = key
+    return best[1] if best else None
+
+
+def _parse_date(s: str, today: dt.date) -> dt.date | None:
+    try:
+        value = dateparser.parse(s, dayfirst=True, fuzzy=True).date()
+    except (ValueError, OverflowError):
+        return None
+    return value if dt.date(2000, 1, 1) <= value <= today else None
+
+
+def read_response_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """The date of the reply: a labelled date line, else a date standing alone near the top, else the last dated line."""
+    today = today or dt.date.today()
+    for m in LABELLED_DATE_RE.finditer(text):
+        value = _parse_date(m.group("date"), today)
+        if value:
+            return value
+    head_lines = text.splitlines()[:25]
+    for line in head_lines:
+        m = DATE_RE.fullmatch(line.strip(" \t.,"))
+        if m:
+            value = _parse_date(m.group(), today)
+            if value:
+                return value
+    for m in DATE_RE.finditer(text[:2500]):
+        before = text[max(0, m.start() - 40) : m.start()]
+        if _NOT_THE_LETTER.search(before):
+            continue
+        value = _parse_date(m.group(), today)
+        if value:
+            return value
+    return None
+
+
+def read_information_status(text: str, answered: bool) -> str:
+    """held / partly_held / not_held / refused, from what the letter says, else from whether it answered."""
+    if PARTLY_HELD_RE.search(text):
+        return "partly_held"
+    held = HELD_RE.search(text)
+    not_held = NOT_HELD_RE.search(text)
+    if not_held and not answered:
+        return "not_held"
+    if held or answered:
+        return "held"
+    if REFUSED_RE.search(text):
+        return "refused"
+    return "not_held" if not_held else "held"
+
+
+def read_metadata(text: str, catalogue: Catalogue, *, answered: bool) -> Metadata:
+    authority, area = read_authority(text, catalogue.areas)
+    return Metadata(
+        authority=authority,
+        area=area,
+        foi_reference=read_reference(text),
+        response_date=read_response_date(text),
+        information_status=read_information_status(text, answered),
+    )

@@ -1,0 +1,58 @@
+"""Spans of the reply's text: the unit of evidence every fact points back to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """A slice of the reply: text[start:end]. Facts carry one so a person can check them in seconds."""
+
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, source: str, start: int, end: int) -> "Span":
+        start, end = max(0, start), min(len(source), end)
+        return cls(start, max(start, end), source[start:max(start, end)])
+
+    def strip(self, chars: str | None = None) -> "Span":
+        """The same span without surrounding whitespace (or the given characters)."""
+        left = len(self.text) - len(self.text.lstrip(chars))
+        stripped = self.text.strip(chars)
+        return Span(self.start + left, self.start + left + len(stripped), stripped)
+
+    def sub(self, start: int, end: int) -> "Span":
+        """A sub-span, with offsets relative to this span's text."""
+        start, end = max(0, start), min(len(self.text), end)
+        return Span(self.start + start, self.start + max(start, end), self.text[start : max(start, end)])
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+
+EMPTY = Span(0, 0, "")
+
+
+def lines(text: str) -> list[Span]:
+    """Every line of the text (without its newline), with its offsets."""
+    out, pos = [], 0
+    for match in re.finditer(r"[^\n]*", text):
+        if match.start() < pos:
+            continue
+        out.append(Span(match.start(), match.end(), match.group()))
+        pos = match.end() + 1
+    return out
+
+
+def evidence(span: Span, extractor: str) -> dict[str, object]:
+    """The provenance columns of a fact row."""
+    return {
+        "char_start": span.start,
+        "char_end": span.end,
+        "evidence_text": span.text,
+        "extractor": extractor,
+    }
