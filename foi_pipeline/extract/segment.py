@@ -1,0 +1,268 @@
+"""Split a reply into the quoted request, the answer blocks and the boilerplate around them.
+
+Replies quote the request before answering (so question text appears twice), label answers in many
+styles ("1.", "1)", "Q1", "Question 1", "a)", bullets, headings), answer inline under each quoted
+question, or repeat the question text as a heading. A block is a heading (label and/or repeated
+question text) and the answer text under it, up to the next heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from foi_pipeline.extract.spans import Span, lines
+from foi_pipeline.specs import Question, RequestSpec
+
+_BULLET = r"[^\S\n]*(?:[-•*–·▪◦>#]+[^\S\n]*|\*\*)*"
+RANGE_LABEL_RE = re.compile(
+    _BULLET + r"(?P<label>Q(?:uestion)?s?\.?[^\S\n]*(?P<a>\d{1,2})[^\S\n]*(?:-|–|—|to|and|&)[^\S\n]*(?:Q(?:uestion)?\.?[^\S\n]*)?(?P<b>\d{1,2}))"
+    r"(?=[ \t:.)\-–—]|$)",
+    re.IGNORECASE,
+)
+Q_LABEL_RE = re.compile(
+    _BULLET + r"(?P<label>(?:Q|Question|Request|Part)[^\S\n]*(?:no\.?[^\S\n]*)?(?P<n>\d{1,2})(?:[^\S\n]*[.:)])?)(?=[ \t:.)\-–—]|$)",
+    re.IGNORECASE,
+)
+NUMBER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<n>\d{1,2})[^\S\n]*[.)](?!\d))(?=[^\S\n]|$)")
+LETTER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<l>[a-o])[.)])(?=[^\S\n])")
+ANSWER_PREFIX_RE = re.compile(r"[^\S\n]*(?:\*\*)?(?:Answer|Response|Reply|A)[^\S\n]*[:.\-–][^\S\n]*(?:\*\*)?", re.IGNORECASE)
+
+BOILERPLATE_RE = re.compile(
+    r"^\W*(?:"
+    r"(?:freedom\s+of\s+information\s+)?right\s+(?:of|to)\s+(?:appeal|complain)"
+    r"|internal\s+review\W*$|internal\s+review\s*:"
+    r"|(?:if|should)\s+you\s+(?:are|remain|feel|were|have)?\s*(?:still\s+)?(?:not\s+(?:satisfied|happy|content)|unhappy|dissatisfied|any\s+(?:complaint|concern))"
+    r"|you\s+(?:may|can|have\s+the\s+right\s+to)\s+(?:ask|request|apply|complain|appeal)\b.*(?:review|commissioner)"
+    r"|yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm)\s+regards|many\s+thanks"
+    r"|copyright|re-?use\s+of\s+(?:the\s+)?information|the\s+information\s+commissioner"
+    r")",
+    re.IGNORECASE,
+)
+
+ECHO_MIN_CHARS = 18
+ECHO_THRESHOLD = 86
+
+
+_DROP = set("*\"“”‘’'`_")
+
+
+def _norm_map(raw: str) -> tuple[str, list[int]]:
+    """Lower-cased text without quotes/markdown and with single spaces, and each kept character's raw offset."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(raw):
+        if ch in _DROP:
+            continue
+        if ch.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+                where.append(i)
+            continue
+        out.append(ch.lower())
+        where.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    return "".join(out), where
+
+
+def _norm(raw: str) -> str:
+    return _norm_map(raw)[0]
+
+
+@dataclass(frozen=True)
+class Label:
+    """The reply's own label for an answer, as written, and the question numbers it claims."""
+
+    text: str
+    kind: str  # number | q | range | letter
+    numbers: tuple[int, ...]
+    span: Span
+
+
+@dataclass
+class Block:
+    label: Label | None
+    heading: Span
+    echo: Question | None = None
+    echo_score: float = 0.0
+    body: Span = field(default_factory=lambda: Span(0, 0, ""))
+    is_quote: bool = False
+    questions: list[Question] = field(default_factory=list)
+    alignment: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.heading.start
+
+
+@dataclass
+class Segmentation:
+    blocks: list[Block]
+    preamble: Span  # text between the quoted request (or letter head) and the first answer
+    answers_end: int  # where the boilerplate after the answers starts
+    lettered: bool
+
+
+def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
+    """The label at the start of a line and where the rest of the line starts."""
+    for kind, pattern in (("range", RANGE_LABEL_RE), ("q", Q_LABEL_RE), ("number", NUMBER_LABEL_RE)):
+        m = pattern.match(line.text)
+        if m:
+            if kind == "range":
+                a, b = int(m.group("a")), int(m.group("b"))
+                numbers = tuple(range(a, b + 1)) if 0 < b - a < 12 else (a, b)
+            else:
+                numbers = (int(m.group("n")),)
+            if not 0 < numbers[0] <= 40:
+                return None
+            span = line.sub(m.start("label"), m.end("label"))
+            return Label(span.text, kind, numbers, span), m.end()
+    if allow_letters:
+        m = LETTER_LABEL_RE.match(line.text)
+        if m:
+            span = line.sub(m.start("label"), m.end("label"))
+            return Label(span.text, "letter", (ord(m.group("l")) - ord("a") + 1,), span), m.end()
+    return None
+
+
+class EchoMatcher:
+    """Finds lines that repeat a question of the request (quoted request lists, question-as-heading answers)."""
+
+    def __init__(self, spec: RequestSpec):
+        self.questions = [(q, _norm(q.text)) for q in spec.questions]
+
+    def match(self, text: str) -> tuple[Question | None, float, int]:
+        """(question, score, end of the repeated text within `text`) for the best match, else (None, 0, 0)."""
+        norm, where = _norm_map(text)
+        if len(norm) < ECHO_MIN_CHARS:
+            return None, 0.0, 0
+        best: tuple[float, Question | None, int] = (0.0, None, 0)
+        for question, qnorm in self.questions:
+            if len(norm) <= len(qnorm):
+                # A heading that is (part of) the question: "Financial Contributors:", "Budget inclusive of ..."
+                score = fuzz.partial_ratio(norm, qnorm)
+                if len(norm) < 0.5 * len(qnorm):
+                    score -= 5 if len(norm) >= 20 or score >= 99 else 15
+                end = len(text)
+            else:
+                # The question followed by more text on the same line: "The Financial Contributors (...) are as follows:"
+                alignment = fuzz.partial_ratio_alignment(qnorm, norm)
+                score = alignment.score if alignment.dest_start < 12 else alignment.score - 15
+                end = where[min(alignment.dest_end, len(where)) - 1] + 1 if alignment.dest_end else 0
+            if score > best[0]:
+                best = (score, question, end)
+        if best[0] >= ECHO_THRESHOLD:
+            return best[1], best[0], best[2]
+        return None, best[0], 0
+
+
+def _is_letter_scheme(text_lines: list[Span]) -> bool:
+    """Letters label the answers only when a reply letters a run of them from a) (not a sub-list a., b.)."""
+    letters = []
+    for line in text_lines:
+        m = LETTER_LABEL_RE.match(line.text)
+        if m and not NUMBER_LABEL_RE.match(line.text) and not Q_LABEL_RE.match(line.text):
+            letters.append(m.group("l"))
+    distinct = sorted(set(letters))
+    return len(distinct) >= 5 and distinct[0] == "a"
+
+
+def _is_table_row(text: str) -> bool:
+    return text.lstrip().startswith("|") or text.count(" | ") >= 1 or "\t" in text.strip()
+
+
+def segment(text: str, spec: RequestSpec) -> Segmentation:
+    text_lines = lines(text)
+    lettered = _is_letter_scheme(text_lines)
+    matcher = EchoMatcher(spec)
+
+    heads: list[Block] = []
+    for line in text_lines:
+        if not line.text.strip() or _is_table_row(line.text):
+            continue
+        found = _label(line, lettered)
+        rest_start = found[1] if found else 0
+        rest = line.sub(rest_start, len(line.text))
+        question, score, echo_end = matcher.match(rest.text)
+        if found is None and question is None:
+            continue
+        if found is None and question is not None and heads and heads[-1].echo is question and _adjacent(text, heads[-1], line):
+            # A second line of the same question ("(Inclusive of Statutory ...)") extends its heading.
+            prev = heads[-1]
+            prev.heading = Span.of(text, prev.heading.start, line.end)
+            continue
+        heading_end = rest.start + echo_end if question is not None else rest.start
+        if found is not None and question is None and _is_title(rest.text):
+            heading_end = line.end  # "Q6 – Accepted": a short title, the answer follows on the next lines
+        heads.append(Block(label=found[0] if found else None, heading=Span.of(text, line.start, heading_end), echo=question, echo_score=score))
+
+    # Bodies run to the next heading.
+    for block, following in zip(heads, heads[1:] + [None]):
+        end = following.start if following else len(text)
+        block.body = Span.of(text, block.heading.end, end)
+
+    _mark_quoted_request(heads)
+    answers = [b for b in heads if not b.is_quote]
+    quote_end = max((b.heading.end for b in heads if b.is_quote), default=0)
+    first_answer = answers[0].start if answers else len(text)
+
+    answers_end = len(text)
+    for line in text_lines:
+        if line.start >= first_answer and BOILERPLATE_RE.match(line.text):
+            answers_end = line.start
+            break
+    kept = []
+    for block in answers:
+        if block.start >= answers_end:
+            continue
+        body_end = min(block.body.end, answers_end)
+        block.body = _strip_answer_prefix(Span.of(text, block.body.start, body_end))
+        kept.append(block)
+    preamble = Span.of(text, quote_end, first_answer if answers else answers_end)
+    # The last quoted question's "body" is the letter's own text before the answers.
+    return Segmentation(blocks=kept, preamble=preamble, answers_end=answers_end, lettered=lettered)
+
+
+def _is_title(rest: str) -> bool:
+    stripped = rest.strip()
+    return bool(re.match(r"[–—\-:]\s*\S", stripped)) and not stripped.endswith(".") and len(stripped) < 120
+
+
+def _adjacent(text: str, block: Block, line: Span) -> bool:
+    between = text[block.heading.end : line.start]
+    return between.strip() == ""
+
+
+def _strip_answer_prefix(body: Span) -> Span:
+    body = body.strip()
+    m = ANSWER_PREFIX_RE.match(body.text)
+    if m:
+        body = body.sub(m.end(), len(body.text)).strip()
+    return body
+
+
+def _mark_quoted_request(heads: list[Block]) -> None:
+    """A run of question-text headings with nothing under them is the request quoted back, not answers.
+
+    The last quoted question's "body" is the letter's own text before its answers (the preamble).
+    """
+    i = 0
+    while i < len(heads):
+        j = i
+        while j < len(heads) and heads[j].echo is not None and _only_quote_residue(heads[j].body.text):
+            j += 1
+        if j < len(heads) and heads[j].echo is not None:
+            j += 1  # the last quoted question, followed by the letter's own words
+        if j - i >= 3:
+            for block in heads[i:j]:
+                block.is_quote = True
+            return
+        i += 1
+
+
+def _only_quote_residue(text: str) -> bool:
+    return not re.sub(r"[\s\"“”*:\-–.]+", "", text)
