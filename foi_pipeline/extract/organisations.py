@@ -1,0 +1,225 @@
+"""Organisation names in replies: split out of lists and sentences, normalised against the catalogue."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from foi_pipeline.extract.metadata import AUTHORITY_RE, authority_phrase
+from foi_pipeline.extract.spans import Span
+from foi_pipeline.specs import Catalogue
+
+# Words that make a phrase an organisation rather than a place or a programme.
+ORG_NOUN_RE = re.compile(
+    r"\b(?:Office|Police|Constabulary|Council|Councils|Service|Services|Trust|Commissioner|Department|Ministry|"
+    r"Partnership|Partnerships|Authority|Authorities|Board|Boards|NHS|Probation|Centre|Center|Alliance|Aid|Ltd|"
+    r"Limited|CIC|Charity|Foundation|Group|Agency|Agencies|University|Cafcass|HMPPS|Home\s+Office|Care|"
+    r"Commission|Court|Courts|Prison|Prisons|Hospital|School|Schools|College|Housing|Association|Network|"
+    r"Society|Team|Teams|Unit|Directorate|Government|Executive|Institute|Fund|Federation|Women's|Women’s|"
+    r"Refuge|Solutions|Consortium|Panel|Hub|Project|MARAC|MATAC|IDVA|partnership|organisations|agencies)\b"
+)
+ACRONYM_RE = re.compile(r"^(?:[A-Z][A-Z&]{1,7}s?|[A-Z]{2,}\w*)$")
+_LEAD_RE = re.compile(r"^(?:and|or|also|plus|including|both|all|only|from|by|with|via|through)\s+", re.IGNORECASE)
+_TRAIL_RE = re.compile(
+    r"\s+(?:only|alone|too|as\s+well|(?:is|are|was|were)\b.*|who\b.*|which\b.*|through\b.*|via\b.*|"
+    r"(?:provides?|provided|meets?|funds?|funded|referred|refers?|made|makes?)\b.*)$",
+)
+_NOT_ORGS = re.compile(
+    r"^(?:there|these|this|those|it|they|we|our|no|none|nil|n/?a|not|most|some|all|any|other|each|the\s+(?:partnership|provider|programme|service)s?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    name: str  # normalised against the catalogue, else as written
+    as_written: str
+    span: Span
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", s.lower().replace("&", " and ")).strip()
+
+
+def _strip_the(s: str) -> str:
+    return re.sub(r"^the\s+", "", s, flags=re.IGNORECASE)
+
+
+class OrganisationCatalogue:
+    """Normalises organisation names: catalogue names and aliases, case- and 'the'-insensitively."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.by_key: dict[str, str] = {}
+        for entry in catalogue.organisations:
+            for name in (entry.name, *entry.aliases):
+                self.by_key[_norm(_strip_the(name))] = entry.name
+        for area in catalogue.areas:
+            for force in area.forces:
+                self.by_key.setdefault(_norm(_strip_the(force)), force)
+
+    def normalise(self, name: str) -> str:
+        key = _norm(_strip_the(name))
+        if key in self.by_key:
+            return self.by_key[key]
+        for known_key, known in self.by_key.items():
+            if len(known_key) > 6 and len(key) > 6 and fuzz.ratio(known_key, key) >= 94:
+                return known
+        return name
+
+    def known(self, name: str) -> bool:
+        return _norm(_strip_the(name)) in self.by_key
+
+
+def looks_like_org(phrase: str, catalogue: OrganisationCatalogue | None = None) -> bool:
+    """An organisation has an organisation noun, is in the catalogue, or is an acronym."""
+    phrase = phrase.strip()
+    if not phrase or _NOT_ORGS.match(phrase) or len(phrase) > 160:
+        return False
+    if catalogue is not None and catalogue.known(phrase):
+        return True
+    words = phrase.split()
+    if len(words) == 1 and ACRONYM_RE.match(words[0].strip("().,")):
+        return True
+    return bool(ORG_NOUN_RE.search(phrase)) and bool(re.search(r"[A-Z]", phrase))
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Spans of office names whose commas must not split a list ("... for Devon, Cornwall and the Isles of Scilly")."""
+    out = []
+    for m in AUTHORITY_RE.finditer(text):
+        if m.group("place"):
+            place = authority_phrase(m).split(" for ", 1)[1]
+            end = m.start("place") + len(place)
+        else:
+            end = m.end("office")
+        out.append((m.start(), end))
+    return out
+
+
+def _clean(piece: Span) -> Span:
+    """Trim list glue, trailing verbs and lowercase asides from one list item."""
+    piece = piece.strip(" \t\n.,;:*\"“”")
+    m = _LEAD_RE.match(piece.text)
+    while m:
+        piece = piece.sub(m.end(), len(piece.text)).strip(" \t\n.,;:")
+        m = _LEAD_RE.match(piece.text)
+    # Drop a lowercase parenthetical aside: "Cleveland Police (through MATAC)" -> "Cleveland Police"
+    aside = re.search(r"\s*\((?=[a-z])[^)]*\)\s*$", piece.text)
+    if aside:
+        piece = piece.sub(0, aside.start())
+    trail = _TRAIL_RE.search(piece.text)
+    if trail and trail.start() > 0:
+        piece = piece.sub(0, trail.start()).strip(" \t\n.,;:")
+    # A trailing parenthetical that names a fund or a note, not part of the name.
+    note = re.search(r"\s*\((?:[^)]*\b(?:Fund|fund|funding|grant)\b[^)]*)\)\s*$", piece.text)
+    if note:
+        piece = piece.sub(0, note.start())
+    trailing = re.search(r"(?:\s+(?:and|or|of|for|the|&))+\s*$", piece.text)
+    if trailing:
+        piece = piece.sub(0, trailing.start())
+    return piece.strip(" \t\n.,;:")
+
+
+def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient: bool = False) -> list[OrgMention]:
+    """Organisations named in a list or a sentence, in order, without duplicates."""
+    text = span.text
+    protected = _protected(text)
+
+    def is_protected(pos: int) -> bool:
+        return any(a <= pos < b for a, b in protected)
+
+    # Split on semicolons and newlines first, then on commas / "and" outside protected names.
+    cuts = [m for m in re.finditer(r";|\n|\.\s+(?=[A-Z])", text) if not is_protected(m.start())]
+    pieces: list[Span] = []
+    last = 0
+    for m in cuts:
+        pieces.append(span.sub(last, m.start()))
+        last = m.end()
+    pieces.append(span.sub(last, len(text)))
+
+    out: list[OrgMention] = []
+    listed = ";" in text or "\n" in text.strip()
+    for piece in pieces:
+        for item in [piece] if listed else _split_commas(piece, is_protected, catalogue):
+            cleaned = _clean(item)
+            if looks_like_org(cleaned.text, catalogue) or ((lenient or listed) and _capitalised_name(cleaned.text)):
+                name = catalogue.normalise(cleaned.text)
+                if all(_norm(name) != _norm(o.name) for o in out):
+                    out.append(OrgMention(name=name, as_written=cleaned.text, span=cleaned))
+    return out
+
+
+def _capitalised_name(text: str) -> bool:
+    return bool(re.match(r"(?:the\s+)?[A-Z+]", text)) and not _NOT_ORGS.match(text) and len(text.split()) <= 10
+
+
+def _split_commas(piece: Span, is_protected, catalogue: OrganisationCatalogue) -> list[Span]:
+    """Split "A, B and C" where each part is an organisation; rejoin parts that are places ("for Leicester, Rutland")."""
+    text = piece.text
+    seps = [
+        m
+        for m in re.finditer(r",(?!\d)\s*(?:and\s+|or\s+)?|\s+and\s+(?=(?:the\s+)?[A-Z])", text)
+        if not is_protected(piece.start + m.start())
+    ]
+    parts: list[Span] = []
+    last = 0
+    for m in seps:
+        parts.append(piece.sub(last, m.start()))
+        last = m.end()
+    parts.append(piece.sub(last, len(text)))
+    merged: list[Span] = []
+    for part in parts:
+        if merged and (_fragment(_clean(part).text, catalogue) or _fragment(_clean(merged[-1]).text, catalogue)):
+            prev = merged[-1]
+            merged[-1] = Span(prev.start, part.end, piece.text[prev.start - piece.start : part.end - piece.start])
+        else:
+            merged.append(part)
+    return merged
+
+
+def _fragment(text: str, catalogue: OrganisationCatalogue) -> bool:
+    """A piece that cannot stand alone as an organisation: a place, or one plain word ("Leicestershire", "Rutland")."""
+    if not text or catalogue.known(text) or ORG_NOUN_RE.search(text):
+        return False
+    if re.match(r"\s*(?:no|there|none)\b", text, re.IGNORECASE):
+        return False
+    return len(text.split()) == 1 and not ACRONYM_RE.match(text)
+
+
+def organisations_after(span: Span, pattern: re.Pattern[str], catalogue: OrganisationCatalogue) -> list[OrgMention]:
+    """Organisations named right after a cue such as "delivered by" or "referrals made by"."""
+    out: list[OrgMention] = []
+    for m in pattern.finditer(span.text):
+        rest = span.sub(m.end(), len(span.text))
+        # The named organisations run until a lowercase word that is not part of a name, or the sentence ends.
+        end = _name_run_end(rest.text)
+        for org in split_organisations(rest.sub(0, end), catalogue, lenient=True):
+            if all(org.name != o.name for o in out):
+                out.append(org)
+    return out
+
+
+_CONNECTORS = {"of", "and", "for", "the", "&", "upon"}
+
+
+def _name_run_end(text: str) -> int:
+    """Where a run of capitalised names (with list commas and connectors) ends."""
+    pos = 0
+    for m in re.finditer(r"[^\s,;()]+|\([^)]*\)|[,;]", text):
+        token = m.group()
+        if token == ";" or (token.endswith(".") and not re.match(r"(?:Ltd|Co|St|Inc)\.$", token)):
+            return m.end() if not token == ";" else m.start()
+        if token == "," or token.startswith("("):
+            pos = m.end()
+            continue
+        word = token.strip("'’\"")
+        if word[:1].isupper() or word[:1].isdigit() or word.lower() in _CONNECTORS or word.startswith("+"):
+            pos = m.end()
+            continue
+        if word.lower() in {"partnership", "partners"} and pos == 0:
+            pos = m.end()
+            continue
+        break
+    return pos
