@@ -209,7 +209,7 @@ def _name_run_end(text: str) -> int:
     pos = 0
     for m in re.finditer(r"[^\s,;()]+|\([^)]*\)|[,;]", text):
         token = m.group()
-        if token == ";" or (token.endswith(".") and not re.match(r"(?:Ltd|Co|St|Inc)\.$", token)):
+        if token == ";" or token.endswith(":") or (token.endswith(".") and not re.match(r"(?:Ltd|Co|St|Inc)\.$", token)):
             return m.end() if not token == ";" else m.start()
         if token == "," or token.startswith("("):
             pos = m.end()

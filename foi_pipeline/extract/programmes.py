@@ -1,0 +1,293 @@
+"""Programmes a reply names, and every later mention of them resolved to one programme.
+
+Replies introduce programmes in the scope answer as list items ("CARA: Delivered by ...",
+"(a) X (DAPP): ...", "• X ("HR Programme") – ..."), or in prose ("the OPCC commissioned the X,
+which ..."); later answers refer to them by a short form ("CARA", "One-to-One", "Stalking").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
+from foi_pipeline.extract.spans import Span
+from foi_pipeline.specs import Catalogue
+
+HEAD_NOUNS = r"(?:Programme|Programmes|Program|Intervention|Interventions|Project|Course|Scheme|Initiative|Pathway|Hub|Service)"
+_NAME_WORD = r"(?:[A-Z+][\w'’+-]*|\d[\w-]*|of|and|for|to|the|&|in|on|with|a)"
+# A list item that starts with a name: "CARA: ...", "X (ACR) is ...", "X – ...", "X, delivered by ..."
+ITEM_NAME_RE = re.compile(
+    r"^(?P<name>(?:The\s+)?[A-Z+\"“][^\n:–—(]*?)"
+    r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
+    r"(?=\s*(?::|–|—|\s-\s|,\s*(?:delivered|which|a|an|the|commissioned|provided|run|funded)\b|\s+(?:is|are|was|were|provides|delivers|works|offers)\b|\.\s|\.$|$))"
+)
+COMMISSIONED_RE = re.compile(
+    r"\b(?:commissioned|commissions|commission|funded|funds|fund|provided|provides|delivered|runs|ran|operates)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?P<name>(?:[A-Z+][\w'’+-]*)(?:[^\S\n]+" + _NAME_WORD + r")*)"
+)
+PROSE_NAME_RE = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][\w'’+-]*(?:[^\S\n]+(?:[A-Z][\w'’+-]*|\d[\w-]*|of|and|for|to|&))*[^\S\n]+" + HEAD_NOUNS + r")\b"
+    r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
+)
+ACRONYM_APPOSITIVE_RE = re.compile(r"\b(?P<acr>[A-Z][A-Z0-9+&]{1,7}),\s+the\s+(?P<long>[A-Z][^,.;()]{5,80})")
+INLINE_ENUM_RE = re.compile(r"(?:^|\s)\(?(?:[a-h]|i{1,3}|iv|v)\)\s+")
+SUBLABEL_RE = re.compile(r"^[^\S\n]*(?:[-•*–·▪◦]+[^\S\n]*)?(?:\(?[a-h][.)][^\S\n]+|\(?(?:i{1,3}|iv|v)[.)][^\S\n]+)?[-•*–·▪◦]?[^\S\n]*")
+NEGATED_RE = re.compile(
+    r"\b(?:not|never|no\s+longer|neither|nor)\b[^.]{0,60}\b(?:commission\w*|fund\w*|run|provided|offered|available)\b|"
+    r"\b(?:is|was|are|were)\s+not\b|\bdid\s+not\b|\bdoes\s+not\b",
+    re.IGNORECASE,
+)
+PROVIDER_CUE_RE = re.compile(
+    r"\b(?:delivered|provided|run|operated|facilitated)(?:\s+(?:jointly|locally|directly|under\s+contract))?\s+by\s+|"
+    r"\bdelivered\s+in\s+partnership\s+(?:between|with)\s+|\bprovider\s+(?:is|was)\s+",
+    re.IGNORECASE,
+)
+_GENERIC = {
+    "programme", "programmes", "the programme", "intervention", "interventions", "service", "services", "project",
+    "course", "the service", "scheme", "both", "all", "total", "the total", "overall", "combined", "answer", "response",
+    "question", "n/a", "evaluation", "note", "notes", "budget", "funding", "referrals", "name",
+}
+_NOT_A_NAME_START = re.compile(
+    r"^(?:There|These|This|Those|It|Its|They|All|Both|We|Our|In|During|Please|Yes|No|Not|None|Each|Any|As|If|"
+    r"For|From|Of|Since|Following|Under|With|Where|When|Why|How|What|Which|Who|Total|Overall|Combined|Note|Notes|"
+    r"Answer|Response|Question|Link|Evaluation|Budget|Funding|Referrals?|Self|Agency|Accepted|Completed|Name|Title|"
+    r"Scope|Home Office|Office|The Office|OPCC|PCC|OPFCC|N/?A)\b"
+)
+_STOP = {"the", "of", "and", "for", "to", "a", "an", "in", "on", "&", "programme", "intervention", "project", "approach"}
+
+
+def _tokens(s: str) -> set[str]:
+    return {t for t in re.findall(r"[a-z0-9+]+", s.lower().replace("-", "")) if t not in _STOP}
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" \t\"“”'’*:-–—,.")
+    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
+    return name
+
+
+def _is_acronym(s: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9+&]{1,7}s?", s))
+
+
+def _initials(s: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", s) if w.lower() not in {"and", "of", "the", "for", "to", "&"}).upper()
+
+
+def looks_like_name(name: str) -> bool:
+    """A programme name: mostly capitalised words, short, not a sentence opener or a generic word."""
+    if not name or name.lower() in _GENERIC or _NOT_A_NAME_START.match(name):
+        return False
+    words = name.split()
+    if len(words) > 14 or len(name) > 120:
+        return False
+    if _is_acronym(name) or name.startswith("+"):
+        return True
+    content = [w for w in words if w.lower() not in {"of", "and", "for", "to", "the", "&", "a", "in", "on", "with"}]
+    capitalised = [w for w in content if w[:1].isupper() or w[:1].isdigit() or w[:1] == "+"]
+    return bool(content) and len(capitalised) >= max(1, 0.6 * len(content))
+
+
+@dataclass
+class Programme:
+    name: str
+    span: Span  # where it is first named
+    aliases: list[str] = field(default_factory=list)
+    providers: list[str] = field(default_factory=list)
+    description: str = ""
+    canonical_name: str | None = None
+    rule: str = ""
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+    def matches(self, mention: str) -> bool:
+        """Whether a mention names this programme: same name, acronym, or a distinctive part of a name."""
+        m = _clean_name(mention)
+        if not m:
+            return False
+        mt = _tokens(m)
+        for name in self.names():
+            if m.lower() == name.lower():
+                return True
+            if _is_acronym(m) and (m == _initials(name) or m.rstrip("s") == name):
+                return True
+            nt = _tokens(name)
+            if mt and nt and (mt <= nt or nt <= mt) and len(mt & nt) >= 1 and not (mt & nt) <= {"domestic", "abuse", "da"}:
+                # "One-to-One" within "Intensive Domestic Abuse One-to-One Programme"; "Stalking" within "Stalking Perpetrator Intervention"
+                return True
+            if len(m) > 8 and fuzz.token_set_ratio(m.lower(), name.lower()) >= 92 and len(mt & nt) >= 2:
+                return True
+        return False
+
+
+class ProgrammeRegistry:
+    """The programmes of one reply, and the resolution of each mention to one of them."""
+
+    def __init__(self, catalogue: Catalogue, orgs: OrganisationCatalogue):
+        self.catalogue = catalogue
+        self.orgs = orgs
+        self.programmes: list[Programme] = []
+
+    def resolve(self, mention: str) -> Programme | None:
+        hits = [p for p in self.programmes if p.matches(mention)]
+        if len(hits) == 1:
+            return hits[0]
+        exact = [p for p in hits if any(mention.strip().lower() == n.lower() for n in p.names())]
+        return exact[0] if len(exact) == 1 else None
+
+    def add(self, name: str, span: Span, alias: str | None, rule: str) -> Programme | None:
+        name = _clean_name(name)
+        alias = _clean_name(alias) if alias else None
+        if alias and not looks_like_name(alias):
+            alias = None
+        # "Long Name (ACR)" and "Long Name ("Short Name")": the short form is what the reply uses later.
+        if alias and (_is_acronym(alias) or len(alias) < len(name)) and looks_like_name(name):
+            name, alias = alias, name
+        if not looks_like_name(name):
+            return None
+        existing = self.resolve(name) or (self.resolve(alias) if alias else None)
+        if existing and alias and _is_acronym(name) and not _is_acronym(existing.name):
+            existing.aliases.append(existing.name)
+            existing.name = name
+        if existing:
+            for extra in (name, alias):
+                if extra and all(extra.lower() != n.lower() for n in existing.names()):
+                    existing.aliases.append(extra)
+            return existing
+        programme = Programme(name=name, span=span, aliases=[alias] if alias else [], rule=rule)
+        programme.canonical_name = self._canonical(programme)
+        self.programmes.append(programme)
+        return programme
+
+    def _canonical(self, programme: Programme) -> str | None:
+        """The catalogue type: an exact name or alias first, else the most specific known name contained in one of ours."""
+        names = [n.lower() for n in programme.names()]
+        best: tuple[int, str] | None = None
+        for entry in self.catalogue.programmes:
+            for known in (entry.name, *entry.aliases):
+                if known.lower() in names:
+                    return entry.name
+                known_tokens = _tokens(known)
+                if len(known) > 3 and known_tokens and any(known_tokens <= _tokens(n) for n in names):
+                    if best is None or len(known_tokens) > best[0]:
+                        best = (len(known_tokens), entry.name)
+        return best[1] if best else None
+
+    def refresh_canonical(self) -> None:
+        for programme in self.programmes:
+            programme.canonical_name = self._canonical(programme)
+
+
+def _items(block: Span) -> list[Span]:
+    """A scope answer split into list items: one per line, and inline "(a) ... (b) ..." enumerations."""
+    out: list[Span] = []
+    pos = 0
+    for line in block.text.split("\n"):
+        span = block.sub(pos, pos + len(line))
+        pos += len(line) + 1
+        if not span:
+            continue
+        cuts = [m for m in INLINE_ENUM_RE.finditer(span.text)]
+        if len(cuts) >= 2:
+            bounds = [m.start() for m in cuts] + [len(span.text)]
+            head = span.sub(0, bounds[0])
+            if head:
+                out.append(head.strip())
+            for m, end in zip(cuts, bounds[1:]):
+                out.append(span.sub(m.end(), end).strip())
+        else:
+            out.append(span.strip())
+    return out
+
+
+def _strip_sublabel(item: Span) -> Span:
+    m = SUBLABEL_RE.match(item.text)
+    return item.sub(m.end(), len(item.text)).strip() if m else item
+
+
+def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: ProgrammeRegistry) -> None:
+    """Programmes named in the scope answer(s); providers and descriptions from the same items."""
+    for block in scope:
+        for item in _items(block):
+            item = _strip_sublabel(item)
+            m = ITEM_NAME_RE.match(item.text)
+            programme = None
+            if m and not NEGATED_RE.search(item.text[: m.end() + 40]):
+                name_span = item.sub(m.start("name"), m.end("name"))
+                if len(name_span.text.split()) <= 14:
+                    programme = registry.add(name_span.text, name_span, m.group("alias"), "programme:list_item")
+            if programme is None:
+                programme = _prose_programmes(item, registry)
+            if programme is not None:
+                _describe(programme, item, registry)
+    # The letter's own introduction may spell out a programme's short name: "... Stalking Intervention (EASI)".
+    for span in context:
+        for m in PROSE_NAME_RE.finditer(span.text):
+            if m.group("alias"):
+                programme = registry.resolve(_clean_name(m.group("alias")))
+                if programme and all(_clean_name(m.group("name")).lower() != n.lower() for n in programme.names()):
+                    programme.aliases.append(_clean_name(m.group("name")))
+    # Scope-wide statements ("Both are delivered by X") give providers to every programme.
+    for span in [*scope, *context]:
+        for sentence in re.finditer(r"[^.\n]*(?:\b(?:both|all|they|these|each|the\s+(?:two|three|four)|the\s+interventions|the\s+programmes)\b)[^.\n]*", span.text, re.IGNORECASE):
+            sentence_span = span.sub(sentence.start(), sentence.end())
+            orgs = organisations_after(sentence_span, PROVIDER_CUE_RE, registry.orgs)
+            for programme in registry.programmes:
+                for org in orgs:
+                    if org.name not in programme.providers:
+                        programme.providers.append(org.name)
+
+
+def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> Programme | None:
+    """Programmes named inside sentences: after "commissioned", or as a capitalised "... Programme/Intervention"."""
+    first = None
+    for sentence in re.finditer(r"[^.;]+(?:[.;]|$)", item.text):
+        text = sentence.group()
+        if NEGATED_RE.search(text):
+            continue
+        base = item.sub(sentence.start(), sentence.end())
+        found = []
+        for m in COMMISSIONED_RE.finditer(text):
+            name = re.split(r",|\s+(?:which|that|who|is|was|and\s+[a-z])\b", m.group("name"))[0]
+            found.append((m.start("name"), base.sub(m.start("name"), m.start("name") + len(name)), None))
+        for m in PROSE_NAME_RE.finditer(text):
+            found.append((m.start("name"), base.sub(m.start("name"), m.end("name")), m.group("alias")))
+        for m in ACRONYM_APPOSITIVE_RE.finditer(text):
+            long = re.split(r"\s+(?:which|that|who|is|was)\b", m.group("long"))[0]
+            found.append((m.start("long"), base.sub(m.start("long"), m.start("long") + len(long.rstrip())), m.group("acr")))
+        for _, span, alias in sorted(found, key=lambda f: f[0]):
+            if _initials(span.text) and alias and not (_is_acronym(alias) and alias.rstrip("s") == _initials(span.text)):
+                alias = alias if not _is_acronym(alias) else None
+            programme = registry.add(span.text, span, alias, "programme:prose")
+            first = first or programme
+    return first
+
+
+def _describe(programme: Programme, item: Span, registry: ProgrammeRegistry) -> None:
+    for org in organisations_after(item, PROVIDER_CUE_RE, registry.orgs):
+        if org.name not in programme.providers:
+            programme.providers.append(org.name)
+    if not programme.description:
+        text = re.sub(r"\s+", " ", item.text).strip()
+        first_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[0]
+        programme.description = first_sentence[:300]
+
+
+def mentions(text: Span, registry: ProgrammeRegistry) -> list[tuple[Span, Programme]]:
+    """Every place a programme is named in a span (longest names first, no overlaps)."""
+    names = sorted({(n, p.name) for p in registry.programmes for n in p.names() if len(n) >= 2}, key=lambda t: -len(t[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[tuple[Span, Programme]] = []
+    by_name = {p.name: p for p in registry.programmes}
+    for name, pname in names:
+        pattern = re.compile(r"(?<![\w+])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w])", 0 if _is_acronym(name) else re.IGNORECASE)
+        for m in pattern.finditer(text.text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            out.append((text.sub(m.start(), m.end()), by_name[pname]))
+    return sorted(out, key=lambda t: t[0].start)
