@@ -1,0 +1,71 @@
+"""Tables inside answers: markdown, DOCX rows ("a | b | c") and plain-text columns aligned with spaces."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from foi_pipeline.extract.spans import Span
+
+_SEPARATOR_ROW = re.compile(r"^[\s|:+\-=]+$")
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: list[list[Span]]  # cells with their spans; the first row is the header
+    span: Span
+
+
+def _cells(line: Span) -> list[Span] | None:
+    text = line.text
+    if "|" in text:
+        inner = line
+        stripped = text.strip()
+        if stripped.startswith("|"):
+            inner = line.sub(text.index("|") + 1, len(text))
+        if inner.text.rstrip().endswith("|"):
+            inner = inner.sub(0, inner.text.rstrip().rindex("|"))
+        cells, pos = [], 0
+        for part in inner.text.split("|"):
+            cells.append(inner.sub(pos, pos + len(part)).strip())
+            pos += len(part) + 1
+        return cells if len(cells) >= 2 else None
+    parts = [m for m in re.finditer(r"\S+(?:[ ]\S+)*", text.replace("\t", "  "))]
+    if len(parts) >= 2 and re.search(r"\S(?:\t| {2,})\S", text):
+        return [line.sub(m.start(), m.end()) for m in parts]
+    return None
+
+
+def find_tables(body: Span) -> list[Table]:
+    """Runs of two or more consecutive lines that split into the same number of cells."""
+    tables: list[Table] = []
+    run: list[list[Span]] = []
+    run_lines: list[Span] = []
+    pos = 0
+    lines = body.text.split("\n")
+    for raw in [*lines, ""]:
+        line = body.sub(pos, pos + len(raw))
+        pos += len(raw) + 1
+        if raw and _SEPARATOR_ROW.match(raw) and "|" in raw or raw.strip().startswith("+-"):
+            continue
+        cells = _cells(line) if raw.strip() else None
+        if cells and (not run or len(cells) == len(run[0]) or ("|" in raw and abs(len(cells) - len(run[0])) <= 1)):
+            run.append(cells)
+            run_lines.append(line)
+            continue
+        if len(run) >= 2:
+            tables.append(Table(rows=run, span=Span(run_lines[0].start, run_lines[-1].end, body.text[run_lines[0].start - body.start : run_lines[-1].end - body.start])))
+        run, run_lines = ([cells], [line]) if cells else ([], [])
+    return tables
+
+
+def outside_tables(body: Span, tables: list[Table]) -> list[Span]:
+    """The parts of a body that are not tables (notes above and below)."""
+    out, pos = [], body.start
+    for table in tables:
+        if table.span.start > pos:
+            out.append(body.sub(pos - body.start, table.span.start - body.start))
+        pos = table.span.end
+    if pos < body.end:
+        out.append(body.sub(pos - body.start, body.end - body.start))
+    return [s for s in out if s]
