@@ -1,11 +1,219 @@
-"""Placeholder reader, replaced by the full extractor."""
+"""One reply, end to end: segment, align, find programmes, read facts, and lay them out as contract rows."""
 
 from __future__ import annotations
 
-from foi_pipeline.specs import Catalogue, RequestSpec
+import re
+from decimal import Decimal
+
+from foi_pipeline.extract.align import align, disagreement
+from foi_pipeline.extract.facts import (
+    CountFact, Facts, Review, read_count_block, read_money_block, read_org_block, pieces,
+)
+from foi_pipeline.extract.metadata import read_metadata
+from foi_pipeline.extract.organisations import OrganisationCatalogue
+from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, find_programmes_in_scope, looks_like_name
+from foi_pipeline.extract.quantities import read_count
+from foi_pipeline.extract.segment import Block, segment
+from foi_pipeline.extract.spans import EMPTY, Span, evidence
+from foi_pipeline.extract.tables import find_tables
+from foi_pipeline.specs import Catalogue, Question, RequestSpec
+
+ROUTES_STAGES = [(r, s) for r in ("self", "agency") for s in ("referred", "accepted", "completed")]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "programme"
+
+
+def _programme_ids(doc_id: str, programmes: list[Programme]) -> dict[int, str]:
+    ids: dict[int, str] = {}
+    used: set[str] = set()
+    for programme in programmes:
+        base = f"{doc_id}-{_slug(programme.name)}"
+        pid, n = base, 2
+        while pid in used:
+            pid, n = f"{base}-{n}", n + 1
+        used.add(pid)
+        ids[id(programme)] = pid
+    return ids
+
+
+def _answer_status(block: Block | None, question: Question, facts: Facts) -> str:
+    if block is None or not block.body:
+        return "not_stated"
+    if question.route:
+        stated = [f.reading.status for f in facts.counts if f.route == question.route and f.stage == question.stage]
+        if "value" in stated or "suppressed" in stated:
+            return "value"
+        if stated:
+            return stated[0]
+    reading = read_count(block.body.text[:400])
+    if reading.status in {"refused", "not_held", "not_applicable"} and (question.route or len(block.body.text) < 400):
+        return reading.status
+    return "value"
+
+
+def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
+    """Programmes first named where figures or money are given per programme (table headings, "Name: figure")."""
+    for block in blocks:
+        question = block.questions[0] if block.questions else None
+        if question is None or question.table not in {"funnel_counts", "budgets"}:
+            continue
+        for table in find_tables(block.body):
+            header = table.rows[0]
+            named_columns = [c for c in header[1:] if looks_like_name(c.text) and not re.search(r"\d{4}|budget|total", c.text, re.I)]
+            if len(named_columns) >= 1 and re.search(r"question|programme|intervention|service", header[0].text, re.I):
+                for cell in named_columns:
+                    registry.add(cell.text, cell, None, "programme:table_heading")
+            elif re.search(r"programme|intervention|service|project", header[0].text, re.I):
+                for row in table.rows[1:]:
+                    if looks_like_name(row[0].text):
+                        registry.add(row[0].text, row[0], None, "programme:table_row")
+        for m in re.finditer(r"(?m)^[^\S\n]*(?:[-•*–]\s*)?(?P<name>[A-Z+][^\n:;–—]{1,60}?)\s*(?::|–|—)\s*(?=[£\d]|fewer|less|under|n/a|not|nil|none|zero)", block.body.text, re.IGNORECASE):
+            name = m.group("name")
+            if looks_like_name(name) and not re.search(r"\b(?:total|answer|response|question|budget|cost|figure)\b", name, re.I):
+                span = block.body.sub(m.start("name"), m.end("name"))
+                registry.add(name, span, None, "programme:answer_label")
 
 
 def read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalogue):
     from foi_pipeline.extract import Extraction
 
-    return Extraction(metadata={"financial_year": spec.financial_year})
+    orgs = OrganisationCatalogue(catalogue)
+    seg = segment(text, spec)
+    align(seg.blocks, spec, seg.lettered)
+    meta = read_metadata(text, catalogue, answered=any(b.body for b in seg.blocks))
+
+    registry = ProgrammeRegistry(catalogue, orgs)
+    scope_blocks = [b for b in seg.blocks if b.questions and b.questions[0].table == "programmes"]
+    find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
+    if not registry.programmes:
+        _extra_programmes(seg.blocks, registry)
+    registry.refresh_canonical()
+
+    facts = Facts()
+    for block in seg.blocks:
+        if not block.questions:
+            continue
+        question = block.questions[0]
+        if question.route:
+            count_questions = [q for q in block.questions if q.route]
+            before = len(facts.counts)
+            read_count_block(block.body, count_questions, registry, spec, facts)
+            new = facts.counts[before:]
+            if len(count_questions) == 1 and new and all(f.stage != question.stage for f in new if "stage_from_clause" not in f.rule):
+                stages = {f.stage for f in new if "stage_from_clause" not in f.rule}
+                if len(stages) == 1:
+                    moved = next((q for q in spec.questions if q.route == question.route and q.stage == stages.pop()), None)
+                    if moved is not None:
+                        block.questions, block.alignment = [moved], "content"
+        elif question.table == "budgets":
+            read_money_block(block.body, registry, spec, facts)
+        elif question.table in {"funders", "referrers"}:
+            read_org_block(block.body, question.table, registry, orgs, meta.authority, facts)
+
+    tables = {name: [] for name in ("answers", "programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue")}
+    pids = _programme_ids(doc_id, registry.programmes)
+
+    def review(table: str, field: str, reason: str, span: Span, severity: str = "warning", programme: Programme | None = None, value: str | None = None) -> None:
+        tables["review_queue"].append({
+            "doc_id": doc_id, "table_name": table, "field": field, "reason": reason, "severity": severity,
+            **evidence(span, "review"), "programme_id": pids.get(id(programme)) if programme else None, "value": value,
+        })
+
+    # answers: one row per question of the request
+    for question in spec.questions:
+        answering = [b for b in seg.blocks if question in b.questions]
+        block = answering[0] if answering else None
+        span = block.body if block else EMPTY
+        tables["answers"].append({
+            "doc_id": doc_id, "question_no": question.number, "question_key": question.key,
+            "numbered_as": block.label.text if block and block.label else None,
+            "answer_text": span.text if block else None, "status": _answer_status(block, question, facts),
+            **evidence(span, f"answer:{block.alignment}" if block else "answer:none"),
+            "alignment": block.alignment if block else None,
+        })
+        for extra in answering[1:]:
+            review("answers", question.key, f"more than one answer reads as question {question.number or question.key}; the first is used", extra.body, "info")
+    for block in seg.blocks:
+        why = disagreement(block)
+        if why:
+            review("answers", block.questions[0].key, why, block.heading, "warning")
+        if not block.questions and block.body:
+            review("answers", "answer", f"the answer labelled '{block.label.text if block.label else block.heading.text}' matches no question of the request", block.heading, "info")
+
+    for programme in registry.programmes:
+        tables["programmes"].append({
+            "programme_id": pids[id(programme)], "doc_id": doc_id, "name": programme.name,
+            "canonical_name": programme.canonical_name, "providers": list(programme.providers),
+            "description": programme.description or None, **evidence(programme.span, programme.rule),
+            "aliases": list(programme.aliases),
+        })
+
+    # funnel_counts: every programme x route x stage, the first figure found, else not_stated
+    chosen: dict[tuple[int, str, str], CountFact] = {}
+    for fact in facts.counts:
+        if fact.programme is None:
+            continue
+        key = (id(fact.programme), fact.route, fact.stage)
+        if key not in chosen:
+            chosen[key] = fact
+        elif chosen[key].reading.count != fact.reading.count or chosen[key].reading.status != fact.reading.status:
+            review("funnel_counts", f"{fact.route}_{fact.stage}", "the reply gives two different answers for this figure; the first is used", fact.span, programme=fact.programme, value=str(fact.reading.count))
+    for programme in registry.programmes:
+        for route, stage in ROUTES_STAGES:
+            fact = chosen.get((id(programme), route, stage))
+            reading = fact.reading if fact else None
+            status = reading.status if reading else "not_stated"
+            tables["funnel_counts"].append({
+                "doc_id": doc_id, "programme_id": pids[id(programme)], "population": spec.population,
+                "route": route, "stage": stage, "count": reading.count if reading and status == "value" else None,
+                "count_low": reading.low if reading else None, "count_high": reading.high if reading else None,
+                "status": status, "qualifier": (fact.qualifier if fact else None) if status in {"value", "suppressed"} else None,
+                "note": fact.note if fact else None,
+                **evidence(fact.span if fact else EMPTY, fact.rule if fact else "count:not_stated"),
+            })
+
+    # budgets: one row per programme (first amount or status found), plus any whole-reply amount
+    money_by_programme: dict[int | None, object] = {}
+    for fact in facts.money:
+        key = id(fact.programme) if fact.programme else None
+        money_by_programme.setdefault(key, fact)
+    for programme in registry.programmes:
+        fact = money_by_programme.get(id(programme))
+        tables["budgets"].append(_budget_row(doc_id, pids[id(programme)], fact))
+    if None in money_by_programme:
+        tables["budgets"].append(_budget_row(doc_id, None, money_by_programme[None]))
+
+    for kind, column in (("funders", "funder"), ("referrers", "organisation")):
+        seen = set()
+        for fact in getattr(facts, kind):
+            pid = pids.get(id(fact.programme)) if fact.programme else None
+            if (pid, fact.org.name) in seen:
+                continue
+            seen.add((pid, fact.org.name))
+            row = {"doc_id": doc_id, "programme_id": pid, column: fact.org.name}
+            if kind == "funders":
+                row["contribution"] = fact.contribution
+            row.update(evidence(fact.org.span, fact.rule))
+            row[f"{column}_as_written"] = fact.org.as_written
+            tables[kind].append(row)
+
+    for item in facts.reviews:
+        review(item.table, item.field, item.reason, item.span, item.severity, item.programme, item.value)
+    if meta.information_status in {"held", "partly_held"} and not registry.programmes and seg.blocks:
+        review("programmes", "name", "the reply says it holds information but no programme was recognised", seg.blocks[0].body or seg.preamble, "warning")
+
+    metadata = meta.as_dict()
+    metadata["financial_year"] = spec.financial_year
+    return Extraction(metadata=metadata, tables=tables)
+
+
+def _budget_row(doc_id: str, programme_id: str | None, fact) -> dict:
+    if fact is None:
+        return {"doc_id": doc_id, "programme_id": programme_id, "amount_gbp": None, "status": "not_stated", "period": None, **evidence(EMPTY, "budget:not_stated"), "note": None}
+    amount = Decimal(fact.amount).quantize(Decimal("0.01")) if fact.amount is not None else None
+    return {
+        "doc_id": doc_id, "programme_id": programme_id, "amount_gbp": amount, "status": fact.status,
+        "period": fact.period, **evidence(fact.span, fact.rule), "note": fact.note,
+    }

@@ -1,0 +1,96 @@
+"""Align answer blocks to the request's questions: by repeated question text, by label, and by content.
+
+Labels lie (misnumbered lists, every item rendered "1.", an extra number for the evaluation line),
+so a block's content can overrule its label when the content clearly answers another question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from foi_pipeline.extract.segment import Block
+from foi_pipeline.specs import Question, RequestSpec
+
+TOPIC_RES: dict[str, re.Pattern[str]] = {
+    "funders": re.compile(r"\bfunded\b|\bfunder|\bfunding\b|\bcontribut|\bdonation|\bgrant\b|\bmatch[- ]fund", re.IGNORECASE),
+    "budget": re.compile(r"£\s?\d|\b\d[\d,.]*\s*(?:GBP|pounds)\b|\bbudget\b|\bcontract\s+value\b|\bcosts?\b", re.IGNORECASE),
+    "referrers": re.compile(r"\breferr(?:ing|als?\s+(?:were\s+)?(?:made|received|come))\b|\breferred\s+by\b|\bPolice\b|\bConstabulary\b|\bCouncil\b", re.IGNORECASE),
+    "evaluation_link": re.compile(r"\bevaluat|\befficacy\b|\bhttps?://|\bwww\.|\breport\b", re.IGNORECASE),
+}
+_NUMBERISH = re.compile(r"\b\d+\b|\bn/?a\b|not\s+applicable|not\s+held|fewer\s+than|\bnil\b|\bnone\b|\bzero\b", re.IGNORECASE)
+
+
+def _by_number(spec: RequestSpec, n: int) -> Question | None:
+    return next((q for q in spec.questions if q.number == n), None)
+
+
+def _topic_of(question: Question) -> str | None:
+    if question.route:
+        return "count"
+    if question.key in TOPIC_RES:
+        return question.key
+    return {"funders": "funders", "budget": "budget", "referrers": "referrers"}.get(question.table)
+
+
+def _topic_hits(text: str) -> dict[str, int]:
+    return {topic: len(pattern.findall(text)) for topic, pattern in TOPIC_RES.items()}
+
+
+def align(blocks: list[Block], spec: RequestSpec, lettered: bool) -> None:
+    """Set block.questions and block.alignment for every answer block."""
+    numbered = [q for q in spec.questions if q.number is not None]
+    for block in blocks:
+        label = block.label
+        if block.echo is not None:
+            block.questions, block.alignment = [block.echo], "question_text"
+        elif label is not None and label.kind == "letter":
+            index = label.numbers[0] - 1
+            block.questions = [numbered[index]] if index < len(numbered) else []
+            block.alignment = "label"
+        elif label is not None:
+            block.questions = [q for q in (_by_number(spec, n) for n in label.numbers) if q is not None]
+            block.alignment = "label"
+        _check_content(block, spec)
+
+
+def _check_content(block: Block, spec: RequestSpec) -> None:
+    """Overrule a label when the content plainly answers another (non-count) question, or none is given."""
+    text = block.heading.text + "\n" + block.body.text
+    hits = _topic_hits(block.body.text)
+    if block.alignment == "question_text":
+        return
+    current = block.questions[0] if len(block.questions) == 1 else None
+    current_topic = _topic_of(current) if current else None
+    if len(block.questions) > 1:
+        return
+    best_topic = max(hits, key=lambda t: hits[t]) if any(hits.values()) else None
+    if current is None:
+        if best_topic:
+            question = next((q for q in spec.questions if _topic_of(q) == best_topic), None)
+            if question:
+                block.questions, block.alignment = [question], "content"
+        return
+    if current_topic in TOPIC_RES and hits.get(current_topic, 0) == 0 and best_topic and hits[best_topic] >= 1:
+        # A label for "funders" on an answer that only talks of evaluation or money answers that question.
+        if not (current_topic == "budget" and best_topic == "funders" and "£" in text):
+            question = next((q for q in spec.questions if _topic_of(q) == best_topic), None)
+            if question:
+                block.questions, block.alignment = [question], "content"
+        return
+    if current_topic == "count" and not _NUMBERISH.search(block.body.text) and best_topic in {"funders", "referrers", "evaluation_link"} and hits[best_topic] >= 1:
+        question = next((q for q in spec.questions if _topic_of(q) == best_topic), None)
+        if question:
+            block.questions, block.alignment = [question], "content"
+
+
+def disagreement(block: Block) -> str | None:
+    """Why a block's own label does not match the question it was aligned to, if it does not."""
+    if block.label is None or not block.questions:
+        return None
+    numbers = {q.number for q in block.questions}
+    if block.label.kind == "letter" or numbers & set(block.label.numbers):
+        return None
+    question = block.questions[0]
+    shown = f"question {question.number}" if question.number else f"the unnumbered '{question.text}' line"
+    how = {"question_text": "it repeats that question's text", "content": "its content answers that question"}.get(block.alignment, block.alignment)
+    return f"the answer labelled '{block.label.text}' is read as {shown} ({question.key}) because {how}"

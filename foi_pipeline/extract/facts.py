@@ -1,0 +1,426 @@
+"""Facts from aligned answer blocks: counts per programme and funnel stage, money, funders, referrers.
+
+An answer often covers several programmes ("CARA: 203 ... EASI: 71 accepted"), so each block is cut
+into pieces that belong to one programme before anything is read from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention, organisations_after, split_organisations
+from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, mentions
+from foi_pipeline.extract.quantities import CountReading, MoneyReading, find_counts, find_money, read_count
+from foi_pipeline.extract.spans import Span
+from foi_pipeline.extract.tables import Table, find_tables, outside_tables
+from foi_pipeline.specs import Question, RequestSpec
+
+STAGE_VERB_RE = re.compile(r"\b(?P<stage>accepted|completed|referred|started|enrolled|finished)\b", re.IGNORECASE)
+STAGE_NOUN_RE = re.compile(
+    r"\b(?P<stage>acceptances?|completions?|completers?|referrals?|starters?|starts)\b", re.IGNORECASE
+)
+_STAGE_OF = {
+    "accepted": "accepted", "acceptance": "accepted", "acceptances": "accepted", "started": "accepted",
+    "enrolled": "accepted", "starter": "accepted", "starters": "accepted", "starts": "accepted",
+    "completed": "completed", "completion": "completed", "completions": "completed", "completer": "completed",
+    "completers": "completed", "finished": "completed",
+    "referred": "referred", "referral": "referred", "referrals": "referred",
+}
+SIDE_REMARK_RE = re.compile(r"\b(?:a\s+further|further|additional|also|another|of\s+(?:these|them|whom)|still)\b", re.IGNORECASE)
+OTHER_POPULATION_RE = {
+    "male": re.compile(r"\b(?:of\s+(?:these|them|whom)\s+(?:were|are)\s+(?:women|female|females))\b|\bincludes?\s+(?:women|females)\b", re.IGNORECASE),
+    "female": re.compile(r"\b(?:of\s+(?:these|them|whom)\s+(?:were|are)\s+(?:men|male|males))\b|\bincludes?\s+(?:men|males)\b", re.IGNORECASE),
+}
+IN_KIND_RE = re.compile(r"\bin[- ]kind\b|\bunfunded\b|\bstaff\s+time\b|\bnon-?financial\b|\bcontract\s+management\b", re.IGNORECASE)
+CASH_RE = re.compile(r"£|\bgrant\b|\bfund(?:ed|ing|s)?\b|\bpaid\b|\bcash\b|\bbudget\b", re.IGNORECASE)
+FUNDER_CUE_RE = re.compile(
+    r"\b(?:funded|financed|paid\s+for|grant[- ]funded|met|supported|contributed|provided)(?:\s+(?:jointly|entirely|solely|wholly|in\s+part))?\s+by\s+",
+    re.IGNORECASE,
+)
+PARTNERSHIP_FUNDER_RE = re.compile(
+    r"\bby\s+(?P<name>the\s+(?:partnership|partners|delivery\s+partners|provider|providers))\b", re.IGNORECASE
+)
+REFERRER_CUE_RE = re.compile(
+    r"\b(?:referrals?\s+(?:were\s+|are\s+|was\s+|is\s+)?(?:made|received|come|came|sent)?\s*(?:by|from)|referred\s+by|"
+    r"referring\s+(?:agency|agencies|organisations?)\s+(?:is|are|was|were)|only\s+referr\w+\s+(?:by|from))\s+",
+    re.IGNORECASE,
+)
+SELF_REFERENCE_RE = re.compile(r"^(?:the\s+)?(?:OPCC|OPFCC|PCC|PFCC|OPCC's|Commissioner|Office|PCC's\s+office|OPCC\s+budget)$", re.IGNORECASE)
+EXEMPTION_RE = re.compile(r"\b(?:section|s\.?)\s*(?:12|14|21|22|30|31|36|38|40|41|42|43)\b|\bexempt|\bwithh[eo]ld|\brefus", re.IGNORECASE)
+TOTAL_RE = re.compile(r"^\s*(?:the\s+)?(?:total|overall|combined|grand\s+total|all\s+programmes|sum)\b", re.IGNORECASE)
+FY_RE_TEMPLATE = r"\b{a}\s*[/-]\s*(?:{b2}|{b4})\b"
+MULTI_YEAR_RE = re.compile(r"\bover\s+(?:\w+|\d+)\s+years?\b|\b(?:two|three|four|five|\d)[- ]year\b|\bcontract\s+(?:is\s+)?worth\b|\blifetime\b", re.IGNORECASE)
+
+
+@dataclass
+class CountFact:
+    programme: Programme | None
+    route: str
+    stage: str
+    reading: CountReading
+    span: Span
+    rule: str
+    note: str | None = None
+    qualifier: str | None = None
+
+
+@dataclass
+class MoneyFact:
+    programme: Programme | None
+    status: str
+    amount: Decimal | None
+    period: str | None
+    span: Span
+    rule: str
+    note: str | None = None
+
+
+@dataclass
+class OrgFact:
+    programme: Programme | None
+    org: OrgMention
+    rule: str
+    contribution: str = "unknown"
+
+
+@dataclass
+class Review:
+    field: str
+    reason: str
+    span: Span
+    severity: str = "warning"
+    table: str = "funnel_counts"
+    programme: Programme | None = None
+    value: str | None = None
+
+
+@dataclass
+class Piece:
+    """Part of an answer that speaks about one programme (or about all of them when programme is None)."""
+
+    programme: Programme | None
+    span: Span
+    label: Span | None = None  # the programme name that opens the piece
+
+
+@dataclass
+class Facts:
+    counts: list[CountFact] = field(default_factory=list)
+    money: list[MoneyFact] = field(default_factory=list)
+    funders: list[OrgFact] = field(default_factory=list)
+    referrers: list[OrgFact] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+
+
+def _sub(span: Span, start: int, end: int) -> Span:
+    return span.sub(start - span.start, end - span.start)
+
+
+# --- cutting an answer into per-programme pieces -------------------------------------------------
+
+_LABEL_AFTER = re.compile(r"^(?:'s)?\s*(?:\)|\s)*(?::|–|—|-(?=\s)|=)")
+_LABEL_BEFORE = re.compile(r"(?:^|[\n;]|[.)]\s|\band\s)[\s•*\-–·(a-z)]*$")
+
+
+def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | None = None) -> list[Piece]:
+    """Cut an answer at programme labels ("CARA: ...", "COBI – ..."), else at clause boundaries between figures."""
+    found = mentions(body, registry)
+    labelled = []
+    for span, programme in found:
+        before = body.text[: span.start - body.start]
+        after = body.text[span.end - body.start :]
+        if _LABEL_AFTER.match(after) and (_LABEL_BEFORE.search(before[-40:]) or not before.strip()):
+            labelled.append((span, programme))
+    if labelled:
+        out = []
+        first = labelled[0][0].start
+        if body.text[: first - body.start].strip():
+            out.append(Piece(None, _sub(body, body.start, first)))
+        bounds = [s.start for s, _ in labelled[1:]] + [body.end]
+        for (span, programme), end in zip(labelled, bounds):
+            out.append(Piece(programme, _sub(body, span.start, end), label=span))
+        return out
+    distinct = {p.name for _, p in found}
+    if len(registry.programmes) >= 2 and distinct and anchors and len(anchors) >= 2:
+        return _clauses(body, registry, anchors)
+    if len(distinct) == 1 and len(registry.programmes) >= 2:
+        return [Piece(found[0][1], body)]
+    return [Piece(registry.programmes[0] if len(registry.programmes) == 1 else None, body)]
+
+
+def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> list[Piece]:
+    """'82 referrals ... for CARA and 240 for the Change Hub ...': one clause per figure, cut at the last
+    'and' / ';' / '.' / ',' between two figures; each clause belongs to the programme it names."""
+    cuts = [body.start]
+    for left, right in zip(anchors, anchors[1:]):
+        between = body.text[left - body.start : right - body.start]
+        seps = list(re.finditer(r"\.\s|;|\band\b|,|\n", between))
+        cuts.append(left + (seps[-1].start() if seps else len(between) // 2))
+    cuts.append(body.end)
+    out = []
+    for start, end in zip(cuts, cuts[1:]):
+        clause = _sub(body, start, end)
+        named = mentions(clause, registry)
+        out.append(Piece(named[0][1] if named else None, clause, label=named[0][0] if named else None))
+    return out
+
+
+# --- counts --------------------------------------------------------------------------------------
+
+
+def _after_label(piece: Piece) -> Span:
+    if piece.label is None:
+        return piece.span
+    start = piece.label.end - piece.span.start
+    rest = piece.span.sub(start, len(piece.span.text))
+    m = _LABEL_AFTER.match(rest.text)
+    return rest.sub(m.end(), len(rest.text)) if m else rest
+
+
+def _stage_word(text: str) -> str | None:
+    """The funnel stage a clause states for its figure: a verb wins over a noun ("82 referrals were accepted")."""
+    verb = STAGE_VERB_RE.search(text)
+    if verb:
+        return _STAGE_OF[verb.group("stage").lower()]
+    noun = STAGE_NOUN_RE.search(text)
+    return _STAGE_OF[noun.group("stage").lower()] if noun else None
+
+
+def _figure_anchors(body: Span) -> list[int]:
+    return [body.start + r.start for r in find_counts(body.text)]
+
+
+def read_count_block(
+    body: Span, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts
+) -> None:
+    """Counts for the funnel question(s) a block answers, per programme."""
+    tables = find_tables(body)
+    if tables:
+        for table in tables:
+            _count_table(table, questions, registry, spec, facts)
+        for rest in outside_tables(body, tables):
+            _note_statuses(rest, questions, registry, facts)
+        return
+    question = questions[0]
+    all_pieces = pieces(body, registry, _figure_anchors(body))
+    block_stage = question.stage
+    # A block labelled for one stage whose figures speak of another ("6." holding completions and
+    # "partial completers") answers the other stage.
+    stated = [_stage_word(_after_label(p).text) for p in all_pieces if p.programme is not None]
+    stated = [s for s in stated if s]
+    if len(questions) == 1 and stated and block_stage not in stated:
+        dominant = max(set(stated), key=stated.count)
+        if stated.count(dominant) * 2 >= max(1, len([p for p in all_pieces if p.programme is not None])):
+            block_stage = dominant
+    for piece in all_pieces:
+        text_span = _after_label(piece)
+        for q in questions:
+            stage = block_stage if len(questions) == 1 else q.stage
+            _count_piece(piece, text_span, q.route, stage, len(questions) == 1, registry, spec, facts)
+
+
+def _count_piece(
+    piece: Piece, text_span: Span, route: str, stage: str, single: bool, registry: ProgrammeRegistry,
+    spec: RequestSpec, facts: Facts,
+) -> None:
+    reading = read_count(text_span.text)
+    if reading.status == "not_stated":
+        return
+    span = text_span.sub(reading.start, reading.end) if reading.end > reading.start else text_span.strip()
+    rule = reading.rule
+    if reading.status == "value" and single:
+        clause = text_span.text[reading.end : reading.end + 80]
+        clause = re.split(r"[.;\n]|\band\s+\d", clause)[0]
+        own = _stage_word(clause)
+        if own and own != stage and not SIDE_REMARK_RE.search(clause):
+            stage, rule = own, rule + "+stage_from_clause"
+    note_text = (text_span.text[: reading.start] + " " + text_span.text[reading.end :]).strip(" .;,:-–\n")
+    note = re.sub(r"\s+", " ", note_text) if re.search(r"[A-Za-z]{3}", note_text) else None
+    qualifier = reading.qualifier
+    other = OTHER_POPULATION_RE.get(spec.population)
+    if reading.status == "value" and other and other.search(text_span.text):
+        qualifier = "at_most"
+        facts.reviews.append(Review(
+            field=f"{route}_{stage}",
+            reason=f"the figure includes people outside the requested population ({spec.population}); recorded as an upper bound",
+            span=span, programme=piece.programme, value=str(reading.count),
+        ))
+    targets = [piece.programme] if piece.programme else (registry.programmes if reading.status != "value" else [])
+    if reading.status == "value" and piece.programme is None:
+        if len(registry.programmes) == 1:
+            targets = registry.programmes
+        else:
+            facts.reviews.append(Review(
+                field=f"{route}_{stage}", reason="a figure that the reply does not attribute to any one programme",
+                span=span, value=str(reading.count),
+            ))
+    for programme in targets:
+        facts.counts.append(CountFact(programme, route, stage, reading, span, f"count:{rule}", note, qualifier))
+
+
+def _classify_row(text: str, spec: RequestSpec) -> Question | None:
+    """A table row or column heading -> funnel question, by its number ("2.") or its words ("Self-referred and accepted")."""
+    m = re.match(r"\s*(?:Q(?:uestion)?\s*)?(\d{1,2})\b", text, re.IGNORECASE)
+    if m:
+        numbered = [q for q in spec.questions if q.number == int(m.group(1)) and q.route]
+        if numbered:
+            return numbered[0]
+    lowered = text.lower()
+    route = "self" if re.search(r"\bself", lowered) else ("agency" if re.search(r"agenc|refer|partner|police|professional", lowered) else None)
+    if re.search(r"complet|finish", lowered):
+        stage = "completed"
+    elif re.search(r"accept|start|enrol|engag|took\s+up", lowered):
+        stage = "accepted"
+    elif re.search(r"refer", lowered):
+        stage = "referred"
+    else:
+        return None
+    route = route or "agency"
+    return next((q for q in spec.questions if q.route == route and q.stage == stage), None)
+
+
+def _count_table(table: Table, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
+    header = table.rows[0]
+    column_programmes = [registry.resolve(c.text) for c in header]
+    if sum(p is not None for p in column_programmes) >= 1:
+        for row in table.rows[1:]:
+            question = _classify_row(row[0].text, spec) or (questions[0] if len(questions) == 1 else None)
+            if question is None:
+                continue
+            for cell, programme in zip(row[1:], column_programmes[1:]):
+                if programme is not None:
+                    _count_piece(Piece(programme, cell), cell, question.route, question.stage, False, registry, spec, facts)
+        return
+    column_questions = [_classify_row(c.text, spec) for c in header]
+    for row in table.rows[1:]:
+        programme = registry.resolve(row[0].text)
+        if programme is None:
+            continue
+        for cell, question in zip(row[1:], column_questions[1:]):
+            if question is not None:
+                _count_piece(Piece(programme, cell), cell, question.route, question.stage, False, registry, spec, facts)
+
+
+def _note_statuses(span: Span, questions: list[Question], registry: ProgrammeRegistry, facts: Facts) -> None:
+    """Footnotes under a table ("N/A – the HR Programme only accepts referrals from statutory agencies") are notes, not figures."""
+    return None
+
+
+# --- money ---------------------------------------------------------------------------------------
+
+
+def _fy_pattern(financial_year: str) -> re.Pattern[str]:
+    m = re.match(r"(\d{4})\D+(\d{2,4})", financial_year)
+    if not m:
+        return re.compile(re.escape(financial_year))
+    a, b = m.group(1), m.group(2)
+    b2, b4 = b[-2:], (a[:2] + b[-2:]) if len(b) == 2 else b
+    return re.compile(FY_RE_TEMPLATE.format(a=a, b2=b2, b4=b4))
+
+
+def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
+    tables = find_tables(body)
+    if tables:
+        for table in tables:
+            for row in table.rows:
+                programme = registry.resolve(row[0].text)
+                if programme is None:
+                    if TOTAL_RE.match(row[0].text) and len(row) > 1:
+                        continue
+                    continue
+                cells = row[1:]
+                for cell in cells:
+                    if _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table"):
+                        break
+        return
+    anchors = [body.start + m.start for m in find_money(body.text)]
+    for piece in pieces(body, registry, anchors):
+        _money_piece(piece, _after_label(piece), registry, spec, facts)
+
+
+def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts, rule_prefix: str = "budget") -> bool:
+    amounts = find_money(text_span.text)
+    fy = _fy_pattern(spec.financial_year)
+    target = piece.programme or (registry.programmes[0] if len(registry.programmes) == 1 else None)
+    if amounts:
+        def rank(m: MoneyReading) -> tuple:
+            sentence_start = max(text_span.text.rfind(". ", 0, m.start), text_span.text.rfind("\n", 0, m.start), 0)
+            sentence_end = min([i for i in (text_span.text.find(". ", m.end), text_span.text.find("\n", m.end)) if i >= 0] or [len(text_span.text)])
+            sentence = text_span.text[sentence_start:sentence_end]
+            depth = text_span.text[: m.start].count("(") - text_span.text[: m.start].count(")")
+            multi_year = bool(MULTI_YEAR_RE.search(sentence)) or bool(m.period and re.search(r"year", m.period) and not re.search(r"annual|per", m.period or ""))
+            other_year = bool(re.search(r"\b(?:first|previous|last|prior)[- ]year\b|\b20\d\d\b", sentence)) and not fy.search(sentence)
+            total = bool(re.search(r"\btotal\b|\bcombined\b|\boverall\b", sentence, re.IGNORECASE)) and len(amounts) > 1
+            return (depth > 0, multi_year, other_year, total, not fy.search(sentence), m.start)
+        chosen = min(amounts, key=rank)
+        span = text_span.sub(chosen.start, chosen.end)
+        period = chosen.period
+        if period is None and fy.search(text_span.text):
+            period = spec.financial_year
+        others = [text_span.text[m.start : m.end] for m in amounts if m is not chosen]
+        note = f"other amounts in the answer: {', '.join(others)}" if others else None
+        facts.money.append(MoneyFact(target, "value", chosen.amount, period, span, f"{rule_prefix}:{chosen.rule}", note))
+        if target is None and len(registry.programmes) > 1:
+            facts.reviews.append(Review("amount_gbp", "a budget that the reply does not split by programme; recorded for the whole reply", span, table="budgets", value=str(chosen.amount)))
+        return True
+    reading = read_count(text_span.text)
+    if reading.status in {"refused", "not_held", "not_applicable"}:
+        span = text_span.sub(reading.start, reading.end) if reading.end > reading.start else text_span.strip()
+        for programme in ([target] if target else registry.programmes or [None]):
+            facts.money.append(MoneyFact(programme, reading.status, None, None, span, f"{rule_prefix}:{reading.rule}"))
+        return True
+    return False
+
+
+# --- funders and referrers -----------------------------------------------------------------------
+
+
+def _expand_self_reference(org: OrgMention, authority: str | None) -> OrgMention:
+    if authority and SELF_REFERENCE_RE.match(org.as_written.strip()):
+        return OrgMention(name=authority, as_written=org.as_written, span=org.span)
+    return org
+
+
+def read_org_block(
+    body: Span, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts
+) -> None:
+    """Funders or referrers named in an answer, per programme where the answer splits them."""
+    reading = read_count(body.text)
+    if reading.status == "refused" or (EXEMPTION_RE.search(body.text) and re.search(r"section\s*12|cost\s+limit|appropriate\s+limit", body.text, re.IGNORECASE)):
+        return
+    for piece in pieces(body, registry):
+        text_span = _after_label(piece)
+        cue = FUNDER_CUE_RE if kind == "funders" else REFERRER_CUE_RE
+        found = organisations_after(text_span, cue, orgs)
+        if kind == "funders":
+            for m in PARTNERSHIP_FUNDER_RE.finditer(text_span.text):
+                span = text_span.sub(m.start("name"), m.end("name"))
+                found.append(OrgMention(name=span.text, as_written=span.text, span=span))
+        if not found:
+            found = split_organisations(text_span, orgs)
+        if piece.programme is not None:
+            targets = [piece.programme]
+        else:
+            named = {p.name: p for _, p in mentions(text_span, registry)}
+            targets = list(named.values()) if 0 < len(named) < len(registry.programmes) else list(registry.programmes) or [None]
+        for org in found:
+            org = _expand_self_reference(org, authority)
+            contribution = "unknown"
+            if kind == "funders":
+                sentence = _sentence_around(text_span, org.span)
+                contribution = "in_kind" if IN_KIND_RE.search(sentence) else ("cash" if CASH_RE.search(sentence) else "unknown")
+            for programme in targets:
+                fact = OrgFact(programme, org, f"{kind}:{'cue' if cue.search(text_span.text) else 'list'}", contribution)
+                (facts.funders if kind == "funders" else facts.referrers).append(fact)
+
+
+def _sentence_around(span: Span, inner: Span) -> str:
+    text = span.text
+    start = inner.start - span.start
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind(";", 0, start))
+    right_candidates = [i for i in (text.find(". ", start), text.find("\n", start), text.find(";", start)) if i >= 0]
+    right = min(right_candidates) if right_candidates else len(text)
+    # An organisation's own clause: up to the next organisation or sentence end.
+    return text[left + 1 : right]

@@ -1,0 +1,75 @@
+"""Document metadata read off letters written in different house styles (our own variations)."""
+
+import datetime as dt
+
+import pytest
+
+from foi_pipeline.extract.metadata import (
+    read_authority,
+    read_information_status,
+    read_reference,
+    read_response_date,
+)
+from foi_pipeline.specs import load_catalogue
+
+AREAS = load_catalogue().areas
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    "text, authority, area",
+    [
+        ("OFFICE OF THE POLICE AND CRIME COMMISSIONER FOR ESSEX\nFreedom of Information", "Office of the Police and Crime Commissioner for Essex", "Essex"),
+        ("The Office of the Police and Crime Commissioner for Avon and Somerset holds this information.", "Office of the Police and Crime Commissioner for Avon and Somerset", "Avon and Somerset"),
+        ("Office of the Dorset Police and Crime Commissioner\n\nDear requester", "Office of the Dorset Police and Crime Commissioner", "Dorset"),
+        ("Reply from the Office of the Police, Fire and Crime Commissioner for Staffordshire, Staffordshire County Council and others",
+         "Office of the Police, Fire and Crime Commissioner for Staffordshire", "Staffordshire"),
+        ("We are funded with Gwent Police. Referrals come from Gwent Police and partners.", "Office of the Police and Crime Commissioner for Gwent", "Gwent"),
+    ],
+)
+def test_authority_and_area(text, authority, area):
+    assert read_authority(text, AREAS) == (authority, area)
+
+
+@pytest.mark.parametrize(
+    "text, ref",
+    [
+        ("Our reference: AB/2023/114\nDate: 1 May 2023", "AB/2023/114"),
+        ("FOI Ref: 0072/23", "0072/23"),
+        ("FOI 1234 – perpetrator programmes", "FOI 1234"),
+        ("Freedom of Information Request Ref: X-FOI-23-001", "X-FOI-23-001"),
+        ("RE: Freedom of Information Request FOI/ABC/77", "FOI/ABC/77"),
+        ("Dear applicant,\nThank you for your request of 25 July 2023.", None),
+    ],
+)
+def test_reference(text, ref):
+    assert read_reference(text) == ref
+
+
+@pytest.mark.parametrize(
+    "text, date",
+    [
+        ("Date: Friday 3rd March 2023\nDear applicant", dt.date(2023, 3, 3)),
+        ("Our ref: 1\n14 September 2023\n\nDear Sir", dt.date(2023, 9, 14)),
+        ("Thank you for your request received on 25 July 2023.\nDate of response: 2 August 2023", dt.date(2023, 8, 2)),
+        ("Date: 09/08/2023", dt.date(2023, 8, 9)),
+        ("Your email of 25 July 2023 asked ...\n\nanswers\n\nDate responded: 17 Aug 2023", dt.date(2023, 8, 17)),
+        ("Date: Tue, 4 June 2024 10:12:03 +0100", dt.date(2024, 6, 4)),
+        ("Date: 1 January 2099", None),
+    ],
+)
+def test_response_date(text, date):
+    assert read_response_date(text, today=TODAY) == date
+
+
+@pytest.mark.parametrize(
+    "text, answered, status",
+    [
+        ("We hold some of the information you asked for.", True, "partly_held"),
+        ("The OPCC holds the information requested.", True, "held"),
+        ("We did not commission any programme and therefore hold no information.", False, "not_held"),
+        ("1. CARA\n2. 45", True, "held"),
+    ],
+)
+def test_information_status(text, answered, status):
+    assert read_information_status(text, answered) == status
