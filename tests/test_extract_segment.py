@@ -1,0 +1,103 @@
+"""Segmentation and alignment on replies written in our own variations of the layouts replies use."""
+
+import pytest
+
+from foi_pipeline.extract.align import align, disagreement
+from foi_pipeline.extract.segment import segment
+from foi_pipeline.specs import load_requests
+
+SPEC = next(s for s in load_requests() if s.population == "male")
+
+QUOTED = """Dear applicant,
+You asked:
+1. The Name/Title/Scope of the commissioned programme in your area
+2. The total number of males who self-referred into the programme
+3. The total number of self-referred males who were accepted onto the programme
+4. The total number of self-referred males who have completed the programme
+5. The total number of males referred by an agency (e.g., police, social service etc.) into the programme
+6. The total number of referred males who were accepted on to the programme
+7. The total number of referred males who have completed the programme
+8. The names of the organisations who have made a referral to the programme
+Link to evaluation of programme efficacy:
+9. Financial Contributors:
+(Inclusive of Statutory, Non-Statutory Organisations and individual voluntary donations)
+10. Budget inclusive of Running Costs
+
+We can confirm the following.
+"""
+
+
+def _aligned(text):
+    seg = segment(text, SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    return seg, [(b.label.text if b.label else None, [q.key for q in b.questions], b.body.text) for b in seg.blocks]
+
+
+def test_quoted_request_is_not_an_answer_and_numbered_answers_align():
+    text = QUOTED + "1) Safe Steps Programme, delivered by Acme Trust.\n2) 12\n3) 10\n4) nine\n5) 40\n6) 33\n7) 20\n8) Dorset Police.\n9) Home Office.\n10) £40,000\n\nYours sincerely\nA. Officer"
+    seg, blocks = _aligned(text)
+    assert [b[0] for b in blocks] == [f"{n})" for n in range(1, 11)]
+    assert blocks[1][1] == ["self_referred"] and blocks[1][2] == "12"
+    assert blocks[9][1] == ["budget"] and blocks[9][2] == "£40,000"
+    assert "We can confirm" in seg.preamble.text
+    assert "Yours sincerely" not in blocks[-1][2]
+
+
+def test_inline_question_and_answer_pairs_align_by_question_text_even_when_numbered_wrongly():
+    text = (
+        "Question 1: The Name/Title/Scope of the commissioned programme in your area\nResponse: Safe Steps.\n\n"
+        "Question 1: The total number of males who self-referred into the programme\nResponse: 7\n\n"
+        "Question 1: Budget inclusive of Running Costs\nResponse: £9,000\n"
+    )
+    seg, blocks = _aligned(text)
+    assert [b[1] for b in blocks] == [["programme_scope"], ["self_referred"], ["budget"]]
+    assert [b[2] for b in blocks] == ["Safe Steps.", "7", "£9,000"]
+    assert disagreement(seg.blocks[1]) is not None  # labelled 1, answers question 2
+    assert disagreement(seg.blocks[0]) is None
+
+
+def test_q_style_labels_with_short_titles_and_ranges():
+    text = "Q1 - Programme\nA: Safe Steps.\n\nQ2 to Q4 - Self referrals\nA: Not applicable.\n\nQ5 - Agency\nA: 40\n"
+    _, blocks = _aligned(text)
+    assert blocks[0][1] == ["programme_scope"] and blocks[0][2] == "Safe Steps."
+    assert blocks[1][1] == ["self_referred", "self_accepted", "self_completed"]
+    assert blocks[2][2] == "40"
+
+
+def test_lettered_answers_map_to_question_order():
+    text = QUOTED + "\n".join(f"{chr(96 + i)}) answer {i}" for i in range(1, 11))
+    _, blocks = _aligned(text)
+    assert [b[1][0] for b in blocks][:3] == ["programme_scope", "self_referred", "self_accepted"]
+    assert blocks[9][1] == ["budget"]
+
+
+def test_a_sub_list_a_b_inside_an_answer_is_not_a_lettered_scheme():
+    text = "1. Two services:\n a. Safe Steps is a course.\n b. Turning Point is another.\n2. N/A\n"
+    seg, blocks = _aligned(text)
+    assert not seg.lettered
+    assert len(blocks) == 2 and "Turning Point" in blocks[0][2]
+
+
+def test_content_overrules_a_label_for_non_count_questions():
+    # The reply numbers the evaluation line, so funders and budget come one number late.
+    text = "8. Dorset Police\n9. An evaluation report is on our website.\n10. Funded by the Home Office and the PCC; no donations.\n11. £45k\n"
+    seg, blocks = _aligned(text)
+    assert [b[1] for b in blocks] == [["referrers"], ["evaluation_link"], ["funders"], ["budget"]]
+    assert disagreement(seg.blocks[2]) is not None
+
+
+def test_boilerplate_after_answers_is_cut():
+    text = "1. Safe Steps\n2. 4\n\nIf you are dissatisfied with this response you may ask for an internal review.\n3. 99"
+    seg, blocks = _aligned(text)
+    assert [b[0] for b in blocks] == ["1.", "2."]
+
+
+def test_bullets_and_markdown_headings():
+    text = "- **Q1.** Safe Steps\n- **Q2.** 5\n## Question 5\n30\n"
+    _, blocks = _aligned(text)
+    assert [b[1] for b in blocks] == [["programme_scope"], ["self_referred"], ["agency_referred"]]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "1.", "Q", "| a | b |\n|---|---|", "1. " * 50])
+def test_degenerate_text_does_not_raise(text):
+    _aligned(text)
