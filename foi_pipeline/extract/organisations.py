@@ -116,6 +116,8 @@ def _clean(piece: Span) -> Span:
     note = re.search(r"\s*\((?:[^)]*\b(?:Fund|fund|funding|grant)\b[^)]*)\)\s*$", piece.text)
     if note:
         piece = piece.sub(0, note.start())
+    if re.match(r"the\s+[A-Z]{2,}\b\S*$", piece.text):
+        piece = piece.sub(4, len(piece.text)).strip()  # "the NHS" -> "NHS"
     trailing = re.search(r"(?:\s+(?:and|or|of|for|the|&))+\s*$", piece.text)
     if trailing:
         piece = piece.sub(0, trailing.start())

@@ -77,6 +77,13 @@ def _initials(s: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", s) if w.lower() not in {"and", "of", "the", "for", "to", "&"}).upper()
 
 
+def _abbreviates(acronym: str, name: str) -> bool:
+    """Whether the acronym's letters are the name's initials, in order (words may be skipped: "ECHO", "Engage Change Help Others Project")."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name)).upper()
+    letters = iter(initials)
+    return all(ch in letters for ch in acronym.rstrip("s").upper() if ch.isalpha())
+
+
 def looks_like_name(name: str) -> bool:
     """A programme name: mostly capitalised words, short, not a sentence opener or a generic word."""
     if not name or name.lower() in _GENERIC or _NOT_A_NAME_START.match(name):
@@ -166,15 +173,17 @@ class ProgrammeRegistry:
     def _canonical(self, programme: Programme) -> str | None:
         """The catalogue type: an exact name or alias first, else the most specific known name contained in one of ours."""
         names = [n.lower() for n in programme.names()]
-        best: tuple[int, str] | None = None
+        best: tuple[tuple[bool, int], str] | None = None
         for entry in self.catalogue.programmes:
             for known in (entry.name, *entry.aliases):
                 if known.lower() in names:
                     return entry.name
                 known_tokens = _tokens(known)
                 if len(known) > 3 and known_tokens and any(known_tokens <= _tokens(n) for n in names):
-                    if best is None or len(known_tokens) > best[0]:
-                        best = (len(known_tokens), entry.name)
+                    contiguous = any(re.search(r"(?<!\w)" + re.escape(known.lower()) + r"(?!\w)", n) for n in names)
+                    score = (contiguous, len(known_tokens))
+                    if best is None or score > best[0]:
+                        best = (score, entry.name)
         return best[1] if best else None
 
     def refresh_canonical(self) -> None:
@@ -260,8 +269,8 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> Programme | No
             long = re.split(r"\s+(?:which|that|who|is|was)\b", m.group("long"))[0]
             found.append((m.start("long"), base.sub(m.start("long"), m.start("long") + len(long.rstrip())), m.group("acr")))
         for _, span, alias in sorted(found, key=lambda f: f[0]):
-            if _initials(span.text) and alias and not (_is_acronym(alias) and alias.rstrip("s") == _initials(span.text)):
-                alias = alias if not _is_acronym(alias) else None
+            if alias and _is_acronym(alias) and not _abbreviates(alias, span.text):
+                alias = None
             programme = registry.add(span.text, span, alias, "programme:prose")
             first = first or programme
     return first
@@ -277,17 +286,33 @@ def _describe(programme: Programme, item: Span, registry: ProgrammeRegistry) -> 
         programme.description = first_sentence[:300]
 
 
+_LABEL_CANDIDATE_RE = re.compile(
+    r"(?:^|(?<=[\n;.(])|(?<=\band\s)|(?<=\bfor\s))[^\S\n]*(?:the\s+)?(?P<name>[A-Z+][\w'’+\-]*(?:[^\S\n]+[\w'’+\-&]+){0,7}?)(?=\s*(?::|–|—|\s-\s|'s\b|$))",
+    re.MULTILINE,
+)
+
+
 def mentions(text: Span, registry: ProgrammeRegistry) -> list[tuple[Span, Programme]]:
-    """Every place a programme is named in a span (longest names first, no overlaps)."""
+    """Every place a programme is named in a span: its names and aliases (longest first), then short forms in
+    label position ("One-to-One: 4") and capitalised "... Programme" phrases that resolve to it. No overlaps."""
     names = sorted({(n, p.name) for p in registry.programmes for n in p.names() if len(n) >= 2}, key=lambda t: -len(t[0]))
     taken: list[tuple[int, int]] = []
     out: list[tuple[Span, Programme]] = []
     by_name = {p.name: p for p in registry.programmes}
+
+    def take(start: int, end: int, programme: Programme) -> None:
+        if not any(a < end and start < b for a, b in taken):
+            taken.append((start, end))
+            out.append((text.sub(start, end), programme))
+
     for name, pname in names:
         pattern = re.compile(r"(?<![\w+])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w])", 0 if _is_acronym(name) else re.IGNORECASE)
         for m in pattern.finditer(text.text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            out.append((text.sub(m.start(), m.end()), by_name[pname]))
+            take(m.start(), m.end(), by_name[pname])
+    for pattern in (_LABEL_CANDIDATE_RE, PROSE_NAME_RE):
+        for m in pattern.finditer(text.text):
+            candidate = m.group("name").strip()
+            programme = registry.resolve(candidate) if looks_like_name(candidate) or candidate[:1].isupper() else None
+            if programme is not None:
+                take(m.start("name"), m.start("name") + len(candidate), programme)
     return sorted(out, key=lambda t: t[0].start)

@@ -1,0 +1,89 @@
+"""Programmes and organisations named in replies, in our own variations of how replies name them."""
+
+import re
+
+import pytest
+
+from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after, split_organisations
+from foi_pipeline.extract.programmes import PROVIDER_CUE_RE, ProgrammeRegistry, find_programmes_in_scope, mentions
+from foi_pipeline.extract.spans import Span
+from foi_pipeline.specs import load_catalogue
+
+CATALOGUE = load_catalogue()
+ORGS = OrganisationCatalogue(CATALOGUE)
+
+
+def _span(text: str) -> Span:
+    return Span(0, len(text), text)
+
+
+def _programmes(scope: str, context: str = ""):
+    registry = ProgrammeRegistry(CATALOGUE, ORGS)
+    find_programmes_in_scope([_span(scope)], [_span(context)], registry)
+    return registry
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Safe Steps: delivered by Acme Trust. A ten-week group course.\nTurning Point: one-to-one work.", ["Safe Steps", "Turning Point"]),
+        ("(a) Respectful Relationships Programme (RRP): a group course. (b) Stalking Clinic: one-to-one.", ["RRP", "Stalking Clinic"]),
+        ("• Family Safety Project (\"FSP\") – whole-family work\n• Drive – high-harm perpetrators", ["FSP", "Drive"]),
+        ("In 2022/23 the PCC commissioned the Better Futures Programme, which works with men on licence.", ["Better Futures Programme"]),
+        ("They are run by Acme: the Early Change Intervention (short work) and ECHO, the Engage Change Help Others Project.", ["Early Change Intervention", "ECHO"]),
+        ("There are two strands: group work and one-to-one work.", []),
+        ("We did not commission the Building Better Relationships programme, which Probation runs.", []),
+    ],
+)
+def test_programmes_named_in_scope_answers(text, names):
+    registry = _programmes(text)
+    assert [p.name for p in registry.programmes] == names
+
+
+def test_mentions_resolve_short_forms_and_acronyms_to_one_programme():
+    registry = _programmes("- Intensive Change One-to-One Programme: early work.\n- Stalking Perpetrator Clinic: for stalking.\n- Respect Young People Programme (RYPP): families.")
+    assert len(registry.programmes) == 3
+    assert registry.resolve("One-to-One").name == "Intensive Change One-to-One Programme"
+    assert registry.resolve("Stalking").name == "Stalking Perpetrator Clinic"
+    assert registry.resolve("RYPP").name == "RYPP"
+    assert registry.resolve("Respect Young People Programme").name == "RYPP"
+    text = "One-to-One: 4; Stalking: 2; RYPP: 1"
+    assert [p.name for _, p in mentions(_span(text), registry)] == [
+        "Intensive Change One-to-One Programme", "Stalking Perpetrator Clinic", "RYPP"]
+
+
+def test_providers_from_items_and_from_statements_about_all_programmes():
+    registry = _programmes(
+        "Both interventions are delivered by Acme Alliance working with the police.\n"
+        "- Safe Steps: group work.\n- Turning Point: delivered jointly by Hope Trust and Bright Futures CIC, with ..."
+    )
+    providers = {p.name: p.providers for p in registry.programmes}
+    assert providers["Safe Steps"] == ["Acme Alliance"]
+    assert providers["Turning Point"] == ["Hope Trust", "Bright Futures CIC", "Acme Alliance"]
+
+
+def test_catalogue_gives_canonical_names():
+    registry = _programmes("Conditional Cautioning and Relationship Abuse (CARA): workshops.\nThe Drive Project: high harm.")
+    assert [p.canonical_name for p in registry.programmes] == ["CARA", "Drive"]
+
+
+@pytest.mark.parametrize(
+    "text, orgs",
+    [
+        ("Essex Police; Southend City Council Children's Services; the Probation Service; Essex refuges", ["Essex Police", "Southend City Council Children's Services", "The Probation Service", "Essex refuges"]),
+        ("The Office of the Police and Crime Commissioner for Cumbria, Cumbria County Council and the NHS.", ["The Office of the Police and Crime Commissioner for Cumbria", "Cumbria County Council", "NHS"]),
+        ("Hampshire and Isle of Wight Constabulary is the only referrer.", ["Hampshire and Isle of Wight Constabulary"]),
+        ("The Home Office (Perpetrator Fund). There are no voluntary donations.", ["Home Office"]),
+        ("the Community Safety Partnership for Bath, Keynsham and Radstock (match funding)", ["the Community Safety Partnership for Bath, Keynsham and Radstock"]),
+    ],
+)
+def test_organisation_lists(text, orgs):
+    assert [o.name for o in split_organisations(_span(text), ORGS)] == orgs
+
+
+def test_organisations_after_a_cue_stop_at_the_end_of_the_names():
+    text = "It is provided by Change Collective and Safe Homes Ltd. in partnership with the council, and evaluated by a university."
+    found = organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)
+    assert [o.name for o in found] == ["Change Collective", "Safe Homes Ltd"]
+    for org in found:
+        assert text[org.span.start : org.span.end] == org.as_written
