@@ -43,6 +43,8 @@ def align(blocks: list[Block], spec: RequestSpec, lettered: bool) -> None:
         label = block.label
         if block.echo is not None:
             block.questions, block.alignment = [block.echo], "question_text"
+        elif block.titled is not None:
+            block.questions, block.alignment = [block.titled], "heading"
         elif label is not None and label.kind == "letter":
             index = label.numbers[0] - 1
             block.questions = [numbered[index]] if index < len(numbered) else []
@@ -57,7 +59,7 @@ def _check_content(block: Block, spec: RequestSpec) -> None:
     """Overrule a label when the content plainly answers another (non-count) question, or none is given."""
     text = block.heading.text + "\n" + block.body.text
     hits = _topic_hits(block.body.text)
-    if block.alignment == "question_text":
+    if block.alignment in {"question_text", "heading"}:
         return
     current = block.questions[0] if len(block.questions) == 1 else None
     current_topic = _topic_of(current) if current else None
@@ -92,5 +94,9 @@ def disagreement(block: Block) -> str | None:
         return None
     question = block.questions[0]
     shown = f"question {question.number}" if question.number else f"the unnumbered '{question.text}' line"
-    how = {"question_text": "it repeats that question's text", "content": "its content answers that question"}.get(block.alignment, block.alignment)
+    how = {
+        "question_text": "it repeats that question's text",
+        "heading": "its heading names that question",
+        "content": "its content answers that question",
+    }.get(block.alignment, block.alignment)
     return f"the answer labelled '{block.label.text}' is read as {shown} ({question.key}) because {how}"

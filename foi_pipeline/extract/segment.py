@@ -90,6 +90,7 @@ class Block:
     echo: Question | None = None
     echo_score: float = 0.0
     body: Span = field(default_factory=lambda: Span(0, 0, ""))
+    titled: Question | None = None  # question named by a short title ("Q6 – Accepted", "Referring organisations:")
     is_quote: bool = False
     questions: list[Question] = field(default_factory=list)
     alignment: str = ""
@@ -160,6 +161,57 @@ class EchoMatcher:
         return None, best[0], 0
 
 
+_TITLE_SEPARATOR_RE = re.compile(r"\s+[–—-]\s+|:\s+|:$|\?\s+|\s+[–—-]$")
+_POPULATION_WORDS = re.compile(r"self|agenc|referr|\bmales?\b|\bmen\b|\bwomen\b|\bfemales?\b|people|participants|perpetrators|individuals|clients|service users", re.IGNORECASE)
+
+
+class TitleMatcher:
+    """Short headings that name a question in the reply's own words ("Self-referred males accepted", "Budget")."""
+
+    def __init__(self, spec: RequestSpec):
+        self.counts = {(q.route, q.stage): q for q in spec.questions if q.route}
+        self.cues = [
+            (cue.lower(), q) for q in spec.questions if not q.route for cue in q.cues
+        ]
+        self.cues.sort(key=lambda c: -len(c[0]))
+
+    def match(self, title: str) -> Question | None:
+        title = title.strip(" *#:-–—\t")
+        words = title.split()
+        if not words or len(words) > 9 or re.search(r"\d", title):
+            return None
+        lowered = title.lower()
+        for cue, question in self.cues:
+            if len(cue) >= 8 and re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", lowered):
+                return question
+        stage = (
+            "completed" if re.search(r"complet|finish", lowered)
+            else "accepted" if re.search(r"accept|\bstart|enrol|took\s+up|engag", lowered)
+            else "referred" if re.search(r"referr|\brefer(?:s|ed)?\b", lowered)
+            else None
+        )
+        if stage and _POPULATION_WORDS.search(lowered):
+            route = "self" if "self" in lowered else "agency"
+            return self.counts.get((route, stage))
+        for cue, question in self.cues:
+            if re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", lowered):
+                return question
+        return None
+
+    def split(self, rest: str) -> tuple[Question | None, int]:
+        """(question, where the answer starts) for "Title – answer" / "Title:" lines, else (None, 0)."""
+        m = _TITLE_SEPARATOR_RE.search(rest)
+        if m and m.start() <= 70:
+            question = self.match(rest[: m.start()])
+            if question is not None:
+                return question, m.end()
+        if len(rest.split()) <= 6:
+            question = self.match(rest)
+            if question is not None:
+                return question, len(rest)
+        return None, 0
+
+
 def _is_letter_scheme(text_lines: list[Span]) -> bool:
     """Letters label the answers only when a reply letters a run of them from a) (not a sub-list a., b.)."""
     letters = []
@@ -175,19 +227,32 @@ def _is_table_row(text: str) -> bool:
     return text.lstrip().startswith("|") or text.count(" | ") >= 1 or "\t" in text.strip()
 
 
+def _table_lines(text: str) -> list[tuple[int, int]]:
+    from foi_pipeline.extract.tables import find_tables
+
+    return [(t.span.start, t.span.end) for t in find_tables(Span(0, len(text), text))]
+
+
 def segment(text: str, spec: RequestSpec) -> Segmentation:
     text_lines = lines(text)
     lettered = _is_letter_scheme(text_lines)
     matcher = EchoMatcher(spec)
+    titles = TitleMatcher(spec)
+    table_spans = _table_lines(text)
 
     heads: list[Block] = []
     for line in text_lines:
-        if not line.text.strip() or _is_table_row(line.text):
+        if not line.text.strip() or _is_table_row(line.text) or any(a <= line.start < b for a, b in table_spans):
             continue
         found = _label(line, lettered)
         rest_start = found[1] if found else 0
         rest = line.sub(rest_start, len(line.text))
         question, score, echo_end = matcher.match(rest.text)
+        if question is None and not (found and len(found[0].numbers) > 1):
+            titled, answer_start = titles.split(rest.text)
+            if titled is not None:
+                heads.append(Block(label=found[0] if found else None, heading=Span.of(text, line.start, rest.start + answer_start), titled=titled))
+                continue
         if found is None and question is None:
             continue
         if found is None and question is not None and heads and heads[-1].echo is question and _adjacent(text, heads[-1], line):
