@@ -14,7 +14,7 @@ from foi_pipeline.specs import Question, RequestSpec
 TOPIC_RES: dict[str, re.Pattern[str]] = {
     "funders": re.compile(r"\bfunded\b|\bfunder|\bfunding\b|\bcontribut|\bdonation|\bgrant\b|\bmatch[- ]fund", re.IGNORECASE),
     "budget": re.compile(r"£\s?\d|\b\d[\d,.]*\s*(?:GBP|pounds)\b|\bbudget\b|\bcontract\s+value\b|\bcosts?\b", re.IGNORECASE),
-    "referrers": re.compile(r"\breferr(?:ing|als?\s+(?:were\s+)?(?:made|received|come))\b|\breferred\s+by\b|\bPolice\b|\bConstabulary\b|\bCouncil\b", re.IGNORECASE),
+    "referrers": re.compile(r"\breferr(?:ing|als?\s+(?:were\s+|are\s+)?(?:made|received|come|came)|ers?)\b|\breferred\s+by\b|\bmade\s+(?:a\s+)?referrals?\b", re.IGNORECASE),
     "evaluation_link": re.compile(r"\bevaluat|\befficacy\b|\bhttps?://|\bwww\.|\breport\b", re.IGNORECASE),
 }
 _NUMBERISH = re.compile(r"\b\d+\b|\bn/?a\b|not\s+applicable|not\s+held|fewer\s+than|\bnil\b|\bnone\b|\bzero\b", re.IGNORECASE)

@@ -17,9 +17,9 @@ from foi_pipeline.extract.spans import Span
 from foi_pipeline.extract.tables import Table, find_tables, outside_tables
 from foi_pipeline.specs import Question, RequestSpec
 
-STAGE_VERB_RE = re.compile(r"\b(?P<stage>accepted|completed|referred|started|enrolled|finished)\b", re.IGNORECASE)
+STAGE_VERB_RE = re.compile(r"(?<!self-)(?<!self )\b(?P<stage>accepted|completed|referred|started|enrolled|finished)\b", re.IGNORECASE)
 STAGE_NOUN_RE = re.compile(
-    r"\b(?P<stage>acceptances?|completions?|completers?|referrals?|starters?|starts)\b", re.IGNORECASE
+    r"(?<!self-)(?<!self )\b(?P<stage>acceptances?|completions?|completers?|referrals?|starters?|starts)\b", re.IGNORECASE
 )
 _STAGE_OF = {
     "accepted": "accepted", "acceptance": "accepted", "acceptances": "accepted", "started": "accepted",
@@ -171,7 +171,8 @@ def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> lis
 
 
 def _after_label(piece: Piece) -> Span:
-    if piece.label is None:
+    """The piece without the programme name that opens it ("CARA: 203" -> "203")."""
+    if piece.label is None or piece.span.text[: piece.label.start - piece.span.start].strip(" \t\n-•*–·(").strip():
         return piece.span
     start = piece.label.end - piece.span.start
     rest = piece.span.sub(start, len(piece.span.text))
@@ -193,7 +194,8 @@ def _figure_anchors(body: Span) -> list[int]:
 
 
 def read_count_block(
-    body: Span, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts
+    body: Span, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts,
+    trust_label_only: bool = True,
 ) -> None:
     """Counts for the funnel question(s) a block answers, per programme."""
     tables = find_tables(body)
@@ -210,7 +212,7 @@ def read_count_block(
     # "partial completers") answers the other stage.
     stated = [_stage_word(_after_label(p).text) for p in all_pieces if p.programme is not None]
     stated = [s for s in stated if s]
-    if len(questions) == 1 and stated and block_stage not in stated:
+    if trust_label_only and len(questions) == 1 and stated and block_stage not in stated:
         dominant = max(set(stated), key=stated.count)
         if stated.count(dominant) * 2 >= max(1, len([p for p in all_pieces if p.programme is not None])):
             block_stage = dominant

@@ -144,7 +144,7 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
     out: list[OrgMention] = []
     listed = ";" in text or "\n" in text.strip()
     for piece in pieces:
-        for item in [piece] if listed else _split_commas(piece, is_protected, catalogue):
+        for item in [piece] if listed else _split_commas(piece, lambda pos: is_protected(pos - span.start), catalogue):
             cleaned = _clean(item)
             if looks_like_org(cleaned.text, catalogue) or ((lenient or listed) and _capitalised_name(cleaned.text)):
                 name = catalogue.normalise(cleaned.text)

@@ -57,6 +57,9 @@ _NOT_A_NAME_START = re.compile(
     r"Scope|Home Office|Office|The Office|OPCC|PCC|OPFCC|N/?A)\b"
 )
 _STOP = {"the", "of", "and", "for", "to", "a", "an", "in", "on", "&", "programme", "intervention", "project", "approach"}
+# Words every programme in this field shares: a match on these alone says nothing.
+_GENERIC_TOKENS = {"domestic", "abuse", "da", "dv", "violence", "perpetrator", "perpetrators", "behaviour", "change", "service",
+                   "services", "course", "scheme", "fund", "men", "male", "males", "women", "female", "programmes", "interventions"}
 
 
 def _tokens(s: str) -> set[str]:
@@ -123,10 +126,10 @@ class Programme:
             if _is_acronym(m) and (m == _initials(name) or m.rstrip("s") == name):
                 return True
             nt = _tokens(name)
-            if mt and nt and (mt <= nt or nt <= mt) and len(mt & nt) >= 1 and not (mt & nt) <= {"domestic", "abuse", "da"}:
+            if mt and nt and (mt <= nt or nt <= mt) and (mt & nt) - _GENERIC_TOKENS:
                 # "One-to-One" within "Intensive Domestic Abuse One-to-One Programme"; "Stalking" within "Stalking Perpetrator Intervention"
                 return True
-            if len(m) > 8 and fuzz.token_set_ratio(m.lower(), name.lower()) >= 92 and len(mt & nt) >= 2:
+            if len(m) > 8 and fuzz.token_set_ratio(m.lower(), name.lower()) >= 92 and len((mt & nt) - _GENERIC_TOKENS) >= 1:
                 return True
         return False
 

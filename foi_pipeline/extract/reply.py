@@ -99,12 +99,13 @@ def read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalogu
         if question.route:
             count_questions = [q for q in block.questions if q.route]
             before = len(facts.counts)
-            read_count_block(block.body, count_questions, registry, spec, facts)
+            read_count_block(block.body, count_questions, registry, spec, facts, trust_label_only=block.alignment == "label")
             new = facts.counts[before:]
             if len(count_questions) == 1 and new and all(f.stage != question.stage for f in new if "stage_from_clause" not in f.rule):
                 stages = {f.stage for f in new if "stage_from_clause" not in f.rule}
                 if len(stages) == 1:
-                    moved = next((q for q in spec.questions if q.route == question.route and q.stage == stages.pop()), None)
+                    stage = stages.pop()
+                    moved = next((q for q in spec.questions if q.route == question.route and q.stage == stage), None)
                     if moved is not None:
                         block.questions, block.alignment = [moved], "content"
         elif question.table == "budgets":
