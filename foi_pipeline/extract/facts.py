@@ -212,9 +212,11 @@ def read_count_block(
     # "partial completers") answers the other stage.
     stated = [_stage_word(_after_label(p).text) for p in all_pieces if p.programme is not None]
     stated = [s for s in stated if s]
+    order = {"referred": 0, "accepted": 1, "completed": 2}
     if trust_label_only and len(questions) == 1 and stated and block_stage not in stated:
         dominant = max(set(stated), key=stated.count)
-        if stated.count(dominant) * 2 >= max(1, len([p for p in all_pieces if p.programme is not None])):
+        # Only towards a later stage: an acceptance answer may speak of referrals, never of completers.
+        if order[dominant] > order[block_stage] and stated.count(dominant) * 2 >= max(1, len([p for p in all_pieces if p.programme is not None])):
             block_stage = dominant
     for piece in all_pieces:
         text_span = _after_label(piece)

@@ -290,7 +290,8 @@ def _describe(programme: Programme, item: Span, registry: ProgrammeRegistry) -> 
 
 
 _LABEL_CANDIDATE_RE = re.compile(
-    r"(?:^|(?<=[\n;.(])|(?<=\band\s)|(?<=\bfor\s))[^\S\n]*(?:the\s+)?(?P<name>[A-Z+][\w'’+\-]*(?:[^\S\n]+[\w'’+\-&]+){0,7}?)(?=\s*(?::|–|—|\s-\s|'s\b|$))",
+    r"(?:^|(?<=[\n;.(:])|(?<=\band\s)|(?<=\bfor\s))[^\S\n]*(?:the\s+)?(?P<name>[A-Z+][\w'’+\-]*(?:[^\S\n]+[\w'’+\-&]+){0,7}?)"
+    r"(?=\s*(?::|–|—|\s-\s|'s\b|$)|\s+£|\s+\d)",
     re.MULTILINE,
 )
 

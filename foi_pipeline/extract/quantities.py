@@ -209,7 +209,7 @@ def read_count(text: str) -> CountReading:
     if counts:
         first = counts[0]
         # "N/A" or "not held" stated before any figure wins; a later remark does not.
-        if first_status and first_status[0] < first.start and not (first_status[2] == "refused" and first.status == "suppressed"):
+        if first_status and first_status[0] < first.start:
             start, end, status = first_status
             return CountReading(status, None, None, None, None, start, end, f"status:{status}")
         return first

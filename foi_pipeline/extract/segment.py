@@ -205,7 +205,10 @@ class TitleMatcher:
             question = self.match(rest[: m.start()])
             if question is not None:
                 return question, m.end()
-        if len(rest.split()) <= 6:
+        stripped = rest.strip()
+        if len(rest.split()) <= 6 and not stripped.endswith((".", "?", "!")) and (
+            re.match(r"[–—\-:]", stripped) or stripped.endswith(":") or not re.search(r"\b(?:is|are|was|were|has|have)\b", stripped)
+        ):
             question = self.match(rest)
             if question is not None:
                 return question, len(rest)
