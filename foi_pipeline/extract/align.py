@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from foi_pipeline.extract.quantities import read_count
 from foi_pipeline.extract.segment import Block
 from foi_pipeline.specs import Question, RequestSpec
 
@@ -17,8 +18,7 @@ TOPIC_RES: dict[str, re.Pattern[str]] = {
     "referrers": re.compile(r"\breferr(?:ing|als?\s+(?:were\s+|are\s+)?(?:made|received|come|came)|ers?)\b|\breferred\s+by\b|\bmade\s+(?:a\s+)?referrals?\b", re.IGNORECASE),
     "evaluation_link": re.compile(r"\bevaluat|\befficacy\b|\bhttps?://|\bwww\.|\breport\b", re.IGNORECASE),
 }
-_NUMBERISH = re.compile(r"\b\d+\b|\bn/?a\b|not\s+applicable|not\s+held|fewer\s+than|\bnil\b|\bnone\b|\bzero\b", re.IGNORECASE)
-
+_ORG_NOUNS = re.compile(r"\b(?:Police|Constabulary|Council|Service|Services|Trust|Probation|NHS|Cafcass|Agency|Agencies)\b")
 
 def _by_number(spec: RequestSpec, n: int) -> Question | None:
     return next((q for q in spec.questions if q.number == n), None)
@@ -79,8 +79,11 @@ def _check_content(block: Block, spec: RequestSpec) -> None:
             if question:
                 block.questions, block.alignment = [question], "content"
         return
-    if current_topic == "count" and not _NUMBERISH.search(block.body.text) and best_topic in {"funders", "referrers", "evaluation_link"} and hits[best_topic] >= 1:
-        question = next((q for q in spec.questions if _topic_of(q) == best_topic), None)
+    if current_topic == "count" and read_count(block.body.text).status == "not_stated":
+        if not (best_topic in {"funders", "referrers", "evaluation_link"} and hits[best_topic] >= 1):
+            # A "figure" that is a list of organisations answers who referred.
+            best_topic = "referrers" if _ORG_NOUNS.search(block.body.text) else None
+        question = next((q for q in spec.questions if best_topic and _topic_of(q) == best_topic), None)
         if question:
             block.questions, block.alignment = [question], "content"
 

@@ -387,6 +387,74 @@ def _expand_self_reference(org: OrgMention, authority: str | None) -> OrgMention
     return org
 
 
+def _org_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
+    """Per-programme parts of a funders/referrers answer: "CARA: X" labels, else sentences or ';'-clauses
+    that each name one programme ("SAI is funded by the Home Office; HRP by the OPCC")."""
+    labelled = pieces(body, registry)
+    if any(p.label is not None for p in labelled) or len(registry.programmes) < 2:
+        return labelled
+    named = {p.name for _, p in mentions(body, registry)}
+    if len(named) < 2:
+        return labelled
+    out, pos = [], 0
+    for m in [*re.finditer(r";|\.\s+|\n", body.text), None]:
+        end = m.start() if m else len(body.text)
+        clause = body.sub(pos, end)
+        pos = m.end() if m else len(body.text)
+        if not clause:
+            continue
+        found = mentions(clause, registry)
+        programmes = {p.name: p for _, p in found}
+        if len(programmes) == 1 and found[0][0].start - clause.start < 3:
+            out.append(Piece(found[0][1], clause, label=found[0][0]))
+        elif len(programmes) == 1 and not _has_parenthetical_programme(clause, registry):
+            out.append(Piece(found[0][1], clause))
+        else:
+            out.append(Piece(None, clause))
+    return out
+
+
+def _has_parenthetical_programme(span: Span, registry: ProgrammeRegistry) -> bool:
+    return any(span.text[max(0, s.start - span.start - 1) : s.start - span.start] == "(" for s, _ in mentions(span, registry))
+
+
+_ALL_PROGRAMMES_RE = re.compile(r"^\s*\((?:for\s+)?(?:both|all)(?:\s+(?:programmes|interventions|services|projects))?\)", re.IGNORECASE)
+
+
+def _org_targets(text_span: Span, org: OrgMention, default: list, registry: ProgrammeRegistry, orgs: OrganisationCatalogue) -> tuple[OrgMention, list]:
+    """An organisation followed by "(Drive)" or "(both programmes)" funds or refers for those programmes only."""
+    inside = re.search(r"\s*\(([^()]{1,80})\)$", org.span.text)
+    if inside:
+        inner = org.span.sub(inside.start(1), inside.end(1))
+        named = {p.name: p for _, p in mentions(inner, registry)}
+        if named or _ALL_PROGRAMMES_RE.match(org.span.text[inside.start():]):
+            trimmed = org.span.sub(0, inside.start())
+            org = OrgMention(name=orgs.normalise(trimmed.text), as_written=trimmed.text, span=trimmed)
+            return org, list(named.values()) or list(registry.programmes) or default
+    after = text_span.text[org.span.end - text_span.start :]
+    if _ALL_PROGRAMMES_RE.match(after):
+        return org, list(registry.programmes) or default
+    m = re.match(r"\s*\(([^)]{1,80})\)", after)
+    if m:
+        inner = text_span.sub(org.span.end - text_span.start + m.start(1), org.span.end - text_span.start + m.end(1))
+        named = {p.name: p for _, p in mentions(inner, registry)}
+        if named:
+            return org, list(named.values())
+    return org, default
+
+
+def _contribution(text_span: Span, org: OrgMention, found: list[OrgMention]) -> str:
+    """Cash or in kind, from the words just before and just after this organisation (not its neighbours')."""
+    text = text_span.text
+    start, end = org.span.start - text_span.start, org.span.end - text_span.start
+    before = re.split(r"[.;,\n]|\band\b", text[max(0, start - 80) : start])[-1]
+    after = re.split(r"[.;,\n]|\band\b|\bwith\b", text[end : end + 100])[0]
+    window = before + " " + after
+    if IN_KIND_RE.search(window):
+        return "in_kind"
+    return "cash" if CASH_RE.search(window) else "unknown"
+
+
 def read_org_block(
     body: Span, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts
 ) -> None:
@@ -394,7 +462,7 @@ def read_org_block(
     reading = read_count(body.text)
     if reading.status == "refused" or (EXEMPTION_RE.search(body.text) and re.search(r"section\s*12|cost\s+limit|appropriate\s+limit", body.text, re.IGNORECASE)):
         return
-    for piece in pieces(body, registry):
+    for piece in _org_pieces(body, registry):
         text_span = _after_label(piece)
         cue = FUNDER_CUE_RE if kind == "funders" else REFERRER_CUE_RE
         found = organisations_after(text_span, cue, orgs)
@@ -408,23 +476,11 @@ def read_org_block(
             targets = [piece.programme]
         else:
             named = {p.name: p for _, p in mentions(text_span, registry)}
-            targets = list(named.values()) if 0 < len(named) < len(registry.programmes) else list(registry.programmes) or [None]
+            targets = list(named.values()) if 0 < len(named) < len(registry.programmes) and not _has_parenthetical_programme(text_span, registry) else list(registry.programmes) or [None]
         for org in found:
+            contribution = _contribution(text_span, org, found) if kind == "funders" else "unknown"
+            org, org_targets = _org_targets(text_span, org, targets, registry, orgs)
             org = _expand_self_reference(org, authority)
-            contribution = "unknown"
-            if kind == "funders":
-                sentence = _sentence_around(text_span, org.span)
-                contribution = "in_kind" if IN_KIND_RE.search(sentence) else ("cash" if CASH_RE.search(sentence) else "unknown")
-            for programme in targets:
+            for programme in org_targets:
                 fact = OrgFact(programme, org, f"{kind}:{'cue' if cue.search(text_span.text) else 'list'}", contribution)
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)
-
-
-def _sentence_around(span: Span, inner: Span) -> str:
-    text = span.text
-    start = inner.start - span.start
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind(";", 0, start))
-    right_candidates = [i for i in (text.find(". ", start), text.find("\n", start), text.find(";", start)) if i >= 0]
-    right = min(right_candidates) if right_candidates else len(text)
-    # An organisation's own clause: up to the next organisation or sentence end.
-    return text[left + 1 : right]

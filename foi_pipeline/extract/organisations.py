@@ -105,6 +105,11 @@ def _clean(piece: Span) -> Span:
     while m:
         piece = piece.sub(m.end(), len(piece.text)).strip(" \t\n.,;:")
         m = _LEAD_RE.match(piece.text)
+    lead = re.match(r"^[a-z][^A-Z]*?\b(?:from|by|with|of|via|to)\s+(?=(?:the\s+)?[A-Z])", piece.text)
+    if lead:
+        piece = piece.sub(lead.end(), len(piece.text))
+    # Drop a parenthetical that names a programme the organisation is attached to: "the Home Office (Drive)"
+    # is handled by the caller; here only the name is kept.
     # Drop a lowercase parenthetical aside: "Cleveland Police (through MATAC)" -> "Cleveland Police"
     aside = re.search(r"\s*\((?=[a-z])[^)]*\)\s*$", piece.text)
     if aside:

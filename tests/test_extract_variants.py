@@ -1,0 +1,144 @@
+"""End-to-end extraction on replies we wrote ourselves in layouts the fixtures do not use.
+
+Each reply exercises patterns replies use (inline "question – answer", aligned-column tables,
+misnumbered answers, refusals, e-mail replies, several programmes in one answer, word numbers,
+suppression) so a rule that only fits the dev corpus fails here.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from foi_pipeline.extract import extract_reply
+from foi_pipeline.specs import load_catalogue, load_requests, match_request
+
+VARIANTS = Path(__file__).parent / "fixtures" / "variants"
+SPECS = load_requests()
+CATALOGUE = load_catalogue()
+
+
+def read(name_or_text: str, is_file: bool = True):
+    text = (VARIANTS / name_or_text).read_text(encoding="utf-8") if is_file else name_or_text
+    spec, _ = match_request(text, "reply.txt", SPECS)
+    extraction = extract_reply(text, doc_id="doc", spec=spec, catalogue=CATALOGUE)
+    names = {p["programme_id"]: p["name"] for p in extraction.tables["programmes"]}
+    funnel = {
+        (names[r["programme_id"]], f"{r['route']}_{r['stage']}"): (r["status"], r["count"], r["qualifier"])
+        for r in extraction.tables["funnel_counts"]
+    }
+    budgets = {names.get(r["programme_id"]): (r["status"], r["amount_gbp"] and float(r["amount_gbp"]), r["period"]) for r in extraction.tables["budgets"]}
+    funders = {(names.get(r["programme_id"]), r["funder"], r["contribution"]) for r in extraction.tables["funders"]}
+    referrers = {(names.get(r["programme_id"]), r["organisation"]) for r in extraction.tables["referrers"]}
+    for table, rows in extraction.tables.items():
+        for row in rows:
+            assert text[row["char_start"] : row["char_end"]] == row["evidence_text"], (table, row)
+    return extraction, names, funnel, budgets, funders, referrers
+
+
+def test_inline_question_answer_lines_with_word_numbers_and_qualifiers():
+    ex, names, funnel, budgets, funders, referrers = read("inline_prose_single.txt")
+    assert list(names.values()) == ["Safer Futures Programme"]
+    p = "Safer Futures Programme"
+    assert funnel[(p, "self_referred")] == ("value", 12, "exact")
+    assert funnel[(p, "self_accepted")] == ("value", 9, "exact")
+    assert funnel[(p, "self_completed")] == ("value", 5, "approx")
+    assert funnel[(p, "agency_referred")] == ("value", 41, "exact")
+    assert funnel[(p, "agency_accepted")] == ("value", 30, "exact")  # "a further 6 are on the waiting list" is a note
+    assert funnel[(p, "agency_completed")] == ("value", 20, "at_least")
+    assert budgets[p] == ("value", 85000.0, "annual")
+    assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Lincolnshire"}
+    assert {r[1] for r in referrers} == {"Lincolnshire Police", "Lincolnshire County Council Children's Services", "The Probation Service"}
+    assert ex.tables["programmes"][0]["providers"] == ["Hope Partnership CIC"]
+    assert ex.metadata["foi_reference"] == "LPCC-FOI-2023-88"
+    assert str(ex.metadata["response_date"]) == "2023-08-30"
+
+
+def test_plain_text_table_with_programmes_as_columns_and_suppression():
+    ex, names, funnel, budgets, funders, referrers = read("table_columns.txt")
+    assert sorted(names.values()) == ["Drive", "Men and Masculinities Course"]
+    assert funnel[("Drive", "self_referred")][0] == "not_applicable"
+    assert funnel[("Drive", "agency_completed")] == ("value", 31, "exact")
+    assert funnel[("Men and Masculinities Course", "self_completed")][0] == "suppressed"
+    assert funnel[("Men and Masculinities Course", "agency_completed")] == ("value", 15, "approx")
+    assert budgets["Drive"][1] == 210500.0 and budgets["Men and Masculinities Course"][1] == 45000.0
+    # "the Home Office (Drive) and the OPCC (both programmes)"
+    assert {(f[0], f[1]) for f in funders} == {
+        ("Drive", "Home Office"),
+        ("Drive", "Office of the Police and Crime Commissioner for Northumbria"),
+        ("Men and Masculinities Course", "Office of the Police and Crime Commissioner for Northumbria"),
+    }
+    assert len(referrers) == 4  # two organisations, given once for both programmes
+    assert [p["canonical_name"] for p in ex.tables["programmes"]][0] == "Drive"
+
+
+def test_misnumbered_answers_realigned_by_content_and_flagged_for_review():
+    ex, names, funnel, budgets, funders, referrers = read("misnumbered_refusal.txt")
+    p = "Turning Point Programme"
+    assert funnel[(p, "self_referred")][0] == "not_held"
+    assert funnel[(p, "agency_accepted")] == ("value", 37, "exact")  # "nine dropped out" is not a count
+    assert funnel[(p, "agency_completed")] == ("value", 19, "exact")  # labelled "6." a second time
+    assert referrers == {(p, "Cumbria Constabulary"), (p, "The Probation Service")}  # labelled "7."
+    assert funders == {(p, "Home Office", "cash"), (p, "Cumbria County Council", "in_kind")}
+    assert budgets[p][0] == "refused"
+    assert ex.metadata["information_status"] == "partly_held"
+    reasons = [r["reason"] for r in ex.tables["review_queue"]]
+    assert any("labelled '6.'" in r and "question 7" in r for r in reasons)
+    assert any("labelled '9.'" in r and "question 10" in r for r in reasons)
+
+
+def test_email_reply_with_two_programmes_per_answer():
+    ex, names, funnel, budgets, funders, referrers = read("email_multi.eml.txt")
+    assert sorted(names.values()) == ["HRP", "SAI"]
+    assert funnel[("SAI", "self_referred")][0] == "not_applicable"  # "Q2-Q4: These are not self-referral services."
+    assert funnel[("HRP", "self_completed")][0] == "not_applicable"
+    assert funnel[("HRP", "agency_accepted")][0] == "suppressed"
+    assert funnel[("HRP", "agency_completed")][0] == "not_held"
+    assert budgets["SAI"] == ("value", 1200000.0, "3 years")
+    assert budgets["HRP"][1] == 60000.0
+    assert {(f[0], f[1]) for f in funders} == {("SAI", "Home Office"), ("HRP", "Office of the Police and Crime Commissioner for Sussex")}
+    assert referrers == {("SAI", "Sussex Police"), ("HRP", "Sussex Police")}
+    assert str(ex.metadata["response_date"]) == "2023-09-06"
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("5. Twenty-three men were referred by partner agencies.", ("value", 23, "exact")),
+        ("5. c. 60 referrals", ("value", 60, "approx")),
+        ("5. Fewer than five.", ("suppressed", None, "at_most")),
+        ("5. The number is withheld under section 40(2) as it could identify individuals.", ("refused", None, None)),
+        ("5. This information is not recorded by the provider.", ("not_held", None, None)),
+        ("5. Over 100 referrals.", ("value", 100, "at_least")),
+    ],
+)
+def test_single_programme_count_answers(answer, expected):
+    text = "1. Safe Homes Programme: a group course.\n2. N/A\n" + answer + "\n"
+    _, names, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Safe Homes Programme", "agency_referred")] == expected
+    assert funnel[("Safe Homes Programme", "self_referred")][0] == "not_applicable"
+    assert funnel[("Safe Homes Programme", "agency_accepted")][0] == "not_stated"
+
+
+def test_multi_programme_answer_in_prose_with_names_after_figures():
+    text = (
+        "1. (a) Alpha Project: group work. (b) Beta Intervention: one-to-one work.\n"
+        "5. 45 referrals for Alpha Project and 12 for the Beta Intervention.\n"
+        "6. All 45 referrals were accepted for Alpha Project; 10 were accepted for the Beta Intervention.\n"
+        "10. Alpha Project's budget was £30,000 and the Beta Intervention's was £12.5k.\n"
+    )
+    _, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert funnel[("Alpha Project", "agency_referred")][1] == 45
+    assert funnel[("Beta Intervention", "agency_referred")][1] == 12
+    assert funnel[("Alpha Project", "agency_accepted")][1] == 45
+    assert funnel[("Beta Intervention", "agency_accepted")][1] == 10
+    assert budgets["Alpha Project"][1] == 30000.0 and budgets["Beta Intervention"][1] == 12500.0
+
+
+def test_reply_with_no_commissioned_programme_has_none():
+    text = (
+        "We did not commission a domestic abuse perpetrator programme in 2022/23 and hold no information "
+        "for questions 1 to 10. Building Better Relationships is run by the Probation Service, not by this office."
+    )
+    ex, names, *_ = read(text, is_file=False)
+    assert names == {}
+    assert ex.metadata["information_status"] == "not_held"
