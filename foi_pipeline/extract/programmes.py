@@ -245,13 +245,19 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
                     programme.aliases.append(_clean_name(m.group("name")))
     # Scope-wide statements ("Both are delivered by X") give providers to every programme.
     for span in [*scope, *context]:
-        for sentence in re.finditer(r"[^.\n]*(?:\b(?:both|all|they|these|each|the\s+(?:two|three|four)|the\s+interventions|the\s+programmes)\b)[^.\n]*", span.text, re.IGNORECASE):
+        for sentence in _SENTENCE_RE.finditer(span.text):
+            if not _ALL_OF_THEM_RE.search(sentence.group()):
+                continue
             sentence_span = span.sub(sentence.start(), sentence.end())
             orgs = organisations_after(sentence_span, PROVIDER_CUE_RE, registry.orgs)
             for programme in registry.programmes:
                 for org in orgs:
                     if org.name not in programme.providers:
                         programme.providers.append(org.name)
+
+
+_SENTENCE_RE = re.compile(r"[^.\n]+")
+_ALL_OF_THEM_RE = re.compile(r"\b(?:both|all|they|these|each|the\s+(?:two|three|four)|the\s+interventions|the\s+programmes)\b", re.IGNORECASE)
 
 
 def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> Programme | None:

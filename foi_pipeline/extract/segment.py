@@ -69,8 +69,12 @@ def _norm_map(raw: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+_DROP_RE = re.compile(r"[*\"“”‘’'`_]+")
+_SPACE_RE = re.compile(r"\s+")
+
+
 def _norm(raw: str) -> str:
-    return _norm_map(raw)[0]
+    return _SPACE_RE.sub(" ", _DROP_RE.sub("", raw)).strip().lower()
 
 
 @dataclass(frozen=True)
@@ -138,9 +142,10 @@ class EchoMatcher:
 
     def match(self, text: str) -> tuple[Question | None, float, int]:
         """(question, score, end of the repeated text within `text`) for the best match, else (None, 0, 0)."""
-        norm, where = _norm_map(text)
-        if len(norm) < ECHO_MIN_CHARS:
+        norm = _norm(text)
+        if len(norm) < ECHO_MIN_CHARS or len(norm) > 600:
             return None, 0.0, 0
+        where: list[int] | None = None
         best: tuple[float, Question | None, int] = (0.0, None, 0)
         for question, qnorm in self.questions:
             if len(norm) <= len(qnorm):
@@ -151,8 +156,12 @@ class EchoMatcher:
                 end = len(text)
             else:
                 # The question followed by more text on the same line: "The Financial Contributors (...) are as follows:"
-                alignment = fuzz.partial_ratio_alignment(qnorm, norm)
+                alignment = fuzz.partial_ratio_alignment(qnorm, norm, score_cutoff=ECHO_THRESHOLD - 1)
+                if alignment is None:
+                    continue
                 score = alignment.score if alignment.dest_start < 12 else alignment.score - 15
+                if where is None:
+                    where = _norm_map(text)[1]
                 end = where[min(alignment.dest_end, len(where)) - 1] + 1 if alignment.dest_end else 0
             if score > best[0]:
                 best = (score, question, end)
@@ -170,10 +179,8 @@ class TitleMatcher:
 
     def __init__(self, spec: RequestSpec):
         self.counts = {(q.route, q.stage): q for q in spec.questions if q.route}
-        self.cues = [
-            (cue.lower(), q) for q in spec.questions if not q.route for cue in q.cues
-        ]
-        self.cues.sort(key=lambda c: -len(c[0]))
+        cues = sorted(((cue.lower(), q) for q in spec.questions if not q.route for cue in q.cues), key=lambda c: -len(c[0]))
+        self.cues = [(cue, re.compile(r"(?<!\w)" + re.escape(cue) + r"(?!\w)"), q) for cue, q in cues]
 
     def match(self, title: str) -> Question | None:
         title = title.strip(" *#:-–—\t")
@@ -181,8 +188,8 @@ class TitleMatcher:
         if not words or len(words) > 9 or re.search(r"\d", title):
             return None
         lowered = title.lower()
-        for cue, question in self.cues:
-            if len(cue) >= 8 and re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", lowered):
+        for cue, pattern, question in self.cues:
+            if len(cue) >= 8 and pattern.search(lowered):
                 return question
         stage = (
             "completed" if re.search(r"complet|finish", lowered)
@@ -193,8 +200,8 @@ class TitleMatcher:
         if stage and _POPULATION_WORDS.search(lowered):
             route = "self" if "self" in lowered else "agency"
             return self.counts.get((route, stage))
-        for cue, question in self.cues:
-            if re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", lowered):
+        for cue, pattern, question in self.cues:
+            if pattern.search(lowered):
                 return question
         return None
 
