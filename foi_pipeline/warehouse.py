@@ -1,0 +1,111 @@
+"""The warehouse on disk: one Parquet file per table and foi.duckdb, both replaced atomically.
+
+Tables are first written to a staging folder; `publish` moves each file into place with one rename and
+swaps in a database built from them, so readers never see a half-written table and a run that fails
+before publishing leaves the previous warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from foi_pipeline.contract import TABLES
+
+DATABASE = "foi.duckdb"
+
+
+def _select_typed(table: str) -> str:
+    casts = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in TABLES[table])
+    return f"SELECT {casts} FROM frame"
+
+
+class Warehouse:
+    """Reads and writes the contract tables under one root folder (FOI_WAREHOUSE_DIR)."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.root / "parquet"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.root / ".staging"
+
+    @property
+    def database(self) -> Path:
+        return self.root / DATABASE
+
+    def stage(self, table: str, df: pd.DataFrame) -> Path:
+        """Write a table's Parquet file, typed as the contract says, into the staging folder (atomically)."""
+        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        target = self.staging_dir / f"{table}.parquet"
+        tmp = self.staging_dir / f".{table}.{uuid.uuid4().hex}.tmp"
+        con = duckdb.connect()
+        try:
+            con.register("frame", _prepare(table, df))
+            con.execute(f"COPY ({_select_typed(table)}) TO '{tmp.as_posix()}' (FORMAT parquet)")
+        finally:
+            con.close()
+        os.replace(tmp, target)
+        return target
+
+    def read_staged(self, table: str) -> pd.DataFrame:
+        return _read_parquet(self.staging_dir / f"{table}.parquet")
+
+    def read(self, table: str) -> pd.DataFrame:
+        """A published table."""
+        return _read_parquet(self.parquet_dir / f"{table}.parquet")
+
+    def publish(self, tables: list[str]) -> None:
+        """Build foi.duckdb from the staged files, then move the files and the database into place."""
+        missing = [t for t in tables if not (self.staging_dir / f"{t}.parquet").exists()]
+        if missing:
+            raise FileNotFoundError(f"tables not staged yet: {', '.join(missing)}")
+        tmp_db = self.root / f".{DATABASE}.{uuid.uuid4().hex}.tmp"
+        con = duckdb.connect(str(tmp_db))
+        try:
+            for table in tables:
+                path = (self.staging_dir / f"{table}.parquet").as_posix()
+                con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_parquet(\'{path}\')')
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        self.parquet_dir.mkdir(parents=True, exist_ok=True)
+        for table in tables:
+            os.replace(self.staging_dir / f"{table}.parquet", self.parquet_dir / f"{table}.parquet")
+        os.replace(tmp_db, self.database)
+        wal = tmp_db.with_name(tmp_db.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+        shutil.rmtree(self.staging_dir, ignore_errors=True)
+
+
+def _prepare(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Make values DuckDB can cast: lists stay lists, decimals become strings (exact), dates stay dates."""
+    out = df.copy()
+    for name, sql_type in TABLES[table]:
+        if sql_type.startswith("DECIMAL"):
+            out[name] = out[name].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)).astype("object")
+        elif sql_type == "VARCHAR[]":
+            out[name] = out[name].map(lambda v: list(v) if isinstance(v, (list, tuple)) else ([] if v is None else list(v)))
+        elif sql_type == "DATE":
+            out[name] = pd.to_datetime(out[name], errors="coerce")
+    return out
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run `foi run` first")
+    con = duckdb.connect()
+    try:
+        return con.execute(f"SELECT * FROM read_parquet('{path.as_posix()}')").df()
+    finally:
+        con.close()
