@@ -1,0 +1,81 @@
+"""The `foi` command: run the pipeline, and check its output against a hand-checked sample."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _run(args: argparse.Namespace) -> int:
+    import dagster as dg
+    import duckdb
+
+    from foi_pipeline.defs.assets import all_assets
+    from foi_pipeline.defs.resources import settings_from_env
+
+    settings = settings_from_env(args.raw, args.warehouse)
+    if not Path(settings.raw_dir).is_dir():
+        print(f"error: raw folder {settings.raw_dir} does not exist (set FOI_RAW_DIR or pass --raw)", file=sys.stderr)
+        return 2
+    print(f"foi: reading replies from {settings.raw_dir}", flush=True)
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        all_assets,
+        resources={"foi": settings},
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+    )
+    if not result.success:
+        failed = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        print(f"error: the run failed at step(s) {', '.join(failed) or '?'}; the previous warehouse is unchanged", file=sys.stderr)
+        return 1
+    store = settings.warehouse()
+    con = duckdb.connect(str(store.database), read_only=True)
+    try:
+        statuses = con.execute("SELECT parse_status, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("programmes", "funnel_counts", "review_queue")}
+    finally:
+        con.close()
+    print("\nfoi: done")
+    print("  documents:     " + ", ".join(f"{n} {status}" for status, n in statuses) if statuses else "  documents:     none")
+    print(f"  programmes:    {counts['programmes']}")
+    print(f"  funnel rows:   {counts['funnel_counts']}")
+    print(f"  review items:  {counts['review_queue']}")
+    print(f"  DuckDB:        {store.database}")
+    print(f"  Parquet:       {store.parquet_dir}/")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from foi_pipeline.defs.resources import settings_from_env
+    from foi_pipeline.evaluate import evaluate_cli
+
+    settings = settings_from_env(args.raw, args.warehouse)
+    return evaluate_cli(Path(args.gold), Path(settings.warehouse_dir), Path(args.raw) if args.raw else None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="foi", description="Turn a folder of FOI replies into validated tables.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="materialise every asset: ingest, extract, and write DuckDB + Parquet")
+    run.add_argument("--raw", help="folder of replies (default: $FOI_RAW_DIR or data/raw)")
+    run.add_argument("--warehouse", help="output folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
+    run.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="Dagster log level (default WARNING)")
+    run.set_defaults(func=_run)
+
+    evaluate = commands.add_parser("evaluate", help="score the warehouse against a gold file (see GOLD_FORMAT)")
+    evaluate.add_argument("--gold", required=True, help="gold JSON file")
+    evaluate.add_argument("--raw", help="raw folder the gold files live in (default: every document)")
+    evaluate.add_argument("--warehouse", help="warehouse folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
+    evaluate.set_defaults(func=_evaluate)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

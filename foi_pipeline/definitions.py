@@ -1,0 +1,11 @@
+"""The Dagster Definitions of foi-pipeline: `dagster dev -w workspace.yaml` and `dagster asset materialize -m foi_pipeline.definitions`."""
+
+import dagster as dg
+
+from foi_pipeline.defs.assets import all_assets
+from foi_pipeline.defs.resources import settings_from_env
+
+defs = dg.Definitions(
+    assets=all_assets,
+    resources={"foi": settings_from_env()},
+)

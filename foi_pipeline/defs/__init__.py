@@ -1,0 +1,1 @@
+"""The Dagster shell: resources, assets and their metadata. Thin wrappers over foi_pipeline's plain functions."""

@@ -1,0 +1,47 @@
+"""Settings shared by the assets, read from the environment (FOI_RAW_DIR, FOI_WAREHOUSE_DIR, ...)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from foi_pipeline.warehouse import Warehouse
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _path_from_env(name: str, default: str) -> str:
+    """An env var path is taken relative to the working directory; the default, relative to the project."""
+    value = os.environ.get(name)
+    return str(Path(value).resolve()) if value else str(PROJECT_ROOT / default)
+
+
+class FoiSettings(dg.ConfigurableResource):
+    """Where replies are read from and tables written to, and the limits that apply."""
+
+    raw_dir: str
+    warehouse_dir: str
+    max_file_mb: float = 50.0
+    default_request: str | None = None
+
+    @property
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir)
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    def warehouse(self) -> Warehouse:
+        return Warehouse(self.warehouse_dir)
+
+
+def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = None) -> FoiSettings:
+    return FoiSettings(
+        raw_dir=str(Path(raw_dir).resolve()) if raw_dir else _path_from_env("FOI_RAW_DIR", "data/raw"),
+        warehouse_dir=str(Path(warehouse_dir).resolve()) if warehouse_dir else _path_from_env("FOI_WAREHOUSE_DIR", "data/warehouse"),
+        max_file_mb=float(os.environ.get("FOI_MAX_FILE_MB", "50")),
+        default_request=os.environ.get("FOI_DEFAULT_REQUEST") or None,
+    )
