@@ -92,7 +92,7 @@ AT_LEAST_RE = re.compile(r"\b(?:over|more\s+than|at\s+least|in\s+excess\s+of|upw
 AT_MOST_RE = re.compile(r"\b(?:up\s+to|no\s+more\s+than|at\s+most|maximum\s+of|a\s+maximum\s+of|not\s+more\s+than)\s*$", re.IGNORECASE)
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
-NUMBER_RE = re.compile(r"(?<![\w.£$/])(?P<num>" + _DIGITS + r")(?P<plus>\+)?(?![\w/]|[.,]\d|%|\s*(?:per\s*cent|percent)\b)")
+NUMBER_RE = re.compile(r"(?<![\w.£$/])(?<!\d,)(?<!\d\()(?P<num>" + _DIGITS + r")(?P<plus>\+)?(?![\w/]|[.,]\d|%|\s*(?:per\s*cent|percent)\b)")
 MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _NOT_A_COUNT_AFTER = re.compile(
     r"^\s*(?:%|per\s*cent|percent|" + MONTHS + r"\b|hours?\b|hrs?\b|minutes?\b|mins?\b|weeks?\b|days?\b|months?\b|years?\b|"
@@ -101,7 +101,7 @@ _NOT_A_COUNT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_COUNT_BEFORE = re.compile(
-    r"(?:£|\$|€|section\s*|s\.\s*|sections?\s+\d+\s+(?:and|or|to)\s+|question\s*|q\s*|aged\s+|age\s+|ages\s+|over\s+the\s+age\s+of\s+|"
+    r"(?:£|\$|€|section\s*|s\.\s*|answer\s*|see\s*|paragraph\s*|point\s*|item\s*|page\s*|sections?\s+\d+\s+(?:and|or|to)\s+|question\s*|q\s*|aged\s+|age\s+|ages\s+|over\s+the\s+age\s+of\s+|"
     r"\b" + MONTHS + r"\s+|\d\s*x\s*|\bno\.\s*|ref(?:erence)?\s*:?\s*|tel(?:ephone)?\s*:?\s*|\bfy\s*|\bthe\s+year\s+|\bin\s+|\bsince\s+|\bby\s+|\buntil\s+|\bphase\s+|\bstage\s+|\btier\s+|\bwave\s+|\bpart\s+|\bround\s+)$",
     re.IGNORECASE,
 )
@@ -112,7 +112,7 @@ def _to_int(s: str) -> int:
 
 
 def _is_year(n: int, text: str, start: int, end: int) -> bool:
-    if 1990 <= n <= 2100 and len(text[start:end].replace(",", "")) == 4:
+    if 1990 <= n <= 2100 and len(text[start:end]) == 4:
         return True
     return bool(re.match(r"\s*/\s*\d{2,4}", text[end:])) or bool(re.search(r"\d{2,4}\s*/\s*$", text[:start]))
 
