@@ -13,6 +13,7 @@ def _run(args: argparse.Namespace) -> int:
     import duckdb
 
     from foi_pipeline.defs.assets import all_assets
+    from foi_pipeline.defs.checks import all_checks
     from foi_pipeline.defs.resources import settings_from_env
 
     settings = settings_from_env(args.raw, args.warehouse)
@@ -22,7 +23,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"foi: reading replies from {settings.raw_dir}", flush=True)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = dg.materialize(
-        all_assets,
+        [*all_assets, *all_checks],
         resources={"foi": settings},
         instance=instance,
         raise_on_error=False,
@@ -30,6 +31,12 @@ def _run(args: argparse.Namespace) -> int:
     )
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        for event in result.all_events:
+            if event.event_type_value == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
+                print(f"  {event.step_key}: {event.step_failure_data.error.message.strip()}", file=sys.stderr)
+        for check in result.get_asset_check_evaluations():
+            if not check.passed and check.severity == dg.AssetCheckSeverity.ERROR:
+                print(f"  check {check.check_name} failed: {check.metadata.get('failing_rows')} row(s)", file=sys.stderr)
         print(f"error: the run failed at step(s) {', '.join(failed) or '?'}; the previous warehouse is unchanged", file=sys.stderr)
         return 1
     store = settings.warehouse()
@@ -57,6 +64,28 @@ def _evaluate(args: argparse.Namespace) -> int:
     return evaluate_cli(Path(args.gold), Path(settings.warehouse_dir), Path(args.raw) if args.raw else None)
 
 
+def _review(args: argparse.Namespace) -> int:
+    from foi_pipeline.defs.resources import settings_from_env
+    from foi_pipeline.review import corrections_rows, format_items, review_items, write_corrections_csv
+
+    store = settings_from_env(None, args.warehouse).warehouse()
+    try:
+        tables = {t: store.read(t) for t in ("review_queue", "documents", "programmes", "funnel_counts", "budgets")}
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    items = review_items(tables["review_queue"], tables["documents"], tables["programmes"])
+    if args.severity:
+        items = items[items["severity"].isin(args.severity.split(","))]
+    if args.csv:
+        rows = corrections_rows(items, tables)
+        write_corrections_csv(Path(args.csv), rows)
+        print(f"wrote {len(rows)} correction line(s) to {args.csv}: edit 'value', add 'author', drop it into data/corrections/")
+        return 0
+    print(format_items(items))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="foi", description="Turn a folder of FOI replies into validated tables.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--raw", help="raw folder the gold files live in (default: every document)")
     evaluate.add_argument("--warehouse", help="warehouse folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
     evaluate.set_defaults(func=_evaluate)
+
+    review = commands.add_parser("review", help="list what needs a person's look, most important first")
+    review.add_argument("--csv", help="write the items as a corrections-ready CSV instead")
+    review.add_argument("--severity", help="only these severities, e.g. error,warning")
+    review.add_argument("--warehouse", help="warehouse folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
+    review.set_defaults(func=_review)
 
     args = parser.parse_args(argv)
     return args.func(args)

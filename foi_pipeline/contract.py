@@ -22,6 +22,12 @@ PROVENANCE: list[tuple[str, str]] = [
     ("extractor", "VARCHAR"),
 ]
 
+# Added by analysts' corrections (DESIGN.md section 4): the value the extractor found, and who changed it and why.
+CORRECTED: list[tuple[str, str]] = [
+    ("extracted_value", "VARCHAR"),
+    ("correction", "VARCHAR"),
+]
+
 TABLES: dict[str, list[tuple[str, str]]] = {
     "documents": [
         ("doc_id", "VARCHAR"),
@@ -47,6 +53,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("email_to", "VARCHAR"),
         ("email_date", "VARCHAR"),
         ("email_subject", "VARCHAR"),
+        *CORRECTED,
     ],
     "document_text": [
         ("doc_id", "VARCHAR"),
@@ -71,6 +78,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("description", "VARCHAR"),
         *PROVENANCE,
         ("aliases", "VARCHAR[]"),
+        *CORRECTED,
     ],
     "funnel_counts": [
         ("doc_id", "VARCHAR"),
@@ -85,6 +93,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("qualifier", "VARCHAR"),
         ("note", "VARCHAR"),
         *PROVENANCE,
+        *CORRECTED,
     ],
     "budgets": [
         ("doc_id", "VARCHAR"),
@@ -94,6 +103,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("period", "VARCHAR"),
         *PROVENANCE,
         ("note", "VARCHAR"),
+        *CORRECTED,
     ],
     "funders": [
         ("doc_id", "VARCHAR"),
@@ -102,6 +112,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("contribution", "VARCHAR"),
         *PROVENANCE,
         ("funder_as_written", "VARCHAR"),
+        *CORRECTED,
     ],
     "referrers": [
         ("doc_id", "VARCHAR"),
@@ -109,6 +120,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("organisation", "VARCHAR"),
         *PROVENANCE,
         ("organisation_as_written", "VARCHAR"),
+        *CORRECTED,
     ],
     "review_queue": [
         ("doc_id", "VARCHAR"),
@@ -122,6 +134,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+CORRECTABLE_TABLES = ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers")
 FACT_TABLES = ("answers", "programmes", "funnel_counts", "budgets", "funders", "referrers")
 
 

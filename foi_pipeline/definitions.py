@@ -3,9 +3,11 @@
 import dagster as dg
 
 from foi_pipeline.defs.assets import all_assets
+from foi_pipeline.defs.checks import all_checks
 from foi_pipeline.defs.resources import settings_from_env
 
 defs = dg.Definitions(
     assets=all_assets,
+    asset_checks=all_checks,
     resources={"foi": settings_from_env()},
 )

@@ -115,3 +115,46 @@ def document_text_table(docs: list[IngestedDocument]) -> pd.DataFrame:
 def fact_table(table: str, corpus: ExtractedCorpus) -> pd.DataFrame:
     """All documents' rows of one extracted table."""
     return frame(table, (row for extraction in corpus.extractions.values() for row in extraction.tables.get(table, [])))
+
+
+def build_tables(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs: list[RequestSpec]) -> dict[str, pd.DataFrame]:
+    """Every contract table, as extracted (before corrections and validation)."""
+    tables = {"documents": documents_table(docs, corpus, specs), "document_text": document_text_table(docs)}
+    for table in EXTRACTED_TABLES:
+        tables[table] = fact_table(table, corpus)
+    return tables
+
+
+def _cell(row: dict, column: str) -> object:
+    value = row.get(column)
+    return None if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else value
+
+
+def validation_review_rows(table: str, df: pd.DataFrame, failures: list) -> list[dict]:
+    """One review item per failing row and check, pointing at the row's own evidence."""
+    rows = []
+    records = df.to_dict("records")
+    for failure in failures:
+        row = records[failure.row] if failure.row is not None and 0 <= failure.row < len(records) else {}
+        doc_id = _cell(row, "doc_id") or "0" * 16
+        has_span = row and _cell(row, "evidence_text") is not None and _cell(row, "char_start") is not None
+        rows.append({
+            "doc_id": doc_id, "table_name": table, "field": failure.column or failure.check,
+            "reason": f"failed check '{failure.check}': {failure.sentence}", "severity": failure.severity,
+            "char_start": int(row["char_start"]) if has_span else 0, "char_end": int(row["char_end"]) if has_span else 0,
+            "evidence_text": row["evidence_text"] if has_span else "", "extractor": f"validation:{failure.check}",
+            "programme_id": _cell(row, "programme_id"), "value": failure.value,
+        })
+    return rows
+
+
+def validate_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[str, list]]:
+    """Validate every table lazily; failing rows stay where they are and are added to review_queue."""
+    from foi_pipeline.schemas import validate_table
+
+    failures = {table: validate_table(table, df) for table, df in tables.items() if table != "review_queue"}
+    extra = [row for table, found in failures.items() for row in validation_review_rows(table, tables[table], found)]
+    out = dict(tables)
+    if extra:
+        out["review_queue"] = frame("review_queue", [*tables["review_queue"].to_dict("records"), *extra])
+    return out, failures

@@ -64,6 +64,11 @@ class Warehouse:
         """A published table."""
         return _read_parquet(self.parquet_dir / f"{table}.parquet")
 
+    def read_current(self, table: str) -> pd.DataFrame:
+        """This run's staged table if there is one, else the published one (checks run before publishing)."""
+        staged = self.staging_dir / f"{table}.parquet"
+        return _read_parquet(staged) if staged.exists() else self.read(table)
+
     def publish(self, tables: list[str]) -> None:
         """Build foi.duckdb from the staged files, then move the files and the database into place."""
         missing = [t for t in tables if not (self.staging_dir / f"{t}.parquet").exists()]

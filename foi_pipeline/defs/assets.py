@@ -1,30 +1,33 @@
-"""Assets: raw replies -> extraction -> one Parquet file per contract table -> foi.duckdb."""
-
+"""Assets: raw replies -> extraction -> corrections -> validation -> one Parquet file per table -> foi.duckdb."""
 
 from collections import Counter
+from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 
 from foi_pipeline.contract import TABLES
+from foi_pipeline.corrections import apply_corrections, load_corrections, outcome_review_rows
 from foi_pipeline.defs.metadata import table_metadata, table_schema
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
 from foi_pipeline.ingest import IngestedDocument, ingest_directory
-from foi_pipeline.pipeline import (
-    EXTRACTED_TABLES, ExtractedCorpus, document_text_table, documents_table, extract_corpus, fact_table,
-)
+from foi_pipeline.pipeline import ExtractedCorpus, build_tables, extract_corpus, frame, validate_tables
 from foi_pipeline.specs import load_catalogue, load_requests
 
 INGEST_VERSION = "1"
 TABLE_DESCRIPTIONS = {
+    "documents": "One row per input file, readable or not, with the request it answers and the letter's metadata.",
+    "document_text": "The text of every readable reply: what every evidence span points into.",
     "answers": "One row per reply and question of its request: the reply's own label, the answer text and how it was aligned.",
     "programmes": "Every programme or intervention a reply names, with providers, a one-line description and a catalogue type.",
     "funnel_counts": "Referred, accepted and completed, by route (self / agency), per programme, with status, qualifier and bounds.",
     "budgets": "Budget per programme (or for the whole reply), in pounds, with its period.",
     "funders": "Organisations that fund each programme, cash or in kind.",
     "referrers": "Organisations that refer people to each programme.",
-    "review_queue": "Values a person should check, with the reason and the evidence.",
+    "review_queue": "Values a person should check, with the reason and the evidence: extraction doubts, failed checks, unapplied corrections.",
 }
+Tables = dict[str, pd.DataFrame]
 
 
 @dg.asset(group_name="ingest", kinds={"python"}, code_version=INGEST_VERSION)
@@ -50,43 +53,60 @@ def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDo
     return corpus
 
 
-def _stage(foi: FoiSettings, table: str, df) -> dg.MaterializeResult:
-    foi.warehouse().stage(table, df)
-    return dg.MaterializeResult(metadata=table_metadata(table, df))
+@dg.asset(group_name="extract", kinds={"pandas"}, code_version=EXTRACTOR_VERSION)
+def extracted_tables(raw_documents: list[IngestedDocument], extraction: ExtractedCorpus) -> Tables:
+    """The contract tables as the extractor read them, before corrections and validation."""
+    return build_tables(raw_documents, extraction, load_requests())
 
 
-@dg.asset(group_name="extract", kinds={"parquet"}, code_version=EXTRACTOR_VERSION, metadata={"dagster/column_schema": table_schema("documents")})
-def documents(raw_documents: list[IngestedDocument], extraction: ExtractedCorpus, foi: FoiSettings) -> dg.MaterializeResult:
-    """One row per input file, readable or not, with the request it answers and the letter's metadata."""
-    return _stage(foi, "documents", documents_table(raw_documents, extraction, load_requests()))
+@dg.asset(group_name="validate", kinds={"pandas"}, code_version="1")
+def corrected_tables(context: dg.AssetExecutionContext, extracted_tables: Tables, foi: FoiSettings) -> Tables:
+    """Analysts' corrections from data/corrections/*.csv applied; each corrected row keeps its extracted value."""
+    corrections = load_corrections(Path(foi.corrections_dir))
+    tables, outcomes = apply_corrections(extracted_tables, corrections)
+    unapplied = outcome_review_rows(outcomes, tables["documents"])
+    if unapplied:
+        tables["review_queue"] = frame("review_queue", [*tables["review_queue"].to_dict("records"), *unapplied])
+    tables = {name: frame(name, df.to_dict("records")) for name, df in tables.items()}
+    not_applied = [f"{o.correction.source}: {o.message}" for o in outcomes if not o.applied]
+    context.add_output_metadata({
+        "corrections": len(corrections),
+        "applied": sum(o.applied for o in outcomes),
+        "not_applied": len(not_applied),
+        "not_applied_detail": dg.MetadataValue.md("\n".join(f"- {line}" for line in not_applied) or "_none_"),
+    })
+    for line in not_applied:
+        context.log.warning(line)
+    return tables
 
 
-@dg.asset(group_name="ingest", kinds={"parquet"}, code_version=INGEST_VERSION, metadata={"dagster/column_schema": table_schema("document_text")})
-def document_text(raw_documents: list[IngestedDocument], foi: FoiSettings) -> dg.MaterializeResult:
-    """The text of every readable reply: what every evidence span points into."""
-    return _stage(foi, "document_text", document_text_table(raw_documents))
+@dg.asset(group_name="validate", kinds={"pandera"}, code_version="1")
+def validated_tables(context: dg.AssetExecutionContext, corrected_tables: Tables) -> Tables:
+    """Every table checked against its pandera model; failing rows are kept and listed in review_queue."""
+    tables, failures = validate_tables(corrected_tables)
+    context.add_output_metadata({f"failures/{table}": len(found) for table, found in failures.items()})
+    return tables
 
 
-def _fact_asset(table: str) -> dg.AssetsDefinition:
+def _table_asset(table: str) -> dg.AssetsDefinition:
     @dg.asset(
-        name=table, group_name="extract", kinds={"parquet"}, code_version=EXTRACTOR_VERSION,
+        name=table, group_name="warehouse", kinds={"parquet"}, code_version="1",
         description=TABLE_DESCRIPTIONS[table], metadata={"dagster/column_schema": table_schema(table)},
     )
-    def _asset(extraction: ExtractedCorpus, foi: FoiSettings) -> dg.MaterializeResult:
-        return _stage(foi, table, fact_table(table, extraction))
+    def _asset(validated_tables: Tables, foi: FoiSettings) -> dg.MaterializeResult:
+        df = validated_tables[table]
+        foi.warehouse().stage(table, df)
+        return dg.MaterializeResult(metadata=table_metadata(table, df))
 
     return _asset
 
 
-fact_assets = [_fact_asset(table) for table in EXTRACTED_TABLES]
+table_assets = [_table_asset(table) for table in TABLES]
 
 
-@dg.asset(
-    group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="1", pool="warehouse",
-    deps=["documents", "document_text", *EXTRACTED_TABLES],
-)
+@dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="1", pool="warehouse", deps=list(TABLES))
 def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
-    """foi.duckdb and parquet/<table>.parquet, swapped in together once every table is ready."""
+    """foi.duckdb and parquet/<table>.parquet, swapped in together once every table passed its contract checks."""
     store = foi.warehouse()
     store.publish(list(TABLES))
     context.log.info(f"published {len(TABLES)} tables to {store.database}")
@@ -97,4 +117,4 @@ def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.Materia
     })
 
 
-all_assets = [raw_documents, extraction, documents, document_text, *fact_assets, warehouse]
+all_assets = [raw_documents, extraction, extracted_tables, corrected_tables, validated_tables, *table_assets, warehouse]

@@ -23,6 +23,7 @@ class FoiSettings(dg.ConfigurableResource):
 
     raw_dir: str
     warehouse_dir: str
+    corrections_dir: str
     max_file_mb: float = 50.0
     default_request: str | None = None
 
@@ -38,10 +39,11 @@ class FoiSettings(dg.ConfigurableResource):
         return Warehouse(self.warehouse_dir)
 
 
-def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = None) -> FoiSettings:
+def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = None, corrections_dir: str | None = None) -> FoiSettings:
     return FoiSettings(
         raw_dir=str(Path(raw_dir).resolve()) if raw_dir else _path_from_env("FOI_RAW_DIR", "data/raw"),
         warehouse_dir=str(Path(warehouse_dir).resolve()) if warehouse_dir else _path_from_env("FOI_WAREHOUSE_DIR", "data/warehouse"),
+        corrections_dir=str(Path(corrections_dir).resolve()) if corrections_dir else _path_from_env("FOI_CORRECTIONS_DIR", "data/corrections"),
         max_file_mb=float(os.environ.get("FOI_MAX_FILE_MB", "50")),
         default_request=os.environ.get("FOI_DEFAULT_REQUEST") or None,
     )

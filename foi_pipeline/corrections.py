@@ -1,0 +1,273 @@
+"""Analysts' corrections (DESIGN.md section 4): CSV files under data/corrections/, applied on every run.
+
+Header: doc,table,programme,field,value,note,author
+- doc: a doc_id or a source file name; table: documents, programmes, funnel_counts, budgets, funders, referrers
+- programme: a programme's name, alias or id (blank for document fields)
+- field: a column name; for funnel_counts `<route>_<stage>` (e.g. agency_completed); for funders/referrers
+  `funder` / `organisation`, where the value adds that organisation and "-Name" removes it
+- value: the corrected value; for a count or a budget a number or a status word (not_held, refused, ...)
+
+A corrected row keeps the extracted value in `extracted_value` and names the correction in `extractor`
+('correction:<file>:<line>'). A correction that matches nothing is reported, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from foi_pipeline.contract import ROUTES, STAGES, STATUSES, columns
+
+HEADER = ["doc", "table", "programme", "field", "value", "note", "author"]
+CORRECTABLE = ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers")
+DOCUMENT_FIELDS = ("authority", "area", "foi_reference", "response_date", "financial_year", "information_status", "request_id", "population")
+LIST_FIELDS = {"funders": "funder", "referrers": "organisation"}
+
+
+class CorrectionsError(ValueError):
+    """A corrections file that cannot be read; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    file: str
+    line: int
+    doc: str
+    table: str
+    programme: str
+    field: str
+    value: str
+    note: str
+    author: str
+
+    @property
+    def source(self) -> str:
+        return f"correction:{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    correction: Correction
+    applied: bool
+    message: str
+
+
+def load_corrections(folder: Path) -> list[Correction]:
+    """Every correction in every CSV under the folder, in file and line order."""
+    out: list[Correction] = []
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.rglob("*.csv")):
+        name = path.relative_to(folder).as_posix()
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+        if not rows:
+            continue
+        header = [h.strip().lower() for h in rows[0]]
+        if header != HEADER:
+            raise CorrectionsError(f"{path}: line 1: the header must be {','.join(HEADER)} (found {','.join(rows[0])})")
+        for number, row in enumerate(rows[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(HEADER):
+                raise CorrectionsError(f"{path}: line {number}: expected {len(HEADER)} columns, found {len(row)}")
+            doc, table, programme, field, value, note, author = (cell.strip() for cell in row)
+            if table not in CORRECTABLE:
+                raise CorrectionsError(f"{path}: line {number}: unknown table '{table}' (one of {', '.join(CORRECTABLE)})")
+            if not doc or not field:
+                raise CorrectionsError(f"{path}: line {number}: 'doc' and 'field' are required")
+            _check_field(path, number, table, field, programme)
+            out.append(Correction(name, number, doc, table, programme, field, value, note, author))
+    return out
+
+
+def _check_field(path: Path, number: int, table: str, field: str, programme: str) -> None:
+    if table == "funnel_counts":
+        route, _, stage = field.partition("_")
+        if route not in ROUTES or stage not in STAGES:
+            raise CorrectionsError(f"{path}: line {number}: field for funnel_counts must be <route>_<stage>, e.g. agency_completed (found '{field}')")
+    elif table == "documents":
+        if field not in DOCUMENT_FIELDS:
+            raise CorrectionsError(f"{path}: line {number}: documents field must be one of {', '.join(DOCUMENT_FIELDS)} (found '{field}')")
+    elif field not in columns(table):
+        raise CorrectionsError(f"{path}: line {number}: '{field}' is not a column of {table}")
+    if table != "documents" and not programme and table in ("programmes", "funnel_counts"):
+        raise CorrectionsError(f"{path}: line {number}: a {table} correction needs a programme")
+
+
+def _norm(s: object) -> str:
+    return re.sub(r"[^a-z0-9+]+", " ", str(s or "").lower()).strip()
+
+
+def _match_docs(documents: pd.DataFrame, doc: str) -> list[str]:
+    hits = documents[(documents["doc_id"] == doc) | (documents["source_path"] == doc)
+                     | (documents["source_path"].map(lambda p: PurePosixPath(p).name) == doc)]
+    return sorted(set(hits["doc_id"]))
+
+
+def _match_programme(programmes: pd.DataFrame, doc_id: str, programme: str) -> str | None:
+    rows = programmes[programmes["doc_id"] == doc_id]
+    want = _norm(programme)
+    for row in rows.to_dict("records"):
+        names = [row["programme_id"], row["name"], row.get("canonical_name"), *(list(row["aliases"]) if row.get("aliases") is not None else [])]
+        if any(_norm(n) == want for n in names if n):
+            return row["programme_id"]
+    return None
+
+
+def _reading(value: str) -> tuple[str, int | None]:
+    """'150' -> ('value', 150); 'not_held' -> ('not_held', None)."""
+    word = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if word in STATUSES and word != "value":
+        return word, None
+    digits = value.replace(",", "").strip()
+    if re.fullmatch(r"\d+", digits):
+        return "value", int(digits)
+    raise ValueError(f"'{value}' is neither a number nor one of {', '.join(STATUSES)}")
+
+
+def apply_corrections(tables: dict[str, pd.DataFrame], corrections: list[Correction]) -> tuple[dict[str, pd.DataFrame], list[Outcome]]:
+    """Apply every correction to copies of the tables; report each one's outcome."""
+    tables = {name: df.copy() for name, df in tables.items()}
+    outcomes: list[Outcome] = []
+    for c in corrections:
+        try:
+            message = _apply(tables, c)
+            outcomes.append(Outcome(c, True, message))
+        except LookupError as err:
+            outcomes.append(Outcome(c, False, str(err)))
+        except ValueError as err:
+            outcomes.append(Outcome(c, False, f"value not usable: {err}"))
+    return tables, outcomes
+
+
+def _mark(df: pd.DataFrame, mask: pd.Series, c: Correction, before: str) -> None:
+    df.loc[mask, "extracted_value"] = df.loc[mask, "extracted_value"].where(df.loc[mask, "extracted_value"].notna(), before)
+    df.loc[mask, "correction"] = f"{c.source}: {c.note} ({c.author})".strip()
+    if "extractor" in df.columns:
+        df.loc[mask, "extractor"] = c.source
+
+
+def _apply(tables: dict[str, pd.DataFrame], c: Correction) -> str:
+    doc_ids = _match_docs(tables["documents"], c.doc)
+    if not doc_ids:
+        raise LookupError(f"no document '{c.doc}' in this run (it was removed, renamed or its bytes changed)")
+    doc_id = doc_ids[0]
+    if c.table == "documents":
+        df = tables["documents"]
+        mask = df["doc_id"] == doc_id
+        before = str(df.loc[mask, c.field].iloc[0])
+        value = pd.Timestamp(c.value).date() if c.field == "response_date" else c.value
+        _mark(df, mask, c, before)
+        df.loc[mask, c.field] = value
+        return f"documents.{c.field} = {c.value}"
+    programme_id = _match_programme(tables["programmes"], doc_id, c.programme) if c.programme else None
+    if c.programme and programme_id is None:
+        if c.table == "programmes" and c.field == "name":
+            return _add_programme(tables, c, doc_id)
+        raise LookupError(f"no programme '{c.programme}' in document {doc_id}")
+    if c.table == "programmes":
+        df = tables["programmes"]
+        mask = df["programme_id"] == programme_id
+        before = str(df.loc[mask, c.field].iloc[0])
+        _mark(df, mask, c, before)
+        value: object = [v.strip() for v in c.value.split(";") if v.strip()] if c.field in ("providers", "aliases") else c.value
+        df.loc[mask, c.field] = pd.Series([value] * int(mask.sum()), index=df.index[mask], dtype="object")
+        return f"programmes.{c.field} = {c.value}"
+    if c.table == "funnel_counts":
+        route, _, stage = c.field.partition("_")
+        df = tables["funnel_counts"]
+        mask = (df["programme_id"] == programme_id) & (df["route"] == route) & (df["stage"] == stage)
+        if not mask.any():
+            raise LookupError(f"no {c.field} row for programme '{c.programme}'")
+        status, count = _reading(c.value)
+        row = df.loc[mask].iloc[0]
+        _mark(df, mask, c, f"{row['status']}:{'' if pd.isna(row['count']) else int(row['count'])}")
+        df.loc[mask, ["status", "count", "count_low", "count_high"]] = [status, count, count, count]
+        df.loc[mask, "qualifier"] = "exact" if status == "value" else None
+        return f"{c.field} = {c.value}"
+    if c.table == "budgets":
+        df = tables["budgets"]
+        mask = (df["doc_id"] == doc_id) & ((df["programme_id"] == programme_id) if programme_id else df["programme_id"].isna())
+        if not mask.any():
+            raise LookupError(f"no budget row for {'programme ' + repr(c.programme) if c.programme else 'the whole reply'}")
+        before = f"{df.loc[mask, 'status'].iloc[0]}:{df.loc[mask, 'amount_gbp'].iloc[0]}"
+        _mark(df, mask, c, before)
+        if c.field == "amount_gbp":
+            try:
+                amount = Decimal(c.value.replace(",", "").replace("£", "")).quantize(Decimal("0.01"))
+                status = "value"
+            except InvalidOperation:
+                status, amount = _reading(c.value)[0], None
+            df.loc[mask, "status"] = status
+            df.loc[mask, "amount_gbp"] = pd.Series([amount] * int(mask.sum()), index=df.index[mask], dtype="object")
+        else:
+            df.loc[mask, c.field] = c.value
+        return f"budgets.{c.field} = {c.value}"
+    return _apply_list(tables, c, doc_id, programme_id)
+
+
+def _apply_list(tables: dict[str, pd.DataFrame], c: Correction, doc_id: str, programme_id: str | None) -> str:
+    table, column = c.table, LIST_FIELDS[c.table]
+    df = tables[table]
+    in_scope = (df["doc_id"] == doc_id) & ((df["programme_id"] == programme_id) if programme_id else True)
+    if c.value.startswith("-"):
+        name = c.value[1:].strip()
+        mask = in_scope & (df[column].map(_norm) == _norm(name))
+        if not mask.any():
+            raise LookupError(f"no {column} '{name}' to remove")
+        tables[table] = df[~mask].reset_index(drop=True)
+        removed = tables["review_queue"]
+        tables["review_queue"] = pd.concat([removed, pd.DataFrame([{
+            "doc_id": doc_id, "table_name": table, "field": column, "reason": f"removed by {c.source}: {c.note}",
+            "severity": "info", "char_start": 0, "char_end": 0, "evidence_text": "", "extractor": c.source,
+            "programme_id": programme_id, "value": name,
+        }])], ignore_index=True)
+        return f"removed {column} {name}"
+    row = {col: None for col in df.columns}
+    row.update({"doc_id": doc_id, "programme_id": programme_id, column: c.value, f"{column}_as_written": c.value,
+                "char_start": 0, "char_end": 0, "evidence_text": "", "extractor": c.source,
+                "extracted_value": None, "correction": f"{c.source}: {c.note} ({c.author})".strip()})
+    if table == "funders":
+        row["contribution"] = "unknown"
+    tables[table] = pd.concat([df, pd.DataFrame([row])], ignore_index=True)
+    return f"added {column} {c.value}"
+
+
+def _add_programme(tables: dict[str, pd.DataFrame], c: Correction, doc_id: str) -> str:
+    """A programme the extractor missed: added with every funnel figure and its budget 'not_stated'."""
+    pid = f"{doc_id}-{re.sub(r'[^a-z0-9]+', '-', c.value.lower()).strip('-')[:40] or 'programme'}"
+    source = {"char_start": 0, "char_end": 0, "evidence_text": "", "extractor": c.source, "extracted_value": None,
+              "correction": f"{c.source}: {c.note} ({c.author})".strip()}
+    programme = {col: None for col in tables["programmes"].columns}
+    programme.update({"programme_id": pid, "doc_id": doc_id, "name": c.value, "providers": [], "aliases": [], **source})
+    tables["programmes"] = pd.concat([tables["programmes"], pd.DataFrame([programme])], ignore_index=True)
+    population = tables["documents"].loc[tables["documents"]["doc_id"] == doc_id, "population"].iloc[0]
+    funnel = [{**{col: None for col in tables["funnel_counts"].columns}, "doc_id": doc_id, "programme_id": pid, "population": population,
+               "route": r, "stage": s, "status": "not_stated", **source} for r in ROUTES for s in STAGES]
+    tables["funnel_counts"] = pd.concat([tables["funnel_counts"], pd.DataFrame(funnel)], ignore_index=True)
+    budget = {**{col: None for col in tables["budgets"].columns}, "doc_id": doc_id, "programme_id": pid, "status": "not_stated", **source}
+    tables["budgets"] = pd.concat([tables["budgets"], pd.DataFrame([budget])], ignore_index=True)
+    return f"added programme {c.value}"
+
+
+def outcome_review_rows(outcomes: list[Outcome], documents: pd.DataFrame) -> list[dict]:
+    """Corrections that matched nothing, as review items a person will see."""
+    rows = []
+    for outcome in outcomes:
+        if outcome.applied:
+            continue
+        c = outcome.correction
+        doc_ids = _match_docs(documents, c.doc)
+        rows.append({
+            "doc_id": doc_ids[0] if doc_ids else (c.doc if re.fullmatch(r"[0-9a-f]{16}", c.doc) else "0" * 16),
+            "table_name": c.table, "field": c.field, "reason": f"{c.source} was not applied: {outcome.message}",
+            "severity": "warning", "char_start": 0, "char_end": 0, "evidence_text": "", "extractor": c.source,
+            "programme_id": None, "value": c.value,
+        })
+    return rows

@@ -1,0 +1,92 @@
+"""What needs a person's look, most important first, and a corrections-ready CSV of it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from foi_pipeline.contract import CORRECTABLE_TABLES
+from foi_pipeline.corrections import HEADER
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+TABLE_ORDER = {t: i for i, t in enumerate(["documents", "funnel_counts", "budgets", "programmes", "funders", "referrers", "answers"])}
+QUESTION_TABLE = {"funders": ("funders", "funder"), "referrers": ("referrers", "organisation"), "budget": ("budgets", "amount_gbp")}
+
+
+def review_items(review: pd.DataFrame, documents: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+    """The review queue with file and programme names, sorted by severity, then table, then file."""
+    files = dict(zip(documents["doc_id"], documents["source_path"]))
+    names = dict(zip(programmes["programme_id"], programmes["name"]))
+    out = review.copy()
+    out["file"] = out["doc_id"].map(files).fillna("")
+    out["programme"] = out["programme_id"].map(names).fillna("")
+    out["_s"] = out["severity"].map(SEVERITY_ORDER).fillna(3)
+    out["_t"] = out["table_name"].map(TABLE_ORDER).fillna(9)
+    return out.sort_values(["_s", "_t", "file", "char_start"], kind="stable").drop(columns=["_s", "_t"]).reset_index(drop=True)
+
+
+def format_items(items: pd.DataFrame) -> str:
+    if items.empty:
+        return "Nothing to review."
+    lines = []
+    for row in items.to_dict("records"):
+        where = f"{row['table_name']}.{row['field']}" + (f" [{row['programme']}]" if row["programme"] else "")
+        lines.append(f"[{row['severity']}] {row['file'] or row['doc_id']} | {where}\n    {row['reason']}")
+        evidence = (row["evidence_text"] or "").replace("\n", " ")
+        if evidence:
+            lines.append(f"    evidence (chars {row['char_start']}-{row['char_end']}): \"{evidence[:160]}{'…' if len(evidence) > 160 else ''}\"")
+    lines.append(f"\n{len(items)} item(s)")
+    return "\n".join(lines)
+
+
+def _current_value(tables: dict[str, pd.DataFrame], table: str, doc_id: str, programme_id: str | None, field: str) -> str:
+    if table == "funnel_counts" and "_" in field:
+        route, _, stage = field.partition("_")
+        df = tables["funnel_counts"]
+        rows = df[(df["programme_id"] == programme_id) & (df["route"] == route) & (df["stage"] == stage)]
+        if not rows.empty:
+            row = rows.iloc[0]
+            return str(int(row["count"])) if row["status"] == "value" and not pd.isna(row["count"]) else str(row["status"])
+    if table == "budgets":
+        df = tables["budgets"]
+        rows = df[(df["doc_id"] == doc_id) & ((df["programme_id"] == programme_id) if programme_id else df["programme_id"].isna())]
+        if not rows.empty:
+            row = rows.iloc[0]
+            return str(row["amount_gbp"]) if row["status"] == "value" else str(row["status"])
+    if table == "documents" and field in tables["documents"].columns:
+        rows = tables["documents"][tables["documents"]["doc_id"] == doc_id]
+        return "" if rows.empty or pd.isna(rows.iloc[0][field]) else str(rows.iloc[0][field])
+    return ""
+
+
+def corrections_rows(items: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> list[dict]:
+    """One corrections line per item a correction can fix, the value pre-filled with what was extracted."""
+    rows = []
+    funnel = tables["funnel_counts"]
+    for item in items.to_dict("records"):
+        table, field = item["table_name"], item["field"]
+        programme_ids = [item["programme_id"]] if item["programme_id"] else []
+        if table == "answers" and field in {f"{r}_{s}" for r in ("self", "agency") for s in ("referred", "accepted", "completed")}:
+            table = "funnel_counts"
+            programme_ids = sorted(set(funnel.loc[funnel["doc_id"] == item["doc_id"], "programme_id"]))
+        elif table == "answers" and field in QUESTION_TABLE:
+            table, field = QUESTION_TABLE[field]
+        if table not in CORRECTABLE_TABLES:
+            continue
+        for pid in programme_ids or [None]:
+            name = tables["programmes"].set_index("programme_id")["name"].get(pid, "") if pid else ""
+            rows.append({
+                "doc": item["doc_id"], "table": table, "programme": name, "field": field,
+                "value": _current_value(tables, table, item["doc_id"], pid, field),
+                "note": f"{PurePosixPath(item['file']).name}: {item['reason']}"[:300], "author": "",
+            })
+    return rows
+
+
+def write_corrections_csv(path: Path, rows: list[dict]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows(rows)

@@ -1,0 +1,43 @@
+"""Rules that span tables: references resolve, evidence spans are exact, held replies have programmes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def missing_references(df: pd.DataFrame, documents: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose doc_id is not a document, or whose programme_id (when given) is not a programme."""
+    bad_doc = ~df["doc_id"].isin(set(documents["doc_id"]))
+    if "doc_id" in df.columns and "table_name" in df.columns:
+        bad_doc &= df["evidence_text"].fillna("") != ""  # review items about unknown files point nowhere
+    bad_programme = pd.Series(False, index=df.index)
+    if "programme_id" in df.columns and "table_name" not in df.columns:
+        known = set(programmes["programme_id"])
+        bad_programme = df["programme_id"].notna() & ~df["programme_id"].isin(known)
+    return df[bad_doc | bad_programme]
+
+
+def provenance_failures(df: pd.DataFrame, document_text: pd.DataFrame) -> pd.DataFrame:
+    """Rows where document_text.text[char_start:char_end] != evidence_text."""
+    texts = dict(zip(document_text["doc_id"], document_text["text"]))
+    bad = []
+    for i, row in df.iterrows():
+        text = texts.get(row["doc_id"])
+        start, end, evidence = row["char_start"], row["char_end"], row["evidence_text"] or ""
+        if text is None:
+            if evidence:
+                bad.append(i)
+        elif pd.isna(start) or pd.isna(end) or text[int(start) : int(end)] != evidence:
+            bad.append(i)
+    return df.loc[bad]
+
+
+def held_without_programmes(documents: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+    held = documents[documents["information_status"].isin(["held", "partly_held"]) & (documents["parse_status"] == "ok")]
+    return held[~held["doc_id"].isin(set(programmes["doc_id"]))]
+
+
+def programmes_without_figures(programmes: pd.DataFrame, funnel: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataFrame:
+    with_counts = set(funnel.loc[funnel["status"].isin(["value", "suppressed"]), "programme_id"])
+    with_budget = set(budgets.loc[budgets["status"] == "value", "programme_id"].dropna())
+    return programmes[~programmes["programme_id"].isin(with_counts | with_budget)]
