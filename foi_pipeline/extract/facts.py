@@ -261,7 +261,7 @@ def _count_piece(
                 span=span, value=str(reading.count),
             ))
     for programme in targets:
-        facts.counts.append(CountFact(programme, route, stage, reading, span, f"count:{rule}", note, qualifier))
+        facts.counts.append(CountFact(programme, route, stage, reading, span, rule, note, qualifier))
 
 
 def _classify_row(text: str, spec: RequestSpec) -> Question | None:

@@ -1,0 +1,208 @@
+"""Validation, asset checks, corrections and `foi review`: each check failing on purpose-built bad rows."""
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from foi_pipeline import pipeline
+from foi_pipeline.cli import main
+from foi_pipeline.contract import TABLES
+from foi_pipeline.corrections import CorrectionsError, load_corrections
+from foi_pipeline.defs import assets as asset_module
+from foi_pipeline.defs.assets import all_assets
+from foi_pipeline.defs.checks import all_checks, held_documents_have_programmes, programmes_have_figures
+from foi_pipeline.defs.resources import settings_from_env
+from foi_pipeline.pipeline import empty_frame, frame, validate_tables
+from foi_pipeline.schemas import validate_table
+from foi_pipeline.warehouse import Warehouse
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+WM = "000_27f258596c947b63.txt"
+DOC = "a" * 16
+
+
+def _prov(**row):
+    return {"doc_id": DOC, "char_start": 0, "char_end": 0, "evidence_text": "", "extractor": "test", **row}
+
+
+def _funnel(rows):
+    return frame("funnel_counts", [_prov(**{"programme_id": "p", "population": "male", **r}) for r in rows])
+
+
+def test_schema_failures_are_errors_and_doubts_are_warnings():
+    funnel = _funnel([
+        {"route": "agency", "stage": "referred", "status": "value", "count": 10, "count_low": 10, "count_high": 10, "qualifier": "exact"},
+        {"route": "agency", "stage": "accepted", "status": "value", "count": 12, "count_low": 12, "count_high": 12, "qualifier": "exact"},
+        {"route": "agency", "stage": "completed", "status": "maybe", "count": None},
+        {"route": "self", "stage": "referred", "status": "not_held", "count": 3},
+    ])
+    row = {(r["route"], r["stage"]): i for i, r in funnel.iterrows()}
+    failures = {(f.row, f.severity, f.check) for f in validate_table("funnel_counts", funnel)}
+    assert (row["agency", "accepted"], "warning", "more accepted than referred for this programme and route") in failures
+    assert any(i == row["agency", "completed"] and sev == "error" and check.startswith("isin") for i, sev, check in failures)
+    assert (row["self", "referred"], "error", "count must be given exactly when status is 'value'") in failures
+
+
+def test_budget_and_date_ranges_and_duplicate_keys():
+    budgets = frame("budgets", [_prov(programme_id="p", amount_gbp=Decimal("75000000"), status="value")])
+    assert [f.severity for f in validate_table("budgets", budgets)] == ["warning"]
+    documents = frame("documents", [{"doc_id": DOC, "source_path": "a.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok",
+                                     "response_date": pd.Timestamp("2099-01-01").date()},
+                                    {"doc_id": DOC, "source_path": "a.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "unreadable"}])
+    checks = {f.check for f in validate_table("documents", documents)}
+    assert "response_date is in the future or before 2000" in checks
+    assert "a file that was not read has no parse_error saying why" in checks
+    assert any("unique" in c or "uniqueness" in c for c in checks)
+
+
+def test_failing_rows_are_kept_and_listed_in_review_queue():
+    tables = {t: empty_frame(t) for t in TABLES}
+    tables["budgets"] = frame("budgets", [_prov(programme_id="p", amount_gbp=Decimal("99000000"), status="value", evidence_text="", char_end=0)])
+    validated, failures = validate_tables(tables)
+    assert len(validated["budgets"]) == 1  # kept
+    [item] = validated["review_queue"].to_dict("records")
+    assert item["table_name"] == "budgets" and item["severity"] == "warning" and "£50,000,000" in item["reason"]
+
+
+def _stage(tmp_path, **tables):
+    store = Warehouse(tmp_path)
+    for t in TABLES:
+        store.stage(t, tables.get(t, empty_frame(t)))
+    return settings_from_env(warehouse_dir=str(tmp_path))
+
+
+def _check(name):
+    return next(c for c in all_checks if next(iter(c.check_keys)).name == name)
+
+
+def test_reference_and_provenance_checks_fail_on_bad_rows(tmp_path):
+    documents = frame("documents", [{"doc_id": DOC, "source_path": "a.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "information_status": "held"}])
+    text = frame("document_text", [{"doc_id": DOC, "text": "CARA: 203"}])
+    programmes = frame("programmes", [_prov(programme_id="p", name="CARA", providers=[], aliases=[], char_end=4, evidence_text="CARA")])
+    funnel = _funnel([{"route": "agency", "stage": "referred", "status": "value", "count": 203, "char_start": 6, "char_end": 9, "evidence_text": "204"},
+                      {"route": "agency", "stage": "accepted", "status": "not_stated", "programme_id": "ghost"}])
+    foi = _stage(tmp_path, documents=documents, document_text=text, programmes=programmes, funnel_counts=funnel)
+    provenance = _check("funnel_counts_provenance")(foi=foi)
+    references = _check("funnel_counts_references")(foi=foi)
+    assert not provenance.passed and provenance.severity == dg.AssetCheckSeverity.ERROR and provenance.metadata["failing_rows"].value == 1
+    assert not references.passed and references.metadata["failing_rows"].value == 1
+    assert _check("programmes_provenance")(foi=foi).passed
+
+
+def test_doubt_checks_warn(tmp_path):
+    documents = frame("documents", [{"doc_id": DOC, "source_path": "a.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "information_status": "held"},
+                                    {"doc_id": "b" * 16, "source_path": "b.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "information_status": "held"}])
+    programmes = frame("programmes", [_prov(programme_id="p", name="CARA", providers=[], aliases=[])])
+    foi = _stage(tmp_path, documents=documents, programmes=programmes)
+    held = held_documents_have_programmes(foi=foi)
+    figures = programmes_have_figures(foi=foi)
+    assert not held.passed and held.severity == dg.AssetCheckSeverity.WARN and held.metadata["failing_rows"].value == 1
+    assert not figures.passed and figures.severity == dg.AssetCheckSeverity.WARN
+
+
+def _run(raw: Path, warehouse: Path, corrections: Path) -> dg.ExecuteInProcessResult:
+    return dg.materialize([*all_assets, *all_checks], resources={"foi": settings_from_env(str(raw), str(warehouse), str(corrections))},
+                          raise_on_error=False)
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(SEEDS, raw)
+    (tmp_path / "corrections").mkdir()
+    return raw, tmp_path / "warehouse", tmp_path / "corrections"
+
+
+def _agency_completed(warehouse: Path, programme: str) -> tuple:
+    con = duckdb.connect(str(warehouse / "foi.duckdb"), read_only=True)
+    try:
+        return con.execute(
+            "SELECT f.count, f.extracted_value, f.extractor FROM funnel_counts f JOIN programmes p USING (programme_id) "
+            "WHERE p.name = ? AND f.route = 'agency' AND f.stage = 'completed'", [programme]).fetchone()
+    finally:
+        con.close()
+
+
+def test_a_correction_is_applied_on_every_run_and_removing_it_restores_the_extracted_value(seeds):
+    raw, warehouse, corrections = seeds
+    (corrections / "checked.csv").write_text(
+        f"doc,table,programme,field,value,note,author\n{WM},funnel_counts,CARA,agency_completed,150,checked with the provider,A. Analyst\n")
+    assert _run(raw, warehouse, corrections).success
+    assert _agency_completed(warehouse, "CARA") == (150, "value:151", "correction:checked.csv:2")
+    assert _run(raw, warehouse, corrections).success  # survives a re-run
+    assert _agency_completed(warehouse, "CARA")[0] == 150
+    (corrections / "checked.csv").unlink()
+    assert _run(raw, warehouse, corrections).success
+    assert _agency_completed(warehouse, "CARA") == (151, None, "count:digits")
+
+
+def test_a_stale_correction_is_reported_not_ignored(seeds):
+    raw, warehouse, corrections = seeds
+    (corrections / "old.csv").write_text(
+        "doc,table,programme,field,value,note,author\n"
+        "0123456789abcdef,funnel_counts,CARA,agency_completed,5,from an older version,B\n"
+        f"{WM},funnel_counts,Nonexistent Programme,agency_completed,5,typo,B\n")
+    result = _run(raw, warehouse, corrections)
+    assert result.success
+    reasons = pd.read_parquet(warehouse / "parquet" / "review_queue.parquet")["reason"].tolist()
+    assert any("old.csv:2 was not applied" in r and "no document" in r for r in reasons)
+    assert any("old.csv:3 was not applied" in r and "no programme" in r for r in reasons)
+    [materialisation] = [m for m in result.get_asset_materialization_events() if m.asset_key.to_user_string() == "corrected_tables"]
+    assert materialisation.materialization.metadata["not_applied"].value == 2
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("doc,table,value\n", "line 1: the header must be"),
+        ("doc,table,programme,field,value,note,author\nx.txt,funnel_counts,CARA,agency_completed,1,n\n", "line 2: expected 7 columns"),
+        ("doc,table,programme,field,value,note,author\nx.txt,marts,CARA,agency_completed,1,n,a\n", "line 2: unknown table 'marts'"),
+        ("doc,table,programme,field,value,note,author\n\nx.txt,funnel_counts,CARA,agency_finished,1,n,a\n", "line 3: field for funnel_counts must be <route>_<stage>"),
+    ],
+)
+def test_malformed_corrections_files_are_clear_errors(tmp_path, content, message):
+    (tmp_path / "bad.csv").write_text(content)
+    with pytest.raises(CorrectionsError, match=message) as err:
+        load_corrections(tmp_path)
+    assert "bad.csv" in str(err.value)
+
+
+def test_a_broken_contract_blocks_the_warehouse_and_keeps_the_previous_one(seeds, monkeypatch):
+    raw, warehouse, corrections = seeds
+    assert _run(raw, warehouse, corrections).success
+    before = (warehouse / "foi.duckdb").read_bytes()
+    original = pipeline.build_tables
+
+    def corrupt(*args):
+        tables = original(*args)
+        tables["funnel_counts"].loc[0, "status"] = "probably"
+        return tables
+
+    monkeypatch.setattr(asset_module, "build_tables", corrupt)
+    result = _run(raw, warehouse, corrections)
+    assert not result.success
+    failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
+    assert any(c.check_name == "funnel_counts_schema" and c.severity == dg.AssetCheckSeverity.ERROR for c in failed)
+    assert (warehouse / "foi.duckdb").read_bytes() == before
+
+
+def test_foi_review_lists_items_and_writes_a_corrections_csv(seeds, capsys, tmp_path):
+    raw, warehouse, corrections = seeds
+    assert _run(raw, warehouse, corrections).success
+    assert main(["review", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("[warning]") < out.index("item(s)") and "labelled '6.'" in out and 'evidence (chars' in out
+    csv_path = tmp_path / "todo.csv"
+    assert main(["review", "--warehouse", str(warehouse), "--csv", str(csv_path)]) == 0
+    rows = pd.read_csv(csv_path, dtype=str).fillna("")
+    assert list(rows.columns) == ["doc", "table", "programme", "field", "value", "note", "author"]
+    cara = rows[(rows["programme"] == "CARA") & (rows["field"] == "agency_completed")]
+    assert cara["value"].tolist() == ["151"]
+    # The CSV is loadable as corrections as it stands.
+    shutil.copy(csv_path, corrections / "todo.csv")
+    assert len(load_corrections(corrections)) == len(rows)
