@@ -15,13 +15,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from foi_pipeline.contract import TABLES
+from foi_pipeline.contract import ALL_TABLES
 
 DATABASE = "foi.duckdb"
 
 
 def _select_typed(table: str) -> str:
-    casts = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in TABLES[table])
+    casts = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in ALL_TABLES[table])
     return f"SELECT {casts} FROM frame"
 
 
@@ -64,6 +64,10 @@ class Warehouse:
         """A published table."""
         return _read_parquet(self.parquet_dir / f"{table}.parquet")
 
+    def current_path(self, table: str) -> Path:
+        staged = self.staging_dir / f"{table}.parquet"
+        return staged if staged.exists() else self.parquet_dir / f"{table}.parquet"
+
     def read_current(self, table: str) -> pd.DataFrame:
         """This run's staged table if there is one, else the published one (checks run before publishing)."""
         staged = self.staging_dir / f"{table}.parquet"
@@ -96,7 +100,7 @@ class Warehouse:
 def _prepare(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Make values DuckDB can cast: lists stay lists, decimals become strings (exact), dates stay dates."""
     out = df.copy()
-    for name, sql_type in TABLES[table]:
+    for name, sql_type in ALL_TABLES[table]:
         if sql_type.startswith("DECIMAL"):
             out[name] = out[name].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)).astype("object")
         elif sql_type == "VARCHAR[]":

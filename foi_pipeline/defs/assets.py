@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from foi_pipeline.contract import TABLES
+from foi_pipeline.contract import ALL_TABLES, TABLES
 from foi_pipeline.corrections import apply_corrections, load_corrections, outcome_review_rows
 from foi_pipeline.defs.metadata import table_metadata, table_schema
 from foi_pipeline.defs.resources import FoiSettings
@@ -104,17 +104,19 @@ def _table_asset(table: str) -> dg.AssetsDefinition:
 table_assets = [_table_asset(table) for table in TABLES]
 
 
-@dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="1", pool="warehouse", deps=list(TABLES))
+@dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="1", pool="warehouse", deps=list(ALL_TABLES))
 def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
-    """foi.duckdb and parquet/<table>.parquet, swapped in together once every table passed its contract checks."""
+    """foi.duckdb and parquet/<table>.parquet (tables and marts), swapped in together once every table passed its contract checks."""
     store = foi.warehouse()
-    store.publish(list(TABLES))
+    store.publish(list(ALL_TABLES))
     context.log.info(f"published {len(TABLES)} tables to {store.database}")
     return dg.MaterializeResult(metadata={
         "database": dg.MetadataValue.path(str(store.database)),
         "parquet": dg.MetadataValue.path(str(store.parquet_dir)),
-        **{f"rows/{t}": len(store.read(t)) for t in TABLES},
+        **{f"rows/{t}": len(store.read(t)) for t in ALL_TABLES},
     })
 
 
-all_assets = [raw_documents, extraction, extracted_tables, corrected_tables, validated_tables, *table_assets, warehouse]
+from foi_pipeline.defs.marts import evidence_report, mart_assets  # noqa: E402
+
+all_assets = [raw_documents, extraction, extracted_tables, corrected_tables, validated_tables, *table_assets, *mart_assets, warehouse, evidence_report]

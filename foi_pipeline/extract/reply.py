@@ -38,9 +38,10 @@ def _programme_ids(doc_id: str, programmes: list[Programme]) -> dict[int, str]:
     return ids
 
 
-def _answer_status(block: Block | None, question: Question, facts: Facts) -> str:
+def _answer_status(block: Block | None, question: Question, facts: Facts, document_status: str | None = None) -> str:
     if block is None or not block.body:
-        return "not_stated"
+        # "We hold no information for any of questions 1 to 10" answers every question at once.
+        return document_status if document_status in {"not_held", "refused"} else "not_stated"
     if question.route:
         stated = [f.reading.status for f in facts.counts if f.route == question.route and f.stage == question.stage]
         if "value" in stated or "suppressed" in stated:
@@ -130,7 +131,7 @@ def read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalogu
         tables["answers"].append({
             "doc_id": doc_id, "question_no": question.number, "question_key": question.key,
             "numbered_as": block.label.text if block and block.label else None,
-            "answer_text": span.text if block else None, "status": _answer_status(block, question, facts),
+            "answer_text": span.text if block else None, "status": _answer_status(block, question, facts, meta.information_status),
             **evidence(span, f"answer:{block.alignment}" if block else "answer:none"),
             "alignment": block.alignment if block else None,
         })

@@ -1,0 +1,64 @@
+"""Mart assets (comparison tables for analysts) and the evidence report. They run only after every table's
+blocking contract checks pass, and are published with the tables in one swap by the warehouse asset."""
+
+import dagster as dg
+
+from foi_pipeline.contract import MARTS, TABLES
+from foi_pipeline.defs.metadata import table_metadata
+from foi_pipeline.defs.resources import FoiSettings
+from foi_pipeline.marts import LINEAGE, UPSTREAM, build_coverage, build_sql_mart, connect
+from foi_pipeline.report import chart_markdown, charts, render, write_report
+from foi_pipeline.specs import load_requests
+
+
+def _lineage(mart: str) -> dg.TableColumnLineage:
+    return dg.TableColumnLineage(deps_by_column={
+        column: [dg.TableColumnDep(asset_key=dg.AssetKey(table), column_name=source) for table, source in sources]
+        for column, sources in LINEAGE[mart].items()
+    })
+
+
+def _mart_asset(mart: str, description: str) -> dg.AssetsDefinition:
+    @dg.asset(name=mart, group_name="marts", kinds={"duckdb", "parquet"}, code_version="1", deps=UPSTREAM[mart],
+              description=description, metadata={"dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c, t) for c, t in MARTS[mart]])})
+    def _asset(foi: FoiSettings) -> dg.MaterializeResult:
+        store = foi.warehouse()
+        if mart == "coverage":
+            df = build_coverage(store.read_current("documents"), store.read_current("answers"), load_requests())
+        else:
+            con = connect({t: store.current_path(t) for t in UPSTREAM[mart]})
+            try:
+                df = build_sql_mart(con, mart)
+            finally:
+                con.close()
+        store.stage(mart, df)
+        metadata = table_metadata(mart, df) if mart in TABLES else {
+            "dagster/row_count": len(df), "preview": dg.MetadataValue.md(df.head(10).to_markdown(index=False) if len(df) else "_no rows_")}
+        metadata["dagster/column_lineage"] = _lineage(mart)
+        return dg.MaterializeResult(metadata=metadata)
+
+    return _asset
+
+
+mart_assets = [
+    _mart_asset("programme_funnel", "One row per reply x programme x population: the six counts with statuses; acceptance and completion rates per route."),
+    _mart_asset("programme_costs", "Budget per referral, per acceptance and per completion, where both sides are known."),
+    _mart_asset("area_summary", "Per area and request: authority, information status, programmes, total budget, referrals and completions."),
+    _mart_asset("coverage", "Per request: every body it was sent to x question: answered, not applicable, not held, refused, not answered, or no reply."),
+    _mart_asset("programme_types", "Per catalogue programme type: areas that run it, median and range of budget and of cost per completion."),
+]
+
+
+@dg.asset(group_name="marts", kinds={"html"}, code_version="1", deps=["warehouse"])
+def evidence_report(foi: FoiSettings) -> dg.MaterializeResult:
+    """A static HTML report: national charts, and every reply's text with each extracted value highlighted."""
+    store = foi.warehouse()
+    tables = {t: store.read(t) for t in TABLES}
+    marts = {m: store.read(m) for m in MARTS}
+    chart_list = charts(marts["programme_funnel"], marts["area_summary"])
+    path = store.root / "report" / "index.html"
+    write_report(path, render(tables, marts, chart_list))
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(path)),
+        **{f"chart/{i + 1}": dg.MetadataValue.md(f"**{c.title}**\n\n{chart_markdown(c)}") for i, c in enumerate(chart_list)},
+    })

@@ -1,0 +1,210 @@
+"""The evidence report: a static HTML page with a national overview (charts) and every reply's text,
+each extracted value highlighted and linked to its row. Reply text is untrusted: everything is escaped
+and the page loads nothing from anywhere (a Content-Security-Policy forbids scripts and remote resources).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+HIGHLIGHTED = {
+    "programmes": ("name", "programme"),
+    "funnel_counts": (None, "count"),
+    "budgets": (None, "money"),
+    "funders": ("funder", "org"),
+    "referrers": ("organisation", "org"),
+}
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#222;line-height:1.4}
+h1,h2,h3{line-height:1.2} pre.reply{white-space:pre-wrap;background:#fafafa;border:1px solid #ddd;padding:1rem;font-size:.9rem}
+mark{padding:0 .1em;border-radius:2px} mark.programme{background:#cfe3ff} mark.count{background:#ffe08a}
+mark.money{background:#c8f0c8} mark.org{background:#f3d1f4} mark.review{outline:2px solid #d33}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0} td,th{border:1px solid #ccc;padding:.2rem .4rem;vertical-align:top}
+tr:target,mark:target{box-shadow:0 0 0 3px #f80} .review-item{color:#a00} figure{margin:1rem 0} nav a{margin-right:.6rem}
+.muted{color:#777}
+"""
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: str
+    png: bytes
+
+
+def _figure_to_chart(fig, title: str) -> Chart:
+    svg, png = io.StringIO(), io.BytesIO()
+    fig.savefig(svg, format="svg", bbox_inches="tight")
+    fig.savefig(png, format="png", dpi=80, bbox_inches="tight")
+    plt.close(fig)
+    text = svg.getvalue()
+    return Chart(title, text[text.index("<svg") :], png.getvalue())
+
+
+def _empty_chart(title: str) -> Chart:
+    fig, ax = plt.subplots(figsize=(6, 1))
+    ax.axis("off")
+    ax.text(0.5, 0.5, "no data yet", ha="center", va="center")
+    return _figure_to_chart(fig, title)
+
+
+def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
+    """Funnel by programme type, budget by area, completion rate by programme."""
+    out = []
+    title = "Referred, accepted and completed by programme type (known figures, both routes)"
+    if funnel.empty:
+        out.append(_empty_chart(title))
+    else:
+        f = funnel.copy()
+        f["type"] = f["canonical_name"].fillna(f["programme"])
+        totals = pd.DataFrame({stage: f[[f"self_{stage}", f"agency_{stage}"]].astype("Float64").fillna(0).sum(axis=1) for stage in ("referred", "accepted", "completed")})
+        totals["type"] = f["type"]
+        grouped = totals.groupby("type")[["referred", "accepted", "completed"]].sum().sort_values("referred")
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(grouped) + 1.2))
+        grouped.plot.barh(ax=ax, color=["#4c78a8", "#f2a541", "#54a24b"])
+        ax.set_xlabel("people")
+        ax.set_ylabel("")
+        out.append(_figure_to_chart(fig, title))
+    title = "Total budget by area (£)"
+    budgets = area_summary.dropna(subset=["total_budget_gbp"]) if not area_summary.empty else area_summary
+    if budgets.empty:
+        out.append(_empty_chart(title))
+    else:
+        b = budgets.groupby("area")["total_budget_gbp"].sum().astype(float).sort_values()
+        fig, ax = plt.subplots(figsize=(8, 0.35 * len(b) + 1.2))
+        b.plot.barh(ax=ax, color="#54a24b")
+        ax.set_xlabel("£")
+        ax.set_ylabel("")
+        out.append(_figure_to_chart(fig, title))
+    title = "Agency-route completion rate by programme (completed / accepted)"
+    rates = funnel.dropna(subset=["agency_completion_rate"]) if not funnel.empty else funnel
+    if rates.empty:
+        out.append(_empty_chart(title))
+    else:
+        r = rates.assign(label=rates["area"].fillna("?") + ": " + rates["programme"].str.slice(0, 40)).set_index("label")["agency_completion_rate"].astype(float).sort_values()
+        fig, ax = plt.subplots(figsize=(8, 0.35 * len(r) + 1.2))
+        r.plot.barh(ax=ax, color="#f2a541")
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("completion rate")
+        ax.set_ylabel("")
+        out.append(_figure_to_chart(fig, title))
+    return out
+
+
+def chart_markdown(chart: Chart) -> str:
+    return f"![{chart.title}](data:image/png;base64,{base64.b64encode(chart.png).decode()})"
+
+
+def _value_of(table: str, row: dict) -> str:
+    if table == "funnel_counts":
+        what = f"{row['route']} {row['stage']}"
+        shown = str(row["count"]) if row["status"] == "value" else row["status"]
+        return f"{what}: {shown}" + (f" ({row['qualifier']})" if row.get("qualifier") not in (None, "exact") and not pd.isna(row.get("qualifier")) else "")
+    if table == "budgets":
+        return f"budget: £{row['amount_gbp']:,}" if row["status"] == "value" else f"budget: {row['status']}"
+    column = HIGHLIGHTED[table][0]
+    return f"{table[:-1] if table.endswith('s') else table}: {row[column]}"
+
+
+def _highlight(text: str, marks: list[tuple[int, int, str, str]]) -> str:
+    """Escaped text with <mark> around every span; overlapping spans are cut at every boundary."""
+    bounds = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
+    out = []
+    for start, end in zip(bounds, bounds[1:]):
+        piece = html.escape(text[start:end])
+        covering = [m for m in marks if m[0] <= start and end <= m[1] and m[0] < m[1]]
+        if covering:
+            classes = " ".join(sorted({m[2] for m in covering}))
+            first = covering[0][3]
+            ids = " ".join(m[3] for m in covering)
+            out.append(f'<a href="#row-{first}"><mark class="{classes}" id="ev-{first}-{start}" data-rows="{ids}">{piece}</mark></a>')
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def render(tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], chart_list: list[Chart]) -> str:
+    """The whole report as one self-contained HTML string."""
+    documents = tables["documents"]
+    texts = dict(zip(tables["document_text"]["doc_id"], tables["document_text"]["text"]))
+    names = dict(zip(tables["programmes"]["programme_id"], tables["programmes"]["name"]))
+    readable = documents[documents["parse_status"] == "ok"].sort_values(["area", "source_path"], na_position="last")
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
+        "<title>FOI evidence report</title>", f"<style>{STYLE}</style></head><body>",
+        "<h1>FOI evidence report</h1>",
+        f"<p class='muted'>{len(documents)} file(s), {len(readable)} readable repl(ies), {len(tables['programmes'])} programme(s), "
+        f"{len(tables['review_queue'])} review item(s). Every highlighted value links to its row; review items are outlined in red.</p>",
+        "<h2 id='overview'>National overview</h2>",
+    ]
+    for chart in chart_list:
+        parts.append(f"<figure><figcaption><strong>{esc(chart.title)}</strong></figcaption>{chart.svg}</figure>")
+    summary = marts.get("area_summary", pd.DataFrame())
+    if not summary.empty:
+        parts.append("<h3>Areas</h3><table><tr><th>area</th><th>request</th><th>information</th><th>programmes</th><th>total budget</th><th>referred</th><th>completed</th></tr>")
+        for row in summary.to_dict("records"):
+            cells = [row["area"], row["request_id"], row["information_status"], row["programme_names"] or "",
+                     "" if pd.isna(row["total_budget_gbp"]) else f"£{float(row['total_budget_gbp']):,.2f}",
+                     "" if pd.isna(row["total_referred"]) else row["total_referred"], "" if pd.isna(row["total_completed"]) else row["total_completed"]]
+            parts.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
+        parts.append("</table>")
+    parts.append("<h2 id='replies'>Replies</h2><nav>" + "".join(
+        f"<a href='#doc-{esc(d)}'>{esc(str(a or p))}</a>" for d, a, p in zip(readable["doc_id"], readable["area"], readable["source_path"])) + "</nav>")
+    seen: set[str] = set()
+    for doc in readable.to_dict("records"):
+        doc_id = doc["doc_id"]
+        if doc_id in seen or doc_id not in texts:
+            continue
+        seen.add(doc_id)
+        text = texts[doc_id]
+        marks: list[tuple[int, int, str, str]] = []
+        rows_html = []
+        for table, (_, css) in HIGHLIGHTED.items():
+            df = tables[table]
+            for i, row in enumerate(df[df["doc_id"] == doc_id].to_dict("records")):
+                row_id = f"{doc_id}-{table}-{i}"
+                if row["char_end"] > row["char_start"]:
+                    marks.append((int(row["char_start"]), int(row["char_end"]), css, row_id))
+                programme = names.get(row.get("programme_id"), "") if table != "programmes" else row["name"]
+                rows_html.append(
+                    f"<tr id='row-{row_id}'><td>{esc(table)}</td><td>{esc(str(programme or ''))}</td><td>{esc(_value_of(table, row))}</td>"
+                    f"<td>{esc(row['evidence_text'] or '')}</td><td>{esc(row['extractor'] or '')}</td></tr>")
+        review = tables["review_queue"][tables["review_queue"]["doc_id"] == doc_id]
+        review_html = []
+        for i, row in enumerate(review.to_dict("records")):
+            row_id = f"{doc_id}-review-{i}"
+            if row["char_end"] > row["char_start"]:
+                marks.append((int(row["char_start"]), int(row["char_end"]), "review", row_id))
+            review_html.append(f"<li id='row-{row_id}' class='review-item'>[{esc(row['severity'])}] {esc(row['table_name'])}.{esc(row['field'])}: {esc(row['reason'])}</li>")
+        parts.append(
+            f"<section id='doc-{esc(doc_id)}'><h3>{esc(str(doc.get('area') or '?'))} – {esc(doc['source_path'])}</h3>"
+            f"<p class='muted'>{esc(str(doc.get('authority') or ''))} · ref {esc(str(doc.get('foi_reference') or '–'))} · "
+            f"{esc(str(doc.get('response_date') or '')[:10])} · {esc(str(doc.get('information_status') or ''))}</p>"
+        )
+        if review_html:
+            parts.append("<ul>" + "".join(review_html) + "</ul>")
+        parts.append("<table><tr><th>table</th><th>programme</th><th>value</th><th>evidence</th><th>rule</th></tr>" + "".join(rows_html) + "</table>")
+        parts.append(f"<pre class='reply'>{_highlight(text, marks)}</pre></section>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def write_report(path: Path, content: str) -> None:
+    """Atomically: a reader never sees half a page."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    tmp.replace(path)
