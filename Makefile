@@ -13,8 +13,14 @@ install:
 run: install
 	@$(UV) run foi run
 
-test: install
+test: install chromium
 	@$(UV) run pytest
+
+# Debian's chromium, for the test that opens the evidence report in a headless browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 ui: install
 	@$(UV) run dagster dev -w workspace.yaml

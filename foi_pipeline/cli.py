@@ -53,6 +53,9 @@ def _run(args: argparse.Namespace) -> int:
     print(f"  review items:  {counts['review_queue']}")
     print(f"  DuckDB:        {store.database}")
     print(f"  Parquet:       {store.parquet_dir}/")
+    report = store.root / "report" / "index.html"
+    if report.exists():
+        print(f"  Report:        {report}")
     return 0
 
 
@@ -86,6 +89,40 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from foi_pipeline.defs.resources import settings_from_env
+    from foi_pipeline.exports import export
+
+    store = settings_from_env(None, args.warehouse).warehouse()
+    out = Path(args.out or store.root / "exports" / args.format)
+    try:
+        written = export(store, args.format, out)
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(written)} file(s) to {out}")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from foi_pipeline.defs.resources import settings_from_env
+    from foi_pipeline.query import WriteRefused, format_table, run_query
+
+    store = settings_from_env(None, args.warehouse).warehouse()
+    try:
+        df = run_query(store.database, args.sql)
+    except (WriteRefused, FileNotFoundError, ValueError, duckdb.Error) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.csv:
+        df.to_csv(sys.stdout, index=False)
+    else:
+        print(format_table(df))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="foi", description="Turn a folder of FOI replies into validated tables.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +144,18 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument("--severity", help="only these severities, e.g. error,warning")
     review.add_argument("--warehouse", help="warehouse folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
     review.set_defaults(func=_review)
+
+    export = commands.add_parser("export", help="write the tables and marts as CSV, XLSX or Parquet")
+    export.add_argument("--format", required=True, choices=["csv", "xlsx", "parquet"])
+    export.add_argument("--out", help="output folder (default: <warehouse>/exports/<format>)")
+    export.add_argument("--warehouse", help="warehouse folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
+    export.set_defaults(func=_export)
+
+    query = commands.add_parser("query", help="run read-only SQL against foi.duckdb and print a table")
+    query.add_argument("sql", help='e.g. "SELECT area, programme, agency_completion_rate FROM programme_funnel"')
+    query.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    query.add_argument("--warehouse", help="warehouse folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
+    query.set_defaults(func=_query)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -81,7 +81,9 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
     if budgets.empty:
         out.append(_empty_chart(title))
     else:
-        b = budgets.groupby("area")["total_budget_gbp"].sum().astype(float).sort_values()
+        several = budgets["request_id"].nunique() > 1
+        label = budgets["area"] + (" (" + budgets["request_id"].fillna("?") + ")" if several else "")
+        b = budgets.assign(label=label).groupby("label")["total_budget_gbp"].sum().astype(float).sort_values()
         fig, ax = plt.subplots(figsize=(8, 0.35 * len(b) + 1.2))
         b.plot.barh(ax=ax, color="#54a24b")
         ax.set_xlabel("£")

@@ -1,276 +1,786 @@
-"""Counts and money as replies write them, with the character span each reading came from.
+"""Counts and money as FOI replies write them, each reading with the character span it came from.
 
-"82", "twelve", "forty-one", "approx. 50", "c. 160", "over 20", "fewer than 5", "<5", "*", "N/A",
-"not held", "exempt under section 43"; "£60,000", "£209,332.78", "£1.2m", "£45k", "60,000 GBP".
-Numbers that are not counts (percentages, money, years, dates, section numbers, durations, ages,
-list labels) are skipped.
+Pure functions, no I/O: every offset is an index into the very string passed in (the text is never
+lower-cased or rewritten before matching), so `text[r.start:r.end]` is the evidence of reading `r`.
+
+Counts
+    read_count(text)   the reading of a short answer: its first figure, or the status it states instead
+                       ("N/A", "not held", "exempt under section 43"); silence -> not_stated (start=end=0)
+    find_counts(text)  every count-like figure of a longer answer, in order; statuses are not included
+    parse_number_words("one hundred and six") -> 106
+
+    A CountReading keeps the figure as written and the interval it stands for:
+
+      written                         status      count  low   high  qualifier
+      "82", "1,204", "twelve"         value       n      n     n     exact
+      "nil", "none", "zero", "no men" value       0      0     0     exact
+      "approx. 40", "c. 40", "~40"    value       40     40    40    approx
+      "approx. 40-50", "40 to 50",    value       40     40    50    approx   (a written range: count is the
+        "between 40 and 50"                                                   FIRST number, never an invented
+                                                                              midpoint; low/high hold the range)
+      "over 40", "more than 40"       value       40     41    None  at_least
+      "at least 40", "40+", "40 or    value       40     40    None  at_least
+        more"
+      "up to 40", "no more than 40"   value       40     0     40    at_most
+      "fewer than 5", "<5", "under 5" suppressed  None   1     4     at_most  (zero would have been stated)
+      "5 or fewer", "≤5"              suppressed  None   1     5     at_most
+      "*", "suppressed", "small       suppressed  None   1     None  at_most  (high = threshold-1 when the
+        number"                                                               text states the threshold:
+                                                                              "* denotes fewer than 5",
+                                                                              "figures below 5 are suppressed")
+
+    Not counts (skipped by find_counts): percentages, money, years, financial years and dates, section
+    and other legal references, list labels ("1.", "2)", "Q5"), references to other answers ("see 3
+    above"), durations and times ("2 x 5 hour sessions", "18 hours", "40 working days", "10:30"), ages
+    ("aged 16", "men over 18"), phone and reference numbers, and the threshold of a suppression policy
+    ("figures below 5 are suppressed" explains suppression; it is not a figure).
+
+    A sentence that explains suppression of small numbers under section 40 next to a suppressed figure
+    does not make the answer a refusal: read_count("Fewer than 5 (withheld under s.40(2))") is suppressed.
+    A bare "withheld under section 40(2)" is refused.
+
+Money
+    find_money(text)   every amount in pounds, in order: "£60,000", "£209,332.78", "£1.2m", "£45k",
+                       "£0.250m", "60,000 GBP", "GBP 60,000", "12,500 pounds", "sixty thousand pounds",
+                       with its period: "annual", "monthly", "N years", "N years (2021 to 2026)",
+                       "2021 to 2026", "2022/23", or None; unit costs ("£450 per participant") keep
+                       period None and say per="participant". Amounts of £1 trillion or more are skipped
+                       (they do not fit DECIMAL(14,2)).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_UNITS = {
-    "zero": 0, "nil": 0, "none": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 100, "thousand": 1000}
-_WORD = r"(?:" + "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True)) + r")"
-WORD_NUMBER_RE = re.compile(r"\b" + _WORD + r"(?:(?:[\s-]+|\s+and\s+)" + _WORD + r")*\b", re.IGNORECASE)
-
-
-def parse_number_words(s: str) -> int | None:
-    """'twelve' -> 12, 'forty-one' -> 41, 'one hundred and six' -> 106; None if not a number in words."""
-    words = [w for w in re.split(r"[\s-]+", s.lower().strip()) if w and w != "and"]
-    if not words:
-        return None
-    total = current = 0
-    for word in words:
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
-        elif word == "hundred":
-            current = max(current, 1) * 100
-        elif word == "thousand":
-            total += max(current, 1) * 1000
-            current = 0
-        else:
-            return None
-    return total + current
+__all__ = ["CountReading", "MoneyReading", "find_counts", "find_money", "parse_number_words", "read_count"]
 
 
 @dataclass(frozen=True)
 class CountReading:
     status: str  # value | not_applicable | not_held | refused | suppressed | not_stated
-    count: int | None
+    count: int | None  # None unless status == "value"
     low: int | None
     high: int | None
-    qualifier: str | None  # exact | approx | at_least | at_most
-    start: int
+    qualifier: str | None  # exact | approx | at_least | at_most; None unless status is value or suppressed
+    start: int  # span of the phrase that gave the reading, in the input string
     end: int
-    rule: str
+    rule: str  # which rule fired: count:digits, count:words, count:range, count:fewer_than, status:not_held, ...
 
 
 @dataclass(frozen=True)
 class MoneyReading:
-    amount: Decimal
-    period: str | None
-    start: int
+    amount: Decimal  # GBP, 2 dp
+    period: str | None  # annual | monthly | "3 years" | "5 years (2021 to 2026)" | "2022/23" | None
+    start: int  # span of the amount expression itself ("£1.2m", "60,000 GBP")
     end: int
     rule: str
+    per: str | None = None  # unit of a unit cost: "£450 per participant" -> "participant"
 
 
-NOT_APPLICABLE_RE = re.compile(
-    r"\bn/a\b|\bnot\s+applicable\b|\bnot\s+(?:a\s+)?self[- ]referral\s+services?\b|\bdo(?:es)?\s+not\s+(?:accept|take|receive)\s+self[- ]referrals?\b|"
-    r"\bno\s+self[- ]referral\s+(?:route|pathway|option)\b|\bnobody\s+can\s+refer\s+themselves\b|\bcannot\s+self[- ]refer\b|"
-    r"\bonly\s+(?:accepts?|receives?|takes?)\s+(?:police|agency|professional|statutory)\s+referrals\b|\bdoes\s+not\s+apply\b",
-    re.IGNORECASE,
-)
-NOT_HELD_RE = re.compile(
-    r"\bnot\s+held\b|\bno\s+(?:information|data|records?)\s+(?:is\s+|are\s+)?held\b|\bnot\s+recorded\b|"
-    r"\b(?:do|does|did)\s+not\s+(?:hold|record|collect|keep)\b|\bnot\s+(?:collected|captured|available)\b|"
-    r"\bcannot\s+(?:give|provide)\s+(?:a|an|the|this)?\s*(?:\w+\s+)?figure\b|\bunknown\b|\bunable\s+to\s+provide\b",
-    re.IGNORECASE,
-)
-REFUSED_RE = re.compile(
-    r"\b(?:section|s\.?)\s*(?:12|14|21|22|23|24|30|31|36|38|40|41|42|43)\b(?:\s*\(\d\))?|\bexempt(?:ion)?\b|\bwithh[eo]ld\w*|\brefus\w+|"
-    r"\bnot\s+obliged\b",
-    re.IGNORECASE,
-)
-SUPPRESSED_RE = re.compile(
-    r"(?P<word>fewer|less)\s+than\s+(?P<n>\d+|" + _WORD + r")|\bunder\s+(?P<n2>\d+|five|ten)\b|"
-    r"(?P<lt><\s*|≤\s*)(?P<n3>\d+)|(?<![\w*])\*(?![\w*])|\bsuppressed\b|\bsmall\s+number\b",
-    re.IGNORECASE,
-)
-APPROX_RE = re.compile(r"(?:\b(?:approx(?:imately)?|approx\.|c\.|ca\.|circa|around|about|roughly|estimated|an\s+estimated|some|nearly|almost)|~)\s*$", re.IGNORECASE)
-AT_LEAST_RE = re.compile(r"\b(?:over|more\s+than|at\s+least|in\s+excess\s+of|upwards\s+of|a\s+minimum\s+of)\s*$", re.IGNORECASE)
-AT_MOST_RE = re.compile(r"\b(?:up\s+to|no\s+more\s+than|at\s+most|maximum\s+of|a\s+maximum\s+of|not\s+more\s+than)\s*$", re.IGNORECASE)
+# --- number words ---------------------------------------------------------------------------------
 
-_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
-NUMBER_RE = re.compile(r"(?<![\w.£$/])(?<!\d,)(?<!\d\()(?P<num>" + _DIGITS + r")(?P<plus>\+)?(?![\w/]|[.,]\d|%|\s*(?:per\s*cent|percent)\b)")
-MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
-_NOT_A_COUNT_AFTER = re.compile(
-    r"^\s*(?:%|per\s*cent|percent|" + MONTHS + r"\b|hours?\b|hrs?\b|minutes?\b|mins?\b|weeks?\b|days?\b|months?\b|years?\b|"
-    r"working\s+days\b|x\b|sessions?\s+of\b|-?\s*hour\b|-?\s*week\b|-?\s*year\b|(?:st|nd|rd|th)\b|pm\b|am\b|gbp\b|k\b|m\b|"
-    r"million\b|pounds\b|\)\s)",
-    re.IGNORECASE,
+_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ZERO = {"zero", "nil", "none"}
+_VOCAB = sorted([*_UNITS, *_TENS, *_ZERO, "hundred", "thousand", "fourty"], key=len, reverse=True)
+_WORD = r"(?:" + "|".join(_VOCAB) + r")"
+_WORD_TOKEN_RE = re.compile(r"\b(?:" + "|".join(_VOCAB) + r"|and)\b", re.IGNORECASE)
+_WORD_GAP_RE = re.compile(r"[ \t]*-[ \t]*|[ \t\n]+")
+
+
+def _below_100(tokens: list[str], i: int) -> tuple[int, int] | None:
+    if i >= len(tokens):
+        return None
+    token = "forty" if tokens[i] == "fourty" else tokens[i]
+    if token in _TENS:
+        if i + 1 < len(tokens) and tokens[i + 1] in _UNITS and _UNITS[tokens[i + 1]] < 10:
+            return _TENS[token] + _UNITS[tokens[i + 1]], i + 2
+        return _TENS[token], i + 1
+    if token in _UNITS:
+        return _UNITS[token], i + 1
+    return None
+
+
+def _below_1000(tokens: list[str], i: int) -> tuple[int, int] | None:
+    first = _below_100(tokens, i)
+    if first is None:
+        return None
+    value, j = first
+    if value < 10 and j < len(tokens) and tokens[j] == "hundred":
+        value, j = value * 100, j + 1
+        k = j + 1 if j < len(tokens) and tokens[j] == "and" else j
+        rest = _below_100(tokens, k)
+        if rest is not None:
+            return value + rest[0], rest[1]
+    return value, j
+
+
+def _number_prefix(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """(value, index after) of the longest number written in words starting at tokens[i]."""
+    if i < len(tokens) and tokens[i] in _ZERO:
+        return 0, i + 1
+    head = _below_1000(tokens, i)
+    if head is None:
+        return None
+    value, j = head
+    if j < len(tokens) and tokens[j] == "thousand":
+        value, j = value * 1000, j + 1
+        k = j + 1 if j < len(tokens) and tokens[j] == "and" else j
+        rest = _below_1000(tokens, k)
+        if rest is not None:
+            return value + rest[0], rest[1]
+    return value, j
+
+
+def parse_number_words(s: str) -> int | None:
+    """'twelve' -> 12, 'forty-one' -> 41, 'one hundred and six' -> 106, 'nil'/'none'/'zero' -> 0.
+
+    None unless the whole string is one number in words (so 'one and two' and 'banana' are None).
+    """
+    tokens = [t for t in re.split(r"[\s-]+", s.strip().lower()) if t]
+    if not tokens:
+        return None
+    parsed = _number_prefix(tokens, 0)
+    return parsed[0] if parsed is not None and parsed[1] == len(tokens) else None
+
+
+def _word_numbers(text: str) -> list[tuple[int, int, int]]:
+    """(value, start, end) of every number written in words."""
+    out: list[tuple[int, int, int]] = []
+    run: list[re.Match[str]] = []
+
+    def flush() -> None:
+        tokens = [m.group().lower() for m in run]
+        i = 0
+        while i < len(tokens):
+            parsed = _number_prefix(tokens, i)
+            if parsed is None:
+                i += 1
+                continue
+            value, j = parsed
+            out.append((value, run[i].start(), run[j - 1].end()))
+            i = j
+
+    for m in _WORD_TOKEN_RE.finditer(text):
+        if run and not _WORD_GAP_RE.fullmatch(text, run[-1].end(), m.start()):
+            flush()
+            run = []
+        run.append(m)
+    if run:
+        flush()
+    return out
+
+
+# --- shared pieces --------------------------------------------------------------------------------
+
+_DIGITS = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+"
+_N = r"(?:" + _DIGITS + r"|" + _WORD + r"(?:[ \t-]+" + _WORD + r")?)"  # a small number in digits or words
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_UNIT_WORDS = (
+    r"(?:(?:working|calendar|business|clear|school|consecutive)[ \t]+days?|hours?|hrs?|minutes?|mins?|seconds?|secs?|"
+    r"weeks?|wks?|days?|months?|mths?|years?|yrs?|nights?|fortnights?|sessions?|modules?|miles?|km|kilomet(?:re|er)s?|"
+    r"pages?|words?|(?:a|p)\.?m\.?|o['’]?clock)"
 )
-_NOT_A_COUNT_BEFORE = re.compile(
-    r"(?:£|\$|€|section\s*|s\.\s*|answer\s*|see\s*|paragraph\s*|point\s*|item\s*|page\s*|sections?\s+\d+\s+(?:and|or|to)\s+|question\s*|q\s*|aged\s+|age\s+|ages\s+|over\s+the\s+age\s+of\s+|"
-    r"\b" + MONTHS + r"\s+|\d\s*x\s*|\bno\.\s*|ref(?:erence)?\s*:?\s*|tel(?:ephone)?\s*:?\s*|\bfy\s*|\bthe\s+year\s+|\bin\s+|\bsince\s+|\bby\s+|\buntil\s+|\bphase\s+|\bstage\s+|\btier\s+|\bwave\s+|\bpart\s+|\bround\s+)$",
-    re.IGNORECASE,
-)
+_PEOPLE = r"(?:men|males|women|females|adults|people|persons|individuals|perpetrators|offenders|clients|participants|children|young[ \t]+people|those|anyone|service[ \t]+users)"
 
 
 def _to_int(s: str) -> int:
     return int(s.replace(",", ""))
 
 
-def _is_year(n: int, text: str, start: int, end: int) -> bool:
-    if 1990 <= n <= 2100 and len(text[start:end]) == 4:
-        return True
-    return bool(re.match(r"\s*/\s*\d{2,4}", text[end:])) or bool(re.search(r"\d{2,4}\s*/\s*$", text[:start]))
+def _small_number(s: str) -> int | None:
+    s = s.strip()
+    if s[:1].isdigit():
+        return _to_int(s)
+    return parse_number_words(s)
 
 
-def _qualifier(before: str) -> tuple[str, int]:
-    """(qualifier, length of the qualifying words) for the text just before a number."""
-    for qualifier, pattern in (("approx", APPROX_RE), ("at_least", AT_LEAST_RE), ("at_most", AT_MOST_RE)):
+_BOUNDARY_RE = re.compile(r"[;!?\n]|\.(?=\s|$)")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Rough sentence spans: split at '.', ';', '!', '?' followed by space, and at newlines."""
+    spans, start = [], 0
+    for m in _BOUNDARY_RE.finditer(text):
+        # "approx. 40", "c. 160", "s. 40", "No. 5" do not end a sentence
+        if m.group() == "." and re.search(r"(?:\b(?:approx|c|ca|s|ss|no|nos|para|reg|est|e\.g|i\.e|etc|inc|ltd|st)|\.[a-z])$", text[max(0, m.start() - 6) : m.start()], re.IGNORECASE):
+            continue
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+# --- spans that are never counts -------------------------------------------------------------------
+
+_MONEY_NUM = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+"
+_SCALE_WORD = r"(?:bn|billion|mn|m|million|k|thousand)"
+MONEY_RE = re.compile(
+    r"(?P<cur>£|\bGBP)[ \t]?(?P<num>" + _MONEY_NUM + r")(?:[ \t]?(?P<scale>" + _SCALE_WORD + r")(?![a-z]))?"
+    r"|(?<![\w.£])(?P<num2>" + _MONEY_NUM + r")[ \t]?(?:(?P<scale2>" + _SCALE_WORD + r")[ \t]?)?(?P<unit>GBP|pounds?|sterling)\b"
+    r"|\b(?P<words>" + _WORD + r"(?:(?:[ \t]+and[ \t]+|[ \t-]+)" + _WORD + r")*)[ \t]+(?:(?P<scale3>million)[ \t]+)?(?P<unit3>pounds)\b",
+    re.IGNORECASE,
+)
+_SKIP_RES = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        # percentages, including ranges ("10-15%")
+        r"[0-9]+(?:\.[0-9]+)?(?:[ \t]?(?:-|–|to)[ \t]?[0-9]+(?:\.[0-9]+)?)?[ \t]?(?:%|per[ \t]?cent\b|percent\b)",
+        # dates
+        r"\b[0-9]{1,2}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?" + _MONTH + r"\b\.?(?:,?[ \t]+[0-9]{2,4}\b)?",
+        r"\b" + _MONTH + r"\b\.?[ \t]+[0-9]{1,2}(?:st|nd|rd|th)?\b(?:,?[ \t]+[0-9]{4}\b)?",
+        r"\b" + _MONTH + r"\b\.?,?[ \t]+[0-9]{4}\b",
+        r"\b[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}\b",
+        r"\b[0-9]{4}[/.\-][0-9]{1,2}[/.\-][0-9]{1,2}\b",
+        # financial years and year ranges
+        r"\b(?:19|20)[0-9]{2}[ \t]?[/\-–][ \t]?(?:19|20)?[0-9]{2}\b",
+        r"\bFY[ \t]?[0-9]{2,4}(?:[ \t]?[/\-–][ \t]?[0-9]{2,4})?\b",
+        r"\b(?:19|20)[0-9]{2}[ \t]+(?:to|until|through|and)[ \t]+(?:19|20)[0-9]{2}\b",
+        # legal references: "section 40(2)", "sections 30 and 31", "s.12", "s43", "40(2)(a)"
+        r"\b(?:section|s\.|paragraph|para\.?|article|regulation|reg\.?|schedule|clause|chapter)[ \t]?[0-9]+[a-z]?(?:[ \t]?\([0-9a-z]{1,4}\))*"
+        r"(?:[ \t]?(?:and|or|to|&|-|–|/)[ \t]?(?:section[ \t]?|s\.[ \t]?)?[0-9]+[a-z]?(?:[ \t]?\([0-9a-z]{1,4}\))*)?",
+        r"\b(?:sections|ss\.|paragraphs|paras\.?|articles|regulations|regs\.?|schedules|clauses|chapters)[ \t]?[0-9]+[a-z]?(?:[ \t]?\([0-9a-z]{1,4}\))*"
+        r"(?:[ \t]?(?:,|and|or|to|&|-|–|/)[ \t]?[0-9]+[a-z]?(?:[ \t]?\([0-9a-z]{1,4}\))*)*",
+        r"(?<![\w'’])s[0-9]+[a-z]?(?:\([0-9a-z]{1,4}\))*",
+        r"\b[0-9]+\([0-9]{1,2}\)(?:\([0-9a-z]{1,3}\))*",
+        # pages, references to other answers
+        r"\bpages?[ \t]+[0-9]+(?:[ \t]+of[ \t]+[0-9]+)?\b",
+        r"\b[0-9]+[ \t]+of[ \t]+[0-9]+[ \t]*$",
+        # durations and times, including ranges ("10-12 weeks", "2 x 5 hour sessions")
+        r"\b[0-9]+(?:\.[0-9]+)?[ \t]?(?:-|–|to)[ \t]?[0-9]+(?:\.[0-9]+)?[ \t]?-?[ \t]?" + _UNIT_WORDS + r"(?![a-z])",
+        r"\b[0-9]+[ \t]?[x×][ \t]?[0-9]+\b",
+        r"\b[0-9]{1,2}[:.][0-9]{2}[ \t]?(?:am|pm|a\.m\.|p\.m\.|hrs|h)?\b",
+        # ratios and "1-2-1"
+        r"\b[0-9]+:[0-9]+\b",
+        r"\b[0-9]+-[0-9]+-[0-9]+\b",
+        r"\b1[ \t-]?to[ \t-]?1\b|\bone[ \t-]+to[ \t-]+one\b|\bone[ \t]+or[ \t]+two\b|\bone[ \t]+by[ \t]+one\b",
+        # ages
+        r"\b(?:aged?|ages)[ \t]+(?:between[ \t]+|from[ \t]+|of[ \t]+|over[ \t]+|under[ \t]+|above[ \t]+|below[ \t]+)?[0-9]+(?:[ \t]?(?:-|–|to|and)[ \t]?[0-9]+)?(?:[ \t]?\+)?",
+        r"\b(?:over|under|above|below)[ \t]+the[ \t]+age[ \t]+of[ \t]+[0-9]+",
+        r"\b" + _PEOPLE + r"[ \t]+(?:aged[ \t]+)?(?:over|under|above|below)[ \t]+[0-9]+(?:s\b)?",
+        r"\b[0-9]+[ \t]+(?:and|or)[ \t]+(?:over|above|older)\b",
+        # phone numbers and identifiers with a leading zero
+        r"(?:\+44[ \t]?\(?0?\)?[ \t]?|(?<![0-9][,.])\b0)[0-9]{2,4}\)?[ \t-]?[0-9]{3,4}[ \t-]?[0-9]{3,4}\b",
+        r"(?<![0-9][,.])\b0[0-9]{2,}\b",
+        # identifiers: "ref: 12345", "FOI 23016", "Tel: 0161 ..."
+        r"\b(?:our[ \t]+ref|your[ \t]+ref|ref(?:erence)?|foia?|tel(?:ephone)?|phone|fax|mobile|case[ \t]+(?:no|number)|crn|urn)\b\.?[ \t]*(?:no\.?|number|#)?[ \t]*:?[ \t]*[a-z]{0,5}[/-]?[0-9][0-9/-]*",
+    )
+]
+_YEAR_RE = re.compile(
+    r"\b(?:199[0-9]|20[0-9]{2})\b(?![ \t]*(?:" + _PEOPLE + r"|referrals|cases|places)\b)(?!,[0-9])", re.IGNORECASE
+)
+_FY_SHORT_RE = re.compile(r"\b([0-9]{2})/([0-9]{2})\b")
+
+# Suppression policy: a threshold explained, not a figure ("figures below 5 are suppressed", "* = fewer than 5").
+_CMP = r"(?P<cmp>below|under|less[ \t]+than|fewer[ \t]+than|lower[ \t]+than|smaller[ \t]+than|<=?|≤)"
+_POLICY_RES = [
+    re.compile(
+        r"\b(?:numbers?|figures?|values?|counts?|totals?|cells?|data|anything|any[ \t]+(?:number|figure|value)s?|results?|instances?|"
+        r"where[ \t]+(?:the[ \t]+)?(?:number|figure|value|count|total)s?[ \t]+(?:is|are|was|were|fall|falls))"
+        r"[ \t]+(?:of[ \t]+|that[ \t]+(?:are|is)[ \t]+|which[ \t]+(?:are|is)[ \t]+)?" + _CMP + r"[ \t]*(?P<n>" + _N + r")\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:numbers?|figures?|values?|counts?|totals?)[ \t]+(?:of[ \t]+)?(?P<n_or>" + _N + r")[ \t]+or[ \t]+(?:fewer|less|below|under|lower)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?<![\w*])\*[ \t]*(?:=|:|-|–|denotes|indicates|represents|means|signifies|shows|marks|is[ \t]+used[ \t]+(?:to[ \t]+denote|for|where))[ \t]*"
+        r"(?:an?[ \t]+)?(?:(?:number|figure|value|count)s?[ \t]+)?(?:of[ \t]+)?"
+        r"(?:between[ \t]+(?:1|one)[ \t]+and[ \t]+(?P<hi>" + _N + r")|" + _CMP + r"[ \t]*(?P<n>" + _N + r")|(?P<n_or>" + _N + r")[ \t]+or[ \t]+(?:fewer|less|below))\b",
+        re.IGNORECASE,
+    ),
+]
+_CLAUSE_END_RE = re.compile(r"[;\n()]|\.(?=\s|$)")
+
+_LABEL_RE = re.compile(r"^[ \t]*(?:[-•·][ \t]*)?(?P<open>\()?(?P<n>[0-9]{1,2})(?P<close>[.)])(?P<rest>[^\n]*)", re.MULTILINE)
+_LABEL_REST_RE = re.compile(
+    r"[ \t]*(?:[0-9£<~*]|" + _WORD + r"\b|approx|c\.|circa|around|about|over\b|more|fewer|less|under\b|up[ \t]+to|n/a|not\b|no\b|nil\b|"
+    r"how\b|what\b|which\b|who\b|where\b|when\b|please\b|can\b|could\b|do\b|does\b|did\b|is\b|are\b|provide\b|list\b|details?\b|the[ \t]+number\b|number\b|q[0-9])",
+    re.IGNORECASE,
+)
+
+
+def _list_labels(text: str) -> list[tuple[int, int]]:
+    """Spans of list labels at line starts: '2)', '(3)', and '4.' when it is one of a numbered sequence
+    or the line goes on with a figure, a status or a question ("1. 45 men", "3. Not applicable")."""
+    found = [(int(m.group("n")), m) for m in _LABEL_RE.finditer(text) if m.group("open") or m.group("close")]
+    numbers = {n for n, m in found if m.group("close") == "."}
+    spans = []
+    for n, m in found:
+        paren = m.group("close") == ")" or m.group("open")
+        rest = m.group("rest")
+        if not paren and not rest.strip():
+            continue  # "82." alone on a line is an answer
+        if paren or (n - 1) in numbers or (n + 1) in numbers or _LABEL_REST_RE.match(rest):
+            spans.append((m.start("n") - (1 if m.group("open") else 0), m.end("close")))
+    return spans
+
+
+@dataclass
+class _Context:
+    """What find_counts learnt about a text beyond its readings."""
+
+    skip: bytearray
+    policy_spans: list[tuple[int, int, int]]  # (start, end, high bound) of suppression-policy clauses
+    sentences: list[tuple[int, int]]
+    policy_sentences: set[int]
+
+    def masked(self, start: int, end: int) -> bool:
+        return any(self.skip[start:end])
+
+    def sentence_of(self, pos: int) -> int:
+        starts = [s for s, _ in self.sentences]
+        return max(0, bisect_right(starts, pos) - 1)
+
+    @property
+    def threshold_high(self) -> int | None:
+        return min((h for _, _, h in self.policy_spans), default=None)
+
+
+def _context(text: str) -> _Context:
+    skip = bytearray(len(text))
+
+    def mark(start: int, end: int) -> None:
+        skip[start:end] = b"\x01" * (end - start)
+
+    for m in MONEY_RE.finditer(text):
+        mark(m.start(), m.end())
+    for pattern in _SKIP_RES:
+        for m in pattern.finditer(text):
+            mark(m.start(), m.end())
+    for m in _YEAR_RE.finditer(text):
+        mark(m.start(), m.end())
+    for m in _FY_SHORT_RE.finditer(text):
+        if int(m.group(2)) == (int(m.group(1)) + 1) % 100:
+            mark(m.start(), m.end())
+    for start, end in _list_labels(text):
+        mark(start, end)
+    sentences = _sentences(text)
+    starts = [s for s, _ in sentences]
+    policy_spans, policy_sentences = [], set()
+    for pattern in _POLICY_RES:
+        for m in pattern.finditer(text):
+            groups = m.groupdict()
+            bound = groups.get("hi") or groups.get("n_or")
+            if bound:
+                high = _small_number(bound)
+            else:
+                n = _small_number(groups["n"])
+                high = None if n is None else (n if groups["cmp"] in ("<=", "≤") else n - 1)
+            if high is None or high < 1:
+                continue
+            end_m = _CLAUSE_END_RE.search(text, m.end())
+            end = end_m.start() if end_m else len(text)
+            mark(m.start(), end)
+            policy_spans.append((m.start(), end, high))
+            policy_sentences.add(max(0, bisect_right(starts, m.start()) - 1))
+    return _Context(skip, policy_spans, sentences, policy_sentences)
+
+
+# --- counts --------------------------------------------------------------------------------------
+
+_NUMBER_RE = re.compile(r"(?<![\w.£$€/#])(?<![0-9],)(?P<num>" + _DIGITS + r")(?![0-9a-z_]|[.,][0-9]|/[0-9])(?P<plus>\+(?![0-9]))?", re.IGNORECASE)
+_SUPPRESSED_RES = [
+    (re.compile(r"(?<!\bno[ \t])(?<!\bnot[ \t])\b(?:fewer|less|lower|smaller)[ \t]+than[ \t]+(?P<n>" + _N + r")\b", re.IGNORECASE), "fewer_than", -1),
+    (re.compile(r"(?<!\bjust[ \t])\b(?:under|below)[ \t]+(?P<n>" + _N + r")\b(?![ \t]*(?:" + _UNIT_WORDS + r"|s)\b)", re.IGNORECASE), "fewer_than", -1),
+    (re.compile(r"(?<![\w<])(?:<|&lt;)[ \t]*(?P<n>[0-9]+)(?![0-9.,])"), "fewer_than", -1),
+    (re.compile(r"(?:≤|<=)[ \t]*(?P<n>[0-9]+)(?![0-9.,])"), "at_most_n", 0),
+    (re.compile(r"\b(?P<n>" + _N + r")[ \t]+or[ \t]+(?:fewer|less|under|below)\b", re.IGNORECASE), "at_most_n", 0),
+]
+_STAR_RE = re.compile(r"(?<![\w*])\*(?![\w*])")
+_BULLET_STAR_RE = re.compile(r"^[ \t]*\*[ \t]+[A-Za-z0-9£\"“‘']", re.MULTILINE)
+_MARKER_RE = re.compile(
+    r"\b(?:suppressed|redacted|small[ \t]+numbers?|low[ \t]+numbers?|too[ \t]+(?:small|few|low)[ \t]+to[ \t]+(?:report|publish|disclose|release))\b",
+    re.IGNORECASE,
+)
+_ZERO_NOUN_RE = re.compile(
+    r"\b(?:no|nil)[ \t]+(?:(?:self|agency|police|further)[ \t-]?)?(?:men|males|women|females|people|persons|individuals|perpetrators|offenders|clients|"
+    r"participants|service[ \t]+users|referrals|self-referrals|cases|completions|completers|starters|starts|places|one)\b(?![ \t]+(?:can|could|may|is[ \t]+able|are[ \t]+able)\b)"
+    r"|\b(?:no-one|nobody)\b(?![ \t]+(?:can|could|may|is[ \t]+able)\b)",
+    re.IGNORECASE,
+)
+_APPROX_BEFORE_RE = re.compile(
+    r"(?:\b(?:approx(?:imately|\.)?|c\.|ca\.|circa|around|about|roughly|estimated|an[ \t]+estimated|est\.|some|nearly|almost|"
+    r"close[ \t]+to|in[ \t]+the[ \t]+region[ \t]+of|of[ \t]+the[ \t]+order[ \t]+of|just[ \t]+(?:under|below))|~|±|\+/-)[ \t]*$",
+    re.IGNORECASE,
+)
+_AT_LEAST_BEFORE_RE = re.compile(
+    r"\b(?P<strict>over|more[ \t]+than|greater[ \t]+than|in[ \t]+excess[ \t]+of|above|exceeding|just[ \t]+(?:over|above))[ \t]*$"
+    r"|\b(?:at[ \t]+least|upwards[ \t]+of|(?:a[ \t]+)?minimum[ \t]+of|min\.|not[ \t]+less[ \t]+than|no[ \t]+(?:fewer|less)[ \t]+than)[ \t]*$"
+    r"|(?<![\w<])>[ \t]*$|(?:≥|>=)[ \t]*$",
+    re.IGNORECASE,
+)
+_AT_MOST_BEFORE_RE = re.compile(
+    r"\b(?:up[ \t]+to|no[ \t]+more[ \t]+than|not[ \t]+more[ \t]+than|no[ \t]+greater[ \t]+than|at[ \t]+(?:the[ \t]+)?most|(?:a[ \t]+)?max(?:imum)?[ \t]+of|max\.|"
+    r"not[ \t]+exceeding|a[ \t]+ceiling[ \t]+of)[ \t]*$",
+    re.IGNORECASE,
+)
+_AFTER_QUALIFIER_RE = re.compile(
+    r"(?P<at_least>[ \t]+or[ \t]+(?:more|over|above|greater)\b|[ \t]+plus\b)|(?P<approx>[ \t]+or[ \t]+so\b|[ \t]*\(?(?:approx(?:imately|\.)?|est(?:imated?|\.)?)\)?)",
+    re.IGNORECASE,
+)
+_RANGE_AFTER_RE = re.compile(r"[ \t]?(?:-|–|—|to)[ \t]?(?P<n>" + _DIGITS + r")(?![0-9a-z_]|[.,][0-9]|%|/[0-9])", re.IGNORECASE)
+_BETWEEN_BEFORE_RE = re.compile(r"\bbetween[ \t]+$", re.IGNORECASE)
+_BETWEEN_AFTER_RE = re.compile(r"[ \t]+and[ \t]+(?P<n>" + _DIGITS + r")(?![0-9a-z_]|[.,][0-9]|%)", re.IGNORECASE)
+
+_NOT_COUNT_AFTER_RE = re.compile(
+    r"[ \t]*(?:-[ \t]*)?(?:" + _UNIT_WORDS + r"|[x×]|gbp|pounds?|sterling|k|m|mn|bn|million|billion|(?:year|yr)s?[ \t-]*olds?)(?![a-z])"
+    r"|[ \t]*\)?[ \t]+above\b",
+    re.IGNORECASE,
+)
+_NOT_COUNT_BEFORE_RE = re.compile(
+    r"(?:£|\$|€|\bgbp|[x×])[ \t]*$"
+    r"|\b(?:sections?|ss?\.|paragraphs?|paras?\.?|articles?|regulations?|regs?\.?|schedules?|clauses?|annex(?:es)?|appendix|appendices|chapters?|"
+    r"pages?|pp?\.|parts?|questions?|q\.?|answers?|ans\.?|items?|points?|tier|phase|stage|level|step|cohort|wave|round|module|band|grade|"
+    r"version|option|lot|room|floor|box|table|figure|chart|priority|no\.|nos\.)[ \t]*[#.]?[ \t]*$"
+    r"|\bsee[ \t]+(?:also[ \t]+)?(?:answer[ \t]+|question[ \t]+|q[ \t]*|point[ \t]+|item[ \t]+|section[ \t]+)?$"
+    r"|\b(?:aged?|ages)[ \t]+(?:between[ \t]+|from[ \t]+|of[ \t]+|over[ \t]+|under[ \t]+|above[ \t]+|below[ \t]+)?$"
+    r"|\bthe[ \t]+age[ \t]+of[ \t]+$",
+    re.IGNORECASE,
+)
+_ONE_PRONOUN_AFTER_RE = re.compile(
+    r"(?:[ \t]*-|[ \t]+(?:of|to|or|another|that|which|who|off|way|stop|intervention|programme|programmes|service|services|provider|"
+    r"providers|organisation|organisations|contract|area|force|occasion|time)\b)",
+    re.IGNORECASE,
+)
+_ONE_PRONOUN_BEFORE_RE = re.compile(r"\b(?:no|any|each|every|the|this|that|which|one|at)[ \t]+$", re.IGNORECASE)
+
+
+def _qualify(text: str, start: int, end: int, value: int) -> tuple[str, int, int | None, int, int]:
+    """(qualifier, low, high, span start, span end) for the number text[start:end]."""
+    before = text[max(0, start - 40) : start]
+    for qualifier, pattern in (("at_most", _AT_MOST_BEFORE_RE), ("at_least", _AT_LEAST_BEFORE_RE), ("approx", _APPROX_BEFORE_RE)):
         m = pattern.search(before)
         if m:
-            return qualifier, len(before) - m.start()
-    return "exact", 0
+            q_start = start - (len(before) - m.start())
+            if qualifier == "at_most":
+                return "at_most", 0, value, q_start, end
+            if qualifier == "at_least":
+                strict = bool(m.groupdict().get("strict")) or m.group().strip().startswith(">") and "=" not in m.group()
+                return "at_least", value + 1 if strict else value, None, q_start, end
+            return "approx", value, value, q_start, end
+    after = _AFTER_QUALIFIER_RE.match(text, end)
+    if after and after.group("at_least"):
+        return "at_least", value, None, start, after.end()
+    if after and after.group("approx"):
+        return "approx", value, value, start, after.end()
+    return "exact", value, value, start, end
 
 
-def _numbers(text: str) -> list[tuple[int, int, int, str]]:
-    """(value, start, end, kind) for every count-like number: digits and number words, in order."""
-    out = []
-    for m in NUMBER_RE.finditer(text):
-        start, end = m.start("num"), m.end("num")
-        value = _to_int(m.group("num"))
-        before = text[max(0, start - 40) : start]
-        after = text[end : end + 20]
-        if _NOT_A_COUNT_BEFORE.search(before) or _NOT_A_COUNT_AFTER.match(after) or _is_year(value, text, start, end):
+def _scan(text: str) -> tuple[list[CountReading], _Context]:
+    ctx = _context(text)
+    readings: list[CountReading] = []
+    taken = bytearray(len(text))
+
+    def take(r: CountReading) -> None:
+        readings.append(r)
+        taken[r.start : r.end] = b"\x01" * (r.end - r.start)
+
+    def free(start: int, end: int) -> bool:
+        return not any(taken[start:end]) and not ctx.masked(start, end)
+
+    # suppressed figures
+    for pattern, rule, offset in _SUPPRESSED_RES:
+        for m in pattern.finditer(text):
+            n = _small_number(m.group("n"))
+            if n is None or not free(m.start(), m.end()):
+                continue
+            take(CountReading("suppressed", None, 1, max(1, n + offset), "at_most", m.start(), m.end(), f"count:{rule}"))
+    bullets = {m.group().index("*") + m.start() for m in _BULLET_STAR_RE.finditer(text)}
+    for m in _STAR_RE.finditer(text):
+        if m.start() in bullets or not free(m.start(), m.end()):
             continue
-        if re.match(r"\s*[-–]\s*\d", after) and re.search(r"\d\s*$", before) is None and re.match(r"\s*[-–]\s*\d+\s*(?:years?|weeks?)", after):
+        take(CountReading("suppressed", None, 1, ctx.threshold_high, "at_most", m.start(), m.end(), "count:star"))
+    for m in _MARKER_RE.finditer(text):
+        if ctx.sentence_of(m.start()) in ctx.policy_sentences or not free(m.start(), m.end()):
             continue
-        out.append((value, start, end + (1 if m.group("plus") else 0), "digits" if not m.group("plus") else "plus"))
-    for m in WORD_NUMBER_RE.finditer(text):
-        word = m.group().lower()
-        if word in {"no", "none", "one"} and not re.fullmatch(r"\W*", text[m.end() : m.end() + 1] or " ") and word != "one":
+        take(CountReading("suppressed", None, 1, ctx.threshold_high, "at_most", m.start(), m.end(), "count:suppressed_marker"))
+
+    # zeros written as "no men", "nobody"
+    for m in _ZERO_NOUN_RE.finditer(text):
+        if free(m.start(), m.end()):
+            take(CountReading("value", 0, 0, 0, "exact", m.start(), m.end(), "count:no_noun"))
+
+    # numbers in digits and in words
+    candidates: list[tuple[int, int, int, str]] = []
+    for m in _NUMBER_RE.finditer(text):
+        candidates.append((_to_int(m.group("num")), m.start("num"), m.end("num"), "plus" if m.group("plus") else "digits"))
+    for value, start, end in _word_numbers(text):
+        word = text[start:end].lower()
+        if word == "one" and (_ONE_PRONOUN_AFTER_RE.match(text, end) or _ONE_PRONOUN_BEFORE_RE.search(text[max(0, start - 12) : start])):
             continue
-        if word == "no" or word == "one" and re.match(r"\s*(?:-|to|of|or|x)\b", text[m.end() : m.end() + 6], re.IGNORECASE):
+        if word == "zero" and re.match(r"[ \t]+tolerance\b", text[end:], re.IGNORECASE):
             continue
-        if word in {"hundred", "thousand"}:
+        candidates.append((value, start, end, "words"))
+    for value, start, end, kind in sorted(candidates, key=lambda c: c[1]):
+        if not free(start, end):
             continue
-        value = parse_number_words(word)
-        after = text[m.end() : m.end() + 20]
-        if value is None or _NOT_A_COUNT_AFTER.match(after) or re.match(r"-(?:to|year|week|hour)", after, re.IGNORECASE):
+        if _NOT_COUNT_AFTER_RE.match(text, end) or _NOT_COUNT_BEFORE_RE.search(text[max(0, start - 40) : start]):
             continue
-        if word == "one" and re.match(r"\s+(?:of|to|that|which|who|intervention|programme|service|provider|organisation)\b", after, re.IGNORECASE):
+        if kind == "plus":
+            take(CountReading("value", value, value, None, "at_least", start, end + 1, "count:plus"))
             continue
-        out.append((value, m.start(), m.end(), "words"))
-    return sorted(out, key=lambda t: t[1])
+        qualifier, low, high, q_start, q_end = _qualify(text, start, end, value)
+        rule = f"count:{kind}"
+        if kind == "digits" and qualifier in ("exact", "approx"):
+            between = _BETWEEN_BEFORE_RE.search(text[max(0, start - 12) : start])
+            second = _BETWEEN_AFTER_RE.match(text, end) if between else _RANGE_AFTER_RE.match(text, end)
+            if second and free(second.start("n"), second.end("n")) and _to_int(second.group("n")) > value \
+                    and not _NOT_COUNT_AFTER_RE.match(text, second.end()):
+                qualifier, low, high, rule = "approx", value, _to_int(second.group("n")), "count:range"
+                q_end = second.end()
+                if between and qualifier:
+                    q_start = min(q_start, start - (len(text[max(0, start - 12) : start]) - between.start()))
+        if not free(q_start, q_end):
+            q_start, q_end = start, end  # a qualifier word already used by another reading
+        take(CountReading("value", value, low, high, qualifier, q_start, q_end, rule))
+
+    readings.sort(key=lambda r: r.start)
+    readings = _drop_duplicates(text, readings, ctx)
+    return readings, ctx
 
 
-def _suppressed(m: re.Match[str]) -> CountReading:
-    bound = m.group("n") or m.group("n2") or m.group("n3")
-    if bound:
-        n = _to_int(bound) if bound[0].isdigit() else (parse_number_words(bound) or 5)
-        high = n - 1 if not (m.group("lt") and "≤" in m.group("lt")) else n
-        return CountReading("suppressed", None, 1, max(high, 1), "at_most", m.start(), m.end(), "count:fewer_than")
-    return CountReading("suppressed", None, 1, None, "at_most", m.start(), m.end(), "count:suppressed_marker")
+def _drop_duplicates(text: str, readings: list[CountReading], ctx: _Context) -> list[CountReading]:
+    """'12 (twelve)' is one figure; a word marker ('suppressed') beside a figure in its sentence adds nothing."""
+    out: list[CountReading] = []
+    for r in readings:
+        if out and r.status == "value" and out[-1].status == "value" and r.count == out[-1].count \
+                and re.fullmatch(r"[ \t]*\([ \t]*", text[out[-1].end : r.start]) and re.match(r"[ \t]*\)", text[r.end :]):
+            continue
+        out.append(r)
+    by_sentence: dict[int, list[CountReading]] = {}
+    for r in out:
+        by_sentence.setdefault(ctx.sentence_of(r.start), []).append(r)
+    keep = []
+    for r in out:
+        if r.rule == "count:suppressed_marker":
+            mates = by_sentence[ctx.sentence_of(r.start)]
+            if any(o.rule != "count:suppressed_marker" for o in mates) or next(o for o in mates if o.rule == "count:suppressed_marker") is not r:
+                continue
+        keep.append(r)
+    return keep
 
 
 def find_counts(text: str) -> list[CountReading]:
     """Every count-like figure in an answer, in order: numbers with their qualifiers, and suppressed figures."""
-    readings: list[CountReading] = []
-    taken: list[tuple[int, int]] = []
-    for m in SUPPRESSED_RE.finditer(text):
-        if m.group(0) == "*" and re.search(r"\*\s*$", text[: m.start()] + "*") and text[m.start() - 1 : m.start()] == "*":
-            continue
-        readings.append(_suppressed(m))
-        taken.append((m.start(), m.end()))
-    for value, start, end, kind in _numbers(text):
-        if any(a <= start < b for a, b in taken):
-            continue
-        before = text[max(0, start - 30) : start]
-        qualifier, qlen = _qualifier(before)
-        q_start = start - qlen
-        low = high = value
-        if qualifier == "at_least":
-            low, high = (value if re.search(r"at\s+least|minimum", before, re.I) else value + 1), None
-        elif qualifier == "at_most":
-            low, high = 0, value
-        if kind == "plus":
-            qualifier, low, high = "at_least", value, None
-        range_m = re.match(r"\s*(?:-|–|to)\s*(" + _DIGITS + r")\b", text[end:])
-        if range_m and qualifier in {"approx", "exact"} and _to_int(range_m.group(1)) > value:
-            high = _to_int(range_m.group(1))
-            end = end + range_m.end()
-            qualifier = "approx"
-        readings.append(CountReading("value", value, low, high, qualifier, q_start, end, f"count:{kind}"))
-    return sorted(readings, key=lambda r: r.start)
+    return _scan(text)[0]
+
+
+# --- statuses ------------------------------------------------------------------------------------
+
+_SELF_REF = r"self[ \t-]?referr(?:al|als|ing|ed|ers?)"
+_STATUS_RES: list[tuple[str, bool, re.Pattern[str]]] = [
+    ("not_applicable", True, re.compile(
+        r"(?<![\w/])n[ \t]?/[ \t]?a(?![\w/])|\bnot[ \t]+applicable\b|\b(?:does|do)[ \t]+not[ \t]+apply\b|\bdoesn['’]t[ \t]+apply\b"
+        r"|\bnot[ \t]+(?:an?[ \t]+)?" + _SELF_REF + r"(?:[ \t]+(?:services?|programmes?|routes?|options?|pathways?|schemes?))?"
+        r"|\b(?:do|does|did|will|can|could)(?:[ \t]*n['’]t|[ \t]+not)[ \t]+(?:accept|take|receive|allow|offer|have|permit|support)[ \t]+(?:any[ \t]+)?" + _SELF_REF +
+        r"|\bno[ \t]+" + _SELF_REF + r"[ \t]+(?:route|pathway|option|process|mechanism|facility|is[ \t]+(?:possible|available|accepted|offered))"
+        r"|\bno[ \t]+" + _SELF_REF + r"[ \t]+(?:are|were)[ \t]+(?:accepted|taken|received|possible|permitted)[ \t]+(?:by|on|onto|into|to|for)\b"
+        r"|\b" + _SELF_REF + r"[ \t]+(?:are|is|were|was)[ \t]+not[ \t]+(?:accepted|possible|available|permitted|an[ \t]+option|offered|taken|allowed)"
+        r"|\bnot[ \t]+(?:open|available)[ \t]+(?:to|for)[ \t]+" + _SELF_REF +
+        r"|\b(?:nobody|no[ \t-]?one)[ \t]+(?:can|could|is[ \t]+able[ \t]+to)[ \t]+(?:self[ \t-]?refer|refer[ \t]+(?:themselves|himself|in))"
+        r"|\b(?:cannot|can['’]t|can[ \t]+not)[ \t]+(?:self[ \t-]?refer|refer[ \t]+themselves)"
+        r"|\b(?:only|solely|exclusively)[ \t]+(?:accepts?|receives?|takes?)[ \t]+(?:referrals[ \t]+(?:from|via|through)[ \t]+)?(?:the[ \t]+)?(?:police|agenc(?:y|ies)|professionals?|statutory|partner)"
+        r"|\b(?:referrals?|access)[ \t]+(?:is|are)[ \t]+(?:only|solely|exclusively)[ \t]+(?:via|through|by|from)\b",
+        re.IGNORECASE)),
+    ("not_applicable", True, re.compile(r"(?<![\w/.])N\.?A\.?(?![\w/.])")),
+    ("not_held", True, re.compile(
+        r"\bnot[ \t]+held\b|\bnone[ \t]+held\b|\bnil[ \t]+held\b"
+        r"|\bno[ \t]+(?:relevant[ \t]+|recorded[ \t]+|such[ \t]+)?(?:information|data|records?|figures?|details|breakdown)[ \t]+(?:is[ \t]+|are[ \t]+|was[ \t]+|were[ \t]+)?(?:held|recorded|kept|collected|available|captured)\b"
+        r"|\b(?:information|data|figures?|records?)[ \t]+(?:is|are|was|were)[ \t]+not[ \t]+(?:held|recorded|collected|captured|kept|available|routinely[ \t]+\w+)"
+        r"|\bnot[ \t]+(?:been[ \t]+)?(?:recorded|collected|captured|tracked|monitored|retained)\b"
+        r"|\b(?:do|does|did)(?:[ \t]*n['’]t|[ \t]+not)[ \t]+(?:currently[ \t]+)?(?:hold|record|collect|keep|capture|track|retain|monitor)\b"
+        r"|\b(?:do|does|did)(?:[ \t]*n['’]t|[ \t]+not)[ \t]+have[ \t]+(?:this|that|the|any|such)[ \t]+(?:information|data|figures?|breakdown)"
+        r"|\b(?:holds?|held)[ \t]+no[ \t]+(?:information|data|records?)",
+        re.IGNORECASE)),
+    ("not_held", False, re.compile(
+        r"\b(?:cannot|can['’]t|can[ \t]+not|(?:are|is|am)[ \t]+unable[ \t]+to|unable[ \t]+to)[ \t]+(?:give|provide|supply|confirm|say|state|offer)[ \t]+(?:you[ \t]+)?"
+        r"(?:(?:a|an|the|this|that|any|these)[ \t]+)?(?:[\w-]+[ \t]+){0,2}?(?:figures?|numbers?|breakdown|counts?|totals?|information|data)\b"
+        r"|\b(?:cannot|can['’]t|can[ \t]+not|unable[ \t]+to)[ \t]+(?:provide|give|supply)(?=[ \t]*(?:[.;,]|$|this\b|that\b|it\b|these\b))"
+        r"|\bnot[ \t]+known\b|\bunknown\b|\bnot[ \t]+(?:currently[ \t]+)?available\b|\bunavailable\b",
+        re.IGNORECASE)),
+    ("refused", True, re.compile(
+        r"\bsections?[ \t]?(?:12|14|17|21|22|23|24|26|27|29|30|31|32|33|35|36|37|38|40|41|42|43|44)\b(?:[ \t]?\([0-9a-z]{1,3}\))*"
+        r"|(?<![\w'’])s\.?[ \t]?(?:12|14|21|22|23|24|26|27|29|30|31|35|36|38|40|41|42|43|44)\b(?:\([0-9a-z]{1,3}\))*"
+        r"|\bexempt(?:ion|ions|ed)?\b|\bwithh[eo]ld(?:ing|en)?\b|\bnot[ \t]+obliged[ \t]+to\b|\bvexatious\b|\bneither[ \t]+confirm[ \t]+nor[ \t]+deny\b"
+        r"|\b(?:exceed|exceeds|exceeded|exceeding|above|beyond|over)[ \t]+the[ \t]+(?:appropriate|cost|fees?)[ \t]+limit|\bappropriate[ \t]+limit\b"
+        r"|\bcommercially[ \t]+sensitive\b"
+        r"|\brefus(?:e|ed|al)[ \t]+(?:notice|under|in[ \t]+(?:full|part)|to[ \t]+(?:disclose|provide|release|confirm))"
+        r"|\b(?:request|information|this[ \t]+part|part[ \t]+of[ \t]+(?:the|your)[ \t]+request|question)[ \t]+(?:is|has[ \t]+been|was|is[ \t]+being)[ \t]+refused"
+        r"|\bwe[ \t]+(?:must[ \t]+|have[ \t]+to[ \t]+|are[ \t]+|will[ \t]+)?refus|^\W*refused\b",
+        re.IGNORECASE)),
+]
+_SUPPRESSION_WORDS_RE = re.compile(
+    r"suppress|small[ \t]+numbers?|low[ \t]+numbers?|fewer[ \t]+than|less[ \t]+than|(?:below|under)[ \t]+(?:[0-9]|" + _WORD + r")|<[ \t]*[0-9]|"
+    r"identif|disclosure[ \t]+control|statistical[ \t]+disclosure|redact|\*",
+    re.IGNORECASE,
+)
+
+
+def _status_hits(text: str, ctx: _Context, suppressed: bool) -> list[tuple[int, int, str]]:
+    hits: list[tuple[int, int, str, bool]] = []
+    for status, strong, pattern in _STATUS_RES:
+        for m in pattern.finditer(text):
+            if m.end() <= m.start():
+                continue
+            if status == "refused" and (suppressed or ctx.policy_spans):
+                s, e = ctx.sentences[ctx.sentence_of(m.start())]
+                if ctx.sentence_of(m.start()) in ctx.policy_sentences or _SUPPRESSION_WORDS_RE.search(text, s, e):
+                    continue  # explains disclosure control of a small figure; not a refusal
+            hits.append((m.start(), m.end(), status, strong))
+    if any(strong for *_, strong in hits):
+        hits = [h for h in hits if h[3]]
+    return sorted(((s, e, st) for s, e, st, _ in hits), key=lambda h: (h[0], -(h[1] - h[0])))
 
 
 def read_count(text: str) -> CountReading:
-    """The reading of a short answer: its first figure, or what it says instead of a figure."""
-    status_hits = []
-    for status, pattern in (("not_applicable", NOT_APPLICABLE_RE), ("not_held", NOT_HELD_RE), ("refused", REFUSED_RE)):
-        m = pattern.search(text)
-        if m:
-            status_hits.append((m.start(), m.end(), status))
-    counts = find_counts(text)
-    first_status = min(status_hits) if status_hits else None
-    if counts:
-        first = counts[0]
-        # "N/A" or "not held" stated before any figure wins; a later remark does not.
-        if first_status and first_status[0] < first.start:
-            start, end, status = first_status
-            return CountReading(status, None, None, None, None, start, end, f"status:{status}")
-        return first
-    if first_status:
-        start, end, status = first_status
+    """The reading of a short answer: its first figure, or what it says instead of a figure.
+
+    A status stated before (or at) the first figure wins ("Not held - approx. 40 estimated" is not_held);
+    a later remark does not ("45 (N/A for self-referrals)" is 45).
+    """
+    readings, ctx = _scan(text)
+    hits = _status_hits(text, ctx, any(r.status == "suppressed" for r in readings))
+    first = readings[0] if readings else None
+    if hits and (first is None or hits[0][0] <= first.start):
+        start, end, status = hits[0]
         return CountReading(status, None, None, None, None, start, end, f"status:{status}")
+    if first is not None:
+        return first
+    if ctx.policy_spans:  # "Figures below 5 have been suppressed" is all the answer says
+        start, end, high = ctx.policy_spans[0]
+        return CountReading("suppressed", None, 1, high, "at_most", start, end, "count:suppression_policy")
     return CountReading("not_stated", None, None, None, None, 0, 0, "status:not_stated")
 
 
 # --- money ---------------------------------------------------------------------------------------
 
-MONEY_RE = re.compile(
-    r"(?P<pound>£)\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?(?P<scale>m\b|mn\b|million\b|k\b|bn\b|billion\b|thousand\b)?"
-    r"|(?P<num2>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?(?P<scale2>m|k|million|thousand)?\s?(?:GBP|pounds\b|sterling\b)",
-    re.IGNORECASE,
-)
 _SCALE = {"m": 10**6, "mn": 10**6, "million": 10**6, "k": 10**3, "thousand": 10**3, "bn": 10**9, "billion": 10**9}
-PERIOD_RES = [
-    (re.compile(r"^\W{0,3}(?:per\s+(?:annum|year)|a\s+year|each\s+year|annually|p\.?a\.?|yearly)\b", re.IGNORECASE), "annual"),
-]
-MULTI_YEAR_AFTER_RE = re.compile(
-    r"^[^.;]{0,40}?\bover\s+(?P<n>\w+)\s+years?(?:\s*\((?P<range>[^)]{3,30})\))?|^[^.;]{0,20}?\bfor\s+(?P<n2>\w+)\s+years?\b",
+_MAX_AMOUNT = Decimal(10**12)
+_ANNUAL_AFTER_RE = re.compile(
+    r"[ \t]*(?:\(|,|-|–)?[ \t]*(?:per[ \t]+(?:annum|year|yr|financial[ \t]+year)|a[ \t]+year|each[ \t]+year|every[ \t]+year|annually|yearly|"
+    r"p\.?[ \t]?a\.?(?![a-z])|/[ \t]?(?:year|yr|annum)|pa\b)",
     re.IGNORECASE,
 )
-FY_AFTER_RE = re.compile(r"^\s*(?:for|in|during)\s+(?:the\s+)?(?:financial\s+year\s+)?(?P<fy>(?:19|20)\d{2}\s*[/-]\s*\d{2,4})", re.IGNORECASE)
+_MONTHLY_AFTER_RE = re.compile(r"[ \t]*(?:per[ \t]+(?:calendar[ \t]+)?month|a[ \t]+month|each[ \t]+month|every[ \t]+month|monthly|/[ \t]?month|pcm\b)", re.IGNORECASE)
+_PER_AFTER_RE = re.compile(
+    r"[ \t]*(?:per|a|each|for[ \t]+each|/)[ \t]*(?P<unit>session|participant|man|person|perpetrator|place|client|referral|head|case|course|"
+    r"intervention|completion|completer|user|service[ \t]+user|individual|week|day|hour)s?\b",
+    re.IGNORECASE,
+)
+_NUM_WORD = r"(?:[0-9]+|" + _WORD + r")"
+_RANGE_YEARS = r"(?P<y1>(?:19|20)[0-9]{2})(?:[ \t]?/[ \t]?[0-9]{2})?[ \t]*(?:to|until|through|and|-|–)[ \t]*(?P<y2>(?:19|20)[0-9]{2}|[0-9]{2})(?:[ \t]?/[ \t]?[0-9]{2})?"
+_MULTI_YEAR_AFTER_RE = re.compile(
+    r"(?:\bover|\bfor|\bacross|\bcovering|\bspanning)[ \t]+(?:a[ \t]+|the[ \t]+)?(?:period[ \t]+of[ \t]+|term[ \t]+of[ \t]+)?(?:(?:the[ \t]+)?(?:next|first|last)[ \t]+)?"
+    r"(?P<n>" + _NUM_WORD + r")[ \t-]+(?:financial[ \t]+)?years?\b(?:[ \t]*\([ \t]*(?P<range>[^)\n]{3,30}?)[ \t]*\)|[ \t]+(?:from[ \t]+|between[ \t]+)?(?P<range2>" + _RANGE_YEARS + r"))?",
+    re.IGNORECASE,
+)
+_YEAR_SPAN_AFTER_RE = re.compile(r"^[ \t]*(?:\(|,)?[ \t]*(?:from[ \t]+|between[ \t]+|for[ \t]+|over[ \t]+|covering[ \t]+)?(?:the[ \t]+years?[ \t]+)?" + _RANGE_YEARS, re.IGNORECASE)
+_FY = r"(?P<fy>(?:19|20)[0-9]{2}[ \t]?[/\-–][ \t]?(?:(?:19|20)?[0-9]{2}))\b"
+_FY_AFTER_RE = re.compile(
+    r"[ \t]*(?:\(|,|-|–)?[ \t]*(?:(?:for|in|during|covering|relating[ \t]+to)[ \t]+)?(?:the[ \t]+)?(?:financial[ \t]+year[ \t]+|year[ \t]+|FY[ \t]?)?" + _FY,
+    re.IGNORECASE,
+)
+_FY_BEFORE_RE = re.compile(r"\b(?:for|in|during|of)[ \t]+(?:the[ \t]+)?(?:financial[ \t]+year[ \t]+|year[ \t]+|FY[ \t]?)?" + _FY + r"[^£.;\n]{0,60}$", re.IGNORECASE)
+_FY_OPENING_RE = re.compile(r"^[ \t]*(?:FY[ \t]?)?" + _FY + r"[ \t]*[:\-–][^£.;\n]{0,40}$", re.IGNORECASE)
+_MULTI_YEAR_BEFORE_RE = re.compile(
+    r"\b(?P<n>" + _NUM_WORD + r")[ \t-]+years?[ \t]+(?:contract|grant|award|agreement|funding|deal|programme|commission|commissioning|period)\b[^£.;\n]{0,50}$", re.IGNORECASE
+)
+_ANNUAL_BEFORE_RE = re.compile(r"\b(?:annual|annually|yearly|per[ \t]+annum|per[ \t]+year|each[ \t]+year|a[ \t]+year)\b[^£.;\n]{0,40}$", re.IGNORECASE)
 
 
-def _period(after: str) -> str | None:
-    for pattern, label in PERIOD_RES:
-        if pattern.search(after):
-            return label
-    m = MULTI_YEAR_AFTER_RE.search(after)
+def _fy(s: str) -> str:
+    a, b = re.split(r"[ \t]*[/\-–][ \t]*", s.strip())
+    return f"{a}/{b[-2:]}"
+
+
+def _years(n: str) -> int | None:
+    return int(n) if n.isdigit() else parse_number_words(n)
+
+
+def _year_range(m: re.Match[str]) -> str | None:
+    y1, y2 = m.group("y1"), m.group("y2")
+    if len(y2) == 2:
+        y2 = y1[:2] + y2
+    return f"{y1} to {y2}" if int(y2) > int(y1) else None
+
+
+def _period(text: str, start: int, end: int, limit: int) -> tuple[str | None, str | None]:
+    """(period, per) for the amount text[start:end]; the clause after it ends at `limit`."""
+    if _ANNUAL_AFTER_RE.match(text, end, limit):
+        return "annual", None
+    if _MONTHLY_AFTER_RE.match(text, end, limit):
+        return "monthly", None
+    after = text[end:limit]
+    m = _MULTI_YEAR_AFTER_RE.search(after[:90])
+    if m and (n := _years(m.group("n"))) and n > 1:
+        if m.group("range"):
+            written = re.sub(r"[ \t]+", " ", m.group("range"))
+            return f"{n} years ({written})", None
+        if m.group("range2"):
+            return f"{n} years ({_year_range(m) or m.group('range2')})", None
+        return f"{n} years", None
+    m = _YEAR_SPAN_AFTER_RE.match(after[:60])
+    if m and (span := _year_range(m)):
+        return span, None
+    m = _FY_AFTER_RE.match(text, end, limit)
     if m:
-        n = m.group("n") or m.group("n2")
-        count = int(n) if n.isdigit() else parse_number_words(n)
-        if count:
-            years = f"{count} years"
-            return f"{years} ({m.group('range')})" if m.group("range") else years
-    m = FY_AFTER_RE.search(after)
+        return _fy(m.group("fy")), None
+    per = _PER_AFTER_RE.match(text, end, limit)
+    if per:
+        return None, re.sub(r"[ \t]+", " ", per.group("unit").lower())
+    # stated before the amount, in the same sentence: "For 2022/23 the contract was £45,000"
+    sentence_start = max((m.end() for m in _BOUNDARY_RE.finditer(text, 0, start)), default=0)
+    before = text[max(sentence_start, start - 120) : start]
+    if _ANNUAL_BEFORE_RE.search(before):
+        return "annual", None
+    m = _MULTI_YEAR_BEFORE_RE.search(before)
+    if m and (n := _years(m.group("n"))) and n > 1:
+        return f"{n} years", None
+    m = _FY_BEFORE_RE.search(before) or _FY_OPENING_RE.search(before)
     if m:
-        a, b = re.split(r"\s*[/-]\s*", m.group("fy"))
-        return f"{a}/{b[-2:]}"
-    return None
+        return _fy(m.group("fy")), None
+    return None, None
 
 
 def find_money(text: str) -> list[MoneyReading]:
-    """Every amount of money in the text, in pounds, in order."""
+    """Every amount of money in the text, in pounds, in order, with the period it is for."""
+    matches = list(MONEY_RE.finditer(text))
     out = []
-    for m in MONEY_RE.finditer(text):
-        num = m.group("num") or m.group("num2")
-        scale = (m.group("scale") or m.group("scale2") or "").lower()
+    for i, m in enumerate(matches):
+        if m.group("words"):
+            value = parse_number_words(m.group("words"))
+            if value is None:
+                continue
+            amount = Decimal(value) * (_SCALE["million"] if m.group("scale3") else 1)
+            rule = "money:words"
+        else:
+            num = m.group("num") or m.group("num2")
+            scale = (m.group("scale") or m.group("scale2") or "").lower()
+            try:
+                amount = Decimal(num.replace(",", "")) * _SCALE.get(scale, 1)
+            except InvalidOperation:
+                continue
+            rule = ("money:pound" if m.group("cur") == "£" else "money:gbp") + (f"_{scale}" if scale else "")
+        if amount >= _MAX_AMOUNT:
+            continue
         try:
-            amount = Decimal(num.replace(",", ""))
+            amount = amount.quantize(Decimal("0.01"))
         except InvalidOperation:
             continue
-        if scale:
-            amount *= _SCALE[scale]
-        amount = amount.quantize(Decimal("0.01"))
         end = m.end()
-        while end > m.start() and text[end - 1].isspace():
-            end -= 1
-        rule = "money:pound" if m.group("pound") else "money:gbp"
-        out.append(MoneyReading(amount, _period(text[end : end + 80]), m.start(), end, rule + (f"_{scale}" if scale else "")))
+        nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        boundary = _BOUNDARY_RE.search(text, end, nxt)
+        # the clause after the amount: up to the next amount or the end of the sentence
+        limit = boundary.start() if boundary else nxt
+        period, per = _period(text, m.start(), end, min(limit, end + 120))
+        out.append(MoneyReading(amount, period, m.start(), end, rule, per))
     return out

@@ -1,0 +1,159 @@
+"""Analysts' outputs: marts, exports, the evidence report (in headless Chromium) and read-only SQL."""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+from foi_pipeline.cli import main
+from foi_pipeline.contract import ALL_TABLES, MARTS
+from foi_pipeline.defs.assets import all_assets
+from foi_pipeline.defs.checks import all_checks
+from foi_pipeline.defs.resources import settings_from_env
+from foi_pipeline.specs import load_requests
+
+FIXTURES = Path(__file__).parent / "fixtures"
+INJECTION = (
+    "Office of the Police and Crime Commissioner for Gwent\nDate: 3 August 2023\n"
+    "1. Safe Steps Programme <script>document.body.setAttribute('data-pwned', 'yes')</script>: a group course.\n"
+    "5. 45 <img src=x onerror=\"document.body.setAttribute('data-pwned', 'img')\">\n7. 20\n10. £30,000\n"
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("outputs")
+    raw = root / "raw"
+    raw.mkdir()
+    for source in [*(FIXTURES / "dev").glob("*.txt"), *(FIXTURES / "seeds").glob("*.txt")]:
+        shutil.copy(source, raw / source.name)
+    (raw / "gwent_injection.txt").write_text(INJECTION)
+    result = dg.materialize([*all_assets, *all_checks], resources={"foi": settings_from_env(str(raw), str(root / "warehouse"), str(root / "none"))})
+    assert result.success
+    return root / "warehouse", result
+
+
+def _sql(warehouse: Path, sql: str) -> pd.DataFrame:
+    con = duckdb.connect(str(warehouse / "foi.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def test_marts_are_in_duckdb_and_parquet_with_their_columns(built):
+    warehouse, _ = built
+    for mart, columns in MARTS.items():
+        assert list(_sql(warehouse, f"SELECT * FROM {mart} LIMIT 0").columns) == [c for c, _ in columns]
+        assert (warehouse / "parquet" / f"{mart}.parquet").exists()
+
+
+def test_programme_funnel_rates_and_costs(built):
+    warehouse, _ = built
+    norfolk = _sql(warehouse, "SELECT * FROM programme_funnel WHERE area = 'Norfolk' AND programme = 'CARA'").iloc[0]
+    assert norfolk["agency_referred"] == 82 and norfolk["agency_acceptance_rate"] == 1.0
+    assert norfolk["agency_completion_rate"] == pytest.approx(66 / 82)
+    assert norfolk["self_referred_status"] == "not_applicable" and pd.isna(norfolk["self_acceptance_rate"])
+    costs = _sql(warehouse, "SELECT * FROM programme_costs WHERE area = 'Norfolk' AND programme = 'CARA'").iloc[0]
+    assert costs["completed"] == 66 and costs["cost_per_completion"] == pytest.approx(25000 / 66)
+    kent_cobi = _sql(warehouse, "SELECT * FROM programme_costs WHERE area = 'Kent' AND programme = 'COBI'").iloc[0]
+    assert pd.isna(kent_cobi["referred"])  # self-referrals suppressed: the total is unknown, not a silent zero
+
+
+def test_area_summary_and_programme_types(built):
+    warehouse, _ = built
+    kent = _sql(warehouse, "SELECT * FROM area_summary WHERE area = 'Kent'").iloc[0]
+    assert kent["programmes"] == 2 and float(kent["total_budget_gbp"]) == 378967.0
+    cara = _sql(warehouse, "SELECT * FROM programme_types WHERE canonical_name = 'CARA'").iloc[0]
+    assert cara["areas"] == 3 and cara["budget_min"] == 25000.0 and cara["budget_max"] == 238500.0
+
+
+def test_coverage_grid_covers_every_recipient_and_question(built):
+    warehouse, _ = built
+    coverage = _sql(warehouse, "SELECT * FROM coverage")
+    for spec in load_requests():
+        assert len(coverage[coverage["request_id"] == spec.id]) == len(spec.recipients) * len(spec.questions)
+    status = lambda area, key: coverage[(coverage["recipient"] == area) & (coverage["question_key"] == key) & (coverage["request_id"] == "dapp-2022-23-males")]["coverage"].item()  # noqa: E731
+    assert status("Norfolk", "agency_referred") == "answered"
+    assert status("Norfolk", "self_referred") == "not_applicable"
+    assert status("Wiltshire", "budget") == "not_held"
+    assert status("Essex", "budget") == "no_reply"
+    assert status("Norfolk", "evaluation_link") == "not_answered"
+
+
+def test_marts_carry_column_lineage(built):
+    _, result = built
+    events = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
+    lineage = events["programme_funnel"]["dagster/column_lineage"].value
+    deps = lineage.deps_by_column["agency_completion_rate"]
+    assert {(d.asset_key.to_user_string(), d.column_name) for d in deps} == {("funnel_counts", "count"), ("funnel_counts", "status")}
+    assert any(key.startswith("chart/") for key in events["evidence_report"])
+
+
+def test_exports_keep_types(built, tmp_path):
+    warehouse, _ = built
+    assert main(["export", "--format", "xlsx", "--warehouse", str(warehouse), "--out", str(tmp_path / "x")]) == 0
+    book = openpyxl.load_workbook(tmp_path / "x" / "foi.xlsx")
+    assert book.sheetnames[0] == "README" and set(ALL_TABLES) <= set(book.sheetnames)
+    readme = [row for row in book["README"].iter_rows(values_only=True)]
+    assert any(row[1] == "status" and "not_applicable" in row[3] for row in readme)
+    sheet = book["budgets"]
+    header = [c.value for c in sheet[1]]
+    amounts = [row[header.index("amount_gbp")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any(isinstance(a, (int, float)) for a in amounts) and not any(isinstance(a, str) for a in amounts)
+    documents = book["documents"]
+    header = [c.value for c in documents[1]]
+    dates = [row[header.index("response_date")] for row in documents.iter_rows(min_row=2, values_only=True) if row[header.index("response_date")]]
+    assert dates and all(hasattr(d, "year") for d in dates)
+    assert main(["export", "--format", "csv", "--warehouse", str(warehouse), "--out", str(tmp_path / "c")]) == 0
+    assert pd.read_csv(tmp_path / "c" / "funnel_counts.csv")["count"].dropna().astype(int).min() >= 0
+    assert main(["export", "--format", "parquet", "--warehouse", str(warehouse), "--out", str(tmp_path / "p")]) == 0
+    assert len(list((tmp_path / "p").glob("*.parquet"))) == len(ALL_TABLES)
+
+
+def test_query_reads_and_refuses_writes(built, capsys):
+    warehouse, _ = built
+    assert main(["query", "SELECT area, count(*) AS n FROM programmes JOIN documents USING (doc_id) GROUP BY 1 ORDER BY 1", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "Norfolk" in out and "rows)" in out
+    assert main(["query", "SELECT programme FROM programme_funnel WHERE area = 'Kent' ORDER BY 1", "--csv", "--warehouse", str(warehouse)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["programme", "COBI", "HR Programme"]
+    for sql in ["DELETE FROM documents", "CREATE TABLE x AS SELECT 1", "COPY documents TO 'x.csv'", "ATTACH 'other.db'"]:
+        assert main(["query", sql, "--warehouse", str(warehouse)]) == 2
+        assert "only reads" in capsys.readouterr().err
+    assert main(["query", "SELECT * FROM read_csv('/etc/hostname')", "--warehouse", str(warehouse)]) == 2
+
+
+def _chromium() -> str | None:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found and os.environ.get("CI"):
+        pytest.fail("chromium is not installed; `make test` installs Debian's chromium package")
+    return found
+
+
+def test_report_renders_in_chromium_with_highlights_and_no_injected_script(built, tmp_path):
+    warehouse, _ = built
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("chromium is not installed (make test installs it)")
+    report = warehouse / "report" / "index.html"
+    page = report.read_text()
+    assert "<script" not in page.replace("&lt;script", "")  # the reply's script is text, not markup
+    assert not re.search(r"(?:src|href|url)\s*[=(]\s*[\"']?\s*(?:https?:)?//", page)  # no remote resources
+    dom = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000",
+         "--dump-dom", report.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+    assert "FOI evidence report" in dom and "National overview" in dom
+    assert dom.count('<mark class="count"') >= 20 and '<mark class="money"' in dom and "<svg" in dom
+    assert "data-pwned=" not in dom.split("<body", 1)[1].split(">", 1)[0]  # the injected script never ran
+    assert "&lt;script&gt;document.body.setAttribute" in dom
