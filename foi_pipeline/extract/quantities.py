@@ -198,6 +198,9 @@ _UNIT_WORDS = (
 _PEOPLE = r"(?:men|males|women|females|adults|people|persons|individuals|perpetrators|offenders|clients|participants|children|young[ \t]+people|those|anyone|service[ \t]+users)"
 
 
+_MAX_DIGITS = 12  # a longer run of digits is an identifier, never a count (and int() refuses very long strings)
+
+
 def _to_int(s: str) -> int:
     return int(s.replace(",", ""))
 
@@ -205,7 +208,7 @@ def _to_int(s: str) -> int:
 def _small_number(s: str) -> int | None:
     s = s.strip()
     if s[:1].isdigit():
-        return _to_int(s)
+        return _to_int(s) if len(s) <= _MAX_DIGITS else None
     return parse_number_words(s)
 
 
@@ -282,7 +285,7 @@ _SKIP_RES = [
 ]
 _WORD_SKIP_RE = re.compile(r"(?<!\w)(?=[oO])\bone[ \t]+(?:-[ \t]*)?(?:to|or|by)[ \t]+(?:-[ \t]*)?(?:one|two)\b|\bone-to-one\b", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"[0-9]")
-_POLICY_GATE_RE = re.compile(r"below|under|than|<|≤|\bor\b", re.IGNORECASE)
+_POLICY_GATE_RE = re.compile(r"below|under|than|between|<|≤|\*|\bor\b", re.IGNORECASE)
 _YEAR_RE = re.compile(
     r"\b(?:199[0-9]|20[0-9]{2})\b(?![ \t]*(?:" + _PEOPLE + r"|referrals|cases|places)\b)(?!,[0-9])", re.IGNORECASE
 )
@@ -403,12 +406,12 @@ def _context(text: str) -> _Context:
 
 # --- counts --------------------------------------------------------------------------------------
 
-_NUMBER_RE = re.compile(r"(?<![\w.£$€/#])(?<![0-9],)(?P<num>" + _DIGITS + r")(?![0-9a-z_]|[.,][0-9]|/[0-9])(?P<plus>\+(?![0-9]))?", re.IGNORECASE)
+_NUMBER_RE = re.compile(r"(?:(?<![\w.£$€/#])|(?<=\bc\.)|(?<=\bca\.)|(?<=approx\.))(?<![0-9],)(?P<num>" + _DIGITS + r")(?![0-9a-z_]|[.,][0-9]|/[0-9])(?P<plus>\+(?![0-9]))?", re.IGNORECASE)
 _SUPPRESSED_RES = [
     (re.compile(_at_word_start("flsFLS", r"(?<!\bno[ \t])(?<!\bnot[ \t])\b(?:fewer|less|lower|smaller)[ \t]+than[ \t]+(?P<n>" + _N + r")\b"), re.IGNORECASE), "fewer_than", -1),
     (re.compile(_at_word_start("ubUB", r"(?<!\bjust[ \t])\b(?:under|below)[ \t]+(?P<n>" + _N + r")\b(?![ \t]*(?:" + _UNIT_WORDS + r"|s)\b)"), re.IGNORECASE), "fewer_than", -1),
-    (re.compile(r"(?<![\w<])(?:<|&lt;)[ \t]*(?P<n>[0-9]+)(?![0-9.,])"), "fewer_than", -1),
-    (re.compile(r"(?:≤|<=)[ \t]*(?P<n>[0-9]+)(?![0-9.,])"), "at_most_n", 0),
+    (re.compile(r"(?<![\w<])(?:<|&lt;)[ \t]*(?P<n>[0-9]+)(?![0-9]|[.,][0-9])"), "fewer_than", -1),
+    (re.compile(r"(?:≤|<=)[ \t]*(?P<n>[0-9]+)(?![0-9]|[.,][0-9])"), "at_most_n", 0),
     (re.compile(_at_word_start("0-9znotfsehZNOTFSEH", r"\b(?P<n>" + _N + r")[ \t]+or[ \t]+(?:fewer|less|under|below)\b"), re.IGNORECASE), "at_most_n", 0),
 ]
 _STAR_RE = re.compile(r"(?<![\w*])\*(?![\w*])")
@@ -459,7 +462,7 @@ _NOT_COUNT_BEFORE_RE = re.compile(
     r"version|option|lot|room|floor|box|table|figure|chart|priority|no\.|nos\.)[ \t]*[#.]?[ \t]*$"
     r"|\bsee[ \t]+(?:also[ \t]+)?(?:answer[ \t]+|question[ \t]+|q[ \t]*|point[ \t]+|item[ \t]+|section[ \t]+)?$"
     r"|\b(?:aged?|ages)[ \t]+(?:between[ \t]+|from[ \t]+|of[ \t]+|over[ \t]+|under[ \t]+|above[ \t]+|below[ \t]+)?$"
-    r"|\bthe[ \t]+age[ \t]+of[ \t]+$",
+    r"|\bthe[ \t]+age[ \t]+of[ \t]+$|\bage[ \t]+(?:limit[ \t]+|range[ \t]+)?(?:is[ \t]+|was[ \t]+|of[ \t]+)?(?:from[ \t]+)?$",
     re.IGNORECASE,
 )
 _ONE_PRONOUN_AFTER_RE = re.compile(
@@ -528,7 +531,8 @@ def _scan(text: str) -> tuple[list[CountReading], _Context]:
     # numbers in digits and in words
     candidates: list[tuple[int, int, int, str]] = []
     for m in _NUMBER_RE.finditer(text):
-        candidates.append((_to_int(m.group("num")), m.start("num"), m.end("num"), "plus" if m.group("plus") else "digits"))
+        if len(m.group("num")) <= _MAX_DIGITS:
+            candidates.append((_to_int(m.group("num")), m.start("num"), m.end("num"), "plus" if m.group("plus") else "digits"))
     for value, start, end in _word_numbers(text):
         word = text[start:end].lower()
         if word == "one" and (_ONE_PRONOUN_AFTER_RE.match(text, end) or _ONE_PRONOUN_BEFORE_RE.search(text[max(0, start - 12) : start])):
@@ -549,7 +553,7 @@ def _scan(text: str) -> tuple[list[CountReading], _Context]:
         if kind == "digits" and qualifier in ("exact", "approx"):
             between = _BETWEEN_BEFORE_RE.search(text[max(0, start - 12) : start])
             second = _BETWEEN_AFTER_RE.match(text, end) if between else _RANGE_AFTER_RE.match(text, end)
-            if second and free(second.start("n"), second.end("n")) and _to_int(second.group("n")) > value \
+            if second and len(second.group("n")) <= _MAX_DIGITS and free(second.start("n"), second.end("n")) and _to_int(second.group("n")) > value \
                     and not _NOT_COUNT_AFTER_RE.match(text, second.end()):
                 qualifier, low, high, rule = "approx", value, _to_int(second.group("n")), "count:range"
                 q_end = second.end()
@@ -725,7 +729,7 @@ def _fy(s: str) -> str:
 
 
 def _years(n: str) -> int | None:
-    return int(n) if n.isdigit() else parse_number_words(n)
+    return (int(n) if len(n) <= 3 else None) if n.isdigit() else parse_number_words(n)
 
 
 def _year_range(m: re.Match[str]) -> str | None:
