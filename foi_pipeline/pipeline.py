@@ -54,9 +54,12 @@ class ExtractedCorpus:
 
 
 def extract_corpus(
-    docs: list[IngestedDocument], specs: list[RequestSpec], catalogue: Catalogue, default_request: str | None = None
+    docs: list[IngestedDocument], specs: list[RequestSpec], catalogue: Catalogue, default_request: str | None = None, cache=None
 ) -> ExtractedCorpus:
-    """Extract each distinct readable document once; an extractor crash becomes a review item, never a failed run."""
+    """Extract each distinct readable document once; an extractor crash becomes a review item, never a failed run.
+
+    With a cache (keyed by the reply's bytes and its request, versioned by the extractor), unchanged replies are reused.
+    """
     by_id = {s.id: s for s in specs}
     corpus = ExtractedCorpus()
     for doc in docs:
@@ -66,8 +69,15 @@ def extract_corpus(
         corpus.requests[doc.source_path] = (spec.id, how)
         if doc.parse_status != "ok" or doc.doc_id in corpus.extractions:
             continue
+        key = (doc.sha256, spec.id)
+        cached = cache.get(key) if cache is not None else None
+        if cached is not None:
+            corpus.extractions[doc.doc_id] = cached
+            continue
         try:
             corpus.extractions[doc.doc_id] = extract_reply(doc.text, doc_id=doc.doc_id, spec=spec, catalogue=catalogue)
+            if cache is not None:
+                cache.put(key, corpus.extractions[doc.doc_id])
         except Exception as err:  # noqa: BLE001 - one bad reply must not stop the others
             crashed = Extraction(metadata={"financial_year": spec.financial_year})
             crashed.tables["review_queue"].append({

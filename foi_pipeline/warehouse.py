@@ -7,9 +7,12 @@ before publishing leaves the previous warehouse as it was.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -18,6 +21,12 @@ import pandas as pd
 from foi_pipeline.contract import ALL_TABLES
 
 DATABASE = "foi.duckdb"
+LOCK_TIMEOUT_S = 600
+STALE_STAGING_S = 3600
+
+
+class WarehouseBusy(RuntimeError):
+    """Another run kept the warehouse locked for too long."""
 
 
 def _select_typed(table: str) -> str:
@@ -26,10 +35,15 @@ def _select_typed(table: str) -> str:
 
 
 class Warehouse:
-    """Reads and writes the contract tables under one root folder (FOI_WAREHOUSE_DIR)."""
+    """Reads and writes the contract tables under one root folder (FOI_WAREHOUSE_DIR).
 
-    def __init__(self, root: str | Path):
+    Each run stages its files in a folder of its own, so runs at the same time never mix; publishing
+    takes a lock, so two runs never swap files in at once (the second waits).
+    """
+
+    def __init__(self, root: str | Path, run_id: str | None = None):
         self.root = Path(root)
+        self.run_id = run_id or "default"
 
     @property
     def parquet_dir(self) -> Path:
@@ -37,7 +51,26 @@ class Warehouse:
 
     @property
     def staging_dir(self) -> Path:
-        return self.root / ".staging"
+        return self.root / ".staging" / self.run_id
+
+    @contextmanager
+    def lock(self, timeout_s: float = LOCK_TIMEOUT_S):
+        """An exclusive lock on the warehouse folder (waits for another run to finish publishing)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("a") as handle:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise WarehouseBusy(f"another run has been publishing to {self.root} for over {timeout_s:.0f} s; try again when it ends") from None
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @property
     def database(self) -> Path:
@@ -78,23 +111,35 @@ class Warehouse:
         missing = [t for t in tables if not (self.staging_dir / f"{t}.parquet").exists()]
         if missing:
             raise FileNotFoundError(f"tables not staged yet: {', '.join(missing)}")
-        tmp_db = self.root / f".{DATABASE}.{uuid.uuid4().hex}.tmp"
-        con = duckdb.connect(str(tmp_db))
-        try:
+        with self.lock():
+            tmp_db = self.root / f".{DATABASE}.{uuid.uuid4().hex}.tmp"
+            con = duckdb.connect(str(tmp_db))
+            try:
+                for table in tables:
+                    path = (self.staging_dir / f"{table}.parquet").as_posix()
+                    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_parquet(\'{path}\')')
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            self.parquet_dir.mkdir(parents=True, exist_ok=True)
             for table in tables:
-                path = (self.staging_dir / f"{table}.parquet").as_posix()
-                con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_parquet(\'{path}\')')
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        self.parquet_dir.mkdir(parents=True, exist_ok=True)
-        for table in tables:
-            os.replace(self.staging_dir / f"{table}.parquet", self.parquet_dir / f"{table}.parquet")
-        os.replace(tmp_db, self.database)
-        wal = tmp_db.with_name(tmp_db.name + ".wal")
-        if wal.exists():
-            wal.unlink()
-        shutil.rmtree(self.staging_dir, ignore_errors=True)
+                os.replace(self.staging_dir / f"{table}.parquet", self.parquet_dir / f"{table}.parquet")
+            os.replace(tmp_db, self.database)
+            wal = tmp_db.with_name(tmp_db.name + ".wal")
+            if wal.exists():
+                wal.unlink()
+            shutil.rmtree(self.staging_dir, ignore_errors=True)
+            self._remove_abandoned()
+
+    def _remove_abandoned(self) -> None:
+        """Staging folders and temp files left by runs that were killed (older than an hour)."""
+        cutoff = time.time() - STALE_STAGING_S
+        for leftover in [*(self.root / ".staging").glob("*"), *self.root.glob(".*.tmp")]:
+            try:
+                if leftover.stat().st_mtime < cutoff:
+                    shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
+            except OSError:
+                pass
 
 
 def _prepare(table: str, df: pd.DataFrame) -> pd.DataFrame:

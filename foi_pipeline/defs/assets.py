@@ -11,11 +11,11 @@ from foi_pipeline.corrections import apply_corrections, load_corrections, outcom
 from foi_pipeline.defs.metadata import table_metadata, table_schema
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
-from foi_pipeline.ingest import IngestedDocument, ingest_directory
+from foi_pipeline.cache import ResultCache, assets_fingerprint
+from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
 from foi_pipeline.pipeline import ExtractedCorpus, build_tables, extract_corpus, frame, validate_tables
 from foi_pipeline.specs import load_catalogue, load_requests
 
-INGEST_VERSION = "1"
 TABLE_DESCRIPTIONS = {
     "documents": "One row per input file, readable or not, with the request it answers and the letter's metadata.",
     "document_text": "The text of every readable reply: what every evidence span points into.",
@@ -38,18 +38,26 @@ def raw_documents(context: dg.AssetExecutionContext, foi: FoiSettings) -> list[I
         if i == 1 or i == n or i % 100 == 0:
             context.log.info(f"ingesting {i}/{n}: {path}")
 
-    docs = ingest_directory(foi.raw_path, max_bytes=foi.max_bytes, progress=progress)
+    cache = ResultCache(foi.cache_dir, "ingest", INGEST_VERSION)
+    docs = ingest_directory(foi.raw_path, max_bytes=foi.max_bytes, progress=progress, cache=cache)
+    cache.save()
     by_status = Counter(d.parse_status for d in docs)
-    context.add_output_metadata({"files": len(docs), **{f"parse_status/{k}": v for k, v in sorted(by_status.items())}})
+    context.add_output_metadata({
+        "files": len(docs), "parsed": cache.misses, "reused_from_cache": cache.hits,
+        **{f"parse_status/{k}": v for k, v in sorted(by_status.items())},
+    })
     return docs
 
 
 @dg.asset(group_name="extract", kinds={"python"}, code_version=EXTRACTOR_VERSION)
 def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDocument], foi: FoiSettings) -> ExtractedCorpus:
     """Each readable reply matched to its request and read into answers and facts, with evidence spans."""
-    corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request)
+    cache = ResultCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{assets_fingerprint()}")
+    corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request, cache=cache)
+    cache.save()
     crashed = sum(1 for e in corpus.extractions.values() for r in e.tables["review_queue"] if r["reason"].startswith("extractor crashed"))
-    context.add_output_metadata({"replies_extracted": len(corpus.extractions), "extractor_crashes": crashed})
+    context.add_output_metadata({"replies": len(corpus.extractions), "extracted": cache.misses, "reused_from_cache": cache.hits,
+                                 "extractor_crashes": crashed})
     return corpus
 
 
@@ -93,9 +101,9 @@ def _table_asset(table: str) -> dg.AssetsDefinition:
         name=table, group_name="warehouse", kinds={"parquet"}, code_version="1",
         description=TABLE_DESCRIPTIONS[table], metadata={"dagster/column_schema": table_schema(table)},
     )
-    def _asset(validated_tables: Tables, foi: FoiSettings) -> dg.MaterializeResult:
+    def _asset(context: dg.AssetExecutionContext, validated_tables: Tables, foi: FoiSettings) -> dg.MaterializeResult:
         df = validated_tables[table]
-        foi.warehouse().stage(table, df)
+        foi.warehouse(context.run_id).stage(table, df)
         return dg.MaterializeResult(metadata=table_metadata(table, df))
 
     return _asset
@@ -107,7 +115,7 @@ table_assets = [_table_asset(table) for table in TABLES]
 @dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="1", pool="warehouse", deps=list(ALL_TABLES))
 def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
     """foi.duckdb and parquet/<table>.parquet (tables and marts), swapped in together once every table passed its contract checks."""
-    store = foi.warehouse()
+    store = foi.warehouse(context.run_id)
     store.publish(list(ALL_TABLES))
     context.log.info(f"published {len(TABLES)} tables to {store.database}")
     return dg.MaterializeResult(metadata={

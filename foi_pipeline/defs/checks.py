@@ -18,6 +18,11 @@ from foi_pipeline.schemas.cross_table import (
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
 
+def _run_id(context) -> str:
+    """The run whose staged tables to check (checks run before the warehouse publishes them)."""
+    return getattr(context, "run_id", None) or context.run.run_id
+
+
 def _result(failing: pd.DataFrame, severity: dg.AssetCheckSeverity, what: str) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=failing.empty,
@@ -28,8 +33,8 @@ def _result(failing: pd.DataFrame, severity: dg.AssetCheckSeverity, what: str) -
 
 def _schema_check(table: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=table, name=f"{table}_schema", blocking=True, description=f"{table} satisfies its pandera model")
-    def _check(foi: FoiSettings) -> dg.AssetCheckResult:
-        failures = validate_table(table, foi.warehouse().read_current(table))
+    def _check(context: dg.AssetCheckExecutionContext, foi: FoiSettings) -> dg.AssetCheckResult:
+        failures = validate_table(table, foi.warehouse(_run_id(context)).read_current(table))
         sample = pd.DataFrame([{"row": f.row, "check": f.check, "severity": f.severity, "problem": f.sentence} for f in failures])
         errors = [f for f in failures if f.severity == "error"]
         return dg.AssetCheckResult(
@@ -49,8 +54,8 @@ def _schema_check(table: str) -> dg.AssetChecksDefinition:
 def _references_check(table: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=table, name=f"{table}_references", blocking=True, additional_deps=[t for t in ("documents", "programmes") if t != table],
                     description=f"every doc_id of {table} is a document and every programme_id a programme")
-    def _check(foi: FoiSettings) -> dg.AssetCheckResult:
-        store = foi.warehouse()
+    def _check(context: dg.AssetCheckExecutionContext, foi: FoiSettings) -> dg.AssetCheckResult:
+        store = foi.warehouse(_run_id(context))
         failing = missing_references(store.read_current(table), store.read_current("documents"), store.read_current("programmes"))
         return _result(failing, ERROR, "rows pointing at a document or programme that does not exist")
 
@@ -60,8 +65,8 @@ def _references_check(table: str) -> dg.AssetChecksDefinition:
 def _provenance_check(table: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=table, name=f"{table}_provenance", blocking=True, additional_deps=["document_text"],
                     description="document_text.text[char_start:char_end] == evidence_text on every row")
-    def _check(foi: FoiSettings) -> dg.AssetCheckResult:
-        store = foi.warehouse()
+    def _check(context: dg.AssetCheckExecutionContext, foi: FoiSettings) -> dg.AssetCheckResult:
+        store = foi.warehouse(_run_id(context))
         failing = provenance_failures(store.read_current(table), store.read_current("document_text"))
         return _result(failing, ERROR, "rows whose evidence span does not match the reply's text")
 
@@ -69,15 +74,15 @@ def _provenance_check(table: str) -> dg.AssetChecksDefinition:
 
 
 @dg.asset_check(asset="documents", additional_deps=["programmes"], description="a reply that holds information names at least one programme")
-def held_documents_have_programmes(foi: FoiSettings) -> dg.AssetCheckResult:
-    store = foi.warehouse()
+def held_documents_have_programmes(context: dg.AssetCheckExecutionContext, foi: FoiSettings) -> dg.AssetCheckResult:
+    store = foi.warehouse(_run_id(context))
     return _result(held_without_programmes(store.read_current("documents"), store.read_current("programmes")), WARN,
                    "replies that hold information but where no programme was recognised")
 
 
 @dg.asset_check(asset="programmes", additional_deps=["funnel_counts", "budgets"], description="a programme has at least one count or budget")
-def programmes_have_figures(foi: FoiSettings) -> dg.AssetCheckResult:
-    store = foi.warehouse()
+def programmes_have_figures(context: dg.AssetCheckExecutionContext, foi: FoiSettings) -> dg.AssetCheckResult:
+    store = foi.warehouse(_run_id(context))
     failing = programmes_without_figures(store.read_current("programmes"), store.read_current("funnel_counts"), store.read_current("budgets"))
     return _result(failing, WARN, "programmes with no count and no budget")
 

@@ -35,8 +35,13 @@ class FoiSettings(dg.ConfigurableResource):
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
 
-    def warehouse(self) -> Warehouse:
-        return Warehouse(self.warehouse_dir)
+    def warehouse(self, run_id: str | None = None) -> Warehouse:
+        return Warehouse(self.warehouse_dir, run_id)
+
+    @property
+    def cache_dir(self) -> Path:
+        """Parsed and extracted replies, keyed by their bytes and the code version (see foi_pipeline.cache)."""
+        return Path(self.warehouse_dir) / "cache"
 
 
 def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = None, corrections_dir: str | None = None) -> FoiSettings:

@@ -113,8 +113,14 @@ def _document(source_path: str, data: bytes, parent: str | None = None) -> list[
     return [IngestedDocument(sha[:16], source_path, media_type, sha, len(data), status, error, text, parent)]
 
 
-def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[IngestedDocument]:
-    """One file (and, for an e-mail, its attachments). Too-large files are hashed by streaming, never read whole."""
+INGEST_VERSION = "1"
+
+
+def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, cache=None) -> list[IngestedDocument]:
+    """One file (and, for an e-mail, its attachments). Too-large files are hashed by streaming, never read whole.
+
+    With a cache (foi_pipeline.cache.ResultCache), a file whose path and bytes are unchanged is not parsed again.
+    """
     source_path = path.relative_to(raw_dir).as_posix()
     media_type = _media_type(source_path)
     try:
@@ -127,7 +133,14 @@ def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     except OSError as err:
         sha = hashlib.sha256(source_path.encode()).hexdigest()
         return [IngestedDocument(sha[:16], source_path, media_type, "", 0, "unreadable", f"could not read the file: {err}", None)]
-    return _document(source_path, data)
+    if cache is None:
+        return _document(source_path, data)
+    key = (source_path, hashlib.sha256(data).hexdigest())
+    docs = cache.get(key)
+    if docs is None:
+        docs = _document(source_path, data)
+        cache.put(key, docs)
+    return docs
 
 
 def _files(raw_dir: Path) -> list[Path]:
@@ -139,7 +152,7 @@ def _files(raw_dir: Path) -> list[Path]:
 
 
 def ingest_directory(
-    raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, progress: Callable[[int, int, str], None] | None = None
+    raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, progress: Callable[[int, int, str], None] | None = None, cache=None
 ) -> list[IngestedDocument]:
     """Every file under raw_dir, in path order; identical bytes seen again are marked duplicate."""
     raw_dir = Path(raw_dir)
@@ -151,7 +164,7 @@ def ingest_directory(
     for i, path in enumerate(files, 1):
         if progress:
             progress(i, len(files), path.relative_to(raw_dir).as_posix())
-        for doc in ingest_file(path, raw_dir, max_bytes=max_bytes):
+        for doc in ingest_file(path, raw_dir, max_bytes=max_bytes, cache=cache):
             first = seen.get(doc.sha256) if doc.sha256 else None
             if first is not None:
                 doc = IngestedDocument(doc.doc_id, doc.source_path, doc.media_type, doc.sha256, doc.byte_size, "duplicate",
