@@ -5,11 +5,23 @@ Plain functions over plain data: no Dagster here. `extract_reply` is the entry p
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from foi_pipeline.specs import Catalogue, RequestSpec
 
-EXTRACTOR_VERSION = "0.1"
+
+def _source_hash() -> str:
+    """A hash of the extractor's own source: any change to the rules is a new version (and re-extracts everything)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+EXTRACTOR_VERSION = f"1.{_source_hash()}"
 
 FACT_TABLE_NAMES = ("answers", "programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue")
 

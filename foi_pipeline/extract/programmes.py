@@ -194,13 +194,32 @@ class ProgrammeRegistry:
             programme.canonical_name = self._canonical(programme)
 
 
-def _items(block: Span) -> list[Span]:
-    """A scope answer split into list items: one per line, and inline "(a) ... (b) ..." enumerations."""
+_ITEM_START_RE = re.compile(r"^\s*(?:[-•*–·▪◦]|\(?[a-h][.)]\s|\(?(?:i{1,3}|iv|v)[.)]\s|\d{1,2}[.)]\s)")
+
+
+def _lines_unwrapped(block: Span) -> list[Span]:
+    """Lines of a block, with lines a PDF wrapped mid-sentence joined back to the line they continue."""
     out: list[Span] = []
     pos = 0
     for line in block.text.split("\n"):
         span = block.sub(pos, pos + len(line))
         pos += len(line) + 1
+        if not span:
+            out.append(span)
+            continue
+        previous = out[-1] if out else None
+        if previous and previous.text.strip() and not previous.text.rstrip().endswith((".", ":", ";", "!", "?")) \
+                and not _ITEM_START_RE.match(line) and line[:1] != " " and previous.text.lstrip()[:1] in "-•*–·▪◦(":
+            out[-1] = block.sub(previous.start - block.start, span.end - block.start)
+        else:
+            out.append(span)
+    return out
+
+
+def _items(block: Span) -> list[Span]:
+    """A scope answer split into list items: one per line, and inline "(a) ... (b) ..." enumerations."""
+    out: list[Span] = []
+    for span in _lines_unwrapped(block):
         if not span:
             continue
         cuts = [m for m in INLINE_ENUM_RE.finditer(span.text)]

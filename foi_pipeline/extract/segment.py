@@ -140,7 +140,7 @@ class EchoMatcher:
     def __init__(self, spec: RequestSpec):
         self.questions = [(q, _norm(q.text)) for q in spec.questions]
 
-    def match(self, text: str) -> tuple[Question | None, float, int]:
+    def match(self, text: str, threshold: float = ECHO_THRESHOLD) -> tuple[Question | None, float, int]:
         """(question, score, end of the repeated text within `text`) for the best match, else (None, 0, 0)."""
         norm = _norm(text)
         if len(norm) < ECHO_MIN_CHARS or len(norm) > 600:
@@ -156,7 +156,7 @@ class EchoMatcher:
                 end = len(text)
             else:
                 # The question followed by more text on the same line: "The Financial Contributors (...) are as follows:"
-                alignment = fuzz.partial_ratio_alignment(qnorm, norm, score_cutoff=ECHO_THRESHOLD - 1)
+                alignment = fuzz.partial_ratio_alignment(qnorm, norm, score_cutoff=threshold - 1)
                 if alignment is None:
                     continue
                 score = alignment.score if alignment.dest_start < 12 else alignment.score - 15
@@ -165,7 +165,7 @@ class EchoMatcher:
                 end = where[min(alignment.dest_end, len(where)) - 1] + 1 if alignment.dest_end else 0
             if score > best[0]:
                 best = (score, question, end)
-        if best[0] >= ECHO_THRESHOLD:
+        if best[0] >= threshold:
             return best[1], best[0], best[2]
         return None, best[0], 0
 
@@ -258,10 +258,18 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         rest_start = found[1] if found else 0
         rest = line.sub(rest_start, len(line.text))
         question, score, echo_end = matcher.match(rest.text)
+        if question is not None:
+            # "Self-referred males who completed – 32": the question's words, then the answer on the same line.
+            sep = _TITLE_SEPARATOR_RE.search(rest.text)
+            if sep and sep.end() < len(rest.text.rstrip()) and matcher.match(rest.text[: sep.start()], threshold=70)[0] is question \
+                    and matcher.match(rest.text[sep.end():])[0] is not question:
+                echo_end = sep.end()
         if question is None and not (found and len(found[0].numbers) > 1):
-            titled, answer_start = titles.split(rest.text)
+            # "Q10 – Budget: £257,000": skip the dash after a label, then read "title: answer".
+            lead = len(rest.text) - len(rest.text.lstrip(" \t–—-:")) if found else 0
+            titled, answer_start = titles.split(rest.text[lead:])
             if titled is not None:
-                heads.append(Block(label=found[0] if found else None, heading=Span.of(text, line.start, rest.start + answer_start), titled=titled))
+                heads.append(Block(label=found[0] if found else None, heading=Span.of(text, line.start, rest.start + lead + answer_start), titled=titled))
                 continue
         if found is None and question is None:
             continue
@@ -272,7 +280,9 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
             continue
         heading_end = rest.start + echo_end if question is not None else rest.start
         if found is not None and question is None and _is_title(rest.text):
-            heading_end = line.end  # "Q6 – Accepted": a short title, the answer follows on the next lines
+            # "Q6 – Accepted": a short title; the answer follows, on this line after a colon or on the next lines.
+            colon = re.search(r":\s+\S", rest.text)
+            heading_end = rest.start + colon.start() + 1 if colon and colon.start() < 70 else line.end
         heads.append(Block(label=found[0] if found else None, heading=Span.of(text, line.start, heading_end), echo=question, echo_score=score))
 
     # Bodies run to the next heading.

@@ -43,9 +43,11 @@ def find_tables(body: Span) -> list[Table]:
     run_lines: list[Span] = []
     pos = 0
     lines = body.text.split("\n")
-    for raw in [*lines, ""]:
+    for index, raw in enumerate([*lines, ""]):
         line = body.sub(pos, pos + len(raw))
         pos += len(raw) + 1
+        if not raw.strip() and run and "|" in run_lines[-1].text and _next_is_pipe_row(lines, index):
+            continue  # pages that put each row in a paragraph separate rows with blank lines
         if raw and _SEPARATOR_ROW.match(raw) and "|" in raw or raw.strip().startswith("+-"):
             continue
         cells = _cells(line) if raw.strip() else None
@@ -57,6 +59,13 @@ def find_tables(body: Span) -> list[Table]:
             tables.append(Table(rows=run, span=Span(run_lines[0].start, run_lines[-1].end, body.text[run_lines[0].start - body.start : run_lines[-1].end - body.start])))
         run, run_lines = ([cells], [line]) if cells else ([], [])
     return tables
+
+
+def _next_is_pipe_row(lines: list[str], index: int) -> bool:
+    for following in lines[index + 1 :]:
+        if following.strip():
+            return "|" in following
+    return False
 
 
 def outside_tables(body: Span, tables: list[Table]) -> list[Span]:
