@@ -1,206 +1,602 @@
-"""Score the warehouse against a hand-checked gold file (GOLD_FORMAT): accuracy per field and every mismatch.
+"""`foi evaluate`: score the warehouse against a hand-checked gold file (shared/corpus/GOLD_FORMAT.md).
 
-Documents are matched by file name; programmes by name or alias; organisations loosely (case, 'the', '&').
+    evaluate(gold, tables) -> EvaluationReport     pure: a gold dict and the contract tables as frames
+    load_tables(warehouse_dir)                      the tables from parquet/<table>.parquet (or foi.duckdb, read-only)
+    format_report(report) -> str                    accuracy per field, overall, then every mismatch
+    evaluate_cli(gold, warehouse_dir, raw_dir)      prints the report; 0, or 2 with a message when inputs are missing
+
+How slots are matched and scored
+- Documents: a gold "file" matches the documents row whose source_path has the same file name (for an
+  e-mail attachment "mail.eml#letter.pdf", either name). With --raw, a row whose sha256 equals the
+  bytes of raw/<file> is preferred, which tells apart files of the same name in different folders. A
+  document's facts include those of its e-mail attachments (documents.parent_doc_id); a duplicate
+  (parse_status duplicate) stands for the file it duplicates. A gold file missing from the warehouse
+  scores field "document" wrong and every one of its slots wrong.
+- Document fields: authority, area, foi_reference (case, whitespace, punctuation, "&"/"and" and a
+  leading "the" ignored), response_date (ISO date), financial_year ("2022-23" == "2022/23"),
+  information_status, population (gold default "male"; an empty warehouse value also reads as male).
+- Programmes: a gold programme (name or any alias) matches a programmes row of its document (name,
+  aliases or canonical_name) when they are equal ignoring case and punctuation, or when rapidfuzz
+  token_set_ratio >= 90 (names of 4+ characters); each row matches at most one gold programme, best
+  match first. Field "programmes" counts gold programmes found, out of gold programmes plus spurious
+  rows (rows matching no gold programme); a gold programme not found scores all its slots wrong.
+- providers, funders, referrers: sets of organisations; two names match when, ignoring case,
+  punctuation, "&"/"and" and a leading "the", they are equal, one contains the other, or token_set_ratio
+  >= 85. A slot is right when every gold name pairs with a different warehouse name and every warehouse
+  name matches some gold name.
+- Funnel slots (self_referred .. agency_completed): the status must match; for a value the count must
+  match, and the qualifier too when the gold gives one ("exact" equals an empty qualifier); for
+  suppressed, the status, and count_high against the gold value when the gold gives one. A missing row
+  is not_stated. Rows of the document's population are preferred.
+- budget_gbp: the status, and for a value the amount within 0.005. The programme's first value row is
+  used (else its first row).
+- A budget, funders or referrers given for the whole reply (programme_id empty) counts for the
+  programme only when the gold document has exactly one programme and the programme has no rows of
+  its own.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
 
 import pandas as pd
 from rapidfuzz import fuzz
 
-from foi_pipeline.warehouse import Warehouse
-
 FUNNEL_SLOTS = ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")
 DOCUMENT_FIELDS = ("authority", "area", "foi_reference", "response_date", "financial_year", "information_status", "population")
+PROGRAMME_FIELDS = ("providers", *FUNNEL_SLOTS, "budget_gbp", "funders", "referrers")
+FIELD_ORDER = ("document", *DOCUMENT_FIELDS, "programmes", *PROGRAMME_FIELDS)
+TABLES = ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers")
+PROGRAMME_NAME_THRESHOLD = 90
+ORGANISATION_THRESHOLD = 85
+
+# Columns evaluate() reads, so that a table absent from an old warehouse reads as empty.
+_COLUMNS = {
+    "documents": ["doc_id", "source_path", "sha256", "parse_status", "parse_error", "parent_doc_id", "duplicate_of", *DOCUMENT_FIELDS],
+    "programmes": ["programme_id", "doc_id", "name", "canonical_name", "aliases", "providers"],
+    "funnel_counts": ["doc_id", "programme_id", "population", "route", "stage", "count", "count_low", "count_high", "status", "qualifier", "evidence_text"],
+    "budgets": ["doc_id", "programme_id", "amount_gbp", "status", "period", "evidence_text"],
+    "funders": ["doc_id", "programme_id", "funder"],
+    "referrers": ["doc_id", "programme_id", "organisation"],
+}
 
 
-@dataclass
+class FieldScore(NamedTuple):
+    right: int
+    total: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
 class Mismatch:
     file: str
-    programme: str
+    programme: str  # "" for document fields
     field: str
-    expected: object
-    got: object
+    expected: Any
+    got: Any
 
 
 @dataclass
 class EvaluationReport:
-    per_field: dict[str, list[int]] = field(default_factory=dict)  # field -> [right, total]
+    per_field: dict[str, FieldScore] = field(default_factory=dict)
     mismatches: list[Mismatch] = field(default_factory=list)
+    documents: dict[str, int] = field(default_factory=lambda: {"gold": 0, "found": 0})
+    programmes: dict[str, int] = field(default_factory=lambda: {"gold": 0, "found": 0, "missing": 0, "spurious": 0})
 
-    def score(self, file: str, programme: str, name: str, expected: object, got: object, ok: bool) -> None:
-        right_total = self.per_field.setdefault(name, [0, 0])
-        right_total[1] += 1
-        if ok:
-            right_total[0] += 1
-        else:
+    def score(self, file: str, programme: str, name: str, expected: Any, got: Any, ok: bool) -> None:
+        right, total = self.per_field.get(name, FieldScore(0, 0))
+        self.per_field[name] = FieldScore(right + bool(ok), total + 1)
+        if not ok:
             self.mismatches.append(Mismatch(file, programme, name, expected, got))
 
     @property
     def right(self) -> int:
-        return sum(r for r, _ in self.per_field.values())
+        return sum(s.right for s in self.per_field.values())
 
     @property
     def total(self) -> int:
-        return sum(t for _, t in self.per_field.values())
+        return sum(s.total for s in self.per_field.values())
 
     @property
     def overall(self) -> float:
         return self.right / self.total if self.total else 0.0
 
 
-def _norm(s: object) -> str:
-    text = str(s or "").lower().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9+]+", " ", text).strip()
-    return re.sub(r"^the ", "", text)
+# --- normalisation and matching -------------------------------------------------------------------
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NA or NaT (a list, array or string is never missing as a whole)."""
+    if value is None or isinstance(value, (str, bytes, list, tuple, dict)) or hasattr(value, "__len__"):
+        return value is None
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
-def same_text(a: object, b: object) -> bool:
-    return _norm(a) == _norm(b)
+def _value(value: Any) -> Any:
+    return None if _missing(value) else value
+
+
+def _names(value: Any) -> list[str]:
+    """A list column (list, numpy array, JSON text or one string) as a list of non-empty strings."""
+    if _missing(value):
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                return [text]
+        else:
+            return [text] if text else []
+    try:
+        items = list(value)
+    except TypeError:
+        return [str(value)]
+    return [str(v).strip() for v in items if not _missing(v) and str(v).strip()]
+
+
+def normalise(text: Any) -> str:
+    """Lower case, '&' -> 'and', punctuation to spaces, single spaces, no leading 'the'."""
+    s = str(text or "").lower().replace("&", " and ")
+    s = re.sub(r"[^\w]+", " ", s).replace("_", " ")
+    s = re.sub(r"\s+", " ", s).strip()
+    return re.sub(r"^the ", "", s)
+
+
+def same_text(a: Any, b: Any) -> bool:
+    return normalise(a) == normalise(b)
 
 
 def same_org(a: str, b: str) -> bool:
-    a, b = _norm(a), _norm(b)
-    return a == b or (min(len(a), len(b)) > 2 and (a in b or b in a or fuzz.token_set_ratio(a, b) >= 85))
+    """Organisation names that refer to the same body, loosely (see the module docstring)."""
+    na, nb = normalise(a), normalise(b)
+    if not na or not nb:
+        return na == nb
+    if na == nb or na.replace(" ", "") == nb.replace(" ", ""):
+        return True
+    if min(len(na), len(nb)) >= 3 and (f" {na} " in f" {nb} " or f" {nb} " in f" {na} "):
+        return True
+    return fuzz.token_set_ratio(na, nb) >= ORGANISATION_THRESHOLD
+
+
+def _pairing(expected: list[str], got: list[str], same) -> int:
+    """Size of the largest one-to-one pairing of expected with got names (augmenting paths)."""
+    partner: dict[int, int] = {}
+
+    def place(i: int, seen: set[int]) -> bool:
+        for j, g in enumerate(got):
+            if j in seen or not same(expected[i], g):
+                continue
+            seen.add(j)
+            if j not in partner or place(partner[j], seen):
+                partner[j] = i
+                return True
+        return False
+
+    return sum(place(i, set()) for i in range(len(expected)))
 
 
 def same_orgs(expected: list[str], got: list[str]) -> bool:
-    return len(expected) == len(set(map(_norm, got))) and all(any(same_org(e, g) for g in got) for e in expected)
+    """Both sets match: every gold name pairs with its own warehouse name; no warehouse name is unexplained."""
+    expected = list(dict.fromkeys(e for e in expected if normalise(e)))
+    unique: dict[str, str] = {}
+    for g in got:
+        unique.setdefault(normalise(g), g)
+    got = [g for k, g in unique.items() if k]
+    if _pairing(expected, got, same_org) != len(expected):
+        return False
+    return all(any(same_org(e, g) for e in expected) for g in got)
 
 
-def _names_match(gold_names: list[str], row: dict) -> bool:
-    ours = [row.get("name"), *(list(row.get("aliases")) if row.get("aliases") is not None else []), row.get("canonical_name")]
-    for g in gold_names:
-        for o in ours:
-            if not o:
+def _name_score(gold_names: list[str], row_names: list[str]) -> tuple[int, float]:
+    """(exact, best ratio) between a gold programme's names and a row's; (0, 0) when they do not match."""
+    best = (0, 0.0)
+    for g in map(normalise, gold_names):
+        for r in map(normalise, row_names):
+            if not g or not r:
                 continue
-            if _norm(g) == _norm(o) or (len(_norm(g)) > 3 and len(_norm(o)) > 3 and fuzz.token_set_ratio(_norm(g), _norm(o)) >= 90):
-                return True
-    return False
+            if g == r or g.replace(" ", "") == r.replace(" ", ""):
+                return (1, 100.0)
+            if min(len(g), len(r)) >= 4:
+                ratio = fuzz.token_set_ratio(g, r)
+                if ratio >= PROGRAMME_NAME_THRESHOLD and ratio > best[1]:
+                    best = (0, ratio)
+    return best
 
 
-def _count_slot(gold: dict, row: dict | None) -> tuple[bool, object, object]:
-    expected_status = gold.get("status")
+def _match_programmes(gold_programmes: list[dict], rows: list[dict]) -> dict[int, dict]:
+    """gold index -> programmes row, best pairs first, each row used once."""
+    pairs = []
+    for gi, gp in enumerate(gold_programmes):
+        gold_names = [gp.get("name") or "", *_names(gp.get("aliases"))]
+        for ri, row in enumerate(rows):
+            row_names = [row.get("name") or "", *_names(row.get("aliases")), _value(row.get("canonical_name")) or ""]
+            exact, ratio = _name_score(gold_names, row_names)
+            if exact or ratio:
+                pairs.append((-exact, -ratio, gi, ri))
+    matched: dict[int, dict] = {}
+    used: set[int] = set()
+    for _, _, gi, ri in sorted(pairs):
+        if gi not in matched and ri not in used:
+            matched[gi] = rows[ri]
+            used.add(ri)
+    return matched
+
+
+def _iso_date(value: Any) -> str | None:
+    value = _value(value)
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    parsed = pd.to_datetime(str(value), errors="coerce")
+    return None if _missing(parsed) else parsed.strftime("%Y-%m-%d")
+
+
+def _financial_year(value: Any) -> str | None:
+    value = _value(value)
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(?:FY\s*)?((?:19|20)\d{2})\s*[/\-–]\s*(\d{2}|\d{4})\s*", str(value), re.IGNORECASE)
+    return f"{m.group(1)}/{m.group(2)[-2:]}" if m else normalise(value)
+
+
+def _document_field(name: str, expected: Any, got: Any) -> tuple[bool, Any, Any]:
+    if name == "population":
+        expected, got = (expected or "male"), (_value(got) or "male")
+        return same_text(expected, got), expected, got
+    got = _value(got)
+    if name == "response_date":
+        got = _iso_date(got)
+        return _iso_date(expected) == got, expected, got
+    if name == "financial_year":
+        return _financial_year(expected) == _financial_year(got), expected, got
+    if expected is None or got is None:
+        return expected is None and got is None, expected, got
+    return same_text(expected, got), expected, got
+
+
+# --- slots ----------------------------------------------------------------------------------------
+
+def _int(value: Any) -> int | None:
+    value = _value(value)
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _count_got(row: dict | None) -> dict | None:
     if row is None:
-        return expected_status == "not_stated", gold, None
-    got = {"status": row["status"], "value": row["count"], "qualifier": row["qualifier"]}
-    if row["status"] != expected_status:
-        return False, gold, got
-    if expected_status == "value":
-        if row["count"] is None or pd.isna(row["count"]) or int(row["count"]) != int(gold.get("value")):
-            return False, gold, got
-        want_q = gold.get("qualifier") or "exact"
-        have_q = row["qualifier"] or "exact"
-        if gold.get("qualifier") and want_q != have_q:
-            return False, gold, got
-    if expected_status == "suppressed" and gold.get("value") is not None and row.get("count_high") is not None and not pd.isna(row.get("count_high")):
-        return int(row["count_high"]) == int(gold["value"]), gold, {**got, "count_high": row["count_high"]}
-    return True, gold, got
+        return None
+    got = {"status": _value(row.get("status")), "value": _int(row.get("count"))}
+    for key, column in (("qualifier", "qualifier"), ("low", "count_low"), ("high", "count_high"), ("evidence", "evidence_text")):
+        value = _value(row.get(column))
+        if value is not None:
+            got[key] = _int(value) if key in ("low", "high") else value
+    return got
 
 
-def evaluate(gold: dict, tables: dict[str, pd.DataFrame], raw_dir: Path | None = None) -> EvaluationReport:
-    """Compare every gold slot with the warehouse tables (pure: no I/O)."""
+def _count_slot(gold: dict, row: dict | None) -> tuple[bool, dict | None]:
+    got = _count_got(row)
+    want = gold.get("status") or "not_stated"
+    have = got["status"] if got else "not_stated"
+    if want != have:
+        return False, got
+    if want == "value":
+        if _int(gold.get("value")) is None or got["value"] != _int(gold.get("value")):
+            return False, got
+        if gold.get("qualifier") and (gold["qualifier"] or "exact") != (got.get("qualifier") or "exact"):
+            return False, got
+    if want == "suppressed" and gold.get("value") is not None:
+        return got.get("high") == _int(gold["value"]), got
+    return True, got
+
+
+def _money(value: Any) -> float | None:
+    value = _value(value)
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _budget_slot(gold: dict, rows: list[dict]) -> tuple[bool, dict | None]:
+    row = next((r for r in rows if _value(r.get("status")) == "value"), rows[0] if rows else None)
+    got = None
+    if row is not None:
+        got = {"status": _value(row.get("status")), "value": _money(row.get("amount_gbp"))}
+        for key in ("period", "evidence_text"):
+            if _value(row.get(key)) is not None:
+                got["evidence" if key == "evidence_text" else key] = row[key]
+        if len(rows) > 1:
+            got["rows"] = len(rows)
+    want = gold.get("status") or "not_stated"
+    have = got["status"] if got else "not_stated"
+    if want != have:
+        return False, got
+    if want == "value":
+        expected = _money(gold.get("value"))
+        return expected is not None and got["value"] is not None and abs(got["value"] - expected) < 0.005, got
+    return True, got
+
+
+# --- the evaluation -------------------------------------------------------------------------------
+
+def _records(tables: dict[str, pd.DataFrame], name: str) -> list[dict]:
+    frame = tables.get(name)
+    return [] if frame is None or frame.empty else frame.to_dict("records")
+
+
+def _file_names(source_path: Any) -> set[str]:
+    path = str(_value(source_path) or "").replace("\\", "/")
+    names = {PurePosixPath(part).name for part in path.split("#") if part}
+    return names | {PurePosixPath(path).name}
+
+
+def _pick_document(file: str, documents: list[dict], sha256: str | None) -> dict | None:
+    name = PurePosixPath(file.replace("\\", "/")).name
+    candidates = [d for d in documents if name in _file_names(d.get("source_path")) or _value(d.get("source_path")) == file]
+    if sha256:
+        same_bytes = [d for d in candidates if _value(d.get("sha256")) == sha256]
+        candidates = same_bytes or candidates
+    # the file itself before an attachment of the same name; readable before unreadable
+    candidates.sort(key=lambda d: (PurePosixPath(str(d.get("source_path") or "").split("#")[-1]).name != name,
+                                   _value(d.get("parse_status")) not in ("ok", "duplicate")))
+    return candidates[0] if candidates else None
+
+
+def _family(doc: dict, documents: list[dict]) -> list[dict]:
+    """The document (or the one it duplicates) and its attachments, recursively."""
+    if _value(doc.get("parse_status")) == "duplicate" and _value(doc.get("duplicate_of")):
+        target = doc["duplicate_of"]
+        original = next((d for d in documents if target in (d.get("doc_id"), d.get("source_path"))), None)
+        if original is not None:
+            doc = original
+    family, frontier = [doc], [doc["doc_id"]]
+    while frontier:
+        parent = frontier.pop()
+        for d in documents:
+            if _value(d.get("parent_doc_id")) == parent and d not in family:
+                family.append(d)
+                frontier.append(d["doc_id"])
+    return family
+
+
+def evaluate(gold: dict, tables: dict[str, pd.DataFrame], *, sha256_by_file: dict[str, str] | None = None) -> EvaluationReport:
+    """Compare every gold slot with the warehouse tables (pure: no I/O).
+
+    sha256_by_file: optional gold file -> SHA-256 of its bytes, to pick the right document when several
+    have the same file name (evaluate_cli fills it from --raw).
+    """
     report = EvaluationReport()
-    documents = tables["documents"]
-    documents = documents.assign(file=documents["source_path"].map(lambda p: PurePosixPath(p).name))
-    if raw_dir is not None:
-        # Only the documents of that folder count (a warehouse may hold several folders' replies).
-        documents = documents[documents["source_path"].map(lambda p: (raw_dir / p.split("#")[0]).exists())]
-    documents = documents[documents["parse_status"] == "ok"]
-    by_file = {row["file"]: row for row in documents.to_dict("records")}
-    programmes = tables["programmes"].to_dict("records")
-    funnel = tables["funnel_counts"].to_dict("records")
-    budgets = tables["budgets"].to_dict("records")
-    funders = tables["funders"].to_dict("records")
-    referrers = tables["referrers"].to_dict("records")
+    documents = _records(tables, "documents")
+    programmes = _records(tables, "programmes")
+    funnel = _records(tables, "funnel_counts")
+    budgets = _records(tables, "budgets")
+    orgs = {"funders": (_records(tables, "funders"), "funder"), "referrers": (_records(tables, "referrers"), "organisation")}
 
     for gdoc in gold.get("documents", []):
-        file = gdoc["file"]
-        doc = by_file.get(file)
+        file = str(gdoc.get("file", ""))
+        gold_programmes = list(gdoc.get("programmes") or [])
+        report.documents["gold"] += 1
+        report.programmes["gold"] += len(gold_programmes)
+        doc = _pick_document(file, documents, (sha256_by_file or {}).get(file))
         if doc is None:
-            report.score(file, "", "document_found", "present", "missing", False)
+            _score_missing_document(report, file, gdoc, gold_programmes, "missing from the warehouse")
             continue
+        status = _value(doc.get("parse_status"))
+        family = _family(doc, documents)
+        if status not in ("ok", "duplicate") and len(family) == 1:
+            error = _value(doc.get("parse_error"))
+            _score_missing_document(report, file, gdoc, gold_programmes, f"parse_status={status}" + (f": {error}" if error else ""))
+            continue
+        report.documents["found"] += 1
+        report.score(file, "", "document", file, doc.get("source_path"), True)
+        doc_ids = {d["doc_id"] for d in family}
         for name in DOCUMENT_FIELDS:
-            expected = gdoc.get(name, "male" if name == "population" else None)
-            got = doc.get(name)
-            if name == "response_date" and got is not None and not pd.isna(got):
-                got = str(got)[:10]
-            got = None if got is None or (not isinstance(got, str) and pd.isna(got)) else got
-            ok = (expected is None and got is None) or (expected is not None and got is not None and same_text(expected, got))
+            got = next((d.get(name) for d in family if not _missing(d.get(name))), None)
+            ok, expected, got = _document_field(name, gdoc.get(name), got)
             report.score(file, "", name, expected, got, ok)
-        ours = [p for p in programmes if p["doc_id"] == doc["doc_id"]]
-        used: set[str] = set()
-        for gp in gdoc.get("programmes", []):
-            names = [gp["name"], *gp.get("aliases", [])]
-            row = next((p for p in ours if p["programme_id"] not in used and _names_match(names, p)), None)
-            report.score(file, gp["name"], "programme_found", gp["name"], row and row["name"], row is not None)
+
+        rows = [p for p in programmes if p.get("doc_id") in doc_ids]
+        matched = _match_programmes(gold_programmes, rows)
+        population = gdoc.get("population") or "male"
+        single = len(gold_programmes) == 1
+        for gi, gp in enumerate(gold_programmes):
+            pname = str(gp.get("name", ""))
+            row = matched.get(gi)
+            report.score(file, pname, "programmes", pname, row and row.get("name"), row is not None)
             if row is None:
+                report.programmes["missing"] += 1
+                for slot in PROGRAMME_FIELDS:
+                    report.score(file, pname, slot, _gold_slot(gp, slot), "(programme not found)", False)
                 continue
-            used.add(row["programme_id"])
-            pid = row["programme_id"]
-            providers = list(row["providers"]) if row["providers"] is not None else []
-            report.score(file, gp["name"], "providers", gp.get("providers", []), providers, same_orgs(gp.get("providers", []), providers))
+            report.programmes["found"] += 1
+            pid = row.get("programme_id")
+            providers = _names(row.get("providers"))
+            report.score(file, pname, "providers", _names(gp.get("providers")), providers, same_orgs(_names(gp.get("providers")), providers))
             for slot in FUNNEL_SLOTS:
                 route, stage = slot.split("_")
-                frow = next((f for f in funnel if f["programme_id"] == pid and f["route"] == route and f["stage"] == stage), None)
-                ok, expected, got = _count_slot(gp.get(slot, {"status": "not_stated"}), frow)
-                report.score(file, gp["name"], slot, expected, got, ok)
-            gb = gp.get("budget_gbp", {"status": "not_stated"})
-            brow = next((b for b in budgets if b["programme_id"] == pid), None)
-            got_b = None if brow is None else {"status": brow["status"], "value": None if brow["amount_gbp"] is None or pd.isna(brow["amount_gbp"]) else float(brow["amount_gbp"])}
-            ok = (brow is None and gb["status"] == "not_stated") or (
-                brow is not None and brow["status"] == gb["status"]
-                and (gb["status"] != "value" or (got_b["value"] is not None and abs(got_b["value"] - float(gb["value"])) < 0.005))
-            )
-            report.score(file, gp["name"], "budget_gbp", gb, got_b, ok)
-            for kind, column, rows in (("funders", "funder", funders), ("referrers", "organisation", referrers)):
-                got_orgs = sorted({r[column] for r in rows if r["programme_id"] == pid})
-                report.score(file, gp["name"], kind, gp.get(kind, []), got_orgs, same_orgs(gp.get(kind, []), got_orgs))
-        for p in ours:
-            if p["programme_id"] not in used:
-                report.score(file, p["name"], "no_spurious_programme", None, p["name"], False)
-        if not [p for p in ours if p["programme_id"] not in used]:
-            report.score(file, "", "no_spurious_programme", None, None, True)
+                candidates = [f for f in funnel if f.get("programme_id") == pid and f.get("route") == route and f.get("stage") == stage]
+                candidates.sort(key=lambda f: (_value(f.get("population")) or population) != population)
+                ok, got = _count_slot(_gold_slot(gp, slot), candidates[0] if candidates else None)
+                report.score(file, pname, slot, _gold_slot(gp, slot), got, ok)
+            own = [b for b in budgets if b.get("programme_id") == pid]
+            if not own and single:
+                own = [b for b in budgets if b.get("doc_id") in doc_ids and _missing(b.get("programme_id"))]
+            ok, got = _budget_slot(_gold_slot(gp, "budget_gbp"), own)
+            report.score(file, pname, "budget_gbp", _gold_slot(gp, "budget_gbp"), got, ok)
+            for kind, (org_rows, column) in orgs.items():
+                names = [r.get(column) for r in org_rows if r.get("programme_id") == pid]
+                if not names and single:
+                    names = [r.get(column) for r in org_rows if r.get("doc_id") in doc_ids and _missing(r.get("programme_id"))]
+                got_names = sorted({str(n) for n in names if not _missing(n)})
+                expected = _names(gp.get(kind))
+                report.score(file, pname, kind, expected, got_names, same_orgs(expected, got_names))
+        used = {id(r) for r in matched.values()}
+        for row in rows:
+            if id(row) not in used:
+                report.programmes["spurious"] += 1
+                report.score(file, str(row.get("name")), "programmes", None, row.get("name"), False)
     return report
 
 
+def _gold_slot(gp: dict, slot: str) -> Any:
+    if slot in ("providers", "funders", "referrers"):
+        return _names(gp.get(slot))
+    return gp.get(slot) or {"status": "not_stated"}
+
+
+def _score_missing_document(report: EvaluationReport, file: str, gdoc: dict, gold_programmes: list[dict], why: str) -> None:
+    report.score(file, "", "document", file, why, False)
+    for name in DOCUMENT_FIELDS:
+        expected = gdoc.get(name, "male" if name == "population" else None)
+        report.score(file, "", name, expected, "(document missing)", False)
+    for gp in gold_programmes:
+        pname = str(gp.get("name", ""))
+        report.programmes["missing"] += 1
+        report.score(file, pname, "programmes", pname, "(document missing)", False)
+        for slot in PROGRAMME_FIELDS:
+            report.score(file, pname, slot, _gold_slot(gp, slot), "(document missing)", False)
+
+
+# --- I/O ------------------------------------------------------------------------------------------
+
+class WarehouseMissing(FileNotFoundError):
+    """No readable warehouse tables in the folder."""
+
+
 def load_tables(warehouse_dir: Path) -> dict[str, pd.DataFrame]:
-    store = Warehouse(warehouse_dir)
-    return {t: store.read(t) for t in ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers")}
+    """The tables evaluate() reads: parquet/<table>.parquet, else foi.duckdb opened read-only.
+
+    Raises WarehouseMissing when the folder holds neither a documents table in Parquet nor a database.
+    A table other than documents that is absent reads as empty.
+    """
+    warehouse_dir = Path(warehouse_dir)
+    parquet = warehouse_dir / "parquet"
+    if (parquet / "documents.parquet").exists():
+        tables = {}
+        for name in TABLES:
+            path = parquet / f"{name}.parquet"
+            tables[name] = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=_COLUMNS[name])
+        return tables
+    database = warehouse_dir / "foi.duckdb"
+    if database.exists():
+        import duckdb
+
+        try:
+            con = duckdb.connect(str(database), read_only=True)
+        except duckdb.Error as err:
+            raise WarehouseMissing(f"cannot open {database} read-only ({err}); is a run writing it?") from err
+        try:
+            present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            if "documents" not in present:
+                raise WarehouseMissing(f"{database} has no documents table: run `foi run` first")
+            return {name: con.execute(f'SELECT * FROM "{name}"').df() if name in present else pd.DataFrame(columns=_COLUMNS[name]) for name in TABLES}
+        finally:
+            con.close()
+    raise WarehouseMissing(f"no warehouse in {warehouse_dir} (expected parquet/documents.parquet or foi.duckdb): run `foi run` first")
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dict):
+        parts = [str(value.get("status"))]
+        if value.get("status") == "suppressed":
+            bound = value.get("high", value.get("value"))
+            if bound is not None:
+                parts.append(f"<= {bound}")
+        elif value.get("value") is not None:
+            v = value["value"]
+            parts.append(f"{v:,.2f}" if isinstance(v, float) and not float(v).is_integer() else f"{v:,.0f}" if isinstance(v, float) else str(v))
+        if value.get("qualifier") and value.get("qualifier") != "exact":
+            parts.append(f"({value['qualifier']})")
+        if value.get("period"):
+            parts.append(f"[{value['period']}]")
+        if value.get("rows"):
+            parts.append(f"(first of {value['rows']} rows)")
+        if value.get("evidence"):
+            evidence = re.sub(r"\s+", " ", str(value["evidence"])).strip()
+            parts.append(f'from "{evidence[:60]}{"..." if len(evidence) > 60 else ""}"')
+        return " ".join(parts)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value)) if value else "(none)"
+    return str(value)
 
 
 def format_report(report: EvaluationReport) -> str:
     lines = ["accuracy per field:"]
-    for name, (right, total) in report.per_field.items():
-        lines.append(f"  {name:24s} {right:4d}/{total:<4d} {100 * right / total:6.1f}%")
+    names = [n for n in FIELD_ORDER if n in report.per_field] + [n for n in report.per_field if n not in FIELD_ORDER]
+    for name in names:
+        score = report.per_field[name]
+        extra = ""
+        if name == "programmes":
+            p = report.programmes
+            extra = f"   found {p['found']} of {p['gold']}, spurious {p['spurious']}"
+        elif name == "document":
+            extra = f"   found {report.documents['found']} of {report.documents['gold']}"
+        lines.append(f"  {name:20s} {score.right:5d}/{score.total:<5d} {100 * score.accuracy:6.1f}%{extra}")
     lines.append(f"overall: {report.right}/{report.total} = {100 * report.overall:.1f}%")
+    lines.append("")
     if report.mismatches:
-        lines.append("")
         lines.append(f"mismatches ({len(report.mismatches)}): file | programme | field | expected | got")
         for m in report.mismatches:
-            lines.append(f"  {m.file} | {m.programme} | {m.field} | {m.expected} | {m.got}")
+            lines.append(f"  {m.file} | {m.programme or '-'} | {m.field} | {_show(m.expected)} | {_show(m.got)}")
+    else:
+        lines.append("mismatches: none")
     return "\n".join(lines)
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def evaluate_cli(gold: Path, warehouse_dir: Path, raw_dir: Path | None = None) -> int:
-    if not gold.exists():
-        print(f"error: gold file {gold} does not exist", file=sys.stderr)
+    """`foi evaluate`: print the report and return 0; return 2 with a message when an input is missing."""
+    gold, warehouse_dir = Path(gold), Path(warehouse_dir)
+    if not gold.is_file():
+        print(f"error: gold file {gold} not found", file=sys.stderr)
         return 2
-    try:
-        tables = load_tables(warehouse_dir)
-    except FileNotFoundError as err:
-        print(f"error: {err}", file=sys.stderr)
+    if raw_dir is not None and not Path(raw_dir).is_dir():
+        print(f"error: raw folder {raw_dir} not found", file=sys.stderr)
         return 2
     try:
         gold_data = json.loads(gold.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        print(f"error: {gold} is not valid JSON: {err}", file=sys.stderr)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        print(f"error: cannot read gold file {gold}: {err}", file=sys.stderr)
         return 2
-    print(format_report(evaluate(gold_data, tables, raw_dir)))
+    if not isinstance(gold_data, dict) or not isinstance(gold_data.get("documents"), list):
+        print(f'error: {gold} is not a gold file: expected {{"documents": [...]}} (see GOLD_FORMAT.md)', file=sys.stderr)
+        return 2
+    try:
+        tables = load_tables(warehouse_dir)
+    except (WarehouseMissing, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    hashes = {}
+    if raw_dir is not None:
+        for gdoc in gold_data["documents"]:
+            path = Path(raw_dir) / str(gdoc.get("file", ""))
+            if gdoc.get("file") and path.is_file():
+                hashes[gdoc["file"]] = _sha256(path)
+    print(format_report(evaluate(gold_data, tables, sha256_by_file=hashes)))
     return 0
