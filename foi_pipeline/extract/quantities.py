@@ -313,7 +313,7 @@ _POLICY_RES = [
 ]
 _CLAUSE_END_RE = re.compile(r"[;\n()]|\.(?=\s|$)")
 
-_LABEL_RE = re.compile(r"^[ \t]*(?:[-•·][ \t]*)?(?P<open>\()?(?P<n>[0-9]{1,2})(?P<close>[.)])(?P<rest>[^\n]*)", re.MULTILINE)
+_LABEL_RE = re.compile(r"^[ \t]*(?P<heading>#{1,6}[ \t]*)?(?:[-•·][ \t]*)?(?P<open>\()?(?P<n>[0-9]{1,2})(?P<close>[.)])(?P<rest>[^\n]*)", re.MULTILINE)
 _LABEL_REST_RE = re.compile(
     r"[ \t]*(?:[0-9£<~*]|" + _WORD + r"\b|approx|c\.|circa|around|about|over\b|more|fewer|less|under\b|up[ \t]+to|n/a|not\b|no\b|nil\b|"
     r"how\b|what\b|which\b|who\b|where\b|when\b|please\b|can\b|could\b|do\b|does\b|did\b|is\b|are\b|provide\b|list\b|details?\b|the[ \t]+number\b|number\b|q[0-9])",
@@ -328,7 +328,7 @@ def _list_labels(text: str) -> list[tuple[int, int]]:
     numbers = {n for n, m in found if m.group("close") == "."}
     spans = []
     for n, m in found:
-        paren = m.group("close") == ")" or m.group("open")
+        paren = m.group("close") == ")" or m.group("open") or m.group("heading")
         rest = m.group("rest")
         if not paren and not rest.strip():
             continue  # "82." alone on a line is an answer
@@ -613,7 +613,7 @@ _STATUS_RES: list[tuple[str, bool, re.Pattern[str]]] = [
         re.IGNORECASE)),
     ("not_applicable", True, re.compile(r"(?<![\w/.])N\.?A\.?(?![\w/.])")),
     ("not_held", True, re.compile(
-        r"\bnot[ \t]+held\b|\bnone[ \t]+held\b|\bnil[ \t]+held\b"
+        r"\bnot[ \t]+held\b|\bnone[ \t]+held\b|\bnil[ \t]+held\b|(?<![\w/])n[ \t]?/[ \t]?k(?![\w/])"
         r"|\bno[ \t]+(?:relevant[ \t]+|recorded[ \t]+|such[ \t]+)?(?:information|data|records?|figures?|details|breakdown)[ \t]+(?:is[ \t]+|are[ \t]+|was[ \t]+|were[ \t]+)?(?:held|recorded|kept|collected|available|captured)\b"
         r"|\b(?:information|data|figures?|records?)[ \t]+(?:is|are|was|were)[ \t]+not[ \t]+(?:held|recorded|collected|captured|kept|available|routinely[ \t]+\w+)"
         r"|\bnot[ \t]+(?:been[ \t]+)?(?:recorded|collected|captured|tracked|monitored|retained)\b"
