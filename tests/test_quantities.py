@@ -270,6 +270,8 @@ def test_find_counts_skips_numbers_that_are_not_counts(text, counts):
         ("Fewer than 5 completed; figures below 5 are suppressed.", [("suppressed", 4)]),
         ("Referred 40, accepted <5, completed 0", [("value", 40), ("suppressed", 4), ("value", 0)]),
         ("* CARA: 12\n* EASI: 4", [("value", 12), ("value", 4)]),  # '*' bullets are not suppression
+        ("CARA: 12, EASI: suppressed", [("value", 12), ("suppressed", None)]),
+        ("Fewer than 5 (suppressed, a small number)", [("suppressed", 4)]),
     ],
 )
 def test_find_counts_suppressed_and_bullets(text, statuses):

@@ -346,12 +346,14 @@ class _Context:
     sentences: list[tuple[int, int]]
     policy_sentences: set[int]
 
+    def __post_init__(self) -> None:
+        self._starts = [s for s, _ in self.sentences]
+
     def masked(self, start: int, end: int) -> bool:
         return any(self.skip[start:end])
 
     def sentence_of(self, pos: int) -> int:
-        starts = [s for s, _ in self.sentences]
-        return max(0, bisect_right(starts, pos) - 1)
+        return max(0, bisect_right(self._starts, pos) - 1)
 
     @property
     def threshold_high(self) -> int | None:
@@ -557,7 +559,7 @@ def _scan(text: str) -> tuple[list[CountReading], _Context]:
                     and not _NOT_COUNT_AFTER_RE.match(text, second.end()):
                 qualifier, low, high, rule = "approx", value, _to_int(second.group("n")), "count:range"
                 q_end = second.end()
-                if between and qualifier:
+                if between:
                     q_start = min(q_start, start - (len(text[max(0, start - 12) : start]) - between.start()))
         if not free(q_start, q_end):
             q_start, q_end = start, end  # a qualifier word already used by another reading
@@ -569,7 +571,8 @@ def _scan(text: str) -> tuple[list[CountReading], _Context]:
 
 
 def _drop_duplicates(text: str, readings: list[CountReading], ctx: _Context) -> list[CountReading]:
-    """'12 (twelve)' is one figure; a word marker ('suppressed') beside a figure in its sentence adds nothing."""
+    """'12 (twelve)' is one figure; a word marker ('suppressed') adds nothing beside another suppressed
+    figure of its sentence ('fewer than 5 (suppressed)'), nor does a second marker."""
     out: list[CountReading] = []
     for r in readings:
         if out and r.status == "value" and out[-1].status == "value" and r.count == out[-1].count \
@@ -583,7 +586,8 @@ def _drop_duplicates(text: str, readings: list[CountReading], ctx: _Context) -> 
     for r in out:
         if r.rule == "count:suppressed_marker":
             mates = by_sentence[ctx.sentence_of(r.start)]
-            if any(o.rule != "count:suppressed_marker" for o in mates) or next(o for o in mates if o.rule == "count:suppressed_marker") is not r:
+            if any(o.status == "suppressed" and o.rule != "count:suppressed_marker" for o in mates) \
+                    or next(o for o in mates if o.rule == "count:suppressed_marker") is not r:
                 continue
         keep.append(r)
     return keep
