@@ -366,13 +366,14 @@ def _family(doc: dict, documents: list[dict]) -> list[dict]:
         original = next((d for d in documents if target in (d.get("doc_id"), d.get("source_path"))), None)
         if original is not None:
             doc = original
-    family, frontier = [doc], [doc["doc_id"]]
+    family, seen, frontier = [doc], {doc.get("doc_id")}, [doc.get("doc_id")]
     while frontier:
         parent = frontier.pop()
         for d in documents:
-            if _value(d.get("parent_doc_id")) == parent and d not in family:
+            if _value(d.get("parent_doc_id")) == parent and d.get("doc_id") not in seen:
                 family.append(d)
-                frontier.append(d["doc_id"])
+                seen.add(d.get("doc_id"))
+                frontier.append(d.get("doc_id"))
     return family
 
 
@@ -584,8 +585,9 @@ def evaluate_cli(gold: Path, warehouse_dir: Path, raw_dir: Path | None = None) -
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         print(f"error: cannot read gold file {gold}: {err}", file=sys.stderr)
         return 2
-    if not isinstance(gold_data, dict) or not isinstance(gold_data.get("documents"), list):
-        print(f'error: {gold} is not a gold file: expected {{"documents": [...]}} (see GOLD_FORMAT.md)', file=sys.stderr)
+    if not isinstance(gold_data, dict) or not isinstance(gold_data.get("documents"), list) \
+            or not all(isinstance(d, dict) and d.get("file") for d in gold_data["documents"]):
+        print(f'error: {gold} is not a gold file: expected {{"documents": [{{"file": ..., ...}}]}} (see GOLD_FORMAT.md)', file=sys.stderr)
         return 2
     try:
         tables = load_tables(warehouse_dir)

@@ -484,7 +484,7 @@ def test_load_tables_reads_an_absent_fact_table_as_empty(tmp_path):
     assert {m.field for m in evaluate(_gold(), loaded).mismatches} == {"referrers"}
 
 
-@pytest.mark.parametrize("problem", ["no_gold", "bad_json", "not_gold", "no_warehouse", "no_raw"])
+@pytest.mark.parametrize("problem", ["no_gold", "bad_json", "not_gold", "no_file", "no_warehouse", "no_raw"])
 def test_cli_reports_missing_or_bad_inputs(tmp_path, capsys, problem):
     gold, warehouse, raw = SMALL_GOLD, _write_parquet(tmp_path / "wh", _tables()), None
     if problem == "no_gold":
@@ -495,6 +495,9 @@ def test_cli_reports_missing_or_bad_inputs(tmp_path, capsys, problem):
     elif problem == "not_gold":
         gold = tmp_path / "list.json"
         gold.write_text("[]")
+    elif problem == "no_file":
+        gold = tmp_path / "nofile.json"
+        gold.write_text('{"documents": [{"area": "Kent"}]}')
     elif problem == "no_warehouse":
         warehouse = tmp_path / "empty"
     else:
@@ -502,7 +505,7 @@ def test_cli_reports_missing_or_bad_inputs(tmp_path, capsys, problem):
     assert evaluate_cli(gold, warehouse, raw) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ")
-    expected = {"no_gold": "not found", "bad_json": "cannot read gold file", "not_gold": "is not a gold file",
+    expected = {"no_gold": "not found", "bad_json": "cannot read gold file", "not_gold": "is not a gold file", "no_file": "is not a gold file",
                 "no_warehouse": "run `foi run` first", "no_raw": "raw folder"}[problem]
     assert expected in err
 
