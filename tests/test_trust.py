@@ -69,11 +69,14 @@ def test_failing_rows_are_kept_and_listed_in_review_queue():
     assert item["table_name"] == "budgets" and item["severity"] == "warning" and "£50,000,000" in item["reason"]
 
 
-CONTEXT = dg.build_op_context()
+@pytest.fixture
+def context():
+    with dg.build_op_context() as ctx:
+        yield ctx
 
 
-def _stage(tmp_path, **tables):
-    store = Warehouse(tmp_path, CONTEXT.run_id)
+def _stage(tmp_path, context, **tables):
+    store = Warehouse(tmp_path, context.run_id)
     for t in TABLES:
         store.stage(t, tables.get(t, empty_frame(t)))
     return settings_from_env(warehouse_dir=str(tmp_path))
@@ -83,27 +86,27 @@ def _check(name):
     return next(c for c in all_checks if next(iter(c.check_keys)).name == name)
 
 
-def test_reference_and_provenance_checks_fail_on_bad_rows(tmp_path):
+def test_reference_and_provenance_checks_fail_on_bad_rows(tmp_path, context):
     documents = frame("documents", [{"doc_id": DOC, "source_path": "a.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "information_status": "held"}])
     text = frame("document_text", [{"doc_id": DOC, "text": "CARA: 203"}])
     programmes = frame("programmes", [_prov(programme_id="p", name="CARA", providers=[], aliases=[], char_end=4, evidence_text="CARA")])
     funnel = _funnel([{"route": "agency", "stage": "referred", "status": "value", "count": 203, "char_start": 6, "char_end": 9, "evidence_text": "204"},
                       {"route": "agency", "stage": "accepted", "status": "not_stated", "programme_id": "ghost"}])
-    foi = _stage(tmp_path, documents=documents, document_text=text, programmes=programmes, funnel_counts=funnel)
-    provenance = _check("funnel_counts_provenance")(CONTEXT, foi=foi)
-    references = _check("funnel_counts_references")(CONTEXT, foi=foi)
+    foi = _stage(tmp_path, context, documents=documents, document_text=text, programmes=programmes, funnel_counts=funnel)
+    provenance = _check("funnel_counts_provenance")(context, foi=foi)
+    references = _check("funnel_counts_references")(context, foi=foi)
     assert not provenance.passed and provenance.severity == dg.AssetCheckSeverity.ERROR and provenance.metadata["failing_rows"].value == 1
     assert not references.passed and references.metadata["failing_rows"].value == 1
-    assert _check("programmes_provenance")(CONTEXT, foi=foi).passed
+    assert _check("programmes_provenance")(context, foi=foi).passed
 
 
-def test_doubt_checks_warn(tmp_path):
+def test_doubt_checks_warn(tmp_path, context):
     documents = frame("documents", [{"doc_id": DOC, "source_path": "a.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "information_status": "held"},
                                     {"doc_id": "b" * 16, "source_path": "b.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "information_status": "held"}])
     programmes = frame("programmes", [_prov(programme_id="p", name="CARA", providers=[], aliases=[])])
-    foi = _stage(tmp_path, documents=documents, programmes=programmes)
-    held = held_documents_have_programmes(CONTEXT, foi=foi)
-    figures = programmes_have_figures(CONTEXT, foi=foi)
+    foi = _stage(tmp_path, context, documents=documents, programmes=programmes)
+    held = held_documents_have_programmes(context, foi=foi)
+    figures = programmes_have_figures(context, foi=foi)
     assert not held.passed and held.severity == dg.AssetCheckSeverity.WARN and held.metadata["failing_rows"].value == 1
     assert not figures.passed and figures.severity == dg.AssetCheckSeverity.WARN
 

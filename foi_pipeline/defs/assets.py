@@ -103,7 +103,7 @@ def _table_asset(table: str) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, validated_tables: Tables, foi: FoiSettings) -> dg.MaterializeResult:
         df = validated_tables[table]
-        foi.warehouse(context.run_id).stage(table, df)
+        foi.warehouse(context.run.run_id).stage(table, df)
         return dg.MaterializeResult(metadata=table_metadata(table, df))
 
     return _asset
@@ -115,7 +115,7 @@ table_assets = [_table_asset(table) for table in TABLES]
 @dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="1", pool="warehouse", deps=list(ALL_TABLES))
 def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
     """foi.duckdb and parquet/<table>.parquet (tables and marts), swapped in together once every table passed its contract checks."""
-    store = foi.warehouse(context.run_id)
+    store = foi.warehouse(context.run.run_id)
     store.publish(list(ALL_TABLES))
     context.log.info(f"published {len(TABLES)} tables to {store.database}")
     return dg.MaterializeResult(metadata={

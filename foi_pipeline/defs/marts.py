@@ -22,7 +22,7 @@ def _mart_asset(mart: str, description: str) -> dg.AssetsDefinition:
     @dg.asset(name=mart, group_name="marts", kinds={"duckdb", "parquet"}, code_version="1", deps=UPSTREAM[mart],
               description=description, metadata={"dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c, t) for c, t in MARTS[mart]])})
     def _asset(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
-        store = foi.warehouse(context.run_id)
+        store = foi.warehouse(context.run.run_id)
         if mart == "coverage":
             df = build_coverage(store.read_current("documents"), store.read_current("answers"), load_requests())
         else:
