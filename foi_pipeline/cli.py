@@ -123,6 +123,14 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from foi_pipeline.bench.run import report, run_bench
+
+    result = run_bench(args.n, Path(args.workdir) if args.workdir else None)
+    print(report(result))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="foi", description="Turn a folder of FOI replies into validated tables.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     query.add_argument("--warehouse", help="warehouse folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
     query.set_defaults(func=_query)
+
+    bench = commands.add_parser("bench", help="generate N synthetic replies, run the pipeline, report speed, memory, accuracy")
+    bench.add_argument("--n", type=int, default=1000, help="number of replies (default 1000)")
+    bench.add_argument("--workdir", help="where to put the replies and the warehouse (default: a temporary folder)")
+    bench.set_defaults(func=_bench)
 
     args = parser.parse_args(argv)
     return args.func(args)
