@@ -170,18 +170,20 @@ def build_sql_mart(con: duckdb.DuckDBPyConnection, mart: str) -> pd.DataFrame:
 def build_coverage(documents: pd.DataFrame, answers: pd.DataFrame, specs: list[RequestSpec]) -> pd.DataFrame:
     """For each request, every recipient x question: how (or whether) it was answered."""
     readable = documents[documents["parse_status"] == "ok"]
+    replies: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for doc_id, source_path, request_id, area in zip(readable["doc_id"], readable["source_path"], readable["request_id"], readable["area"]):
+        replies.setdefault((request_id, area), []).append((doc_id, source_path))
+    status = {(d, k): s for d, k, s in zip(answers["doc_id"], answers["question_key"], answers["status"])}
     rows = []
     for spec in specs:
-        replies = readable[readable["request_id"] == spec.id]
         for recipient in spec.recipients:
-            docs = replies[replies["area"] == recipient]
+            docs = replies.get((spec.id, recipient), [])
             for question in spec.questions:
                 best: tuple[int, str, str | None, str | None] = (9, "no_reply", None, None)
-                for doc in docs.to_dict("records"):
-                    statuses = answers[(answers["doc_id"] == doc["doc_id"]) & (answers["question_key"] == question.key)]["status"]
-                    coverage = _STATUS_TO_COVERAGE.get(statuses.iloc[0], "not_answered") if len(statuses) else "not_answered"
-                    candidate = (_COVERAGE_RANK[coverage], coverage, doc["doc_id"], doc["source_path"])
-                    best = min(best, candidate, key=lambda c: c[0])
+                for doc_id, source_path in docs:
+                    coverage = _STATUS_TO_COVERAGE.get(status.get((doc_id, question.key), "not_stated"), "not_answered")
+                    if _COVERAGE_RANK[coverage] < best[0]:
+                        best = (_COVERAGE_RANK[coverage], coverage, doc_id, source_path)
                 rows.append({"request_id": spec.id, "recipient": recipient, "question_no": question.number,
                              "question_key": question.key, "coverage": best[1], "doc_id": best[2], "source_path": best[3]})
     df = pd.DataFrame(rows, columns=[c for c, _ in MARTS["coverage"]])

@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+MAX_BARS = 20
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 HIGHLIGHTED = {
     "programmes": ("name", "programme"),
@@ -70,7 +71,7 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
         f["type"] = f["canonical_name"].fillna(f["programme"])
         totals = pd.DataFrame({stage: f[[f"self_{stage}", f"agency_{stage}"]].astype("Float64").fillna(0).sum(axis=1) for stage in ("referred", "accepted", "completed")})
         totals["type"] = f["type"]
-        grouped = totals.groupby("type")[["referred", "accepted", "completed"]].sum().sort_values("referred")
+        grouped = totals.groupby("type")[["referred", "accepted", "completed"]].sum().sort_values("referred").tail(2 * MAX_BARS)
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(grouped) + 1.2))
         grouped.plot.barh(ax=ax, color=["#4c78a8", "#f2a541", "#54a24b"])
         ax.set_xlabel("people")
@@ -84,6 +85,9 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
         several = budgets["request_id"].nunique() > 1
         label = budgets["area"] + (" (" + budgets["request_id"].fillna("?") + ")" if several else "")
         b = budgets.assign(label=label).groupby("label")["total_budget_gbp"].sum().astype(float).sort_values()
+        if len(b) > 2 * MAX_BARS:
+            title += f" – the {MAX_BARS} lowest and {MAX_BARS} highest of {len(b)}"
+            b = pd.concat([b.head(MAX_BARS), b.tail(MAX_BARS)])
         fig, ax = plt.subplots(figsize=(8, 0.35 * len(b) + 1.2))
         b.plot.barh(ax=ax, color="#54a24b")
         ax.set_xlabel("£")
@@ -95,6 +99,9 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
         out.append(_empty_chart(title))
     else:
         r = rates.assign(label=rates["area"].fillna("?") + ": " + rates["programme"].str.slice(0, 40)).set_index("label")["agency_completion_rate"].astype(float).sort_values()
+        if len(r) > 2 * MAX_BARS:
+            title += f" – the {MAX_BARS} lowest and {MAX_BARS} highest of {len(r)}"
+            r = pd.concat([r.head(MAX_BARS), r.tail(MAX_BARS)])
         fig, ax = plt.subplots(figsize=(8, 0.35 * len(r) + 1.2))
         r.plot.barh(ax=ax, color="#f2a541")
         ax.set_xlim(0, 1)
@@ -165,6 +172,12 @@ def render(tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], char
         parts.append("</table>")
     parts.append("<h2 id='replies'>Replies</h2><nav>" + "".join(
         f"<a href='#doc-{esc(d)}'>{esc(str(a or p))}</a>" for d, a, p in zip(readable["doc_id"], readable["area"], readable["source_path"])) + "</nav>")
+    by_doc: dict[str, dict[str, list[dict]]] = {}
+    for table in [*HIGHLIGHTED, "review_queue"]:
+        buckets: dict[str, list[dict]] = {}
+        for row in tables[table].to_dict("records"):
+            buckets.setdefault(row["doc_id"], []).append(row)
+        by_doc[table] = buckets
     seen: set[str] = set()
     for doc in readable.to_dict("records"):
         doc_id = doc["doc_id"]
@@ -175,8 +188,7 @@ def render(tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], char
         marks: list[tuple[int, int, str, str]] = []
         rows_html = []
         for table, (_, css) in HIGHLIGHTED.items():
-            df = tables[table]
-            for i, row in enumerate(df[df["doc_id"] == doc_id].to_dict("records")):
+            for i, row in enumerate(by_doc[table].get(doc_id, [])):
                 row_id = f"{doc_id}-{table}-{i}"
                 if row["char_end"] > row["char_start"]:
                     marks.append((int(row["char_start"]), int(row["char_end"]), css, row_id))
@@ -184,9 +196,8 @@ def render(tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], char
                 rows_html.append(
                     f"<tr id='row-{row_id}'><td>{esc(table)}</td><td>{esc(str(programme or ''))}</td><td>{esc(_value_of(table, row))}</td>"
                     f"<td>{esc(row['evidence_text'] or '')}</td><td>{esc(row['extractor'] or '')}</td></tr>")
-        review = tables["review_queue"][tables["review_queue"]["doc_id"] == doc_id]
         review_html = []
-        for i, row in enumerate(review.to_dict("records")):
+        for i, row in enumerate(by_doc["review_queue"].get(doc_id, [])):
             row_id = f"{doc_id}-review-{i}"
             if row["char_end"] > row["char_start"]:
                 marks.append((int(row["char_start"]), int(row["char_end"]), "review", row_id))

@@ -139,12 +139,13 @@ class FunnelCounts(_Provenance):
 
 def _within(df: pd.DataFrame, stage: str, bound: str) -> pd.Series:
     """Row-wise: where both figures are values, the later stage's count is at most the earlier one's."""
-    values = df[df["status"] == "value"].set_index(["programme_id", "route", "stage"])["count"]
+    values = df[df["status"] == "value"]
+    limits = values[values["stage"] == bound][["programme_id", "route", "count"]].drop_duplicates(["programme_id", "route"])
+    limits = limits.rename(columns={"count": "_limit"})
+    rows = df[["programme_id", "route", "stage", "status", "count"]].reset_index().merge(limits, on=["programme_id", "route"], how="left")
+    over = (rows["stage"] == stage) & (rows["status"] == "value") & rows["_limit"].notna() & (rows["count"] > rows["_limit"])
     ok = pd.Series(True, index=df.index)
-    for i, row in df[(df["stage"] == stage) & (df["status"] == "value")].iterrows():
-        limit = values.get((row["programme_id"], row["route"], bound))
-        if limit is not None and not pd.isna(limit) and row["count"] > limit:
-            ok[i] = False
+    ok[rows.loc[over.fillna(False).astype(bool), "index"]] = False
     return ok
 
 
