@@ -1,17 +1,21 @@
-"""The Dagster Definitions of foi-pipeline: `dagster dev -w workspace.yaml` and `dagster asset materialize -m foi_pipeline.definitions`."""
+"""The Dagster Definitions of foi-pipeline, loaded from the `defs/` folder (DAGSTER_NOTES (b)).
+
+Used by `dagster dev -w workspace.yaml` (`make ui`) and `dagster asset materialize -m foi_pipeline.definitions`.
+"""
+
+from pathlib import Path
 
 import dagster as dg
 
-from foi_pipeline.defs.assets import all_assets
-from foi_pipeline.defs.automation import daily_refresh, new_replies_sensor, refresh_job
-from foi_pipeline.defs.checks import all_checks
-from foi_pipeline.defs.resources import settings_from_env
 
-defs = dg.Definitions(
-    assets=all_assets,
-    asset_checks=all_checks,
-    jobs=[refresh_job],
-    sensors=[new_replies_sensor],
-    schedules=[daily_refresh],
-    resources={"foi": settings_from_env()},
-)
+@dg.definitions
+def defs() -> dg.Definitions:
+    """Every asset, check, job, sensor and schedule under defs/, plus the resources defs/resources.py declares.
+
+    Runs execute in one process: the steps are small (milliseconds to seconds), so a process per step
+    (the multiprocess default, ~5 s each) would dominate the run, and DuckDB wants one writer anyway.
+    """
+    return dg.Definitions.merge(
+        dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
+        dg.Definitions(executor=dg.in_process_executor),
+    )

@@ -72,10 +72,11 @@ def extract_corpus(
         key = (doc.sha256, spec.id)
         cached = cache.get(key) if cache is not None else None
         if cached is not None:
-            corpus.extractions[doc.doc_id] = cached
+            corpus.extractions[doc.doc_id] = _with_population(cached, spec)
             continue
         try:
-            corpus.extractions[doc.doc_id] = extract_reply(doc.text, doc_id=doc.doc_id, spec=spec, catalogue=catalogue)
+            corpus.extractions[doc.doc_id] = _with_population(
+                extract_reply(doc.text, doc_id=doc.doc_id, spec=spec, catalogue=catalogue), spec)
             if cache is not None:
                 cache.put(key, corpus.extractions[doc.doc_id])
         except Exception as err:  # noqa: BLE001 - one bad reply must not stop the others
@@ -89,6 +90,28 @@ def extract_corpus(
     return corpus
 
 
+def _with_population(extraction: Extraction, spec: RequestSpec) -> Extraction:
+    """funnel_counts.population is the request's population (DESIGN.md section 3); fill it where the extractor did not."""
+    for row in extraction.tables.get("funnel_counts", []):
+        if not row.get("population"):
+            row["population"] = spec.population
+    return extraction
+
+
+def _as_date(value: object) -> dt.date | None:
+    """The extractor's response_date as a date (a date, or an ISO string); anything else is unknown."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
 def documents_table(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs: list[RequestSpec]) -> pd.DataFrame:
     """One row per input file, whatever happened to it."""
     by_id = {s.id: s for s in specs}
@@ -97,12 +120,11 @@ def documents_table(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs
         request_id, how = corpus.requests.get(doc.source_path, (None, None))
         spec = by_id.get(request_id)
         meta = corpus.extractions[doc.doc_id].metadata if doc.parse_status == "ok" and doc.doc_id in corpus.extractions else {}
-        response_date = meta.get("response_date")
         rows.append({
             "doc_id": doc.doc_id, "source_path": doc.source_path, "media_type": doc.media_type, "sha256": doc.sha256,
             "byte_size": doc.byte_size, "request_id": request_id, "authority": meta.get("authority"), "area": meta.get("area"),
             "foi_reference": meta.get("foi_reference"),
-            "response_date": response_date if isinstance(response_date, dt.date) else None,
+            "response_date": _as_date(meta.get("response_date")),
             "financial_year": meta.get("financial_year") or (spec.financial_year if spec else None),
             "information_status": meta.get("information_status"), "parse_status": doc.parse_status, "parse_error": doc.parse_error,
             "request_match": how, "population": spec.population if spec else None, "parent_doc_id": doc.parent_doc_id,
@@ -113,6 +135,7 @@ def documents_table(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs
 
 
 def document_text_table(docs: list[IngestedDocument]) -> pd.DataFrame:
+    """One row per distinct readable text: what every evidence span indexes into."""
     seen: set[str] = set()
     rows = []
     for doc in docs:

@@ -10,7 +10,6 @@ import pytest
 from foi_pipeline.contract import FACT_TABLES, TABLES
 from foi_pipeline.defs.assets import all_assets
 from foi_pipeline.defs.resources import settings_from_env
-from foi_pipeline.definitions import defs
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
@@ -88,8 +87,3 @@ def test_rerun_on_unchanged_input_gives_identical_tables(built, tmp_path):
     assert _run(raw, tmp_path / "again").success
     assert _tables(tmp_path / "again") == _tables(warehouse)
 
-
-def test_definitions_load():
-    dg.Definitions.validate_loadable(defs)
-    keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
-    assert {"raw_documents", "warehouse", *TABLES} <= keys

@@ -52,3 +52,9 @@ def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = No
         max_file_mb=float(os.environ.get("FOI_MAX_FILE_MB", "50")),
         default_request=os.environ.get("FOI_DEFAULT_REQUEST") or None,
     )
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    """The `foi` resource every asset, check and sensor uses, configured from the environment at load time."""
+    return dg.Definitions(resources={"foi": settings_from_env()})

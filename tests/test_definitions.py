@@ -1,0 +1,52 @@
+"""The Dagster Definitions load, and every asset carries what the UI and re-runs rely on."""
+
+import dagster as dg
+import pytest
+
+from foi_pipeline.contract import TABLES
+from foi_pipeline.definitions import defs as lazy_defs
+from foi_pipeline.extract import EXTRACTOR_VERSION
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    return lazy_defs()
+
+
+def _assets(defs: dg.Definitions) -> dict[str, dg.AssetsDefinition]:
+    return {key.to_user_string(): asset for asset in defs.assets for key in asset.keys}
+
+
+def test_definitions_are_loadable(defs):
+    dg.Definitions.validate_loadable(defs)
+    assert "foi" in defs.resources
+    assert defs.executor is dg.in_process_executor
+
+
+def test_the_graph_has_every_contract_table_between_ingest_and_the_warehouse(defs):
+    assets = _assets(defs)
+    assert {"raw_documents", "extraction", "warehouse", *TABLES} <= set(assets)
+    graph = defs.resolve_asset_graph()
+    upstream = graph.get(dg.AssetKey("warehouse")).parent_keys
+    assert {dg.AssetKey(t) for t in TABLES} <= upstream
+    assert dg.AssetKey("raw_documents") in graph.get(dg.AssetKey("extraction")).parent_keys
+    groups = {key: asset.group_names_by_key[dg.AssetKey(key)] for key, asset in assets.items()}
+    assert groups["raw_documents"] == "ingest" and groups["extraction"] == "extract" and groups["warehouse"] == "warehouse"
+    assert all(groups[t] == "warehouse" for t in TABLES)
+
+
+def test_every_asset_has_a_description_kinds_and_a_code_version(defs):
+    for key, asset in _assets(defs).items():
+        spec = next(s for s in asset.specs if s.key.to_user_string() == key)
+        assert spec.description, key
+        assert spec.kinds, key
+        assert spec.code_version, key
+    assert _assets(defs)["extraction"].code_versions_by_key[dg.AssetKey("extraction")] == EXTRACTOR_VERSION
+
+
+def test_table_assets_declare_the_contract_schema_and_the_warehouse_its_pool(defs):
+    assets = _assets(defs)
+    for table, columns in TABLES.items():
+        schema = assets[table].specs_by_key[dg.AssetKey(table)].metadata["dagster/column_schema"]
+        assert [(c.name, c.type) for c in schema.columns] == columns
+    assert assets["warehouse"].op.pool == "warehouse"
