@@ -1,0 +1,143 @@
+"""Ingested documents -> typed contract frames: plain functions, no Dagster, a fake extractor where it matters."""
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+import foi_pipeline.pipeline as pipeline
+from foi_pipeline.contract import TABLES, columns
+from foi_pipeline.extract import Extraction
+from foi_pipeline.ingest import IngestedDocument
+from foi_pipeline.pipeline import build_tables, documents_table, empty_frame, extract_corpus, frame
+from foi_pipeline.specs import Catalogue, load_requests
+
+SPECS = load_requests()
+MALES = next(s for s in SPECS if s.id == "dapp-2022-23-males")
+FEMALES = next(s for s in SPECS if s.id == "dapp-2022-23-females")
+QUOTED_FEMALES = "5. The total number of females referred by an agency (e.g., police, social service etc.) into the programme"
+
+
+def doc(path: str, text: str | None, status: str = "ok", error: str | None = None, **extra) -> IngestedDocument:
+    data = (text or path).encode()
+    sha = hashlib.sha256(data).hexdigest()
+    return IngestedDocument(extra.pop("doc_id", sha[:16]), path, extra.pop("media_type", "text/plain"), sha, len(data),
+                            status, error, text if status == "ok" else None, **extra)
+
+
+def fake_extractor(calls: list[str], crash_on: str | None = None, **metadata):
+    """Stands in for extract_reply: one funnel row without a population, one answer, and the given metadata."""
+
+    def extract(text, *, doc_id, spec, catalogue):
+        calls.append(doc_id)
+        if crash_on and crash_on in text:
+            raise ValueError("bad table")
+        span = {"char_start": 0, "char_end": 4, "evidence_text": text[:4], "extractor": "fake"}
+        return Extraction(metadata=dict(metadata), tables={
+            "answers": [{"doc_id": doc_id, "question_no": 1, "question_key": "scope", "numbered_as": "1", "answer_text": text[:4],
+                         "status": "value", **span}],
+            "funnel_counts": [{"doc_id": doc_id, "programme_id": "p1", "route": "agency", "stage": "referred", "count": 3,
+                               "status": "value", "qualifier": "exact", **span}],
+        })
+
+    return extract
+
+
+def test_empty_frames_have_every_contract_column_and_type():
+    for table, cols in TABLES.items():
+        df = empty_frame(table)
+        assert list(df.columns) == columns(table) and df.empty
+    dtypes = empty_frame("funnel_counts").dtypes
+    assert dtypes["count"] == "Int64" and dtypes["doc_id"] == "string"
+    assert empty_frame("documents").dtypes["byte_size"] == "Int64"
+
+
+def test_frame_keeps_contract_order_drops_nothing_and_sorts_by_keys():
+    rows = [{"doc_id": "b", "programme_id": "p", "route": "self", "stage": "referred", "count": None, "status": "not_held"},
+            {"doc_id": "a", "programme_id": "p", "route": "agency", "stage": "accepted", "count": 7, "status": "value"}]
+    df = frame("funnel_counts", rows)
+    assert list(df.columns) == columns("funnel_counts")
+    assert df["doc_id"].tolist() == ["a", "b"]
+    assert df["count"].tolist()[0] == 7 and pd.isna(df["count"].tolist()[1])
+    assert frame("funnel_counts", reversed(rows)).equals(df)  # input order does not matter
+    budgets = frame("budgets", [{"doc_id": "a", "amount_gbp": Decimal("1.50"), "status": "value"}])
+    assert budgets["amount_gbp"].tolist() == [Decimal("1.50")]
+
+
+def test_documents_has_a_row_for_every_file_readable_or_not(monkeypatch):
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor(
+        [], authority="Office of the PCC for Norfolk", area="Norfolk", foi_reference="FOI/1", response_date="2023-08-09",
+        information_status="held"))
+    ok = doc("reply.txt", "figures for referred males")
+    docs = [
+        ok,
+        doc("bad/empty.txt", None, "empty", "the file is empty"),
+        doc("bad/notes.xyz", None, "unsupported", "unsupported file type .xyz", media_type="application/octet-stream"),
+        doc("bad/copy.txt", None, "duplicate", "same bytes as reply.txt", doc_id=ok.doc_id, duplicate_of="reply.txt"),
+        doc("mail.eml", "Please find attached.", email_headers={"From": "foi@opcc.example", "Subject": "Your FOI"}),
+    ]
+    corpus = extract_corpus(docs, SPECS, Catalogue())
+    df = documents_table(docs, corpus, SPECS)
+    assert list(df.columns) == columns("documents") and len(df) == len(docs)
+    rows = {r["source_path"]: r for r in df.to_dict("records")}
+    good = rows["reply.txt"]
+    assert (good["authority"], good["area"], good["foi_reference"], good["information_status"]) == (
+        "Office of the PCC for Norfolk", "Norfolk", "FOI/1", "held")
+    assert good["response_date"] == dt.date(2023, 8, 9)
+    assert (good["request_id"], good["request_match"], good["population"], good["financial_year"]) == (
+        MALES.id, "quoted", "male", MALES.financial_year)
+    for path, status in (("bad/empty.txt", "empty"), ("bad/notes.xyz", "unsupported"), ("bad/copy.txt", "duplicate")):
+        assert rows[path]["parse_status"] == status and rows[path]["parse_error"]
+        assert pd.isna(rows[path]["authority"])
+    assert rows["bad/copy.txt"]["duplicate_of"] == "reply.txt" and rows["bad/copy.txt"]["doc_id"] == ok.doc_id
+    assert (rows["mail.eml"]["email_from"], rows["mail.eml"]["email_subject"]) == ("foi@opcc.example", "Your FOI")
+    assert pd.isna(rows["mail.eml"]["email_to"])
+
+
+def test_request_is_matched_by_quoted_text_then_folder_then_default(monkeypatch):
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
+    docs = [
+        doc("a.txt", QUOTED_FEMALES),
+        doc(f"{FEMALES.id}/b.txt", "Dear requester, see attached."),
+        doc("inbox/c.txt", "Dear requester, please see below."),
+        doc(f"{FEMALES.id}/broken.pdf", None, "unreadable", "not a PDF"),
+    ]
+    corpus = extract_corpus(docs, SPECS, Catalogue())
+    assert corpus.requests == {"a.txt": (FEMALES.id, "quoted"), f"{FEMALES.id}/b.txt": (FEMALES.id, "folder"),
+                               "inbox/c.txt": (MALES.id, "default"), f"{FEMALES.id}/broken.pdf": (FEMALES.id, "folder")}
+    # A configured default (FOI_DEFAULT_REQUEST) replaces the spec marked default, and only for unmatched replies.
+    chosen = extract_corpus(docs, SPECS, Catalogue(), default_request=FEMALES.id).requests
+    assert chosen["inbox/c.txt"] == (FEMALES.id, "default") and chosen["a.txt"] == (FEMALES.id, "quoted")
+
+
+def test_funnel_population_comes_from_the_spec_when_the_extractor_leaves_it_empty(monkeypatch):
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
+    docs = [doc("a.txt", QUOTED_FEMALES), doc("b.txt", "figures for referred males")]
+    tables = build_tables(docs, extract_corpus(docs, SPECS, Catalogue()), SPECS)
+    by_doc = dict(zip(tables["funnel_counts"]["doc_id"], tables["funnel_counts"]["population"]))
+    assert by_doc == {docs[0].doc_id: "female", docs[1].doc_id: "male"}
+
+
+def test_each_doc_id_is_extracted_once_and_a_crash_becomes_a_review_item(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor(calls, crash_on="BROKEN"))
+    first = doc("a.txt", "figures for referred males")
+    docs = [first, doc("again/a.txt", "figures for referred males"), doc("c.txt", "BROKEN reply"), doc("d.txt", "another reply")]
+    tables = build_tables(docs, extract_corpus(docs, SPECS, Catalogue()), SPECS)
+    assert sorted(calls) == sorted({d.doc_id for d in docs})  # the second copy of a.txt is not read again
+    assert set(tables["answers"]["doc_id"]) == {first.doc_id, docs[3].doc_id}
+    [crash] = tables["review_queue"].to_dict("records")
+    assert crash["doc_id"] == docs[2].doc_id and crash["severity"] == "error"
+    assert crash["reason"].startswith("extractor crashed: ValueError: bad table")
+    assert (crash["char_start"], crash["char_end"], crash["evidence_text"]) == (0, 0, "")  # a valid (empty) span
+    assert len(tables["documents"]) == 4 and len(tables["document_text"]) == 3
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_build_tables_gives_every_contract_table_even_with_nothing_readable(table):
+    docs = [doc("x.xyz", None, "unsupported", "unsupported file type .xyz")]
+    tables = build_tables(docs, extract_corpus(docs, SPECS, Catalogue()), SPECS)
+    assert list(tables[table].columns) == columns(table)
+    assert len(tables[table]) == (1 if table == "documents" else 0)
