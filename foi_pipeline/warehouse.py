@@ -113,21 +113,26 @@ class Warehouse:
             raise FileNotFoundError(f"tables not staged yet: {', '.join(missing)}")
         with self.lock():
             tmp_db = self.root / f".{DATABASE}.{uuid.uuid4().hex}.tmp"
-            con = duckdb.connect(str(tmp_db))
+            wal = tmp_db.with_name(tmp_db.name + ".wal")
             try:
-                for table in tables:
-                    path = (self.staging_dir / f"{table}.parquet").as_posix()
-                    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_parquet(\'{path}\')')
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
+                con = duckdb.connect(str(tmp_db))
+                try:
+                    for table in tables:
+                        path = (self.staging_dir / f"{table}.parquet").as_posix()
+                        con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_parquet(\'{path}\')')
+                    con.execute("CHECKPOINT")
+                finally:
+                    con.close()
+            except BaseException:
+                # The previous warehouse was never touched; drop the half-built database.
+                for leftover in (tmp_db, wal):
+                    leftover.unlink(missing_ok=True)
+                raise
             self.parquet_dir.mkdir(parents=True, exist_ok=True)
             for table in tables:
                 os.replace(self.staging_dir / f"{table}.parquet", self.parquet_dir / f"{table}.parquet")
             os.replace(tmp_db, self.database)
-            wal = tmp_db.with_name(tmp_db.name + ".wal")
-            if wal.exists():
-                wal.unlink()
+            wal.unlink(missing_ok=True)
             shutil.rmtree(self.staging_dir, ignore_errors=True)
             self._remove_abandoned()
 
