@@ -16,7 +16,11 @@ def _run(args: argparse.Namespace) -> int:
     from foi_pipeline.defs.checks import all_checks
     from foi_pipeline.defs.resources import settings_from_env
 
-    settings = settings_from_env(args.raw, args.warehouse)
+    try:
+        settings = settings_from_env(args.raw, args.warehouse)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     if not Path(settings.raw_dir).is_dir():
         print(f"error: raw folder {settings.raw_dir} does not exist (set FOI_RAW_DIR or pass --raw)", file=sys.stderr)
         return 2
@@ -61,8 +65,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from foi_pipeline.defs.resources import settings_from_env
-    from foi_pipeline.evaluate import evaluate_cli
 
+    try:
+        from foi_pipeline.evaluate import evaluate_cli
+    except ModuleNotFoundError as err:
+        if err.name != "foi_pipeline.evaluate":
+            raise
+        print("evaluate is not available yet", file=sys.stderr)
+        return 2
     settings = settings_from_env(args.raw, args.warehouse)
     return evaluate_cli(Path(args.gold), Path(settings.warehouse_dir), Path(args.raw) if args.raw else None)
 

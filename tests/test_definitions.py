@@ -50,3 +50,25 @@ def test_table_assets_declare_the_contract_schema_and_the_warehouse_its_pool(def
         schema = assets[table].specs_by_key[dg.AssetKey(table)].metadata["dagster/column_schema"]
         assert [(c.name, c.type) for c in schema.columns] == columns
     assert assets["warehouse"].op.pool == "warehouse"
+
+
+def test_settings_resolve_defaults_against_the_project_and_env_paths_against_the_cwd(monkeypatch, tmp_path):
+    from foi_pipeline.defs.resources import PROJECT_ROOT, settings_from_env
+
+    for name in ("FOI_RAW_DIR", "FOI_WAREHOUSE_DIR", "FOI_MAX_FILE_MB", "FOI_DEFAULT_REQUEST"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert (PROJECT_ROOT / "pyproject.toml").is_file()
+    default = settings_from_env()
+    assert (default.raw_dir, default.warehouse_dir) == (str(PROJECT_ROOT / "data/raw"), str(PROJECT_ROOT / "data/warehouse"))
+    assert default.max_bytes == 50 * 1024 * 1024 and default.default_request is None
+    monkeypatch.setenv("FOI_RAW_DIR", "replies")
+    monkeypatch.setenv("FOI_MAX_FILE_MB", "0.5")
+    monkeypatch.setenv("FOI_DEFAULT_REQUEST", "dapp-2022-23-females")
+    chosen = settings_from_env()
+    assert chosen.raw_dir == str(tmp_path / "replies") and chosen.max_bytes == 512 * 1024
+    assert chosen.default_request == "dapp-2022-23-females"
+    assert settings_from_env(raw_dir="elsewhere").raw_dir == str(tmp_path / "elsewhere")  # --raw beats the variable
+    monkeypatch.setenv("FOI_MAX_FILE_MB", "fifty")
+    with pytest.raises(ValueError, match="FOI_MAX_FILE_MB='fifty' is not a number"):
+        settings_from_env()

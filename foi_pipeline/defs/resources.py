@@ -9,13 +9,31 @@ import dagster as dg
 
 from foi_pipeline.warehouse import Warehouse
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+def _project_root() -> Path:
+    """The folder holding pyproject.toml (defaults such as data/raw live there); the working directory if none."""
+    here = Path(__file__).resolve()
+    return next((p for p in here.parents if (p / "pyproject.toml").is_file()), Path.cwd())
+
+
+PROJECT_ROOT = _project_root()
 
 
 def _path_from_env(name: str, default: str) -> str:
     """An env var path is taken relative to the working directory; the default, relative to the project."""
     value = os.environ.get(name)
     return str(Path(value).resolve()) if value else str(PROJECT_ROOT / default)
+
+
+def _number_from_env(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number (megabytes, e.g. 50)") from None
+    if number <= 0:
+        raise ValueError(f"{name}={value!r} must be more than 0")
+    return number
 
 
 class FoiSettings(dg.ConfigurableResource):
@@ -49,7 +67,7 @@ def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = No
         raw_dir=str(Path(raw_dir).resolve()) if raw_dir else _path_from_env("FOI_RAW_DIR", "data/raw"),
         warehouse_dir=str(Path(warehouse_dir).resolve()) if warehouse_dir else _path_from_env("FOI_WAREHOUSE_DIR", "data/warehouse"),
         corrections_dir=str(Path(corrections_dir).resolve()) if corrections_dir else _path_from_env("FOI_CORRECTIONS_DIR", "data/corrections"),
-        max_file_mb=float(os.environ.get("FOI_MAX_FILE_MB", "50")),
+        max_file_mb=_number_from_env("FOI_MAX_FILE_MB", 50.0),
         default_request=os.environ.get("FOI_DEFAULT_REQUEST") or None,
     )
 
