@@ -2,12 +2,19 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 export DAGSTER_HOME := $(CURDIR)/data/dagster_home
-UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+# Resolved when each recipe line runs, so a uv that `install` has just put in ~/.local/bin is found.
+UV = $$(command -v uv 2>/dev/null || echo python3 -m uv)
 
 .PHONY: install run test ui chromium
 
+# uv from pip when missing: a user install first; in a virtualenv a plain one; on a system Python that
+# refuses both (PEP 668, e.g. Debian/Ubuntu) a user install is still safe, so allow it there.
 install:
-	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
+	  echo "installing uv with pip"; \
+	  python3 -m pip install --quiet --user uv 2>/dev/null \
+	  || python3 -m pip install --quiet uv 2>/dev/null \
+	  || python3 -m pip install --quiet --user --break-system-packages uv; }
 	@$(UV) sync --frozen --quiet
 
 run: install
