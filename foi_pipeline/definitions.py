@@ -19,3 +19,8 @@ def defs() -> dg.Definitions:
         dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
         dg.Definitions(executor=dg.in_process_executor),
     )
+
+
+def refresh_multiprocess_job() -> dg.JobDefinition:
+    """The full refresh on Dagster's multiprocess executor, for `dg.reconstructable` (tests, scripts)."""
+    return defs().resolve_job_def("refresh_multiprocess")

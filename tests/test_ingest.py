@@ -148,10 +148,11 @@ def test_bad_inputs_are_all_accounted_for(tmp_path):
         "big.txt": b"x" * 2000,
         "odd ..name é.txt": b"fine",
         "nested/deeper/r.md": b"deep",
-        ".hidden": b"skip me",
+        ".DS_Store": b"\x00\x00\x00\x01Bud1",
     }
     docs = _ingest(tmp_path, files, max_bytes=1000)
-    assert set(docs) == set(files) - {".hidden"}
+    assert set(docs) == set(files)  # hidden files too: every file is accounted for
+    assert docs[".DS_Store"].parse_status == "unsupported"
     assert docs["copy of a.txt"].parse_status == "duplicate" and docs["copy of a.txt"].duplicate_of == "a.txt"
     assert docs["empty.txt"].parse_status == "empty"
     assert docs["image.png"].parse_status == "unsupported" and ".png" in docs["image.png"].parse_error

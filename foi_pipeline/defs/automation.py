@@ -12,6 +12,12 @@ import dagster as dg
 from foi_pipeline.defs.resources import FoiSettings
 
 refresh_job = dg.define_asset_job("refresh", selection=dg.AssetSelection.all(), description="Ingest, extract, validate and publish everything.")
+# The same run with each step in a process of its own (Dagster's multiprocess executor): what a larger
+# deployment uses, and the model for the Celery or Kubernetes executors (see the README).
+refresh_multiprocess_job = dg.define_asset_job(
+    "refresh_multiprocess", selection=dg.AssetSelection.all(), executor_def=dg.multiprocess_executor,
+    description="The full refresh with Dagster's multiprocess executor (one process per step).",
+)
 
 
 def folder_fingerprint(raw_dir: Path) -> str:
@@ -19,8 +25,8 @@ def folder_fingerprint(raw_dir: Path) -> str:
     digest = hashlib.sha256()
     if raw_dir.is_dir():
         for folder, dirs, files in sorted(os.walk(raw_dir)):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(f for f in files if not f.startswith(".")):
+            dirs[:] = sorted(d for d in dirs if d not in {".git", ".hg", ".svn"})
+            for name in sorted(files):
                 path = Path(folder) / name
                 try:
                     stat = path.stat()

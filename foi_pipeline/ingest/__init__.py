@@ -143,11 +143,15 @@ def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     return docs
 
 
+IGNORED_DIRS = {".git", ".hg", ".svn"}
+
+
 def _files(raw_dir: Path) -> list[Path]:
+    """Every file, hidden ones included (each becomes a documents row); version-control folders excepted."""
     found = []
     for folder, dirs, files in os.walk(raw_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(folder) / f for f in files if not f.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d not in IGNORED_DIRS)
+        found.extend(Path(folder) / f for f in files)
     return sorted(found, key=lambda p: p.relative_to(raw_dir).as_posix())
 
 

@@ -1,0 +1,197 @@
+"""Faults survived: killed runs, concurrent runs, crashing parsers, hostile files, files changing mid-run."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from foi_pipeline import ingest as ingest_module
+from foi_pipeline.bench.synthetic import write_corpus
+from foi_pipeline.contract import ALL_TABLES
+from foi_pipeline.definitions import refresh_multiprocess_job
+from foi_pipeline.ingest import ingest_directory, ingest_file, parse_bytes
+from foi_pipeline.ingest.mail import parse_email
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def _tables(warehouse: Path) -> dict:
+    con = duckdb.connect(str(warehouse / "foi.duckdb"), read_only=True)
+    try:
+        return {t: con.execute(f'SELECT * EXCLUDE ({_lists(t)}) FROM "{t}" ORDER BY ALL').fetchall() if _lists(t)
+                else con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in ALL_TABLES if t != "document_text"}
+    finally:
+        con.close()
+
+
+def _lists(table: str) -> str:
+    return ", ".join(c for c, t in ALL_TABLES[table] if t.endswith("[]"))
+
+
+def _foi(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "foi_pipeline.cli", *args], cwd=PROJECT, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("faults")
+    write_corpus(root / "raw", 120, seed=3)
+    return root
+
+
+def test_a_killed_run_leaves_the_previous_warehouse_and_the_next_run_matches_an_uninterrupted_one(corpus, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus / "raw", raw)
+    warehouse = tmp_path / "warehouse"
+    first = _foi("run", "--raw", str(raw), "--warehouse", str(warehouse))
+    assert first.wait(timeout=600) == 0, first.stderr.read()
+    before = _tables(warehouse)
+    write_corpus(raw, 40, seed=11)  # overwrite some replies and add others
+    for path in list(raw.iterdir())[:40]:
+        path.rename(raw / f"new_{path.name}")
+    second = _foi("run", "--raw", str(raw), "--warehouse", str(warehouse), start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not any((warehouse / ".staging").glob("*/*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(second.pid, signal.SIGKILL)
+    second.wait()
+    assert _tables(warehouse) == before  # the previous warehouse, whole and readable
+    third = _foi("run", "--raw", str(raw), "--warehouse", str(warehouse))
+    assert third.wait(timeout=600) == 0, third.stderr.read()
+    fresh = _foi("run", "--raw", str(raw), "--warehouse", str(tmp_path / "fresh"))
+    assert fresh.wait(timeout=600) == 0
+    assert _tables(warehouse) == _tables(tmp_path / "fresh")
+
+
+def test_two_runs_at_once_never_corrupt_the_warehouse(corpus, tmp_path):
+    warehouse = tmp_path / "warehouse"
+    runs = [_foi("run", "--raw", str(corpus / "raw"), "--warehouse", str(warehouse)) for _ in range(2)]
+    codes = [r.wait(timeout=600) for r in runs]
+    errors = [r.stderr.read() for r in runs]
+    assert codes.count(0) >= 1, errors
+    for code, error in zip(codes, errors):
+        assert code == 0 or "another run" in error  # the second waits, or stops with a clear message
+    tables = _tables(warehouse)
+    assert len(tables["documents"]) == 120
+
+
+def test_a_crashing_parser_makes_the_file_unreadable_not_the_run(tmp_path, monkeypatch):
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "b.txt").write_bytes(b"fine")
+
+    def explode(data: bytes) -> str:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(ingest_module, "pdf_to_text", explode)
+    docs = {d.source_path: d for d in ingest_directory(tmp_path)}
+    assert docs["a.pdf"].parse_status == "unreadable" and "RecursionError" in docs["a.pdf"].parse_error
+    assert docs["b.txt"].parse_status == "ok"
+
+
+def test_a_file_removed_or_rewritten_during_a_run(tmp_path):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"reply {name}")
+
+    def meddle(i: int, n: int, path: str) -> None:
+        if path == "b.txt":
+            (tmp_path / "b.txt").unlink()
+        if path == "c.txt":
+            (tmp_path / "c.txt").write_text("rewritten while listed")
+
+    docs = {d.source_path: d for d in ingest_directory(tmp_path, progress=meddle)}
+    assert docs["b.txt"].parse_status == "unreadable" and "could not read" in docs["b.txt"].parse_error
+    assert docs["c.txt"].text == "rewritten while listed"
+    assert docs["a.txt"].parse_status == "ok"
+
+
+@pytest.mark.parametrize("name", ["..reply.txt", "my reply (final) v2.txt", "réponse – ünïcode ✓.txt", "a..b..txt", " leading space.txt"])
+def test_odd_file_names(tmp_path, name):
+    (tmp_path / "sub dir").mkdir()
+    (tmp_path / "sub dir" / name).write_text("1. Safe Steps")
+    [doc] = ingest_directory(tmp_path)
+    assert doc.source_path == f"sub dir/{name}" and doc.parse_status == "ok"
+
+
+def test_a_ten_megabyte_single_line_file(tmp_path):
+    (tmp_path / "huge.txt").write_text("1. " + "word 12 " * 1_300_000)
+    [doc] = ingest_directory(tmp_path)
+    assert doc.parse_status == "ok" and len(doc.text) > 10_000_000
+    from foi_pipeline.extract import extract_reply
+    from foi_pipeline.specs import load_catalogue, load_requests
+
+    extraction = extract_reply(doc.text, doc_id=doc.doc_id, spec=load_requests()[0], catalogue=load_catalogue())
+    assert extraction.tables["programmes"] == []
+
+
+FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
+@given(st.binary(max_size=2000), st.sampled_from([".txt", ".md", ".html", ".docx", ".pdf"]))
+def test_fuzzed_bytes_never_raise(data, suffix):
+    media_type, status, error, text = parse_bytes(data, f"x{suffix}")
+    assert status in {"ok", "empty", "unreadable", "needs_ocr"}
+    assert (status == "ok") == (text is not None)
+    assert status == "ok" or error
+
+
+@FUZZ
+@given(st.binary(max_size=1500))
+def test_fuzzed_docx_archives_never_raise(data):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", data[: len(data) // 2])
+        archive.writestr("word/document.xml", data[len(data) // 2 :])
+    _, status, _, _ = parse_bytes(buffer.getvalue(), "x.docx")
+    assert status in {"ok", "empty", "unreadable"}
+
+
+@FUZZ
+@given(st.text(max_size=400), st.text(max_size=60), st.binary(max_size=300))
+def test_fuzzed_emails_never_raise(body, subject, attachment):
+    message = EmailMessage()
+    message["Subject"] = "".join(ch for ch in subject if ch.isprintable())
+    message.set_content(body)
+    message.add_attachment(attachment, maintype="application", subtype="pdf", filename="a.pdf")
+    parsed = parse_email(message.as_bytes())
+    assert "\r" not in parsed.text
+
+
+@FUZZ
+@given(st.binary(max_size=1500))
+def test_fuzzed_raw_emails_never_raise(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("eml")
+    (folder / "x.eml").write_bytes(data)
+    docs = ingest_file(folder / "x.eml", folder)
+    assert docs and all(d.parse_status in {"ok", "empty", "unreadable", "unsupported", "needs_ocr"} for d in docs)
+
+
+def test_multiprocess_executor(corpus, tmp_path, monkeypatch):
+    """Dagster's multiprocess executor runs the graph with each step in its own process (ingest and extraction
+    here: the full graph takes minutes of process start-ups, which is why local runs use one process)."""
+    monkeypatch.setenv("FOI_RAW_DIR", str(corpus / "raw"))
+    monkeypatch.setenv("FOI_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("FOI_CORRECTIONS_DIR", str(tmp_path / "corrections"))
+    with dg.instance_for_test() as instance:
+        result = dg.execute_job(dg.reconstructable(refresh_multiprocess_job), instance=instance,
+                                asset_selection=[dg.AssetKey("raw_documents"), dg.AssetKey("extraction")],
+                                run_config={"execution": {"config": {"max_concurrent": 2}}})
+        assert result.success
+        steps = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
+        assert steps == {"raw_documents", "extraction"}
+        pids = {e.pid for e in result.all_events if e.event_type_value == "STEP_START"}
+        assert len(pids) == 2  # one process per step
