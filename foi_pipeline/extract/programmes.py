@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -56,14 +57,16 @@ _NOT_A_NAME_START = re.compile(
     r"Answer|Response|Question|Link|Evaluation|Budget|Funding|Referrals?|Self|Agency|Accepted|Completed|Name|Title|"
     r"Scope|Home Office|Office|The Office|OPCC|PCC|OPFCC|N/?A)\b"
 )
+_TOKEN_RE = re.compile(r"[a-z0-9+]+")
 _STOP = {"the", "of", "and", "for", "to", "a", "an", "in", "on", "&", "programme", "intervention", "project", "approach"}
 # Words every programme in this field shares: a match on these alone says nothing.
 _GENERIC_TOKENS = {"domestic", "abuse", "da", "dv", "violence", "perpetrator", "perpetrators", "behaviour", "change", "service",
                    "services", "course", "scheme", "fund", "men", "male", "males", "women", "female", "programmes", "interventions"}
 
 
-def _tokens(s: str) -> set[str]:
-    return {t for t in re.findall(r"[a-z0-9+]+", s.lower().replace("-", "")) if t not in _STOP}
+@lru_cache(maxsize=65536)
+def _tokens(s: str) -> frozenset[str]:
+    return frozenset(t for t in _TOKEN_RE.findall(s.lower().replace("-", "")) if t not in _STOP)
 
 
 def _clean_name(name: str) -> str:
@@ -141,8 +144,15 @@ class ProgrammeRegistry:
         self.catalogue = catalogue
         self.orgs = orgs
         self.programmes: list[Programme] = []
+        self._resolved: dict[tuple[str, int, int], Programme | None] = {}
 
     def resolve(self, mention: str) -> Programme | None:
+        key = (mention, len(self.programmes), sum(len(p.aliases) for p in self.programmes))
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(mention)
+        return self._resolved[key]
+
+    def _resolve(self, mention: str) -> Programme | None:
         hits = [p for p in self.programmes if p.matches(mention)]
         if len(hits) == 1:
             return hits[0]

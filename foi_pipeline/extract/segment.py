@@ -139,9 +139,22 @@ class EchoMatcher:
 
     def __init__(self, spec: RequestSpec):
         self.questions = [(q, _norm(q.text)) for q in spec.questions]
+        self._seen: dict[tuple[str, float], tuple[Question | None, float, int]] = {}
 
     def match(self, text: str, threshold: float = ECHO_THRESHOLD) -> tuple[Question | None, float, int]:
-        """(question, score, end of the repeated text within `text`) for the best match, else (None, 0, 0)."""
+        """(question, score, end of the repeated text within `text`) for the best match, else (None, 0, 0).
+
+        Replies quote the same request word for word, so results are remembered per line.
+        """
+        key = (text, threshold)
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) > 50_000:
+                self._seen.clear()
+            found = self._seen[key] = self._match(text, threshold)
+        return found
+
+    def _match(self, text: str, threshold: float) -> tuple[Question | None, float, int]:
         norm = _norm(text)
         if len(norm) < ECHO_MIN_CHARS or len(norm) > 600:
             return None, 0.0, 0
@@ -222,6 +235,17 @@ class TitleMatcher:
         return None, 0
 
 
+_MATCHERS: dict[int, tuple[RequestSpec, "EchoMatcher", "TitleMatcher"]] = {}
+
+
+def _matchers(spec: RequestSpec) -> tuple["EchoMatcher", "TitleMatcher"]:
+    """One pair of matchers per request spec, kept across replies."""
+    entry = _MATCHERS.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        entry = _MATCHERS[id(spec)] = (spec, EchoMatcher(spec), TitleMatcher(spec))
+    return entry[1], entry[2]
+
+
 def _is_letter_scheme(text_lines: list[Span]) -> bool:
     """Letters label the answers only when a reply letters a run of them from a) (not a sub-list a., b.)."""
     letters = []
@@ -246,8 +270,7 @@ def _table_lines(text: str) -> list[tuple[int, int]]:
 def segment(text: str, spec: RequestSpec) -> Segmentation:
     text_lines = lines(text)
     lettered = _is_letter_scheme(text_lines)
-    matcher = EchoMatcher(spec)
-    titles = TitleMatcher(spec)
+    matcher, titles = _matchers(spec)
     table_spans = _table_lines(text)
 
     heads: list[Block] = []
