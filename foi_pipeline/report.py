@@ -60,6 +60,20 @@ def _empty_chart(title: str) -> Chart:
     return _figure_to_chart(fig, title)
 
 
+def _bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, xlim: tuple[float, float] | None = None) -> Chart:
+    """Horizontal bars; a long series keeps its MAX_BARS lowest and highest, and the title says so."""
+    if isinstance(data, pd.Series) and len(data) > 2 * MAX_BARS:
+        title += f" – the {MAX_BARS} lowest and {MAX_BARS} highest of {len(data)}"
+        data = pd.concat([data.head(MAX_BARS), data.tail(MAX_BARS)])
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(data) + 1.2))
+    data.plot.barh(ax=ax, color=color)
+    if xlim:
+        ax.set_xlim(*xlim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    return _figure_to_chart(fig, title)
+
+
 def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
     """Funnel by programme type, budget by area, completion rate by programme."""
     out = []
@@ -67,16 +81,11 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
     if funnel.empty:
         out.append(_empty_chart(title))
     else:
-        f = funnel.copy()
-        f["type"] = f["canonical_name"].fillna(f["programme"])
-        totals = pd.DataFrame({stage: f[[f"self_{stage}", f"agency_{stage}"]].astype("Float64").fillna(0).sum(axis=1) for stage in ("referred", "accepted", "completed")})
-        totals["type"] = f["type"]
-        grouped = totals.groupby("type")[["referred", "accepted", "completed"]].sum().sort_values("referred").tail(2 * MAX_BARS)
-        fig, ax = plt.subplots(figsize=(8, 0.45 * len(grouped) + 1.2))
-        grouped.plot.barh(ax=ax, color=["#4c78a8", "#f2a541", "#54a24b"])
-        ax.set_xlabel("people")
-        ax.set_ylabel("")
-        out.append(_figure_to_chart(fig, title))
+        stages = ("referred", "accepted", "completed")
+        totals = pd.DataFrame({s: funnel[[f"self_{s}", f"agency_{s}"]].astype("Float64").fillna(0).sum(axis=1) for s in stages})
+        totals["type"] = funnel["canonical_name"].fillna(funnel["programme"])
+        grouped = totals.groupby("type")[list(stages)].sum().astype(float).sort_values("referred").tail(2 * MAX_BARS)
+        out.append(_bar_chart(grouped, title, "people", ["#4c78a8", "#f2a541", "#54a24b"]))
     title = "Total budget by area (£)"
     budgets = area_summary.dropna(subset=["total_budget_gbp"]) if not area_summary.empty else area_summary
     if budgets.empty:
@@ -84,30 +93,16 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
     else:
         several = budgets["request_id"].nunique() > 1
         label = budgets["area"] + (" (" + budgets["request_id"].fillna("?") + ")" if several else "")
-        b = budgets.assign(label=label).groupby("label")["total_budget_gbp"].sum().astype(float).sort_values()
-        if len(b) > 2 * MAX_BARS:
-            title += f" – the {MAX_BARS} lowest and {MAX_BARS} highest of {len(b)}"
-            b = pd.concat([b.head(MAX_BARS), b.tail(MAX_BARS)])
-        fig, ax = plt.subplots(figsize=(8, 0.35 * len(b) + 1.2))
-        b.plot.barh(ax=ax, color="#54a24b")
-        ax.set_xlabel("£")
-        ax.set_ylabel("")
-        out.append(_figure_to_chart(fig, title))
+        totals = budgets.assign(label=label).groupby("label")["total_budget_gbp"].sum().astype(float).sort_values()
+        out.append(_bar_chart(totals, title, "£", "#54a24b"))
     title = "Agency-route completion rate by programme (completed / accepted)"
     rates = funnel.dropna(subset=["agency_completion_rate"]) if not funnel.empty else funnel
     if rates.empty:
         out.append(_empty_chart(title))
     else:
-        r = rates.assign(label=rates["area"].fillna("?") + ": " + rates["programme"].str.slice(0, 40)).set_index("label")["agency_completion_rate"].astype(float).sort_values()
-        if len(r) > 2 * MAX_BARS:
-            title += f" – the {MAX_BARS} lowest and {MAX_BARS} highest of {len(r)}"
-            r = pd.concat([r.head(MAX_BARS), r.tail(MAX_BARS)])
-        fig, ax = plt.subplots(figsize=(8, 0.35 * len(r) + 1.2))
-        r.plot.barh(ax=ax, color="#f2a541")
-        ax.set_xlim(0, 1)
-        ax.set_xlabel("completion rate")
-        ax.set_ylabel("")
-        out.append(_figure_to_chart(fig, title))
+        label = rates["area"].fillna("?") + ": " + rates["programme"].str.slice(0, 40)
+        series = rates.assign(label=label).set_index("label")["agency_completion_rate"].astype(float).sort_values()
+        out.append(_bar_chart(series, title, "completion rate", "#f2a541", xlim=(0, 1)))
     return out
 
 
