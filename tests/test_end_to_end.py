@@ -86,4 +86,6 @@ def test_rerun_on_unchanged_input_gives_identical_tables(built, tmp_path):
     raw, warehouse = built
     assert _run(raw, tmp_path / "again").success
     assert _tables(tmp_path / "again") == _tables(warehouse)
+    for table in TABLES:  # same rows in the same order: the files themselves are identical
+        assert (tmp_path / "again" / "parquet" / f"{table}.parquet").read_bytes() == (warehouse / "parquet" / f"{table}.parquet").read_bytes(), table
 
