@@ -1,16 +1,22 @@
 """Every file under the raw folder -> a document record with its text, or with the reason it has none.
 
-Plain functions, no Dagster. Nothing here raises for a bad file: a parser failure becomes
-parse_status 'unreadable' with the error, so every input is accounted for.
+Plain functions, no Dagster. Nothing here raises for a bad file: a parser failure becomes parse_status
+'unreadable' with the error, a file we do not read becomes 'unsupported', 'too_large' or 'duplicate', so
+every input is accounted for (DESIGN.md section 3: never a silent gap).
+
+Modules, one job each: text (encodings, normalisation), html_page, pdf, word (DOCX), mail (.eml).
 """
 
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import os
+import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from foi_pipeline.ingest.html_page import decode_html, html_to_text
 from foi_pipeline.ingest.mail import parse_email
@@ -18,9 +24,17 @@ from foi_pipeline.ingest.pdf import NeedsOCR, pdf_to_text
 from foi_pipeline.ingest.text import decode_text
 from foi_pipeline.ingest.word import UnsafeDocx, docx_to_text
 
-__all__ = ["IngestedDocument", "ingest_directory", "ingest_file", "parse_bytes", "decode_text", "MEDIA_TYPES"]
+__all__ = [
+    "IngestedDocument", "ingest_directory", "ingest_file", "parse_bytes", "decode_text", "media_type_of",
+    "MEDIA_TYPES", "DEFAULT_MAX_BYTES", "INGEST_VERSION", "IGNORED_DIRS",
+]
 
+# Bump when the text produced for the same bytes changes: it keys the result cache (foi_pipeline.cache).
+INGEST_VERSION = "2"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+MAX_EMAIL_NESTING = 5  # an e-mail attached to an e-mail attached to ...
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_TYPES = {
     ".txt": "text/plain",
     ".text": "text/plain",
@@ -29,150 +43,235 @@ MEDIA_TYPES = {
     ".html": "text/html",
     ".htm": "text/html",
     ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".docx": DOCX,
     ".eml": "message/rfc822",
 }
+
+# Looked up by name at call time, so a test can replace one parser (monkeypatch ingest.pdf_to_text).
+_PARSERS: dict[str, Callable[[bytes], str]] = {
+    "text/plain": lambda data: decode_text(data),
+    "text/markdown": lambda data: decode_text(data),
+    "text/html": lambda data: html_to_text(decode_html(data)),
+    "application/pdf": lambda data: pdf_to_text(data),
+    DOCX: lambda data: docx_to_text(data),
+    "message/rfc822": lambda data: parse_email(data).text,
+}
+# Version-control folders are tooling, not replies; every other file, hidden ones included, is a document.
+IGNORED_DIRS = {".git", ".hg", ".svn"}
 
 
 @dataclass(frozen=True)
 class IngestedDocument:
-    doc_id: str
-    source_path: str
+    doc_id: str  # first 16 hex chars of sha256 of the raw bytes
+    source_path: str  # POSIX path relative to the raw dir; an attachment: "<eml path>#<file name>"
     media_type: str
-    sha256: str
+    sha256: str  # "" only when the file could not be read at all
     byte_size: int
-    parse_status: str
-    parse_error: str | None
-    text: str | None
-    parent_doc_id: str | None = None
-    duplicate_of: str | None = None
-    email_headers: dict[str, str] = field(default_factory=dict)
+    parse_status: str  # contract.PARSE_STATUSES
+    parse_error: str | None  # why, whenever parse_status != "ok"
+    text: str | None  # normalised text when ok, else None
+    parent_doc_id: str | None = None  # an attachment's e-mail
+    duplicate_of: str | None = None  # source_path of the first file with the same bytes
+    email_headers: dict[str, str] = field(default_factory=dict)  # From, To, Date, Subject of an e-mail
 
 
-def _media_type(name: str) -> str:
-    return MEDIA_TYPES.get(PurePosixPath(name.lower()).suffix, "application/octet-stream")
-
-
-def parse_bytes(data: bytes, name: str) -> tuple[str, str, str | None, str | None]:
-    """(media_type, parse_status, parse_error, text) for one file's bytes."""
-    media_type = _media_type(name)
+def media_type_of(name: str) -> str:
+    """By extension: one we parse, else the best guess (image/png, ...), else application/octet-stream."""
     suffix = PurePosixPath(name.lower()).suffix
-    if media_type == "application/octet-stream" or media_type == "message/rfc822":
-        if media_type == "message/rfc822":
-            raise ValueError("e-mails are parsed by ingest_file, which also lists their attachments")
-        return media_type, "unsupported", f"unsupported file type '{suffix or name}'", None
+    if suffix in MEDIA_TYPES:
+        return MEDIA_TYPES[suffix]
+    return mimetypes.guess_type(PurePosixPath(name).name, strict=False)[0] or "application/octet-stream"
+
+
+def parse_bytes(data: bytes, name: str, *, media_type: str | None = None) -> tuple[str, str, str | None, str | None]:
+    """(media_type, parse_status, parse_error, text) for one file's bytes; never raises.
+
+    The type comes from the name's extension; media_type (e.g. an attachment's declared MIME type) is used
+    only when the extension is not one we parse. For an e-mail this is its text; its attachments are listed
+    by ingest_file.
+    """
+    detected = media_type_of(name)
+    if detected not in _PARSERS and media_type in _PARSERS:
+        detected = media_type
+    if detected not in _PARSERS:
+        suffix = PurePosixPath(name.lower()).suffix
+        return detected, "unsupported", f"unsupported file type '{suffix}'" if suffix else "unsupported file type (no extension)", None
     try:
-        if media_type in ("text/plain", "text/markdown"):
-            text = decode_text(data)
-        elif media_type == "text/html":
-            text = html_to_text(decode_html(data))
-        elif media_type == "application/pdf":
-            text = pdf_to_text(data)
-        else:
-            text = docx_to_text(data)
+        text = _PARSERS[detected](data)
     except NeedsOCR as err:
-        return media_type, "needs_ocr", str(err), None
+        return detected, "needs_ocr", str(err), None
     except UnsafeDocx as err:
-        return media_type, "unreadable", str(err), None
+        return detected, "unreadable", str(err), None
     except Exception as err:  # noqa: BLE001 - a parser crash must never fail the run
-        return media_type, "unreadable", _describe(err, media_type), None
+        return detected, "unreadable", _describe(err, detected), None
     if not text.strip():
-        return media_type, "empty", "the file contains no text", None
-    return media_type, "ok", None, text
+        return detected, "empty", "the file contains no text", None
+    return detected, "ok", None, text
 
 
 def _describe(err: Exception, media_type: str) -> str:
-    message = str(err) or err.__class__.__name__
+    message = str(err) or "(no message)"
     if media_type == "application/pdf" and "password" in message.lower():
         return f"PDF is encrypted (password required): {message}"
-    return f"{err.__class__.__name__}: {message}"
+    return f"{type(err).__name__}: {message}"
+
+
+def _size(n: float, limit: bool = False) -> str:
+    if n >= 2**20:
+        return f"{n / 2**20:g} MB" if limit else f"{n / 2**20:.1f} MB"
+    return f"{int(n):,} bytes"
+
+
+def _unreadable(source_path: str, media_type: str, reason: str, byte_size: int = 0) -> IngestedDocument:
+    """A file we could not read at all: no bytes to hash, so doc_id comes from its path."""
+    doc_id = hashlib.sha256(f"unreadable:{source_path}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return IngestedDocument(doc_id, source_path, media_type, "", byte_size, "unreadable", reason, None)
+
+
+def _documents(source_path: str, data: bytes, sha: str, *, parent: str | None = None, declared: str | None = None,
+               depth: int = 0) -> list[IngestedDocument]:
+    """One document for the bytes; an e-mail adds one per attachment, right after it."""
+    media_type = media_type_of(source_path)
+    if media_type != "message/rfc822" and declared == "message/rfc822" and media_type not in _PARSERS:
+        media_type = declared
+    if media_type != "message/rfc822":
+        media_type, status, error, text = parse_bytes(data, source_path, media_type=declared)
+        return [IngestedDocument(sha[:16], source_path, media_type, sha, len(data), status, error, text, parent)]
+    if depth > MAX_EMAIL_NESTING:
+        return [IngestedDocument(sha[:16], source_path, media_type, sha, len(data), "unreadable",
+                                 f"e-mail nested more than {MAX_EMAIL_NESTING} levels deep in other e-mails", None, parent)]
+    try:
+        parsed = parse_email(data)
+    except Exception as err:  # noqa: BLE001
+        return [IngestedDocument(sha[:16], source_path, media_type, sha, len(data), "unreadable", _describe(err, media_type), None, parent)]
+    ok = bool(parsed.text.strip())
+    docs = [IngestedDocument(sha[:16], source_path, media_type, sha, len(data), "ok" if ok else "empty",
+                             None if ok else "the e-mail has no headers or text", parsed.text if ok else None, parent,
+                             email_headers=parsed.headers)]
+    for attachment in parsed.attachments:
+        digest = hashlib.sha256(attachment.data).hexdigest()
+        docs.extend(_documents(f"{source_path}#{attachment.name}", attachment.data, digest, parent=sha[:16],
+                               declared=attachment.content_type, depth=depth + 1))
+    return docs
+
+
+def _relative(path: Path, raw_dir: Path) -> str:
+    """POSIX path under raw_dir; bytes that are not UTF-8 in a name are shown escaped (\\xe9), never lost."""
+    rel = path.relative_to(raw_dir).as_posix()
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        rel = os.fsencode(rel).decode("utf-8", errors="backslashreplace")
+    return rel
 
 
 def _sha256_of_file(path: Path) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+        while chunk := handle.read(1 << 20):
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
 
 
-def _document(source_path: str, data: bytes, parent: str | None = None) -> list[IngestedDocument]:
-    sha = hashlib.sha256(data).hexdigest()
-    if _media_type(source_path) == "message/rfc822":
-        try:
-            parsed = parse_email(data)
-        except Exception as err:  # noqa: BLE001
-            return [IngestedDocument(sha[:16], source_path, "message/rfc822", sha, len(data), "unreadable", _describe(err, "message/rfc822"), None, parent)]
-        status, error = ("ok", None) if parsed.text.strip() else ("empty", "the e-mail has no text")
-        docs = [IngestedDocument(sha[:16], source_path, "message/rfc822", sha, len(data), status, error, parsed.text if status == "ok" else None, parent, email_headers=parsed.headers)]
-        for filename, payload in parsed.attachments:
-            docs.extend(_document(f"{source_path}#{filename}", payload, parent=sha[:16]))
-        return docs
-    media_type, status, error, text = parse_bytes(data, source_path)
-    return [IngestedDocument(sha[:16], source_path, media_type, sha, len(data), status, error, text, parent)]
+def _os_reason(err: OSError) -> str:
+    return f"{type(err).__name__}: {err.strerror or err}"
 
 
-INGEST_VERSION = "1"
+def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, cache: Any = None) -> list[IngestedDocument]:
+    """One file (and, for an e-mail, its attachments); no duplicate detection. Never raises for a bad file.
 
-
-def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, cache=None) -> list[IngestedDocument]:
-    """One file (and, for an e-mail, its attachments). Too-large files are hashed by streaming, never read whole.
-
-    With a cache (foi_pipeline.cache.ResultCache), a file whose path and bytes are unchanged is not parsed again.
+    Files over max_bytes are hashed in chunks, never read whole. A file that vanishes or changes while it
+    is read is 'unreadable' with the reason. With a cache (foi_pipeline.cache.ResultCache), a file whose path
+    and bytes are unchanged is not parsed again.
     """
-    source_path = path.relative_to(raw_dir).as_posix()
-    media_type = _media_type(source_path)
+    path, raw_dir = Path(path), Path(raw_dir)
+    source_path = _relative(path, raw_dir)
+    media_type = media_type_of(source_path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            sha, size = _sha256_of_file(path)
-            limit = f"{max_bytes / 1e6:g} MB"
-            return [IngestedDocument(sha[:16], source_path, media_type, sha, size, "too_large", f"file is {size / 1e6:.1f} MB, over the {limit} limit", None)]
-        data = path.read_bytes()
+        before = os.stat(path)
+    except FileNotFoundError:
+        return [_unreadable(source_path, media_type, "could not read the file: it disappeared after the folder was listed")]
     except OSError as err:
-        sha = hashlib.sha256(source_path.encode()).hexdigest()
-        return [IngestedDocument(sha[:16], source_path, media_type, "", 0, "unreadable", f"could not read the file: {err}", None)]
+        return [_unreadable(source_path, media_type, f"could not read the file: {_os_reason(err)}")]
+    if stat.S_ISDIR(before.st_mode):
+        return [_unreadable(source_path, "inode/directory", "a link to a folder; links to folders are not followed")]
+    if not stat.S_ISREG(before.st_mode):
+        return [_unreadable(source_path, media_type, "not a regular file (a pipe, socket or device)")]
+    if before.st_size > max_bytes:
+        try:
+            sha, size = _sha256_of_file(path)
+        except OSError as err:
+            return [_unreadable(source_path, media_type, f"could not read the file: {_os_reason(err)}", before.st_size)]
+        reason = f"file is {_size(size)}, over the {_size(max_bytes, limit=True)} limit"
+        return [IngestedDocument(sha[:16], source_path, media_type, sha, size, "too_large", reason, None)]
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+            after = os.fstat(handle.fileno())
+    except FileNotFoundError:
+        return [_unreadable(source_path, media_type, "could not read the file: it disappeared after the folder was listed")]
+    except OSError as err:
+        return [_unreadable(source_path, media_type, f"could not read the file: {_os_reason(err)}", before.st_size)]
+    if len(data) != before.st_size or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+        return [_unreadable(source_path, media_type, f"the file changed while it was being read "
+                            f"({_size(before.st_size)} when listed, {_size(after.st_size)} when read); run again", after.st_size)]
+    sha = hashlib.sha256(data).hexdigest()
     if cache is None:
-        return _document(source_path, data)
-    key = (source_path, hashlib.sha256(data).hexdigest())
+        return _documents(source_path, data, sha)
+    key = (source_path, sha)
     docs = cache.get(key)
     if docs is None:
-        docs = _document(source_path, data)
+        docs = _documents(source_path, data, sha)
         cache.put(key, docs)
     return docs
 
 
-IGNORED_DIRS = {".git", ".hg", ".svn"}
+def _walk(raw_dir: Path) -> list[tuple[str, Path, str | None]]:
+    """(relative path, path, listing error) of every file and folder link below raw_dir, sorted by path."""
+    found: list[tuple[str, Path, str | None]] = []
 
+    def unlisted(err: OSError) -> None:
+        folder = Path(err.filename) if err.filename else raw_dir
+        if folder == raw_dir:
+            raise err  # the raw folder itself cannot be listed: nothing to account for, so say so
+        found.append((_relative(folder, raw_dir) + "/", folder, f"could not list the folder: {_os_reason(err)}"))
 
-def _files(raw_dir: Path) -> list[Path]:
-    """Every file, hidden ones included (each becomes a documents row); version-control folders excepted."""
-    found = []
-    for folder, dirs, files in os.walk(raw_dir):
-        dirs[:] = sorted(d for d in dirs if d not in IGNORED_DIRS)
-        found.extend(Path(folder) / f for f in files)
-    return sorted(found, key=lambda p: p.relative_to(raw_dir).as_posix())
+    for folder, dirs, files in os.walk(raw_dir, onerror=unlisted):
+        base = Path(folder)
+        visible = [d for d in dirs if d not in IGNORED_DIRS]
+        dirs[:] = [d for d in visible if not (base / d).is_symlink()]
+        names = files + [d for d in visible if (base / d).is_symlink()]
+        found.extend((_relative(base / name, raw_dir), base / name, None) for name in names)
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def ingest_directory(
-    raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, progress: Callable[[int, int, str], None] | None = None, cache=None
+    raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, progress: Callable[[int, int, str], None] | None = None,
+    cache: Any = None,
 ) -> list[IngestedDocument]:
-    """Every file under raw_dir, in path order; identical bytes seen again are marked duplicate."""
+    """Every file under raw_dir (hidden ones too: .DS_Store is a row, 'unsupported'; .git/.hg/.svn skipped), in
+    order of relative path, each e-mail followed by its attachments. Bytes seen before are marked 'duplicate'
+    of the first path that had them."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw directory {raw_dir} does not exist (set FOI_RAW_DIR or pass --raw)")
-    files = _files(raw_dir)
+        problem = "is not a folder" if raw_dir.exists() else "does not exist"
+        raise FileNotFoundError(f"raw directory {raw_dir} {problem} (set FOI_RAW_DIR or pass --raw)")
+    entries = _walk(raw_dir)
     seen: dict[str, str] = {}
     out: list[IngestedDocument] = []
-    for i, path in enumerate(files, 1):
-        if progress:
-            progress(i, len(files), path.relative_to(raw_dir).as_posix())
+    for index, (source_path, path, listing_error) in enumerate(entries, 1):
+        if progress is not None:
+            progress(index, len(entries), source_path)
+        if listing_error is not None:
+            out.append(_unreadable(source_path, "inode/directory", listing_error))
+            continue
         for doc in ingest_file(path, raw_dir, max_bytes=max_bytes, cache=cache):
             first = seen.get(doc.sha256) if doc.sha256 else None
             if first is not None:
-                doc = IngestedDocument(doc.doc_id, doc.source_path, doc.media_type, doc.sha256, doc.byte_size, "duplicate",
-                                       f"identical bytes to {first}", None, doc.parent_doc_id, first)
+                doc = replace(doc, parse_status="duplicate", parse_error=f"identical bytes to {first}", text=None,
+                              duplicate_of=first)
             elif doc.sha256:
                 seen[doc.sha256] = doc.source_path
             out.append(doc)

@@ -1,82 +1,323 @@
-"""HTML replies (disclosure-log pages, e-mail bodies) to visible text, one line per block and per table row."""
+"""HTML replies (disclosure-log pages, e-mail bodies) to the text a reader sees, one line per block and per table row.
+
+Two passes, so no Python code walks the tree node by node (fast, and no recursion however deep the page):
+1. in lexbor, mark where blocks, cells and preformatted runs start and end with private-use characters,
+   then take the whole text in one call;
+2. in Python, turn the marks into lines: whitespace collapsed, table rows joined with " | " (as DOCX rows),
+   at most one blank line in a row.
+Pages nested so deeply that lexbor's tree builder turns quadratic get the same marks from a regex pass.
+"""
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from foi_pipeline.ingest.text import decode_text, normalise
+from foi_pipeline.ingest.text import decode_declared, normalise
 
 CELL_SEPARATOR = " | "
-_DROP = ["script", "style", "template", "noscript", "head", "svg", "iframe", "object"]
-_BLOCKS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
-    "footer", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "dl", "dt", "dd", "hr", "address",
-    "main", "nav", "aside", "figure", "figcaption", "form", "fieldset", "caption", "body", "html",
+
+# Marks (Unicode private-use characters, removed from the input first).
+LINE, PARA, CELL, PRE_OPEN, PRE_CLOSE, KEEP = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004", "\ue005"
+_MARKS = re.compile("[\ue000-\ue005]")
+_PRE_SPLIT = re.compile("([\ue003\ue004])")
+
+_DROP = ["script", "style", "template", "noscript", "title", "svg", "iframe", "object", "math", "frameset"]
+_HIDDEN = '[hidden], [style*="display:none" i], [style*="display: none" i], [aria-hidden="true"][style*="visibility:hidden" i]'
+_PARA_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article"}
+_LINE_TAGS = {
+    "address", "aside", "body", "caption", "center", "dd", "details", "dialog", "dir", "div", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav",
+    "summary", "tbody", "tfoot", "thead", "tr", "td", "th", "option", "listing", "plaintext", "xmp",
 }
-_PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "section", "article", "pre", "dl"}
-_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
+_BLOCK_TAGS = frozenset(_PARA_TAGS | _LINE_TAGS | {"br"})
+# Cheap substring probes that let most pages skip whole steps.
+_FEATURES = (("table", "<table"), ("ol", "<ol"), ("hidden", "hidden"), ("hidden", "none"), ("rowspan", "rowspan"))
+_IN_CELL_SELECTOR = "td *, th *"
+
+# Depth guard: lexbor's tree builder is quadratic in the nesting of block elements (100,000 nested <div>s take 20 s).
+MAX_DEPTH = 10_000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_NOT_NESTING = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "rp", "rt",
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u", "span",
+}
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
 
 
 def decode_html(data: bytes) -> str:
-    """Honour a declared charset when it decodes cleanly, else the plain-text chain."""
-    m = _CHARSET_RE.search(data[:4096])
-    if m:
-        try:
-            return normalise(data.decode(m.group(1).decode("ascii")))
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_text(data)
+    """A BOM first, then a declared <meta charset> that decodes cleanly, else the plain-text chain."""
+    m = _CHARSET.search(data[:4096])
+    charset = (m.group(1) or m.group(2)).decode("ascii") if m else None
+    return decode_declared(data, charset)
 
 
 def html_to_text(html: str) -> str:
     """Visible text: blocks and table rows become lines, cells are joined with ' | ', entities decoded."""
-    tree = LexborHTMLParser(html)
-    tree.strip_tags(_DROP)
+    if _MARKS.search(html):
+        html = _MARKS.sub("", html)
+    if _too_deep(html):
+        return _render(_marks_by_regex(html))
+    try:
+        tree = LexborHTMLParser(html)
+    except UnicodeEncodeError:  # lone surrogates in a str that did not come from bytes
+        html = html.encode("utf-8", errors="replace").decode("utf-8")
+        tree = LexborHTMLParser(html)
+    return _render(_marks_by_dom(tree, html.lower()))
+
+
+def _too_deep(html: str) -> bool:
+    """Cheap upper bound on block nesting; only pages with that many tags at all are scanned."""
+    if html.count("<") < MAX_DEPTH:
+        return False
+    depth = 0
+    for m in _TAG.finditer(html):
+        if m.group(2).lower() in _NOT_NESTING:
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+    return False
+
+
+def _children(node, tags: tuple[str, ...]) -> list:
+    return [child for child in node.iter() if child.tag in tags]
+
+
+def _rows(table) -> list:
+    rows = []
+    for child in table.iter():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(_children(child, ("tr",)))
+    return rows
+
+
+def _int_attr(node, name: str, default: int, limit: int) -> int:
+    value = (node.attributes.get(name) or "").strip()
+    return max(0, min(int(value), limit)) if value.isdigit() else default
+
+
+def _fill_row_spans(rows: list) -> None:
+    """Cells hidden under a rowspan get an empty cell, so every row keeps its columns (as DOCX rows do)."""
+    pending: dict[int, list[int]] = {}  # first column -> [rows still covered, columns wide]
+    for index, row in enumerate(rows):
+        remaining_rows = len(rows) - index
+        carried: dict[int, list[int]] = {}
+        col = 0
+        for cell in _children(row, ("td", "th")):
+            while col in pending:
+                left, width = pending.pop(col)
+                cell.insert_before(CELL)
+                if left > 1:
+                    carried[col] = [left - 1, width]
+                col += width
+            width = _int_attr(cell, "colspan", 1, 1000) or 1
+            span = _int_attr(cell, "rowspan", 1, 65534)
+            span = remaining_rows if span == 0 else min(span, remaining_rows)
+            if span > 1:
+                carried[col] = [span - 1, width]
+            col += width
+        for start in sorted(pending):  # spans beyond the row's last cell
+            left, width = pending[start]
+            row.insert_child(CELL)
+            if left > 1:
+                carried[start] = [left - 1, width]
+        pending = carried
+
+
+def _marks_by_dom(tree: LexborHTMLParser, lowered: str) -> str:
+    """Insert marks around blocks, after data cells and around <pre>; return the body's text with them."""
     root = tree.body or tree.root
     if root is None:
         return ""
-    out: list[str | None] = []  # None marks a paragraph break
-    line: list[str] = []
-    # Iterative walk (no recursion): deeply nested pages must not exhaust the stack.
-    stack: list[tuple[object, bool]] = [(root, False)]
-    while stack:
-        node, closing = stack.pop()
+    drop = [tag for tag in _DROP if "<" + tag in lowered]
+    if root.tag != "body":
+        drop.append("head")
+    if drop:
+        for node in root.css(",".join(drop)):
+            node.decompose(recursive=False)  # detaches (does not free) the element, so nested matches are safe
+    features = {name for name, probe in _FEATURES if probe in lowered}
+    if "hidden" in features:
+        for node in root.css(_HIDDEN):
+            node.decompose(recursive=False)
+    data_cells: set[int] = set()
+    flat: set[int] = set()
+    if "table" in features:
+        _mark_tables(root, data_cells, flat, "rowspan" in features)
+
+    blocks = [node for node in root.traverse() if node.tag in _BLOCK_TAGS]
+    for node in blocks:
+        if flat or data_cells:
+            mem_id = node.mem_id
+            if mem_id in flat:
+                node.insert_before(" ")
+                node.insert_after(" ")
+                continue
+            if mem_id in data_cells:
+                node.insert_after(CELL)
+                continue
         tag = node.tag
-        if closing:
-            if tag in ("td", "th"):
-                line.append("\x00")  # cell boundary
-            elif tag in _BLOCKS:
-                out.append("".join(line))
-                line = []
-                if tag in _PARAGRAPHS:
-                    out.append(None)
+        if tag == "br":
+            node.insert_after(LINE)
+        elif tag in _PARA_TAGS:
+            node.insert_before(PARA)
+            node.insert_after(PARA)
+            if tag == "pre":
+                node.insert_before(PRE_OPEN)
+                node.insert_after(PRE_CLOSE)
+        else:
+            node.insert_before(LINE)
+            node.insert_after(LINE)
+    if "ol" in features:
+        _number_ordered_lists(root, flat)
+    return root.text(deep=True, separator="", strip=False)
+
+
+def _mark_tables(root, data_cells: set[int], flat: set[int], rowspans: bool) -> None:
+    """Data tables: rows become lines and cell contents are flattened. Layout tables (one with a table inside,
+    or one cell per row) wrap whole pages on old sites: their cells stay blocks like any other."""
+    tables = root.css("table")
+    nested = len(tables) > 1 and root.css_first("table table") is not None
+    data_tables = []
+    for table in tables:
+        if nested and (table.mem_id in flat or len(table.css("table")) > 1):  # css() includes the table itself
             continue
-        if tag == "-text":
-            line.append(node.text_content or "")
+        rows = _rows(table)
+        cells_per_row = [_children(row, ("td", "th")) for row in rows]
+        if all(len(cells) <= 1 for cells in cells_per_row):
             continue
-        if tag in _BLOCKS:
-            out.append("".join(line))
-            line = []
-        stack.append((node, True))
-        children = []
-        child = node.child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        for child in reversed(children):
-            stack.append((child, False))
-    out.append("".join(line))
+        data_tables.append(table)
+        for cells in cells_per_row:
+            data_cells.update(cell.mem_id for cell in cells)
+        if rowspans and table.css_first("[rowspan]") is not None:
+            _fill_row_spans(rows)
+        if nested:  # "td *" would also match this table's own rows inside an outer layout cell
+            structure = {table.mem_id, *(row.mem_id for row in rows), *(child.mem_id for child in table.iter())}
+            flat.update(n.mem_id for n in table.css(_IN_CELL_SELECTOR) if n.mem_id not in structure and n.mem_id not in data_cells)
+    if not nested and data_tables:
+        if len(data_tables) == len(tables):
+            flat.update(n.mem_id for n in root.css(_IN_CELL_SELECTOR))
+        else:
+            for table in data_tables:
+                flat.update(n.mem_id for n in table.css(_IN_CELL_SELECTOR))
+
+
+def _number_ordered_lists(root, flat: set[int]) -> None:
+    """A browser shows '1.', '2.' before <ol> items; replies number their answers that way, so keep them."""
+    for ol in root.css("ol"):
+        if ol.mem_id in flat or "none" in (ol.attributes.get("style") or "").lower():
+            continue
+        kind = (ol.attributes.get("type") or "1").strip()
+        number = _int_attr(ol, "start", 1, 10**6)
+        if ol.attributes.get("reversed") is not None:
+            continue  # rare; a wrong number is worse than none
+        for li in _children(ol, ("li",)):
+            number = _int_attr(li, "value", number, 10**6)
+            first = li.child
+            label = f"{_list_label(number, kind)}. "
+            if first is not None:
+                first.insert_before(label)
+            else:
+                li.insert_child(label)
+            number += 1
+
+
+def _list_label(number: int, kind: str) -> str:
+    if kind in ("a", "A") and 1 <= number <= 26:
+        label = "abcdefghijklmnopqrstuvwxyz"[number - 1]
+        return label.upper() if kind == "A" else label
+    if kind in ("i", "I") and 1 <= number <= 39:
+        label = _roman(number)
+        return label if kind == "I" else label.lower()
+    return str(number)
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def _marks_by_regex(html: str) -> str:
+    """The same marks from a linear regex pass, for pages too deeply nested to parse in reasonable time."""
+    html = re.sub(r"<!--.*?-->", "", html, flags=re.DOTALL)
+    html = re.sub(r"<(script|style|template|head|title|noscript|svg|iframe|object|math)\b.*?</\1\s*>", "", html, flags=re.DOTALL | re.IGNORECASE)
+
+    def mark(m: re.Match) -> str:
+        name = m.group(2).lower()
+        if name in ("td", "th"):
+            return CELL if m.group(1) else ""
+        if name == "br":
+            return LINE
+        if name == "pre":
+            return PRE_CLOSE + PARA if m.group(1) else PARA + PRE_OPEN
+        if name in _PARA_TAGS:
+            return PARA
+        if name in _LINE_TAGS:
+            return LINE
+        return ""
+
+    marked = re.sub(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>", mark, html)
+    marked = re.sub(r"<[!?/][^>]*>", "", marked)
+    return html_lib.unescape(marked)
+
+
+def _render(marked: str) -> str:
+    """Marks to lines: whitespace collapsed (kept inside <pre>), rows joined with ' | ', one blank line at most."""
+    has_pre = PRE_OPEN in marked or PRE_CLOSE in marked
+    marked = _keep_pre(marked) if has_pre else " ".join(marked.split())  # split() collapses all Unicode spaces
+    marked = marked.replace(PARA, "\n" + PARA + "\n").replace(LINE, "\n")
     lines: list[str] = []
-    for raw in out:
-        if raw is None:
-            if lines and lines[-1]:
-                lines.append("")
+    blank = False
+    for part in marked.split("\n"):
+        if part == PARA:
+            blank = True
             continue
-        cells = [re.sub(r"[ \t\u00a0]+", " ", c).strip() for c in raw.split("\x00")]
-        cells = [c for c in cells if c] if len(cells) > 1 else cells
-        text = CELL_SEPARATOR.join(cells).strip()
-        if text:
-            lines.append(text)
-    return normalise("\n".join(lines).strip("\n"))
+        if CELL in part:
+            cells = [cell.strip() for cell in (part.replace(KEEP, "") if has_pre else part).split(CELL)]
+            if not cells[-1]:
+                cells.pop()  # the text after the last cell's mark
+            line = CELL_SEPARATOR.join(cells) if any(cells) else ""
+        elif has_pre and part.startswith(KEEP):
+            line = part[1:].rstrip()  # preformatted: indentation is layout
+            if not line.strip():
+                blank = True
+                continue
+        else:
+            line = part.strip(" ")
+        if line:
+            if blank and lines:
+                lines.append("")
+            blank = False
+            lines.append(line)
+    return normalise("\n".join(lines))
+
+
+def _keep_pre(marked: str) -> str:
+    """Inside <pre> each newline ends a line that keeps its spaces (flagged KEEP); elsewhere collapse whitespace."""
+    out: list[str] = []
+    depth = 0
+    for part in _PRE_SPLIT.split(marked):
+        if part == PRE_OPEN:
+            depth += 1
+            out.append(LINE + KEEP if depth == 1 else "")
+        elif part == PRE_CLOSE:
+            if depth:
+                depth -= 1
+                out.append(LINE if depth == 0 else "")
+        elif depth:
+            out.append(part.replace("\n", LINE + KEEP))
+        else:
+            out.append(" ".join(part.split()))
+    return "".join(out)
