@@ -46,7 +46,7 @@ def _foi(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("faults")
-    write_corpus(root / "raw", 120, seed=3)
+    write_corpus(root / "raw", 40, seed=3)
     return root
 
 
@@ -57,8 +57,8 @@ def test_a_killed_run_leaves_the_previous_warehouse_and_the_next_run_matches_an_
     first = _foi("run", "--raw", str(raw), "--warehouse", str(warehouse))
     assert first.wait(timeout=600) == 0, first.stderr.read()
     before = _tables(warehouse)
-    write_corpus(raw, 40, seed=11)  # overwrite some replies and add others
-    for path in list(raw.iterdir())[:40]:
+    write_corpus(raw, 15, seed=11)  # overwrite some replies and add others
+    for path in list(raw.iterdir())[:15]:
         path.rename(raw / f"new_{path.name}")
     second = _foi("run", "--raw", str(raw), "--warehouse", str(warehouse), start_new_session=True)
     deadline = time.monotonic() + 120
@@ -83,7 +83,7 @@ def test_two_runs_at_once_never_corrupt_the_warehouse(corpus, tmp_path):
     for code, error in zip(codes, errors):
         assert code == 0 or "another run" in error  # the second waits, or stops with a clear message
     tables = _tables(warehouse)
-    assert len(tables["documents"]) == 120
+    assert len(tables["documents"]) == 40
 
 
 def test_a_crashing_parser_makes_the_file_unreadable_not_the_run(tmp_path, monkeypatch):
