@@ -16,7 +16,6 @@ import codecs
 import io
 import itertools
 import posixpath
-import re
 import threading
 import zipfile
 
@@ -29,6 +28,7 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024  # whole package
 MAX_RATIO = 100  # ... or over 50 MB at more than 100:1
 MAX_XML_PART = 64 * 1024 * 1024  # the one XML part we parse into a tree
 MAX_ENTRIES = 10_000
+MAX_PROLOG = 1024 * 1024  # comments and processing instructions allowed before an XML part's root element
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -49,8 +49,6 @@ TC_PR, H_MERGE, W_VAL, W_TYPE = _w("tcPr"), _w("hMerge"), _w("val"), _w("type")
 FALLBACK = f"{{{MC}}}Fallback"
 _WRAPPERS = {SDT, SDT_CONTENT, CUSTOM_XML, _w("ins"), _w("moveTo"), _w("smartTag"), f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice"}
 _TEXT_TAGS = (T, TAB, PTAB, BR, CR, NB_HYPHEN, TXBX, FALLBACK)
-_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 _local = threading.local()
 
@@ -82,17 +80,34 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
         )
 
 
-def _xml_head(data: bytes) -> bytes:
-    """The XML prolog as ASCII-compatible bytes (a UTF-16/32 part would hide '<!DOCTYPE' between NUL bytes)."""
-    head = data[:65536]
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if head.startswith(bom):
+def _ascii_view(data: bytes) -> bytes:
+    """The start of an XML part as ASCII-compatible bytes (UTF-16/32 would hide '<!DOCTYPE' between NULs)."""
+    head = data[:MAX_PROLOG]
+    for marks, codec in (
+        ((codecs.BOM_UTF32_LE, b"<\x00\x00\x00"), "utf-32-le"), ((codecs.BOM_UTF32_BE, b"\x00\x00\x00<"), "utf-32-be"),
+        ((codecs.BOM_UTF16_LE, b"<\x00?\x00"), "utf-16-le"), ((codecs.BOM_UTF16_BE, b"\x00<\x00?"), "utf-16-be"),
+    ):
+        if head.startswith(marks):
             return head.decode(codec, errors="ignore").encode("utf-8")
-    if head[:4] in (b"<\x00?\x00", b"<\x00\x00\x00"):
-        return head.decode("utf-16-le" if head[2:4] == b"?\x00" else "utf-32-le", errors="ignore").encode("utf-8")
-    if head[:4] in (b"\x00<\x00?", b"\x00\x00\x00<"):
-        return head.decode("utf-16-be" if head[:2] == b"\x00<" else "utf-32-be", errors="ignore").encode("utf-8")
     return head
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """True if the prolog (before the root element) holds a <!DOCTYPE>; comments and PIs are skipped."""
+    head = _ascii_view(data)
+    pos = 0
+    while True:
+        pos = head.find(b"<", pos)
+        if pos < 0:
+            return len(head) >= MAX_PROLOG  # no root element in the first MB: refuse rather than guess
+        if head.startswith(b"<!--", pos):
+            end = head.find(b"-->", pos + 4)
+            pos = end + 3 if end >= 0 else len(head)
+        elif head.startswith(b"<?", pos):
+            end = head.find(b"?>", pos + 2)
+            pos = end + 2 if end >= 0 else len(head)
+        else:
+            return head.startswith(b"<!", pos)  # <!DOCTYPE (or any other declaration) before the root
 
 
 def _parse_part(archive: zipfile.ZipFile, name: str) -> etree._Element:
@@ -102,9 +117,7 @@ def _parse_part(archive: zipfile.ZipFile, name: str) -> etree._Element:
     data = archive.read(info)
     if STRICT_W in data:  # Strict Open XML: same vocabulary under another namespace
         data = data.replace(STRICT_W, W.encode())
-    head = _xml_head(data)
-    root_start = _ROOT_START.search(head)
-    if _DTD.search(head, 0, root_start.start() if root_start else len(head)):
+    if _declares_dtd(data):
         raise UnsafeDocx(f"DOCX contains a DTD/entity declarations (in {name}), refused for safety")
     root = etree.fromstring(data, _parser())
     if root.getroottree().docinfo.doctype:

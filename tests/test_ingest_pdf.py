@@ -1,0 +1,85 @@
+"""PDF replies through pdfium: page order and breaks, scans, locked and broken files."""
+
+import io
+
+import pytest
+from fpdf import FPDF
+
+from foi_pipeline.ingest import parse_bytes
+from foi_pipeline.ingest.pdf import PAGE_BREAK, pdf_to_text
+
+
+def make_pdf(pages: list[list[str]], *, user_password: str | None = None) -> bytes:
+    """One page per list of lines; an empty list draws only a rectangle (a page with no text layer)."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)  # a core font: latin-1 text, '£' included
+    for page_lines in pages:
+        pdf.add_page()
+        if not page_lines:
+            pdf.rect(20, 20, 80, 40, style="F")
+        for line in page_lines:
+            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    if user_password:
+        pdf.set_encryption(owner_password="owner-secret", user_password=user_password)
+    return bytes(pdf.output())
+
+
+def test_pages_in_order_joined_by_a_form_feed_line():
+    data = make_pdf([["1. CARA: 203", "2. Budget: £60,000"], ["3. Not held"], ["4. N/A"]])
+    media_type, status, error, text = parse_bytes(data, "reply.pdf")
+    assert (media_type, status, error) == ("application/pdf", "ok", None)
+    assert text == "1. CARA: 203\n2. Budget: £60,000" + PAGE_BREAK + "3. Not held" + PAGE_BREAK + "4. N/A"
+    assert "\r" not in text
+
+
+def test_a_line_ending_in_a_hyphen_keeps_the_hyphen_and_the_break():
+    # pdfium reports such a hyphen as U+FFFE and drops the line break after it.
+    assert pdf_to_text(make_pdf([["The pro-", "gramme costs £5"]])) == "The pro-\ngramme costs £5"
+
+
+def test_a_page_without_a_text_layer_needs_ocr():
+    media_type, status, error, text = parse_bytes(make_pdf([[], []]), "scan.pdf")
+    assert (status, text) == ("needs_ocr", None)
+    assert error == "PDF has 2 page(s) but no text layer; it needs OCR"
+
+
+def test_a_scan_with_some_text_pages_is_read_and_keeps_its_page_count():
+    assert parse_bytes(make_pdf([[], ["typed page"]]), "mixed.pdf")[1:] == ("ok", None, PAGE_BREAK + "typed page")
+
+
+def test_a_password_protected_pdf_is_unreadable_with_the_reason():
+    media_type, status, error, text = parse_bytes(make_pdf([["secret figures"]], user_password="letmein"), "locked.pdf")
+    assert (status, text) == ("unreadable", None)
+    assert error.startswith("PDF is encrypted (password required)")
+
+
+def test_a_pdf_encrypted_by_pypdf_is_unreadable_too():
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(make_pdf([["figures"]]))))
+    writer.encrypt(user_password="u", owner_password="o", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    status, error = parse_bytes(buffer.getvalue(), "locked2.pdf")[1:3]
+    assert status == "unreadable" and "password" in error
+
+
+def test_an_owner_password_alone_does_not_stop_reading():
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    pdf.cell(0, 6, "readable")
+    pdf.set_encryption(owner_password="owner-only")
+    assert parse_bytes(bytes(pdf.output()), "perm.pdf")[1:] == ("ok", None, "readable")
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.4 garbage", b"", b"\x00" * 100, b"%PDF-1.7\n" + b"1 0 obj << /Type /Catalog" * 50])
+def test_broken_bytes_are_unreadable_with_pdfiums_error(data):
+    media_type, status, error, text = parse_bytes(data, "broken.pdf")
+    assert (media_type, status, text) == ("application/pdf", "unreadable", None)
+    assert error.startswith("PdfiumError: ") and "Failed to load document" in error
+
+
+def test_truncated_pdf_is_read_or_refused_never_raises():
+    data = make_pdf([["1. CARA: 203"], ["2. more"]])
+    for cut in (len(data) // 3, len(data) // 2, len(data) - 10):
+        assert parse_bytes(data[:cut], "cut.pdf")[1] in ("ok", "unreadable", "needs_ocr", "empty")
