@@ -151,3 +151,21 @@ def test_html_parser_takes_any_string_even_lone_surrogates(text):
 def test_html_bytes_never_raise(data):
     media_type, status, error, text = parse_bytes(data, "x.html")
     assert status in ("ok", "empty") and (text is None or "\r" not in text)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param("<div>" * 20_000 + "<script>" * 50_000, id="unclosed scripts"),
+        pytest.param("<div>" * 20_000 + "<!--" * 50_000, id="unclosed comments"),
+        pytest.param("<div" * 100_000, id="unterminated tags"),
+        pytest.param("<p>" + "<b>" * 100_000 + "x", id="unclosed inline tags"),
+        pytest.param("<table>" + "<tr><td>1</td><td>2</td></tr>" * 20_000 + "</table>", id="a long table"),
+        pytest.param("<table><tr><td>x</td><td>" * 9_000, id="tables nested in tables"),
+        pytest.param("<ol><li>" * 9_000 + "<ul><li>" * 9_000, id="nested lists"),
+    ],
+)
+def test_pathological_pages_finish_quickly(html):
+    started = time.perf_counter()
+    assert "\r" not in html_to_text(html)
+    assert time.perf_counter() - started < 3

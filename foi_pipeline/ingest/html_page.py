@@ -24,7 +24,7 @@ LINE, PARA, CELL, PRE_OPEN, PRE_CLOSE, KEEP = "\ue000", "\ue001", "\ue002", "\ue
 _MARKS = re.compile("[\ue000-\ue005]")
 _PRE_SPLIT = re.compile("([\ue003\ue004])")
 
-_DROP = ["script", "style", "template", "noscript", "title", "svg", "iframe", "object", "math", "frameset"]
+_DROP = ["script", "style", "template", "noscript", "title", "svg", "iframe", "object", "math", "frameset", "select", "datalist"]
 _HIDDEN = '[hidden], [style*="display:none" i], [style*="display: none" i], [aria-hidden="true"][style*="visibility:hidden" i]'
 _PARA_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article"}
 _LINE_TAGS = {
@@ -45,6 +45,9 @@ _NOT_NESTING = {
     "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "rp", "rt",
     "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u", "span",
 }
+_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+_OTHER_MARKUP = re.compile(r"<[!?/][^<>]*>")
+_DROPPED_START = re.compile(r"<!--|<(script|style|template|head|title|noscript|svg|iframe|object|math|select|datalist)\b")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
 
 
@@ -186,9 +189,17 @@ def _mark_tables(root, data_cells: set[int], flat: set[int], rowspans: bool) -> 
     or one cell per row) wrap whole pages on old sites: their cells stay blocks like any other."""
     tables = root.css("table")
     nested = len(tables) > 1 and root.css_first("table table") is not None
+    containers: set[int] = set()  # tables with a table inside: layout
+    if nested:
+        for inner in root.css("table table"):
+            parent = inner.parent
+            while parent is not None and parent.tag != "table":
+                parent = parent.parent
+            if parent is not None:
+                containers.add(parent.mem_id)
     data_tables = []
     for table in tables:
-        if nested and (table.mem_id in flat or len(table.css("table")) > 1):  # css() includes the table itself
+        if nested and (table.mem_id in containers or table.mem_id in flat):
             continue
         rows = _rows(table)
         cells_per_row = [_children(row, ("td", "th")) for row in rows]
@@ -250,9 +261,11 @@ def _roman(number: int) -> str:
 
 
 def _marks_by_regex(html: str) -> str:
-    """The same marks from a linear regex pass, for pages too deeply nested to parse in reasonable time."""
-    html = re.sub(r"<!--.*?-->", "", html, flags=re.DOTALL)
-    html = re.sub(r"<(script|style|template|head|title|noscript|svg|iframe|object|math)\b.*?</\1\s*>", "", html, flags=re.DOTALL | re.IGNORECASE)
+    """The same marks from a linear regex pass, for pages too deeply nested to parse in reasonable time.
+
+    Every pattern stops at the next '<', so unterminated tags or comments cannot make a pass quadratic.
+    """
+    html = _drop_elements(html)
 
     def mark(m: re.Match) -> str:
         name = m.group(2).lower()
@@ -268,9 +281,26 @@ def _marks_by_regex(html: str) -> str:
             return LINE
         return ""
 
-    marked = re.sub(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>", mark, html)
-    marked = re.sub(r"<[!?/][^>]*>", "", marked)
+    marked = _ANY_TAG.sub(mark, html)
+    marked = _OTHER_MARKUP.sub("", marked)
     return html_lib.unescape(marked)
+
+
+def _drop_elements(html: str) -> str:
+    """Remove comments and script/style/... elements in one forward scan (an unclosed one runs to the end)."""
+    lowered = html.lower()
+    out: list[str] = []
+    pos = 0
+    while (m := _DROPPED_START.search(lowered, pos)) is not None:
+        out.append(html[pos : m.start()])
+        closer = "-->" if m.group(0) == "<!--" else "</" + m.group(1)
+        end = lowered.find(closer, m.end())
+        if end < 0:
+            return "".join(out)
+        close = lowered.find(">", end)
+        pos = len(html) if close < 0 else close + 1
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def _render(marked: str) -> str:
