@@ -15,7 +15,7 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from foi_pipeline.ingest.html_page import decode_html, html_to_text
@@ -75,12 +75,19 @@ class IngestedDocument:
     email_headers: dict[str, str] = field(default_factory=dict)  # From, To, Date, Subject of an e-mail
 
 
+def _suffix(name: str) -> str:
+    """'.pdf' for 'letters/Reply.PDF'; '' for 'Makefile', '.DS_Store' or 'odd.'"""
+    suffix = os.path.splitext(name.rsplit("/", 1)[-1].lower())[1]
+    return "" if suffix == "." else suffix
+
+
 def media_type_of(name: str) -> str:
     """By extension: one we parse, else the best guess (image/png, ...), else application/octet-stream."""
-    suffix = PurePosixPath(name.lower()).suffix
+    suffix = _suffix(name)
     if suffix in MEDIA_TYPES:
         return MEDIA_TYPES[suffix]
-    return mimetypes.guess_type(PurePosixPath(name).name, strict=False)[0] or "application/octet-stream"
+    guess = mimetypes.guess_type("x" + suffix, strict=False)[0] if suffix else None
+    return guess or "application/octet-stream"
 
 
 def parse_bytes(data: bytes, name: str, *, media_type: str | None = None) -> tuple[str, str, str | None, str | None]:
@@ -94,7 +101,7 @@ def parse_bytes(data: bytes, name: str, *, media_type: str | None = None) -> tup
     if detected not in _PARSERS and media_type in _PARSERS:
         detected = media_type
     if detected not in _PARSERS:
-        suffix = PurePosixPath(name.lower()).suffix
+        suffix = _suffix(name)
         return detected, "unsupported", f"unsupported file type '{suffix}'" if suffix else "unsupported file type (no extension)", None
     try:
         text = _PARSERS[detected](data)
@@ -155,9 +162,8 @@ def _documents(source_path: str, data: bytes, sha: str, *, parent: str | None = 
     return docs
 
 
-def _relative(path: Path, raw_dir: Path) -> str:
-    """POSIX path under raw_dir; bytes that are not UTF-8 in a name are shown escaped (\\xe9), never lost."""
-    rel = path.relative_to(raw_dir).as_posix()
+def _printable(rel: str) -> str:
+    """Bytes that are not UTF-8 in a file name are shown escaped (\\xe9), never lost or left unencodable."""
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:
@@ -165,9 +171,14 @@ def _relative(path: Path, raw_dir: Path) -> str:
     return rel
 
 
-def _sha256_of_file(path: Path) -> tuple[str, int]:
+def _relative(path: Path, raw_dir: Path) -> str:
+    """POSIX path under raw_dir."""
+    return _printable(Path(path).relative_to(raw_dir).as_posix())
+
+
+def _sha256_of_file(path: str) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
             size += len(chunk)
@@ -185,8 +196,10 @@ def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     is read is 'unreadable' with the reason. With a cache (foi_pipeline.cache.ResultCache), a file whose path
     and bytes are unchanged is not parsed again.
     """
-    path, raw_dir = Path(path), Path(raw_dir)
-    source_path = _relative(path, raw_dir)
+    return _ingest(os.fspath(path), _relative(Path(path), Path(raw_dir)), max_bytes, cache)
+
+
+def _ingest(path: str, source_path: str, max_bytes: int, cache: Any) -> list[IngestedDocument]:
     media_type = media_type_of(source_path)
     try:
         before = os.stat(path)
@@ -206,7 +219,7 @@ def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
         reason = f"file is {_size(size)}, over the {_size(max_bytes, limit=True)} limit"
         return [IngestedDocument(sha[:16], source_path, media_type, sha, size, "too_large", reason, None)]
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
             after = os.fstat(handle.fileno())
     except FileNotFoundError:
@@ -214,8 +227,8 @@ def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     except OSError as err:
         return [_unreadable(source_path, media_type, f"could not read the file: {_os_reason(err)}", before.st_size)]
     if len(data) != before.st_size or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-        return [_unreadable(source_path, media_type, f"the file changed while it was being read "
-                            f"({_size(before.st_size)} when listed, {_size(after.st_size)} when read); run again", after.st_size)]
+        return [_unreadable(source_path, media_type, f"the file changed while it was being read ({_size(before.st_size)} "
+                            f"before, {_size(max(after.st_size, len(data)))} after); run again", after.st_size)]
     sha = hashlib.sha256(data).hexdigest()
     if cache is None:
         return _documents(source_path, data, sha)
@@ -227,22 +240,28 @@ def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     return docs
 
 
-def _walk(raw_dir: Path) -> list[tuple[str, Path, str | None]]:
-    """(relative path, path, listing error) of every file and folder link below raw_dir, sorted by path."""
-    found: list[tuple[str, Path, str | None]] = []
+def _walk(raw_dir: Path) -> list[tuple[str, str, str | None]]:
+    """(relative POSIX path, path, listing error) of every file and folder link below raw_dir, sorted."""
+    root = os.fspath(raw_dir)
+    found: list[tuple[str, str, str | None]] = []
+
+    def relative(full: str) -> str:
+        rel = full[len(root) :].lstrip(os.sep)
+        return _printable(rel.replace(os.sep, "/") if os.sep != "/" else rel)
 
     def unlisted(err: OSError) -> None:
-        folder = Path(err.filename) if err.filename else raw_dir
-        if folder == raw_dir:
+        folder = os.fspath(err.filename) if err.filename else root
+        if os.path.normpath(folder) == os.path.normpath(root):
             raise err  # the raw folder itself cannot be listed: nothing to account for, so say so
-        found.append((_relative(folder, raw_dir) + "/", folder, f"could not list the folder: {_os_reason(err)}"))
+        found.append((relative(folder) + "/", folder, f"could not list the folder: {_os_reason(err)}"))
 
-    for folder, dirs, files in os.walk(raw_dir, onerror=unlisted):
-        base = Path(folder)
+    for folder, dirs, files in os.walk(root, onerror=unlisted):
         visible = [d for d in dirs if d not in IGNORED_DIRS]
-        dirs[:] = [d for d in visible if not (base / d).is_symlink()]
-        names = files + [d for d in visible if (base / d).is_symlink()]
-        found.extend((_relative(base / name, raw_dir), base / name, None) for name in names)
+        links = [d for d in visible if os.path.islink(os.path.join(folder, d))]
+        dirs[:] = [d for d in visible if d not in links]
+        for name in files + links:
+            full = os.path.join(folder, name)
+            found.append((relative(full), full, None))
     found.sort(key=lambda item: item[0])
     return found
 
@@ -267,7 +286,7 @@ def ingest_directory(
         if listing_error is not None:
             out.append(_unreadable(source_path, "inode/directory", listing_error))
             continue
-        for doc in ingest_file(path, raw_dir, max_bytes=max_bytes, cache=cache):
+        for doc in _ingest(path, source_path, max_bytes, cache):
             first = seen.get(doc.sha256) if doc.sha256 else None
             if first is not None:
                 doc = replace(doc, parse_status="duplicate", parse_error=f"identical bytes to {first}", text=None,
