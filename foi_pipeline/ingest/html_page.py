@@ -1,6 +1,6 @@
 """HTML replies (disclosure-log pages, e-mail bodies) to the text a reader sees, one line per block and per table row.
 
-Two passes, so no Python code walks the tree node by node (fast, and no recursion however deep the page):
+Two passes, iterative (no recursion however deep the page) and with little Python work per node:
 1. in lexbor, mark where blocks, cells and preformatted runs start and end with private-use characters,
    then take the whole text in one call;
 2. in Python, turn the marks into lines: whitespace collapsed, table rows joined with " | " (as DOCX rows),
@@ -25,7 +25,7 @@ _MARKS = re.compile("[\ue000-\ue005]")
 _PRE_SPLIT = re.compile("([\ue003\ue004])")
 
 _DROP = ["script", "style", "template", "noscript", "title", "svg", "iframe", "object", "math", "frameset", "select", "datalist"]
-_HIDDEN = '[hidden], [style*="display:none" i], [style*="display: none" i], [aria-hidden="true"][style*="visibility:hidden" i]'
+_HIDDEN = ", ".join(["[hidden]", *(f'[style*="{rule}" i]' for rule in ("display:none", "display: none", "visibility:hidden", "visibility: hidden"))])
 _PARA_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article"}
 _LINE_TAGS = {
     "address", "aside", "body", "caption", "center", "dd", "details", "dialog", "dir", "div", "dt", "fieldset",
@@ -105,7 +105,7 @@ def _rows(table) -> list:
 
 def _int_attr(node, name: str, default: int, limit: int) -> int:
     value = (node.attributes.get(name) or "").strip()
-    return max(0, min(int(value), limit)) if value.isdigit() else default
+    return max(0, min(int(value), limit)) if value.isascii() and value.isdigit() else default
 
 
 def _fill_row_spans(rows: list) -> None:

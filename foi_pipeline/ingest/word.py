@@ -115,7 +115,7 @@ def _parse_part(archive: zipfile.ZipFile, name: str) -> etree._Element:
     if info.file_size > MAX_XML_PART:
         raise UnsafeDocx(f"DOCX part {name} is {info.file_size / 1e6:.0f} MB of XML (over {MAX_XML_PART // 2**20} MB); refused")
     data = archive.read(info)
-    if STRICT_W in data:  # Strict Open XML: same vocabulary under another namespace
+    if b'"' + STRICT_W + b'"' in data[:16384]:  # Strict Open XML: same vocabulary, another namespace
         data = data.replace(STRICT_W, W.encode())
     if _declares_dtd(data):
         raise UnsafeDocx(f"DOCX contains a DTD/entity declarations (in {name}), refused for safety")
