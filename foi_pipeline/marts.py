@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from foi_pipeline.contract import MARTS, ROUTES, STAGES, TABLES
+from foi_pipeline.contract import MARTS, ROUTES, STAGES
 from foi_pipeline.specs import RequestSpec
 
 # documents has one row per file; a reply's facts join to its one readable row.
@@ -189,7 +189,3 @@ def build_coverage(documents: pd.DataFrame, answers: pd.DataFrame, specs: list[R
     df = pd.DataFrame(rows, columns=[c for c, _ in MARTS["coverage"]])
     df["question_no"] = df["question_no"].astype("Int64")
     return df
-
-
-def all_tables_known() -> list[str]:
-    return [*TABLES, *MARTS]

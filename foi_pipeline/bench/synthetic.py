@@ -97,7 +97,6 @@ def _scope(programmes: list[SyntheticProgramme]) -> list[str]:
 
 def _answers(layout: str, spec: RequestSpec, programmes: list[SyntheticProgramme], referrer: str, funders: str, table_rows: list[list[str]]) -> list[str]:
     budgets = "; ".join(f"{p.short}: £{p.budget:,}" for p in programmes) if len(programmes) > 1 else f"£{programmes[0].budget:,}"
-    numbered = [q for q in spec.questions if q.number]
     if layout == "numbered":
         lines = ["1. The interventions were:", *_scope(programmes)]
         lines += [f"{n}. {_label_value(programmes, slot)}" for n, slot in zip(range(2, 8), STAGES)]
@@ -135,7 +134,6 @@ def _answers(layout: str, spec: RequestSpec, programmes: list[SyntheticProgramme
     lines = ["Name and scope of the programme –", *_scope(programmes)]
     lines += [f"{t} – {_label_value(programmes, slot)}" for t, slot in zip(titles, STAGES)]
     return lines + [f"Referring organisations – {referrer}.", f"Financial contributors – {funders}.", f"Budget – {budgets}"]
-    del numbered
 
 
 @dataclass

@@ -14,7 +14,7 @@ from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, mentions
 from foi_pipeline.extract.quantities import CountReading, MoneyReading, find_counts, find_money, read_count
 from foi_pipeline.extract.spans import Span
-from foi_pipeline.extract.tables import Table, find_tables, outside_tables
+from foi_pipeline.extract.tables import Table, find_tables
 from foi_pipeline.specs import Question, RequestSpec
 
 STAGE_VERB_RE = re.compile(r"(?<!self-)(?<!self )\b(?P<stage>accepted|completed|referred|started|enrolled|finished)\b", re.IGNORECASE)
@@ -49,7 +49,6 @@ REFERRER_CUE_RE = re.compile(
 )
 SELF_REFERENCE_RE = re.compile(r"^(?:the\s+)?(?:OPCC|OPFCC|PCC|PFCC|OPCC's|Commissioner|Office|PCC's\s+office|OPCC\s+budget)$", re.IGNORECASE)
 EXEMPTION_RE = re.compile(r"\b(?:section|s\.?)\s*(?:12|14|21|22|30|31|36|38|40|41|42|43)\b|\bexempt|\bwithh[eo]ld|\brefus", re.IGNORECASE)
-TOTAL_RE = re.compile(r"^\s*(?:the\s+)?(?:total|overall|combined|grand\s+total|all\s+programmes|sum)\b", re.IGNORECASE)
 FY_RE_TEMPLATE = r"\b{a}\s*[/-]\s*(?:{b2}|{b4})\b"
 MULTI_YEAR_RE = re.compile(r"\bover\s+(?:\w+|\d+)\s+years?\b|\b(?:two|three|four|five|\d)[- ]year\b|\bcontract\s+(?:is\s+)?worth\b|\blifetime\b", re.IGNORECASE)
 
@@ -202,8 +201,6 @@ def read_count_block(
     if tables:
         for table in tables:
             _count_table(table, questions, registry, spec, facts)
-        for rest in outside_tables(body, tables):
-            _note_statuses(rest, questions, registry, facts)
         return
     question = questions[0]
     all_pieces = pieces(body, registry, _figure_anchors(body))
@@ -307,11 +304,6 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
                 _count_piece(Piece(programme, cell), cell, question.route, question.stage, False, registry, spec, facts)
 
 
-def _note_statuses(span: Span, questions: list[Question], registry: ProgrammeRegistry, facts: Facts) -> None:
-    """Footnotes under a table ("N/A – the HR Programme only accepts referrals from statutory agencies") are notes, not figures."""
-    return None
-
-
 # --- money ---------------------------------------------------------------------------------------
 
 
@@ -330,9 +322,7 @@ def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec,
         for table in tables:
             for row in table.rows:
                 programme = registry.resolve(row[0].text)
-                if programme is None:
-                    if TOTAL_RE.match(row[0].text) and len(row) > 1:
-                        continue
+                if programme is None:  # a "Total" row, or a heading: not a programme's budget
                     continue
                 cells = row[1:]
                 for cell in cells:

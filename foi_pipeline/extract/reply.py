@@ -6,9 +6,7 @@ import re
 from decimal import Decimal
 
 from foi_pipeline.extract.align import align, disagreement
-from foi_pipeline.extract.facts import (
-    CountFact, Facts, Review, read_count_block, read_money_block, read_org_block, pieces,
-)
+from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_money_block, read_org_block
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, find_programmes_in_scope, looks_like_name
