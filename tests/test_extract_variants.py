@@ -142,3 +142,19 @@ def test_reply_with_no_commissioned_programme_has_none():
     ex, names, *_ = read(text, is_file=False)
     assert names == {}
     assert ex.metadata["information_status"] == "not_held"
+
+
+def test_docx_style_table_with_an_empty_top_left_cell():
+    text = (
+        "1. (a) Alpha Project: group work. (b) Beta Intervention: one-to-one work.\n"
+        "Questions 2 to 7\n"
+        " | Alpha Project | Beta Intervention\n"
+        "Self-referred | 4 | N/A\n"
+        "Agency referred | 20 | 15\n"
+        "Agency accepted | 10 | 9\n"
+    )
+    _, names, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Alpha Project", "agency_referred")][1] == 20
+    assert funnel[("Beta Intervention", "agency_referred")][1] == 15
+    assert funnel[("Beta Intervention", "self_referred")][0] == "not_applicable"
+    assert funnel[("Alpha Project", "agency_accepted")][1] == 10

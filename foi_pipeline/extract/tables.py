@@ -21,9 +21,10 @@ def _cells(line: Span) -> list[Span] | None:
     if "|" in text:
         inner = line
         stripped = text.strip()
-        if stripped.startswith("|"):
+        # Markdown rows have a border on both sides ("| a | b |"); a row written " | 20 | 15" (DOCX or HTML,
+        # first cell empty) keeps that empty cell so its columns do not shift.
+        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
             inner = line.sub(text.index("|") + 1, len(text))
-        if inner.text.rstrip().endswith("|"):
             inner = inner.sub(0, inner.text.rstrip().rindex("|"))
         cells, pos = [], 0
         for part in inner.text.split("|"):
