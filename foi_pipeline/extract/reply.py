@@ -75,10 +75,21 @@ def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
                 registry.add(name, span, None, "programme:answer_label")
 
 
+_ORGANISATIONS: dict[int, tuple[Catalogue, OrganisationCatalogue]] = {}
+
+
+def _organisations(catalogue: Catalogue) -> OrganisationCatalogue:
+    """The organisation index is built once per catalogue, not once per reply."""
+    entry = _ORGANISATIONS.get(id(catalogue))
+    if entry is None or entry[0] is not catalogue:
+        entry = _ORGANISATIONS[id(catalogue)] = (catalogue, OrganisationCatalogue(catalogue))
+    return entry[1]
+
+
 def read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalogue):
     from foi_pipeline.extract import Extraction
 
-    orgs = OrganisationCatalogue(catalogue)
+    orgs = _organisations(catalogue)
     seg = segment(text, spec)
     align(seg.blocks, spec, seg.lettered)
     meta = read_metadata(text, catalogue, answered=any(b.body for b in seg.blocks))
