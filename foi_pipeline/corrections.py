@@ -132,7 +132,9 @@ def _reading(value: str) -> tuple[str, int | None]:
 
 
 def apply_corrections(tables: dict[str, pd.DataFrame], corrections: list[Correction]) -> tuple[dict[str, pd.DataFrame], list[Outcome]]:
-    """Apply every correction to copies of the tables; report each one's outcome."""
+    """Apply every correction to copies of the tables; report each one's outcome. No corrections, no copies."""
+    if not corrections:
+        return tables, []
     tables = {name: df.copy() for name, df in tables.items()}
     outcomes: list[Outcome] = []
     for c in corrections:

@@ -166,9 +166,8 @@ def _cell(row: dict, column: str) -> object:
 def validation_review_rows(table: str, df: pd.DataFrame, failures: list) -> list[dict]:
     """One review item per failing row and check, pointing at the row's own evidence."""
     rows = []
-    records = df.to_dict("records")
     for failure in failures:
-        row = records[failure.row] if failure.row is not None and 0 <= failure.row < len(records) else {}
+        row = df.iloc[failure.row].to_dict() if failure.row is not None and 0 <= failure.row < len(df) else {}
         doc_id = _cell(row, "doc_id") or "0" * 16
         has_span = row and _cell(row, "evidence_text") is not None and _cell(row, "char_start") is not None
         rows.append({

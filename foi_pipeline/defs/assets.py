@@ -15,6 +15,7 @@ from foi_pipeline.cache import ResultCache, assets_fingerprint
 from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
 from foi_pipeline.pipeline import ExtractedCorpus, build_tables, extract_corpus, frame, validate_tables
 from foi_pipeline.specs import load_catalogue, load_requests
+from foi_pipeline.warehouse import row_count
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per input file, readable or not, with the request it answers and the letter's metadata.",
@@ -75,7 +76,8 @@ def corrected_tables(context: dg.AssetExecutionContext, extracted_tables: Tables
     unapplied = outcome_review_rows(outcomes, tables["documents"])
     if unapplied:
         tables["review_queue"] = frame("review_queue", [*tables["review_queue"].to_dict("records"), *unapplied])
-    tables = {name: frame(name, df.to_dict("records")) for name, df in tables.items()}
+    if any(o.applied for o in outcomes):  # edited cells may have changed a column's type or a row's sort position
+        tables = {name: frame(name, df.to_dict("records")) for name, df in tables.items()}
     not_applied = [f"{o.correction.source}: {o.message}" for o in outcomes if not o.applied]
     context.add_output_metadata({
         "corrections": len(corrections),
@@ -121,7 +123,7 @@ def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.Materia
     return dg.MaterializeResult(metadata={
         "database": dg.MetadataValue.path(str(store.database)),
         "parquet": dg.MetadataValue.path(str(store.parquet_dir)),
-        **{f"rows/{t}": len(store.read(t)) for t in ALL_TABLES},
+        **{f"rows/{t}": row_count(store.parquet_dir / f"{t}.parquet") for t in ALL_TABLES},
     })
 
 

@@ -18,18 +18,22 @@ def missing_references(df: pd.DataFrame, documents: pd.DataFrame, programmes: pd
 
 
 def provenance_failures(df: pd.DataFrame, document_text: pd.DataFrame) -> pd.DataFrame:
-    """Rows where document_text.text[char_start:char_end] != evidence_text."""
+    """Rows where document_text.text[char_start:char_end] != evidence_text (a row without a text must have no evidence)."""
     texts = dict(zip(document_text["doc_id"], document_text["text"]))
-    bad = []
-    for i, row in df.iterrows():
-        text = texts.get(row["doc_id"])
-        start, end, evidence = row["char_start"], row["char_end"], row["evidence_text"] or ""
-        if text is None:
-            if evidence:
-                bad.append(i)
-        elif pd.isna(start) or pd.isna(end) or text[int(start) : int(end)] != evidence:
-            bad.append(i)
-    return df.loc[bad]
+    bad = [
+        not _span_matches(texts.get(doc_id), start, end, evidence)
+        for doc_id, start, end, evidence in zip(df["doc_id"], df["char_start"], df["char_end"], df["evidence_text"])
+    ]
+    return df[pd.Series(bad, index=df.index, dtype=bool)] if len(df) else df
+
+
+def _span_matches(text: str | None, start: object, end: object, evidence: object) -> bool:
+    evidence = evidence if isinstance(evidence, str) else ""
+    if text is None:
+        return not evidence
+    if pd.isna(start) or pd.isna(end):
+        return False
+    return text[int(start) : int(end)] == evidence
 
 
 def held_without_programmes(documents: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
