@@ -52,8 +52,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from foi_pipeline.extract.gates import any_of
 
 __all__ = ["CountReading", "MoneyReading", "find_counts", "find_money", "parse_number_words", "read_count"]
 
@@ -213,6 +218,7 @@ def _small_number(s: str) -> int | None:
 
 
 _BOUNDARY_RE = re.compile(r"[;!?\n]|\.(?=\s|$)")
+_ABBREVIATION_END_RE = re.compile(r"(?:\b(?:approx|c|ca|s|ss|no|nos|para|reg|est|e\.g|i\.e|etc|inc|ltd|st)|\.[a-z])$", re.IGNORECASE)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -220,7 +226,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _BOUNDARY_RE.finditer(text):
         # "approx. 40", "c. 160", "s. 40", "No. 5" do not end a sentence
-        if m.group() == "." and re.search(r"(?:\b(?:approx|c|ca|s|ss|no|nos|para|reg|est|e\.g|i\.e|etc|inc|ltd|st)|\.[a-z])$", text[max(0, m.start() - 6) : m.start()], re.IGNORECASE):
+        if m.group() == "." and _ABBREVIATION_END_RE.search(text[max(0, m.start() - 6) : m.start()]):
             continue
         spans.append((start, m.end()))
         start = m.end()
@@ -360,6 +366,21 @@ class _Context:
         return min((h for _, _, h in self.policy_spans), default=None)
 
 
+# One search says whether any of the skipped-span patterns can match (in most answers none does).
+_SKIP_GATE_RE = any_of([*_SKIP_RES, _YEAR_RE, _FY_SHORT_RE])
+
+
+def _may_hold_money(text: str) -> bool:
+    """Whether MONEY_RE can match: every amount has '£', 'GBP', 'pound(s)' or 'sterling' next to a number."""
+    if "£" in text:
+        return True
+    lowered = text.lower()
+    if "pound" in lowered:
+        return True
+    # "terling": the 's' of "sterling" also matches 'ſ' under IGNORECASE
+    return ("gbp" in lowered or "terling" in lowered) and _DIGIT_RE.search(text) is not None
+
+
 def _context(text: str) -> _Context:
     skip = bytearray(len(text))
 
@@ -368,18 +389,19 @@ def _context(text: str) -> _Context:
 
     # Most of these patterns need a digit: a text without one skips them (short answers are the common case).
     has_digit = _DIGIT_RE.search(text) is not None
-    if has_digit or "pound" in text.lower():
+    if _may_hold_money(text):
         for m in MONEY_RE.finditer(text):
             mark(m.start(), m.end())
     if has_digit:
-        for pattern in _SKIP_RES:
-            for m in pattern.finditer(text):
+        if _SKIP_GATE_RE.search(text):
+            for pattern in _SKIP_RES:
+                for m in pattern.finditer(text):
+                    mark(m.start(), m.end())
+            for m in _YEAR_RE.finditer(text):
                 mark(m.start(), m.end())
-        for m in _YEAR_RE.finditer(text):
-            mark(m.start(), m.end())
-        for m in _FY_SHORT_RE.finditer(text):
-            if int(m.group(2)) == (int(m.group(1)) + 1) % 100:
-                mark(m.start(), m.end())
+            for m in _FY_SHORT_RE.finditer(text):
+                if int(m.group(2)) == (int(m.group(1)) + 1) % 100:
+                    mark(m.start(), m.end())
         for start, end in _list_labels(text):
             mark(start, end)
     for m in _WORD_SKIP_RE.finditer(text):
@@ -473,6 +495,8 @@ _ONE_PRONOUN_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _ONE_PRONOUN_BEFORE_RE = re.compile(r"\b(?:no|any|each|every|the|this|that|which|one|at)[ \t]+$", re.IGNORECASE)
+# Suppressed figures, markers and written zeros are rare: one search says whether to look for each kind.
+_SUPPRESSED_GATE_RE = any_of([*(pattern for pattern, _, _ in _SUPPRESSED_RES), _STAR_RE, _MARKER_RE, _ZERO_NOUN_RE])
 
 
 def _qualify(text: str, start: int, end: int, value: int) -> tuple[str, int, int | None, int, int]:
@@ -496,7 +520,32 @@ def _qualify(text: str, start: int, end: int, value: int) -> tuple[str, int, int
     return "exact", value, value, start, end
 
 
+# Within one reply the same answer text is read several times (the block, its pieces, its status):
+# inside `reading_once()` each distinct text is scanned once. Nothing is kept from one reply to the next.
+_MEMO: ContextVar[dict[tuple[str, str], object] | None] = ContextVar("quantities_memo", default=None)
+
+
+@contextmanager
+def reading_once() -> Iterator[None]:
+    """Remember readings of identical texts until the block ends (use one block per reply)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def _scan(text: str) -> tuple[list[CountReading], _Context]:
+    memo = _MEMO.get()
+    if memo is None:
+        return _scan_uncached(text)
+    found = memo.get(("scan", text))
+    if found is None:
+        found = memo[("scan", text)] = _scan_uncached(text)
+    return found  # type: ignore[return-value]
+
+
+def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
     ctx = _context(text)
     readings: list[CountReading] = []
     taken = bytearray(len(text))
@@ -508,27 +557,29 @@ def _scan(text: str) -> tuple[list[CountReading], _Context]:
     def free(start: int, end: int) -> bool:
         return not any(taken[start:end]) and not ctx.masked(start, end)
 
-    # suppressed figures
-    for pattern, rule, offset in _SUPPRESSED_RES:
-        for m in pattern.finditer(text):
-            n = _small_number(m.group("n"))
-            if n is None or not free(m.start(), m.end()):
+    if _SUPPRESSED_GATE_RE.search(text):
+        # suppressed figures
+        for pattern, rule, offset in _SUPPRESSED_RES:
+            for m in pattern.finditer(text):
+                n = _small_number(m.group("n"))
+                if n is None or not free(m.start(), m.end()):
+                    continue
+                take(CountReading("suppressed", None, 1, max(1, n + offset), "at_most", m.start(), m.end(), f"count:{rule}"))
+        if "*" in text:
+            bullets = {m.group().index("*") + m.start() for m in _BULLET_STAR_RE.finditer(text)}
+            for m in _STAR_RE.finditer(text):
+                if m.start() in bullets or not free(m.start(), m.end()):
+                    continue
+                take(CountReading("suppressed", None, 1, ctx.threshold_high, "at_most", m.start(), m.end(), "count:star"))
+        for m in _MARKER_RE.finditer(text):
+            if ctx.sentence_of(m.start()) in ctx.policy_sentences or not free(m.start(), m.end()):
                 continue
-            take(CountReading("suppressed", None, 1, max(1, n + offset), "at_most", m.start(), m.end(), f"count:{rule}"))
-    bullets = {m.group().index("*") + m.start() for m in _BULLET_STAR_RE.finditer(text)}
-    for m in _STAR_RE.finditer(text):
-        if m.start() in bullets or not free(m.start(), m.end()):
-            continue
-        take(CountReading("suppressed", None, 1, ctx.threshold_high, "at_most", m.start(), m.end(), "count:star"))
-    for m in _MARKER_RE.finditer(text):
-        if ctx.sentence_of(m.start()) in ctx.policy_sentences or not free(m.start(), m.end()):
-            continue
-        take(CountReading("suppressed", None, 1, ctx.threshold_high, "at_most", m.start(), m.end(), "count:suppressed_marker"))
+            take(CountReading("suppressed", None, 1, ctx.threshold_high, "at_most", m.start(), m.end(), "count:suppressed_marker"))
 
-    # zeros written as "no men", "nobody"
-    for m in _ZERO_NOUN_RE.finditer(text):
-        if free(m.start(), m.end()):
-            take(CountReading("value", 0, 0, 0, "exact", m.start(), m.end(), "count:no_noun"))
+        # zeros written as "no men", "nobody"
+        for m in _ZERO_NOUN_RE.finditer(text):
+            if free(m.start(), m.end()):
+                take(CountReading("value", 0, 0, 0, "exact", m.start(), m.end(), "count:no_noun"))
 
     # numbers in digits and in words
     candidates: list[tuple[int, int, int, str]] = []
@@ -595,7 +646,7 @@ def _drop_duplicates(text: str, readings: list[CountReading], ctx: _Context) -> 
 
 def find_counts(text: str) -> list[CountReading]:
     """Every count-like figure in an answer, in order: numbers with their qualifiers, and suppressed figures."""
-    return _scan(text)[0]
+    return list(_scan(text)[0])
 
 
 # --- statuses ------------------------------------------------------------------------------------
@@ -655,7 +706,12 @@ _SUPPRESSION_WORDS_RE = re.compile(
 )
 
 
+_STATUS_GATE_RE = any_of([pattern for _, _, pattern in _STATUS_RES])
+
+
 def _status_hits(text: str, ctx: _Context, suppressed: bool) -> list[tuple[int, int, str]]:
+    if _STATUS_GATE_RE.search(text) is None:
+        return []
     hits: list[tuple[int, int, str, bool]] = []
     for status, strong, pattern in _STATUS_RES:
         for m in pattern.finditer(text):
@@ -677,6 +733,16 @@ def read_count(text: str) -> CountReading:
     A status stated before (or at) the first figure wins ("Not held - approx. 40 estimated" is not_held);
     a later remark does not ("45 (N/A for self-referrals)" is 45).
     """
+    memo = _MEMO.get()
+    if memo is None:
+        return _read_count(text)
+    found = memo.get(("count", text))
+    if found is None:
+        found = memo[("count", text)] = _read_count(text)
+    return found  # type: ignore[return-value]
+
+
+def _read_count(text: str) -> CountReading:
     readings, ctx = _scan(text)
     hits = _status_hits(text, ctx, any(r.status == "suppressed" for r in readings))
     first = readings[0] if readings else None

@@ -10,7 +10,7 @@ from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, find_programmes_in_scope, looks_like_name
-from foi_pipeline.extract.quantities import read_count
+from foi_pipeline.extract.quantities import read_count, reading_once
 from foi_pipeline.extract.segment import Block, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
 from foi_pipeline.extract.tables import find_tables
@@ -87,6 +87,11 @@ def _organisations(catalogue: Catalogue) -> OrganisationCatalogue:
 
 
 def read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalogue):
+    with reading_once():  # answers read more than once (block, pieces, status) are scanned once per reply
+        return _read_reply(text, doc_id=doc_id, spec=spec, catalogue=catalogue)
+
+
+def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalogue):
     from foi_pipeline.extract import Extraction
 
     orgs = _organisations(catalogue)

@@ -1,0 +1,44 @@
+"""A gate over several patterns matches a text exactly when one of the patterns does."""
+
+import random
+import re
+
+import pytest
+
+from foi_pipeline.extract.gates import any_of
+
+
+def test_gate_keeps_each_patterns_flags_and_drops_group_names():
+    patterns = [
+        re.compile(r"(?P<n>\d+)[ \t]+or[ \t]+fewer\b", re.IGNORECASE),
+        re.compile(r"(?<![\w/.])N\.?A\.?(?![\w/.])"),  # case-sensitive
+        re.compile(r"^[ \t]*(?P<n>\d)\.", re.MULTILINE),
+        re.compile(r"^\W*refused\b", re.IGNORECASE),  # start of text only
+    ]
+    gate = any_of(patterns)
+    for text in ["5 OR FEWER", "n.a.", "N.A.", "x\n 3. yes", "x 3. yes", "Refused", "x\nrefused", "nothing", ""]:
+        assert (gate.search(text) is not None) == any(p.search(text) for p in patterns), text
+
+
+def test_gate_agrees_with_its_patterns_on_random_text():
+    patterns = [re.compile(r"\bfewer\s+than\s+\d", re.I), re.compile(r"(?<![\w*])\*(?![\w*])"), re.compile(r"\d+%")]
+    gate = any_of(patterns)
+    rng = random.Random(1)
+    alphabet = ["fewer", "than", " ", "5", "*", "%", "x", "\n", "FEWER"]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(8)))
+        assert (gate.search(text) is not None) == any(p.search(text) for p in patterns), text
+
+
+def test_gate_refuses_back_references():
+    with pytest.raises(ValueError):
+        any_of([re.compile(r"(a)\1")])
+
+
+def test_money_precheck_never_hides_an_amount():
+    from foi_pipeline.extract.quantities import MONEY_RE, _may_hold_money
+
+    samples = ["£60,000", "60,000 GBP", "gbp 60,000", "12,500 pounds", "sixty thousand POUNDS", "£1.2m", "5 Sterling",
+               "5 ſterling", "40 men", "no money", "pound", "GBP", "£", "1,204"]
+    for text in samples:
+        assert _may_hold_money(text) or MONEY_RE.search(text) is None, text
