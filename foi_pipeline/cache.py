@@ -14,6 +14,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from foi_pipeline.specs import ASSETS_DIR
 
 
@@ -55,14 +57,69 @@ class ResultCache:
         self.used.add(key)
 
     def save(self) -> None:
-        """Keep only what this run used (removed replies drop out); remove older versions' files."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        kept = {k: v for k, v in self.entries.items() if k in self.used}
-        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+        """Keep only what this run used (removed replies drop out); remove older versions' files. Nothing new and
+        nothing dropped: no write."""
+        if self.misses == 0 and self.used == set(self.entries) and self.path.exists():
+            return
+        _write_atomically(self.path, {k: v for k, v in self.entries.items() if k in self.used})
+
+
+class TableCache:
+    """Extracted rows of every reply, one frame per table, in one pickle named by the extractor's version.
+
+    A run takes the rows of unchanged replies with one selection per table instead of rebuilding them reply
+    by reply, so re-running 10,000 replies with one new one costs about what reading that one costs.
+    Entries are keyed by doc_id and "sha256:request_id": a reply matched to another request is read again.
+    """
+
+    def __init__(self, folder: Path, kind: str, version: str):
+        self.path = Path(folder) / f"{kind}-{version}.pickle"
+        self._keys: dict[str, str] = {}
+        self._tables: dict[str, pd.DataFrame] = {}
+        self._metadata: dict[str, dict] = {}
+        if self.path.exists():
+            try:
+                with self.path.open("rb") as handle:
+                    saved = pickle.load(handle)
+                self._keys, self._tables, self._metadata = saved["keys"], saved["tables"], saved["metadata"]
+            except Exception:  # noqa: BLE001 - a damaged cache is only a slower run
+                self._keys, self._tables, self._metadata = {}, {}, {}
+
+    def keys(self) -> set[str]:
+        return set(self._keys.values())
+
+    def select(self, hits: dict[str, str]) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
+        """The cached rows and metadata of these doc_ids (doc_id -> key)."""
+        doc_ids = {doc_id for doc_id, key in hits.items() if self._keys.get(doc_id) == key}
+        tables = {table: _rows_of(df, doc_ids) for table, df in self._tables.items()}
+        return tables, {doc_id: self._metadata[doc_id] for doc_id in doc_ids if doc_id in self._metadata}
+
+    def save(self, keys: dict[str, str], tables: dict[str, pd.DataFrame], metadata: dict[str, dict]) -> None:
+        """Keep exactly these replies (removed ones drop out); skip the write when nothing changed."""
+        if keys == self._keys and self.path.exists():
+            return
+        self._keys = dict(keys)
+        self._tables = {table: _rows_of(df, set(keys)) for table, df in tables.items()}
+        self._metadata = {doc_id: metadata[doc_id] for doc_id in keys if doc_id in metadata}
+        _write_atomically(self.path, {"keys": self._keys, "tables": self._tables, "metadata": self._metadata})
+
+
+def _rows_of(df: pd.DataFrame, doc_ids: set[str]) -> pd.DataFrame:
+    mask = df["doc_id"].isin(doc_ids)
+    return df if mask.all() else df[mask].reset_index(drop=True)
+
+
+def _write_atomically(path: Path, value: Any) -> None:
+    """Write a pickle beside its target and rename it into place; remove older versions of the same kind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
         with tmp.open("wb") as handle:
-            pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
-        kind = self.path.name.split("-", 1)[0]
-        for old in self.path.parent.glob(f"{kind}-*.pickle"):
-            if old != self.path:
-                old.unlink(missing_ok=True)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    kind = path.name.split("-", 1)[0]
+    for old in path.parent.glob(f"{kind}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)

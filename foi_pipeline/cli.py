@@ -13,7 +13,6 @@ def _run(args: argparse.Namespace) -> int:
     import duckdb
 
     from foi_pipeline.defs.assets import all_assets
-    from foi_pipeline.defs.checks import all_checks
     from foi_pipeline.defs.resources import settings_from_env
 
     try:
@@ -27,7 +26,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"foi: reading replies from {settings.raw_dir}", flush=True)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = dg.materialize(
-        [*all_assets, *all_checks],
+        all_assets,
         resources={"foi": settings},
         instance=instance,
         raise_on_error=False,

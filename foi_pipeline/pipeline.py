@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import multiprocessing
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from foi_pipeline.cache import TableCache
 from foi_pipeline.contract import FACT_TABLES, TABLES, columns
 from foi_pipeline.extract import EXTRACTOR_VERSION, Extraction, extract_reply
 from foi_pipeline.ingest import IngestedDocument
@@ -38,56 +43,155 @@ def frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
     df = pd.DataFrame(list(rows), columns=columns(table))
     for name, sql_type in TABLES[table]:
         df[name] = df[name].astype(_PANDAS_TYPES[sql_type]) if sql_type not in ("DATE", "DECIMAL(14,2)", "VARCHAR[]") else df[name].astype("object")
+    return sort_frame(table, df)
+
+
+def sort_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     keys = [k for k in SORT_KEYS.get(table, []) if k in df.columns]
     if keys and len(df):
         df = df.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
     return df
 
 
+def concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Typed frames of one table -> one sorted frame (empty parts are left out, so they cannot change a dtype)."""
+    parts = [df for df in frames if len(df)]
+    if not parts:
+        return empty_frame(table)
+    return sort_frame(table, parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True))
+
+
 @dataclass
 class ExtractedCorpus:
-    """What extraction made of every readable document, keyed by doc_id, plus how each was matched to a request."""
+    """What extraction made of the readable documents: each fact table for all of them, the letters' metadata
+    by doc_id, and how every file was matched to a request."""
 
-    extractions: dict[str, Extraction] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    metadata: dict[str, dict] = field(default_factory=dict)
     requests: dict[str, tuple[str, str]] = field(default_factory=dict)  # source_path -> (request_id, how)
+    extracted: int = 0
+    reused: int = 0
+    crashed: int = 0
     version: str = EXTRACTOR_VERSION
 
 
+PARALLEL_MIN_REPLIES = 200  # below this, starting worker processes costs more than it saves
+
+
 def extract_corpus(
-    docs: list[IngestedDocument], specs: list[RequestSpec], catalogue: Catalogue, default_request: str | None = None, cache=None
+    docs: list[IngestedDocument], specs: list[RequestSpec], catalogue: Catalogue, default_request: str | None = None,
+    cache: TableCache | None = None, workers: int = 1, progress: Callable[[int, int], None] | None = None,
 ) -> ExtractedCorpus:
     """Extract each distinct readable document once; an extractor crash becomes a review item, never a failed run.
 
-    With a cache (keyed by the reply's bytes and its request, versioned by the extractor), unchanged replies are reused.
+    With a cache (rows keyed by the reply's bytes and its request, versioned by the extractor), the rows of
+    unchanged replies are taken as they are and only new or changed replies are read, on `workers` processes
+    when there are many.
     """
     by_id = {s.id: s for s in specs}
     corpus = ExtractedCorpus()
+    keys: dict[str, str] = {}  # doc_id -> cache key
+    todo: list[tuple[IngestedDocument, RequestSpec]] = []
+    cached = cache.keys() if cache is not None else set()
     for doc in docs:
         spec, how = match_request(doc.text, doc.source_path, specs)
         if how == "default" and default_request in by_id:
             spec = by_id[default_request]
         corpus.requests[doc.source_path] = (spec.id, how)
-        if doc.parse_status != "ok" or doc.doc_id in corpus.extractions:
+        if doc.parse_status != "ok" or doc.doc_id in keys:
             continue
-        key = (doc.sha256, spec.id)
-        cached = cache.get(key) if cache is not None else None
-        if cached is not None:
-            corpus.extractions[doc.doc_id] = _with_population(cached, spec)
-            continue
-        try:
-            corpus.extractions[doc.doc_id] = _with_population(
-                extract_reply(doc.text, doc_id=doc.doc_id, spec=spec, catalogue=catalogue), spec)
-            if cache is not None:
-                cache.put(key, corpus.extractions[doc.doc_id])
-        except Exception as err:  # noqa: BLE001 - one bad reply must not stop the others
-            crashed = Extraction(metadata={"financial_year": spec.financial_year})
-            crashed.tables["review_queue"].append({
-                "doc_id": doc.doc_id, "table_name": "documents", "field": "text", "severity": "error",
-                "reason": f"extractor crashed: {err.__class__.__name__}: {err}", "char_start": 0, "char_end": 0,
-                "evidence_text": "", "extractor": "pipeline", "programme_id": None, "value": None,
-            })
-            corpus.extractions[doc.doc_id] = crashed
+        keys[doc.doc_id] = key = f"{doc.sha256}:{spec.id}"
+        if key not in cached:
+            todo.append((doc, spec))
+
+    new_rows: dict[str, list[dict]] = {table: [] for table in EXTRACTED_TABLES}
+    crashed: set[str] = set()
+    for doc, spec, outcome in _extract_all(todo, specs, catalogue, workers, progress):
+        if isinstance(outcome, Extraction):
+            extraction = _with_population(outcome, spec)
+        else:
+            extraction, crashed = _crash_report(doc.doc_id, spec, outcome), crashed | {doc.doc_id}
+        corpus.metadata[doc.doc_id] = extraction.metadata
+        for table in EXTRACTED_TABLES:
+            new_rows[table].extend(extraction.tables.get(table, []))
+    corpus.extracted, corpus.crashed = len(todo) - len(crashed), len(crashed)
+
+    hits = {doc_id: key for doc_id, key in keys.items() if key in cached}
+    reused_tables, reused_metadata = cache.select(hits) if cache is not None else ({}, {})
+    corpus.metadata.update(reused_metadata)
+    corpus.reused = len(hits)
+    corpus.tables = {
+        table: concat_frames(table, [reused_tables.get(table, empty_frame(table)), frame(table, new_rows[table])])
+        for table in EXTRACTED_TABLES
+    }
+    if cache is not None:
+        cache.save({doc_id: key for doc_id, key in keys.items() if doc_id not in crashed}, corpus.tables, corpus.metadata)
     return corpus
+
+
+def _extract_all(
+    todo: list[tuple[IngestedDocument, RequestSpec]], specs: list[RequestSpec], catalogue: Catalogue, workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[tuple[IngestedDocument, RequestSpec, Extraction | str]]:
+    """(document, spec, its Extraction or the crash message), in order; in worker processes when there are many."""
+    total = len(todo)
+    if workers > 1 and total >= PARALLEL_MIN_REPLIES:
+        try:
+            outcomes = _extract_in_workers(todo, specs, catalogue, workers, progress)
+        except (BrokenProcessPool, OSError) as err:  # a worker killed (out of memory, a signal): read them here instead
+            warnings.warn(f"extraction workers failed ({err.__class__.__name__}: {err}); extracting in this process")
+        else:
+            yield from ((doc, spec, outcome) for (doc, spec), outcome in zip(todo, outcomes))
+            return
+    for i, (doc, spec) in enumerate(todo, 1):
+        yield doc, spec, _extract_one(doc.text, doc.doc_id, spec, catalogue)
+        if progress and (i % 500 == 0 or i == total):
+            progress(i, total)
+
+
+def _extract_one(text: str, doc_id: str, spec: RequestSpec, catalogue: Catalogue) -> Extraction | str:
+    try:
+        return extract_reply(text, doc_id=doc_id, spec=spec, catalogue=catalogue)
+    except Exception as err:  # noqa: BLE001 - one bad reply must not stop the others
+        return f"{err.__class__.__name__}: {err}"
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(specs: list[RequestSpec], catalogue: Catalogue) -> None:
+    _WORKER.update(specs={s.id: s for s in specs}, catalogue=catalogue)
+
+
+def _extract_chunk(chunk: list[tuple[str, str, str]]) -> list[Extraction | str]:
+    return [_extract_one(text, doc_id, _WORKER["specs"][spec_id], _WORKER["catalogue"]) for doc_id, text, spec_id in chunk]
+
+
+def _extract_in_workers(
+    todo: list[tuple[IngestedDocument, RequestSpec]], specs: list[RequestSpec], catalogue: Catalogue, workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[Extraction | str]:
+    """Spawned (not forked) workers: the parent may hold threads and locks a fork would copy half-taken."""
+    size = max(20, min(200, len(todo) // (workers * 8)))
+    chunks = [[(d.doc_id, d.text, s.id) for d, s in todo[i : i + size]] for i in range(0, len(todo), size)]
+    outcomes: list[Extraction | str] = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(specs, catalogue)) as pool:
+        for chunk_outcomes in pool.map(_extract_chunk, chunks):
+            outcomes.extend(chunk_outcomes)
+            if progress:
+                progress(len(outcomes), len(todo))
+    return outcomes
+
+
+def _crash_report(doc_id: str, spec: RequestSpec, message: str) -> Extraction:
+    crashed = Extraction(metadata={"financial_year": spec.financial_year})
+    crashed.tables["review_queue"].append({
+        "doc_id": doc_id, "table_name": "documents", "field": "text", "severity": "error",
+        "reason": f"extractor crashed: {message}", "char_start": 0, "char_end": 0,
+        "evidence_text": "", "extractor": "pipeline", "programme_id": None, "value": None,
+    })
+    return crashed
 
 
 def _with_population(extraction: Extraction, spec: RequestSpec) -> Extraction:
@@ -119,7 +223,7 @@ def documents_table(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs
     for doc in docs:
         request_id, how = corpus.requests.get(doc.source_path, (None, None))
         spec = by_id.get(request_id)
-        meta = corpus.extractions[doc.doc_id].metadata if doc.parse_status == "ok" and doc.doc_id in corpus.extractions else {}
+        meta = corpus.metadata.get(doc.doc_id, {}) if doc.parse_status == "ok" else {}
         rows.append({
             "doc_id": doc.doc_id, "source_path": doc.source_path, "media_type": doc.media_type, "sha256": doc.sha256,
             "byte_size": doc.byte_size, "request_id": request_id, "authority": meta.get("authority"), "area": meta.get("area"),
@@ -145,16 +249,11 @@ def document_text_table(docs: list[IngestedDocument]) -> pd.DataFrame:
     return frame("document_text", rows)
 
 
-def fact_table(table: str, corpus: ExtractedCorpus) -> pd.DataFrame:
-    """All documents' rows of one extracted table."""
-    return frame(table, (row for extraction in corpus.extractions.values() for row in extraction.tables.get(table, [])))
-
-
 def build_tables(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs: list[RequestSpec]) -> dict[str, pd.DataFrame]:
     """Every contract table, as extracted (before corrections and validation)."""
     tables = {"documents": documents_table(docs, corpus, specs), "document_text": document_text_table(docs)}
     for table in EXTRACTED_TABLES:
-        tables[table] = fact_table(table, corpus)
+        tables[table] = corpus.tables.get(table, empty_frame(table))
     return tables
 
 

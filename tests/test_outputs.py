@@ -15,7 +15,6 @@ import pytest
 from foi_pipeline.cli import main
 from foi_pipeline.contract import ALL_TABLES, MARTS
 from foi_pipeline.defs.assets import all_assets
-from foi_pipeline.defs.checks import all_checks
 from foi_pipeline.defs.resources import settings_from_env
 from foi_pipeline.specs import load_requests
 
@@ -35,7 +34,7 @@ def built(tmp_path_factory):
     for source in [*(FIXTURES / "dev").glob("*.txt"), *(FIXTURES / "seeds").glob("*.txt")]:
         shutil.copy(source, raw / source.name)
     (raw / "gwent_injection.txt").write_text(INJECTION)
-    result = dg.materialize([*all_assets, *all_checks], resources={"foi": settings_from_env(str(raw), str(root / "warehouse"), str(root / "none"))})
+    result = dg.materialize(all_assets, resources={"foi": settings_from_env(str(raw), str(root / "warehouse"), str(root / "none"))})
     assert result.success
     return root / "warehouse", result
 

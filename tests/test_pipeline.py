@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import foi_pipeline.pipeline as pipeline
+from foi_pipeline.cache import TableCache
 from foi_pipeline.contract import TABLES, columns
 from foi_pipeline.extract import Extraction
 from foi_pipeline.ingest import IngestedDocument
@@ -141,3 +142,66 @@ def test_build_tables_gives_every_contract_table_even_with_nothing_readable(tabl
     tables = build_tables(docs, extract_corpus(docs, SPECS, Catalogue()), SPECS)
     assert list(tables[table].columns) == columns(table)
     assert len(tables[table]) == (1 if table == "documents" else 0)
+
+
+def _tables_of(corpus) -> dict[str, list]:
+    return {t: df.to_dict("records") for t, df in corpus.tables.items()}
+
+
+def test_the_cache_reads_only_new_or_changed_replies_and_forgets_removed_ones(monkeypatch, tmp_path):
+    calls: list[str] = []
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor(calls, area="Kent"))
+    docs = [doc("a.txt", "figures for referred males"), doc("b.txt", "other figures"), doc("c.txt", "more figures")]
+    first = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert (first.extracted, first.reused) == (3, 0)
+
+    calls.clear()
+    again = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert calls == [] and (again.extracted, again.reused) == (0, 3)
+    assert _tables_of(again) == _tables_of(first) and again.metadata == first.metadata
+
+    changed = [docs[0], doc("b.txt", "other figures, corrected"), doc("d.txt", "a new reply")]  # c.txt removed
+    later = extract_corpus(changed, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert sorted(calls) == sorted([changed[1].doc_id, changed[2].doc_id]) and later.reused == 1
+    assert set(later.tables["answers"]["doc_id"]) == {d.doc_id for d in changed}
+    assert TableCache(tmp_path, "extract", "v1").keys() == {f"{d.sha256}:{MALES.id}" for d in changed}
+
+    calls.clear()
+    extract_corpus(changed, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v2"))  # a new extractor version
+    assert len(calls) == 3 and [p.name for p in tmp_path.glob("extract-*")] == ["extract-v2.pickle"]
+
+
+def test_a_crash_is_not_cached_and_a_reply_moved_to_another_request_is_read_again(monkeypatch, tmp_path):
+    calls: list[str] = []
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor(calls, crash_on="BROKEN"))
+    broken, plain = doc("c.txt", "BROKEN reply"), doc("inbox/x.txt", "Dear requester")
+    first = extract_corpus([broken, plain], SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert first.crashed == 1 and first.extracted == 1
+    calls.clear()
+    moved = doc(f"{FEMALES.id}/x.txt", "Dear requester")  # same bytes, now in the females request's folder
+    again = extract_corpus([broken, moved], SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert sorted(calls) == sorted([broken.doc_id, moved.doc_id]) and again.reused == 0
+    assert set(again.tables["funnel_counts"]["population"]) == {"female"}
+
+
+def test_a_damaged_cache_file_is_only_a_slower_run(monkeypatch, tmp_path):
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
+    (tmp_path / "extract-v1.pickle").write_bytes(b"not a pickle")
+    corpus = extract_corpus([doc("a.txt", "figures")], SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert corpus.extracted == 1 and TableCache(tmp_path, "extract", "v1").keys()
+
+
+def test_worker_processes_give_the_same_tables_as_one_process(monkeypatch):
+    from pathlib import Path
+
+    from foi_pipeline.specs import load_catalogue
+
+    folder = Path(__file__).parent / "fixtures"
+    texts = [p.read_text() for p in sorted([*folder.glob("seeds/*.txt"), *folder.glob("dev/*.txt")])]
+    docs = [doc(f"r{i}.txt", text) for i, text in enumerate(texts)]
+    catalogue = load_catalogue()
+    alone = extract_corpus(docs, SPECS, catalogue, workers=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_REPLIES", 2)
+    together = extract_corpus(docs, SPECS, catalogue, workers=2)
+    assert together.extracted == len(docs) and _tables_of(together) == _tables_of(alone)
+    assert together.metadata == alone.metadata

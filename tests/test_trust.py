@@ -15,11 +15,10 @@ from foi_pipeline.contract import TABLES
 from foi_pipeline.corrections import CorrectionsError, load_corrections
 from foi_pipeline.defs import assets as asset_module
 from foi_pipeline.defs.assets import all_assets
-from foi_pipeline.defs.checks import all_checks, held_documents_have_programmes, programmes_have_figures
+from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.resources import settings_from_env
 from foi_pipeline.pipeline import empty_frame, frame, validate_tables
 from foi_pipeline.schemas import validate_table
-from foi_pipeline.warehouse import Warehouse
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 WM = "000_27f258596c947b63.txt"
@@ -69,50 +68,44 @@ def test_failing_rows_are_kept_and_listed_in_review_queue():
     assert item["table_name"] == "budgets" and item["severity"] == "warning" and "£50,000,000" in item["reason"]
 
 
-@pytest.fixture
-def context():
-    with dg.build_op_context() as ctx:
-        yield ctx
+def _checks(**tables) -> dict[str, dg.AssetCheckResult]:
+    """Every generated check on these tables (the others empty), by name."""
+    tables = {t: tables.get(t, empty_frame(t)) for t in TABLES}
+    failures = {t: validate_table(t, df) for t, df in tables.items()}
+    return {r.check_name: r for r in check_results(tables, failures)}
 
 
-def _stage(tmp_path, context, **tables):
-    store = Warehouse(tmp_path, context.run_id)
-    for t in TABLES:
-        store.stage(t, tables.get(t, empty_frame(t)))
-    return settings_from_env(warehouse_dir=str(tmp_path))
+def test_every_check_spec_gets_a_result():
+    assert sorted(_checks()) == sorted(spec.name for spec in CHECK_SPECS)
+    assert len(CHECK_SPECS) == 25 and all(r.passed for r in _checks().values())
 
 
-def _check(name):
-    return next(c for c in all_checks if next(iter(c.check_keys)).name == name)
-
-
-def test_reference_and_provenance_checks_fail_on_bad_rows(tmp_path, context):
+def test_reference_and_provenance_checks_fail_on_bad_rows():
     documents = frame("documents", [{"doc_id": DOC, "source_path": "a.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "information_status": "held"}])
     text = frame("document_text", [{"doc_id": DOC, "text": "CARA: 203"}])
     programmes = frame("programmes", [_prov(programme_id="p", name="CARA", providers=[], aliases=[], char_end=4, evidence_text="CARA")])
     funnel = _funnel([{"route": "agency", "stage": "referred", "status": "value", "count": 203, "char_start": 6, "char_end": 9, "evidence_text": "204"},
                       {"route": "agency", "stage": "accepted", "status": "not_stated", "programme_id": "ghost"}])
-    foi = _stage(tmp_path, context, documents=documents, document_text=text, programmes=programmes, funnel_counts=funnel)
-    provenance = _check("funnel_counts_provenance")(context, foi=foi)
-    references = _check("funnel_counts_references")(context, foi=foi)
+    checks = _checks(documents=documents, document_text=text, programmes=programmes, funnel_counts=funnel)
+    provenance, references = checks["funnel_counts_provenance"], checks["funnel_counts_references"]
     assert not provenance.passed and provenance.severity == dg.AssetCheckSeverity.ERROR and provenance.metadata["failing_rows"].value == 1
     assert not references.passed and references.metadata["failing_rows"].value == 1
-    assert _check("programmes_provenance")(context, foi=foi).passed
+    assert checks["programmes_provenance"].passed
+    assert {c.check_name for c in checks.values() if not c.passed} == {"funnel_counts_provenance", "funnel_counts_references"}
 
 
-def test_doubt_checks_warn(tmp_path, context):
+def test_doubt_checks_warn():
     documents = frame("documents", [{"doc_id": DOC, "source_path": "a.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "information_status": "held"},
                                     {"doc_id": "b" * 16, "source_path": "b.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "information_status": "held"}])
     programmes = frame("programmes", [_prov(programme_id="p", name="CARA", providers=[], aliases=[])])
-    foi = _stage(tmp_path, context, documents=documents, programmes=programmes)
-    held = held_documents_have_programmes(context, foi=foi)
-    figures = programmes_have_figures(context, foi=foi)
+    checks = _checks(documents=documents, programmes=programmes)
+    held, figures = checks["held_documents_have_programmes"], checks["programmes_have_figures"]
     assert not held.passed and held.severity == dg.AssetCheckSeverity.WARN and held.metadata["failing_rows"].value == 1
     assert not figures.passed and figures.severity == dg.AssetCheckSeverity.WARN
 
 
 def _run(raw: Path, warehouse: Path, corrections: Path) -> dg.ExecuteInProcessResult:
-    return dg.materialize([*all_assets, *all_checks], resources={"foi": settings_from_env(str(raw), str(warehouse), str(corrections))},
+    return dg.materialize(all_assets, resources={"foi": settings_from_env(str(raw), str(warehouse), str(corrections))},
                           raise_on_error=False)
 
 
@@ -158,8 +151,8 @@ def test_a_stale_correction_is_reported_not_ignored(seeds):
     reasons = pd.read_parquet(warehouse / "parquet" / "review_queue.parquet")["reason"].tolist()
     assert any("old.csv:2 was not applied" in r and "no document" in r for r in reasons)
     assert any("old.csv:3 was not applied" in r and "no programme" in r for r in reasons)
-    [materialisation] = [m for m in result.get_asset_materialization_events() if m.asset_key.to_user_string() == "corrected_tables"]
-    assert materialisation.materialization.metadata["not_applied"].value == 2
+    [materialisation] = [m for m in result.get_asset_materialization_events() if m.asset_key.to_user_string() == "review_queue"]
+    assert materialisation.materialization.metadata["corrections_not_applied"].value == 2
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,14 @@ import pandas as pd
 
 from foi_pipeline.contract import ALL_TABLES, TABLES
 from foi_pipeline.corrections import apply_corrections, load_corrections, outcome_review_rows
+from foi_pipeline.cache import ResultCache, TableCache, assets_fingerprint
+from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.metadata import table_metadata, table_schema
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
-from foi_pipeline.cache import ResultCache, assets_fingerprint
 from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
 from foi_pipeline.pipeline import ExtractedCorpus, build_tables, extract_corpus, frame, validate_tables
+from foi_pipeline.schemas import validate_table
 from foi_pipeline.specs import load_catalogue, load_requests
 from foi_pipeline.warehouse import row_count
 
@@ -53,65 +55,63 @@ def raw_documents(context: dg.AssetExecutionContext, foi: FoiSettings) -> list[I
 @dg.asset(group_name="extract", kinds={"python"}, code_version=EXTRACTOR_VERSION)
 def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDocument], foi: FoiSettings) -> ExtractedCorpus:
     """Each readable reply matched to its request and read into answers and facts, with evidence spans."""
-    cache = ResultCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{assets_fingerprint()}")
-    corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request, cache=cache)
-    cache.save()
-    crashed = sum(1 for e in corpus.extractions.values() for r in e.tables["review_queue"] if r["reason"].startswith("extractor crashed"))
-    context.add_output_metadata({"replies": len(corpus.extractions), "extracted": cache.misses, "reused_from_cache": cache.hits,
-                                 "extractor_crashes": crashed})
+
+    def progress(done: int, total: int) -> None:
+        context.log.info(f"extracted {done}/{total} new or changed replies")
+
+    cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{assets_fingerprint()}")
+    corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request, cache=cache,
+                            workers=foi.workers, progress=progress)
+    context.add_output_metadata({"replies": corpus.extracted + corpus.reused + corpus.crashed, "extracted": corpus.extracted,
+                                 "reused_from_cache": corpus.reused, "extractor_crashes": corpus.crashed})
     return corpus
 
 
-@dg.asset(group_name="extract", kinds={"pandas"}, code_version=EXTRACTOR_VERSION)
-def extracted_tables(raw_documents: list[IngestedDocument], extraction: ExtractedCorpus) -> Tables:
-    """The contract tables as the extractor read them, before corrections and validation."""
-    return build_tables(raw_documents, extraction, load_requests())
+def _table_spec(table: str) -> dg.AssetSpec:
+    return dg.AssetSpec(table, group_name="warehouse", kinds={"parquet"}, code_version="2", description=TABLE_DESCRIPTIONS[table],
+                        metadata={"dagster/column_schema": table_schema(table)}, deps=["raw_documents", "extraction"])
 
 
-@dg.asset(group_name="validate", kinds={"pandas"}, code_version="1")
-def corrected_tables(context: dg.AssetExecutionContext, extracted_tables: Tables, foi: FoiSettings) -> Tables:
+@dg.multi_asset(name="contract_tables", specs=[_table_spec(t) for t in TABLES], check_specs=CHECK_SPECS,
+                ins={"raw_documents": dg.AssetIn(), "extraction": dg.AssetIn()})
+def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[IngestedDocument], extraction: ExtractedCorpus, foi: FoiSettings):
+    """The contract tables: built from the extraction, analysts' corrections applied, validated, checked and staged.
+
+    One step, so each table is validated once, checked on the frame that is staged, and never read back.
+    """
+    tables = build_tables(raw_documents, extraction, load_requests())
+    tables, corrections = _corrected(context, tables, foi)
+    tables, failures = validate_tables(tables)
+    failures["review_queue"] = validate_table("review_queue", tables["review_queue"])
+    store = foi.warehouse(context.run.run_id)
+    for table in TABLES:
+        store.stage(table, tables[table])
+        metadata = table_metadata(table, tables[table])
+        if table == "review_queue":
+            metadata.update(corrections)
+            metadata.update({f"failures/{t}": len(found) for t, found in failures.items()})
+        yield dg.MaterializeResult(asset_key=table, metadata=metadata)
+    yield from check_results(tables, failures)
+
+
+def _corrected(context: dg.AssetExecutionContext, tables: Tables, foi: FoiSettings) -> tuple[Tables, dict]:
     """Analysts' corrections from data/corrections/*.csv applied; each corrected row keeps its extracted value."""
     corrections = load_corrections(Path(foi.corrections_dir))
-    tables, outcomes = apply_corrections(extracted_tables, corrections)
+    tables, outcomes = apply_corrections(tables, corrections)
     unapplied = outcome_review_rows(outcomes, tables["documents"])
     if unapplied:
         tables["review_queue"] = frame("review_queue", [*tables["review_queue"].to_dict("records"), *unapplied])
     if any(o.applied for o in outcomes):  # edited cells may have changed a column's type or a row's sort position
         tables = {name: frame(name, df.to_dict("records")) for name, df in tables.items()}
     not_applied = [f"{o.correction.source}: {o.message}" for o in outcomes if not o.applied]
-    context.add_output_metadata({
-        "corrections": len(corrections),
-        "applied": sum(o.applied for o in outcomes),
-        "not_applied": len(not_applied),
-        "not_applied_detail": dg.MetadataValue.md("\n".join(f"- {line}" for line in not_applied) or "_none_"),
-    })
     for line in not_applied:
         context.log.warning(line)
-    return tables
-
-
-@dg.asset(group_name="validate", kinds={"pandera"}, code_version="1")
-def validated_tables(context: dg.AssetExecutionContext, corrected_tables: Tables) -> Tables:
-    """Every table checked against its pandera model; failing rows are kept and listed in review_queue."""
-    tables, failures = validate_tables(corrected_tables)
-    context.add_output_metadata({f"failures/{table}": len(found) for table, found in failures.items()})
-    return tables
-
-
-def _table_asset(table: str) -> dg.AssetsDefinition:
-    @dg.asset(
-        name=table, group_name="warehouse", kinds={"parquet"}, code_version="1",
-        description=TABLE_DESCRIPTIONS[table], metadata={"dagster/column_schema": table_schema(table)},
-    )
-    def _asset(context: dg.AssetExecutionContext, validated_tables: Tables, foi: FoiSettings) -> dg.MaterializeResult:
-        df = validated_tables[table]
-        foi.warehouse(context.run.run_id).stage(table, df)
-        return dg.MaterializeResult(metadata=table_metadata(table, df))
-
-    return _asset
-
-
-table_assets = [_table_asset(table) for table in TABLES]
+    return tables, {
+        "corrections": len(corrections),
+        "corrections_applied": sum(o.applied for o in outcomes),
+        "corrections_not_applied": len(not_applied),
+        "corrections_not_applied_detail": dg.MetadataValue.md("\n".join(f"- {line}" for line in not_applied) or "_none_"),
+    }
 
 
 @dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="1", pool="warehouse", deps=list(ALL_TABLES))
@@ -129,4 +129,4 @@ def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.Materia
 
 from foi_pipeline.defs.marts import evidence_report, mart_assets  # noqa: E402
 
-all_assets = [raw_documents, extraction, extracted_tables, corrected_tables, validated_tables, *table_assets, *mart_assets, warehouse, evidence_report]
+all_assets = [raw_documents, extraction, contract_tables, *mart_assets, warehouse, evidence_report]

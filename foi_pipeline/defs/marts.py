@@ -18,11 +18,26 @@ def _lineage(mart: str) -> dg.TableColumnLineage:
     })
 
 
-def _mart_asset(mart: str, description: str) -> dg.AssetsDefinition:
-    @dg.asset(name=mart, group_name="marts", kinds={"duckdb", "parquet"}, code_version="1", deps=UPSTREAM[mart],
-              description=description, metadata={"dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c, t) for c, t in MARTS[mart]])})
-    def _asset(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
-        store = foi.warehouse(context.run.run_id)
+MART_DESCRIPTIONS = {
+    "programme_funnel": "One row per reply x programme x population: the six counts with statuses; acceptance and completion rates per route.",
+    "programme_costs": "Budget per referral, per acceptance and per completion, where both sides are known.",
+    "area_summary": "Per area and request: authority, information status, programmes, total budget, referrals and completions.",
+    "coverage": "Per request: every body it was sent to x question: answered, not applicable, not held, refused, not answered, or no reply.",
+    "programme_types": "Per catalogue programme type: areas that run it, median and range of budget and of cost per completion.",
+}
+
+
+def _mart_spec(mart: str) -> dg.AssetSpec:
+    return dg.AssetSpec(mart, group_name="marts", kinds={"duckdb", "parquet"}, code_version="1", deps=UPSTREAM[mart],
+                        description=MART_DESCRIPTIONS[mart],
+                        metadata={"dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c, t) for c, t in MARTS[mart]])})
+
+
+@dg.multi_asset(name="marts", specs=[_mart_spec(m) for m in MART_DESCRIPTIONS])
+def marts(context: dg.AssetExecutionContext, foi: FoiSettings):
+    """The comparison tables, built with DuckDB over this run's staged Parquet files, in one step."""
+    store = foi.warehouse(context.run.run_id)
+    for mart in MART_DESCRIPTIONS:  # in dependency order: a mart may read one staged before it
         if mart == "coverage":
             df = build_coverage(store.read_current("documents"), store.read_current("answers"), load_requests())
         else:
@@ -35,18 +50,10 @@ def _mart_asset(mart: str, description: str) -> dg.AssetsDefinition:
         metadata = table_metadata(mart, df) if mart in TABLES else {
             "dagster/row_count": len(df), "preview": dg.MetadataValue.md(df.head(10).to_markdown(index=False) if len(df) else "_no rows_")}
         metadata["dagster/column_lineage"] = _lineage(mart)
-        return dg.MaterializeResult(metadata=metadata)
-
-    return _asset
+        yield dg.MaterializeResult(asset_key=mart, metadata=metadata)
 
 
-mart_assets = [
-    _mart_asset("programme_funnel", "One row per reply x programme x population: the six counts with statuses; acceptance and completion rates per route."),
-    _mart_asset("programme_costs", "Budget per referral, per acceptance and per completion, where both sides are known."),
-    _mart_asset("area_summary", "Per area and request: authority, information status, programmes, total budget, referrals and completions."),
-    _mart_asset("coverage", "Per request: every body it was sent to x question: answered, not applicable, not held, refused, not answered, or no reply."),
-    _mart_asset("programme_types", "Per catalogue programme type: areas that run it, median and range of budget and of cost per completion."),
-]
+mart_assets = [marts]
 
 
 @dg.asset(group_name="marts", kinds={"html"}, code_version="1", deps=["warehouse"])

@@ -30,7 +30,7 @@ def _number_from_env(name: str, default: float) -> float:
     try:
         number = float(value) if value else default
     except ValueError:
-        raise ValueError(f"{name}={value!r} is not a number (megabytes, e.g. 50)") from None
+        raise ValueError(f"{name}={value!r} is not a number") from None
     if number <= 0:
         raise ValueError(f"{name}={value!r} must be more than 0")
     return number
@@ -44,6 +44,7 @@ class FoiSettings(dg.ConfigurableResource):
     corrections_dir: str
     max_file_mb: float = 50.0
     default_request: str | None = None
+    workers: int = 1  # processes that extract new replies when there are many (FOI_WORKERS; default: every core)
 
     @property
     def raw_path(self) -> Path:
@@ -69,6 +70,7 @@ def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = No
         corrections_dir=str(Path(corrections_dir).resolve()) if corrections_dir else _path_from_env("FOI_CORRECTIONS_DIR", "data/corrections"),
         max_file_mb=_number_from_env("FOI_MAX_FILE_MB", 50.0),
         default_request=os.environ.get("FOI_DEFAULT_REQUEST") or None,
+        workers=int(_number_from_env("FOI_WORKERS", float(os.cpu_count() or 1))),
     )
 
 
