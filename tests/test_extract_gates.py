@@ -42,3 +42,17 @@ def test_money_precheck_never_hides_an_amount():
                "5 ſterling", "40 men", "no money", "pound", "GBP", "£", "1,204"]
     for text in samples:
         assert _may_hold_money(text) or MONEY_RE.search(text) is None, text
+
+
+def test_skip_groups_never_hide_a_skipped_span():
+    from foi_pipeline.extract.quantities import _SKIP_GROUPS
+
+    rng = random.Random(3)
+    tokens = ["1", "0", "12", "2019", "2020", "/", "-", "–", ".", ":", "(", ")", "x", "×", "X", " ", "  ", "\t", "%", "per",
+              "cent", "of", "to", "and", "or", "over", "aged", "men", "section", "s", "ss", "para", "reg", "page", "jan",
+              "March", "Sept", "FY", "ref", "Tel", "+44", "0161", "a", "the", "age", "hours", "weeks", "ſ", "K", "İ", "ı",
+              "\n", ",", "older", "no", "#", "number", "crn", "foia", "1-2-1", "am", "pm", "h", "sections", "regs.", "case"]
+    for _ in range(20000):
+        text = "".join(rng.choice(tokens) for _ in range(rng.randrange(1, 9)))
+        for gate, patterns in _SKIP_GROUPS:
+            assert gate.search(text) or not any(p.search(text) for p in patterns), (gate.pattern, text)

@@ -366,8 +366,24 @@ class _Context:
         return min((h for _, _, h in self.policy_spans), default=None)
 
 
-# One search says whether any of the skipped-span patterns can match (in most answers none does).
-_SKIP_GATE_RE = any_of([*_SKIP_RES, _YEAR_RE, _FY_SHORT_RE])
+# Each group of skipped-span patterns runs only where a text has what all of them need: a pattern can
+# match only where its gate (IGNORECASE, so never stricter than the pattern) matches too. Most answers
+# pass none or one of these searches, each much cheaper than the patterns behind it.
+_SKIP_GROUPS: list[tuple[re.Pattern[str], list[re.Pattern[str]]]] = [
+    (re.compile(gate, re.IGNORECASE), patterns)
+    for gate, patterns in (
+        (r"%|cent", _SKIP_RES[0:1]),  # percentages
+        (r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", _SKIP_RES[1:4]),  # dates with a month
+        # a digit followed by a separator, "to", "and"/"or", or three more digits (a year)
+        (r"[0-9](?:[ \t]?(?:[/.\-–:(x×]|to)|[ \t]+(?:and|or)|[0-9]{3})",
+         [*(_SKIP_RES[i] for i in (4, 5, 6, 8, 12, 15, 16, 17, 18, 19, 20, 24)), _YEAR_RE, _FY_SHORT_RE]),
+        (r"fy", _SKIP_RES[7:8]),
+        (r"[a-z.][ \t]*[0-9]", [_SKIP_RES[i] for i in (9, 10, 11, 13, 14, 21, 22, 23)]),  # "s.40", "page 3", "aged 18"
+        (r"\+44|(?<!\w)0[0-9]{2}", _SKIP_RES[25:27]),  # phone numbers, leading zeros
+        (r"\b(?:ref|foi|tel|phone|fax|mobile|case|crn|urn)", _SKIP_RES[27:28]),  # identifiers
+    )
+]
+assert sorted(id(p) for _, group in _SKIP_GROUPS for p in group) == sorted(map(id, [*_SKIP_RES, _YEAR_RE, _FY_SHORT_RE]))
 
 
 def _may_hold_money(text: str) -> bool:
@@ -393,14 +409,16 @@ def _context(text: str) -> _Context:
         for m in MONEY_RE.finditer(text):
             mark(m.start(), m.end())
     if has_digit:
-        if _SKIP_GATE_RE.search(text):
-            for pattern in _SKIP_RES:
+        for gate, patterns in _SKIP_GROUPS:
+            if gate.search(text) is None:
+                continue
+            for pattern in patterns:
+                if pattern is _FY_SHORT_RE:
+                    for m in pattern.finditer(text):
+                        if int(m.group(2)) == (int(m.group(1)) + 1) % 100:
+                            mark(m.start(), m.end())
+                    continue
                 for m in pattern.finditer(text):
-                    mark(m.start(), m.end())
-            for m in _YEAR_RE.finditer(text):
-                mark(m.start(), m.end())
-            for m in _FY_SHORT_RE.finditer(text):
-                if int(m.group(2)) == (int(m.group(1)) + 1) % 100:
                     mark(m.start(), m.end())
         for start, end in _list_labels(text):
             mark(start, end)
