@@ -1,13 +1,21 @@
-"""The evidence report: a static HTML page with a national overview (charts) and every reply's text,
-each extracted value highlighted and linked to its row. Reply text is untrusted: everything is escaped
-and the page loads nothing from anywhere (a Content-Security-Policy forbids scripts and remote resources).
+"""The evidence report: static HTML, an index with the national overview (charts, areas, the list of replies)
+and one page per reply with its text, each extracted value highlighted and linked to its row.
+
+Reply text is untrusted: everything is escaped and no page loads anything from anywhere (a
+Content-Security-Policy forbids scripts and remote resources). A reply's page is rendered again only when
+what it shows changed (a fingerprint of its rows, kept in replies/manifest.json), so adding one reply to
+ten thousand renders one page.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
+import json
+import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +25,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from foi_pipeline.contract import TABLES  # noqa: E402
+
+REPORT_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # new rendering code, new pages
 MAX_BARS = 20
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 HIGHLIGHTED = {
@@ -41,16 +52,16 @@ tr:target,mark:target{box-shadow:0 0 0 3px #f80} .review-item{color:#a00} figure
 class Chart:
     title: str
     svg: str
-    png: bytes
 
 
 def _figure_to_chart(fig, title: str) -> Chart:
-    svg, png = io.StringIO(), io.BytesIO()
-    fig.savefig(svg, format="svg", bbox_inches="tight")
-    fig.savefig(png, format="png", dpi=80, bbox_inches="tight")
+    """One SVG, drawn once (a tight layout instead of a tight bounding box, which would draw twice)."""
+    svg = io.StringIO()
+    fig.tight_layout()
+    fig.savefig(svg, format="svg")
     plt.close(fig)
     text = svg.getvalue()
-    return Chart(title, text[text.index("<svg") :], png.getvalue())
+    return Chart(title, text[text.index("<svg") :])
 
 
 def _empty_chart(title: str) -> Chart:
@@ -107,7 +118,7 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
 
 
 def chart_markdown(chart: Chart) -> str:
-    return f"![{chart.title}](data:image/png;base64,{base64.b64encode(chart.png).decode()})"
+    return f"![{chart.title}](data:image/svg+xml;base64,{base64.b64encode(chart.svg.encode()).decode()})"
 
 
 def _value_of(table: str, row: dict) -> str:
@@ -138,20 +149,29 @@ def _highlight(text: str, marks: list[tuple[int, int, str, str]]) -> str:
     return "".join(out)
 
 
-def render(tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], chart_list: list[Chart]) -> str:
-    """The whole report as one self-contained HTML string."""
-    documents = tables["documents"]
-    texts = dict(zip(tables["document_text"]["doc_id"], tables["document_text"]["text"]))
-    names = dict(zip(tables["programmes"]["programme_id"], tables["programmes"]["name"]))
-    readable = documents[documents["parse_status"] == "ok"].sort_values(["area", "source_path"], na_position="last")
-    esc = html.escape
-    parts = [
+def _page(title: str, body: list[str]) -> str:
+    return "".join([
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
-        "<title>FOI evidence report</title>", f"<style>{STYLE}</style></head><body>",
+        f"<title>{html.escape(title)}</title>", f"<style>{STYLE}</style></head><body>", *body, "</body></html>",
+    ])
+
+
+def _readable(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    documents = tables["documents"]
+    texts = set(tables["document_text"]["doc_id"])
+    readable = documents[(documents["parse_status"] == "ok") & documents["doc_id"].isin(texts)]
+    return readable.sort_values(["area", "source_path"], na_position="last").drop_duplicates("doc_id")
+
+
+def render_index(tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], chart_list: list[Chart]) -> str:
+    """The overview: counts, charts, the areas table and a link to every reply's page."""
+    documents, readable, esc = tables["documents"], _readable(tables), html.escape
+    parts = [
         "<h1>FOI evidence report</h1>",
         f"<p class='muted'>{len(documents)} file(s), {len(readable)} readable repl(ies), {len(tables['programmes'])} programme(s), "
-        f"{len(tables['review_queue'])} review item(s). Every highlighted value links to its row; review items are outlined in red.</p>",
+        f"{len(tables['review_queue'])} review item(s). Each reply's page highlights every extracted value and links it to its row; "
+        "review items are outlined in red.</p>",
         "<h2 id='overview'>National overview</h2>",
     ]
     for chart in chart_list:
@@ -166,53 +186,111 @@ def render(tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], char
             parts.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
         parts.append("</table>")
     parts.append("<h2 id='replies'>Replies</h2><nav>" + "".join(
-        f"<a href='#doc-{esc(d)}'>{esc(str(a or p))}</a>" for d, a, p in zip(readable["doc_id"], readable["area"], readable["source_path"])) + "</nav>")
-    by_doc: dict[str, dict[str, list[dict]]] = {}
-    for table in [*HIGHLIGHTED, "review_queue"]:
-        buckets: dict[str, list[dict]] = {}
-        for row in tables[table].to_dict("records"):
-            buckets.setdefault(row["doc_id"], []).append(row)
-        by_doc[table] = buckets
-    seen: set[str] = set()
-    for doc in readable.to_dict("records"):
-        doc_id = doc["doc_id"]
-        if doc_id in seen or doc_id not in texts:
-            continue
-        seen.add(doc_id)
-        text = texts[doc_id]
-        marks: list[tuple[int, int, str, str]] = []
-        rows_html = []
-        for table, (_, css) in HIGHLIGHTED.items():
-            for i, row in enumerate(by_doc[table].get(doc_id, [])):
-                row_id = f"{doc_id}-{table}-{i}"
-                if row["char_end"] > row["char_start"]:
-                    marks.append((int(row["char_start"]), int(row["char_end"]), css, row_id))
-                programme = names.get(row.get("programme_id"), "") if table != "programmes" else row["name"]
-                rows_html.append(
-                    f"<tr id='row-{row_id}'><td>{esc(table)}</td><td>{esc(str(programme or ''))}</td><td>{esc(_value_of(table, row))}</td>"
-                    f"<td>{esc(row['evidence_text'] or '')}</td><td>{esc(row['extractor'] or '')}</td></tr>")
-        review_html = []
-        for i, row in enumerate(by_doc["review_queue"].get(doc_id, [])):
-            row_id = f"{doc_id}-review-{i}"
+        f"<a href='replies/{esc(d)}.html'>{esc(str(a if isinstance(a, str) and a else p))}</a>"
+        for d, a, p in zip(readable["doc_id"], readable["area"], readable["source_path"])) + "</nav>")
+    return _page("FOI evidence report", parts)
+
+
+def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[str, str]) -> str:
+    """One reply's page: its letter details, review items, extracted rows and highlighted text."""
+    esc, doc_id = html.escape, doc["doc_id"]
+    marks: list[tuple[int, int, str, str]] = []
+    rows_html = []
+    for table, (_, css) in HIGHLIGHTED.items():
+        for i, row in enumerate(rows.get(table, [])):
+            row_id = f"{doc_id}-{table}-{i}"
             if row["char_end"] > row["char_start"]:
-                marks.append((int(row["char_start"]), int(row["char_end"]), "review", row_id))
-            review_html.append(f"<li id='row-{row_id}' class='review-item'>[{esc(row['severity'])}] {esc(row['table_name'])}.{esc(row['field'])}: {esc(row['reason'])}</li>")
-        parts.append(
-            f"<section id='doc-{esc(doc_id)}'><h3>{esc(str(doc.get('area') or '?'))} – {esc(doc['source_path'])}</h3>"
-            f"<p class='muted'>{esc(str(doc.get('authority') or ''))} · ref {esc(str(doc.get('foi_reference') or '–'))} · "
-            f"{esc(str(doc.get('response_date') or '')[:10])} · {esc(str(doc.get('information_status') or ''))}</p>"
-        )
-        if review_html:
-            parts.append("<ul>" + "".join(review_html) + "</ul>")
-        parts.append("<table><tr><th>table</th><th>programme</th><th>value</th><th>evidence</th><th>rule</th></tr>" + "".join(rows_html) + "</table>")
-        parts.append(f"<pre class='reply'>{_highlight(text, marks)}</pre></section>")
-    parts.append("</body></html>")
-    return "".join(parts)
+                marks.append((int(row["char_start"]), int(row["char_end"]), css, row_id))
+            programme = names.get(row.get("programme_id"), "") if table != "programmes" else row["name"]
+            rows_html.append(
+                f"<tr id='row-{row_id}'><td>{esc(table)}</td><td>{esc(str(programme or ''))}</td><td>{esc(_value_of(table, row))}</td>"
+                f"<td>{esc(row['evidence_text'] or '')}</td><td>{esc(row['extractor'] or '')}</td></tr>")
+    review_html = []
+    for i, row in enumerate(rows.get("review_queue", [])):
+        row_id = f"{doc_id}-review-{i}"
+        if row["char_end"] > row["char_start"]:
+            marks.append((int(row["char_start"]), int(row["char_end"]), "review", row_id))
+        review_html.append(f"<li id='row-{row_id}' class='review-item'>[{esc(row['severity'])}] {esc(row['table_name'])}.{esc(row['field'])}: {esc(row['reason'])}</li>")
+    area = doc.get("area") if isinstance(doc.get("area"), str) else None
+    parts = [
+        "<p><a href='../index.html#replies'>← all replies</a></p>",
+        f"<section id='doc-{esc(doc_id)}'><h1>{esc(area or '?')} – {esc(doc['source_path'])}</h1>",
+        f"<p class='muted'>{esc(str(doc.get('authority') or ''))} · ref {esc(str(doc.get('foi_reference') or '–'))} · "
+        f"{esc(str(doc.get('response_date') or '')[:10])} · {esc(str(doc.get('information_status') or ''))}</p>",
+    ]
+    if review_html:
+        parts.append("<ul>" + "".join(review_html) + "</ul>")
+    parts.append("<table><tr><th>table</th><th>programme</th><th>value</th><th>evidence</th><th>rule</th></tr>" + "".join(rows_html) + "</table>")
+    parts.append(f"<pre class='reply'>{_highlight(text, marks)}</pre></section>")
+    return _page(f"{area or doc['source_path']} – FOI evidence report", parts)
 
 
-def write_report(path: Path, content: str) -> None:
-    """Atomically: a reader never sees half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+SHOWN_TABLES = ("documents", "document_text", *HIGHLIGHTED, "review_queue")
+
+
+def fingerprints(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """doc_id -> a hash of every row a reply's page shows (row order included), computed column-wise."""
+    parts = []
+    for salt, table in enumerate(SHOWN_TABLES, 1):
+        df = tables[table]
+        if df.empty:
+            continue
+        columns = [c for c, sql_type in TABLES[table] if not sql_type.endswith("[]")]  # lists are not shown, nor hashable
+        hashed = pd.util.hash_pandas_object(df[columns], index=False).to_numpy()
+        position = df.groupby("doc_id", sort=False).cumcount().to_numpy().astype("uint64") + 1
+        parts.append(pd.DataFrame({"doc_id": df["doc_id"].to_numpy(), "h": (hashed ^ salt) * position}))
+    if not parts:
+        return {}
+    combined = pd.concat(parts).groupby("doc_id", sort=False)["h"].sum()
+    return {doc_id: f"{int(h):016x}" for doc_id, h in combined.items()}
+
+
+@dataclass
+class ReportWritten:
+    index: Path
+    pages: int
+    rendered: int
+    removed: int
+
+
+def write_report(folder: Path, tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], chart_list: list[Chart]) -> ReportWritten:
+    """index.html and replies/<doc_id>.html; only pages whose rows changed are rendered, removed replies' pages go."""
+    replies = folder / "replies"
+    replies.mkdir(parents=True, exist_ok=True)
+    manifest_path = replies / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    old = manifest.get("pages", {}) if manifest.get("version") == REPORT_VERSION else {}
+    readable = _readable(tables)
+    prints = fingerprints(tables)
+    wanted = {d: prints.get(d, "") for d in readable["doc_id"]}
+    todo = {d for d, fp in wanted.items() if old.get(d) != fp or not (replies / f"{d}.html").exists()}
+    if todo:
+        texts = tables["document_text"]
+        texts = dict(zip(*(texts.loc[texts["doc_id"].isin(todo), c] for c in ("doc_id", "text"))))
+        programmes = tables["programmes"]
+        names = dict(zip(programmes["programme_id"], programmes["name"]))
+        rows: dict[str, dict[str, list[dict]]] = {}
+        for table in [*HIGHLIGHTED, "review_queue"]:
+            df = tables[table]
+            for row in df[df["doc_id"].isin(todo)].to_dict("records"):
+                rows.setdefault(row["doc_id"], {}).setdefault(table, []).append(row)
+        for doc in readable[readable["doc_id"].isin(todo)].to_dict("records"):
+            _write_atomically(replies / f"{doc['doc_id']}.html", render_reply(doc, texts[doc["doc_id"]], rows.get(doc["doc_id"], {}), names))
+    removed = 0
+    for page in replies.glob("*.html"):
+        if page.stem not in wanted:
+            page.unlink(missing_ok=True)
+            removed += 1
+    _write_atomically(folder / "index.html", render_index(tables, marts, chart_list))
+    _write_atomically(manifest_path, json.dumps({"version": REPORT_VERSION, "pages": wanted}, sort_keys=True))
+    return ReportWritten(folder / "index.html", len(wanted), len(todo), removed)
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    """A reader never sees half a page."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     tmp.write_text(content, encoding="utf-8")
-    tmp.replace(path)
+    os.replace(tmp, path)

@@ -58,9 +58,17 @@ class RequestSpec:
             for p in self.identify
         )
 
-    def score(self, text: str) -> int:
-        """How many of the identifying phrases a reply contains (whole words, any case)."""
-        return sum(1 for pattern in self._identify_patterns if pattern.search(text))
+    @cached_property
+    def _identify_first_words(self) -> tuple[str, ...]:
+        return tuple((p.split() or [""])[0].lower() for p in self.identify)
+
+    def score(self, text: str, lowered: str | None = None) -> int:
+        """How many of the identifying phrases a reply contains (whole words, any case).
+
+        A phrase whose first word is nowhere in the text is not searched for (the common case, and cheap)."""
+        lowered = text.lower() if lowered is None else lowered
+        return sum(1 for word, pattern in zip(self._identify_first_words, self._identify_patterns)
+                   if word in lowered and pattern.search(text))
 
 
 @dataclass(frozen=True)
@@ -188,7 +196,8 @@ def match_request(text: str | None, source_path: str, specs: list[RequestSpec]) 
     Returns the spec and how it was chosen ("quoted", "folder" or "default").
     """
     if text:
-        scores = sorted(((s.score(text), s.id, s) for s in specs), key=lambda t: (-t[0], t[1]))
+        lowered = text.lower()
+        scores = sorted(((s.score(text, lowered), s.id, s) for s in specs), key=lambda t: (-t[0], t[1]))
         best = scores[0]
         runner_up = scores[1][0] if len(scores) > 1 else -1
         if best[0] > 0 and best[0] > runner_up:

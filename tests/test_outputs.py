@@ -137,22 +137,34 @@ def _chromium() -> str | None:
     return found
 
 
+def _dom(browser: str, page: Path, profile: Path) -> str:
+    return subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--virtual-time-budget=2000",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+
+
 def test_report_renders_in_chromium_with_highlights_and_no_injected_script(built, tmp_path):
     warehouse, _ = built
     browser = _chromium()
     if browser is None:
         pytest.skip("chromium is not installed (make test installs it)")
-    report = warehouse / "report" / "index.html"
-    page = report.read_text()
-    assert "<script" not in page.replace("&lt;script", "")  # the reply's script is text, not markup
-    assert not re.search(r"(?:src|href|url)\s*[=(]\s*[\"']?\s*(?:https?:)?//", page)  # no remote resources
-    dom = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000",
-         "--dump-dom", report.as_uri()],
-        capture_output=True, text=True, timeout=120,
-    ).stdout
-    assert "FOI evidence report" in dom and "National overview" in dom
-    assert dom.count('<mark class="count"') >= 20 and '<mark class="money"' in dom and "<svg" in dom
+    index = warehouse / "report" / "index.html"
+    pages = sorted((warehouse / "report" / "replies").glob("*.html"))
+    assert len(pages) == len(_sql(warehouse, "SELECT DISTINCT doc_id FROM document_text"))
+    for page in [index, *pages]:
+        html_text = page.read_text()
+        assert "<script" not in html_text.replace("&lt;script", "")  # the reply's script is text, not markup
+        assert not re.search(r"(?:src|href|url)\s*[=(]\s*[\"']?\s*(?:https?:)?//", html_text)  # no remote resources
+    dom = _dom(browser, index, tmp_path / "profile")
+    assert "FOI evidence report" in dom and "National overview" in dom and "<svg" in dom
+    assert dom.count("href=\"replies/") == len(pages)
+    norfolk = next(p for p in pages if "CARA" in p.read_text())
+    dom = _dom(browser, norfolk, tmp_path / "profile")
+    assert dom.count('<mark class="count"') >= 6 and '<mark class="money"' in dom and "all replies" in dom
+    gwent = next(p for p in pages if "Gwent" in p.read_text())
+    dom = _dom(browser, gwent, tmp_path / "profile")
     assert "data-pwned=" not in dom.split("<body", 1)[1].split(">", 1)[0]  # the injected script never ran
     assert "&lt;script&gt;document.body.setAttribute" in dom

@@ -59,7 +59,8 @@ def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDo
     def progress(done: int, total: int) -> None:
         context.log.info(f"extracted {done}/{total} new or changed replies")
 
-    cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{assets_fingerprint()}")
+    # Spans index into the ingested text, so a new ingest version (other text from the same bytes) re-extracts too.
+    cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{INGEST_VERSION}-{assets_fingerprint()}")
     corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request, cache=cache,
                             workers=foi.workers, progress=progress)
     context.add_output_metadata({"replies": corpus.extracted + corpus.reused + corpus.crashed, "extracted": corpus.extracted,

@@ -7,7 +7,7 @@ from foi_pipeline.contract import MARTS, TABLES
 from foi_pipeline.defs.metadata import table_metadata
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.marts import LINEAGE, UPSTREAM, build_coverage, build_sql_mart, connect
-from foi_pipeline.report import chart_markdown, charts, render, write_report
+from foi_pipeline.report import chart_markdown, charts, write_report
 from foi_pipeline.specs import load_requests
 
 
@@ -56,16 +56,17 @@ def marts(context: dg.AssetExecutionContext, foi: FoiSettings):
 mart_assets = [marts]
 
 
-@dg.asset(group_name="marts", kinds={"html"}, code_version="1", deps=["warehouse"])
-def evidence_report(foi: FoiSettings) -> dg.MaterializeResult:
-    """A static HTML report: national charts, and every reply's text with each extracted value highlighted."""
+@dg.asset(group_name="marts", kinds={"html"}, code_version="2", deps=["warehouse"])
+def evidence_report(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
+    """A static HTML report: national charts, and a page per reply with each extracted value highlighted."""
     store = foi.warehouse()
     tables = {t: store.read(t) for t in TABLES}
     marts = {m: store.read(m) for m in MARTS}
     chart_list = charts(marts["programme_funnel"], marts["area_summary"])
-    path = store.root / "report" / "index.html"
-    write_report(path, render(tables, marts, chart_list))
+    written = write_report(store.root / "report", tables, marts, chart_list)
+    context.log.info(f"report: {written.rendered} of {written.pages} reply pages rendered, {written.removed} removed")
     return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(path)),
+        "path": dg.MetadataValue.path(str(written.index)),
+        "reply_pages": written.pages, "rendered": written.rendered, "removed": written.removed,
         **{f"chart/{i + 1}": dg.MetadataValue.md(f"**{c.title}**\n\n{chart_markdown(c)}") for i, c in enumerate(chart_list)},
     })

@@ -1,0 +1,68 @@
+"""The evidence report's pages: one per reply, rendered again only when what it shows changed."""
+
+import pandas as pd
+
+from foi_pipeline import report
+from foi_pipeline.contract import TABLES
+from foi_pipeline.pipeline import empty_frame, frame
+
+A, B = "a" * 16, "b" * 16
+TEXT = "Office of the PCC for Kent\n5. 45 people were referred. <b>bold?</b>"
+
+
+def _tables(count: int = 45, docs=(A, B)) -> dict[str, pd.DataFrame]:
+    tables = {t: empty_frame(t) for t in TABLES}
+    tables["documents"] = frame("documents", [
+        {"doc_id": d, "source_path": f"{d[0]}.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "area": "Kent"} for d in docs])
+    tables["document_text"] = frame("document_text", [{"doc_id": d, "text": TEXT} for d in docs])
+    start = TEXT.index("45")
+    tables["funnel_counts"] = frame("funnel_counts", [
+        {"doc_id": d, "programme_id": f"{d}-p", "route": "agency", "stage": "referred", "status": "value", "count": count if d == A else 45,
+         "char_start": start, "char_end": start + 2, "evidence_text": "45", "extractor": "test"} for d in docs])
+    return tables
+
+
+def _write(folder, tables):
+    return report.write_report(folder, tables, {"area_summary": pd.DataFrame()}, [])
+
+
+def test_one_page_per_reply_escaped_and_linked_from_the_index(tmp_path):
+    written = _write(tmp_path, _tables())
+    assert (written.pages, written.rendered, written.removed) == (2, 2, 0)
+    page = (tmp_path / "replies" / f"{A}.html").read_text()
+    assert '<mark class="count"' in page and "&lt;b&gt;bold?&lt;/b&gt;" in page and "<b>" not in page
+    assert "Content-Security-Policy" in page and "../index.html" in page
+    index = (tmp_path / "index.html").read_text()
+    assert f"replies/{A}.html" in index and f"replies/{B}.html" in index
+
+
+def test_only_changed_pages_are_rendered_and_removed_replies_lose_theirs(tmp_path):
+    _write(tmp_path, _tables())
+    assert _write(tmp_path, _tables()).rendered == 0
+    before = (tmp_path / "replies" / f"{B}.html").stat().st_mtime_ns
+    changed = _write(tmp_path, _tables(count=46))
+    assert changed.rendered == 1 and (tmp_path / "replies" / f"{B}.html").stat().st_mtime_ns == before
+    assert "agency referred: 46" in (tmp_path / "replies" / f"{A}.html").read_text()
+    gone = _write(tmp_path, _tables(count=46, docs=(A,)))
+    assert (gone.pages, gone.rendered, gone.removed) == (1, 0, 1) and not (tmp_path / "replies" / f"{B}.html").exists()
+
+
+def test_new_rendering_code_or_a_deleted_page_renders_again(tmp_path, monkeypatch):
+    _write(tmp_path, _tables())
+    (tmp_path / "replies" / f"{A}.html").unlink()
+    assert _write(tmp_path, _tables()).rendered == 1
+    monkeypatch.setattr(report, "REPORT_VERSION", "changed")
+    assert _write(tmp_path, _tables()).rendered == 2
+
+
+def test_fingerprints_see_every_shown_column_and_row_order():
+    base = report.fingerprints(_tables())
+    assert report.fingerprints(_tables()) == base and base[A] != base[B]
+    moved = _tables()
+    moved["funnel_counts"].loc[0, "extractor"] = "other rule"
+    assert report.fingerprints(moved)[A] != base[A] and report.fingerprints(moved)[B] == base[B]
+    two = _tables()
+    second = {**two["funnel_counts"].iloc[0].to_dict(), "stage": "accepted"}
+    two["funnel_counts"] = pd.concat([two["funnel_counts"], pd.DataFrame([second])], ignore_index=True)
+    swapped = two["funnel_counts"].iloc[[2, 1, 0]].reset_index(drop=True)
+    assert report.fingerprints({**two, "funnel_counts": swapped})[A] != report.fingerprints(two)[A]
