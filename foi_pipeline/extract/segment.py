@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from foi_pipeline.extract.gates import any_of
 from foi_pipeline.extract.spans import Span, lines
 from foi_pipeline.specs import Question, RequestSpec
 
@@ -163,7 +164,8 @@ class EchoMatcher:
         for question, qnorm in self.questions:
             if len(norm) <= len(qnorm):
                 # A heading that is (part of) the question: "Financial Contributors:", "Budget inclusive of ..."
-                score = fuzz.partial_ratio(norm, qnorm)
+                # (a score below the threshold cannot match, so rapidfuzz may stop early and report 0)
+                score = fuzz.partial_ratio(norm, qnorm, score_cutoff=threshold)
                 if len(norm) < 0.5 * len(qnorm):
                     score -= 5 if len(norm) >= 20 or score >= 99 else 15
                 end = len(text)
@@ -185,6 +187,12 @@ class EchoMatcher:
 
 _TITLE_SEPARATOR_RE = re.compile(r"\s+[–—-]\s+|:\s+|:$|\?\s+|\s+[–—-]$")
 _POPULATION_WORDS = re.compile(r"self|agenc|referr|\bmales?\b|\bmen\b|\bwomen\b|\bfemales?\b|people|participants|perpetrators|individuals|clients|service users", re.IGNORECASE)
+_DIGIT_RE = re.compile(r"\d")
+_COMPLETED_RE = re.compile(r"complet|finish")
+_ACCEPTED_RE = re.compile(r"accept|\bstart|enrol|took\s+up|engag")
+_REFERRED_RE = re.compile(r"referr|\brefer(?:s|ed)?\b")
+_DASH_OR_COLON_RE = re.compile(r"[–—\-:]")
+_COPULA_RE = re.compile(r"\b(?:is|are|was|were|has|have)\b")
 
 
 class TitleMatcher:
@@ -194,25 +202,33 @@ class TitleMatcher:
         self.counts = {(q.route, q.stage): q for q in spec.questions if q.route}
         cues = sorted(((cue.lower(), q) for q in spec.questions if not q.route for cue in q.cues), key=lambda c: -len(c[0]))
         self.cues = [(cue, re.compile(r"(?<!\w)" + re.escape(cue) + r"(?!\w)"), q) for cue, q in cues]
+        # Most titles name no cue at all: one search rules out every cue (and every long one) at once.
+        self._any_cue = any_of([pattern for _, pattern, _ in self.cues]) if self.cues else None
+        long_cues = [pattern for cue, pattern, _ in self.cues if len(cue) >= 8]
+        self._any_long_cue = any_of(long_cues) if long_cues else None
 
     def match(self, title: str) -> Question | None:
         title = title.strip(" *#:-–—\t")
         words = title.split()
-        if not words or len(words) > 9 or re.search(r"\d", title):
+        if not words or len(words) > 9 or _DIGIT_RE.search(title):
             return None
         lowered = title.lower()
-        for cue, pattern, question in self.cues:
-            if len(cue) >= 8 and pattern.search(lowered):
-                return question
+        named = self._any_cue is not None and self._any_cue.search(lowered) is not None
+        if named and self._any_long_cue is not None and self._any_long_cue.search(lowered):
+            for cue, pattern, question in self.cues:
+                if len(cue) >= 8 and pattern.search(lowered):
+                    return question
         stage = (
-            "completed" if re.search(r"complet|finish", lowered)
-            else "accepted" if re.search(r"accept|\bstart|enrol|took\s+up|engag", lowered)
-            else "referred" if re.search(r"referr|\brefer(?:s|ed)?\b", lowered)
+            "completed" if _COMPLETED_RE.search(lowered)
+            else "accepted" if _ACCEPTED_RE.search(lowered)
+            else "referred" if _REFERRED_RE.search(lowered)
             else None
         )
         if stage and _POPULATION_WORDS.search(lowered):
             route = "self" if "self" in lowered else "agency"
             return self.counts.get((route, stage))
+        if not named:
+            return None
         for cue, pattern, question in self.cues:
             if pattern.search(lowered):
                 return question
@@ -227,7 +243,7 @@ class TitleMatcher:
                 return question, m.end()
         stripped = rest.strip()
         if len(rest.split()) <= 6 and not stripped.endswith((".", "?", "!")) and (
-            re.match(r"[–—\-:]", stripped) or stripped.endswith(":") or not re.search(r"\b(?:is|are|was|were|has|have)\b", stripped)
+            _DASH_OR_COLON_RE.match(stripped) or stripped.endswith(":") or not _COPULA_RE.search(stripped)
         ):
             question = self.match(rest)
             if question is not None:
@@ -304,7 +320,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         heading_end = rest.start + echo_end if question is not None else rest.start
         if found is not None and question is None and _is_title(rest.text):
             # "Q6 – Accepted": a short title; the answer follows, on this line after a colon or on the next lines.
-            colon = re.search(r":\s+\S", rest.text)
+            colon = _COLON_RE.search(rest.text)
             heading_end = rest.start + colon.start() + 1 if colon and colon.start() < 70 else line.end
         heads.append(Block(label=found[0] if found else None, heading=Span.of(text, line.start, heading_end), echo=question, echo_score=score))
 
@@ -335,9 +351,13 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     return Segmentation(blocks=kept, preamble=preamble, answers_end=answers_end, lettered=lettered)
 
 
+_COLON_RE = re.compile(r":\s+\S")
+_TITLE_LEAD_RE = re.compile(r"[–—\-:]\s*\S")
+
+
 def _is_title(rest: str) -> bool:
     stripped = rest.strip()
-    return bool(re.match(r"[–—\-:]\s*\S", stripped)) and not stripped.endswith(".") and len(stripped) < 120
+    return bool(_TITLE_LEAD_RE.match(stripped)) and not stripped.endswith(".") and len(stripped) < 120
 
 
 def _adjacent(text: str, block: Block, line: Span) -> bool:
@@ -372,5 +392,8 @@ def _mark_quoted_request(heads: list[Block]) -> None:
         i += 1
 
 
+_QUOTE_RESIDUE_RE = re.compile(r"[\s\"“”*:\-–.]+")
+
+
 def _only_quote_residue(text: str) -> bool:
-    return not re.sub(r"[\s\"“”*:\-–.]+", "", text)
+    return not _QUOTE_RESIDUE_RE.sub("", text)

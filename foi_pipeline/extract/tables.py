@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from foi_pipeline.extract.spans import Span
 
 _SEPARATOR_ROW = re.compile(r"^[\s|:+\-=]+$")
+_WORDS_RE = re.compile(r"\S+(?:[ ]\S+)*")
+_COLUMN_GAP_RE = re.compile(r"\S(?:\t| {2,})\S")
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,11 @@ def _cells(line: Span) -> list[Span] | None:
             cells.append(inner.sub(pos, pos + len(part)).strip())
             pos += len(part) + 1
         return cells if len(cells) >= 2 else None
-    parts = [m for m in re.finditer(r"\S+(?:[ ]\S+)*", text.replace("\t", "  "))]
-    if len(parts) >= 2 and re.search(r"\S(?:\t| {2,})\S", text):
+    # Columns need a tab or two spaces between them: most lines are prose and stop here.
+    if ("\t" not in text and "  " not in text) or not _COLUMN_GAP_RE.search(text):
+        return None
+    parts = list(_WORDS_RE.finditer(text.replace("\t", "  ")))
+    if len(parts) >= 2:
         return [line.sub(m.start(), m.end()) for m in parts]
     return None
 
@@ -45,13 +50,20 @@ def find_tables(body: Span) -> list[Table]:
     pos = 0
     lines = body.text.split("\n")
     for index, raw in enumerate([*lines, ""]):
-        line = body.sub(pos, pos + len(raw))
+        line_start = pos
         pos += len(raw) + 1
-        if not raw.strip() and run and "|" in run_lines[-1].text and _next_is_pipe_row(lines, index):
+        blank = not raw.strip()
+        if blank and run and "|" in run_lines[-1].text and _next_is_pipe_row(lines, index):
             continue  # pages that put each row in a paragraph separate rows with blank lines
-        if raw and _SEPARATOR_ROW.match(raw) and "|" in raw or raw.strip().startswith("+-"):
+        if raw and "|" in raw and _SEPARATOR_ROW.match(raw) or raw.strip().startswith("+-"):
             continue
-        cells = _cells(line) if raw.strip() else None
+        if blank or ("|" not in raw and "\t" not in raw and "  " not in raw):
+            cells = None  # a row needs cell borders or a gap between columns
+            if not run:
+                continue  # and there is no run to close
+        else:
+            line = body.sub(line_start, line_start + len(raw))
+            cells = _cells(line)
         if cells and (not run or len(cells) == len(run[0]) or ("|" in raw and abs(len(cells) - len(run[0])) <= 1)):
             run.append(cells)
             run_lines.append(line)
