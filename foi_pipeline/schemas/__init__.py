@@ -31,11 +31,11 @@ class _Provenance(pa.DataFrameModel):
     class Config:
         coerce = True
 
-    doc_id: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{16}$")
+    doc_id: Series[pd.StringDtype] = pa.Field(str_matches=r"^[0-9a-f]{16}$")
     char_start: Series[pd.Int64Dtype] = pa.Field(ge=0)
     char_end: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    evidence_text: Series[str]
-    extractor: Series[str]
+    evidence_text: Series[pd.StringDtype]
+    extractor: Series[pd.StringDtype]
 
     @pa.dataframe_check(error="char_end is before char_start")
     def span_ordered(cls, df: pd.DataFrame) -> Series[bool]:
@@ -50,15 +50,15 @@ class Documents(pa.DataFrameModel):
     class Config:
         coerce = True
 
-    doc_id: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{16}$")
-    source_path: Series[str] = pa.Field(unique=True)
-    media_type: Series[str]
-    sha256: Series[str] = pa.Field(nullable=True)
+    doc_id: Series[pd.StringDtype] = pa.Field(str_matches=r"^[0-9a-f]{16}$")
+    source_path: Series[pd.StringDtype] = pa.Field(unique=True)
+    media_type: Series[pd.StringDtype]
+    sha256: Series[pd.StringDtype] = pa.Field(nullable=True)
     byte_size: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    request_id: Series[str] = pa.Field(nullable=True)
-    parse_status: Series[str] = pa.Field(isin=PARSE_STATUSES)
-    information_status: Series[str] = pa.Field(isin=INFORMATION_STATUSES, nullable=True)
-    financial_year: Series[str] = pa.Field(str_matches=r"^\d{4}/\d{2}$", nullable=True)
+    request_id: Series[pd.StringDtype] = pa.Field(nullable=True)
+    parse_status: Series[pd.StringDtype] = pa.Field(isin=PARSE_STATUSES)
+    information_status: Series[pd.StringDtype] = pa.Field(isin=INFORMATION_STATUSES, nullable=True)
+    financial_year: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{4}/\d{2}$", nullable=True)
     response_date: Series[object] = pa.Field(nullable=True)
 
     @pa.dataframe_check(error=doubt("response_date is in the future or before 2000"))
@@ -76,15 +76,15 @@ class DocumentText(pa.DataFrameModel):
     class Config:
         coerce = True
 
-    doc_id: Series[str] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$")
-    text: Series[str]
+    doc_id: Series[pd.StringDtype] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$")
+    text: Series[pd.StringDtype]
 
 
 class Answers(_Provenance):
     question_no: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    question_key: Series[str]
-    numbered_as: Series[str] = pa.Field(nullable=True)
-    status: Series[str] = pa.Field(isin=STATUSES)
+    question_key: Series[pd.StringDtype]
+    numbered_as: Series[pd.StringDtype] = pa.Field(nullable=True)
+    status: Series[pd.StringDtype] = pa.Field(isin=STATUSES)
 
     class Config:
         coerce = True
@@ -95,21 +95,21 @@ class Programmes(_Provenance):
     class Config:
         coerce = True
 
-    programme_id: Series[str] = pa.Field(unique=True)
-    name: Series[str] = pa.Field(str_length={"min_value": 1})
-    canonical_name: Series[str] = pa.Field(nullable=True)
+    programme_id: Series[pd.StringDtype] = pa.Field(unique=True)
+    name: Series[pd.StringDtype] = pa.Field(str_length={"min_value": 1})
+    canonical_name: Series[pd.StringDtype] = pa.Field(nullable=True)
 
 
 class FunnelCounts(_Provenance):
-    programme_id: Series[str]
-    population: Series[str] = pa.Field(nullable=True)
-    route: Series[str] = pa.Field(isin=ROUTES)
-    stage: Series[str] = pa.Field(isin=STAGES)
+    programme_id: Series[pd.StringDtype]
+    population: Series[pd.StringDtype] = pa.Field(nullable=True)
+    route: Series[pd.StringDtype] = pa.Field(isin=ROUTES)
+    stage: Series[pd.StringDtype] = pa.Field(isin=STAGES)
     count: Series[pd.Int64Dtype] = pa.Field(nullable=True)
     count_low: Series[pd.Int64Dtype] = pa.Field(nullable=True)
     count_high: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    status: Series[str] = pa.Field(isin=STATUSES)
-    qualifier: Series[str] = pa.Field(isin=QUALIFIERS, nullable=True)
+    status: Series[pd.StringDtype] = pa.Field(isin=STATUSES)
+    qualifier: Series[pd.StringDtype] = pa.Field(isin=QUALIFIERS, nullable=True)
 
     class Config:
         coerce = True
@@ -153,10 +153,10 @@ class Budgets(_Provenance):
     class Config:
         coerce = True
 
-    programme_id: Series[str] = pa.Field(nullable=True)
+    programme_id: Series[pd.StringDtype] = pa.Field(nullable=True)
     amount_gbp: Series[object] = pa.Field(nullable=True)
-    status: Series[str] = pa.Field(isin=STATUSES)
-    period: Series[str] = pa.Field(nullable=True)
+    status: Series[pd.StringDtype] = pa.Field(isin=STATUSES)
+    period: Series[pd.StringDtype] = pa.Field(nullable=True)
 
     @pa.dataframe_check(error="amount_gbp must be given exactly when status is 'value'")
     def amount_iff_value(cls, df: pd.DataFrame) -> Series[bool]:
@@ -172,24 +172,24 @@ class Funders(_Provenance):
     class Config:
         coerce = True
 
-    programme_id: Series[str] = pa.Field(nullable=True)
-    funder: Series[str] = pa.Field(str_length={"min_value": 1})
-    contribution: Series[str] = pa.Field(isin=CONTRIBUTIONS)
+    programme_id: Series[pd.StringDtype] = pa.Field(nullable=True)
+    funder: Series[pd.StringDtype] = pa.Field(str_length={"min_value": 1})
+    contribution: Series[pd.StringDtype] = pa.Field(isin=CONTRIBUTIONS)
 
 
 class Referrers(_Provenance):
     class Config:
         coerce = True
 
-    programme_id: Series[str] = pa.Field(nullable=True)
-    organisation: Series[str] = pa.Field(str_length={"min_value": 1})
+    programme_id: Series[pd.StringDtype] = pa.Field(nullable=True)
+    organisation: Series[pd.StringDtype] = pa.Field(str_length={"min_value": 1})
 
 
 class ReviewQueue(_Provenance):
-    table_name: Series[str]
-    field: Series[str]
-    reason: Series[str] = pa.Field(str_length={"min_value": 1})
-    severity: Series[str] = pa.Field(isin=SEVERITIES)
+    table_name: Series[pd.StringDtype]
+    field: Series[pd.StringDtype]
+    reason: Series[pd.StringDtype] = pa.Field(str_length={"min_value": 1})
+    severity: Series[pd.StringDtype] = pa.Field(isin=SEVERITIES)
 
     class Config:
         coerce = True
