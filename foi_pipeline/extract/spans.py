@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Span:
-    """A slice of the reply: text[start:end]. Facts carry one so a person can check them in seconds."""
+class Span(NamedTuple):
+    """A slice of the reply: text[start:end]. Facts carry one so a person can check them in seconds.
+
+    A named tuple rather than a frozen dataclass: replies make hundreds of spans, and a tuple is built
+    several times faster (same fields, equality, hash and repr).
+    """
 
     start: int
     end: int
@@ -27,8 +30,14 @@ class Span:
 
     def sub(self, start: int, end: int) -> "Span":
         """A sub-span, with offsets relative to this span's text."""
-        start, end = max(0, start), min(len(self.text), end)
-        return Span(self.start + start, self.start + max(start, end), self.text[start : max(start, end)])
+        if start < 0:
+            start = 0
+        length = len(self.text)
+        if end > length:
+            end = length
+        if end < start:
+            end = start
+        return Span(self.start + start, self.start + end, self.text[start:end])
 
     def __bool__(self) -> bool:
         return bool(self.text.strip())
