@@ -57,14 +57,12 @@ def align(blocks: list[Block], spec: RequestSpec, lettered: bool) -> None:
 
 def _check_content(block: Block, spec: RequestSpec) -> None:
     """Overrule a label when the content plainly answers another (non-count) question, or none is given."""
+    if block.alignment in {"question_text", "heading"} or len(block.questions) > 1:
+        return
     text = block.heading.text + "\n" + block.body.text
     hits = _topic_hits(block.body.text)
-    if block.alignment in {"question_text", "heading"}:
-        return
     current = block.questions[0] if len(block.questions) == 1 else None
     current_topic = _topic_of(current) if current else None
-    if len(block.questions) > 1:
-        return
     best_topic = max(hits, key=lambda t: hits[t]) if any(hits.values()) else None
     if current is None:
         if best_topic:

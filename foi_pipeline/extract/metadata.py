@@ -119,14 +119,32 @@ def authority_phrase(match: re.Match[str]) -> str:
     return office
 
 
+@dataclass(frozen=True)
+class _AreaKeys:
+    """Each area's names normalised once per catalogue, in the order the readers below try them."""
+
+    by_name: list[tuple[Area, str]]  # (area, " key ") for its name, aliases, then forces
+    by_force: list[tuple[str, str]]  # (area name, " key ") for its forces, name, then aliases
+
+
+_AREA_KEYS: dict[int, tuple[tuple[Area, ...], _AreaKeys]] = {}
+
+
+def _area_keys(areas: tuple[Area, ...]) -> _AreaKeys:
+    cached = _AREA_KEYS.get(id(areas))
+    if cached is None or cached[0] is not areas:
+        by_name = [(area, f" {key} ") for area in areas for key in map(_norm, (area.name, *area.aliases, *area.forces)) if key]
+        by_force = [(area.name, f" {key} ") for area in areas for key in map(_norm, (*area.forces, area.name, *area.aliases)) if key]
+        cached = _AREA_KEYS[id(areas)] = (areas, _AreaKeys(by_name, by_force))
+    return cached[1]
+
+
 def _match_area(phrase: str, areas: tuple[Area, ...]) -> Area | None:
     norm = f" {_norm(phrase)} "
     best: tuple[int, Area] | None = None
-    for area in areas:
-        for name in (area.name, *area.aliases, *area.forces):
-            key = _norm(name)
-            if key and f" {key} " in norm and (best is None or len(key) > best[0]):
-                best = (len(key), area)
+    for area, key in _area_keys(areas).by_name:
+        if key in norm and (best is None or len(key) - 2 > best[0]):
+            best = (len(key) - 2, area)
     return best[1] if best else None
 
 
@@ -158,16 +176,17 @@ def read_authority(text: str, areas: tuple[Area, ...]) -> tuple[str | None, str 
     # No office named with a place: infer the area from the police force or place named most often.
     counts: dict[str, int] = {}
     norm = f" {_norm(text)} "
-    for area in areas:
-        for name in (*area.forces, area.name, *area.aliases):
-            key = _norm(name)
-            if key:
-                counts[area.name] = counts.get(area.name, 0) + norm.count(f" {key} ")
+    for area_name, key in _area_keys(areas).by_force:
+        counts[area_name] = counts.get(area_name, 0) + norm.count(key)
     if counts and max(counts.values()) > 0:
         area = next(a for a in areas if a.name == max(counts, key=lambda k: (counts[k], k)))
         office = phrases[0] if phrases else "Office of the Police and Crime Commissioner"
         return area.authority or f"{_smart_case(office)} for {area.name}", area.name
     return (_smart_case(phrases[0]) if phrases else None), None
+
+
+_SMALL_NUMBER_OR_YEAR_RE = re.compile(r"\d{1,2}(?:\.\d+)?|\d{4}|20\d\d/\d\d")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
 def read_reference(text: str) -> str | None:
@@ -177,9 +196,9 @@ def read_reference(text: str) -> str | None:
     for priority, pattern in enumerate(REFERENCE_RES):
         for m in pattern.finditer(head):
             ref = m.group("ref").rstrip(".-/")
-            if re.fullmatch(r"\d{1,2}(?:\.\d+)?|\d{4}|20\d\d/\d\d", ref) and "prefix" not in m.groupdict():
+            if _SMALL_NUMBER_OR_YEAR_RE.fullmatch(ref) and "prefix" not in m.groupdict():
                 continue  # a bare small number or a year is not a reference
-            if re.fullmatch(r"(?:19|20)\d\d", ref):
+            if _YEAR_RE.fullmatch(ref):
                 continue
             if m.groupdict().get("prefix"):
                 ref = f"{m.group('prefix')} {ref}"

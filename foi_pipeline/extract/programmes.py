@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
 from foi_pipeline.extract.spans import Span
-from foi_pipeline.specs import Catalogue
+from foi_pipeline.specs import Catalogue, CatalogueEntry
 
 HEAD_NOUNS = r"(?:Programme|Programmes|Program|Intervention|Interventions|Project|Course|Scheme|Initiative|Pathway|Hub|Service)"
 _NAME_WORD = r"(?:[A-Z+][\w'’+-]*|\d[\w-]*|of|and|for|to|the|&|in|on|with|a)"
@@ -137,6 +137,31 @@ class Programme:
         return False
 
 
+@dataclass(frozen=True)
+class _KnownName:
+    """A catalogue programme name or alias, with what _canonical compares (worked out once per catalogue)."""
+
+    entry: str
+    lowered: str
+    tokens: frozenset[str]
+    long: bool
+    pattern: re.Pattern[str]
+
+
+_KNOWN_NAMES: dict[int, tuple[tuple[CatalogueEntry, ...], list[_KnownName]]] = {}
+
+
+def _known_names(entries: tuple[CatalogueEntry, ...]) -> list[_KnownName]:
+    cached = _KNOWN_NAMES.get(id(entries))
+    if cached is None or cached[0] is not entries:
+        known = [
+            _KnownName(entry.name, name.lower(), _tokens(name), len(name) > 3, re.compile(r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)"))
+            for entry in entries for name in (entry.name, *entry.aliases)
+        ]
+        cached = _KNOWN_NAMES[id(entries)] = (entries, known)
+    return cached[1]
+
+
 class ProgrammeRegistry:
     """The programmes of one reply, and the resolution of each mention to one of them."""
 
@@ -186,17 +211,16 @@ class ProgrammeRegistry:
     def _canonical(self, programme: Programme) -> str | None:
         """The catalogue type: an exact name or alias first, else the most specific known name contained in one of ours."""
         names = [n.lower() for n in programme.names()]
+        name_tokens = [_tokens(n) for n in names]
         best: tuple[tuple[bool, int], str] | None = None
-        for entry in self.catalogue.programmes:
-            for known in (entry.name, *entry.aliases):
-                if known.lower() in names:
-                    return entry.name
-                known_tokens = _tokens(known)
-                if len(known) > 3 and known_tokens and any(known_tokens <= _tokens(n) for n in names):
-                    contiguous = any(re.search(r"(?<!\w)" + re.escape(known.lower()) + r"(?!\w)", n) for n in names)
-                    score = (contiguous, len(known_tokens))
-                    if best is None or score > best[0]:
-                        best = (score, entry.name)
+        for known in _known_names(self.catalogue.programmes):
+            if known.lowered in names:
+                return known.entry
+            if known.long and known.tokens and any(known.tokens <= tokens for tokens in name_tokens):
+                contiguous = any(known.pattern.search(n) for n in names)
+                score = (contiguous, len(known.tokens))
+                if best is None or score > best[0]:
+                    best = (score, known.entry)
         return best[1] if best else None
 
     def refresh_canonical(self) -> None:
@@ -331,6 +355,12 @@ _LABEL_CANDIDATE_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """Where a programme's name is written (compiled once: every answer of a reply is searched for it)."""
+    return re.compile(r"(?<![\w+])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w])", 0 if _is_acronym(name) else re.IGNORECASE)
+
+
 def mentions(text: Span, registry: ProgrammeRegistry) -> list[tuple[Span, Programme]]:
     """Every place a programme is named in a span: its names and aliases (longest first), then short forms in
     label position ("One-to-One: 4") and capitalised "... Programme" phrases that resolve to it. No overlaps."""
@@ -345,13 +375,12 @@ def mentions(text: Span, registry: ProgrammeRegistry) -> list[tuple[Span, Progra
             out.append((text.sub(start, end), programme))
 
     for name, pname in names:
-        pattern = re.compile(r"(?<![\w+])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w])", 0 if _is_acronym(name) else re.IGNORECASE)
-        for m in pattern.finditer(text.text):
+        for m in _name_pattern(name).finditer(text.text):
             take(m.start(), m.end(), by_name[pname])
     for pattern in (_LABEL_CANDIDATE_RE, PROSE_NAME_RE):
         for m in pattern.finditer(text.text):
             candidate = m.group("name").strip()
-            programme = registry.resolve(candidate) if looks_like_name(candidate) or candidate[:1].isupper() else None
+            programme = registry.resolve(candidate) if candidate[:1].isupper() or looks_like_name(candidate) else None
             if programme is not None:
                 take(m.start("name"), m.start("name") + len(candidate), programme)
     return sorted(out, key=lambda t: t[0].start)
