@@ -77,13 +77,14 @@ class TableCache:
         self._keys: dict[str, str] = {}
         self._tables: dict[str, pd.DataFrame] = {}
         self._metadata: dict[str, dict] = {}
+        self.requests: dict[str, tuple[str, str]] = {}  # "sha256:folder:default" -> (request_id, how it was matched)
         if self.path.exists():
             try:
                 with self.path.open("rb") as handle:
                     saved = pickle.load(handle)
-                self._keys, self._tables, self._metadata = saved["keys"], saved["tables"], saved["metadata"]
+                self._keys, self._tables, self._metadata, self.requests = saved["keys"], saved["tables"], saved["metadata"], saved["requests"]
             except Exception:  # noqa: BLE001 - a damaged cache is only a slower run
-                self._keys, self._tables, self._metadata = {}, {}, {}
+                self._keys, self._tables, self._metadata, self.requests = {}, {}, {}, {}
 
     def keys(self) -> set[str]:
         return set(self._keys.values())
@@ -94,14 +95,15 @@ class TableCache:
         tables = {table: _rows_of(df, doc_ids) for table, df in self._tables.items()}
         return tables, {doc_id: self._metadata[doc_id] for doc_id in doc_ids if doc_id in self._metadata}
 
-    def save(self, keys: dict[str, str], tables: dict[str, pd.DataFrame], metadata: dict[str, dict]) -> None:
+    def save(self, keys: dict[str, str], tables: dict[str, pd.DataFrame], metadata: dict[str, dict],
+             requests: dict[str, tuple[str, str]]) -> None:
         """Keep exactly these replies (removed ones drop out); skip the write when nothing changed."""
-        if keys == self._keys and self.path.exists():
+        if keys == self._keys and requests == self.requests and self.path.exists():
             return
-        self._keys = dict(keys)
+        self._keys, self.requests = dict(keys), dict(requests)
         self._tables = {table: _rows_of(df, set(keys)) for table, df in tables.items()}
         self._metadata = {doc_id: metadata[doc_id] for doc_id in keys if doc_id in metadata}
-        _write_atomically(self.path, {"keys": self._keys, "tables": self._tables, "metadata": self._metadata})
+        _write_atomically(self.path, {"keys": self._keys, "tables": self._tables, "metadata": self._metadata, "requests": self.requests})
 
 
 def _rows_of(df: pd.DataFrame, doc_ids: set[str]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 import pandas as pd
 
@@ -93,10 +94,20 @@ def extract_corpus(
     keys: dict[str, str] = {}  # doc_id -> cache key
     todo: list[tuple[IngestedDocument, RequestSpec]] = []
     cached = cache.keys() if cache is not None else set()
+    known_matches = cache.requests if cache is not None else {}
+    matches: dict[str, tuple[str, str]] = {}
     for doc in docs:
-        spec, how = match_request(doc.text, doc.source_path, specs)
-        if how == "default" and default_request in by_id:
-            spec = by_id[default_request]
+        # The match depends on the text (its bytes), the folder and the default: remembered by those.
+        match_key = f"{doc.sha256}:{PurePosixPath(doc.source_path).parent}:{default_request}" if doc.parse_status == "ok" else None
+        known = known_matches.get(match_key) if match_key else None
+        if known and known[0] in by_id:
+            spec, how = by_id[known[0]], known[1]
+        else:
+            spec, how = match_request(doc.text, doc.source_path, specs)
+            if how == "default" and default_request in by_id:
+                spec = by_id[default_request]
+        if match_key:
+            matches[match_key] = (spec.id, how)
         corpus.requests[doc.source_path] = (spec.id, how)
         if doc.parse_status != "ok" or doc.doc_id in keys:
             continue
@@ -125,7 +136,7 @@ def extract_corpus(
         for table in EXTRACTED_TABLES
     }
     if cache is not None:
-        cache.save({doc_id: key for doc_id, key in keys.items() if doc_id not in crashed}, corpus.tables, corpus.metadata)
+        cache.save({doc_id: key for doc_id, key in keys.items() if doc_id not in crashed}, corpus.tables, corpus.metadata, matches)
     return corpus
 
 

@@ -133,8 +133,27 @@ def _load_request(path: Path) -> RequestSpec:
     )
 
 
+_LOADED: dict[tuple, object] = {}
+
+
+def _unchanged_since_loaded(kind: str, folder: Path, load):
+    """The specs as loaded before while none of the folder's YAML files changed: every asset of a run reads them,
+    and the same objects keep the per-spec matchers the extractor builds (segment, organisations) from piling up."""
+    files = sorted(folder.glob("*.y*ml"))
+    key = (kind, str(folder.resolve()), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    if key not in _LOADED:
+        for stale in [k for k in _LOADED if k[:2] == key[:2]]:
+            del _LOADED[stale]
+        _LOADED[key] = load()
+    return _LOADED[key]
+
+
 def load_requests(assets_dir: Path = ASSETS_DIR) -> list[RequestSpec]:
     """Every request spec under assets/requests/, sorted by id."""
+    return list(_unchanged_since_loaded("requests", assets_dir / "requests", lambda: _load_requests(assets_dir)))
+
+
+def _load_requests(assets_dir: Path) -> list[RequestSpec]:
     specs = [_load_request(p) for p in sorted((assets_dir / "requests").glob("*.y*ml"))]
     if not specs:
         raise SpecError(f"no request specs found in {assets_dir / 'requests'}")
@@ -183,11 +202,11 @@ def _areas(path: Path) -> tuple[Area, ...]:
 def load_catalogue(assets_dir: Path = ASSETS_DIR) -> Catalogue:
     """Known programme types, organisations and police force areas, from assets/catalogue/."""
     folder = assets_dir / "catalogue"
-    return Catalogue(
+    return _unchanged_since_loaded("catalogue", folder, lambda: Catalogue(
         programmes=_entries(folder / "programmes.yaml", "programmes"),
         organisations=_entries(folder / "organisations.yaml", "organisations"),
         areas=_areas(folder / "areas.yaml"),
-    )
+    ))
 
 
 def match_request(text: str | None, source_path: str, specs: list[RequestSpec]) -> tuple[RequestSpec, str]:

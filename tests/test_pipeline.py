@@ -205,3 +205,18 @@ def test_worker_processes_give_the_same_tables_as_one_process(monkeypatch):
     together = extract_corpus(docs, SPECS, catalogue, workers=2)
     assert together.extracted == len(docs) and _tables_of(together) == _tables_of(alone)
     assert together.metadata == alone.metadata
+
+
+def test_request_matches_are_remembered_with_the_rows(monkeypatch, tmp_path):
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
+    seen: list[str] = []
+    real = pipeline.match_request
+    monkeypatch.setattr(pipeline, "match_request", lambda text, path, specs: seen.append(path) or real(text, path, specs))
+    docs = [doc("a.txt", QUOTED_FEMALES), doc(f"{FEMALES.id}/b.txt", "Dear requester")]
+    first = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert len(seen) == 2
+    again = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert len(seen) == 2 and again.requests == first.requests
+    moved = [docs[0], doc("inbox/b.txt", "Dear requester")]  # same bytes, another folder: matched again
+    assert extract_corpus(moved, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1")).requests["inbox/b.txt"] == (MALES.id, "default")
+    assert seen[2:] == ["inbox/b.txt"]

@@ -19,21 +19,17 @@ def missing_references(df: pd.DataFrame, documents: pd.DataFrame, programmes: pd
 
 def provenance_failures(df: pd.DataFrame, document_text: pd.DataFrame) -> pd.DataFrame:
     """Rows where document_text.text[char_start:char_end] != evidence_text (a row without a text must have no evidence)."""
-    texts = dict(zip(document_text["doc_id"], document_text["text"]))
+    if df.empty:
+        return df
+    texts = dict(zip(document_text["doc_id"].tolist(), document_text["text"].tolist()))
+    starts = df["char_start"].astype("float64").fillna(-1).astype("int64").tolist()  # -1: no offset
+    ends = df["char_end"].astype("float64").fillna(-1).astype("int64").tolist()
+    evidence = df["evidence_text"].astype(object).where(df["evidence_text"].notna(), "").tolist()
     bad = [
-        not _span_matches(texts.get(doc_id), start, end, evidence)
-        for doc_id, start, end, evidence in zip(df["doc_id"], df["char_start"], df["char_end"], df["evidence_text"])
+        bool(e) if (t := texts.get(d)) is None else (s < 0 or n < 0 or t[s:n] != e)
+        for d, s, n, e in zip(df["doc_id"].tolist(), starts, ends, evidence)
     ]
-    return df[pd.Series(bad, index=df.index, dtype=bool)] if len(df) else df
-
-
-def _span_matches(text: str | None, start: object, end: object, evidence: object) -> bool:
-    evidence = evidence if isinstance(evidence, str) else ""
-    if text is None:
-        return not evidence
-    if pd.isna(start) or pd.isna(end):
-        return False
-    return text[int(start) : int(end)] == evidence
+    return df[pd.Series(bad, index=df.index, dtype=bool)]
 
 
 def held_without_programmes(documents: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
