@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import matplotlib
 
 matplotlib.use("Agg")
@@ -157,29 +158,21 @@ def _page(title: str, body: list[str]) -> str:
     ])
 
 
-def _readable(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    documents = tables["documents"]
-    texts = set(tables["document_text"]["doc_id"])
-    readable = documents[(documents["parse_status"] == "ok") & documents["doc_id"].isin(texts)]
-    return readable.sort_values(["area", "source_path"], na_position="last").drop_duplicates("doc_id")
-
-
-def render_index(tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], chart_list: list[Chart]) -> str:
+def render_index(counts: dict[str, int], readable: pd.DataFrame, area_summary: pd.DataFrame, chart_list: list[Chart]) -> str:
     """The overview: counts, charts, the areas table and a link to every reply's page."""
-    documents, readable, esc = tables["documents"], _readable(tables), html.escape
+    esc = html.escape
     parts = [
         "<h1>FOI evidence report</h1>",
-        f"<p class='muted'>{len(documents)} file(s), {len(readable)} readable repl(ies), {len(tables['programmes'])} programme(s), "
-        f"{len(tables['review_queue'])} review item(s). Each reply's page highlights every extracted value and links it to its row; "
+        f"<p class='muted'>{counts['documents']} file(s), {len(readable)} readable repl(ies), {counts['programmes']} programme(s), "
+        f"{counts['review_queue']} review item(s). Each reply's page highlights every extracted value and links it to its row; "
         "review items are outlined in red.</p>",
         "<h2 id='overview'>National overview</h2>",
     ]
     for chart in chart_list:
         parts.append(f"<figure><figcaption><strong>{esc(chart.title)}</strong></figcaption>{chart.svg}</figure>")
-    summary = marts.get("area_summary", pd.DataFrame())
-    if not summary.empty:
+    if not area_summary.empty:
         parts.append("<h3>Areas</h3><table><tr><th>area</th><th>request</th><th>information</th><th>programmes</th><th>total budget</th><th>referred</th><th>completed</th></tr>")
-        for row in summary.to_dict("records"):
+        for row in area_summary.to_dict("records"):
             cells = [row["area"], row["request_id"], row["information_status"], row["programme_names"] or "",
                      "" if pd.isna(row["total_budget_gbp"]) else f"£{float(row['total_budget_gbp']):,.2f}",
                      "" if pd.isna(row["total_referred"]) else row["total_referred"], "" if pd.isna(row["total_completed"]) else row["total_completed"]]
@@ -228,21 +221,27 @@ def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[
 SHOWN_TABLES = ("documents", "document_text", *HIGHLIGHTED, "review_queue")
 
 
-def fingerprints(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
-    """doc_id -> a hash of every row a reply's page shows (row order included), computed column-wise."""
-    parts = []
+def _views(parquet: dict[str, Path]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for name, path in parquet.items():
+        con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{path.as_posix()}', file_row_number = true)")
+    return con
+
+
+def fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """doc_id -> a hash of every row a reply's page shows, with each row's place among its reply's rows.
+
+    Computed by DuckDB on the Parquet files, so nothing but the doc_ids and hashes reaches Python."""
+    prints: dict[str, int] = {}
     for salt, table in enumerate(SHOWN_TABLES, 1):
-        df = tables[table]
-        if df.empty:
-            continue
-        columns = [c for c, sql_type in TABLES[table] if not sql_type.endswith("[]")]  # lists are not shown, nor hashable
-        hashed = pd.util.hash_pandas_object(df[columns], index=False).to_numpy()
-        position = df.groupby("doc_id", sort=False).cumcount().to_numpy().astype("uint64") + 1
-        parts.append(pd.DataFrame({"doc_id": df["doc_id"].to_numpy(), "h": (hashed ^ salt) * position}))
-    if not parts:
-        return {}
-    combined = pd.concat(parts).groupby("doc_id", sort=False)["h"].sum()
-    return {doc_id: f"{int(h):016x}" for doc_id, h in combined.items()}
+        columns = ", ".join(f'"{c}"' for c, _ in TABLES[table])
+        rows = con.execute(
+            f"SELECT doc_id, sum(hash(place, {salt}, {columns})) % 18446744073709551616 FROM ("
+            f"  SELECT *, row_number() OVER (PARTITION BY doc_id ORDER BY file_row_number) AS place FROM \"{table}\""
+            f") GROUP BY doc_id").fetchall()
+        for doc_id, h in rows:
+            prints[doc_id] = (prints.get(doc_id, 0) + int(h)) % 2**64
+    return prints
 
 
 @dataclass
@@ -253,8 +252,9 @@ class ReportWritten:
     removed: int
 
 
-def write_report(folder: Path, tables: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], chart_list: list[Chart]) -> ReportWritten:
-    """index.html and replies/<doc_id>.html; only pages whose rows changed are rendered, removed replies' pages go."""
+def write_report(folder: Path, parquet: dict[str, Path], chart_list: list[Chart]) -> ReportWritten:
+    """index.html and replies/<doc_id>.html from the tables' Parquet files (and area_summary's): only pages whose
+    rows changed are rendered, and removed replies' pages go."""
     replies = folder / "replies"
     replies.mkdir(parents=True, exist_ok=True)
     manifest_path = replies / "manifest.json"
@@ -263,30 +263,46 @@ def write_report(folder: Path, tables: dict[str, pd.DataFrame], marts: dict[str,
     except (OSError, ValueError):
         manifest = {}
     old = manifest.get("pages", {}) if manifest.get("version") == REPORT_VERSION else {}
-    readable = _readable(tables)
-    prints = fingerprints(tables)
-    wanted = {d: prints.get(d, "") for d in readable["doc_id"]}
-    todo = {d for d, fp in wanted.items() if old.get(d) != fp or not (replies / f"{d}.html").exists()}
-    if todo:
-        texts = tables["document_text"]
-        texts = dict(zip(*(texts.loc[texts["doc_id"].isin(todo), c] for c in ("doc_id", "text"))))
-        programmes = tables["programmes"]
-        names = dict(zip(programmes["programme_id"], programmes["name"]))
-        rows: dict[str, dict[str, list[dict]]] = {}
-        for table in [*HIGHLIGHTED, "review_queue"]:
-            df = tables[table]
-            for row in df[df["doc_id"].isin(todo)].to_dict("records"):
-                rows.setdefault(row["doc_id"], {}).setdefault(table, []).append(row)
-        for doc in readable[readable["doc_id"].isin(todo)].to_dict("records"):
-            _write_atomically(replies / f"{doc['doc_id']}.html", render_reply(doc, texts[doc["doc_id"]], rows.get(doc["doc_id"], {}), names))
+    con = _views(parquet)
+    try:
+        readable = con.execute(
+            "SELECT * EXCLUDE (file_row_number) FROM documents WHERE parse_status = 'ok' AND doc_id IN (SELECT doc_id FROM document_text) "
+            "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY area NULLS LAST, source_path) = 1 "
+            "ORDER BY area NULLS LAST, source_path").df()
+        prints = fingerprints(con)
+        wanted = {d: f"{prints.get(d, 0):016x}" for d in readable["doc_id"]}
+        todo = sorted(d for d, fp in wanted.items() if old.get(d) != fp or not (replies / f"{d}.html").exists())
+        if todo:
+            _render_pages(con, replies, readable[readable["doc_id"].isin(todo)], todo)
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("documents", "programmes", "review_queue")}
+        area_summary = con.execute("SELECT * EXCLUDE (file_row_number) FROM area_summary").df() if "area_summary" in parquet else pd.DataFrame()
+    finally:
+        con.close()
     removed = 0
     for page in replies.glob("*.html"):
         if page.stem not in wanted:
             page.unlink(missing_ok=True)
             removed += 1
-    _write_atomically(folder / "index.html", render_index(tables, marts, chart_list))
+    _write_atomically(folder / "index.html", render_index(counts, readable, area_summary, chart_list))
     _write_atomically(manifest_path, json.dumps({"version": REPORT_VERSION, "pages": wanted}, sort_keys=True))
     return ReportWritten(folder / "index.html", len(wanted), len(todo), removed)
+
+
+def _render_pages(con: duckdb.DuckDBPyConnection, replies: Path, docs: pd.DataFrame, doc_ids: list[str]) -> None:
+    def rows_of(table: str) -> pd.DataFrame:
+        return con.execute(f'SELECT * EXCLUDE (file_row_number) FROM "{table}" WHERE doc_id IN (SELECT unnest(?)) '
+                           "ORDER BY file_row_number", [doc_ids]).df()
+
+    texts = dict(rows_of("document_text")[["doc_id", "text"]].itertuples(index=False))
+    programmes = rows_of("programmes")
+    names = dict(zip(programmes["programme_id"], programmes["name"]))
+    rows: dict[str, dict[str, list[dict]]] = {}
+    for table in [*HIGHLIGHTED, "review_queue"]:
+        for row in (programmes if table == "programmes" else rows_of(table)).to_dict("records"):
+            rows.setdefault(row["doc_id"], {}).setdefault(table, []).append(row)
+    for doc in docs.to_dict("records"):
+        page = render_reply(doc, texts[doc["doc_id"]], rows.get(doc["doc_id"], {}), names)
+        _write_atomically(replies / f"{doc['doc_id']}.html", page)
 
 
 def _write_atomically(path: Path, content: str) -> None:

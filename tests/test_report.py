@@ -5,6 +5,7 @@ import pandas as pd
 from foi_pipeline import report
 from foi_pipeline.contract import TABLES
 from foi_pipeline.pipeline import empty_frame, frame
+from foi_pipeline.warehouse import Warehouse
 
 A, B = "a" * 16, "b" * 16
 TEXT = "Office of the PCC for Kent\n5. 45 people were referred. <b>bold?</b>"
@@ -22,8 +23,22 @@ def _tables(count: int = 45, docs=(A, B)) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def _files(folder, tables) -> dict:
+    """The tables as Parquet files, typed as the warehouse writes them."""
+    store = Warehouse(folder / "warehouse", "run")
+    return {t: store.stage(t, df) for t, df in tables.items()}
+
+
 def _write(folder, tables):
-    return report.write_report(folder, tables, {"area_summary": pd.DataFrame()}, [])
+    return report.write_report(folder, _files(folder, tables), [])
+
+
+def _prints(folder, tables):
+    con = report._views(_files(folder, tables))
+    try:
+        return report.fingerprints(con)
+    finally:
+        con.close()
 
 
 def test_one_page_per_reply_escaped_and_linked_from_the_index(tmp_path):
@@ -55,14 +70,14 @@ def test_new_rendering_code_or_a_deleted_page_renders_again(tmp_path, monkeypatc
     assert _write(tmp_path, _tables()).rendered == 2
 
 
-def test_fingerprints_see_every_shown_column_and_row_order():
-    base = report.fingerprints(_tables())
-    assert report.fingerprints(_tables()) == base and base[A] != base[B]
+def test_fingerprints_see_every_shown_column_and_row_order(tmp_path):
+    base = _prints(tmp_path, _tables())
+    assert _prints(tmp_path, _tables()) == base and base[A] != base[B]
     moved = _tables()
     moved["funnel_counts"].loc[0, "extractor"] = "other rule"
-    assert report.fingerprints(moved)[A] != base[A] and report.fingerprints(moved)[B] == base[B]
+    assert _prints(tmp_path, moved)[A] != base[A] and _prints(tmp_path, moved)[B] == base[B]
     two = _tables()
     second = {**two["funnel_counts"].iloc[0].to_dict(), "stage": "accepted"}
     two["funnel_counts"] = pd.concat([two["funnel_counts"], pd.DataFrame([second])], ignore_index=True)
     swapped = two["funnel_counts"].iloc[[2, 1, 0]].reset_index(drop=True)
-    assert report.fingerprints({**two, "funnel_counts": swapped})[A] != report.fingerprints(two)[A]
+    assert _prints(tmp_path, {**two, "funnel_counts": swapped})[A] != _prints(tmp_path, two)[A]
