@@ -56,3 +56,30 @@ def test_skip_groups_never_hide_a_skipped_span():
         text = "".join(rng.choice(tokens) for _ in range(rng.randrange(1, 9)))
         for gate, patterns in _SKIP_GROUPS:
             assert gate.search(text) or not any(p.search(text) for p in patterns), (gate.pattern, text)
+
+
+def test_fold_keeps_every_case_insensitive_match_as_a_substring():
+    from foi_pipeline.extract.gates import fold
+
+    for text, word in [("SECTION", "section"), ("ſection", "section"), ("LİMİT", "limit"), ("lımıt", "limit"), ("\u212aNOWN", "known")]:
+        assert re.search(word, text, re.IGNORECASE), (text, word)
+        assert word in fold(text), (text, word)
+
+
+def test_status_prechecks_never_hide_a_status():
+    from foi_pipeline.extract.quantities import _STATUS_NEEDS, _STATUS_RES
+    from foi_pipeline.extract.gates import fold
+
+    rng = random.Random(5)
+    tokens = ["not", "NOT", "n/a", "N/A", "N.A.", "NA", "applicable", "apply", "self", "ſelf", "referrals", "refer", "only", "accepts",
+              "held", "none", "nil", "n/k", "no", "information", "is", "are", "recorded", "don't", "don’t", "do", "have", "this",
+              "holds", "cannot", "can't", "unable", "to", "provide", "figures", "unknown", "UNKNOWN", "available", "section", "SECTION",
+              "ſection", "s.", "s", "40", "43", "12", "(2)", "exempt", "withheld", "WİTHHELD", "obliged", "vexatious", "neither",
+              "confirm", "nor", "deny", "exceeds", "the", "appropriate", "cost", "limit", "lımıt", "commercially", "sensitive",
+              "refused", "REFUSED", "refusal", "notice", "we", "must", "refuse", " ", " ", "\t", "\n", ".", "-", "’", "'", "access",
+              "via", "police", "nobody", "one", "themselves", "accept", "any", "self-referrals", "open", "for", "known"]
+    for _ in range(30000):
+        text = "".join(rng.choice(tokens) + rng.choice([" ", "", " "]) for _ in range(rng.randrange(1, 8)))
+        folded = fold(text)
+        for (status, _, pattern), needs in zip(_STATUS_RES, _STATUS_NEEDS):
+            assert needs(text, folded) or not pattern.search(text), (status, text)

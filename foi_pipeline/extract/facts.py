@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention, organisations_after, split_organisations
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, mentions
-from foi_pipeline.extract.quantities import CountReading, MoneyReading, find_counts, find_money, read_count
+from foi_pipeline.extract.quantities import CountReading, MoneyReading, find_counts, find_money, may_state_status, read_count
 from foi_pipeline.extract.spans import Span
 from foi_pipeline.extract.tables import Table, find_tables
 from foi_pipeline.specs import Question, RequestSpec
@@ -359,6 +359,8 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
         if target is None and len(registry.programmes) > 1:
             facts.reviews.append(Review("amount_gbp", "a budget that the reply does not split by programme; recorded for the whole reply", span, table="budgets", value=str(chosen.amount)))
         return True
+    if not may_state_status(text_span.text):
+        return False  # no amount, and no status that stands for one
     reading = read_count(text_span.text)
     if reading.status in {"refused", "not_held", "not_applicable"}:
         span = text_span.sub(reading.start, reading.end) if reading.end > reading.start else text_span.strip()
@@ -445,12 +447,15 @@ def _contribution(text_span: Span, org: OrgMention, found: list[OrgMention]) -> 
     return "cash" if CASH_RE.search(window) else "unknown"
 
 
+_COST_LIMIT_RE = re.compile(r"section\s*12|cost\s+limit|appropriate\s+limit", re.IGNORECASE)
+
+
 def read_org_block(
     body: Span, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts
 ) -> None:
     """Funders or referrers named in an answer, per programme where the answer splits them."""
-    reading = read_count(body.text)
-    if reading.status == "refused" or (EXEMPTION_RE.search(body.text) and re.search(r"section\s*12|cost\s+limit|appropriate\s+limit", body.text, re.IGNORECASE)):
+    refused = may_state_status(body.text) and read_count(body.text).status == "refused"
+    if refused or (EXEMPTION_RE.search(body.text) and _COST_LIMIT_RE.search(body.text)):
         return
     for piece in _org_pieces(body, registry):
         text_span = _after_label(piece)

@@ -24,3 +24,24 @@ def any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
         body = _NAMED_GROUP_RE.sub("(?:", pattern.pattern)
         parts.append(f"(?{on}-{off}:{body})" if off else f"(?{on}:{body})")
     return re.compile("|".join(parts))
+
+
+def fold(text: str) -> str:
+    """Lower-cased text in which every IGNORECASE match of an ASCII word is a plain substring.
+
+    str.lower() alone misses the letters re matches case-insensitively beyond ASCII: 'ſ' (s), 'ı' and 'İ' (i);
+    'K' (Kelvin) already lowers to 'k'. Keyword checks on the folded text may pass where a pattern then finds
+    nothing, never the other way round.
+    """
+    folded = text.lower()
+    if not folded.isascii():
+        folded = folded.replace("ſ", "s").replace("ı", "i").replace("\u0307", "")  # 'İ'.lower() is 'i' + U+0307
+    return folded
+
+
+def has_any(folded: str, words: tuple[str, ...]) -> bool:
+    """Whether any of the words occurs in the (folded) text."""
+    for word in words:
+        if word in folded:
+            return True
+    return False

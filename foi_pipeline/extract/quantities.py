@@ -52,15 +52,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from foi_pipeline.extract.gates import any_of
+from foi_pipeline.extract.gates import any_of, fold, has_any
 
-__all__ = ["CountReading", "MoneyReading", "find_counts", "find_money", "parse_number_words", "read_count"]
+__all__ = ["CountReading", "MoneyReading", "find_counts", "find_money", "may_state_status", "parse_number_words", "read_count"]
 
 
 @dataclass(frozen=True)
@@ -724,14 +724,36 @@ _SUPPRESSION_WORDS_RE = re.compile(
 )
 
 
-_STATUS_GATE_RE = any_of([pattern for _, _, pattern in _STATUS_RES])
+# What each pattern of _STATUS_RES needs, checked on the folded text before the pattern runs (most answers
+# are a figure and state no status): words every match contains, or another cheap necessary condition.
+_SECTION_NUMBER_RE = re.compile(r"s\.?[ \t]?[1-4][0-9]")  # on folded text: the "s.40", "s 43" branch
+_STATUS_NEEDS: list[Callable[[str, str], bool]] = [
+    lambda text, folded: has_any(folded, ("/", "not", "apply", "elf", "refer", "ly")),
+    lambda text, folded: "NA" in text or "N.A" in text,  # case-sensitive pattern
+    lambda text, folded: has_any(folded, ("not", "n't", "n’t", "held", "hold", "no ", "no\t", "/")),
+    lambda text, folded: has_any(folded, ("can", "unab", "not", "nown", "unava")),
+    lambda text, folded: has_any(folded, ("section", "exempt", "withh", "oblig", "vexatious", "deny", "limit", "commercially", "refus"))
+    or _SECTION_NUMBER_RE.search(folded) is not None,
+    lambda text, folded: "refus" in folded,
+]
+assert len(_STATUS_NEEDS) == len(_STATUS_RES)
+
+
+def _status_patterns(text: str) -> list[tuple[str, bool, re.Pattern[str]]]:
+    """The status patterns that may match the text."""
+    folded = fold(text)
+    return [entry for entry, needs in zip(_STATUS_RES, _STATUS_NEEDS) if needs(text, folded)]
+
+
+def may_state_status(text: str) -> bool:
+    """False when the text cannot read as not_applicable, not_held or refused: read_count(text) is then a
+    figure, suppressed or not_stated. Cheap, for callers that only need to know about those statuses."""
+    return any(pattern.search(text) for _, _, pattern in _status_patterns(text))
 
 
 def _status_hits(text: str, ctx: _Context, suppressed: bool) -> list[tuple[int, int, str]]:
-    if _STATUS_GATE_RE.search(text) is None:
-        return []
     hits: list[tuple[int, int, str, bool]] = []
-    for status, strong, pattern in _STATUS_RES:
+    for status, strong, pattern in _status_patterns(text):
         for m in pattern.finditer(text):
             if m.end() <= m.start():
                 continue

@@ -10,7 +10,7 @@ from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, find_programmes_in_scope, looks_like_name
-from foi_pipeline.extract.quantities import read_count, reading_once
+from foi_pipeline.extract.quantities import may_state_status, read_count, reading_once
 from foi_pipeline.extract.segment import Block, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
 from foi_pipeline.extract.tables import find_tables
@@ -46,8 +46,10 @@ def _answer_status(block: Block | None, question: Question, facts: Facts, docume
             return "value"
         if stated:
             return stated[0]
+    if not (question.route or len(block.body.text) < 400) or not may_state_status(block.body.text[:400]):
+        return "value"  # (read_count could only say value, suppressed or not_stated)
     reading = read_count(block.body.text[:400])
-    if reading.status in {"refused", "not_held", "not_applicable"} and (question.route or len(block.body.text) < 400):
+    if reading.status in {"refused", "not_held", "not_applicable"}:
         return reading.status
     return "value"
 
