@@ -83,3 +83,23 @@ def test_status_prechecks_never_hide_a_status():
         folded = fold(text)
         for (status, _, pattern), needs in zip(_STATUS_RES, _STATUS_NEEDS):
             assert needs(text, folded) or not pattern.search(text), (status, text)
+
+
+def test_echo_precheck_never_rules_out_a_reachable_score():
+    from rapidfuzz import fuzz
+
+    from foi_pipeline.extract.segment import _cannot_reach
+
+    rng = random.Random(7)
+    words = ["the", "total", "number", "of", "males", "referred", "by", "an", "agency", "into", "programme", "self-referred",
+             "who", "completed", "budget", "a", "e", "funders", ":", "55", "course"]
+    for _ in range(5000):
+        a = " ".join(rng.choice(words) for _ in range(rng.randrange(1, 12)))
+        b = " ".join(rng.choice(words) for _ in range(rng.randrange(1, 12)))
+        if rng.random() < 0.3:
+            b = b[: rng.randrange(len(b) + 1)] + a + b[rng.randrange(len(b) + 1):]
+        needle, haystack = (a, b) if len(a) <= len(b) else (b, a)
+        for cutoff in (70, 85, 86):
+            if _cannot_reach(needle, haystack, cutoff):
+                assert fuzz.partial_ratio(needle, haystack) < cutoff, (needle, haystack, cutoff)
+                assert fuzz.partial_ratio_alignment(needle, haystack, score_cutoff=cutoff) is None

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
-from foi_pipeline.extract.gates import any_of
+from foi_pipeline.extract.gates import has_any
 from foi_pipeline.extract.spans import Span, lines
 from foi_pipeline.specs import Question, RequestSpec
 
@@ -135,6 +136,18 @@ def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
     return None
 
 
+def _cannot_reach(needle: str, haystack: str, cutoff: float) -> bool:
+    """Whether fuzz.partial_ratio(needle, haystack) (needle the shorter) is surely below `cutoff`.
+
+    Every window w it compares is a substring of haystack no longer than the needle, scored
+    200 * LCS(needle, w) / (len(needle) + len(w)). With L = LCS(needle, haystack) >= LCS(needle, w), and
+    LCS(needle, w) <= len(w), no window scores above 200 * L / (len(needle) + L). One LCS (bit-parallel,
+    cheap) rules out most lines, which are no echo of the question at all.
+    """
+    common = LCSseq.similarity(needle, haystack)
+    return 200 * common < cutoff * (len(needle) + common)
+
+
 class EchoMatcher:
     """Finds lines that repeat a question of the request (quoted request lists, question-as-heading answers)."""
 
@@ -165,12 +178,17 @@ class EchoMatcher:
             if len(norm) <= len(qnorm):
                 # A heading that is (part of) the question: "Financial Contributors:", "Budget inclusive of ..."
                 # (a score below the threshold cannot match, so rapidfuzz may stop early and report 0)
-                score = fuzz.partial_ratio(norm, qnorm, score_cutoff=threshold)
+                if _cannot_reach(norm, qnorm, threshold):
+                    score = 0.0
+                else:
+                    score = fuzz.partial_ratio(norm, qnorm, score_cutoff=threshold)
                 if len(norm) < 0.5 * len(qnorm):
                     score -= 5 if len(norm) >= 20 or score >= 99 else 15
                 end = len(text)
             else:
                 # The question followed by more text on the same line: "The Financial Contributors (...) are as follows:"
+                if _cannot_reach(qnorm, norm, threshold - 1):
+                    continue
                 alignment = fuzz.partial_ratio_alignment(qnorm, norm, score_cutoff=threshold - 1)
                 if alignment is None:
                     continue
@@ -202,10 +220,9 @@ class TitleMatcher:
         self.counts = {(q.route, q.stage): q for q in spec.questions if q.route}
         cues = sorted(((cue.lower(), q) for q in spec.questions if not q.route for cue in q.cues), key=lambda c: -len(c[0]))
         self.cues = [(cue, re.compile(r"(?<!\w)" + re.escape(cue) + r"(?!\w)"), q) for cue, q in cues]
-        # Most titles name no cue at all: one search rules out every cue (and every long one) at once.
-        self._any_cue = any_of([pattern for _, pattern, _ in self.cues]) if self.cues else None
-        long_cues = [pattern for cue, pattern, _ in self.cues if len(cue) >= 8]
-        self._any_long_cue = any_of(long_cues) if long_cues else None
+        # Most titles name no cue at all: a cue's pattern can only match where the cue is a substring.
+        self._cue_words = tuple(cue for cue, _, _ in self.cues)
+        self._long_cue_words = tuple(cue for cue in self._cue_words if len(cue) >= 8)
 
     def match(self, title: str) -> Question | None:
         title = title.strip(" *#:-–—\t")
@@ -213,8 +230,8 @@ class TitleMatcher:
         if not words or len(words) > 9 or _DIGIT_RE.search(title):
             return None
         lowered = title.lower()
-        named = self._any_cue is not None and self._any_cue.search(lowered) is not None
-        if named and self._any_long_cue is not None and self._any_long_cue.search(lowered):
+        named = has_any(lowered, self._cue_words)
+        if named and has_any(lowered, self._long_cue_words):
             for cue, pattern, question in self.cues:
                 if len(cue) >= 8 and pattern.search(lowered):
                     return question
