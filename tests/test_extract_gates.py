@@ -1,38 +1,9 @@
-"""A gate over several patterns matches a text exactly when one of the patterns does."""
+"""Pre-checks never hide a match: wherever a pattern matches, the check that guards it passes."""
 
 import random
 import re
 
-import pytest
-
-from foi_pipeline.extract.gates import any_of
-
-
-def test_gate_keeps_each_patterns_flags_and_drops_group_names():
-    patterns = [
-        re.compile(r"(?P<n>\d+)[ \t]+or[ \t]+fewer\b", re.IGNORECASE),
-        re.compile(r"(?<![\w/.])N\.?A\.?(?![\w/.])"),  # case-sensitive
-        re.compile(r"^[ \t]*(?P<n>\d)\.", re.MULTILINE),
-        re.compile(r"^\W*refused\b", re.IGNORECASE),  # start of text only
-    ]
-    gate = any_of(patterns)
-    for text in ["5 OR FEWER", "n.a.", "N.A.", "x\n 3. yes", "x 3. yes", "Refused", "x\nrefused", "nothing", ""]:
-        assert (gate.search(text) is not None) == any(p.search(text) for p in patterns), text
-
-
-def test_gate_agrees_with_its_patterns_on_random_text():
-    patterns = [re.compile(r"\bfewer\s+than\s+\d", re.I), re.compile(r"(?<![\w*])\*(?![\w*])"), re.compile(r"\d+%")]
-    gate = any_of(patterns)
-    rng = random.Random(1)
-    alphabet = ["fewer", "than", " ", "5", "*", "%", "x", "\n", "FEWER"]
-    for _ in range(2000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(8)))
-        assert (gate.search(text) is not None) == any(p.search(text) for p in patterns), text
-
-
-def test_gate_refuses_back_references():
-    with pytest.raises(ValueError):
-        any_of([re.compile(r"(a)\1")])
+from foi_pipeline.extract.gates import fold, has_any
 
 
 def test_money_precheck_never_hides_an_amount():
@@ -54,8 +25,26 @@ def test_skip_groups_never_hide_a_skipped_span():
               "\n", ",", "older", "no", "#", "number", "crn", "foia", "1-2-1", "am", "pm", "h", "sections", "regs.", "case"]
     for _ in range(20000):
         text = "".join(rng.choice(tokens) for _ in range(rng.randrange(1, 9)))
-        for gate, patterns in _SKIP_GROUPS:
-            assert gate.search(text) or not any(p.search(text) for p in patterns), (gate.pattern, text)
+        for index, (needs, patterns) in enumerate(_SKIP_GROUPS):
+            assert needs(text, fold(text)) or not any(p.search(text) for p in patterns), (index, text)
+
+
+def test_suppression_and_policy_words_never_hide_a_match():
+    from foi_pipeline.extract.quantities import (
+        _MARKER_RE, _POLICY_RES, _POLICY_WORDS, _STAR_RE, _SUPPRESSED_RES, _SUPPRESSION_WORDS, _ZERO_NOUN_RE,
+    )
+
+    suppression = [*(p for p, _, _ in _SUPPRESSED_RES), _STAR_RE, _MARKER_RE, _ZERO_NOUN_RE]
+    rng = random.Random(11)
+    tokens = ["fewer", "FEWER", "less", "leſs", "lower", "smaller", "than", "under", "below", "BELOW", "<", "&lt;", "≤", "<=",
+              "5", "10", "five", "or", "*", "suppressed", "SUPPRESSED", "redacted", "small", "low", "numbers", "too", "few", "to",
+              "report", "no", "nil", "NIL", "men", "referrals", "no-one", "nobody", "figures", "values", "of", "that", "are",
+              "where", "the", "number", "is", "denotes", "=", ":", "between", "1", "and", "not", "just", " ", "\t", "\n", "."]
+    for _ in range(30000):
+        text = "".join(rng.choice(tokens) + rng.choice([" ", "", " "]) for _ in range(rng.randrange(1, 8)))
+        folded = fold(text)
+        assert has_any(folded, _SUPPRESSION_WORDS) or not any(p.search(text) for p in suppression), text
+        assert has_any(folded, _POLICY_WORDS) or not any(p.search(text) for p in _POLICY_RES), text
 
 
 def test_fold_keeps_every_case_insensitive_match_as_a_substring():

@@ -1,29 +1,11 @@
-"""Cheap pre-checks for groups of regexes: one search says whether any of them can match at all.
+"""Cheap pre-checks before expensive regexes: words a pattern needs, looked up in folded text.
 
-Most answers are short, and most patterns find nothing in them; calling each pattern costs more than the
-search itself. A gate is one alternation of all the patterns, so `gate.search(text) is None` exactly when
-none of them matches anywhere in `text` (each pattern keeps its own flags; group names are dropped).
+Most answers are short, and most patterns find nothing in them; calling each pattern costs more than
+checking for a word every one of its matches contains. A check may pass where the pattern then finds
+nothing, never the other way round (tests/test_extract_gates.py tries each against its patterns).
 """
 
 from __future__ import annotations
-
-import re
-
-_SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
-_NAMED_GROUP_RE = re.compile(r"\(\?P<\w+>")
-
-
-def any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
-    """A pattern that matches somewhere in a text if and only if one of `patterns` does."""
-    parts = []
-    for pattern in patterns:
-        if "(?P=" in pattern.pattern or re.search(r"\\[1-9]", pattern.pattern):
-            raise ValueError(f"a gate cannot hold a pattern with back-references: {pattern.pattern!r}")
-        flags = "".join(letter for flag, letter in _SCOPED_FLAGS if pattern.flags & flag)
-        on, off = flags, "".join(letter for _, letter in _SCOPED_FLAGS if letter not in flags and letter in "ims")
-        body = _NAMED_GROUP_RE.sub("(?:", pattern.pattern)
-        parts.append(f"(?{on}-{off}:{body})" if off else f"(?{on}:{body})")
-    return re.compile("|".join(parts))
 
 
 def fold(text: str) -> str:

@@ -58,7 +58,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from foi_pipeline.extract.gates import any_of, fold, has_any
+from foi_pipeline.extract.gates import fold, has_any
 
 __all__ = ["CountReading", "MoneyReading", "find_counts", "find_money", "may_state_status", "parse_number_words", "read_count"]
 
@@ -291,7 +291,6 @@ _SKIP_RES = [
 ]
 _WORD_SKIP_RE = re.compile(r"(?<!\w)(?=[oO])\bone[ \t]+(?:-[ \t]*)?(?:to|or|by)[ \t]+(?:-[ \t]*)?(?:one|two)\b|\bone-to-one\b", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"[0-9]")
-_POLICY_GATE_RE = re.compile(r"below|under|than|between|<|≤|\*|\bor\b", re.IGNORECASE)
 _YEAR_RE = re.compile(
     r"\b(?:199[0-9]|20[0-9]{2})\b(?![ \t]*(?:" + _PEOPLE + r"|referrals|cases|places)\b)(?!,[0-9])", re.IGNORECASE
 )
@@ -366,24 +365,28 @@ class _Context:
         return min((h for _, _, h in self.policy_spans), default=None)
 
 
-# Each group of skipped-span patterns runs only where a text has what all of them need: a pattern can
-# match only where its gate (IGNORECASE, so never stricter than the pattern) matches too. Most answers
-# pass none or one of these searches, each much cheaper than the patterns behind it.
-_SKIP_GROUPS: list[tuple[re.Pattern[str], list[re.Pattern[str]]]] = [
-    (re.compile(gate, re.IGNORECASE), patterns)
-    for gate, patterns in (
-        (r"%|cent", _SKIP_RES[0:1]),  # percentages
-        (r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", _SKIP_RES[1:4]),  # dates with a month
-        # a digit followed by a separator, "to", "and"/"or", or three more digits (a year)
-        (r"[0-9](?:[ \t]?(?:[/.\-–:(x×]|to)|[ \t]+(?:and|or)|[0-9]{3})",
-         [*(_SKIP_RES[i] for i in (4, 5, 6, 8, 12, 15, 16, 17, 18, 19, 20, 24)), _YEAR_RE, _FY_SHORT_RE]),
-        (r"fy", _SKIP_RES[7:8]),
-        (r"[a-z.][ \t]*[0-9]", [_SKIP_RES[i] for i in (9, 10, 11, 13, 14, 21, 22, 23)]),  # "s.40", "page 3", "aged 18"
-        (r"\+44|(?<!\w)0[0-9]{2}", _SKIP_RES[25:27]),  # phone numbers, leading zeros
-        (r"\b(?:ref|foi|tel|phone|fax|mobile|case|crn|urn)", _SKIP_RES[27:28]),  # identifiers
-    )
+# Each group of skipped-span patterns runs only where a text has what all of them need (words every match
+# contains, in the folded text, or a small IGNORECASE search that is never stricter than the patterns).
+# Most answers pass none or one of these checks, each much cheaper than the patterns behind it.
+_DIGIT_THEN_SEPARATOR_RE = re.compile(r"[0-9](?:[ \t]?(?:[/.\-–:(x×]|to)|[ \t]+(?:and|or)|[0-9]{3})", re.IGNORECASE)
+_LETTER_THEN_DIGIT_RE = re.compile(r"[a-z.][ \t]*[0-9]", re.IGNORECASE)
+_LEADING_ZERO_RE = re.compile(r"\+44|(?<!\w)0[0-9]{2}")
+_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SKIP_GROUPS: list[tuple[Callable[[str, str], bool], list[re.Pattern[str]]]] = [
+    (lambda text, folded: "%" in folded or "cent" in folded, _SKIP_RES[0:1]),  # percentages
+    (lambda text, folded: has_any(folded, _MONTH_STARTS), _SKIP_RES[1:4]),  # dates with a month
+    # a digit followed by a separator, "to", "and"/"or", or three more digits (a year)
+    (lambda text, folded: _DIGIT_THEN_SEPARATOR_RE.search(text) is not None,
+     [*(_SKIP_RES[i] for i in (4, 5, 6, 8, 12, 15, 16, 17, 18, 19, 20, 24)), _YEAR_RE, _FY_SHORT_RE]),
+    (lambda text, folded: "fy" in folded, _SKIP_RES[7:8]),
+    # "s.40", "page 3", "aged 18"
+    (lambda text, folded: _LETTER_THEN_DIGIT_RE.search(text) is not None, [_SKIP_RES[i] for i in (9, 10, 11, 13, 14, 21, 22, 23)]),
+    (lambda text, folded: _LEADING_ZERO_RE.search(text) is not None, _SKIP_RES[25:27]),  # phone numbers, leading zeros
+    (lambda text, folded: has_any(folded, ("ref", "foi", "tel", "phone", "fax", "mobile", "case", "crn", "urn")), _SKIP_RES[27:28]),
 ]
 assert sorted(id(p) for _, group in _SKIP_GROUPS for p in group) == sorted(map(id, [*_SKIP_RES, _YEAR_RE, _FY_SHORT_RE]))
+# What the suppression-policy patterns need: a comparison ("below 5", "fewer than", "<"), "N or fewer", or '*'.
+_POLICY_WORDS = ("below", "under", "than", "<", "≤", "*", "few", "less", "lower")
 
 
 def _may_hold_money(text: str) -> bool:
@@ -397,7 +400,8 @@ def _may_hold_money(text: str) -> bool:
     return ("gbp" in lowered or "terling" in lowered) and _DIGIT_RE.search(text) is not None
 
 
-def _context(text: str) -> _Context:
+def _context(text: str, folded: str) -> _Context:
+    """Spans that are never counts, suppression policies and sentences of `text` (`folded` is fold(text))."""
     skip = bytearray(len(text))
 
     def mark(start: int, end: int) -> None:
@@ -409,8 +413,8 @@ def _context(text: str) -> _Context:
         for m in MONEY_RE.finditer(text):
             mark(m.start(), m.end())
     if has_digit:
-        for gate, patterns in _SKIP_GROUPS:
-            if gate.search(text) is None:
+        for needs, patterns in _SKIP_GROUPS:
+            if not needs(text, folded):
                 continue
             for pattern in patterns:
                 if pattern is _FY_SHORT_RE:
@@ -422,12 +426,13 @@ def _context(text: str) -> _Context:
                     mark(m.start(), m.end())
         for start, end in _list_labels(text):
             mark(start, end)
-    for m in _WORD_SKIP_RE.finditer(text):
-        mark(m.start(), m.end())
+    if "one" in folded:
+        for m in _WORD_SKIP_RE.finditer(text):
+            mark(m.start(), m.end())
     sentences = _sentences(text)
     starts = [s for s, _ in sentences]
     policy_spans, policy_sentences = [], set()
-    for pattern in _POLICY_RES if _POLICY_GATE_RE.search(text) else ():
+    for pattern in _POLICY_RES if has_any(folded, _POLICY_WORDS) else ():
         for m in pattern.finditer(text):
             groups = m.groupdict()
             bound = groups.get("hi") or groups.get("n_or")
@@ -514,7 +519,11 @@ _ONE_PRONOUN_AFTER_RE = re.compile(
 )
 _ONE_PRONOUN_BEFORE_RE = re.compile(r"\b(?:no|any|each|every|the|this|that|which|one|at)[ \t]+$", re.IGNORECASE)
 # Suppressed figures, markers and written zeros are rare: one search says whether to look for each kind.
-_SUPPRESSED_GATE_RE = any_of([*(pattern for pattern, _, _ in _SUPPRESSED_RES), _STAR_RE, _MARKER_RE, _ZERO_NOUN_RE])
+# Words every suppressed figure, star, marker or written zero needs (checked on the folded text):
+# "fewer/less/... than", "under/below N", "<", "≤", "N or fewer/less", '*', "suppressed", "redacted",
+# "small/low numbers", "too few", "no men", "nil referrals", "no-one", "nobody".
+_SUPPRESSION_WORDS = ("than", "under", "low", "<", "&lt", "≤", "few", "less", "*", "suppress", "redact", "small",
+                      "no ", "no\t", "nil ", "nil\t", "no-one", "nobody")
 
 
 def _qualify(text: str, start: int, end: int, value: int) -> tuple[str, int, int | None, int, int]:
@@ -564,7 +573,8 @@ def _scan(text: str) -> tuple[list[CountReading], _Context]:
 
 
 def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
-    ctx = _context(text)
+    folded = fold(text)
+    ctx = _context(text, folded)
     readings: list[CountReading] = []
     taken = bytearray(len(text))
 
@@ -575,7 +585,7 @@ def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
     def free(start: int, end: int) -> bool:
         return not any(taken[start:end]) and not ctx.masked(start, end)
 
-    if _SUPPRESSED_GATE_RE.search(text):
+    if has_any(folded, _SUPPRESSION_WORDS):
         # suppressed figures
         for pattern, rule, offset in _SUPPRESSED_RES:
             for m in pattern.finditer(text):
