@@ -125,3 +125,23 @@ def _write_atomically(path: Path, value: Any) -> None:
     for old in path.parent.glob(f"{kind}-*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
+
+
+class PassedValidation:
+    """Per table, doc_id -> fingerprint of the rows that last passed validation, named by the schemas' version:
+    identical rows need not be validated again, and a change to the rules starts afresh."""
+
+    def __init__(self, folder: Path, version: str):
+        self.path = Path(folder) / f"validated-{version}.pickle"
+        self.passed: dict[str, dict[str, int]] = {}
+        if self.path.exists():
+            try:
+                with self.path.open("rb") as handle:
+                    self.passed = pickle.load(handle)
+            except Exception:  # noqa: BLE001 - a damaged file only means validating everything
+                self.passed = {}
+
+    def save(self, passed: dict[str, dict[str, int]]) -> None:
+        if passed != self.passed or not self.path.exists():
+            self.passed = passed
+            _write_atomically(self.path, passed)

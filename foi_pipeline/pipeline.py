@@ -290,13 +290,53 @@ def validation_review_rows(table: str, df: pd.DataFrame, failures: list) -> list
     return rows
 
 
-def validate_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[str, list]]:
-    """Validate every table lazily; failing rows stay where they are and are added to review_queue."""
+WHOLE_TABLE_RULES = ("documents", "document_text")  # keys unique across replies (source_path, doc_id): always whole
+
+
+def doc_fingerprints(df: pd.DataFrame) -> dict[str, int]:
+    """doc_id -> a hash of that reply's rows in this table (every column, each row's place among them)."""
+    if df.empty:
+        return {}
+    hashable = df.apply(lambda c: c.map(lambda v: "\x1f".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+                        if c.dtype == object else c)
+    hashed = pd.util.hash_pandas_object(hashable, index=False).to_numpy()
+    place = df.groupby("doc_id", sort=False).cumcount().to_numpy().astype("uint64") + 1
+    mixed = pd.Series(hashed * (place * 0x9E3779B97F4A7C15 | 1), index=df["doc_id"].to_numpy())
+    return {doc_id: int(h) for doc_id, h in mixed.groupby(level=0, sort=False).sum().items()}
+
+
+def validate_tables(
+    tables: dict[str, pd.DataFrame], passed: dict[str, dict[str, int]] | None = None,
+) -> tuple[dict[str, pd.DataFrame], dict[str, list], dict[str, dict[str, int]]]:
+    """Validate every table lazily; failing rows stay where they are and are added to review_queue.
+
+    `passed` remembers, per table, the fingerprints of replies whose rows passed before: rows identical to
+    those are not validated again (every rule of a fact table is about one row or one reply's rows, so a
+    reply's rows can be validated on their own). Returns the tables, the failures and the new `passed`.
+    """
     from foi_pipeline.schemas import validate_table
 
-    failures = {table: validate_table(table, df) for table, df in tables.items() if table != "review_queue"}
+    failures: dict[str, list] = {}
+    now_passed: dict[str, dict[str, int]] = {}
+    for table, df in tables.items():
+        if table == "review_queue":
+            continue
+        if passed is None or table in WHOLE_TABLE_RULES:
+            failures[table] = validate_table(table, df)
+            continue
+        prints = doc_fingerprints(df)
+        before = passed.get(table, {})
+        unchanged = {doc_id for doc_id, fp in prints.items() if before.get(doc_id) == fp}
+        todo = df[~df["doc_id"].isin(unchanged)] if unchanged else df
+        found = validate_table(table, todo) if len(todo) else []  # row labels of `todo` are positions in `df`
+        failures[table] = found
+        if any(f.row is None for f in found):  # a table-wide failure: trust nothing next time
+            now_passed[table] = {}
+            continue
+        failing = {df.at[f.row, "doc_id"] for f in found}
+        now_passed[table] = {doc_id: fp for doc_id, fp in prints.items() if doc_id not in failing}
     extra = [row for table, found in failures.items() for row in validation_review_rows(table, tables[table], found)]
     out = dict(tables)
     if extra:
         out["review_queue"] = frame("review_queue", [*tables["review_queue"].to_dict("records"), *extra])
-    return out, failures
+    return out, failures, now_passed

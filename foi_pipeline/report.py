@@ -23,6 +23,7 @@ import duckdb
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["svg.fonttype"] = "none"  # labels as <text>: searchable, and a third of the size of glyph outlines
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -59,7 +60,7 @@ def _figure_to_chart(fig, title: str) -> Chart:
     """One SVG, drawn once (a tight layout instead of a tight bounding box, which would draw twice)."""
     svg = io.StringIO()
     fig.tight_layout()
-    fig.savefig(svg, format="svg")
+    fig.savefig(svg, format="svg", metadata={"Date": None})  # no timestamp: the same chart is the same file
     plt.close(fig)
     text = svg.getvalue()
     return Chart(title, text[text.index("<svg") :])
@@ -72,11 +73,27 @@ def _empty_chart(title: str) -> Chart:
     return _figure_to_chart(fig, title)
 
 
-def _bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, xlim: tuple[float, float] | None = None) -> Chart:
-    """Horizontal bars; a long series keeps its MAX_BARS lowest and highest, and the title says so."""
+def _bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, xlim: tuple[float, float] | None = None,
+               drawn: Path | None = None) -> Chart:
+    """Horizontal bars; a long series keeps its MAX_BARS lowest and highest, and the title says so.
+
+    With a folder `drawn`, a chart showing exactly what it showed last time is read from there, not drawn again."""
     if isinstance(data, pd.Series) and len(data) > 2 * MAX_BARS:
         title += f" – the {MAX_BARS} lowest and {MAX_BARS} highest of {len(data)}"
         data = pd.concat([data.head(MAX_BARS), data.tail(MAX_BARS)])
+    if drawn is None:
+        return _draw_bars(data, title, xlabel, color, xlim)
+    key = hashlib.sha256(f"{REPORT_VERSION}|{title}|{xlabel}|{color}|{xlim}|{data.to_json()}".encode()).hexdigest()[:20]
+    path = drawn / f"{key}.svg"
+    if path.exists():
+        return Chart(title, path.read_text(encoding="utf-8"))
+    chart = _draw_bars(data, title, xlabel, color, xlim)
+    drawn.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, chart.svg)
+    return chart
+
+
+def _draw_bars(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, xlim: tuple[float, float] | None) -> Chart:
     fig, ax = plt.subplots(figsize=(8, 0.4 * len(data) + 1.2))
     data.plot.barh(ax=ax, color=color)
     if xlim:
@@ -86,8 +103,9 @@ def _bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, x
     return _figure_to_chart(fig, title)
 
 
-def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
-    """Funnel by programme type, budget by area, completion rate by programme."""
+def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame, drawn: Path | None = None) -> list[Chart]:
+    """Funnel by programme type, budget by area, completion rate by programme (kept in `drawn`, if given, so an
+    unchanged chart is not drawn again; older drawings there are removed)."""
     out = []
     title = "Referred, accepted and completed by programme type (known figures, both routes)"
     if funnel.empty:
@@ -97,7 +115,7 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
         totals = pd.DataFrame({s: funnel[[f"self_{s}", f"agency_{s}"]].astype("Float64").fillna(0).sum(axis=1) for s in stages})
         totals["type"] = funnel["canonical_name"].fillna(funnel["programme"])
         grouped = totals.groupby("type")[list(stages)].sum().astype(float).sort_values("referred").tail(2 * MAX_BARS)
-        out.append(_bar_chart(grouped, title, "people", ["#4c78a8", "#f2a541", "#54a24b"]))
+        out.append(_bar_chart(grouped, title, "people", ["#4c78a8", "#f2a541", "#54a24b"], drawn=drawn))
     title = "Total budget by area (£)"
     budgets = area_summary.dropna(subset=["total_budget_gbp"]) if not area_summary.empty else area_summary
     if budgets.empty:
@@ -106,7 +124,7 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
         several = budgets["request_id"].nunique() > 1
         label = budgets["area"] + (" (" + budgets["request_id"].fillna("?") + ")" if several else "")
         totals = budgets.assign(label=label).groupby("label")["total_budget_gbp"].sum().astype(float).sort_values()
-        out.append(_bar_chart(totals, title, "£", "#54a24b"))
+        out.append(_bar_chart(totals, title, "£", "#54a24b", drawn=drawn))
     title = "Agency-route completion rate by programme (completed / accepted)"
     rates = funnel.dropna(subset=["agency_completion_rate"]) if not funnel.empty else funnel
     if rates.empty:
@@ -114,7 +132,12 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame) -> list[Chart]:
     else:
         label = rates["area"].fillna("?") + ": " + rates["programme"].str.slice(0, 40)
         series = rates.assign(label=label).set_index("label")["agency_completion_rate"].astype(float).sort_values()
-        out.append(_bar_chart(series, title, "completion rate", "#f2a541", xlim=(0, 1)))
+        out.append(_bar_chart(series, title, "completion rate", "#f2a541", xlim=(0, 1), drawn=drawn))
+    if drawn is not None and drawn.exists():
+        shown = {chart.svg for chart in out}
+        for old in drawn.glob("*.svg"):
+            if old.read_text(encoding="utf-8") not in shown:
+                old.unlink(missing_ok=True)
     return out
 
 

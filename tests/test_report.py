@@ -1,6 +1,7 @@
 """The evidence report's pages: one per reply, rendered again only when what it shows changed."""
 
 import pandas as pd
+import pytest
 
 from foi_pipeline import report
 from foi_pipeline.contract import TABLES
@@ -81,3 +82,16 @@ def test_fingerprints_see_every_shown_column_and_row_order(tmp_path):
     two["funnel_counts"] = pd.concat([two["funnel_counts"], pd.DataFrame([second])], ignore_index=True)
     swapped = two["funnel_counts"].iloc[[2, 1, 0]].reset_index(drop=True)
     assert _prints(tmp_path, {**two, "funnel_counts": swapped})[A] != _prints(tmp_path, two)[A]
+
+
+def test_an_unchanged_chart_is_read_back_not_drawn_again(tmp_path, monkeypatch):
+    area_summary = pd.DataFrame({"area": ["Kent", "Essex"], "request_id": ["r", "r"], "total_budget_gbp": [1000.0, 2500.0]})
+    drawn = tmp_path / "charts"
+    first = report.charts(pd.DataFrame(), area_summary, drawn=drawn)
+    assert len(list(drawn.glob("*.svg"))) == 1  # the empty charts are not kept
+    monkeypatch.setattr(report, "_draw_bars", lambda *args: pytest.fail("drawn again"))
+    assert [c.svg for c in report.charts(pd.DataFrame(), area_summary, drawn=drawn)] == [c.svg for c in first]
+    monkeypatch.undo()
+    changed = area_summary.assign(total_budget_gbp=[1000.0, 2600.0])
+    report.charts(pd.DataFrame(), changed, drawn=drawn)
+    assert len(list(drawn.glob("*.svg"))) == 1  # the old drawing went

@@ -62,10 +62,39 @@ def test_budget_and_date_ranges_and_duplicate_keys():
 def test_failing_rows_are_kept_and_listed_in_review_queue():
     tables = {t: empty_frame(t) for t in TABLES}
     tables["budgets"] = frame("budgets", [_prov(programme_id="p", amount_gbp=Decimal("99000000"), status="value", evidence_text="", char_end=0)])
-    validated, failures = validate_tables(tables)
+    validated, failures, _ = validate_tables(tables)
     assert len(validated["budgets"]) == 1  # kept
     [item] = validated["review_queue"].to_dict("records")
     assert item["table_name"] == "budgets" and item["severity"] == "warning" and "£50,000,000" in item["reason"]
+
+
+def _two_replies(accepted: int = 8) -> dict:
+    other = "b" * 16
+    rows = [{"doc_id": d, "programme_id": f"{d}-p", "population": "male", "route": "agency", "stage": stage, "status": "value",
+             "count": n, "count_low": n, "count_high": n, "qualifier": "exact", "char_start": 0, "char_end": 0, "evidence_text": "",
+             "extractor": "test"} for d in (DOC, other) for stage, n in (("referred", 10), ("accepted", accepted if d == DOC else 8))]
+    return {**{t: empty_frame(t) for t in TABLES}, "funnel_counts": frame("funnel_counts", rows)}
+
+
+def test_rows_that_passed_before_are_not_validated_again_and_a_reply_is_validated_whole(monkeypatch):
+    from foi_pipeline import schemas
+
+    validated_rows: list[int] = []
+    real = schemas.validate_table
+    monkeypatch.setattr(schemas, "validate_table", lambda table, df: validated_rows.append(len(df)) or real(table, df))
+    _, failures, passed = validate_tables(_two_replies(), {})
+    assert failures["funnel_counts"] == [] and set(passed["funnel_counts"]) == {DOC, "b" * 16}
+    validated_rows.clear()
+    _, failures, again = validate_tables(_two_replies(), passed)
+    assert again == passed and failures["funnel_counts"] == [] and sum(validated_rows) == 0  # no row validated again
+    validated_rows.clear()
+    # One row of a reply changes (as a correction would): its sibling row, unchanged, is validated with it.
+    out, failures, later = validate_tables(_two_replies(accepted=12), passed)
+    assert [f.check for f in failures["funnel_counts"]] == ["more accepted than referred for this programme and route"]
+    assert DOC not in later["funnel_counts"] and "b" * 16 in later["funnel_counts"]
+    _, failures_again, _ = validate_tables(_two_replies(accepted=12), later)  # a failing reply is validated every time
+    assert [f.row for f in failures_again["funnel_counts"]] == [f.row for f in failures["funnel_counts"]]
+    assert len(out["review_queue"]) == 1
 
 
 def _checks(**tables) -> dict[str, dg.AssetCheckResult]:

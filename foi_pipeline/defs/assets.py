@@ -1,5 +1,6 @@
 """Assets: raw replies -> extraction -> corrections -> validation -> one Parquet file per table -> foi.duckdb."""
 
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -8,14 +9,14 @@ import pandas as pd
 
 from foi_pipeline.contract import ALL_TABLES, TABLES
 from foi_pipeline.corrections import apply_corrections, load_corrections, outcome_review_rows
-from foi_pipeline.cache import ResultCache, TableCache, assets_fingerprint
+from foi_pipeline.cache import PassedValidation, ResultCache, TableCache, assets_fingerprint
 from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.metadata import table_metadata, table_schema
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
 from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
 from foi_pipeline.pipeline import ExtractedCorpus, build_tables, extract_corpus, frame, validate_tables
-from foi_pipeline.schemas import validate_table
+from foi_pipeline.schemas import SCHEMA_VERSION, validate_table
 from foi_pipeline.specs import load_catalogue, load_requests
 from foi_pipeline.warehouse import row_count
 
@@ -31,14 +32,19 @@ TABLE_DESCRIPTIONS = {
     "review_queue": "Values a person should check, with the reason and the evidence: extraction doubts, failed checks, unapplied corrections.",
 }
 Tables = dict[str, pd.DataFrame]
+PROGRESS_EVERY_S = 5.0
 
 
 @dg.asset(group_name="ingest", kinds={"python"}, code_version=INGEST_VERSION)
 def raw_documents(context: dg.AssetExecutionContext, foi: FoiSettings) -> list[IngestedDocument]:
     """Every file under the raw folder as text, or with the reason it has none (parse_status)."""
 
+    last = [0.0]
+
     def progress(i: int, n: int, path: str) -> None:
-        if i == 1 or i == n or i % 100 == 0:
+        # A line every few seconds: each log line is an event Dagster stores, so not one per hundred files.
+        if i == 1 or i == n or time.monotonic() - last[0] > PROGRESS_EVERY_S:
+            last[0] = time.monotonic()
             context.log.info(f"ingesting {i}/{n}: {path}")
 
     cache = ResultCache(foi.cache_dir, "ingest", INGEST_VERSION)
@@ -82,7 +88,9 @@ def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[Inges
     """
     tables = build_tables(raw_documents, extraction, load_requests())
     tables, corrections = _corrected(context, tables, foi)
-    tables, failures = validate_tables(tables)
+    passed = PassedValidation(foi.cache_dir, SCHEMA_VERSION)
+    tables, failures, now_passed = validate_tables(tables, passed.passed)
+    passed.save(now_passed)
     failures["review_queue"] = validate_table("review_queue", tables["review_queue"])
     store = foi.warehouse(context.run.run_id)
     for table in TABLES:

@@ -68,7 +68,8 @@ def check_results(tables: Tables, failures: dict[str, list[Failure]]) -> Iterato
     """Every check of CHECK_SPECS on these tables; `failures` are the pandera failures found when validating them."""
     for table in TABLES:
         yield _schema_result(table, failures.get(table, []))
-    documents, programmes, text = tables["documents"], tables["programmes"], tables["document_text"]
+    documents, programmes = tables["documents"], tables["programmes"]
+    text = dict(zip(tables["document_text"]["doc_id"].tolist(), tables["document_text"]["text"].tolist()))  # once for every table
     for table in LINKED_TABLES:
         yield _result(f"{table}_references", table, missing_references(tables[table], documents, programmes), ERROR,
                       "rows pointing at a document or programme that does not exist")

@@ -60,7 +60,7 @@ mart_assets = [marts]
 def evidence_report(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
     """A static HTML report: national charts, and a page per reply with each extracted value highlighted."""
     store = foi.warehouse()
-    chart_list = charts(store.read("programme_funnel"), store.read("area_summary"))
+    chart_list = charts(store.read("programme_funnel"), store.read("area_summary"), drawn=store.root / "report" / "charts")
     files = {t: store.parquet_dir / f"{t}.parquet" for t in (*TABLES, "area_summary")}
     written = write_report(store.root / "report", files, chart_list)
     context.log.info(f"report: {written.rendered} of {written.pages} reply pages rendered, {written.removed} removed")
