@@ -7,6 +7,8 @@ UV = $$(command -v uv 2>/dev/null || echo python3 -m uv)
 
 .PHONY: install run test ui chromium
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every run would otherwise compile
+# dagster and pandas from source (about 6 s).
 # uv from pip when missing: a user install first; in a virtualenv a plain one; on a system Python that
 # refuses both (PEP 668, e.g. Debian/Ubuntu) a user install is still safe, so allow it there.
 install:
@@ -15,7 +17,7 @@ install:
 	  python3 -m pip install --quiet --user uv 2>/dev/null \
 	  || python3 -m pip install --quiet uv 2>/dev/null \
 	  || python3 -m pip install --quiet --user --break-system-packages uv; }
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode
 
 run: install
 	@$(UV) run foi run
