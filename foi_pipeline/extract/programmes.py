@@ -30,7 +30,7 @@ COMMISSIONED_RE = re.compile(
     r"(?:the\s+|a\s+|an\s+)?(?P<name>(?:[A-Z+][\w'’+-]*)(?:[^\S\n]+" + _NAME_WORD + r")*)"
 )
 PROSE_NAME_RE = re.compile(
-    r"(?<![\w-])(?P<name>[A-Z][\w'’+-]*(?:[^\S\n]+(?:[A-Z][\w'’+-]*|\d[\w-]*|of|and|for|to|&))*[^\S\n]+" + HEAD_NOUNS + r")\b"
+    r"(?=[A-Z])(?<![\w-])(?P<name>[A-Z][\w'’+-]*(?:[^\S\n]+(?:[A-Z][\w'’+-]*|\d[\w-]*|of|and|for|to|&))*[^\S\n]+" + HEAD_NOUNS + r")\b"
     r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
 )
 ACRONYM_APPOSITIVE_RE = re.compile(r"\b(?P<acr>[A-Z][A-Z0-9+&]{1,7}),\s+the\s+(?P<long>[A-Z][^,.;()]{5,80})")
@@ -349,7 +349,7 @@ def _describe(programme: Programme, item: Span, registry: ProgrammeRegistry) -> 
 
 
 _LABEL_CANDIDATE_RE = re.compile(
-    r"(?:^|(?<=[\n;.(:])|(?<=\band\s)|(?<=\bfor\s))[^\S\n]*(?:the\s+)?(?P<name>[A-Z+][\w'’+\-]*(?:[^\S\n]+[\w'’+\-&]+){0,7}?)"
+    r"(?=[^\S\n]|t|[A-Z+])(?:^|(?<=[\n;.(:])|(?<=\band\s)|(?<=\bfor\s))[^\S\n]*(?:the\s+)?(?P<name>[A-Z+][\w'’+\-]*(?:[^\S\n]+[\w'’+\-&]+){0,7}?)"
     r"(?=\s*(?::|–|—|\s-\s|'s\b|$)|\s+£|\s+\d)",
     re.MULTILINE,
 )

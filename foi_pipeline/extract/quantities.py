@@ -238,10 +238,13 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 _MONEY_NUM = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+"
 _SCALE_WORD = r"(?:bn|billion|mn|m|million|k|thousand)"
+# (?=[...]): each alternative starts with "£", "GBP", a digit or ".", or a number word, so the alternatives
+# are tried only where one of those starts.
 MONEY_RE = re.compile(
+    r"(?=[£g0-9." + "".join(sorted({w[0] for w in _VOCAB})) + r"])(?:"
     r"(?P<cur>£|\bGBP)[ \t]?(?P<num>" + _MONEY_NUM + r")(?:[ \t]?(?P<scale>" + _SCALE_WORD + r")(?![a-z]))?"
     r"|(?<![\w.£])(?P<num2>" + _MONEY_NUM + r")[ \t]?(?:(?P<scale2>" + _SCALE_WORD + r")[ \t]?)?(?P<unit>GBP|pounds?|sterling)\b"
-    r"|\b(?P<words>" + _WORD + r"(?:(?:[ \t]+and[ \t]+|[ \t-]+)" + _WORD + r")*)[ \t]+(?:(?P<scale3>million)[ \t]+)?(?P<unit3>pounds)\b",
+    r"|\b(?P<words>" + _WORD + r"(?:(?:[ \t]+and[ \t]+|[ \t-]+)" + _WORD + r")*)[ \t]+(?:(?P<scale3>million)[ \t]+)?(?P<unit3>pounds)\b)",
     re.IGNORECASE,
 )
 _SKIP_RES = [
@@ -453,7 +456,8 @@ def _context(text: str, folded: str) -> _Context:
 
 # --- counts --------------------------------------------------------------------------------------
 
-_NUMBER_RE = re.compile(r"(?:(?<![\w.£$€/#])|(?<=\bc\.)|(?<=\bca\.)|(?<=approx\.))(?<![0-9],)(?P<num>" + _DIGITS + r")(?![0-9a-z_]|[.,][0-9]|/[0-9])(?P<plus>\+(?![0-9]))?", re.IGNORECASE)
+# (?=[0-9]) first: the lookbehinds then run only where a number starts (several times faster).
+_NUMBER_RE = re.compile(r"(?=[0-9])(?:(?<![\w.£$€/#])|(?<=\bc\.)|(?<=\bca\.)|(?<=approx\.))(?<![0-9],)(?P<num>" + _DIGITS + r")(?![0-9a-z_]|[.,][0-9]|/[0-9])(?P<plus>\+(?![0-9]))?", re.IGNORECASE)
 _SUPPRESSED_RES = [
     (re.compile(_at_word_start("flsFLS", r"(?<!\bno[ \t])(?<!\bnot[ \t])\b(?:fewer|less|lower|smaller)[ \t]+than[ \t]+(?P<n>" + _N + r")\b"), re.IGNORECASE), "fewer_than", -1),
     (re.compile(_at_word_start("ubUB", r"(?<!\bjust[ \t])\b(?:under|below)[ \t]+(?P<n>" + _N + r")\b(?![ \t]*(?:" + _UNIT_WORDS + r"|s)\b)"), re.IGNORECASE), "fewer_than", -1),
