@@ -83,7 +83,7 @@ def _bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, x
         data = pd.concat([data.head(MAX_BARS), data.tail(MAX_BARS)])
     if drawn is None:
         return _draw_bars(data, title, xlabel, color, xlim)
-    key = hashlib.sha256(f"{REPORT_VERSION}|{title}|{xlabel}|{color}|{xlim}|{data.to_json()}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{REPORT_VERSION}|{title}|{xlabel}|{color}|{xlim}|{data.to_csv()}".encode()).hexdigest()[:20]
     path = drawn / f"{key}.svg"
     if path.exists():
         return Chart(title, path.read_text(encoding="utf-8"))

@@ -85,7 +85,7 @@ def test_fingerprints_see_every_shown_column_and_row_order(tmp_path):
 
 
 def test_an_unchanged_chart_is_read_back_not_drawn_again(tmp_path, monkeypatch):
-    area_summary = pd.DataFrame({"area": ["Kent", "Essex"], "request_id": ["r", "r"], "total_budget_gbp": [1000.0, 2500.0]})
+    area_summary = pd.DataFrame({"area": ["Kent", "Kent"], "request_id": ["r", "s"], "total_budget_gbp": [1000.0, 2500.0]})
     drawn = tmp_path / "charts"
     first = report.charts(pd.DataFrame(), area_summary, drawn=drawn)
     assert len(list(drawn.glob("*.svg"))) == 1  # the empty charts are not kept
@@ -95,3 +95,9 @@ def test_an_unchanged_chart_is_read_back_not_drawn_again(tmp_path, monkeypatch):
     changed = area_summary.assign(total_budget_gbp=[1000.0, 2600.0])
     report.charts(pd.DataFrame(), changed, drawn=drawn)
     assert len(list(drawn.glob("*.svg"))) == 1  # the old drawing went
+
+
+def test_a_chart_with_repeated_labels_is_kept_too(tmp_path):
+    series = pd.Series([0.2, 0.5], index=["Kent: CARA", "Kent: CARA"])  # one programme in two replies of an area
+    chart = report._bar_chart(series, "rates", "rate", "#f2a541", xlim=(0, 1), drawn=tmp_path)
+    assert "<svg" in chart.svg and len(list(tmp_path.glob("*.svg"))) == 1
