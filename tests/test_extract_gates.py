@@ -92,3 +92,32 @@ def test_echo_precheck_never_rules_out_a_reachable_score():
             if _cannot_reach(needle, haystack, cutoff):
                 assert fuzz.partial_ratio(needle, haystack) < cutoff, (needle, haystack, cutoff)
                 assert fuzz.partial_ratio_alignment(needle, haystack, score_cutoff=cutoff) is None
+
+
+def test_plain_dates_read_as_dateutil_reads_them():
+    import datetime as dt
+    import itertools
+
+    from dateutil import parser as dateparser
+
+    from foi_pipeline.extract.metadata import DATE_RE, _plain_date
+
+    def dateutil_date(s: str) -> dt.date | None:
+        try:
+            return dateparser.parse(s, dayfirst=True, fuzzy=True).date()
+        except (ValueError, OverflowError):
+            return None
+
+    months = ["January", "jan", "JAN", "Jan.", "Sept", "sept.", "SEP", "May", "June", "Febuary", "ſept", "Aprıl"]
+    checked = 0
+    for weekday, day, suffix, month, year in itertools.product(
+        ["", "Mon, ", "Sunday ", "Thurs, ", "Monkey "], [0, 1, 9, 12, 13, 29, 30, 31, 32, "01"], ["", "st", "Th"], months, ["1999", "2023", "2024"]
+    ):
+        text = f"{weekday}{day}{suffix} {month} {year}"
+        if not DATE_RE.fullmatch(text):
+            continue
+        plain = _plain_date(text)
+        if plain is not False:
+            checked += 1
+            assert plain == dateutil_date(text), text
+    assert checked > 500
