@@ -194,8 +194,8 @@ _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 def read_reference(text: str) -> str | None:
     """The authority's own FOI reference, from the first lines that carry one."""
     head = text[:3000]
-    best: tuple[int, str] | None = None
-    for priority, pattern in enumerate(REFERENCE_RES):
+    # Patterns in order of trust; within one, the earliest reference wins: the first good match found is the answer.
+    for pattern in REFERENCE_RES:
         for m in pattern.finditer(head):
             ref = m.group("ref").rstrip(".-/")
             if _SMALL_NUMBER_OR_YEAR_RE.fullmatch(ref) and "prefix" not in m.groupdict():
@@ -204,10 +204,8 @@ def read_reference(text: str) -> str | None:
                 continue
             if m.groupdict().get("prefix"):
                 ref = f"{m.group('prefix')} {ref}"
-            key = (priority * 10_000 + m.start(), ref)
-            if best is None or key[0] < best[0]:
-                best = key
-    return best[1] if best else None
+            return ref
+    return None
 
 
 # "14 August 2023", "Mon, 14th Aug. 2023": read directly, as dateutil reads them (it costs ~30 us a call).
@@ -284,15 +282,15 @@ def read_information_status(text: str, answered: bool) -> str:
     """held / partly_held / not_held / refused, from what the letter says, else from whether it answered."""
     if PARTLY_HELD_RE.search(text):
         return "partly_held"
-    held = HELD_RE.search(text)
-    not_held = NOT_HELD_RE.search(text)
-    if not_held and not answered:
+    if answered:
+        return "held"
+    if NOT_HELD_RE.search(text):
         return "not_held"
-    if held or answered:
+    if HELD_RE.search(text):
         return "held"
     if REFUSED_RE.search(text):
         return "refused"
-    return "not_held" if not_held else "held"
+    return "held"
 
 
 def read_metadata(text: str, catalogue: Catalogue, *, answered: bool) -> Metadata:
