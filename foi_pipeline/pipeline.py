@@ -11,6 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+import numpy as np
 import pandas as pd
 
 from foi_pipeline.cache import TableCache
@@ -294,15 +295,22 @@ WHOLE_TABLE_RULES = ("documents", "document_text")  # keys unique across replies
 
 
 def doc_fingerprints(df: pd.DataFrame) -> dict[str, int]:
-    """doc_id -> a hash of that reply's rows in this table (every column, each row's place among them)."""
+    """doc_id -> a hash of that reply's rows in this table (every column, each row's place among them).
+
+    Fact tables are sorted by doc_id, so each reply's rows are one run: sums over runs, no grouping."""
     if df.empty:
         return {}
-    hashable = df.apply(lambda c: c.map(lambda v: "\x1f".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    hashable = df.apply(lambda c: c.map(lambda v: "\x1f".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v)
                         if c.dtype == object else c)
     hashed = pd.util.hash_pandas_object(hashable, index=False).to_numpy()
-    place = df.groupby("doc_id", sort=False).cumcount().to_numpy().astype("uint64") + 1
-    mixed = pd.Series(hashed * (place * 0x9E3779B97F4A7C15 | 1), index=df["doc_id"].to_numpy())
-    return {doc_id: int(h) for doc_id, h in mixed.groupby(level=0, sort=False).sum().items()}
+    ids = df["doc_id"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    place = np.arange(len(ids)) - np.repeat(starts, np.diff(np.append(starts, len(ids)))) + 1
+    mixed = hashed * (place.astype("uint64") * np.uint64(0x9E3779B97F4A7C15) | np.uint64(1))
+    prints: dict[str, int] = {}
+    for doc_id, h in zip(ids[starts], np.add.reduceat(mixed, starts).tolist()):
+        prints[doc_id] = (prints.get(doc_id, 0) + h) % 2**64  # a reply whose rows are not together adds up as well
+    return prints
 
 
 def validate_tables(

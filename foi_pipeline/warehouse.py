@@ -12,7 +12,6 @@ import os
 import shutil
 import time
 import uuid
-from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -162,28 +161,14 @@ def _prepare(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_READ_CACHE: OrderedDict[tuple[str, int, int, int], pd.DataFrame] = OrderedDict()
-_READ_CACHE_SIZE = 24
-
-
 def _read_parquet(path: Path) -> pd.DataFrame:
-    """A Parquet file as a DataFrame; the checks and marts of one run read the same files many times, so the last
-    few reads are kept, keyed by path, inode, size and modification time (a rewritten file is read again)."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run `foi run` first")
+    con = duckdb.connect()
     try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path} does not exist: run `foi run` first") from None
-    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
-    if key not in _READ_CACHE:
-        con = duckdb.connect()
-        try:
-            _READ_CACHE[key] = con.execute(f"SELECT * FROM read_parquet('{path.as_posix()}')").df()
-        finally:
-            con.close()
-        while len(_READ_CACHE) > _READ_CACHE_SIZE:
-            _READ_CACHE.popitem(last=False)
-    _READ_CACHE.move_to_end(key)
-    return _READ_CACHE[key].copy(deep=False)
+        return con.execute(f"SELECT * FROM read_parquet('{path.as_posix()}')").df()
+    finally:
+        con.close()
 
 
 def row_count(path: Path) -> int:

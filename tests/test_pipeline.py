@@ -220,3 +220,20 @@ def test_request_matches_are_remembered_with_the_rows(monkeypatch, tmp_path):
     moved = [docs[0], doc("inbox/b.txt", "Dear requester")]  # same bytes, another folder: matched again
     assert extract_corpus(moved, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1")).requests["inbox/b.txt"] == (MALES.id, "default")
     assert seen[2:] == ["inbox/b.txt"]
+
+
+def test_doc_fingerprints_change_with_any_value_of_a_reply_and_only_that_reply():
+    import numpy as np
+
+    from foi_pipeline.pipeline import doc_fingerprints
+
+    rows = [{"doc_id": d, "programme_id": f"{d}-p{i}", "name": f"P{i}", "providers": ["A", "B"], "char_start": 0, "char_end": 0,
+             "evidence_text": "", "extractor": "t"} for d in ("a" * 16, "b" * 16) for i in range(2)]
+    base = doc_fingerprints(frame("programmes", rows))
+    assert set(base) == {"a" * 16, "b" * 16} and doc_fingerprints(frame("programmes", rows)) == base
+    changed = [dict(r) for r in rows]
+    changed[3]["providers"] = np.array(["A"])  # lists as Parquet gives them back
+    prints = doc_fingerprints(frame("programmes", changed))
+    assert prints["a" * 16] == base["a" * 16] and prints["b" * 16] != base["b" * 16]
+    apart = frame("programmes", rows).iloc[[0, 2, 1, 3]].reset_index(drop=True)  # a reply's rows not together
+    assert set(doc_fingerprints(apart)) == set(base)
