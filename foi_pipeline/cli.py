@@ -13,7 +13,7 @@ def _run(args: argparse.Namespace) -> int:
     import duckdb
 
     from foi_pipeline.defs.assets import all_assets
-    from foi_pipeline.defs.resources import settings_from_env
+    from foi_pipeline.defs.resources import run_resources, settings_from_env
 
     try:
         settings = settings_from_env(args.raw, args.warehouse)
@@ -27,7 +27,7 @@ def _run(args: argparse.Namespace) -> int:
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         all_assets,
-        resources={"foi": settings},
+        resources=run_resources(settings),
         instance=instance,
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},

@@ -72,3 +72,26 @@ def test_settings_resolve_defaults_against_the_project_and_env_paths_against_the
     monkeypatch.setenv("FOI_MAX_FILE_MB", "fifty")
     with pytest.raises(ValueError, match="FOI_MAX_FILE_MB='fifty' is not a number"):
         settings_from_env()
+
+
+def test_the_io_manager_hands_objects_over_in_process_and_keeps_files_for_later_runs():
+    from foi_pipeline.defs.resources import HandOverIOManager, hand_over_io_manager
+
+    received = []
+
+    @dg.asset
+    def upstream() -> dict:
+        return {"rows": [1, 2, 3]}
+
+    @dg.asset
+    def downstream(upstream: dict) -> int:
+        received.append(upstream)
+        return len(upstream["rows"])
+
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([upstream, downstream], instance=instance, resources={"io_manager": hand_over_io_manager})
+        assert result.success and received[0] is HandOverIOManager._held[(result.run_id, "upstream", "result")]
+        HandOverIOManager._held.clear()  # as in a later run, or another process
+        again = dg.materialize([upstream, downstream], instance=instance, selection=["downstream"],
+                               resources={"io_manager": hand_over_io_manager})
+        assert again.success and received[1] == {"rows": [1, 2, 3]} and received[1] is not received[0]  # read from its file

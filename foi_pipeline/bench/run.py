@@ -34,11 +34,11 @@ def _materialise(raw: Path, warehouse: Path) -> float:
     import dagster as dg
 
     from foi_pipeline.defs.assets import all_assets
-    from foi_pipeline.defs.resources import settings_from_env
+    from foi_pipeline.defs.resources import run_resources, settings_from_env
 
     started = time.perf_counter()
     result = dg.materialize(
-        all_assets, resources={"foi": settings_from_env(str(raw), str(warehouse), str(raw.parent / "no-corrections"))},
+        all_assets, resources=run_resources(settings_from_env(str(raw), str(warehouse), str(raw.parent / "no-corrections"))),
         run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}}, raise_on_error=False,
     )
     if not result.success:
