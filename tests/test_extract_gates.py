@@ -121,3 +121,21 @@ def test_plain_dates_read_as_dateutil_reads_them():
             checked += 1
             assert plain == dateutil_date(text), text
     assert checked > 500
+
+
+def test_words_before_a_figure_are_searched_only_where_they_can_end():
+    from foi_pipeline.extract.quantities import (
+        _APPROX_BEFORE_RE, _AT_LEAST_BEFORE_RE, _AT_MOST_BEFORE_RE, _NOT_COUNT_BEFORE_RE, _NOT_COUNT_MARKS, _QUALIFIER_MARKS,
+        _may_end_with,
+    )
+
+    rng = random.Random(13)
+    tokens = ["up to", "no more than", "max.", "maximum of", "over", "more than", ">", "≥", ">=", "at least", "min.", "approx.", "c.",
+              "ca.", "circa", "around", "~", "±", "+/-", "just under", "£", "$", "€", "GBP", "x", "×", "section", "ss.", "para.", "q",
+              "No.", "nos.", "#", "see", "see also question", "aged", "ages of", "the age of", "age limit is from", "Course:", ":",
+              "ſection", "CIRCA", "-", " ", "  ", "\t", "\n", "men", "(", ")", ",", "5"]
+    for _ in range(30000):
+        before = "".join(rng.choice(tokens) + rng.choice(["", " ", " "]) for _ in range(rng.randrange(1, 6)))[-40:]
+        for pattern in (_AT_MOST_BEFORE_RE, _AT_LEAST_BEFORE_RE, _APPROX_BEFORE_RE):
+            assert _may_end_with(before, _QUALIFIER_MARKS) or not pattern.search(before), (pattern.pattern[:30], before)
+        assert _may_end_with(before, _NOT_COUNT_MARKS) or not _NOT_COUNT_BEFORE_RE.search(before), before

@@ -530,10 +530,25 @@ _SUPPRESSION_WORDS = ("than", "under", "low", "<", "&lt", "≤", "few", "less", 
                       "no ", "no\t", "nil ", "nil\t", "no-one", "nobody")
 
 
+def _may_end_with(before: str, marks: str) -> bool:
+    """Whether a pattern of words or marks followed by '[ \t]*$' can match `before`: only if the last character
+    before the trailing blanks (and a final newline, which '$' allows) is a letter or one of `marks`.
+    Most figures follow a colon or a line start, and the search over 40 characters is skipped."""
+    if before.endswith("\n"):
+        before = before[:-1]
+    last = before.rstrip(" \t")[-1:]
+    return last.isalpha() or (last != "" and last in marks)
+
+
+_QUALIFIER_MARKS = ".>≥=~±-"  # "c. 40", "> 40", "≥40", ">= 40", "~40", "±40", "+/- 40"
+_NOT_COUNT_MARKS = ".#£$€×"  # "No. 5", "# 5", "£5", "$5", "€5", "2 × 5"
+
+
 def _qualify(text: str, start: int, end: int, value: int) -> tuple[str, int, int | None, int, int]:
     """(qualifier, low, high, span start, span end) for the number text[start:end]."""
     before = text[max(0, start - 40) : start]
-    for qualifier, pattern in (("at_most", _AT_MOST_BEFORE_RE), ("at_least", _AT_LEAST_BEFORE_RE), ("approx", _APPROX_BEFORE_RE)):
+    qualifiers = (("at_most", _AT_MOST_BEFORE_RE), ("at_least", _AT_LEAST_BEFORE_RE), ("approx", _APPROX_BEFORE_RE))
+    for qualifier, pattern in qualifiers if _may_end_with(before, _QUALIFIER_MARKS) else ():
         m = pattern.search(before)
         if m:
             q_start = start - (len(before) - m.start())
@@ -628,7 +643,8 @@ def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
     for value, start, end, kind in sorted(candidates, key=lambda c: c[1]):
         if not free(start, end):
             continue
-        if _NOT_COUNT_AFTER_RE.match(text, end) or _NOT_COUNT_BEFORE_RE.search(text[max(0, start - 40) : start]):
+        before = text[max(0, start - 40) : start]
+        if _NOT_COUNT_AFTER_RE.match(text, end) or (_may_end_with(before, _NOT_COUNT_MARKS) and _NOT_COUNT_BEFORE_RE.search(before)):
             continue
         if kind == "plus":
             take(CountReading("value", value, value, None, "at_least", start, end + 1, "count:plus"))
