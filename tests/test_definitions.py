@@ -1,5 +1,7 @@
 """The Dagster Definitions load, and every asset carries what the UI and re-runs rely on."""
 
+import os
+
 import dagster as dg
 import pytest
 
@@ -62,10 +64,13 @@ def test_settings_resolve_defaults_against_the_project_and_env_paths_against_the
     default = settings_from_env()
     assert (default.raw_dir, default.warehouse_dir) == (str(PROJECT_ROOT / "data/raw"), str(PROJECT_ROOT / "data/warehouse"))
     assert default.max_bytes == 50 * 1024 * 1024 and default.default_request is None
+    assert default.workers == (os.cpu_count() or 1)
     monkeypatch.setenv("FOI_RAW_DIR", "replies")
     monkeypatch.setenv("FOI_MAX_FILE_MB", "0.5")
     monkeypatch.setenv("FOI_DEFAULT_REQUEST", "dapp-2022-23-females")
+    monkeypatch.setenv("FOI_WORKERS", "1")
     chosen = settings_from_env()
+    assert chosen.workers == 1
     assert chosen.raw_dir == str(tmp_path / "replies") and chosen.max_bytes == 512 * 1024
     assert chosen.default_request == "dapp-2022-23-females"
     assert settings_from_env(raw_dir="elsewhere").raw_dir == str(tmp_path / "elsewhere")  # --raw beats the variable
