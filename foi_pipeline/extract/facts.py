@@ -149,13 +149,16 @@ def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | None = 
     return [Piece(registry.programmes[0] if len(registry.programmes) == 1 else None, body)]
 
 
+_CLAUSE_CUT_RE = re.compile(r"\.\s|;|\band\b|,|\n")
+
+
 def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> list[Piece]:
     """'82 referrals ... for CARA and 240 for the Change Hub ...': one clause per figure, cut at the last
     'and' / ';' / '.' / ',' between two figures; each clause belongs to the programme it names."""
     cuts = [body.start]
     for left, right in zip(anchors, anchors[1:]):
         between = body.text[left - body.start : right - body.start]
-        seps = list(re.finditer(r"\.\s|;|\band\b|,|\n", between))
+        seps = list(_CLAUSE_CUT_RE.finditer(between))
         cuts.append(left + (seps[-1].start() if seps else len(between) // 2))
     cuts.append(body.end)
     out = []
@@ -222,6 +225,11 @@ def read_count_block(
             _count_piece(piece, text_span, q.route, stage, len(questions) == 1, registry, spec, facts)
 
 
+_THREE_LETTERS_RE = re.compile(r"[A-Za-z]{3}")
+_SPACES_RE = re.compile(r"\s+")
+_CLAUSE_END_RE = re.compile(r"[.;\n]|\band\s+\d")
+
+
 def _count_piece(
     piece: Piece, text_span: Span, route: str, stage: str, single: bool, registry: ProgrammeRegistry,
     spec: RequestSpec, facts: Facts,
@@ -233,12 +241,12 @@ def _count_piece(
     rule = reading.rule
     if reading.status == "value" and single:
         clause = text_span.text[reading.end : reading.end + 80]
-        clause = re.split(r"[.;\n]|\band\s+\d", clause)[0]
+        clause = _CLAUSE_END_RE.split(clause)[0]
         own = _stage_word(clause)
         if own and own != stage and not SIDE_REMARK_RE.search(clause):
             stage, rule = own, rule + "+stage_from_clause"
     note_text = (text_span.text[: reading.start] + " " + text_span.text[reading.end :]).strip(" .;,:-–\n")
-    note = re.sub(r"\s+", " ", note_text) if re.search(r"[A-Za-z]{3}", note_text) else None
+    note = _SPACES_RE.sub(" ", note_text) if _THREE_LETTERS_RE.search(note_text) else None
     qualifier = reading.qualifier
     other = OTHER_POPULATION_RE.get(spec.population)
     if reading.status == "value" and other and other.search(text_span.text):
@@ -261,20 +269,28 @@ def _count_piece(
         facts.counts.append(CountFact(programme, route, stage, reading, span, rule, note, qualifier))
 
 
+_ROW_NUMBER_RE = re.compile(r"\s*(?:Q(?:uestion)?\s*)?(\d{1,2})\b", re.IGNORECASE)
+_COMPLETED_RE = re.compile(r"complet|finish")
+_SELF_RE = re.compile(r"\bself")
+_ACCEPTED_RE = re.compile(r"accept|start|enrol|engag|took\s+up")
+_AGENCY_RE = re.compile(r"agenc|refer|partner|police|professional")
+_REFERRED_RE = re.compile(r"refer")
+
+
 def _classify_row(text: str, spec: RequestSpec) -> Question | None:
     """A table row or column heading -> funnel question, by its number ("2.") or its words ("Self-referred and accepted")."""
-    m = re.match(r"\s*(?:Q(?:uestion)?\s*)?(\d{1,2})\b", text, re.IGNORECASE)
+    m = _ROW_NUMBER_RE.match(text)
     if m:
         numbered = [q for q in spec.questions if q.number == int(m.group(1)) and q.route]
         if numbered:
             return numbered[0]
     lowered = text.lower()
-    route = "self" if re.search(r"\bself", lowered) else ("agency" if re.search(r"agenc|refer|partner|police|professional", lowered) else None)
-    if re.search(r"complet|finish", lowered):
+    route = "self" if _SELF_RE.search(lowered) else ("agency" if _AGENCY_RE.search(lowered) else None)
+    if _COMPLETED_RE.search(lowered):
         stage = "completed"
-    elif re.search(r"accept|start|enrol|engag|took\s+up", lowered):
+    elif _ACCEPTED_RE.search(lowered):
         stage = "accepted"
-    elif re.search(r"refer", lowered):
+    elif _REFERRED_RE.search(lowered):
         stage = "referred"
     else:
         return None
@@ -334,6 +350,12 @@ def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec,
         _money_piece(piece, _after_label(piece), registry, spec, facts)
 
 
+_OTHER_YEAR_RE = re.compile(r"\b(?:first|previous|last|prior)[- ]year\b|\b20\d\d\b")
+_TOTAL_RE = re.compile(r"\btotal\b|\bcombined\b|\boverall\b", re.IGNORECASE)
+_YEAR_WORD_RE = re.compile(r"year")
+_ANNUAL_OR_PER_RE = re.compile(r"annual|per")
+
+
 def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts, rule_prefix: str = "budget") -> bool:
     amounts = find_money(text_span.text)
     fy = _fy_pattern(spec.financial_year)
@@ -344,9 +366,9 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
             sentence_end = min([i for i in (text_span.text.find(". ", m.end), text_span.text.find("\n", m.end)) if i >= 0] or [len(text_span.text)])
             sentence = text_span.text[sentence_start:sentence_end]
             depth = text_span.text[: m.start].count("(") - text_span.text[: m.start].count(")")
-            multi_year = bool(MULTI_YEAR_RE.search(sentence)) or bool(m.period and re.search(r"year", m.period) and not re.search(r"annual|per", m.period or ""))
-            other_year = bool(re.search(r"\b(?:first|previous|last|prior)[- ]year\b|\b20\d\d\b", sentence)) and not fy.search(sentence)
-            total = bool(re.search(r"\btotal\b|\bcombined\b|\boverall\b", sentence, re.IGNORECASE)) and len(amounts) > 1
+            multi_year = bool(MULTI_YEAR_RE.search(sentence)) or bool(m.period and _YEAR_WORD_RE.search(m.period) and not _ANNUAL_OR_PER_RE.search(m.period or ""))
+            other_year = bool(_OTHER_YEAR_RE.search(sentence)) and not fy.search(sentence)
+            total = bool(_TOTAL_RE.search(sentence)) and len(amounts) > 1
             return (depth > 0, multi_year, other_year, total, not fy.search(sentence), m.start)
         chosen = min(amounts, key=rank)
         span = text_span.sub(chosen.start, chosen.end)
@@ -379,6 +401,9 @@ def _expand_self_reference(org: OrgMention, authority: str | None) -> OrgMention
     return org
 
 
+_ORG_CLAUSE_CUT_RE = re.compile(r";|\.\s+|\n")
+
+
 def _org_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
     """Per-programme parts of a funders/referrers answer: "CARA: X" labels, else sentences or ';'-clauses
     that each name one programme ("SAI is funded by the Home Office; HRP by the OPCC")."""
@@ -389,7 +414,7 @@ def _org_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
     if len(named) < 2:
         return labelled
     out, pos = [], 0
-    for m in [*re.finditer(r";|\.\s+|\n", body.text), None]:
+    for m in [*_ORG_CLAUSE_CUT_RE.finditer(body.text), None]:
         end = m.start() if m else len(body.text)
         clause = body.sub(pos, end)
         pos = m.end() if m else len(body.text)
@@ -413,9 +438,13 @@ def _has_parenthetical_programme(span: Span, registry: ProgrammeRegistry) -> boo
 _ALL_PROGRAMMES_RE = re.compile(r"^\s*\((?:for\s+)?(?:both|all)(?:\s+(?:programmes|interventions|services|projects))?\)", re.IGNORECASE)
 
 
+_TRAILING_PARENTHESIS_RE = re.compile(r"\s*\(([^()]{1,80})\)$")
+_LEADING_PARENTHESIS_RE = re.compile(r"\s*\(([^)]{1,80})\)")
+
+
 def _org_targets(text_span: Span, org: OrgMention, default: list, registry: ProgrammeRegistry, orgs: OrganisationCatalogue) -> tuple[OrgMention, list]:
     """An organisation followed by "(Drive)" or "(both programmes)" funds or refers for those programmes only."""
-    inside = re.search(r"\s*\(([^()]{1,80})\)$", org.span.text)
+    inside = _TRAILING_PARENTHESIS_RE.search(org.span.text)
     if inside:
         inner = org.span.sub(inside.start(1), inside.end(1))
         named = {p.name: p for _, p in mentions(inner, registry)}
@@ -426,7 +455,7 @@ def _org_targets(text_span: Span, org: OrgMention, default: list, registry: Prog
     after = text_span.text[org.span.end - text_span.start :]
     if _ALL_PROGRAMMES_RE.match(after):
         return org, list(registry.programmes) or default
-    m = re.match(r"\s*\(([^)]{1,80})\)", after)
+    m = _LEADING_PARENTHESIS_RE.match(after)
     if m:
         inner = text_span.sub(org.span.end - text_span.start + m.start(1), org.span.end - text_span.start + m.end(1))
         named = {p.name: p for _, p in mentions(inner, registry)}
@@ -435,12 +464,16 @@ def _org_targets(text_span: Span, org: OrgMention, default: list, registry: Prog
     return org, default
 
 
+_CLAUSE_BEFORE_CUT_RE = re.compile(r"[.;,\n]|\band\b")
+_CLAUSE_AFTER_CUT_RE = re.compile(r"[.;,\n]|\band\b|\bwith\b")
+
+
 def _contribution(text_span: Span, org: OrgMention, found: list[OrgMention]) -> str:
     """Cash or in kind, from the words just before and just after this organisation (not its neighbours')."""
     text = text_span.text
     start, end = org.span.start - text_span.start, org.span.end - text_span.start
-    before = re.split(r"[.;,\n]|\band\b", text[max(0, start - 80) : start])[-1]
-    after = re.split(r"[.;,\n]|\band\b|\bwith\b", text[end : end + 100])[0]
+    before = _CLAUSE_BEFORE_CUT_RE.split(text[max(0, start - 80) : start])[-1]
+    after = _CLAUSE_AFTER_CUT_RE.split(text[end : end + 100])[0]
     window = before + " " + after
     if IN_KIND_RE.search(window):
         return "in_kind"

@@ -39,12 +39,18 @@ class OrgMention:
     span: Span
 
 
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+
+
 def _norm(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", s.lower().replace("&", " and ")).strip()
+    return _NON_ALNUM_RE.sub(" ", s.lower().replace("&", " and ")).strip()
+
+
+_LEADING_THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
 def _strip_the(s: str) -> str:
-    return re.sub(r"^the\s+", "", s, flags=re.IGNORECASE)
+    return _LEADING_THE_RE.sub("", s)
 
 
 class OrganisationCatalogue:
@@ -72,6 +78,9 @@ class OrganisationCatalogue:
         return _norm(_strip_the(name)) in self.by_key
 
 
+_CAPITAL_RE = re.compile(r"[A-Z]")
+
+
 def looks_like_org(phrase: str, catalogue: OrganisationCatalogue | None = None) -> bool:
     """An organisation has an organisation noun, is in the catalogue, or is an acronym."""
     phrase = phrase.strip()
@@ -82,7 +91,7 @@ def looks_like_org(phrase: str, catalogue: OrganisationCatalogue | None = None) 
     words = phrase.split()
     if len(words) == 1 and ACRONYM_RE.match(words[0].strip("().,")):
         return True
-    return bool(ORG_NOUN_RE.search(phrase)) and bool(re.search(r"[A-Z]", phrase))
+    return bool(ORG_NOUN_RE.search(phrase)) and bool(_CAPITAL_RE.search(phrase))
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -98,6 +107,13 @@ def _protected(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_LOWERCASE_LEAD_RE = re.compile(r"^[a-z][^A-Z]*?\b(?:from|by|with|of|via|to)\s+(?=(?:the\s+)?[A-Z])")
+_LOWERCASE_ASIDE_RE = re.compile(r"\s*\((?=[a-z])[^)]*\)\s*$")
+_FUND_NOTE_RE = re.compile(r"\s*\((?:[^)]*\b(?:Fund|fund|funding|grant)\b[^)]*)\)\s*$")
+_THE_ACRONYM_RE = re.compile(r"the\s+[A-Z]{2,}\b\S*$")
+_TRAILING_CONNECTORS_RE = re.compile(r"(?:\s+(?:and|or|of|for|the|&))+\s*$")
+
+
 def _clean(piece: Span) -> Span:
     """Trim list glue, trailing verbs and lowercase asides from one list item."""
     piece = piece.strip(" \t\n.,;:*\"“”")
@@ -105,28 +121,31 @@ def _clean(piece: Span) -> Span:
     while m:
         piece = piece.sub(m.end(), len(piece.text)).strip(" \t\n.,;:")
         m = _LEAD_RE.match(piece.text)
-    lead = re.match(r"^[a-z][^A-Z]*?\b(?:from|by|with|of|via|to)\s+(?=(?:the\s+)?[A-Z])", piece.text)
+    lead = _LOWERCASE_LEAD_RE.match(piece.text)
     if lead:
         piece = piece.sub(lead.end(), len(piece.text))
     # Drop a parenthetical that names a programme the organisation is attached to: "the Home Office (Drive)"
     # is handled by the caller; here only the name is kept.
     # Drop a lowercase parenthetical aside: "Cleveland Police (through MATAC)" -> "Cleveland Police"
-    aside = re.search(r"\s*\((?=[a-z])[^)]*\)\s*$", piece.text)
+    aside = _LOWERCASE_ASIDE_RE.search(piece.text)
     if aside:
         piece = piece.sub(0, aside.start())
     trail = _TRAIL_RE.search(piece.text)
     if trail and trail.start() > 0:
         piece = piece.sub(0, trail.start()).strip(" \t\n.,;:")
     # A trailing parenthetical that names a fund or a note, not part of the name.
-    note = re.search(r"\s*\((?:[^)]*\b(?:Fund|fund|funding|grant)\b[^)]*)\)\s*$", piece.text)
+    note = _FUND_NOTE_RE.search(piece.text)
     if note:
         piece = piece.sub(0, note.start())
-    if re.match(r"the\s+[A-Z]{2,}\b\S*$", piece.text):
+    if _THE_ACRONYM_RE.match(piece.text):
         piece = piece.sub(4, len(piece.text)).strip()  # "the NHS" -> "NHS"
-    trailing = re.search(r"(?:\s+(?:and|or|of|for|the|&))+\s*$", piece.text)
+    trailing = _TRAILING_CONNECTORS_RE.search(piece.text)
     if trailing:
         piece = piece.sub(0, trailing.start())
     return piece.strip(" \t\n.,;:")
+
+
+_LIST_CUT_RE = re.compile(r";|\n|\.\s+(?=[A-Z])")
 
 
 def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient: bool = False) -> list[OrgMention]:
@@ -138,7 +157,7 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
         return any(a <= pos < b for a, b in protected)
 
     # Split on semicolons and newlines first, then on commas / "and" outside protected names.
-    cuts = [m for m in re.finditer(r";|\n|\.\s+(?=[A-Z])", text) if not is_protected(m.start())]
+    cuts = [m for m in _LIST_CUT_RE.finditer(text) if not is_protected(m.start())]
     pieces: list[Span] = []
     last = 0
     for m in cuts:
@@ -158,8 +177,14 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
     return out
 
 
+_CAPITALISED_START_RE = re.compile(r"(?:the\s+)?[A-Z+]")
+
+
 def _capitalised_name(text: str) -> bool:
-    return bool(re.match(r"(?:the\s+)?[A-Z+]", text)) and not _NOT_ORGS.match(text) and len(text.split()) <= 10
+    return bool(_CAPITALISED_START_RE.match(text)) and not _NOT_ORGS.match(text) and len(text.split()) <= 10
+
+
+_COMMA_OR_AND_RE = re.compile(r",(?!\d)\s*(?:and\s+|or\s+)?|\s+and\s+(?=(?:the\s+)?[A-Z])")
 
 
 def _split_commas(piece: Span, is_protected, catalogue: OrganisationCatalogue) -> list[Span]:
@@ -167,7 +192,7 @@ def _split_commas(piece: Span, is_protected, catalogue: OrganisationCatalogue) -
     text = piece.text
     seps = [
         m
-        for m in re.finditer(r",(?!\d)\s*(?:and\s+|or\s+)?|\s+and\s+(?=(?:the\s+)?[A-Z])", text)
+        for m in _COMMA_OR_AND_RE.finditer(text)
         if not is_protected(piece.start + m.start())
     ]
     parts: list[Span] = []
@@ -186,11 +211,14 @@ def _split_commas(piece: Span, is_protected, catalogue: OrganisationCatalogue) -
     return merged
 
 
+_NEGATIVE_START_RE = re.compile(r"\s*(?:no|there|none)\b", re.IGNORECASE)
+
+
 def _fragment(text: str, catalogue: OrganisationCatalogue) -> bool:
     """A piece that cannot stand alone as an organisation: a place, or one plain word ("Leicestershire", "Rutland")."""
     if not text or catalogue.known(text) or ORG_NOUN_RE.search(text):
         return False
-    if re.match(r"\s*(?:no|there|none)\b", text, re.IGNORECASE):
+    if _NEGATIVE_START_RE.match(text):
         return False
     return len(text.split()) == 1 and not ACRONYM_RE.match(text)
 
@@ -211,12 +239,16 @@ def organisations_after(span: Span, pattern: re.Pattern[str], catalogue: Organis
 _CONNECTORS = {"of", "and", "for", "the", "&", "upon"}
 
 
+_NAME_TOKEN_RE = re.compile(r"[^\s,;()]+|\([^)]*\)|[,;]")
+_ABBREVIATION_RE = re.compile(r"(?:Ltd|Co|St|Inc)\.$")
+
+
 def _name_run_end(text: str) -> int:
     """Where a run of capitalised names (with list commas and connectors) ends."""
     pos = 0
-    for m in re.finditer(r"[^\s,;()]+|\([^)]*\)|[,;]", text):
+    for m in _NAME_TOKEN_RE.finditer(text):
         token = m.group()
-        if token == ";" or token.endswith(":") or (token.endswith(".") and not re.match(r"(?:Ltd|Co|St|Inc)\.$", token)):
+        if token == ";" or token.endswith(":") or (token.endswith(".") and not _ABBREVIATION_RE.match(token)):
             return m.end() if not token == ";" else m.start()
         if token == "," or token.startswith("("):
             pos = m.end()

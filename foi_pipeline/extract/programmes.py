@@ -69,23 +69,33 @@ def _tokens(s: str) -> frozenset[str]:
     return frozenset(t for t in _TOKEN_RE.findall(s.lower().replace("-", "")) if t not in _STOP)
 
 
+_LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_SPACES_RE = re.compile(r"\s+")
+
+
 def _clean_name(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip(" \t\"“”'’*:-–—,.")
-    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
+    name = _SPACES_RE.sub(" ", name).strip(" \t\"“”'’*:-–—,.")
+    name = _LEADING_ARTICLE_RE.sub("", name)
     return name
 
 
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9+&]{1,7}s?")
+
+
 def _is_acronym(s: str) -> bool:
-    return bool(re.fullmatch(r"[A-Z][A-Z0-9+&]{1,7}s?", s))
+    return bool(_ACRONYM_RE.fullmatch(s))
+
+
+_WORD_RE = re.compile(r"[A-Za-z][\w'-]*")
 
 
 def _initials(s: str) -> str:
-    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", s) if w.lower() not in {"and", "of", "the", "for", "to", "&"}).upper()
+    return "".join(w[0] for w in _WORD_RE.findall(s) if w.lower() not in {"and", "of", "the", "for", "to", "&"}).upper()
 
 
 def _abbreviates(acronym: str, name: str) -> bool:
     """Whether the acronym's letters are the name's initials, in order (words may be skipped: "ECHO", "Engage Change Help Others Project")."""
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name)).upper()
+    initials = "".join(w[0] for w in _WORD_RE.findall(name)).upper()
     letters = iter(initials)
     return all(ch in letters for ch in acronym.rstrip("s").upper() if ch.isalpha())
 
@@ -313,22 +323,27 @@ _SENTENCE_RE = re.compile(r"[^.\n]+")
 _ALL_OF_THEM_RE = re.compile(r"\b(?:both|all|they|these|each|the\s+(?:two|three|four)|the\s+interventions|the\s+programmes)\b", re.IGNORECASE)
 
 
+_CLAUSE_RE = re.compile(r"[^.;]+(?:[.;]|$)")
+_NAME_END_RE = re.compile(r",|\s+(?:which|that|who|is|was|and\s+[a-z])\b")
+_LONG_NAME_END_RE = re.compile(r"\s+(?:which|that|who|is|was)\b")
+
+
 def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> Programme | None:
     """Programmes named inside sentences: after "commissioned", or as a capitalised "... Programme/Intervention"."""
     first = None
-    for sentence in re.finditer(r"[^.;]+(?:[.;]|$)", item.text):
+    for sentence in _CLAUSE_RE.finditer(item.text):
         text = sentence.group()
         if NEGATED_RE.search(text):
             continue
         base = item.sub(sentence.start(), sentence.end())
         found = []
         for m in COMMISSIONED_RE.finditer(text):
-            name = re.split(r",|\s+(?:which|that|who|is|was|and\s+[a-z])\b", m.group("name"))[0]
+            name = _NAME_END_RE.split(m.group("name"))[0]
             found.append((m.start("name"), base.sub(m.start("name"), m.start("name") + len(name)), None))
         for m in PROSE_NAME_RE.finditer(text):
             found.append((m.start("name"), base.sub(m.start("name"), m.end("name")), m.group("alias")))
         for m in ACRONYM_APPOSITIVE_RE.finditer(text):
-            long = re.split(r"\s+(?:which|that|who|is|was)\b", m.group("long"))[0]
+            long = _LONG_NAME_END_RE.split(m.group("long"))[0]
             found.append((m.start("long"), base.sub(m.start("long"), m.start("long") + len(long.rstrip())), m.group("acr")))
         for _, span, alias in sorted(found, key=lambda f: f[0]):
             if alias and _is_acronym(alias) and not _abbreviates(alias, span.text):
@@ -338,13 +353,16 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> Programme | No
     return first
 
 
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def _describe(programme: Programme, item: Span, registry: ProgrammeRegistry) -> None:
     for org in organisations_after(item, PROVIDER_CUE_RE, registry.orgs):
         if org.name not in programme.providers:
             programme.providers.append(org.name)
     if not programme.description:
-        text = re.sub(r"\s+", " ", item.text).strip()
-        first_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[0]
+        text = _SPACES_RE.sub(" ", item.text).strip()
+        first_sentence = _SENTENCE_END_RE.split(text)[0]
         programme.description = first_sentence[:300]
 
 

@@ -151,12 +151,15 @@ def _number_prefix(tokens: list[str], i: int) -> tuple[int, int] | None:
     return value, j
 
 
+_WORD_SEPARATOR_RE = re.compile(r"[\s-]+")
+
+
 def parse_number_words(s: str) -> int | None:
     """'twelve' -> 12, 'forty-one' -> 41, 'one hundred and six' -> 106, 'nil'/'none'/'zero' -> 0.
 
     None unless the whole string is one number in words (so 'one and two' and 'banana' are None).
     """
-    tokens = [t for t in re.split(r"[\s-]+", s.strip().lower()) if t]
+    tokens = [t for t in _WORD_SEPARATOR_RE.split(s.strip().lower()) if t]
     if not tokens:
         return None
     parsed = _number_prefix(tokens, 0)
@@ -591,6 +594,9 @@ def _scan(text: str) -> tuple[list[CountReading], _Context]:
     return found  # type: ignore[return-value]
 
 
+_TOLERANCE_AFTER_RE = re.compile(r"[ \t]+tolerance\b", re.IGNORECASE)
+
+
 def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
     folded = fold(text)
     ctx = _context(text, folded)
@@ -637,7 +643,7 @@ def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
         word = text[start:end].lower()
         if word == "one" and (_ONE_PRONOUN_AFTER_RE.match(text, end) or _ONE_PRONOUN_BEFORE_RE.search(text[max(0, start - 12) : start])):
             continue
-        if word == "zero" and re.match(r"[ \t]+tolerance\b", text[end:], re.IGNORECASE):
+        if word == "zero" and _TOLERANCE_AFTER_RE.match(text[end:]):
             continue
         candidates.append((value, start, end, "words"))
     for value, start, end, kind in sorted(candidates, key=lambda c: c[1]):
@@ -669,13 +675,17 @@ def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
     return readings, ctx
 
 
+_OPEN_PARENTHESIS_RE = re.compile(r"[ \t]*\([ \t]*")
+_CLOSE_PARENTHESIS_RE = re.compile(r"[ \t]*\)")
+
+
 def _drop_duplicates(text: str, readings: list[CountReading], ctx: _Context) -> list[CountReading]:
     """'12 (twelve)' is one figure; a word marker ('suppressed') adds nothing beside another suppressed
     figure of its sentence ('fewer than 5 (suppressed)'), nor does a second marker."""
     out: list[CountReading] = []
     for r in readings:
         if out and r.status == "value" and out[-1].status == "value" and r.count == out[-1].count \
-                and re.fullmatch(r"[ \t]*\([ \t]*", text[out[-1].end : r.start]) and re.match(r"[ \t]*\)", text[r.end :]):
+                and _OPEN_PARENTHESIS_RE.fullmatch(text[out[-1].end : r.start]) and _CLOSE_PARENTHESIS_RE.match(text[r.end :]):
             continue
         out.append(r)
     by_sentence: dict[int, list[CountReading]] = {}
@@ -863,8 +873,11 @@ _MULTI_YEAR_BEFORE_RE = re.compile(
 _ANNUAL_BEFORE_RE = re.compile(r"\b(?:annual|annually|yearly|per[ \t]+annum|per[ \t]+year|each[ \t]+year|a[ \t]+year)\b[^£.;\n]{0,40}$", re.IGNORECASE)
 
 
+_FY_SEPARATOR_RE = re.compile(r"[ \t]*[/\-–][ \t]*")
+
+
 def _fy(s: str) -> str:
-    a, b = re.split(r"[ \t]*[/\-–][ \t]*", s.strip())
+    a, b = _FY_SEPARATOR_RE.split(s.strip())
     return f"{a}/{b[-2:]}"
 
 
@@ -879,6 +892,9 @@ def _year_range(m: re.Match[str]) -> str | None:
     return f"{y1} to {y2}" if int(y2) > int(y1) else None
 
 
+_BLANKS_RE = re.compile(r"[ \t]+")
+
+
 def _period(text: str, start: int, end: int, limit: int) -> tuple[str | None, str | None]:
     """(period, per) for the amount text[start:end]; the clause after it ends at `limit`."""
     if _ANNUAL_AFTER_RE.match(text, end, limit):
@@ -889,7 +905,7 @@ def _period(text: str, start: int, end: int, limit: int) -> tuple[str | None, st
     m = _MULTI_YEAR_AFTER_RE.search(after[:90])
     if m and (n := _years(m.group("n"))) and n > 1:
         if m.group("range"):
-            written = re.sub(r"[ \t]+", " ", m.group("range"))
+            written = _BLANKS_RE.sub(" ", m.group("range"))
             return f"{n} years ({written})", None
         if m.group("range2"):
             return f"{n} years ({_year_range(m) or m.group('range2')})", None
@@ -902,7 +918,7 @@ def _period(text: str, start: int, end: int, limit: int) -> tuple[str | None, st
         return _fy(m.group("fy")), None
     per = _PER_AFTER_RE.match(text, end, limit)
     if per:
-        return None, re.sub(r"[ \t]+", " ", per.group("unit").lower())
+        return None, _BLANKS_RE.sub(" ", per.group("unit").lower())
     # stated before the amount, in the same sentence: "For 2022/23 the contract was £45,000"
     sentence_start = max((m.end() for m in _BOUNDARY_RE.finditer(text, 0, start)), default=0)
     before = text[max(sentence_start, start - 120) : start]

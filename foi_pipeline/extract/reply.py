@@ -19,8 +19,11 @@ from foi_pipeline.specs import Catalogue, Question, RequestSpec
 ROUTES_STAGES = [(r, s) for r in ("self", "agency") for s in ("referred", "accepted", "completed")]
 
 
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+
+
 def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "programme"
+    return _NON_ALNUM_RE.sub("-", name.lower()).strip("-")[:40] or "programme"
 
 
 def _programme_ids(doc_id: str, programmes: list[Programme]) -> dict[int, str]:
@@ -54,6 +57,13 @@ def _answer_status(block: Block | None, question: Question, facts: Facts, docume
     return "value"
 
 
+_ANSWER_LABEL_RE = re.compile(r"(?m)^[^\S\n]*(?:[-•*–]\s*)?(?P<name>[A-Z+][^\n:;–—]{1,60}?)\s*(?::|–|—)\s*(?=[£\d]|fewer|less|under|n/a|not|nil|none|zero)", re.IGNORECASE)
+_QUESTION_HEADING_RE = re.compile(r"question|programme|intervention|service", re.I)
+_PROGRAMME_HEADING_RE = re.compile(r"programme|intervention|service|project", re.I)
+_NOT_A_PROGRAMME_RE = re.compile(r"\b(?:total|answer|response|question|budget|cost|figure)\b", re.I)
+_YEAR_BUDGET_TOTAL_RE = re.compile(r"\d{4}|budget|total", re.I)
+
+
 def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
     """Programmes first named where figures or money are given per programme (table headings, "Name: figure")."""
     for block in blocks:
@@ -62,17 +72,17 @@ def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
             continue
         for table in find_tables(block.body):
             header = table.rows[0]
-            named_columns = [c for c in header[1:] if looks_like_name(c.text) and not re.search(r"\d{4}|budget|total", c.text, re.I)]
-            if len(named_columns) >= 1 and re.search(r"question|programme|intervention|service", header[0].text, re.I):
+            named_columns = [c for c in header[1:] if looks_like_name(c.text) and not _YEAR_BUDGET_TOTAL_RE.search(c.text)]
+            if len(named_columns) >= 1 and _QUESTION_HEADING_RE.search(header[0].text):
                 for cell in named_columns:
                     registry.add(cell.text, cell, None, "programme:table_heading")
-            elif re.search(r"programme|intervention|service|project", header[0].text, re.I):
+            elif _PROGRAMME_HEADING_RE.search(header[0].text):
                 for row in table.rows[1:]:
                     if looks_like_name(row[0].text):
                         registry.add(row[0].text, row[0], None, "programme:table_row")
-        for m in re.finditer(r"(?m)^[^\S\n]*(?:[-•*–]\s*)?(?P<name>[A-Z+][^\n:;–—]{1,60}?)\s*(?::|–|—)\s*(?=[£\d]|fewer|less|under|n/a|not|nil|none|zero)", block.body.text, re.IGNORECASE):
+        for m in _ANSWER_LABEL_RE.finditer(block.body.text):
             name = m.group("name")
-            if looks_like_name(name) and not re.search(r"\b(?:total|answer|response|question|budget|cost|figure)\b", name, re.I):
+            if looks_like_name(name) and not _NOT_A_PROGRAMME_RE.search(name):
                 span = block.body.sub(m.start("name"), m.end("name"))
                 registry.add(name, span, None, "programme:answer_label")
 
