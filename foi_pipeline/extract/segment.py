@@ -209,6 +209,7 @@ _DIGIT_RE = re.compile(r"\d")
 _COMPLETED_RE = re.compile(r"complet|finish")
 _ACCEPTED_RE = re.compile(r"accept|\bstart|enrol|took\s+up|engag")
 _REFERRED_RE = re.compile(r"referr|\brefer(?:s|ed)?\b")
+_STAGE_WORDS = ("complet", "finish", "accept", "start", "enrol", "took", "engag", "refer")  # every stage match has one
 _DASH_OR_COLON_RE = re.compile(r"[–—\-:]")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|has|have)\b")
 
@@ -235,6 +236,8 @@ class TitleMatcher:
             for cue, pattern, question in self.cues:
                 if len(cue) >= 8 and pattern.search(lowered):
                     return question
+        if not named and not has_any(lowered, _STAGE_WORDS):
+            return None  # no cue, and no stage word for the patterns below to find
         stage = (
             "completed" if _COMPLETED_RE.search(lowered)
             else "accepted" if _ACCEPTED_RE.search(lowered)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 
@@ -20,13 +19,14 @@ class Span(NamedTuple):
     @classmethod
     def of(cls, source: str, start: int, end: int) -> "Span":
         start, end = max(0, start), min(len(source), end)
-        return cls(start, max(start, end), source[start:max(start, end)])
+        return _new(cls, (start, max(start, end), source[start:max(start, end)]))
 
     def strip(self, chars: str | None = None) -> "Span":
         """The same span without surrounding whitespace (or the given characters)."""
-        left = len(self.text) - len(self.text.lstrip(chars))
-        stripped = self.text.strip(chars)
-        return Span(self.start + left, self.start + left + len(stripped), stripped)
+        text = self.text
+        left = len(text) - len(text.lstrip(chars))
+        stripped = text.strip(chars)
+        return _new(Span, (self.start + left, self.start + left + len(stripped), stripped))
 
     def sub(self, start: int, end: int) -> "Span":
         """A sub-span, with offsets relative to this span's text."""
@@ -37,23 +37,22 @@ class Span(NamedTuple):
             end = length
         if end < start:
             end = start
-        return Span(self.start + start, self.start + end, self.text[start:end])
+        return _new(Span, (self.start + start, self.start + end, self.text[start:end]))
 
     def __bool__(self) -> bool:
         return bool(self.text.strip())
 
 
 EMPTY = Span(0, 0, "")
+_new = tuple.__new__  # Span(a, b, c) without the Python-level __new__ of named tuples (spans are built in hot loops)
 
 
 def lines(text: str) -> list[Span]:
     """Every line of the text (without its newline), with its offsets."""
     out, pos = [], 0
-    for match in re.finditer(r"[^\n]*", text):
-        if match.start() < pos:
-            continue
-        out.append(Span(match.start(), match.end(), match.group()))
-        pos = match.end() + 1
+    for line in text.split("\n"):
+        out.append(_new(Span, (pos, pos + len(line), line)))
+        pos += len(line) + 1
     return out
 
 
