@@ -98,17 +98,7 @@ def extract_corpus(
     known_matches = cache.requests if cache is not None else {}
     matches: dict[str, tuple[str, str]] = {}
     for doc in docs:
-        # The match depends on the text (its bytes), the folder and the default: remembered by those.
-        match_key = f"{doc.sha256}:{PurePosixPath(doc.source_path).parent}:{default_request}" if doc.parse_status == "ok" else None
-        known = known_matches.get(match_key) if match_key else None
-        if known and known[0] in by_id:
-            spec, how = by_id[known[0]], known[1]
-        else:
-            spec, how = match_request(doc.text, doc.source_path, specs)
-            if how == "default" and default_request in by_id:
-                spec = by_id[default_request]
-        if match_key:
-            matches[match_key] = (spec.id, how)
+        spec, how = _request_of(doc, specs, by_id, default_request, known_matches, matches)
         corpus.requests[doc.source_path] = (spec.id, how)
         if doc.parse_status != "ok" or doc.doc_id in keys:
             continue
@@ -122,7 +112,8 @@ def extract_corpus(
         if isinstance(outcome, Extraction):
             extraction = _with_population(outcome, spec)
         else:
-            extraction, crashed = _crash_report(doc.doc_id, spec, outcome), crashed | {doc.doc_id}
+            extraction = _crash_report(doc.doc_id, spec, outcome)
+            crashed.add(doc.doc_id)
         corpus.metadata[doc.doc_id] = extraction.metadata
         for table in EXTRACTED_TABLES:
             new_rows[table].extend(extraction.tables.get(table, []))
@@ -139,6 +130,24 @@ def extract_corpus(
     if cache is not None:
         cache.save({doc_id: key for doc_id, key in keys.items() if doc_id not in crashed}, corpus.tables, corpus.metadata, matches)
     return corpus
+
+
+def _request_of(
+    doc: IngestedDocument, specs: list[RequestSpec], by_id: dict[str, RequestSpec], default_request: str | None,
+    known: dict[str, tuple[str, str]], matches: dict[str, tuple[str, str]],
+) -> tuple[RequestSpec, str]:
+    """The request a file answers and how it was chosen; a readable reply's match is remembered in `matches` by
+    what it depends on (its bytes, its folder, the default) and taken from `known` when seen before."""
+    key = f"{doc.sha256}:{PurePosixPath(doc.source_path).parent}:{default_request}" if doc.parse_status == "ok" else None
+    if key in known and known[key][0] in by_id:
+        spec, how = by_id[known[key][0]], known[key][1]
+    else:
+        spec, how = match_request(doc.text, doc.source_path, specs)
+        if how == "default" and default_request in by_id:
+            spec = by_id[default_request]
+    if key:
+        matches[key] = (spec.id, how)
+    return spec, how
 
 
 def _extract_all(

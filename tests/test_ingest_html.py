@@ -132,6 +132,11 @@ _HTMLISH = st.lists(
 ).map("".join)
 
 
+@pytest.mark.parametrize("html", ["0<p>\x1b<p>0", "<p>a</p>\x07<p>b</p>", "<pre>a\r\n\x1b\r\nb</pre>"])
+def test_a_control_character_alone_leaves_no_extra_blank_line(html):
+    assert "\n\n\n" not in html_to_text(html)
+
+
 @settings(max_examples=300, deadline=None)
 @given(_HTMLISH)
 def test_html_parser_never_raises_and_leaves_no_cr(html):

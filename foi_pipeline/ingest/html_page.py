@@ -305,6 +305,7 @@ def _drop_elements(html: str) -> str:
 
 def _render(marked: str) -> str:
     """Marks to lines: whitespace collapsed (kept inside <pre>), rows joined with ' | ', one blank line at most."""
+    marked = normalise(marked)  # first: a control character alone on a line must not leave an empty line behind
     has_pre = PRE_OPEN in marked or PRE_CLOSE in marked
     marked = _keep_pre(marked) if has_pre else " ".join(marked.split())  # split() collapses all Unicode spaces
     marked = marked.replace(PARA, "\n" + PARA + "\n").replace(LINE, "\n")
@@ -331,7 +332,7 @@ def _render(marked: str) -> str:
                 lines.append("")
             blank = False
             lines.append(line)
-    return normalise("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _keep_pre(marked: str) -> str:
