@@ -56,7 +56,7 @@ def test_fold_keeps_every_case_insensitive_match_as_a_substring():
 
 
 def test_status_prechecks_never_hide_a_status():
-    from foi_pipeline.extract.quantities import _STATUS_NEEDS, _STATUS_RES
+    from foi_pipeline.extract.quantities import _ANY_STATUS_WORD_RE, _STATUS_NEEDS, _STATUS_RES
     from foi_pipeline.extract.gates import fold
 
     rng = random.Random(5)
@@ -72,6 +72,7 @@ def test_status_prechecks_never_hide_a_status():
         folded = fold(text)
         for (status, _, pattern), needs in zip(_STATUS_RES, _STATUS_NEEDS):
             assert needs(text, folded) or not pattern.search(text), (status, text)
+            assert _ANY_STATUS_WORD_RE.search(folded) or not needs(text, folded), (status, text)
 
 
 def test_echo_precheck_never_rules_out_a_reachable_score():

@@ -180,9 +180,14 @@ class ProgrammeRegistry:
         self.orgs = orgs
         self.programmes: list[Programme] = []
         self._resolved: dict[tuple[str, int, int], Programme | None] = {}
+        self._mentions: dict[tuple[Span, int, int], list[tuple[Span, Programme]]] = {}
+
+    def state(self) -> tuple[int, int]:
+        """Changes whenever a programme or a name is added (renaming a programme keeps its old name as an alias)."""
+        return len(self.programmes), sum(len(p.aliases) for p in self.programmes)
 
     def resolve(self, mention: str) -> Programme | None:
-        key = (mention, len(self.programmes), sum(len(p.aliases) for p in self.programmes))
+        key = (mention, *self.state())
         if key not in self._resolved:
             self._resolved[key] = self._resolve(mention)
         return self._resolved[key]
@@ -381,7 +386,18 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 
 def mentions(text: Span, registry: ProgrammeRegistry) -> list[tuple[Span, Programme]]:
     """Every place a programme is named in a span: its names and aliases (longest first), then short forms in
-    label position ("One-to-One: 4") and capitalised "... Programme" phrases that resolve to it. No overlaps."""
+    label position ("One-to-One: 4") and capitalised "... Programme" phrases that resolve to it. No overlaps.
+
+    An answer is searched several times (to cut it, then per clause, then for its organisations): the
+    registry remembers what it found in each span until a programme or a name is added."""
+    key = (text, *registry.state())
+    found = registry._mentions.get(key)
+    if found is None:
+        found = registry._mentions[key] = _mentions(text, registry)
+    return list(found)
+
+
+def _mentions(text: Span, registry: ProgrammeRegistry) -> list[tuple[Span, Programme]]:
     names = sorted({(n, p.name) for p in registry.programmes for n in p.names() if len(n) >= 2}, key=lambda t: -len(t[0]))
     taken: list[tuple[int, int]] = []
     out: list[tuple[Span, Programme]] = []

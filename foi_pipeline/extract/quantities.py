@@ -777,11 +777,19 @@ _STATUS_NEEDS: list[Callable[[str, str], bool]] = [
     lambda text, folded: "refus" in folded,
 ]
 assert len(_STATUS_NEEDS) == len(_STATUS_RES)
+# Everything the checks above look for, in one literal search of the folded text ("NA" folds to "na"):
+# most answers are a figure and have none of it.
+_ANY_STATUS_WORD_RE = re.compile(
+    r"/|not|apply|elf|refer|ly|n't|n’t|held|hold|no |no\t|can|unab|nown|unava|section|exempt|withh|oblig|vexatious|deny|limit"
+    r"|commercially|refus|na|n\.a|s\.?[ \t]?[1-4][0-9]"
+)
 
 
 def _status_patterns(text: str) -> list[tuple[str, bool, re.Pattern[str]]]:
     """The status patterns that may match the text."""
     folded = fold(text)
+    if _ANY_STATUS_WORD_RE.search(folded) is None:
+        return []
     return [entry for entry, needs in zip(_STATUS_RES, _STATUS_NEEDS) if needs(text, folded)]
 
 
