@@ -7,6 +7,7 @@ into pieces that belong to one programme before anything is read from it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -123,8 +124,10 @@ _LABEL_AFTER = re.compile(r"^(?:'s)?\s*(?:\)|\s)*(?::|–|—|-(?=\s)|=)")
 _LABEL_BEFORE = re.compile(r"(?:^|[\n;]|[.)]\s|\band\s)[\s•*\-–·(a-z)]*$")
 
 
-def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | None = None) -> list[Piece]:
-    """Cut an answer at programme labels ("CARA: ...", "COBI – ..."), else at clause boundaries between figures."""
+def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | Callable[[], list[int]] | None = None) -> list[Piece]:
+    """Cut an answer at programme labels ("CARA: ...", "COBI – ..."), else at clause boundaries between figures.
+
+    `anchors` (where the figures start) may be a function: they are found only if the answer has no labels."""
     found = mentions(body, registry)
     labelled = []
     for span, programme in found:
@@ -142,6 +145,8 @@ def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | None = 
             out.append(Piece(programme, _sub(body, span.start, end), label=span))
         return out
     distinct = {p.name for _, p in found}
+    if len(registry.programmes) >= 2 and distinct and callable(anchors):
+        anchors = anchors()
     if len(registry.programmes) >= 2 and distinct and anchors and len(anchors) >= 2:
         return _clauses(body, registry, anchors)
     if len(distinct) == 1 and len(registry.programmes) >= 2:
@@ -206,11 +211,12 @@ def read_count_block(
             _count_table(table, questions, registry, spec, facts)
         return
     question = questions[0]
-    all_pieces = pieces(body, registry, _figure_anchors(body))
+    all_pieces = pieces(body, registry, lambda: _figure_anchors(body))
+    texts = [_after_label(p) for p in all_pieces]
     block_stage = question.stage
     # A block labelled for one stage whose figures speak of another ("6." holding completions and
     # "partial completers") answers the other stage.
-    stated = [_stage_word(_after_label(p).text) for p in all_pieces if p.programme is not None]
+    stated = [_stage_word(text.text) for p, text in zip(all_pieces, texts) if p.programme is not None]
     stated = [s for s in stated if s]
     order = {"referred": 0, "accepted": 1, "completed": 2}
     if trust_label_only and len(questions) == 1 and stated and block_stage not in stated:
@@ -218,8 +224,7 @@ def read_count_block(
         # Only towards a later stage: an acceptance answer may speak of referrals, never of completers.
         if order[dominant] > order[block_stage] and stated.count(dominant) * 2 >= max(1, len([p for p in all_pieces if p.programme is not None])):
             block_stage = dominant
-    for piece in all_pieces:
-        text_span = _after_label(piece)
+    for piece, text_span in zip(all_pieces, texts):
         for q in questions:
             stage = block_stage if len(questions) == 1 else q.stage
             _count_piece(piece, text_span, q.route, stage, len(questions) == 1, registry, spec, facts)
@@ -345,8 +350,7 @@ def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec,
                     if _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table"):
                         break
         return
-    anchors = [body.start + m.start for m in find_money(body.text)]
-    for piece in pieces(body, registry, anchors):
+    for piece in pieces(body, registry, lambda: [body.start + m.start for m in find_money(body.text)]):
         _money_piece(piece, _after_label(piece), registry, spec, facts)
 
 
