@@ -114,8 +114,19 @@ class Segmentation:
     lettered: bool
 
 
+_BULLET_RE = re.compile(_BULLET)
+_LABEL_STARTS = frozenset("qQrRpP(0123456789")  # Q1, Question 1, Request 1, Part 1, (1), 1.
+_LETTER_LABEL_STARTS = frozenset("(abcdefghijklmno")  # (a), a)
+
+
 def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
     """The label at the start of a line and where the rest of the line starts."""
+    # Every label starts right after the bullets and blanks (none of its first characters is one), so a
+    # line whose first other character cannot start a label has none: most lines are prose.
+    start = _BULLET_RE.match(line.text).end()
+    first = line.text[start : start + 1]
+    if first not in _LABEL_STARTS and not (allow_letters and first in _LETTER_LABEL_STARTS):
+        return None
     for kind, pattern in (("range", RANGE_LABEL_RE), ("q", Q_LABEL_RE), ("number", NUMBER_LABEL_RE)):
         m = pattern.match(line.text)
         if m:
