@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from foi_pipeline.extract.metadata import AUTHORITY_RE, authority_phrase
 from foi_pipeline.extract.spans import Span
@@ -64,14 +64,18 @@ class OrganisationCatalogue:
         for area in catalogue.areas:
             for force in area.forces:
                 self.by_key.setdefault(_norm(_strip_the(force)), force)
+        # Near-spellings are looked up among the longer keys, in catalogue order.
+        self._fuzzy_keys = [key for key in self.by_key if len(key) > 6]
 
     def normalise(self, name: str) -> str:
         key = _norm(_strip_the(name))
         if key in self.by_key:
             return self.by_key[key]
-        for known_key, known in self.by_key.items():
-            if len(known_key) > 6 and len(key) > 6 and fuzz.ratio(known_key, key) >= 94:
-                return known
+        if len(key) > 6 and self._fuzzy_keys:
+            # The first key (in catalogue order) within 94% of this one; one rapidfuzz call scores them all.
+            close = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=94, limit=None)
+            if close:
+                return self.by_key[self._fuzzy_keys[min(index for _, _, index in close)]]
         return name
 
     def known(self, name: str) -> bool:
