@@ -44,7 +44,8 @@ def _answer_status(block: Block | None, question: Question, facts: Facts, docume
         # "We hold no information for any of questions 1 to 10" answers every question at once.
         return document_status if document_status in {"not_held", "refused"} else "not_stated"
     if question.route:
-        stated = [f.reading.status for f in facts.counts if f.route == question.route and f.stage == question.stage]
+        route, stage = question.route, question.stage
+        stated = [f.reading.status for f in facts.counts if f.route == route and f.stage == stage]
         if "value" in stated or "suppressed" in stated:
             return "value"
         if stated:
@@ -85,6 +86,23 @@ def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
             if looks_like_name(name) and not _NOT_A_PROGRAMME_RE.search(name):
                 span = block.body.sub(m.start("name"), m.end("name"))
                 registry.add(name, span, None, "programme:answer_label")
+
+
+_DISTINCT_QUESTIONS: dict[int, tuple[RequestSpec, bool]] = {}
+
+
+def _identity_is_equality(spec: RequestSpec, blocks: list[Block]) -> bool:
+    """Whether `question in block.questions` may be tested by identity: the blocks hold the spec's own question
+    objects (they always do) and no two of those are equal (a spec could repeat a question)."""
+    entry = _DISTINCT_QUESTIONS.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        questions = spec.questions
+        distinct = all(a != b for i, a in enumerate(questions) for b in questions[i + 1 :])
+        entry = _DISTINCT_QUESTIONS[id(spec)] = (spec, distinct)
+    if not entry[1]:
+        return False
+    own = {id(q) for q in spec.questions}
+    return all(id(q) in own for block in blocks for q in block.questions)
 
 
 _ORGANISATIONS: dict[int, tuple[Catalogue, OrganisationCatalogue]] = {}
@@ -150,8 +168,12 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         })
 
     # answers: one row per question of the request
+    by_identity = _identity_is_equality(spec, seg.blocks)
     for question in spec.questions:
-        answering = [b for b in seg.blocks if question in b.questions]
+        if by_identity:
+            answering = [b for b in seg.blocks if any(q is question for q in b.questions)]
+        else:
+            answering = [b for b in seg.blocks if question in b.questions]
         block = answering[0] if answering else None
         span = block.body if block else EMPTY
         tables["answers"].append({

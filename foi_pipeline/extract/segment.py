@@ -322,11 +322,10 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
 
     heads: list[Block] = []
     for line in text_lines:
-        if not line.text.strip() or _is_table_row(line.text) or any(a <= line.start < b for a, b in table_spans):
+        if not line.text.strip() or _is_table_row(line.text) or (table_spans and any(a <= line.start < b for a, b in table_spans)):
             continue
         found = _label(line, lettered)
-        rest_start = found[1] if found else 0
-        rest = line.sub(rest_start, len(line.text))
+        rest = line.sub(found[1], len(line.text)) if found else line
         question, score, echo_end = matcher.match(rest.text)
         if question is not None:
             # "Self-referred males who completed – 32": the question's words, then the answer on the same line.
