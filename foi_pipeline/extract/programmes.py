@@ -227,11 +227,12 @@ class ProgrammeRegistry:
         """The catalogue type: an exact name or alias first, else the most specific known name contained in one of ours."""
         names = [n.lower() for n in programme.names()]
         name_tokens = [_tokens(n) for n in names]
+        all_tokens = frozenset().union(*name_tokens)  # a subset of one name's tokens is a subset of all of them
         best: tuple[tuple[bool, int], str] | None = None
         for known in _known_names(self.catalogue.programmes):
             if known.lowered in names:
                 return known.entry
-            if known.long and known.tokens and any(known.tokens <= tokens for tokens in name_tokens):
+            if known.long and known.tokens and known.tokens <= all_tokens and any(known.tokens <= tokens for tokens in name_tokens):
                 contiguous = any(known.pattern.search(n) for n in names)
                 score = (contiguous, len(known.tokens))
                 if best is None or score > best[0]:

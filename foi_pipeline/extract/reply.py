@@ -168,10 +168,10 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         })
 
     # answers: one row per question of the request
-    by_identity = _identity_is_equality(spec, seg.blocks)
+    held = [{id(q) for q in b.questions} for b in seg.blocks] if _identity_is_equality(spec, seg.blocks) else None
     for question in spec.questions:
-        if by_identity:
-            answering = [b for b in seg.blocks if any(q is question for q in b.questions)]
+        if held is not None:
+            answering = [b for b, ids in zip(seg.blocks, held) if id(question) in ids]
         else:
             answering = [b for b in seg.blocks if question in b.questions]
         block = answering[0] if answering else None
