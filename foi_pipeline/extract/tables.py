@@ -44,6 +44,8 @@ def _cells(line: Span) -> list[Span] | None:
 
 def find_tables(body: Span) -> list[Table]:
     """Runs of two or more consecutive lines that split into the same number of cells."""
+    if "|" not in body.text and "\t" not in body.text and "  " not in body.text:
+        return []  # no line has cell borders or a gap between columns
     tables: list[Table] = []
     run: list[list[Span]] = []
     run_lines: list[Span] = []
