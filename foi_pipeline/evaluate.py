@@ -347,34 +347,72 @@ def _file_names(source_path: Any) -> set[str]:
     return names | {PurePosixPath(path).name}
 
 
-def _pick_document(file: str, documents: list[dict], sha256: str | None) -> dict | None:
-    name = PurePosixPath(file.replace("\\", "/")).name
-    candidates = [d for d in documents if name in _file_names(d.get("source_path")) or _value(d.get("source_path")) == file]
-    if sha256:
-        same_bytes = [d for d in candidates if _value(d.get("sha256")) == sha256]
-        candidates = same_bytes or candidates
-    # the file itself before an attachment of the same name; readable before unreadable
-    candidates.sort(key=lambda d: (PurePosixPath(str(d.get("source_path") or "").split("#")[-1]).name != name,
-                                   _value(d.get("parse_status")) not in ("ok", "duplicate")))
-    return candidates[0] if candidates else None
+class _Lookup:
+    """The warehouse rows indexed once by what evaluation looks them up by (file name, doc_id, programme_id), so
+    scoring N replies costs N lookups, not N passes over every table. Lists keep the tables' row order."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame]):
+        self.documents = _records(tables, "documents")
+        self.by_name: dict[str, list[int]] = {}
+        self.first_by_key: dict[Any, dict] = {}
+        self.children: dict[Any, list[dict]] = {}
+        for i, d in enumerate(self.documents):
+            for key in {*_file_names(d.get("source_path")), _value(d.get("source_path"))}:
+                self.by_name.setdefault(key, []).append(i)
+            for key in (d.get("doc_id"), d.get("source_path")):
+                self.first_by_key.setdefault(key, d)
+            self.children.setdefault(_value(d.get("parent_doc_id")), []).append(d)
+        programmes = _records(tables, "programmes")
+        self.programmes = _group(programmes, "doc_id")
+        self.funnel = _group(_records(tables, "funnel_counts"), "programme_id", "route", "stage")
+        self.budgets = _records(tables, "budgets")
+        self.orgs = {"funders": (_records(tables, "funders"), "funder"), "referrers": (_records(tables, "referrers"), "organisation")}
+        self.by_programme = {kind: _group(rows, "programme_id") for kind, (rows, _) in {**self.orgs, "budgets": (self.budgets, "")}.items()}
+        self.unassigned = {kind: _group([r for r in rows if _missing(r.get("programme_id"))], "doc_id")
+                           for kind, (rows, _) in {**self.orgs, "budgets": (self.budgets, "")}.items()}
+        self.place = {id(row): i for rows in (programmes, self.budgets, *(r for r, _ in self.orgs.values())) for i, row in enumerate(rows)}
+
+    def in_table_order(self, rows) -> list[dict]:
+        return sorted(rows, key=lambda row: self.place[id(row)])
+
+    def pick_document(self, file: str, sha256: str | None) -> dict | None:
+        name = PurePosixPath(file.replace("\\", "/")).name
+        positions = sorted({*self.by_name.get(name, []), *self.by_name.get(file, [])})
+        candidates = [self.documents[i] for i in positions]
+        if sha256:
+            same_bytes = [d for d in candidates if _value(d.get("sha256")) == sha256]
+            candidates = same_bytes or candidates
+        # the file itself before an attachment of the same name; readable before unreadable
+        candidates.sort(key=lambda d: (PurePosixPath(str(d.get("source_path") or "").split("#")[-1]).name != name,
+                                       _value(d.get("parse_status")) not in ("ok", "duplicate")))
+        return candidates[0] if candidates else None
+
+    def family(self, doc: dict) -> list[dict]:
+        """The document (or the one it duplicates) and its attachments, recursively."""
+        if _value(doc.get("parse_status")) == "duplicate" and _value(doc.get("duplicate_of")):
+            doc = self.first_by_key.get(doc["duplicate_of"], doc)
+        family, seen, frontier = [doc], {doc.get("doc_id")}, [doc.get("doc_id")]
+        while frontier:
+            for d in self.children.get(frontier.pop(), []):
+                if d.get("doc_id") not in seen:
+                    family.append(d)
+                    seen.add(d.get("doc_id"))
+                    frontier.append(d.get("doc_id"))
+        return family
+
+    def rows(self, kind: str, pid: Any, doc_ids: set, single: bool) -> list[dict]:
+        """A programme's budgets, funders or referrers; a reply with one programme also owns its unassigned ones."""
+        own = self.by_programme[kind].get((pid,), [])
+        if not own and single:
+            own = self.in_table_order(r for doc_id in doc_ids for r in self.unassigned[kind].get((doc_id,), []))
+        return own
 
 
-def _family(doc: dict, documents: list[dict]) -> list[dict]:
-    """The document (or the one it duplicates) and its attachments, recursively."""
-    if _value(doc.get("parse_status")) == "duplicate" and _value(doc.get("duplicate_of")):
-        target = doc["duplicate_of"]
-        original = next((d for d in documents if target in (d.get("doc_id"), d.get("source_path"))), None)
-        if original is not None:
-            doc = original
-    family, seen, frontier = [doc], {doc.get("doc_id")}, [doc.get("doc_id")]
-    while frontier:
-        parent = frontier.pop()
-        for d in documents:
-            if _value(d.get("parent_doc_id")) == parent and d.get("doc_id") not in seen:
-                family.append(d)
-                seen.add(d.get("doc_id"))
-                frontier.append(d.get("doc_id"))
-    return family
+def _group(rows: list[dict], *columns: str) -> dict[tuple, list[dict]]:
+    grouped: dict[tuple, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(tuple(row.get(c) for c in columns), []).append(row)
+    return grouped
 
 
 def evaluate(gold: dict, tables: dict[str, pd.DataFrame], *, sha256_by_file: dict[str, str] | None = None) -> EvaluationReport:
@@ -384,23 +422,19 @@ def evaluate(gold: dict, tables: dict[str, pd.DataFrame], *, sha256_by_file: dic
     have the same file name (evaluate_cli fills it from --raw).
     """
     report = EvaluationReport()
-    documents = _records(tables, "documents")
-    programmes = _records(tables, "programmes")
-    funnel = _records(tables, "funnel_counts")
-    budgets = _records(tables, "budgets")
-    orgs = {"funders": (_records(tables, "funders"), "funder"), "referrers": (_records(tables, "referrers"), "organisation")}
+    lookup = _Lookup(tables)
 
     for gdoc in gold.get("documents", []):
         file = str(gdoc.get("file", ""))
         gold_programmes = list(gdoc.get("programmes") or [])
         report.documents["gold"] += 1
         report.programmes["gold"] += len(gold_programmes)
-        doc = _pick_document(file, documents, (sha256_by_file or {}).get(file))
+        doc = lookup.pick_document(file, (sha256_by_file or {}).get(file))
         if doc is None:
             _score_missing_document(report, file, gdoc, gold_programmes, "missing from the warehouse")
             continue
         status = _value(doc.get("parse_status"))
-        family = _family(doc, documents)
+        family = lookup.family(doc)
         if status not in ("ok", "duplicate") and len(family) == 1:
             error = _value(doc.get("parse_error"))
             _score_missing_document(report, file, gdoc, gold_programmes, f"parse_status={status}" + (f": {error}" if error else ""))
@@ -413,7 +447,7 @@ def evaluate(gold: dict, tables: dict[str, pd.DataFrame], *, sha256_by_file: dic
             ok, expected, got = _document_field(name, gdoc.get(name), got)
             report.score(file, "", name, expected, got, ok)
 
-        rows = [p for p in programmes if p.get("doc_id") in doc_ids]
+        rows = lookup.in_table_order(p for doc_id in doc_ids for p in lookup.programmes.get((doc_id,), []))
         matched = _match_programmes(gold_programmes, rows)
         population = gdoc.get("population") or "male"
         single = len(gold_programmes) == 1
@@ -432,19 +466,14 @@ def evaluate(gold: dict, tables: dict[str, pd.DataFrame], *, sha256_by_file: dic
             report.score(file, pname, "providers", _names(gp.get("providers")), providers, same_orgs(_names(gp.get("providers")), providers))
             for slot in FUNNEL_SLOTS:
                 route, stage = slot.split("_")
-                candidates = [f for f in funnel if f.get("programme_id") == pid and f.get("route") == route and f.get("stage") == stage]
+                candidates = list(lookup.funnel.get((pid, route, stage), []))
                 candidates.sort(key=lambda f: (_value(f.get("population")) or population) != population)
                 ok, got = _count_slot(_gold_slot(gp, slot), candidates[0] if candidates else None)
                 report.score(file, pname, slot, _gold_slot(gp, slot), got, ok)
-            own = [b for b in budgets if b.get("programme_id") == pid]
-            if not own and single:
-                own = [b for b in budgets if b.get("doc_id") in doc_ids and _missing(b.get("programme_id"))]
-            ok, got = _budget_slot(_gold_slot(gp, "budget_gbp"), own)
+            ok, got = _budget_slot(_gold_slot(gp, "budget_gbp"), lookup.rows("budgets", pid, doc_ids, single))
             report.score(file, pname, "budget_gbp", _gold_slot(gp, "budget_gbp"), got, ok)
-            for kind, (org_rows, column) in orgs.items():
-                names = [r.get(column) for r in org_rows if r.get("programme_id") == pid]
-                if not names and single:
-                    names = [r.get(column) for r in org_rows if r.get("doc_id") in doc_ids and _missing(r.get("programme_id"))]
+            for kind, (_, column) in lookup.orgs.items():
+                names = [r.get(column) for r in lookup.rows(kind, pid, doc_ids, single)]
                 got_names = sorted({str(n) for n in names if not _missing(n)})
                 expected = _names(gp.get(kind))
                 report.score(file, pname, kind, expected, got_names, same_orgs(expected, got_names))

@@ -106,8 +106,10 @@ def run_bench(n: int, workdir: Path | None = None, say=print) -> dict:
     warehouse = root / "warehouse"
     if warehouse.exists():
         shutil.rmtree(warehouse)
+    say(f"  ingest {_rate(ingested, ingest_s)} replies/s; extraction {_rate(extracted, extract_s)} replies/s on one core")
     say("end to end (Dagster, in process: ingest -> DuckDB, Parquet, marts, report) ...")
     end_to_end_s = _materialise(raw, warehouse)
+    say(f"  {end_to_end_s:.1f} s")
 
     say("one more reply, incremental run ...")
     extra = write_corpus(root / "extra", 1, seed=n + 99)["documents"][0]
@@ -115,6 +117,7 @@ def run_bench(n: int, workdir: Path | None = None, say=print) -> dict:
     target = raw / f"added_{extra['file']}"
     shutil.move(source, target)
     incremental_s = _materialise(raw, warehouse)
+    say(f"  {incremental_s:.1f} s; scoring against the gold ...")
 
     accuracy = evaluate(gold, load_tables(warehouse)).overall
     result = {
