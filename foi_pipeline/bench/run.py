@@ -53,7 +53,7 @@ def _rate(count: int, seconds: float) -> float:
 def run_bench(n: int, workdir: Path | None = None, say=print) -> dict:
     import pypdfium2 as pdfium
 
-    from foi_pipeline.bench.synthetic import write_corpus
+    from foi_pipeline.bench.synthetic import save_gold, write_corpus
     from foi_pipeline.evaluate import evaluate, load_tables
     from foi_pipeline.extract import extract_reply
     from foi_pipeline.ingest import ingest_directory, parse_bytes
@@ -65,6 +65,7 @@ def run_bench(n: int, workdir: Path | None = None, say=print) -> dict:
         shutil.rmtree(raw)
     say(f"generating {n} synthetic replies in {raw} ...")
     gold = write_corpus(raw, n)
+    save_gold(gold, root / "gold.json")  # `foi evaluate --gold <workdir>/gold.json --warehouse <workdir>/warehouse` lists mismatches
 
     say("ingest (all formats) ...")
     started = time.perf_counter()
