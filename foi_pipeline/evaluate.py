@@ -22,7 +22,8 @@ How slots are matched and scored
   rows (rows matching no gold programme); a gold programme not found scores all its slots wrong.
 - providers, funders, referrers: sets of organisations; two names match when, ignoring case,
   punctuation, "&"/"and" and a leading "the", they are equal, one contains the other, or token_set_ratio
-  >= 85. A slot is right when every gold name pairs with a different warehouse name and every warehouse
+  >= 85 and they share a word that is not generic (police, constabulary, council...: so Norfolk
+  Constabulary is not Suffolk Constabulary). A slot is right when every gold name pairs with a different warehouse name and every warehouse
   name matches some gold name.
 - Funnel slots (self_referred .. agency_completed): the status must match; for a value the count must
   match, and the qualifier too when the gold gives one ("exact" equals an empty qualifier); for
@@ -56,6 +57,13 @@ FIELD_ORDER = ("document", *DOCUMENT_FIELDS, "programmes", *PROGRAMME_FIELDS)
 TABLES = ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers")
 PROGRAMME_NAME_THRESHOLD = 90
 ORGANISATION_THRESHOLD = 85
+# Words many bodies share; two names must also agree on a word that is not one of these.
+GENERIC_ORGANISATION_WORDS = {
+    "and", "of", "for", "the", "police", "constabulary", "force", "county", "city", "borough", "district", "council",
+    "service", "services", "nhs", "trust", "foundation", "ltd", "limited", "cic", "charity", "office", "commissioner",
+    "crime", "pcc", "opcc", "team", "department", "partnership", "probation", "health", "care", "social", "children",
+    "childrens", "adult", "adults", "local", "authority", "uk", "england", "wales", "national", "community",
+}
 
 # Columns evaluate() reads, so that a table absent from an old warehouse reads as empty.
 _COLUMNS = {
@@ -169,6 +177,9 @@ def same_org(a: str, b: str) -> bool:
         return True
     if min(len(na), len(nb)) >= 3 and (f" {na} " in f" {nb} " or f" {nb} " in f" {na} "):
         return True
+    own_a, own_b = set(na.split()) - GENERIC_ORGANISATION_WORDS, set(nb.split()) - GENERIC_ORGANISATION_WORDS
+    if own_a and own_b and not any(fuzz.ratio(x, y) >= ORGANISATION_THRESHOLD for x in own_a for y in own_b):
+        return False  # "Norfolk Constabulary" is not "Suffolk Constabulary": the words that name the body differ
     return fuzz.token_set_ratio(na, nb) >= ORGANISATION_THRESHOLD
 
 

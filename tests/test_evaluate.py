@@ -278,6 +278,9 @@ def test_rows_of_the_documents_population_are_preferred():
         ("Home Office", "Kent Police", False),
         ("Kent Police", "Kent County Council", False),
         ("Cranstoun", "Change Hub", False),
+        ("Norfolk Constabulary", "Suffolk Constabulary", False),  # the words that name the body differ
+        ("Essex County Council", "Sussex County Council", False),
+        ("Norfolk Constabulary", "Norfolk Constabularly", True),  # a typo in a shared word
     ],
 )
 def test_organisation_names_match_loosely(a, b, same):
