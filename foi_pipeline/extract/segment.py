@@ -235,6 +235,8 @@ class TitleMatcher:
         # Most titles name no cue at all: a cue's pattern can only match where the cue is a substring.
         self._cue_words = tuple(cue for cue, _, _ in self.cues)
         self._long_cue_words = tuple(cue for cue in self._cue_words if len(cue) >= 8)
+        # One literal search for any cue or stage word: a title with none of them names no question.
+        self._any_word = re.compile("|".join(re.escape(w) for w in sorted({*self._cue_words, *_STAGE_WORDS}, key=len, reverse=True)))
 
     def match(self, title: str) -> Question | None:
         title = title.strip(" *#:-–—\t")
@@ -242,6 +244,8 @@ class TitleMatcher:
         if not words or len(words) > 9 or _DIGIT_RE.search(title):
             return None
         lowered = title.lower()
+        if self._any_word.search(lowered) is None:
+            return None
         named = has_any(lowered, self._cue_words)
         if named and has_any(lowered, self._long_cue_words):
             for cue, pattern, question in self.cues:
