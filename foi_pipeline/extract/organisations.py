@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -53,6 +54,12 @@ def _strip_the(s: str) -> str:
     return _LEADING_THE_RE.sub("", s)
 
 
+@lru_cache(maxsize=8192)
+def _key(name: str) -> str:
+    """The lookup key of an organisation name (each name is looked up twice: is it known, then its catalogue name)."""
+    return _norm(_strip_the(name))
+
+
 class OrganisationCatalogue:
     """Normalises organisation names: catalogue names and aliases, case- and 'the'-insensitively."""
 
@@ -68,7 +75,7 @@ class OrganisationCatalogue:
         self._fuzzy_keys = [key for key in self.by_key if len(key) > 6]
 
     def normalise(self, name: str) -> str:
-        key = _norm(_strip_the(name))
+        key = _key(name)
         if key in self.by_key:
             return self.by_key[key]
         if len(key) > 6 and self._fuzzy_keys:
@@ -79,7 +86,7 @@ class OrganisationCatalogue:
         return name
 
     def known(self, name: str) -> bool:
-        return _norm(_strip_the(name)) in self.by_key
+        return _key(name) in self.by_key
 
 
 _CAPITAL_RE = re.compile(r"[A-Z]")
