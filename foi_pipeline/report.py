@@ -28,8 +28,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from foi_pipeline.contract import TABLES  # noqa: E402
+from foi_pipeline.ingest import INGEST_VERSION  # noqa: E402
 
-REPORT_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # new rendering code, new pages
+# New rendering code, new pages; a new ingest version, new texts (a reply's text is fixed by its bytes and that version).
+REPORT_VERSION = f"{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]}-{INGEST_VERSION}"
 MAX_BARS = 20
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 HIGHLIGHTED = {
@@ -241,7 +243,7 @@ def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[
     return _page(f"{area or doc['source_path']} – FOI evidence report", parts)
 
 
-SHOWN_TABLES = ("documents", "document_text", *HIGHLIGHTED, "review_queue")
+SHOWN_TABLES = ("documents", *HIGHLIGHTED, "review_queue")  # not document_text: see REPORT_VERSION
 
 
 def _views(parquet: dict[str, Path]) -> duckdb.DuckDBPyConnection:
