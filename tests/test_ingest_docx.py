@@ -74,6 +74,29 @@ def test_paragraphs_and_tables_in_document_order():
     ]
 
 
+def test_headers_come_first_and_footers_last_each_distinct_one_once():
+    document = Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Office of the Police and Crime Commissioner for Kent"
+    section.header.add_paragraph("Our ref: FOI/2023/117")
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "Office of the Police and Crime Commissioner for Kent"
+    section.first_page_header.add_paragraph("Our ref: FOI/2023/117")  # the same letterhead on the first page: once
+    section.footer.paragraphs[0].text = "Registered office: Sutton Road, Maidstone"
+    document.add_paragraph("5. 45 men were referred.")
+    assert text_of(saved(document)).split("\n") == [
+        "Office of the Police and Crime Commissioner for Kent", "Our ref: FOI/2023/117", "5. 45 men were referred.",
+        "Registered office: Sutton Road, Maidstone",
+    ]
+
+
+def test_empty_headers_add_nothing():
+    document = Document()
+    document.sections[0].header.paragraphs[0].text = ""
+    document.add_paragraph("Only the body")
+    assert text_of(saved(document)) == "Only the body"
+
+
 def test_merged_cells_appear_once_and_vertical_merges_keep_the_columns():
     document = Document()
     table = document.add_table(rows=4, cols=3)

@@ -1,4 +1,6 @@
-"""Word replies (.docx): paragraphs and tables in document order, one line per paragraph and per table row.
+"""Word replies (.docx): paragraphs and tables in document order, one line per paragraph and per table row;
+the sections' headers first and their footers last (a letterhead often names the office, the reference and the
+date only there), each distinct one once.
 
 The main document part is read with lxml (python-docx's own XML library) rather than python-docx's Document():
 Document() parses every part of the package (styles, numbering, theme, settings) and wraps every paragraph in
@@ -33,6 +35,8 @@ MAX_PROLOG = 1024 * 1024  # comments and processing instructions allowed before 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 STRICT_W = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+R_IDS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
+         "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
 R_OFFICE_DOCUMENT = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
     "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",  # strict OOXML
@@ -145,13 +149,38 @@ def docx_to_text(data: bytes) -> str:
         raise ValueError("not a DOCX (ZIP) package: an OLE2 file, i.e. a legacy .doc or a password-protected document")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         _check_archive(archive)
-        document = _parse_part(archive, _main_part(archive))
-    body = document.find(_w("body"))
-    if body is None:
-        return ""
+        main = _main_part(archive)
+        document = _parse_part(archive, main)
+        body = document.find(_w("body"))
+        if body is None:
+            return ""
+        headers, footers = _margins(archive, main, body)
     lines: list[str] = []
     _block_lines(body, lines)
-    return normalise("\n".join(lines))
+    return normalise("\n".join([*headers, *lines, *footers]))
+
+
+def _margins(archive: zipfile.ZipFile, main: str, body: etree._Element) -> tuple[list[str], list[str]]:
+    """Lines of the headers and of the footers the sections name (first page, default, even), each distinct once."""
+    rels = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    names = set(archive.namelist())
+    if rels not in names:
+        return [], []
+    targets = {rel.get("Id"): posixpath.normpath(posixpath.join(posixpath.dirname(main), rel.get("Target", "")))
+               for rel in _parse_part(archive, rels)}
+    found: dict[str, list[str]] = {_w("headerReference"): [], _w("footerReference"): []}
+    seen: set[tuple[str, ...]] = set()
+    for ref in body.iter(*found):
+        part = next((targets.get(ref.get(attr)) for attr in R_IDS if ref.get(attr)), None)
+        if part not in names:
+            continue
+        lines: list[str] = []
+        _block_lines(_parse_part(archive, part), lines)
+        lines = [line for line in lines if line.strip()]
+        if lines and tuple(lines) not in seen:
+            seen.add(tuple(lines))
+            found[ref.tag].extend(lines)
+    return found[_w("headerReference")], found[_w("footerReference")]
 
 
 def _block_lines(container: etree._Element, lines: list[str]) -> None:
