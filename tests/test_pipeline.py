@@ -237,3 +237,20 @@ def test_doc_fingerprints_change_with_any_value_of_a_reply_and_only_that_reply()
     assert prints["a" * 16] == base["a" * 16] and prints["b" * 16] != base["b" * 16]
     apart = frame("programmes", rows).iloc[[0, 2, 1, 3]].reset_index(drop=True)  # a reply's rows not together
     assert set(doc_fingerprints(apart)) == set(base)
+
+
+def test_broken_workers_fall_back_to_this_process(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    calls: list[str] = []
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor(calls))
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_REPLIES", 2)
+
+    def broken(*args):
+        raise BrokenProcessPool("a worker was killed")
+
+    monkeypatch.setattr(pipeline, "_extract_in_workers", broken)
+    docs = [doc(f"r{i}.txt", f"reply number {i}") for i in range(3)]
+    with pytest.warns(UserWarning, match="extraction workers failed"):
+        corpus = extract_corpus(docs, SPECS, Catalogue(), workers=2)
+    assert corpus.extracted == 3 and sorted(calls) == sorted(d.doc_id for d in docs)
