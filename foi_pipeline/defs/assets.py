@@ -1,4 +1,4 @@
-"""Assets: raw replies -> extraction -> corrections -> validation -> one Parquet file per table -> foi.duckdb."""
+"""Assets: raw replies -> extraction -> the contract tables (corrected, validated, checked, staged) -> marts -> foi.duckdb -> report."""
 
 import time
 from collections import Counter
