@@ -185,6 +185,36 @@ def test_status_and_figure_order(text, status):
 
 
 @pytest.mark.parametrize(
+    "text, status, high",
+    [
+        ("fewer\nthan 5", "suppressed", 4),  # PDF text wrapped inside the qualifier
+        ("Drive: less than\n5", "suppressed", 4),
+        ("Family Safety Service: fewer\n  than 10 (suppressed)", "suppressed", 9),
+        ("not\nheld", "not_held", None),
+        ("This information is not\nheld by the OPCC", "not_held", None),
+        ("up\nto 10 men", "value", 10),
+    ],
+)
+def test_a_line_broken_inside_a_qualifier_reads_as_one_phrase(text, status, high):
+    reading = read_count(text)
+    assert (reading.status, reading.high) == (status, high)
+    assert "\n" in text[reading.start : reading.end]  # the evidence is the text as given
+
+
+@pytest.mark.parametrize(
+    "text, count",
+    [
+        ("Referrals: 45\n12 completed", 45),  # a figure ending a line is not a wrapped qualifier
+        ("No\nReferrals: 7", 7),  # a capital after the break starts a new line of its own
+        ("Completed: 30\nnot held for self-referrals", 30),
+    ],
+)
+def test_real_line_breaks_stay_breaks(text, count):
+    reading = read_count(text)
+    assert (reading.status, reading.count) == ("value", count)
+
+
+@pytest.mark.parametrize(
     "text, evidence, rule",
     [
         ("Approximately 50. Cases close when the man disengages.", "Approximately 50", "count:digits"),

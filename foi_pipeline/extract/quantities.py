@@ -597,7 +597,26 @@ def _scan(text: str) -> tuple[list[CountReading], _Context]:
 _TOLERANCE_AFTER_RE = re.compile(r"[ \t]+tolerance\b", re.IGNORECASE)
 
 
+# A line broken inside a qualifier or status ("fewer\nthan 5", "not\nheld"), as PDF text wraps: the break is read as
+# a space. One character for one, so every offset still points into the text as given.
+_WRAPPED_RE = re.compile(
+    r"(?i:\b(?:fewer|less|more|not|under|below|over|than|approx|approximately|around|about|circa|up|no|nil))[ \t]*(\n)(?=[ \t]*[a-z0-9£<])")
+
+
+def _unwrapped(text: str) -> str:
+    if "\n" not in text:
+        return text
+    breaks = [m.start(1) for m in _WRAPPED_RE.finditer(text)]
+    if not breaks:
+        return text
+    chars = list(text)
+    for at in breaks:
+        chars[at] = " "
+    return "".join(chars)
+
+
 def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
+    text = _unwrapped(text)
     folded = fold(text)
     ctx = _context(text, folded)
     readings: list[CountReading] = []
@@ -796,6 +815,7 @@ def _status_patterns(text: str) -> list[tuple[str, bool, re.Pattern[str]]]:
 def may_state_status(text: str) -> bool:
     """False when the text cannot read as not_applicable, not_held or refused: read_count(text) is then a
     figure, suppressed or not_stated. Cheap, for callers that only need to know about those statuses."""
+    text = _unwrapped(text)
     return any(pattern.search(text) for _, _, pattern in _status_patterns(text))
 
 
@@ -831,6 +851,7 @@ def read_count(text: str) -> CountReading:
 
 
 def _read_count(text: str) -> CountReading:
+    text = _unwrapped(text)
     readings, ctx = _scan(text)
     hits = _status_hits(text, ctx, any(r.status == "suppressed" for r in readings))
     first = readings[0] if readings else None
