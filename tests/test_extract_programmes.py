@@ -81,6 +81,21 @@ def test_organisation_lists(text, orgs):
     assert [o.name for o in split_organisations(_span(text), ORGS)] == orgs
 
 
+@pytest.mark.parametrize(
+    "text, orgs",
+    [
+        ("a group course delivered by Safe Lives\nPartnership.", ["Safe Lives Partnership"]),  # PDF text wrapped
+        ("run by Hope Community\nTrust and the council", ["Hope Community Trust"]),
+        ("delivered by Bright Futures\nCIC.", ["Bright Futures CIC"]),
+        ("delivered by Kent Police\nProbation Service.", ["Kent Police", "The Probation Service"]),  # two names
+    ],
+)
+def test_a_name_wrapped_before_its_last_word_is_one_organisation(text, orgs):
+    found = organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)
+    assert [o.name for o in found] == orgs
+    assert all(text[o.span.start : o.span.end] == o.as_written for o in found)
+
+
 def test_organisations_after_a_cue_stop_at_the_end_of_the_names():
     text = "It is provided by Change Collective and Safe Homes Ltd. in partnership with the council, and evaluated by a university."
     found = organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)

@@ -157,6 +157,10 @@ def _clean(piece: Span) -> Span:
 
 
 _LIST_CUT_RE = re.compile(r";|\n|\.\s+(?=[A-Z])")
+# What only ends an organisation's name, never names one on its own line.
+_SUFFIX_ONLY_RE = re.compile(
+    r"^(?:(?:Partnership|Trust|CIC|C\.I\.C|Ltd|Limited|Foundation|Group|Alliance|Association|Charity|LLP|plc|Consortium|Network)"
+    r"\b[\s.,]*)+$", re.IGNORECASE)
 
 
 def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient: bool = False) -> list[OrgMention]:
@@ -171,10 +175,13 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
     cuts = [m for m in _LIST_CUT_RE.finditer(text) if not is_protected(m.start())]
     pieces: list[Span] = []
     last = 0
-    for m in cuts:
-        pieces.append(span.sub(last, m.start()))
-        last = m.end()
-    pieces.append(span.sub(last, len(text)))
+    for m in [*cuts, None]:
+        piece = span.sub(last, m.start() if m else len(text))
+        if pieces and text[last - 1 : last] == "\n" and _SUFFIX_ONLY_RE.match(_clean(piece).text):
+            # "Safe Lives\nPartnership": a line wrapped before the last word of a name, not a second name
+            piece = span.sub(pieces.pop().start - span.start, piece.end - span.start)
+        pieces.append(piece)
+        last = m.end() if m else last
 
     out: list[OrgMention] = []
     listed = ";" in text or "\n" in text.strip()
@@ -182,7 +189,7 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
         for item in [piece] if listed else _split_commas(piece, lambda pos: is_protected(pos - span.start), catalogue):
             cleaned = _clean(item)
             if looks_like_org(cleaned.text, catalogue) or ((lenient or listed) and _capitalised_name(cleaned.text)):
-                name = catalogue.normalise(cleaned.text)
+                name = catalogue.normalise(" ".join(cleaned.text.split()))  # a wrapped name is one line again
                 if all(_norm(name) != _norm(o.name) for o in out):
                     out.append(OrgMention(name=name, as_written=cleaned.text, span=cleaned))
     return out
