@@ -209,7 +209,7 @@ COLUMN_DOCS = {
     "request_match": "How request_id was chosen: quoted (the reply quotes it), folder, or default.",
     "population": "Who the request asked about: male or female.",
     "parent_doc_id": "For an e-mail attachment: the e-mail's doc_id.",
-    "duplicate_of": "For a duplicate: the file with the same bytes.",
+    "duplicate_of": "For a duplicate: the file with the same bytes (whose letter details it shares).",
     "email_from": "E-mail From header.", "email_to": "E-mail To header.", "email_date": "E-mail Date header.",
     "email_subject": "E-mail Subject header.",
     "text": "The reply's text.",

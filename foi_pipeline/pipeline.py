@@ -244,7 +244,8 @@ def documents_table(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs
     for doc in docs:
         request_id, how = corpus.requests.get(doc.source_path, (None, None))
         spec = by_id.get(request_id)
-        meta = corpus.metadata.get(doc.doc_id, {}) if doc.parse_status == "ok" else {}
+        # A duplicate has the original's bytes, so the original's letter: same authority, area, date.
+        meta = corpus.metadata.get(doc.doc_id, {}) if doc.parse_status in ("ok", "duplicate") else {}
         rows.append({
             "doc_id": doc.doc_id, "source_path": doc.source_path, "media_type": doc.media_type, "sha256": doc.sha256,
             "byte_size": doc.byte_size, "request_id": request_id, "authority": meta.get("authority"), "area": meta.get("area"),

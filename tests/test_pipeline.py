@@ -91,8 +91,10 @@ def test_documents_has_a_row_for_every_file_readable_or_not(monkeypatch):
         MALES.id, "quoted", "male", MALES.financial_year)
     for path, status in (("bad/empty.txt", "empty"), ("bad/notes.xyz", "unsupported"), ("bad/copy.txt", "duplicate")):
         assert rows[path]["parse_status"] == status and rows[path]["parse_error"]
-        assert pd.isna(rows[path]["authority"])
-    assert rows["bad/copy.txt"]["duplicate_of"] == "reply.txt" and rows["bad/copy.txt"]["doc_id"] == ok.doc_id
+    assert pd.isna(rows["bad/empty.txt"]["authority"]) and pd.isna(rows["bad/notes.xyz"]["area"])
+    copy = rows["bad/copy.txt"]
+    assert copy["duplicate_of"] == "reply.txt" and copy["doc_id"] == ok.doc_id
+    assert (copy["authority"], copy["area"], copy["response_date"]) == (good["authority"], good["area"], good["response_date"])
     assert (rows["mail.eml"]["email_from"], rows["mail.eml"]["email_subject"]) == ("foi@opcc.example", "Your FOI")
     assert pd.isna(rows["mail.eml"]["email_to"])
 
