@@ -101,3 +101,33 @@ def test_bullets_and_markdown_headings():
 @pytest.mark.parametrize("text", ["", "\n\n", "1.", "Q", "| a | b |\n|---|---|", "1. " * 50])
 def test_degenerate_text_does_not_raise(text):
     _aligned(text)
+
+
+@pytest.mark.parametrize(
+    "row, key, label",
+    [
+        ("| 5. Males referred by an agency | 97 |", "agency_referred", "5."),
+        ("| (vi) Referred males accepted | 71 |", "agency_accepted", "(vi)"),
+        ("Males who self-referred | 14", "self_referred", None),  # a Word row: no outer pipes
+        ("| 7 | Referred males who completed | 38 |", "agency_completed", "7"),  # a label cell first
+        ("Budget\t£40,000", "budget", None),  # tab-separated
+    ],
+)
+def test_a_question_and_answer_row_is_an_answer(row, key, label):
+    text = f"Dear requester,\n\n{row}\n"
+    [block] = segment(text, SPEC).blocks
+    assert (block.echo or block.titled).key == key
+    assert (block.label.text if block.label else None) == label
+    assert block.body.text in {"97", "71", "14", "38", "£40,000"}
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "| 5. Agency referred | 40 | <5 | 12 |",  # a column per programme: the table belongs to one answer
+        "| Question | Safe Steps | Drive |",
+        "| Programme | Referrals |",  # a header naming no question
+    ],
+)
+def test_wider_or_unrelated_table_rows_are_not_answers(row):
+    assert segment(f"Dear requester,\n\n{row}\n", SPEC).blocks == []

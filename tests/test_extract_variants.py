@@ -158,3 +158,31 @@ def test_docx_style_table_with_an_empty_top_left_cell():
     assert funnel[("Beta Intervention", "agency_referred")][1] == 15
     assert funnel[("Beta Intervention", "self_referred")][0] == "not_applicable"
     assert funnel[("Alpha Project", "agency_accepted")][1] == 10
+
+
+def test_q_and_a_prefixed_answers():
+    ex, names, funnel, budgets, funders, referrers = read("qa_prefixed.txt")
+    assert list(names.values()) == ["Choices Programme"]  # not "A1", the answer's own prefix
+    p = "Choices Programme"
+    assert [funnel[(p, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [14, 11, 6]
+    assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [97, 71, 38]
+    assert budgets[p][:2] == ("value", 112500.0)
+    assert {r[1] for r in referrers} == {"Dyfed-Powys Police", "Carmarthenshire County Council", "The Probation Service"}
+    assert ex.tables["programmes"][0]["providers"] == ["Threshold DAS"]
+
+
+@pytest.mark.parametrize("layout", ["markdown", "word"])
+def test_question_and_answer_table_with_roman_numerals(layout):
+    text = (VARIANTS / "question_answer_table.txt").read_text(encoding="utf-8")
+    if layout == "word":  # python-docx rows as the DOCX reader writes them: "cell | cell", no outer pipes
+        text = "\n".join(line.strip("| ") if line.startswith("| ") else line for line in text.splitlines() if not line.startswith("|---"))
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert list(names.values()) == ["Project CARA"]
+    p = "Project CARA"
+    assert {funnel[(p, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
+    assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [204, 187, 151]
+    assert budgets[p][:2] == ("value", 96000.0)
+    assert {r[1] for r in referrers} == {"Northamptonshire Police"}
+    assert "Home Office" in {f[1] for f in funders}
+    assert ex.tables["programmes"][0]["providers"] == ["The Hampton Trust"]
+    assert {a["question_key"]: a["numbered_as"] for a in ex.tables["answers"]}["agency_referred"] == "(v)"

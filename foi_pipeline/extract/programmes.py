@@ -25,6 +25,21 @@ ITEM_NAME_RE = re.compile(
     r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
     r"(?=\s*(?::|–|—|\s-\s|,\s*(?:delivered|which|a|an|the|commissioned|provided|run|funded)\b|\s+(?:is|are|was|were|provides|delivers|works|offers)\b|\.\s|\.$|$))"
 )
+# "Project CARA (Cautioning and Relationship Abuse), workshops for ...": a name, then a description in lower case.
+# Only a name with a spelt-out short form or a head noun ("Project", "Programme") opens an item this way.
+ITEM_APPOSITIVE_RE = re.compile(
+    r"^(?P<name>(?:The\s+)?[A-Z+\"“][^\n:–—(,]{1,80}?)(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?(?=\s*,\s*[a-z])"
+)
+_HEAD_NOUN_RE = re.compile(r"\b" + HEAD_NOUNS + r"\b")
+
+
+def _item_name(text: str) -> re.Match[str] | None:
+    m = ITEM_APPOSITIVE_RE.match(text)
+    if m is not None and (m.group("alias") or _HEAD_NOUN_RE.search(m.group("name"))):
+        return m
+    return ITEM_NAME_RE.match(text)
+
+
 COMMISSIONED_RE = re.compile(
     r"\b(?:commissioned|commissions|commission|funded|funds|fund|provided|provides|delivered|runs|ran|operates)\s+"
     r"(?:the\s+|a\s+|an\s+)?(?P<name>(?:[A-Z+][\w'’+-]*)(?:[^\S\n]+" + _NAME_WORD + r")*)"
@@ -295,7 +310,7 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
     for block in scope:
         for item in _items(block):
             item = _strip_sublabel(item)
-            m = ITEM_NAME_RE.match(item.text)
+            m = _item_name(item.text)
             programme = None
             if m and not NEGATED_RE.search(item.text[: m.end() + 40]):
                 name_span = item.sub(m.start("name"), m.end("name"))

@@ -30,7 +30,8 @@ Q_LABEL_RE = re.compile(
 )
 NUMBER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<n>\d{1,2})[^\S\n]*[.)](?!\d))(?=[^\S\n]|$)")
 LETTER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<l>[a-o])[.)])(?=[^\S\n])")
-ANSWER_PREFIX_RE = re.compile(r"[^\S\n]*(?:\*\*)?(?:Answer|Response|Reply|A)[^\S\n]*[:.\-–][^\S\n]*(?:\*\*)?", re.IGNORECASE)
+ANSWER_PREFIX_RE = re.compile(
+    r"[^\S\n]*(?:\*\*)?(?:Answer|Response|Reply|A)(?:[^\S\n]*\d{1,2})?[^\S\n]*[:.\-–][^\S\n]*(?:\*\*)?", re.IGNORECASE)  # "A1." too
 
 BOILERPLATE_RE = re.compile(
     r"^\W*(?:"
@@ -308,6 +309,67 @@ def _is_letter_scheme(text_lines: list[Span]) -> bool:
     return len(distinct) >= 5 and distinct[0] == "a"
 
 
+_CELL_SEP_RE = re.compile(r"[^\S\n]*(?:\|(?!-)|\t)[^\S\n]*")
+ROMAN_LABEL_RE = re.compile(r"\(?(?P<roman>(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))[.)][^\S\n]*", re.IGNORECASE)
+_BARE_NUMBER_RE = re.compile(r"\(?(?P<n>\d{1,2})[.)]?")
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+
+
+def _roman_value(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral.lower()]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _cells(line: Span) -> list[Span]:
+    """The non-empty cells of a table row ("| a | b |", "a | b", "a<TAB>b")."""
+    bounds = [0, *(x for m in _CELL_SEP_RE.finditer(line.text) for x in (m.start(), m.end())), len(line.text)]
+    cells = (line.sub(a, b).strip() for a, b in zip(bounds[::2], bounds[1::2]))
+    return [c for c in cells if c.text.strip(" -:")]
+
+
+def _leading_label(cell: Span, lettered: bool) -> tuple[Label | None, int]:
+    """A label opening a cell ("5.", "Q5", "(v)") and where the words after it start."""
+    found = _label(cell, lettered)
+    if found is not None:
+        return found
+    m = ROMAN_LABEL_RE.match(cell.text)
+    if m:
+        return Label(m.group().strip(), "number", (_roman_value(m.group("roman")),), cell.sub(0, m.end()).strip()), m.end()
+    return None, 0
+
+
+def _label_cell(cell: Span, lettered: bool) -> Label | None:
+    """A cell that holds only a label ("5", "5.", "Q5", "(v)")."""
+    m = _BARE_NUMBER_RE.fullmatch(cell.text)
+    if m and 0 < int(m.group("n")) <= 40:
+        return Label(cell.text, "number", (int(m.group("n")),), cell)
+    label, end = _leading_label(cell, lettered)
+    return label if label is not None and not cell.text[end:].strip() else None
+
+
+def _question_row(text: str, line: Span, lettered: bool, matcher: "EchoMatcher", titles: "TitleMatcher") -> Block | None:
+    """A question-and-answer table ("| 5. Males referred by an agency | 97 |", or Word's "Question | Response" rows):
+    a row of two cells (three with a label cell first) whose question cell names a question is that answer's
+    heading, and its last cell the answer. Rows of wider tables (a column per programme) are not answers."""
+    cells = _cells(line)
+    if len(cells) == 3:
+        label, question_cell, words_start = _label_cell(cells[0], lettered), cells[1], 0
+        if label is None:
+            return None
+    elif len(cells) == 2:
+        question_cell = cells[0]
+        label, words_start = _leading_label(question_cell, lettered)
+    else:
+        return None
+    words = question_cell.text[words_start:]
+    question, score, _ = matcher.match(words)
+    titled = titles.match(words) if question is None else None
+    if question is None and titled is None:
+        return None
+    answer_start = cells[-1].start  # the heading runs to the answer cell
+    return Block(label=label, heading=Span.of(text, line.start, answer_start), echo=question, echo_score=score, titled=titled)
+
+
 def _is_table_row(text: str) -> bool:
     return text.lstrip().startswith("|") or text.count(" | ") >= 1 or "\t" in text.strip()
 
@@ -326,7 +388,12 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
 
     heads: list[Block] = []
     for line in text_lines:
-        if not line.text.strip() or _is_table_row(line.text) or (table_spans and any(a <= line.start < b for a, b in table_spans)):
+        if not line.text.strip():
+            continue
+        if _is_table_row(line.text) or (table_spans and any(a <= line.start < b for a, b in table_spans)):
+            row = _question_row(text, line, lettered, matcher, titles)
+            if row is not None:
+                heads.append(row)
             continue
         found = _label(line, lettered)
         rest = line.sub(found[1], len(line.text)) if found else line
@@ -401,6 +468,8 @@ def _adjacent(text: str, block: Block, line: Span) -> bool:
 
 def _strip_answer_prefix(body: Span) -> Span:
     body = body.strip()
+    if body.text.endswith("|") and "\n" not in body.text:
+        body = body.strip(" \t|")  # the answer cell of a question-and-answer row
     m = ANSWER_PREFIX_RE.match(body.text)
     if m:
         body = body.sub(m.end(), len(body.text)).strip()
