@@ -75,6 +75,9 @@ def test_catalogue_gives_canonical_names():
         ("Hampshire and Isle of Wight Constabulary is the only referrer.", ["Hampshire and Isle of Wight Constabulary"]),
         ("The Home Office (Perpetrator Fund). There are no voluntary donations.", ["Home Office"]),
         ("the Community Safety Partnership for Bath, Keynsham and Radstock (match funding)", ["the Community Safety Partnership for Bath, Keynsham and Radstock"]),
+        ("The Police and Crime Commissioner and the Home Office.", ["The Police and Crime Commissioner", "Home Office"]),  # one title, one "and"
+        ("Kent County Council (£20,000) and the Home Office (2022/23)", ["Kent County Council", "Home Office"]),  # figures are notes
+        ("The OPCC (100%).", ["OPCC"]),
     ],
 )
 def test_organisation_lists(text, orgs):

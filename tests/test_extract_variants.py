@@ -169,6 +169,7 @@ def test_q_and_a_prefixed_answers():
     assert budgets[p][:2] == ("value", 112500.0)
     assert {r[1] for r in referrers} == {"Dyfed-Powys Police", "Carmarthenshire County Council", "The Probation Service"}
     assert ex.tables["programmes"][0]["providers"] == ["Threshold DAS"]
+    assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Dyfed-Powys"}  # "The OPCC (100%)"
 
 
 @pytest.mark.parametrize("layout", ["markdown", "word"])

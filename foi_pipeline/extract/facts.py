@@ -48,7 +48,11 @@ REFERRER_CUE_RE = re.compile(
     r"referring\s+(?:agency|agencies|organisations?)\s+(?:is|are|was|were)|only\s+referr\w+\s+(?:by|from))\s+",
     re.IGNORECASE,
 )
-SELF_REFERENCE_RE = re.compile(r"^(?:the\s+)?(?:OPCC|OPFCC|PCC|PFCC|OPCC's|Commissioner|Office|PCC's\s+office|OPCC\s+budget)$", re.IGNORECASE)
+SELF_REFERENCE_RE = re.compile(
+    r"^(?:the\s+)?(?:OPCC|OPFCC|PCC|PFCC|OPCC's|Commissioner|Office|PCC's\s+office|OPCC\s+budget"
+    r"|(?:Office\s+of\s+the\s+)?Police(?:,?\s+Fire(?:\s+and\s+Rescue)?)?,?\s+and\s+Crime\s+Commissioner(?:'s\s+Office)?)$",
+    re.IGNORECASE,
+)
 EXEMPTION_RE = re.compile(r"\b(?:section|s\.?)\s*(?:12|14|21|22|30|31|36|38|40|41|42|43)\b|\bexempt|\bwithh[eo]ld|\brefus", re.IGNORECASE)
 FY_RE_TEMPLATE = r"\b{a}\s*[/-]\s*(?:{b2}|{b4})\b"
 MULTI_YEAR_RE = re.compile(r"\bover\s+(?:\w+|\d+)\s+years?\b|\b(?:two|three|four|five|\d)[- ]year\b|\bcontract\s+(?:is\s+)?worth\b|\blifetime\b", re.IGNORECASE)

@@ -107,7 +107,7 @@ def looks_like_org(phrase: str, catalogue: OrganisationCatalogue | None = None) 
 
 def _protected(text: str) -> list[tuple[int, int]]:
     """Spans of office names whose commas must not split a list ("... for Devon, Cornwall and the Isles of Scilly")."""
-    out = []
+    out = [(m.start(), m.end()) for m in _PCC_TITLE_RE.finditer(text)]
     for m in AUTHORITY_RE.finditer(text):
         if m.group("place"):
             place = authority_phrase(m).split(" for ", 1)[1]
@@ -120,8 +120,11 @@ def _protected(text: str) -> list[tuple[int, int]]:
 
 _LOWERCASE_LEAD_RE = re.compile(r"^[a-z][^A-Z]*?\b(?:from|by|with|of|via|to)\s+(?=(?:the\s+)?[A-Z])")
 _LOWERCASE_ASIDE_RE = re.compile(r"\s*\((?=[a-z])[^)]*\)\s*$")
-_FUND_NOTE_RE = re.compile(r"\s*\((?:[^)]*\b(?:Fund|fund|funding|grant)\b[^)]*)\)\s*$")
-_THE_ACRONYM_RE = re.compile(r"the\s+[A-Z]{2,}\b\S*$")
+# A trailing parenthetical that names a fund or gives a figure ("(Perpetrator Fund)", "(100%)", "(£20,000)", "(2022/23)").
+_FUND_NOTE_RE = re.compile(r"\s*\((?:[^)]*\b(?:Fund|fund|funding|grant)\b[^)]*|[^)]*\d[^)]*)\)\s*$")
+_THE_ACRONYM_RE = re.compile(r"(?i:the)\s+[A-Z]{2,}\b\S*$")
+# The commissioner's own title holds an "and" that never joins two bodies.
+_PCC_TITLE_RE = re.compile(r"\bPolice(?:,?\s+Fire(?:\s+and\s+Rescue)?)?,?\s+and\s+Crime\s+(?:Commissioner|Panel)s?\b", re.IGNORECASE)
 _TRAILING_CONNECTORS_RE = re.compile(r"(?:\s+(?:and|or|of|for|the|&))+\s*$")
 
 
