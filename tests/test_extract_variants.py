@@ -187,3 +187,14 @@ def test_question_and_answer_table_with_roman_numerals(layout):
     assert "Home Office" in {f[1] for f in funders}
     assert ex.tables["programmes"][0]["providers"] == ["The Hampton Trust"]
     assert {a["question_key"]: a["numbered_as"] for a in ex.tables["answers"]}["agency_referred"] == "(v)"
+
+
+def test_figures_given_by_quarter_with_a_total():
+    ex, names, funnel, budgets, funders, referrers = read("quarterly_figures.txt")
+    p = "Gloucestershire Change Programme"
+    assert list(names.values()) == [p]
+    assert funnel[(p, "self_referred")][1] == 22  # "22 in total (Q1: 4, ...)"
+    assert funnel[(p, "agency_referred")][1] == 132  # "Quarter 1: 30, ... Total 132."
+    assert funnel[(p, "agency_completed")][1] == 57
+    assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Gloucestershire",
+                                        "The Home Office Domestic Abuse Perpetrator Intervention Fund"}

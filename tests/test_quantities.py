@@ -439,3 +439,22 @@ def test_any_amount_reads_back(amount, template):
     text = f"The contract value is {template.format(amount)} in total."
     [reading] = find_money(text)
     assert reading.amount == amount
+
+
+@pytest.mark.parametrize(
+    "text, count, qualifier",
+    [
+        ("approx 40", 40, "approx"),  # the x ending "approx" is not a multiplication sign
+        ("Approx 40 men (total)", 40, "approx"),
+        ("max 12", 12, "at_most"),
+        ("maximum 12", 12, "at_most"),
+        ("Quarter 1: 30, Quarter 2: 25, Quarter 3: 41, Quarter 4: 36. Total 132.", 132, "exact"),  # the total, not Quarter 1
+        ("Q1 4, Q2 7 - a total of 18", 18, "exact"),
+        ("22 in total (Q1: 4, Q2: 7, Q3: 5, Q4: 6)", 22, "exact"),
+        ("In total 87 men were referred", 87, "exact"),
+        ("By week 12, 45 men had completed", 45, "exact"),  # a numbered period is not a count
+    ],
+)
+def test_totals_periods_and_abbreviated_qualifiers(text, count, qualifier):
+    reading = read_count(text)
+    assert (reading.status, reading.count, reading.qualifier) == ("value", count, qualifier)

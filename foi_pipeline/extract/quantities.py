@@ -293,6 +293,8 @@ _SKIP_RES = [
         r"(?<![0-9][,.])\b0[0-9]{2,}\b",
         # identifiers: "ref: 12345", "FOI 23016", "Tel: 0161 ..."
         r"\b(?:our[ \t]+ref|your[ \t]+ref|ref(?:erence)?|foia?|tel(?:ephone)?|phone|fax|mobile|case[ \t]+(?:no|number)|crn|urn)\b\.?[ \t]*(?:no\.?|number|#)?[ \t]*:?[ \t]*[a-z]{0,5}[/-]?[0-9][0-9/-]*",
+        # periods and parts named by a number: "Quarter 1", "Q3", "Qtr 2", "month 6", "cohort 2"
+        r"\b(?:quarters?|qtrs?|q|months?|weeks?|years?|phases?|cohorts?|waves?|terms?|periods?)[ \t]?[1-9][0-9]?\b(?![ \t]*(?:%|per[ \t]?cent))",
     )
 ]
 _WORD_SKIP_RE = re.compile(r"(?<!\w)(?=[oO])\bone[ \t]+(?:-[ \t]*)?(?:to|or|by)[ \t]+(?:-[ \t]*)?(?:one|two)\b|\bone-to-one\b", re.IGNORECASE)
@@ -386,7 +388,7 @@ _SKIP_GROUPS: list[tuple[Callable[[str, str], bool], list[re.Pattern[str]]]] = [
      [*(_SKIP_RES[i] for i in (4, 5, 6, 8, 12, 15, 16, 17, 18, 19, 20, 24)), _YEAR_RE, _FY_SHORT_RE]),
     (lambda text, folded: "fy" in folded, _SKIP_RES[7:8]),
     # "s.40", "page 3", "aged 18"
-    (lambda text, folded: _LETTER_THEN_DIGIT_RE.search(text) is not None, [_SKIP_RES[i] for i in (9, 10, 11, 13, 14, 21, 22, 23)]),
+    (lambda text, folded: _LETTER_THEN_DIGIT_RE.search(text) is not None, [_SKIP_RES[i] for i in (9, 10, 11, 13, 14, 21, 22, 23, 28)]),
     (lambda text, folded: _LEADING_ZERO_RE.search(text) is not None, _SKIP_RES[25:27]),  # phone numbers, leading zeros
     (lambda text, folded: has_any(folded, ("ref", "foi", "tel", "phone", "fax", "mobile", "case", "crn", "urn")), _SKIP_RES[27:28]),
 ]
@@ -492,7 +494,7 @@ _AT_LEAST_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _AT_MOST_BEFORE_RE = re.compile(
-    r"\b(?:up[ \t]+to|no[ \t]+more[ \t]+than|not[ \t]+more[ \t]+than|no[ \t]+greater[ \t]+than|at[ \t]+(?:the[ \t]+)?most|(?:a[ \t]+)?max(?:imum)?[ \t]+of|max\.|"
+    r"\b(?:up[ \t]+to|no[ \t]+more[ \t]+than|not[ \t]+more[ \t]+than|no[ \t]+greater[ \t]+than|at[ \t]+(?:the[ \t]+)?most|(?:a[ \t]+)?max(?:imum)?(?:[ \t]+of|\.)?|"
     r"not[ \t]+exceeding|a[ \t]+ceiling[ \t]+of)[ \t]*$",
     re.IGNORECASE,
 )
@@ -510,7 +512,7 @@ _NOT_COUNT_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _NOT_COUNT_BEFORE_RE = re.compile(
-    r"(?:£|\$|€|\bgbp|[x×])[ \t]*$"
+    r"(?:£|\$|€|\bgbp|(?<![a-z])[x×])[ \t]*$"  # "2 x 5", not the x that ends "approx"
     r"|\b(?:sections?|ss?\.|paragraphs?|paras?\.?|articles?|regulations?|regs?\.?|schedules?|clauses?|annex(?:es)?|appendix|appendices|chapters?|"
     r"pages?|pp?\.|parts?|questions?|q\.?|answers?|ans\.?|items?|points?|tier|phase|stage|level|step|cohort|wave|round|module|band|grade|"
     r"version|option|lot|room|floor|box|table|figure|chart|priority|no\.|nos\.)[ \t]*[#.]?[ \t]*$"
@@ -850,6 +852,10 @@ def read_count(text: str) -> CountReading:
     return found  # type: ignore[return-value]
 
 
+_TOTAL_BEFORE_RE = re.compile(r"\b(?:total|overall|altogether|in[ \t]+all)\b[ \t]*(?:number[ \t]*)?(?:of[ \t]+)?[:=\-–]?[ \t]*$", re.IGNORECASE)
+_TOTAL_AFTER_RE = re.compile(r"[ \t]*(?:in[ \t]+total|in[ \t]+all|overall|altogether)\b", re.IGNORECASE)
+
+
 def _read_count(text: str) -> CountReading:
     text = _unwrapped(text)
     readings, ctx = _scan(text)
@@ -859,7 +865,10 @@ def _read_count(text: str) -> CountReading:
         start, end, status = hits[0]
         return CountReading(status, None, None, None, None, start, end, f"status:{status}")
     if first is not None:
-        return first
+        # "Quarter 1: 30, ... Total 132": a figure the reply calls the total is the answer, wherever it stands.
+        total = next((r for r in readings if r.status == "value" and (_TOTAL_BEFORE_RE.search(text, max(0, r.start - 24), r.start)
+                                                                        or _TOTAL_AFTER_RE.match(text, r.end))), None)
+        return total or first
     if ctx.policy_spans:  # "Figures below 5 have been suppressed" is all the answer says
         start, end, high = ctx.policy_spans[0]
         return CountReading("suppressed", None, 1, high, "at_most", start, end, "count:suppression_policy")
