@@ -78,6 +78,9 @@ def test_catalogue_gives_canonical_names():
         ("The Police and Crime Commissioner and the Home Office.", ["The Police and Crime Commissioner", "Home Office"]),  # one title, one "and"
         ("Kent County Council (£20,000) and the Home Office (2022/23)", ["Kent County Council", "Home Office"]),  # figures are notes
         ("The OPCC (100%).", ["OPCC"]),
+        ("Devon and Cornwall Police and Plymouth City Council", ["Devon and Cornwall Police", "Plymouth City Council"]),  # a force's "and"
+        ("MARAC partners including Avon and Somerset Constabulary and Bristol City Council",
+         ["Avon and Somerset Constabulary", "Bristol City Council"]),  # the bodies named after "including"
     ],
 )
 def test_organisation_lists(text, orgs):

@@ -198,3 +198,18 @@ def test_figures_given_by_quarter_with_a_total():
     assert funnel[(p, "agency_completed")][1] == 57
     assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Gloucestershire",
                                         "The Home Office Domestic Abuse Perpetrator Intervention Fund"}
+
+
+def test_an_html_question_and_answer_table():
+    from foi_pipeline.ingest import parse_bytes
+
+    _, status, error, text = parse_bytes((VARIANTS / "html_question_table.html").read_bytes(), "reply.html")
+    assert status == "ok", error
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert list(names.values()) == ["Drive Project"]
+    p = "Drive Project"
+    assert {funnel[(p, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
+    assert funnel[(p, "agency_referred")][1] == 163 and funnel[(p, "agency_completed")][0] == "suppressed"
+    assert budgets[p][:2] == ("value", 320000.0)
+    assert {r[1] for r in referrers} == {"Avon and Somerset Constabulary", "Bristol City Council"}
+    assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Avon and Somerset"}

@@ -73,6 +73,10 @@ class OrganisationCatalogue:
                 self.by_key.setdefault(_norm(_strip_the(force)), force)
         # Near-spellings are looked up among the longer keys, in catalogue order.
         self._fuzzy_keys = [key for key in self.by_key if len(key) > 6]
+        # Names a list must not be split inside: "Avon and Somerset Constabulary", "Devon & Cornwall Police".
+        compound = sorted({n for e in catalogue.organisations for n in (e.name, *e.aliases)} | {f for a in catalogue.areas for f in a.forces}, key=len, reverse=True)
+        compound = [n for n in compound if re.search(r"\s(?:and|&)\s|,", n)]
+        self.compound_re = re.compile("|".join(r"\b" + re.escape(n).replace(r"\ ", r"\s+") + r"\b" for n in compound), re.IGNORECASE) if compound else None
 
     def normalise(self, name: str) -> str:
         key = _key(name)
@@ -119,6 +123,8 @@ def _protected(text: str) -> list[tuple[int, int]]:
 
 
 _LOWERCASE_LEAD_RE = re.compile(r"^[a-z][^A-Z]*?\b(?:from|by|with|of|via|to)\s+(?=(?:the\s+)?[A-Z])")
+# "MARAC partners including Avon and Somerset Constabulary": the bodies named after the introducer.
+_INTRODUCER_RE = re.compile(r"^[^,;]{0,60}?\b(?:including|such\s+as|namely|for\s+example|e\.g\.?)[\s:,]+(?=(?:the\s+)?[A-Z])", re.IGNORECASE)
 _LOWERCASE_ASIDE_RE = re.compile(r"\s*\((?=[a-z])[^)]*\)\s*$")
 # A trailing parenthetical that names a fund or gives a figure ("(Perpetrator Fund)", "(100%)", "(£20,000)", "(2022/23)").
 _FUND_NOTE_RE = re.compile(r"\s*\((?:[^)]*\b(?:Fund|fund|funding|grant)\b[^)]*|[^)]*\d[^)]*)\)\s*$")
@@ -135,7 +141,7 @@ def _clean(piece: Span) -> Span:
     while m:
         piece = piece.sub(m.end(), len(piece.text)).strip(" \t\n.,;:")
         m = _LEAD_RE.match(piece.text)
-    lead = _LOWERCASE_LEAD_RE.match(piece.text)
+    lead = _LOWERCASE_LEAD_RE.match(piece.text) or _INTRODUCER_RE.match(piece.text)
     if lead:
         piece = piece.sub(lead.end(), len(piece.text))
     # Drop a parenthetical that names a programme the organisation is attached to: "the Home Office (Drive)"
@@ -170,6 +176,8 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
     """Organisations named in a list or a sentence, in order, without duplicates."""
     text = span.text
     protected = _protected(text)
+    if catalogue.compound_re is not None:
+        protected += [(m.start(), m.end()) for m in catalogue.compound_re.finditer(text)]
 
     def is_protected(pos: int) -> bool:
         return any(a <= pos < b for a, b in protected)
