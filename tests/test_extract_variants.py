@@ -213,3 +213,26 @@ def test_an_html_question_and_answer_table():
     assert budgets[p][:2] == ("value", 320000.0)
     assert {r[1] for r in referrers} == {"Avon and Somerset Constabulary", "Bristol City Council"}
     assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Avon and Somerset"}
+
+
+def test_ranges_of_questions_answered_at_once_and_a_refused_budget():
+    ex, names, funnel, budgets, funders, referrers = read("ranges_and_refusals.txt")
+    p = "Change Course"
+    assert list(names.values()) == [p]
+    # "Self-referral is not an option, so questions 2 to 4 are not applicable": for the programme too
+    assert {funnel[(p, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
+    assert {funnel[(p, k)][0] for k in ("agency_referred", "agency_accepted", "agency_completed")} == {"not_held"}
+    assert budgets[p][0] == "refused"
+    assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Humberside", "Home Office"}
+    assert {r[1] for r in referrers} == {"Humberside Police", "The Probation Service"}
+
+
+def test_an_email_answering_below_each_quoted_question():
+    ex, names, funnel, budgets, funders, referrers = read("email_inline_answers.txt")
+    [programme] = ex.tables["programmes"]
+    assert "DAIP" in {programme["name"], *programme["aliases"]} and programme["providers"] == ["Barnardo's"]
+    p = programme["name"]
+    assert [funnel[(p, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [9, 7, 3]
+    assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [151, 98, 44]
+    assert budgets[p][:2] == ("value", 275500.0)
+    assert {r[1] for r in referrers} == {"Northumbria Police", "Newcastle City Council", "Gateshead Council"}

@@ -65,6 +65,28 @@ _NOT_A_PROGRAMME_RE = re.compile(r"\b(?:total|answer|response|question|budget|co
 _YEAR_BUDGET_TOTAL_RE = re.compile(r"\d{4}|budget|total", re.I)
 
 
+def _whole_answer_statuses(spec: RequestSpec, answers: list[dict], facts: Facts, blocks: list[Block]) -> dict[tuple[str, str], CountFact]:
+    """Count questions whose whole answer says not applicable, not held or refused while no programme has a
+    reading of its own: that status stands for every programme, with the phrase that says it as evidence."""
+    out: dict[tuple[str, str], CountFact] = {}
+    read = {(f.route, f.stage) for f in facts.counts if f.programme is not None}
+    by_key = {a["question_key"]: a for a in answers}
+    for question in spec.questions:
+        row = by_key.get(question.key)
+        if not question.route or (question.route, question.stage) in read or row is None:
+            continue
+        if row["status"] not in {"not_applicable", "not_held", "refused"} or row["char_end"] <= row["char_start"]:
+            continue
+        body = next((b.body for b in blocks if b.body.start == row["char_start"] and b.body.end == row["char_end"]), None)
+        if body is None:
+            continue
+        reading = read_count(body.text[:400])
+        if reading.status == row["status"]:
+            out[(question.route, question.stage)] = CountFact(None, question.route, question.stage, reading,
+                                                              body.sub(reading.start, reading.end), "count:whole_answer")
+    return out
+
+
 def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
     """Programmes first named where figures or money are given per programme (table headings, "Name: figure")."""
     for block in blocks:
@@ -210,9 +232,12 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             chosen[key] = fact
         elif chosen[key].reading.count != fact.reading.count or chosen[key].reading.status != fact.reading.status:
             review("funnel_counts", f"{fact.route}_{fact.stage}", "the reply gives two different answers for this figure; the first is used", fact.span, programme=fact.programme, value=str(fact.reading.count))
+    said_of_all = _whole_answer_statuses(spec, tables["answers"], facts, seg.blocks)
     for programme in registry.programmes:
         for route, stage in ROUTES_STAGES:
             fact = chosen.get((id(programme), route, stage))
+            if fact is None and (route, stage) in said_of_all:
+                fact = said_of_all[(route, stage)]  # "questions 2 to 4 are not applicable": for every programme
             reading = fact.reading if fact else None
             status = reading.status if reading else "not_stated"
             tables["funnel_counts"].append({
