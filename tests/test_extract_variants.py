@@ -236,3 +236,36 @@ def test_an_email_answering_below_each_quoted_question():
     assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [151, 98, 44]
     assert budgets[p][:2] == ("value", 275500.0)
     assert {r[1] for r in referrers} == {"Northumbria Police", "Newcastle City Council", "Gateshead Council"}
+
+
+def test_a_word_reply_with_its_letterhead_in_the_header_and_answers_in_a_table(tmp_path):
+    import io
+
+    from docx import Document
+
+    from foi_pipeline.ingest import parse_bytes
+
+    document = Document()
+    header = document.sections[0].header
+    header.paragraphs[0].text = "Office of the Police and Crime Commissioner for Cheshire"
+    header.add_paragraph("Our Ref: CH/FOI/2023/099")
+    document.add_paragraph("Date: 19 October 2023")
+    rows = [("Question", "Answer"),
+            ("1. The Name/Title/Scope of the commissioned programme in your area", "Cheshire Change Programme, a 24-week group course delivered by Cheshire Without Abuse."),
+            ("2. The total number of males who self-referred into the programme", "31"),
+            ("5. The total number of males referred by an agency (e.g., police, social service etc.) into the programme", "210"),
+            ("7. The total number of referred males who have completed the programme", "61"),
+            ("10. Budget inclusive of Running Costs", "£184,000")]
+    table = document.add_table(rows=len(rows), cols=2)
+    for i, (question, answer) in enumerate(rows):
+        table.cell(i, 0).text, table.cell(i, 1).text = question, answer
+    buffer = io.BytesIO()
+    document.save(buffer)
+    _, status, error, text = parse_bytes(buffer.getvalue(), "reply.docx")
+    assert status == "ok", error
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    p = "Cheshire Change Programme"
+    assert list(names.values()) == [p]
+    assert (ex.metadata["authority"], ex.metadata["foi_reference"]) == ("Office of the Police and Crime Commissioner for Cheshire", "CH/FOI/2023/099")
+    assert [funnel[(p, k)][1] for k in ("self_referred", "agency_referred", "agency_completed")] == [31, 210, 61]
+    assert budgets[p][:2] == ("value", 184000.0)
