@@ -79,6 +79,8 @@ def test_catalogue_gives_canonical_names():
         ("Kent County Council (£20,000) and the Home Office (2022/23)", ["Kent County Council", "Home Office"]),  # figures are notes
         ("The OPCC (100%).", ["OPCC"]),
         ("Devon and Cornwall Police and Plymouth City Council", ["Devon and Cornwall Police", "Plymouth City Council"]),  # a force's "and"
+        ("The Home Office Domestic Abuse Perpetrator Intervention Fund and the Ministry of Justice grant",
+         ["Home Office", "Ministry of Justice"]),  # the body that holds a named fund
         ("MARAC partners including Avon and Somerset Constabulary and Bristol City Council",
          ["Avon and Somerset Constabulary", "Bristol City Council"]),  # the bodies named after "including"
     ],

@@ -60,6 +60,9 @@ def _key(name: str) -> str:
     return _norm(_strip_the(name))
 
 
+_FUND_KEY_END_RE = re.compile(r"\b(?:fund|funding|grant|grants)$")
+
+
 class OrganisationCatalogue:
     """Normalises organisation names: catalogue names and aliases, case- and 'the'-insensitively."""
 
@@ -82,6 +85,12 @@ class OrganisationCatalogue:
         key = _key(name)
         if key in self.by_key:
             return self.by_key[key]
+        if _FUND_KEY_END_RE.search(key):
+            # "The Home Office Domestic Abuse Perpetrator Intervention Fund": the body that holds the fund
+            words = key.split()
+            for n in range(len(words) - 1, 0, -1):
+                if " ".join(words[:n]) in self.by_key:
+                    return self.by_key[" ".join(words[:n])]
         if len(key) > 6 and self._fuzzy_keys:
             # The first key (in catalogue order) within 94% of this one; one rapidfuzz call scores them all.
             close = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=94, limit=None)
