@@ -104,6 +104,19 @@ def test_a_name_wrapped_before_its_last_word_is_one_organisation(text, orgs):
     assert all(text[o.span.start : o.span.end] == o.as_written for o in found)
 
 
+@pytest.mark.parametrize(
+    "text, provider",
+    [
+        ("run weekly by Cranstoun.", "Cranstoun"),
+        ("delivered jointly by the Hampton Trust.", "The Hampton Trust"),
+        ("delivered on our behalf by Safe Lives.", "SafeLives"),
+        ("delivered in Kent by Interventions Alliance.", "Interventions Alliance"),
+    ],
+)
+def test_a_provider_cue_may_hold_an_adverb_or_a_place(text, provider):
+    assert [o.name for o in organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)] == [provider]
+
+
 def test_organisations_after_a_cue_stop_at_the_end_of_the_names():
     text = "It is provided by Change Collective and Safe Homes Ltd. in partnership with the council, and evaluated by a university."
     found = organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)

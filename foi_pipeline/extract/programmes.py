@@ -57,7 +57,7 @@ NEGATED_RE = re.compile(
     re.IGNORECASE,
 )
 PROVIDER_CUE_RE = re.compile(
-    r"\b(?:delivered|provided|run|operated|facilitated)(?:\s+(?:jointly|locally|directly|under\s+contract))?\s+by\s+|"
+    r"\b(?:delivered|provided|run|operated|facilitated)(?:\s+(?:[a-z]+ly|under\s+contract|on\s+our\s+behalf|in\s+[A-Z][a-z]+))?\s+by\s+|"
     r"\bdelivered\s+in\s+partnership\s+(?:between|with)\s+|\bprovider\s+(?:is|was)\s+",
     re.IGNORECASE,
 )
