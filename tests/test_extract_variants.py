@@ -268,3 +268,22 @@ def test_a_word_reply_with_its_letterhead_in_the_header_and_answers_in_a_table(t
     assert (ex.metadata["authority"], ex.metadata["foi_reference"]) == ("Office of the Police and Crime Commissioner for Cheshire", "CH/FOI/2023/099")
     assert [funnel[(p, k)][1] for k in ("self_referred", "agency_referred", "agency_completed")] == [31, 210, 61]
     assert budgets[p][:2] == ("value", 184000.0)
+
+
+def test_a_letter_written_in_sentences():
+    ex, names, funnel, budgets, funders, referrers = read("prose_letter.txt")
+    p = "Safe Steps Programme"
+    assert list(names.values()) == [p] and ex.tables["programmes"][0]["providers"] == ["Cranstoun"]
+    # "16 self-referrals, of which 12 were accepted and 7 completed": the route carries through the sentence
+    assert [funnel[(p, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [16, 12, 7]
+    assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [88, 64, 40]
+    assert budgets[p][:2] == ("value", 150000.0)
+    assert {r[1] for r in referrers} == {"Suffolk Constabulary", "Suffolk County Council"}
+    assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Suffolk"}
+
+
+def test_prose_figures_need_one_programme_and_both_a_route_and_a_stage():
+    text = ("Office of the Police and Crime Commissioner for Suffolk\n\nDear Requester,\n\nWe fund the Safe Steps Programme and "
+            "the Change Hub Project. There were 16 self-referrals and 88 agency referrals across them. 40 men attended.\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert len(names) == 2 and {v[0] for v in funnel.values()} == {"not_stated"}  # which programme? not placed

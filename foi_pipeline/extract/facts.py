@@ -403,7 +403,7 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
 # --- funders and referrers -----------------------------------------------------------------------
 
 
-def _expand_self_reference(org: OrgMention, authority: str | None) -> OrgMention:
+def expand_self_reference(org: OrgMention, authority: str | None) -> OrgMention:
     if authority and SELF_REFERENCE_RE.match(org.as_written.strip()):
         return OrgMention(name=authority, as_written=org.as_written, span=org.span)
     return org
@@ -516,7 +516,7 @@ def read_org_block(
         for org in found:
             contribution = _contribution(text_span, org, found) if kind == "funders" else "unknown"
             org, org_targets = _org_targets(text_span, org, targets, registry, orgs)
-            org = _expand_self_reference(org, authority)
+            org = expand_self_reference(org, authority)
             for programme in org_targets:
                 fact = OrgFact(programme, org, f"{kind}:{'cue' if cue.search(text_span.text) else 'list'}", contribution)
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)

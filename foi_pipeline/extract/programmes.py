@@ -349,6 +349,23 @@ _NAME_END_RE = re.compile(r",|\s+(?:which|that|who|is|was|and\s+[a-z])\b")
 _LONG_NAME_END_RE = re.compile(r"\s+(?:which|that|who|is|was)\b")
 
 
+def find_programmes_in_prose(text: Span, registry: ProgrammeRegistry) -> None:
+    """A letter written in sentences: programmes named in them ("funds one programme, the Safe Steps Programme,
+    run by Cranstoun"), each described by the sentence that names it. No line is taken for a list item."""
+    for m in _SENTENCE_SPAN_RE.finditer(text.text):
+        sentence = text.sub(m.start(), m.end())
+        programme = _prose_programmes(sentence, registry)
+        if programme is not None:
+            _describe(programme, sentence, registry)
+
+
+_SENTENCE_SPAN_RE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|$)")
+
+
+_TWO_NAMES_RE = re.compile(r"\s+and\s+(?:the\s+)?(?=[A-Z])")
+_HEAD_NOUN_THEN_AND_RE = re.compile(HEAD_NOUNS + r"\s+and\s")
+
+
 def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> Programme | None:
     """Programmes named inside sentences: after "commissioned", or as a capitalised "... Programme/Intervention"."""
     first = None
@@ -360,7 +377,11 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> Programme | No
         found = []
         for m in COMMISSIONED_RE.finditer(text):
             name = _NAME_END_RE.split(m.group("name"))[0]
-            found.append((m.start("name"), base.sub(m.start("name"), m.start("name") + len(name)), None))
+            # "the Safe Steps Programme and the Change Hub Project": two names, each ending in its head noun
+            cuts = list(_TWO_NAMES_RE.finditer(name)) if _HEAD_NOUN_THEN_AND_RE.search(name) else []
+            bounds = [0, *(x for c in cuts for x in (c.start(), c.end())), len(name)]
+            for a, b in zip(bounds[::2], bounds[1::2]):
+                found.append((m.start("name") + a, base.sub(m.start("name") + a, m.start("name") + b), None))
         for m in PROSE_NAME_RE.finditer(text):
             found.append((m.start("name"), base.sub(m.start("name"), m.end("name")), m.group("alias")))
         for m in ACRONYM_APPOSITIVE_RE.finditer(text):

@@ -9,7 +9,8 @@ from foi_pipeline.extract.align import align, disagreement
 from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_money_block, read_org_block
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
-from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, find_programmes_in_scope, looks_like_name
+from foi_pipeline.extract.prose import read_prose
+from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
 from foi_pipeline.extract.quantities import may_state_status, read_count, reading_once
 from foi_pipeline.extract.segment import Block, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
@@ -156,6 +157,10 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
     if not registry.programmes:
         _extra_programmes(seg.blocks, registry)
+    # No answer tied to a question in a reply that holds the information: a letter written in sentences.
+    prose_only = not any(b.questions for b in seg.blocks) and meta.information_status in {"held", "partly_held"}
+    if prose_only and not registry.programmes:
+        find_programmes_in_prose(seg.preamble, registry)
     registry.refresh_canonical()
 
     facts = Facts()
@@ -179,6 +184,10 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             read_money_block(block.body, registry, spec, facts)
         elif question.table in {"funders", "referrers"}:
             read_org_block(block.body, question.table, registry, orgs, meta.authority, facts)
+
+    if prose_only:
+        read_prose(seg.preamble, registry, orgs, meta.authority, facts)
+        read_money_block(seg.preamble, registry, spec, facts)
 
     tables = {name: [] for name in ("answers", "programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue")}
     pids = _programme_ids(doc_id, registry.programmes)

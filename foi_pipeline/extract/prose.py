@@ -1,0 +1,60 @@
+"""Replies written as prose, with no answer that segmentation can tie to a question: "In 2022/23 there were 16
+self-referrals, of which 12 were accepted and 7 completed. Agencies referred 88 men; 64 were accepted ...".
+
+Each clause with a figure is read by the route and stage words it uses; a clause without a route word keeps
+the route of the clause before it in the same sentence ("of which 12 were accepted"). Only used when no block
+answers a question, and only for a reply about one programme (a figure in prose cannot be placed otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+
+from foi_pipeline.extract.facts import CountFact, Facts, OrgFact, expand_self_reference
+from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
+from foi_pipeline.extract.programmes import ProgrammeRegistry
+from foi_pipeline.extract.quantities import read_count
+from foi_pipeline.extract.spans import Span
+
+_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|$)")
+_CLAUSE_CUT_RE = re.compile(r";|,|\band\b|\bwhile\b|\bwhilst\b|\bbut\b")
+_SELF_RE = re.compile(r"\bself[\s-]?referr", re.IGNORECASE)
+_AGENCY_RE = re.compile(r"\bagenc(?:y|ies)\b|\bprofessionals?\b|\bpartner\s+organisations?\b|\breferred\s+by\s+(?:the\s+)?(?:police|partners)\b", re.IGNORECASE)
+_STAGES = (
+    ("completed", re.compile(r"\bcomplet(?:ed|ions?|ing)\b|\bfinished\b|\bgraduated\b", re.IGNORECASE)),
+    ("accepted", re.compile(r"\baccept(?:ed|ances?)\b|\btook\s+up\b|\bstarted\b|\benrolled\b|\bassessed\s+as\s+suitable\b", re.IGNORECASE)),
+    ("referred", re.compile(r"\breferr(?:ed|als?)\b|\bself[\s-]?referrals?\b", re.IGNORECASE)),
+)
+FUNDED_BY_RE = re.compile(r"\b(?:funded|paid\s+for|financed)\s+(?:jointly\s+|entirely\s+|solely\s+)?by\s+|\bfunding\s+(?:comes|came)\s+from\s+", re.IGNORECASE)
+REFERRED_FROM_RE = re.compile(r"\breferrals?\s+(?:came|come|were\s+made|are\s+made|were\s+received)\s+(?:from|by)\s+|\breferred\s+by\s+", re.IGNORECASE)
+
+
+def _stage(text: str) -> str | None:
+    return next((stage for stage, pattern in _STAGES if pattern.search(text)), None)
+
+
+def _route(text: str) -> str | None:
+    if _SELF_RE.search(text):
+        return "self"
+    return "agency" if _AGENCY_RE.search(text) else None
+
+
+def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
+    """Funnel figures, funders and referrers stated in sentences about the reply's one programme."""
+    if len(registry.programmes) != 1:
+        return
+    programme = registry.programmes[0]
+    for m in _SENTENCE_RE.finditer(body.text):
+        sentence = body.sub(m.start(), m.end())
+        route = None
+        bounds = [0, *(c.start() for c in _CLAUSE_CUT_RE.finditer(sentence.text)), len(sentence.text)]
+        for start, end in zip(bounds, bounds[1:]):
+            clause = sentence.sub(start, end)
+            route = _route(clause.text) or route
+            stage = _stage(clause.text)
+            reading = read_count(clause.text)
+            if route and stage and reading.status == "value":
+                facts.counts.append(CountFact(programme, route, stage, reading, clause.sub(reading.start, reading.end), "count:prose"))
+        for kind, cue in (("funders", FUNDED_BY_RE), ("referrers", REFERRED_FROM_RE)):
+            for org in organisations_after(sentence, cue, orgs):
+                getattr(facts, kind).append(OrgFact(programme, expand_self_reference(org, authority), f"{kind}:prose"))
