@@ -117,6 +117,12 @@ def test_a_provider_cue_may_hold_an_adverb_or_a_place(text, provider):
     assert [o.name for o in organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)] == [provider]
 
 
+def test_two_programmes_in_one_sentence_each_get_their_own_provider():
+    registry = _programmes("The OPCC commissioned two programmes: the Drive Project (delivered by Safe Lives) and the "
+                           "Men and Masculinities Course (delivered by Equation).\nAnswers to questions 2 to 7 are in the table below.")
+    assert {p.name: p.providers for p in registry.programmes} == {"Drive Project": ["SafeLives"], "Men and Masculinities Course": ["Equation"]}
+
+
 def test_organisations_after_a_cue_stop_at_the_end_of_the_names():
     text = "It is provided by Change Collective and Safe Homes Ltd. in partnership with the council, and evaluated by a university."
     found = organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)

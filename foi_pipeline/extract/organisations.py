@@ -277,7 +277,7 @@ def organisations_after(span: Span, pattern: re.Pattern[str], catalogue: Organis
 _CONNECTORS = {"of", "and", "for", "the", "&", "upon"}
 
 
-_NAME_TOKEN_RE = re.compile(r"[^\s,;()]+|\([^)]*\)|[,;]")
+_NAME_TOKEN_RE = re.compile(r"[^\s,;()]+|\([^)]*\)|[,;)]")
 _ABBREVIATION_RE = re.compile(r"(?:Ltd|Co|St|Inc)\.$")
 
 
@@ -286,6 +286,8 @@ def _name_run_end(text: str) -> int:
     pos = 0
     for m in _NAME_TOKEN_RE.finditer(text):
         token = m.group()
+        if token == ")":
+            return m.start()  # "(delivered by Safe Lives) and the ...": the bracket the cue stood in closes
         if token == ";" or token.endswith(":") or (token.endswith(".") and not _ABBREVIATION_RE.match(token)):
             return m.end() if not token == ";" else m.start()
         if token == "," or token.startswith("("):

@@ -69,7 +69,7 @@ _GENERIC = {
 _NOT_A_NAME_START = re.compile(
     r"^(?:There|These|This|Those|It|Its|They|All|Both|We|Our|In|During|Please|Yes|No|Not|None|Each|Any|As|If|"
     r"For|From|Of|Since|Following|Under|With|Where|When|Why|How|What|Which|Who|Total|Overall|Combined|Note|Notes|"
-    r"Answer|Response|Question|Link|Evaluation|Budget|Funding|Referrals?|Self|Agency|Accepted|Completed|Name|Title|"
+    r"Answers?|Responses?|Questions?|Link|Evaluation|Budget|Funding|Referrals?|Self|Agency|Accepted|Completed|Name|Title|"
     r"Scope|Home Office|Office|The Office|OPCC|PCC|OPFCC|N/?A)\b"
 )
 _TOKEN_RE = re.compile(r"[a-z0-9+]+")
@@ -316,10 +316,14 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
                 name_span = item.sub(m.start("name"), m.end("name"))
                 if len(name_span.text.split()) <= 14:
                     programme = registry.add(name_span.text, name_span, m.group("alias"), "programme:list_item")
-            if programme is None:
-                programme = _prose_programmes(item, registry)
             if programme is not None:
                 _describe(programme, item, registry)
+                continue
+            named = _prose_programmes(item, registry)
+            # "the Drive Project (delivered by Safe Lives) and the Men and Masculinities Course (delivered by
+            # Equation)": each programme is described by the words from its name to the next one's.
+            for (start, programme), (end, _) in zip(named, [*named[1:], (len(item.text), None)]):
+                _describe(programme, item.sub(start, end) if len(named) > 1 else item, registry)
     # The letter's own introduction may spell out a programme's short name: "... Stalking Intervention (EASI)".
     for span in context:
         for m in PROSE_NAME_RE.finditer(span.text):
@@ -354,9 +358,9 @@ def find_programmes_in_prose(text: Span, registry: ProgrammeRegistry) -> None:
     run by Cranstoun"), each described by the sentence that names it. No line is taken for a list item."""
     for m in _SENTENCE_SPAN_RE.finditer(text.text):
         sentence = text.sub(m.start(), m.end())
-        programme = _prose_programmes(sentence, registry)
-        if programme is not None:
-            _describe(programme, sentence, registry)
+        named = _prose_programmes(sentence, registry)
+        for (start, programme), (end, _) in zip(named, [*named[1:], (len(sentence.text), None)]):
+            _describe(programme, sentence.sub(start, end) if len(named) > 1 else sentence, registry)
 
 
 _SENTENCE_SPAN_RE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|$)")
@@ -366,9 +370,10 @@ _TWO_NAMES_RE = re.compile(r"\s+and\s+(?:the\s+)?(?=[A-Z])")
 _HEAD_NOUN_THEN_AND_RE = re.compile(HEAD_NOUNS + r"\s+and\s")
 
 
-def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> Programme | None:
-    """Programmes named inside sentences: after "commissioned", or as a capitalised "... Programme/Intervention"."""
-    first = None
+def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int, Programme]]:
+    """Programmes named inside sentences: after "commissioned", or as a capitalised "... Programme/Intervention";
+    each with where (in the item) it is first named, in order."""
+    named: dict[int, tuple[int, Programme]] = {}
     for sentence in _CLAUSE_RE.finditer(item.text):
         text = sentence.group()
         if NEGATED_RE.search(text):
@@ -391,8 +396,9 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> Programme | No
             if alias and _is_acronym(alias) and not _abbreviates(alias, span.text):
                 alias = None
             programme = registry.add(span.text, span, alias, "programme:prose")
-            first = first or programme
-    return first
+            if programme is not None and id(programme) not in named:
+                named[id(programme)] = (span.start - item.start, programme)
+    return sorted(named.values(), key=lambda n: n[0])
 
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
