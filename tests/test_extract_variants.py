@@ -287,3 +287,15 @@ def test_prose_figures_need_one_programme_and_both_a_route_and_a_stage():
             "the Change Hub Project. There were 16 self-referrals and 88 agency referrals across them. 40 men attended.\n")
     ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
     assert len(names) == 2 and {v[0] for v in funnel.values()} == {"not_stated"}  # which programme? not placed
+
+
+def test_a_table_of_stages_by_programme_set_under_another_answer():
+    ex, names, funnel, budgets, funders, referrers = read("stage_columns_under_scope.txt")
+    assert sorted(names.values()) == ["Drive Project", "Men and Masculinities Course"]  # not "Answers to questions 2 to 7"
+    drive, mm = "Drive Project", "Men and Masculinities Course"
+    assert {funnel[(drive, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
+    assert [funnel[(drive, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]
+    assert [funnel[(mm, k)][1] for k in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted")] == [21, 17, 9, 54, 40]
+    assert funnel[(mm, "agency_completed")][0] == "suppressed"
+    assert {p["name"]: p["providers"] for p in ex.tables["programmes"]} == {drive: ["SafeLives"], mm: ["Equation"]}
+    assert budgets[drive][:2] == ("value", 230000.0) and budgets[mm][:2] == ("value", 95000.0)

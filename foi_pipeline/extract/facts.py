@@ -307,6 +307,16 @@ def _classify_row(text: str, spec: RequestSpec) -> Question | None:
     return next((q for q in spec.questions if q.route == route and q.stage == stage), None)
 
 
+def read_stage_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
+    """Tables of counts set under another answer ("Answers to questions 2 to 7 are in the table below"): a table
+    whose header names two or more funnel stages is read wherever it stands."""
+    for table in find_tables(body):
+        header = table.rows[0]
+        if sum(_classify_row(c.text, spec) is not None for c in header[1:]) >= 2 or \
+                sum(_classify_row(row[0].text, spec) is not None for row in table.rows[1:]) >= 2:
+            _count_table(table, [], registry, spec, facts)
+
+
 def _count_table(table: Table, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
     header = table.rows[0]
     column_programmes = [registry.resolve(c.text) for c in header]

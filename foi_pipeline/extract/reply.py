@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from foi_pipeline.extract.align import align, disagreement
-from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_money_block, read_org_block
+from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_money_block, read_org_block, read_stage_tables
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
 from foi_pipeline.extract.prose import read_prose
@@ -185,6 +185,9 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         elif question.table in {"funders", "referrers"}:
             read_org_block(block.body, question.table, registry, orgs, meta.authority, facts)
 
+    for block in seg.blocks:
+        if block.questions and not block.questions[0].route:  # count answers read their own tables above
+            read_stage_tables(block.body, registry, spec, facts)
     if prose_only:
         read_prose(seg.preamble, registry, orgs, meta.authority, facts)
         read_money_block(seg.preamble, registry, spec, facts)
