@@ -299,3 +299,20 @@ def test_a_table_of_stages_by_programme_set_under_another_answer():
     assert funnel[(mm, "agency_completed")][0] == "suppressed"
     assert {p["name"]: p["providers"] for p in ex.tables["programmes"]} == {drive: ["SafeLives"], mm: ["Equation"]}
     assert budgets[drive][:2] == ("value", 230000.0) and budgets[mm][:2] == ("value", 95000.0)
+
+
+def test_answers_that_give_two_financial_years_are_read_for_the_request_s():
+    ex, names, funnel, budgets, funders, referrers = read("two_financial_years.txt")
+    p = "Staffordshire Change Programme"
+    assert list(names.values()) == [p]
+    assert [funnel[(p, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [19, 15, 8]  # "2021/22: 12; 2022/23: 19"
+    assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [140, 102, 57]  # "140 (2021/22: 121)"
+    assert budgets[p] == ("value", 195000.0, "2022/23")
+
+
+@pytest.mark.parametrize("answer, count", [("12 in 2021/22 and 19 in 2022/23", 19), ("2022/23: 19 (2021/22: 12)", 19), ("19", 19)])
+def test_the_request_year_s_figure_wherever_it_stands(answer, count):
+    text = ("Office of the Police and Crime Commissioner for Staffordshire\n\n1. Name of the programme\nThe Change Programme.\n\n"
+            f"2. Males who self-referred\n{answer}\n")
+    _, _, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Change Programme", "self_referred")][1] == count

@@ -7,6 +7,7 @@ into pieces that belong to one programme before anything is read from it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -243,6 +244,7 @@ def _count_piece(
     piece: Piece, text_span: Span, route: str, stage: str, single: bool, registry: ProgrammeRegistry,
     spec: RequestSpec, facts: Facts,
 ) -> None:
+    text_span = _request_year_part(text_span, _fy_pattern(spec.financial_year))
     reading = read_count(text_span.text)
     if reading.status == "not_stated":
         return
@@ -342,6 +344,25 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
 # --- money ---------------------------------------------------------------------------------------
 
 
+_ANY_FY_RE = re.compile(r"(?<![\d/])(?:FY\s*)?(?:19|20)\d{2}\s*[/\-–]\s*(?:19|20)?\d{2}(?![\d/])")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _request_year_part(span: Span, fy: re.Pattern[str]) -> Span:
+    """Where an answer gives several financial years ("2021/22: 12; 2022/23: 19", "140 (2021/22: 121)", "12 in
+    2021/22 and 19 in 2022/23"), the part that speaks of the request's year: after its label, else before it."""
+    labels = list(_ANY_FY_RE.finditer(span.text))
+    if len(labels) < 2 or len({fy.search(m.group()) is not None for m in labels}) < 2:
+        return span
+    i = next(i for i, m in enumerate(labels) if fy.search(m.group()))
+    after = span.sub(labels[i].end(), labels[i + 1].start() if i + 1 < len(labels) else len(span.text))
+    if _DIGIT_RE.search(after.text):
+        return after
+    before = span.sub(labels[i - 1].end() if i > 0 else 0, labels[i].start())
+    return before if _DIGIT_RE.search(before.text) else span
+
+
+@lru_cache(maxsize=16)
 def _fy_pattern(financial_year: str) -> re.Pattern[str]:
     m = re.match(r"(\d{4})\D+(\d{2,4})", financial_year)
     if not m:
@@ -375,8 +396,9 @@ _ANNUAL_OR_PER_RE = re.compile(r"annual|per")
 
 
 def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts, rule_prefix: str = "budget") -> bool:
-    amounts = find_money(text_span.text)
     fy = _fy_pattern(spec.financial_year)
+    whole, text_span = text_span, _request_year_part(text_span, fy)
+    amounts = find_money(text_span.text)
     target = piece.programme or (registry.programmes[0] if len(registry.programmes) == 1 else None)
     if amounts:
         def rank(m: MoneyReading) -> tuple:
@@ -391,7 +413,7 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
         chosen = min(amounts, key=rank)
         span = text_span.sub(chosen.start, chosen.end)
         period = chosen.period
-        if period is None and fy.search(text_span.text):
+        if period is None and fy.search(whole.text):
             period = spec.financial_year
         others = [text_span.text[m.start : m.end] for m in amounts if m is not chosen]
         note = f"other amounts in the answer: {', '.join(others)}" if others else None
