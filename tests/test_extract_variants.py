@@ -316,3 +316,13 @@ def test_the_request_year_s_figure_wherever_it_stands(answer, count):
             f"2. Males who self-referred\n{answer}\n")
     _, _, funnel, *_ = read(text, is_file=False)
     assert funnel[("Change Programme", "self_referred")][1] == count
+
+
+def test_a_letter_in_sentences_about_two_programmes():
+    ex, names, funnel, budgets, funders, referrers = read("prose_two_programmes.txt")
+    drive, hub = "Drive Project", "Change Hub Programme"
+    assert sorted(names.values()) == [hub, drive]
+    assert [funnel[(drive, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]
+    assert {funnel[(drive, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
+    assert [funnel[(hub, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [21, 17, 9]
+    assert [funnel[(hub, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [54, 40, 22]

@@ -3,7 +3,8 @@ self-referrals, of which 12 were accepted and 7 completed. Agencies referred 88 
 
 Each clause with a figure is read by the route and stage words it uses; a clause without a route word keeps
 the route of the clause before it in the same sentence ("of which 12 were accepted"). Only used when no block
-answers a question, and only for a reply about one programme (a figure in prose cannot be placed otherwise).
+answers a question. A sentence's figures belong to the programme it names, or to the reply's only programme;
+a sentence naming two, or none of several, is left alone (its figures cannot be placed).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 
 from foi_pipeline.extract.facts import CountFact, Facts, OrgFact, expand_self_reference
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
-from foi_pipeline.extract.programmes import ProgrammeRegistry
+from foi_pipeline.extract.programmes import ProgrammeRegistry, mentions
 from foi_pipeline.extract.quantities import read_count
 from foi_pipeline.extract.spans import Span
 
@@ -29,6 +30,9 @@ FUNDED_BY_RE = re.compile(r"\b(?:funded|paid\s+for|financed)\s+(?:jointly\s+|ent
 REFERRED_FROM_RE = re.compile(r"\breferrals?\s+(?:came|come|were\s+made|are\s+made|were\s+received)\s+(?:from|by)\s+|\breferred\s+by\s+", re.IGNORECASE)
 
 
+STAGES = ("referred", "accepted", "completed")
+
+
 def _stage(text: str) -> str | None:
     return next((stage for stage, pattern in _STAGES if pattern.search(text)), None)
 
@@ -40,12 +44,16 @@ def _route(text: str) -> str | None:
 
 
 def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
-    """Funnel figures, funders and referrers stated in sentences about the reply's one programme."""
-    if len(registry.programmes) != 1:
+    """Funnel figures, funders and referrers stated in sentences, each placed with its sentence's programme."""
+    if not registry.programmes:
         return
-    programme = registry.programmes[0]
     for m in _SENTENCE_RE.finditer(body.text):
         sentence = body.sub(m.start(), m.end())
+        # The sentence's programme: the one it names, else the reply's only one; none, and its figures stay unplaced.
+        named = {id(p): p for _, p in mentions(sentence, registry)}
+        programme = next(iter(named.values())) if len(named) == 1 else registry.programmes[0] if len(registry.programmes) == 1 and not named else None
+        if programme is None:
+            continue
         route = None
         bounds = [0, *(c.start() for c in _CLAUSE_CUT_RE.finditer(sentence.text)), len(sentence.text)]
         for start, end in zip(bounds, bounds[1:]):
@@ -53,8 +61,12 @@ def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalo
             route = _route(clause.text) or route
             stage = _stage(clause.text)
             reading = read_count(clause.text)
+            evidence = clause.sub(reading.start, reading.end)
             if route and stage and reading.status == "value":
-                facts.counts.append(CountFact(programme, route, stage, reading, clause.sub(reading.start, reading.end), "count:prose"))
+                facts.counts.append(CountFact(programme, route, stage, reading, evidence, "count:prose", qualifier=reading.qualifier))
+            elif route and reading.status == "not_applicable":  # "it does not take self-referrals": the whole route
+                for each in STAGES:
+                    facts.counts.append(CountFact(programme, route, each, reading, evidence, "count:prose"))
         for kind, cue in (("funders", FUNDED_BY_RE), ("referrers", REFERRED_FROM_RE)):
             for org in organisations_after(sentence, cue, orgs):
                 getattr(facts, kind).append(OrgFact(programme, expand_self_reference(org, authority), f"{kind}:prose"))
