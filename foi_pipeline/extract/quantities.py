@@ -53,6 +53,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from typing import Any
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -586,14 +587,19 @@ def reading_once() -> Iterator[None]:
         _MEMO.reset(token)
 
 
-def _scan(text: str) -> tuple[list[CountReading], _Context]:
+def _memoised(kind: str, text: str, compute: Callable[[str], Any]) -> Any:
+    """compute(text), remembered for the reply being read (answers are read several times), if a memo is open."""
     memo = _MEMO.get()
     if memo is None:
-        return _scan_uncached(text)
-    found = memo.get(("scan", text))
-    if found is None:
-        found = memo[("scan", text)] = _scan_uncached(text)
-    return found  # type: ignore[return-value]
+        return compute(text)
+    key = (kind, text)
+    if key not in memo:
+        memo[key] = compute(text)
+    return memo[key]
+
+
+def _scan(text: str) -> tuple[list[CountReading], _Context]:
+    return _memoised("scan", text, _scan_uncached)
 
 
 _TOLERANCE_AFTER_RE = re.compile(r"[ \t]+tolerance\b", re.IGNORECASE)
@@ -843,13 +849,7 @@ def read_count(text: str) -> CountReading:
     A status stated before (or at) the first figure wins ("Not held - approx. 40 estimated" is not_held);
     a later remark does not ("45 (N/A for self-referrals)" is 45).
     """
-    memo = _MEMO.get()
-    if memo is None:
-        return _read_count(text)
-    found = memo.get(("count", text))
-    if found is None:
-        found = memo[("count", text)] = _read_count(text)
-    return found  # type: ignore[return-value]
+    return _memoised("count", text, _read_count)
 
 
 _TOTAL_BEFORE_RE = re.compile(r"\b(?:total|overall|altogether|in[ \t]+all)\b[ \t]*(?:number[ \t]*)?(?:of[ \t]+)?[:=\-–]?[ \t]*$", re.IGNORECASE)
