@@ -326,3 +326,17 @@ def test_a_letter_in_sentences_about_two_programmes():
     assert {funnel[(drive, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
     assert [funnel[(hub, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [21, 17, 9]
     assert [funnel[(hub, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [54, 40, 22]
+
+
+def test_all_means_as_many_as_the_stage_before():
+    text = (VARIANTS / "qa_prefixed.txt").read_text(encoding="utf-8")
+    text = text.replace("A3. 11", "A3. All").replace("A6. 71", "A6. All of them").replace("A7. 38", "A7. all completed")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    p = "Choices Programme"
+    assert funnel[(p, "self_accepted")][1] == 14 and funnel[(p, "self_completed")][1] == 6
+    assert funnel[(p, "agency_accepted")][1] == 97 and funnel[(p, "agency_completed")][1] == 97  # all accepted, then all completed
+    derived = [r for r in ex.tables["funnel_counts"] if r["extractor"] == "count:all_of_previous_stage"]
+    assert len(derived) == 3 and all(r["evidence_text"].lower() == "all" and r["note"] for r in derived)
+    # "All" with no figure before it stays unknown
+    _, _, funnel, *_ = read(text.replace("A2. 14", "A2. Not recorded"), is_file=False)
+    assert funnel[(p, "self_accepted")][0] == "not_stated"

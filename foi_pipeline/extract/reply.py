@@ -11,7 +11,7 @@ from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
 from foi_pipeline.extract.prose import read_prose
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
-from foi_pipeline.extract.quantities import may_state_status, read_count, reading_once
+from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
 from foi_pipeline.extract.segment import Block, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
 from foi_pipeline.extract.tables import find_tables
@@ -64,6 +64,27 @@ _QUESTION_HEADING_RE = re.compile(r"question|programme|intervention|service", re
 _PROGRAMME_HEADING_RE = re.compile(r"programme|intervention|service|project", re.I)
 _NOT_A_PROGRAMME_RE = re.compile(r"\b(?:total|answer|response|question|budget|cost|figure)\b", re.I)
 _YEAR_BUDGET_TOTAL_RE = re.compile(r"\d{4}|budget|total", re.I)
+
+
+_ALL_RE = re.compile(r"^\W*(?P<all>all)(?:\s+of\s+them|\s+(?:of\s+those\s+)?(?:were|was|have\s+been)\s+\w+|\s+\w+ed)?\W*$", re.IGNORECASE)
+_STAGE_BEFORE = {"accepted": "referred", "completed": "accepted"}
+
+
+def _all_of_the_stage_before(spec: RequestSpec, answers: list[dict], text: str, chosen: dict, programme: int, route: str, stage: str) -> CountFact | None:
+    """"Referred males accepted: All": as many as the stage before, when the reply gives that figure."""
+    before = chosen.get((programme, route, _STAGE_BEFORE.get(stage, "")))
+    question = next((q for q in spec.questions if q.route == route and q.stage == stage), None)
+    row = next((a for a in answers if question is not None and a["question_key"] == question.key), None)
+    if before is None or before.reading.status != "value" or row is None or not row["answer_text"]:
+        return None
+    m = _ALL_RE.match(row["answer_text"])
+    if m is None:
+        return None
+    start = row["char_start"] + m.start("all")
+    count = before.reading.count
+    reading = CountReading("value", count, count, count, "exact", 0, 3, "count:all_of_previous_stage")
+    return CountFact(before.programme, route, stage, reading, Span.of(text, start, start + 3), reading.rule,
+                     note=f"'all': as many as {route} {_STAGE_BEFORE[stage]}", qualifier="exact")
 
 
 def _whole_answer_statuses(spec: RequestSpec, answers: list[dict], facts: Facts, blocks: list[Block]) -> dict[tuple[str, str], CountFact]:
@@ -250,6 +271,10 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             fact = chosen.get((id(programme), route, stage))
             if fact is None and (route, stage) in said_of_all:
                 fact = said_of_all[(route, stage)]  # "questions 2 to 4 are not applicable": for every programme
+            if fact is None and len(registry.programmes) == 1:
+                fact = _all_of_the_stage_before(spec, tables["answers"], text, chosen, id(programme), route, stage)
+                if fact is not None:
+                    chosen[(id(programme), route, stage)] = fact  # a later "All" may rest on this one
             reading = fact.reading if fact else None
             status = reading.status if reading else "not_stated"
             tables["funnel_counts"].append({
