@@ -23,6 +23,7 @@ class Question:
     text: str
     feeds: dict[str, str]
     cues: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()  # headings that name this question only when they are the whole heading ("Programme")
 
     @property
     def table(self) -> str:
@@ -119,6 +120,7 @@ def _load_request(path: Path) -> RequestSpec:
                 text=str(q["text"]),
                 feeds=dict(q.get("feeds") or {"table": "answers"}),
                 cues=tuple(str(c) for c in q.get("cues") or ()),
+                titles=tuple(str(t) for t in q.get("titles") or ()),
             )
         )
     return RequestSpec(

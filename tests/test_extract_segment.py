@@ -131,3 +131,10 @@ def test_a_question_and_answer_row_is_an_answer(row, key, label):
 )
 def test_wider_or_unrelated_table_rows_are_not_answers(row):
     assert segment(f"Dear requester,\n\n{row}\n", SPEC).blocks == []
+
+
+def test_a_whole_title_names_a_question_only_as_a_whole_heading():
+    [block] = segment("Dear requester,\n\nProgramme: the Derbyshire Change Programme\n", SPEC).blocks
+    assert block.titled.key == "programme_scope" and block.body.text == "the Derbyshire Change Programme"
+    assert segment("Dear requester,\n\nProgramme referrals: 40\n", SPEC).blocks[0].titled.key == "agency_referred"
+    assert segment("Dear requester,\n\n| Programme | 2022/23 budget |\n", SPEC).blocks == []  # a column heading

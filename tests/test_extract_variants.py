@@ -340,3 +340,14 @@ def test_all_means_as_many_as_the_stage_before():
     # "All" with no figure before it stays unknown
     _, _, funnel, *_ = read(text.replace("A2. 14", "A2. Not recorded"), is_file=False)
     assert funnel[(p, "self_accepted")][0] == "not_stated"
+
+
+def test_bulleted_answers_under_loose_headings():
+    ex, names, funnel, budgets, funders, referrers = read("bulleted_headings.txt")
+    p = "Derbyshire Change Programme"
+    assert list(names.values()) == [p] and ex.tables["programmes"][0]["providers"] == ["Cranstoun"]  # "Programme:" is a whole title
+    assert [funnel[(p, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [12, 10, 4]
+    assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [88, 61, 30]
+    assert budgets[p] == ("value", 120000.0, "annual")
+    assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Derbyshire"}
+    assert {r[1] for r in referrers} == {"Derbyshire Constabulary", "Derby City Council"}

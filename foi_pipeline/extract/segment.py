@@ -231,6 +231,7 @@ class TitleMatcher:
 
     def __init__(self, spec: RequestSpec):
         self.counts = {(q.route, q.stage): q for q in spec.questions if q.route}
+        self.whole_titles = {" ".join(t.lower().split()): q for q in spec.questions for t in q.titles}
         cues = sorted(((cue.lower(), q) for q in spec.questions if not q.route for cue in q.cues), key=lambda c: -len(c[0]))
         self.cues = [(cue, re.compile(r"(?<!\w)" + re.escape(cue) + r"(?!\w)"), q) for cue, q in cues]
         # Most titles name no cue at all: a cue's pattern can only match where the cue is a substring.
@@ -239,12 +240,15 @@ class TitleMatcher:
         # One literal search for any cue or stage word: a title with none of them names no question.
         self._any_word = re.compile("|".join(re.escape(w) for w in sorted({*self._cue_words, *_STAGE_WORDS}, key=len, reverse=True)))
 
-    def match(self, title: str) -> Question | None:
+    def match(self, title: str, whole_titles: bool = True) -> Question | None:
+        """The question a heading names; `whole_titles` off for table cells, where "Programme" heads a column."""
         title = title.strip(" *#:-–—\t")
         words = title.split()
         if not words or len(words) > 9 or _DIGIT_RE.search(title):
             return None
         lowered = title.lower()
+        if whole_titles and lowered in self.whole_titles:
+            return self.whole_titles[lowered]
         if self._any_word.search(lowered) is None:
             return None
         named = has_any(lowered, self._cue_words)
@@ -363,7 +367,7 @@ def _question_row(text: str, line: Span, lettered: bool, matcher: "EchoMatcher",
         return None
     words = question_cell.text[words_start:]
     question, score, _ = matcher.match(words)
-    titled = titles.match(words) if question is None else None
+    titled = titles.match(words, whole_titles=False) if question is None else None
     if question is None and titled is None:
         return None
     answer_start = cells[-1].start  # the heading runs to the answer cell
