@@ -138,3 +138,5 @@ def test_a_whole_title_names_a_question_only_as_a_whole_heading():
     assert block.titled.key == "programme_scope" and block.body.text == "the Derbyshire Change Programme"
     assert segment("Dear requester,\n\nProgramme referrals: 40\n", SPEC).blocks[0].titled.key == "agency_referred"
     assert segment("Dear requester,\n\n| Programme | 2022/23 budget |\n", SPEC).blocks == []  # a column heading
+    wrapped = "Dear requester,\n\n10. Budget: Drive: £535,000; Change Pathway\nProgramme: £314,000\n"  # a PDF line wrap
+    assert [b.titled.key if b.titled else b.echo.key if b.echo else None for b in segment(wrapped, SPEC).blocks] == ["budget"]

@@ -215,6 +215,7 @@ class EchoMatcher:
         return None, best[0], 0
 
 
+_FIGURE_START_RE = re.compile(r"\s*[£$€0-9]")
 _TITLE_SEPARATOR_RE = re.compile(r"\s+[–—-]\s+|:\s+|:$|\?\s+|\s+[–—-]$")
 _POPULATION_WORDS = re.compile(r"self|agenc|referr|\bmales?\b|\bmen\b|\bwomen\b|\bfemales?\b|people|participants|perpetrators|individuals|clients|service users", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
@@ -274,11 +275,16 @@ class TitleMatcher:
                 return question
         return None
 
+    def _is_whole_title(self, title: str) -> bool:
+        return " ".join(title.strip(" *#:-–—\t").lower().split()) in self.whole_titles
+
     def split(self, rest: str) -> tuple[Question | None, int]:
         """(question, where the answer starts) for "Title – answer" / "Title:" lines, else (None, 0)."""
         m = _TITLE_SEPARATOR_RE.search(rest)
         if m and m.start() <= 70:
             question = self.match(rest[: m.start()])
+            if question is not None and self._is_whole_title(rest[: m.start()]) and _FIGURE_START_RE.match(rest[m.end():]):
+                question = None  # "Change Pathway\nProgramme: £314,000": a wrapped line, not a "Programme:" heading
             if question is not None:
                 return question, m.end()
         stripped = rest.strip()
