@@ -139,4 +139,6 @@ def test_a_whole_title_names_a_question_only_as_a_whole_heading():
     assert segment("Dear requester,\n\nProgramme referrals: 40\n", SPEC).blocks[0].titled.key == "agency_referred"
     assert segment("Dear requester,\n\n| Programme | 2022/23 budget |\n", SPEC).blocks == []  # a column heading
     wrapped = "Dear requester,\n\n10. Budget: Drive: £535,000; Change Pathway\nProgramme: £314,000\n"  # a PDF line wrap
+    long_line = "2. Males who self-referred - Family Safety Service: 33; Respectful Relationships Course: 25; Change Pathway"
+    assert len(segment(f"Dear requester,\n\n{long_line}\nProgramme: N/A\n", SPEC).blocks) == 1  # the rest of a long line
     assert [b.titled.key if b.titled else b.echo.key if b.echo else None for b in segment(wrapped, SPEC).blocks] == ["budget"]

@@ -278,20 +278,22 @@ class TitleMatcher:
     def _is_whole_title(self, title: str) -> bool:
         return " ".join(title.strip(" *#:-–—\t").lower().split()) in self.whole_titles
 
-    def split(self, rest: str) -> tuple[Question | None, int]:
-        """(question, where the answer starts) for "Title – answer" / "Title:" lines, else (None, 0)."""
+    def split(self, rest: str, whole_titles: bool = True) -> tuple[Question | None, int]:
+        """(question, where the answer starts) for "Title – answer" / "Title:" lines, else (None, 0).
+
+        `whole_titles` off where the line may continue the one above ("... Change Pathway\nProgramme: N/A")."""
         m = _TITLE_SEPARATOR_RE.search(rest)
         if m and m.start() <= 70:
-            question = self.match(rest[: m.start()])
+            question = self.match(rest[: m.start()], whole_titles)
             if question is not None and self._is_whole_title(rest[: m.start()]) and _FIGURE_START_RE.match(rest[m.end():]):
-                question = None  # "Change Pathway\nProgramme: £314,000": a wrapped line, not a "Programme:" heading
+                question = None  # "Programme: £314,000" answers no "Programme:" question: a wrapped line
             if question is not None:
                 return question, m.end()
         stripped = rest.strip()
         if len(rest.split()) <= 6 and not stripped.endswith((".", "?", "!")) and (
             _DASH_OR_COLON_RE.match(stripped) or stripped.endswith(":") or not _COPULA_RE.search(stripped)
         ):
-            question = self.match(rest)
+            question = self.match(rest, whole_titles)
             if question is not None:
                 return question, len(rest)
         return None, 0
@@ -397,7 +399,9 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     table_spans = _table_lines(text)
 
     heads: list[Block] = []
+    previous = ""
     for line in text_lines:
+        above, previous = previous, line.text
         if not line.text.strip():
             continue
         if _is_table_row(line.text) or (table_spans and any(a <= line.start < b for a, b in table_spans)):
@@ -417,7 +421,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         if question is None and not (found and len(found[0].numbers) > 1):
             # "Q10 – Budget: £257,000": skip the dash after a label, then read "title: answer".
             lead = len(rest.text) - len(rest.text.lstrip(" \t–—-:")) if found else 0
-            titled, answer_start = titles.split(rest.text[lead:])
+            titled, answer_start = titles.split(rest.text[lead:], whole_titles=not _may_continue(above))
             if titled is not None:
                 heads.append(Block(label=found[0] if found else None, heading=Span.of(text, line.start, rest.start + lead + answer_start), titled=titled))
                 continue
@@ -464,6 +468,15 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
 
 _COLON_RE = re.compile(r":\s+\S")
 _TITLE_LEAD_RE = re.compile(r"[–—\-:]\s*\S")
+
+
+WRAP_WIDTH = 80  # a line this long that does not end a sentence may have been wrapped (PDF text)
+
+
+def _may_continue(above: str) -> bool:
+    """Whether a line may be the rest of the line above, wrapped: that one is long and ends mid-sentence."""
+    above = above.rstrip()
+    return len(above) >= WRAP_WIDTH and not above.endswith((".", ":", ";", "!", "?", ")"))
 
 
 def _is_title(rest: str) -> bool:
