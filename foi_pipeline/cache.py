@@ -33,15 +33,9 @@ class ResultCache:
 
     def __init__(self, folder: Path, kind: str, version: str):
         self.path = Path(folder) / f"{kind}-{version}.pickle"
-        self.entries: dict[Any, Any] = {}
+        self.entries: dict[Any, Any] = _read_pickle(self.path) or {}
         self.used: set[Any] = set()
         self.hits = self.misses = 0
-        if self.path.exists():
-            try:
-                with self.path.open("rb") as handle:
-                    self.entries = pickle.load(handle)
-            except Exception:  # noqa: BLE001 - a damaged cache is only a slower run
-                self.entries = {}
 
     def get(self, key: Any) -> Any | None:
         value = self.entries.get(key)
@@ -74,17 +68,12 @@ class TableCache:
 
     def __init__(self, folder: Path, kind: str, version: str):
         self.path = Path(folder) / f"{kind}-{version}.pickle"
-        self._keys: dict[str, str] = {}
-        self._tables: dict[str, pd.DataFrame] = {}
-        self._metadata: dict[str, dict] = {}
-        self.requests: dict[str, tuple[str, str]] = {}  # "sha256:folder:default" -> (request_id, how it was matched)
-        if self.path.exists():
-            try:
-                with self.path.open("rb") as handle:
-                    saved = pickle.load(handle)
-                self._keys, self._tables, self._metadata, self.requests = saved["keys"], saved["tables"], saved["metadata"], saved["requests"]
-            except Exception:  # noqa: BLE001 - a damaged cache is only a slower run
-                self._keys, self._tables, self._metadata, self.requests = {}, {}, {}, {}
+        saved = _read_pickle(self.path) or {}
+        self._keys: dict[str, str] = saved.get("keys", {})
+        self._tables: dict[str, pd.DataFrame] = saved.get("tables", {})
+        self._metadata: dict[str, dict] = saved.get("metadata", {})
+        # "sha256:folder:default" -> (request_id, how it was matched)
+        self.requests: dict[str, tuple[str, str]] = saved.get("requests", {})
 
     def keys(self) -> set[str]:
         return set(self._keys.values())
@@ -111,6 +100,16 @@ def _rows_of(df: pd.DataFrame, doc_ids: set[str]) -> pd.DataFrame:
     return df if mask.all() else df[mask].reset_index(drop=True)
 
 
+def _read_pickle(path: Path) -> Any:
+    """What a cache file holds, or None when it is missing or damaged (a damaged cache is only a slower run)."""
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - missing, truncated, from another version, not a pickle
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _write_atomically(path: Path, value: Any) -> None:
     """Write a pickle beside its target and rename it into place; remove older versions of the same kind."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,13 +132,7 @@ class PassedValidation:
 
     def __init__(self, folder: Path, version: str):
         self.path = Path(folder) / f"validated-{version}.pickle"
-        self.passed: dict[str, dict[str, int]] = {}
-        if self.path.exists():
-            try:
-                with self.path.open("rb") as handle:
-                    self.passed = pickle.load(handle)
-            except Exception:  # noqa: BLE001 - a damaged file only means validating everything
-                self.passed = {}
+        self.passed: dict[str, dict[str, int]] = _read_pickle(self.path) or {}
 
     def save(self, passed: dict[str, dict[str, int]]) -> None:
         if passed != self.passed or not self.path.exists():

@@ -356,14 +356,14 @@ _LONG_NAME_END_RE = re.compile(r"\s+(?:which|that|who|is|was)\b")
 def find_programmes_in_prose(text: Span, registry: ProgrammeRegistry) -> None:
     """A letter written in sentences: programmes named in them ("funds one programme, the Safe Steps Programme,
     run by Cranstoun"), each described by the sentence that names it. No line is taken for a list item."""
-    for m in _SENTENCE_SPAN_RE.finditer(text.text):
+    for m in SENTENCE_SPAN_RE.finditer(text.text):
         sentence = text.sub(m.start(), m.end())
         named = _prose_programmes(sentence, registry)
         for (start, programme), (end, _) in zip(named, [*named[1:], (len(sentence.text), None)]):
             _describe(programme, sentence.sub(start, end) if len(named) > 1 else sentence, registry)
 
 
-_SENTENCE_SPAN_RE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|$)")
+SENTENCE_SPAN_RE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|$)")  # a sentence, or the rest of a line
 
 
 _TWO_NAMES_RE = re.compile(r"\s+and\s+(?:the\s+)?(?=[A-Z])")

@@ -13,11 +13,10 @@ import re
 
 from foi_pipeline.extract.facts import CountFact, Facts, OrgFact, expand_self_reference
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
-from foi_pipeline.extract.programmes import ProgrammeRegistry, mentions
+from foi_pipeline.extract.programmes import SENTENCE_SPAN_RE, ProgrammeRegistry, mentions
 from foi_pipeline.extract.quantities import read_count
 from foi_pipeline.extract.spans import Span
 
-_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|$)")
 _CLAUSE_CUT_RE = re.compile(r";|,|\band\b|\bwhile\b|\bwhilst\b|\bbut\b")
 _SELF_RE = re.compile(r"\bself[\s-]?referr", re.IGNORECASE)
 _AGENCY_RE = re.compile(r"\bagenc(?:y|ies)\b|\bprofessionals?\b|\bpartner\s+organisations?\b|\breferred\s+by\s+(?:the\s+)?(?:police|partners)\b", re.IGNORECASE)
@@ -47,7 +46,7 @@ def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalo
     """Funnel figures, funders and referrers stated in sentences, each placed with its sentence's programme."""
     if not registry.programmes:
         return
-    for m in _SENTENCE_RE.finditer(body.text):
+    for m in SENTENCE_SPAN_RE.finditer(body.text):
         sentence = body.sub(m.start(), m.end())
         # The sentence's programme: the one it names, else the reply's only one; none, and its figures stay unplaced.
         named = {id(p): p for _, p in mentions(sentence, registry)}
