@@ -299,15 +299,25 @@ class TitleMatcher:
         return None, 0
 
 
-_MATCHERS: dict[int, tuple[RequestSpec, "EchoMatcher", "TitleMatcher"]] = {}
+_MATCHERS: dict[int, tuple[RequestSpec, "EchoMatcher", "TitleMatcher", "_LineReader"]] = {}
+
+
+def _matchers_entry(spec: RequestSpec) -> tuple[RequestSpec, "EchoMatcher", "TitleMatcher", "_LineReader"]:
+    """One set of matchers per request spec, kept across replies."""
+    entry = _MATCHERS.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        echo, titles = EchoMatcher(spec), TitleMatcher(spec)
+        entry = _MATCHERS[id(spec)] = (spec, echo, titles, _LineReader(echo, titles))
+    return entry
 
 
 def _matchers(spec: RequestSpec) -> tuple["EchoMatcher", "TitleMatcher"]:
-    """One pair of matchers per request spec, kept across replies."""
-    entry = _MATCHERS.get(id(spec))
-    if entry is None or entry[0] is not spec:
-        entry = _MATCHERS[id(spec)] = (spec, EchoMatcher(spec), TitleMatcher(spec))
+    entry = _matchers_entry(spec)
     return entry[1], entry[2]
+
+
+def _line_reader(spec: RequestSpec) -> "_LineReader":
+    return _matchers_entry(spec)[3]
 
 
 def _is_letter_scheme(text_lines: list[Span]) -> bool:
@@ -392,10 +402,72 @@ def _table_lines(text: str) -> list[tuple[int, int]]:
     return [(t.span.start, t.span.end) for t in find_tables(Span(0, len(text), text))]
 
 
+@dataclass(frozen=True)
+class _Head:
+    """What one line says as a heading, with offsets within the line: one reading serves every reply quoting it."""
+
+    label: Label | None  # its span relative to the line
+    heading_end: int
+    echo: Question | None = None
+    echo_score: float = 0.0
+    titled: Question | None = None
+
+
+def _placed(label: Label, line: Span) -> Label:
+    span = line.sub(label.span.start, label.span.end)
+    return Label(label.text, label.kind, label.numbers, span)
+
+
+class _LineReader:
+    """Reads lines as headings. Replies quote the request and its boilerplate word for word, so readings are kept
+    across replies (bounded), keyed by the line and the two facts about its surroundings that change the reading."""
+
+    def __init__(self, matcher: EchoMatcher, titles: TitleMatcher):
+        self.matcher, self.titles = matcher, titles
+        self._seen: dict[tuple[str, bool, bool], _Head | None] = {}
+
+    def read(self, text: str, lettered: bool, whole_titles: bool) -> _Head | None:
+        key = (text, lettered, whole_titles)
+        if key in self._seen:
+            return self._seen[key]
+        if len(self._seen) > 100_000:
+            self._seen.clear()
+        head = self._seen[key] = self._read(Span(0, len(text), text), lettered, whole_titles)
+        return head
+
+    def _read(self, line: Span, lettered: bool, whole_titles: bool) -> _Head | None:
+        matcher, titles = self.matcher, self.titles
+        found = _label(line, lettered)
+        rest = line.sub(found[1], len(line.text)) if found else line
+        label = found[0] if found else None
+        question, score, echo_end = matcher.match(rest.text)
+        if question is not None:
+            # "Self-referred males who completed – 32": the question's words, then the answer on the same line.
+            sep = _TITLE_SEPARATOR_RE.search(rest.text)
+            if sep and sep.end() < len(rest.text.rstrip()) and matcher.match(rest.text[: sep.start()], threshold=70)[0] is question \
+                    and matcher.match(rest.text[sep.end():])[0] is not question:
+                echo_end = sep.end()
+        if question is None and not (found and len(found[0].numbers) > 1):
+            # "Q10 – Budget: £257,000": skip the dash after a label, then read "title: answer".
+            lead = len(rest.text) - len(rest.text.lstrip(" \t–—-:")) if found else 0
+            titled, answer_start = titles.split(rest.text[lead:], whole_titles=whole_titles)
+            if titled is not None:
+                return _Head(label, rest.start + lead + answer_start, titled=titled)
+        if found is None and question is None:
+            return None
+        heading_end = rest.start + echo_end if question is not None else rest.start
+        if found is not None and question is None and _is_title(rest.text):
+            # "Q6 – Accepted": a short title; the answer follows, on this line after a colon or on the next lines.
+            colon = _COLON_RE.search(rest.text)
+            heading_end = rest.start + colon.start() + 1 if colon and colon.start() < 70 else line.end
+        return _Head(label, heading_end, echo=question, echo_score=score)
+
+
 def segment(text: str, spec: RequestSpec) -> Segmentation:
     text_lines = lines(text)
     lettered = _is_letter_scheme(text_lines)
     matcher, titles = _matchers(spec)
+    reader = _line_reader(spec)
     table_spans = _table_lines(text)
 
     heads: list[Block] = []
@@ -409,35 +481,17 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
             if row is not None:
                 heads.append(row)
             continue
-        found = _label(line, lettered)
-        rest = line.sub(found[1], len(line.text)) if found else line
-        question, score, echo_end = matcher.match(rest.text)
-        if question is not None:
-            # "Self-referred males who completed – 32": the question's words, then the answer on the same line.
-            sep = _TITLE_SEPARATOR_RE.search(rest.text)
-            if sep and sep.end() < len(rest.text.rstrip()) and matcher.match(rest.text[: sep.start()], threshold=70)[0] is question \
-                    and matcher.match(rest.text[sep.end():])[0] is not question:
-                echo_end = sep.end()
-        if question is None and not (found and len(found[0].numbers) > 1):
-            # "Q10 – Budget: £257,000": skip the dash after a label, then read "title: answer".
-            lead = len(rest.text) - len(rest.text.lstrip(" \t–—-:")) if found else 0
-            titled, answer_start = titles.split(rest.text[lead:], whole_titles=not _may_continue(above))
-            if titled is not None:
-                heads.append(Block(label=found[0] if found else None, heading=Span.of(text, line.start, rest.start + lead + answer_start), titled=titled))
-                continue
-        if found is None and question is None:
+        head = reader.read(line.text, lettered, not _may_continue(above))
+        if head is None:
             continue
-        if found is None and question is not None and heads and heads[-1].echo is question and _adjacent(text, heads[-1], line):
+        label = _placed(head.label, line) if head.label else None
+        if head.titled is None and label is None and heads and heads[-1].echo is head.echo and _adjacent(text, heads[-1], line):
             # A second line of the same question ("(Inclusive of Statutory ...)") extends its heading.
             prev = heads[-1]
             prev.heading = Span.of(text, prev.heading.start, line.end)
             continue
-        heading_end = rest.start + echo_end if question is not None else rest.start
-        if found is not None and question is None and _is_title(rest.text):
-            # "Q6 – Accepted": a short title; the answer follows, on this line after a colon or on the next lines.
-            colon = _COLON_RE.search(rest.text)
-            heading_end = rest.start + colon.start() + 1 if colon and colon.start() < 70 else line.end
-        heads.append(Block(label=found[0] if found else None, heading=Span.of(text, line.start, heading_end), echo=question, echo_score=score))
+        heads.append(Block(label=label, heading=Span.of(text, line.start, line.start + head.heading_end),
+                           echo=head.echo, echo_score=head.echo_score, titled=head.titled))
 
     # Bodies run to the next heading.
     for block, following in zip(heads, heads[1:] + [None]):
