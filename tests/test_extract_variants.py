@@ -351,3 +351,44 @@ def test_bulleted_answers_under_loose_headings():
     assert budgets[p] == ("value", 120000.0, "annual")
     assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Derbyshire"}
     assert {r[1] for r in referrers} == {"Derbyshire Constabulary", "Derby City Council"}
+
+
+def _sections_variant(heading_one: str, heading_two: str, second_scope: str | None) -> str:
+    text = (VARIANTS / "programme_sections.txt").read_text(encoding="utf-8")
+    text = text.replace("PROGRAMME ONE: Turning Point Men's Programme", heading_one).replace("PROGRAMME TWO: Stalking Perpetrator Intervention", heading_two)
+    scope = "1. Name/Title/Scope: a one-to-one intervention for stalking perpetrators, provided by Hestia.\n"
+    return text.replace(scope, second_scope + "\n" if second_scope else "")
+
+
+@pytest.mark.parametrize("heading_one, heading_two, second_scope, names", [
+    ("PROGRAMME ONE: Turning Point Men's Programme", "PROGRAMME TWO: Stalking Perpetrator Intervention", "1. Scope: a one-to-one intervention, provided by Hestia.",
+     ["Turning Point Men's Programme", "Stalking Perpetrator Intervention"]),
+    ("## Turning Point Men's Programme", "## Stalking Perpetrator Intervention", None, ["Turning Point Men's Programme", "Stalking Perpetrator Intervention"]),
+    ("Programme 1 – Turning Point", "Programme 2 – Drive Project", "1. Scope: one-to-one work, provided by Hestia.", ["Turning Point", "Drive Project"]),
+    ("", "", "1. Name/Title/Scope: The Stalking Perpetrator Intervention, a one-to-one intervention provided by Hestia.",
+     ["Turning Point", "Stalking Perpetrator Intervention"]),  # no headings: each section's own scope answer names it
+])
+def test_answers_given_once_per_programme_in_sections(heading_one, heading_two, second_scope, names):
+    text = _sections_variant(heading_one, heading_two, second_scope)
+    ex, got, funnel, budgets, funders, referrers = read(text, is_file=False)
+    one, two = names
+    assert list(got.values()) == names
+    assert [funnel[(one, k)][1] for k in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")] == [31, 24, 11, 112, 80, 39]
+    assert {funnel[(two, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
+    assert [funnel[(two, k)][1] for k in ("agency_referred", "agency_accepted")] == [27, 19] and funnel[(two, "agency_completed")][0] == "suppressed"
+    assert budgets[one][1] == 145000.0 and budgets[two][1] == 60500.0
+    assert {f[1] for f in funders if f[0] == two} == {"Home Office"}
+    assert {f[1] for f in funders if f[0] == one} == {"Office of the Police, Fire and Crime Commissioner for Cumbria", "Ministry of Justice"}  # "Office of the PCC"
+    assert {r[1] for r in referrers if r[0] == two} == {"Cumbria Constabulary"}
+    assert not [r for r in ex.tables["review_queue"] if "more than one answer" in r["reason"] or "two different answers" in r["reason"]]
+    if second_scope and "Hestia" in second_scope:
+        assert {p["name"]: p["providers"] for p in ex.tables["programmes"]}[two] == ["Hestia"]
+
+
+def test_a_repeated_answer_number_is_not_a_second_section():
+    text = (VARIANTS / "qa_prefixed.txt").read_text(encoding="utf-8").replace("A6. 71", "A6. 71\n\nOther Partners\n\nQ2. The total number of males who self-referred\nA2. 14")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    p = "Choices Programme"
+    assert list(names.values()) == [p]  # answers 2, 7, 8 ... do not start over
+    assert [funnel[(p, k)][1] for k in ("self_referred", "agency_referred", "agency_completed")] == [14, 97, 38]
+    assert any("more than one answer" in r["reason"] for r in ex.tables["review_queue"])

@@ -50,8 +50,8 @@ REFERRER_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 SELF_REFERENCE_RE = re.compile(
-    r"^(?:the\s+)?(?:OPCC|OPFCC|PCC|PFCC|OPCC's|Commissioner|Office|PCC's\s+office|OPCC\s+budget"
-    r"|(?:Office\s+of\s+the\s+)?Police(?:,?\s+Fire(?:\s+and\s+Rescue)?)?,?\s+and\s+Crime\s+Commissioner(?:'s\s+Office)?)$",
+    r"^(?:the\s+)?(?:Office|(?:Office\s+of\s+the\s+)?(?:OPCC|OPFCC|PCC|PFCC|Commissioner"
+    r"|Police(?:,?\s+Fire(?:\s+and\s+Rescue)?)?,?\s+and\s+Crime\s+Commissioner)(?:['’]s)?(?:\s+(?:office|budget))?)$",
     re.IGNORECASE,
 )
 EXEMPTION_RE = re.compile(r"\b(?:section|s\.?)\s*(?:12|14|21|22|30|31|36|38|40|41|42|43)\b|\bexempt|\bwithh[eo]ld|\brefus", re.IGNORECASE)

@@ -317,13 +317,13 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
                 if len(name_span.text.split()) <= 14:
                     programme = registry.add(name_span.text, name_span, m.group("alias"), "programme:list_item")
             if programme is not None:
-                _describe(programme, item, registry)
+                describe(programme, item, registry)
                 continue
             named = _prose_programmes(item, registry)
             # "the Drive Project (delivered by Safe Lives) and the Men and Masculinities Course (delivered by
             # Equation)": each programme is described by the words from its name to the next one's.
             for (start, programme), (end, _) in zip(named, [*named[1:], (len(item.text), None)]):
-                _describe(programme, item.sub(start, end) if len(named) > 1 else item, registry)
+                describe(programme, item.sub(start, end) if len(named) > 1 else item, registry)
     # The letter's own introduction may spell out a programme's short name: "... Stalking Intervention (EASI)".
     for span in context:
         for m in PROSE_NAME_RE.finditer(span.text):
@@ -360,7 +360,7 @@ def find_programmes_in_prose(text: Span, registry: ProgrammeRegistry) -> None:
         sentence = text.sub(m.start(), m.end())
         named = _prose_programmes(sentence, registry)
         for (start, programme), (end, _) in zip(named, [*named[1:], (len(sentence.text), None)]):
-            _describe(programme, sentence.sub(start, end) if len(named) > 1 else sentence, registry)
+            describe(programme, sentence.sub(start, end) if len(named) > 1 else sentence, registry)
 
 
 SENTENCE_SPAN_RE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|$)")  # a sentence, or the rest of a line
@@ -404,7 +404,8 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
-def _describe(programme: Programme, item: Span, registry: ProgrammeRegistry) -> None:
+def describe(programme: Programme, item: Span, registry: ProgrammeRegistry) -> None:
+    """Providers named after a cue ("delivered by X") and the first sentence, from words about the programme."""
     for org in organisations_after(item, PROVIDER_CUE_RE, registry.orgs):
         if org.name not in programme.providers:
             programme.providers.append(org.name)

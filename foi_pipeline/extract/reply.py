@@ -10,8 +10,9 @@ from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
 from foi_pipeline.extract.prose import read_prose
-from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
+from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, describe, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
+from foi_pipeline.extract.sections import Section, heading_name, split_sections
 from foi_pipeline.extract.segment import Block, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
 from foi_pipeline.extract.tables import find_tables
@@ -109,6 +110,27 @@ def _whole_answer_statuses(spec: RequestSpec, answers: list[dict], facts: Facts,
     return out
 
 
+def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: OrganisationCatalogue) -> list[ProgrammeRegistry]:
+    """One registry per section: the programme its heading names, and those its own scope answer names or
+    describes. [] (read the reply as a whole) unless every section names one."""
+    registries = []
+    for section in sections:
+        own = ProgrammeRegistry(catalogue, orgs)
+        if section.heading is not None:
+            name = heading_name(section.heading)
+            own.add(name.text, name, None, "programme:section_heading")
+        scope = [b.body for b in section.blocks if b.questions and b.questions[0].table == "programmes" and b.body]
+        find_programmes_in_scope(scope, [], own)
+        if len(own.programmes) == 1 and not own.programmes[0].description:
+            for body in scope:  # "a one-to-one intervention, provided by Hestia": the section's programme
+                describe(own.programmes[0], body, own)
+        if not own.programmes:
+            return []
+        own.refresh_canonical()
+        registries.append(own)
+    return registries
+
+
 def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
     """Programmes first named where figures or money are given per programme (table headings, "Name: figure")."""
     for block in blocks:
@@ -174,8 +196,16 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     meta = read_metadata(text, catalogue, answered=any(b.body for b in seg.blocks))
 
     registry = ProgrammeRegistry(catalogue, orgs)
-    scope_blocks = [b for b in seg.blocks if b.questions and b.questions[0].table == "programmes"]
-    find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
+    # Answers given once per programme, each section under its own heading: a section's answers speak of its programme.
+    sections = split_sections(seg.blocks, seg.preamble, {q.key: i for i, q in enumerate(spec.questions)})
+    section_registries = _section_registries(sections, catalogue, orgs)
+    registry_of = {id(b): own for section, own in zip(sections, section_registries) for b in section.blocks}
+    section_of = {id(b): i for i, section in enumerate(sections) for b in section.blocks} if section_registries else {}
+    for own in section_registries:
+        registry.programmes.extend(own.programmes)
+    if not section_registries:
+        scope_blocks = [b for b in seg.blocks if b.questions and b.questions[0].table == "programmes"]
+        find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
     if not registry.programmes:
         _extra_programmes(seg.blocks, registry)
     # No answer tied to a question in a reply that holds the information: a letter written in sentences.
@@ -189,10 +219,11 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         if not block.questions:
             continue
         question = block.questions[0]
+        own = registry_of.get(id(block), registry)
         if question.route:
             count_questions = [q for q in block.questions if q.route]
             before = len(facts.counts)
-            read_count_block(block.body, count_questions, registry, spec, facts, trust_label_only=block.alignment == "label")
+            read_count_block(block.body, count_questions, own, spec, facts, trust_label_only=block.alignment == "label")
             new = facts.counts[before:]
             if len(count_questions) == 1 and new and all(f.stage != question.stage for f in new if "stage_from_clause" not in f.rule):
                 stages = {f.stage for f in new if "stage_from_clause" not in f.rule}
@@ -202,13 +233,13 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                     if moved is not None:
                         block.questions, block.alignment = [moved], "content"
         elif question.table == "budgets":
-            read_money_block(block.body, registry, spec, facts)
+            read_money_block(block.body, own, spec, facts)
         elif question.table in {"funders", "referrers"}:
-            read_org_block(block.body, question.table, registry, orgs, meta.authority, facts)
+            read_org_block(block.body, question.table, own, orgs, meta.authority, facts)
 
     for block in seg.blocks:
         if block.questions and not block.questions[0].route:  # count answers read their own tables above
-            read_stage_tables(block.body, registry, spec, facts)
+            read_stage_tables(block.body, registry_of.get(id(block), registry), spec, facts)
     if prose_only:
         read_prose(seg.preamble, registry, orgs, meta.authority, facts)
         read_money_block(seg.preamble, registry, spec, facts)
@@ -239,6 +270,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             "alignment": block.alignment if block else None,
         })
         for extra in answering[1:]:
+            if section_of.get(id(extra)) != section_of.get(id(block)):
+                continue  # the same question answered again for the next section's programme
             review("answers", question.key, f"more than one answer reads as question {question.number or question.key}; the first is used", extra.body, "info")
     for block in seg.blocks:
         why = disagreement(block)

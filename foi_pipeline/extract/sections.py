@@ -1,0 +1,98 @@
+"""Replies that answer the whole request once per programme: "Programme one: X" then answers 1 to 10, then
+"Programme two: Y" and answers 1 to 10 again.
+
+A section starts where the answers start over (a question already answered comes back after other answers).
+Each section is about the programme its heading or its own scope answer names, and its answers speak of that
+programme only, even when they never name it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from foi_pipeline.extract.programmes import looks_like_name
+from foi_pipeline.extract.segment import Block
+from foi_pipeline.extract.spans import Span
+
+MIN_QUESTIONS = 3  # a section answers at least this many questions: one repeated answer is a misnumbering, not a section
+
+_ORDINAL = r"(?:\d{1,2}|one|two|three|four|five|six|[a-f]\b|[ivx]{1,4}\b)"
+# "Programme one:", "PROGRAMME 2 –", "Section B.", "Part 2:": the words that count sections, not the name
+_SECTION_PREFIX_RE = re.compile(
+    r"^\s*(?:(?:programme|intervention|service|project|scheme|section|part|response)s?\s*(?:no\.?\s*)?" + _ORDINAL + r"\s*(?:[:.\-–—)]\s*|\s+)"
+    r"|" + _ORDINAL + r"[.)]\s+)?(?:answers?\s+(?:for|about|regarding|relating\s+to)\s+(?:the\s+)?)?",
+    re.IGNORECASE,
+)
+_HEADING_MARKS = " \t#*_=:–—-"
+
+
+@dataclass
+class Section:
+    blocks: list[Block]
+    heading: Span | None  # "Programme two: Stalking Perpetrator Intervention", where the reply gives one
+
+
+def _keys(block: Block) -> set[str]:
+    return {q.key for q in block.questions}
+
+
+def _is_scope(block: Block) -> bool:
+    return bool(block.questions) and block.questions[0].table == "programmes"
+
+
+def split_sections(blocks: list[Block], preamble: Span, order: dict[str, int]) -> list[Section]:
+    """The reply's sections, one per programme; [] when the reply answers the request once (the usual case).
+
+    `order` is each question's place in the request: answers start over when a question already answered comes
+    back with the one after it, at the start of the request (a misnumbered answer repeats one question only)."""
+    runs: list[list[Block]] = []
+    current: list[Block] = []
+    seen: set[str] = set()
+    for i, block in enumerate(blocks):
+        keys = _keys(block)
+        answered_more_than_scope = any(not _is_scope(b) for b in current if b.questions)
+        if keys & seen and answered_more_than_scope and _starts_over(blocks[i : i + 2], order):
+            runs.append(current)
+            current, seen = [], set()
+        current.append(block)
+        seen |= keys
+    runs.append(current)
+    if len(runs) < 2 or any(len(set().union(*(_keys(b) for b in run))) < MIN_QUESTIONS for run in runs):
+        return []
+    sections = []
+    for i, run in enumerate(runs):
+        heading = _trailing_heading(preamble, whole=True) if i == 0 else _trailing_heading(runs[i - 1][-1].body, whole=False)
+        if heading is not None and i > 0:
+            last = runs[i - 1][-1]  # the heading is not part of the answer it follows
+            last.body = last.body.sub(0, heading.start - last.body.start).strip()
+        sections.append(Section(run, heading))
+    if not all(s.heading is not None or any(_is_scope(b) for b in s.blocks) for s in sections):
+        return []  # a section must say which programme it is about
+    return sections
+
+
+def _starts_over(two: list[Block], order: dict[str, int]) -> bool:
+    """Whether two answers are the request's first or second question and the one after it."""
+    places = [min((order.get(q.key, 99) for q in b.questions), default=99) for b in two]
+    return len(places) == 2 and places[0] <= 1 and places[1] == places[0] + 1
+
+
+def _trailing_heading(span: Span, whole: bool) -> Span | None:
+    """The line that ends a span after a blank line (or is all of it, if `whole`) and names a programme: the next
+    section's heading ("PROGRAMME TWO: Drive Project"). A closing remark under an answer names none."""
+    text = span.text.rstrip()
+    start = text.rfind("\n\n")
+    if start < 0 and not (whole and "\n" not in text.strip()):
+        return None
+    line = span.sub(start + 2 if start >= 0 else 0, len(text)).strip()
+    if not line or "\n" in line.text or line.text.rstrip(_HEADING_MARKS).endswith((".", "?", "!", ",", ";")):
+        return None
+    return line if looks_like_name(heading_name(line).text) else None
+
+
+def heading_name(heading: Span) -> Span:
+    """The programme's name within a section heading: without "Programme two:", "Answers for the" or marks."""
+    inner = heading.strip(_HEADING_MARKS)
+    m = _SECTION_PREFIX_RE.match(inner.text)
+    return inner.sub(m.end(), len(inner.text)).strip(_HEADING_MARKS) if m else inner

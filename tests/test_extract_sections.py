@@ -1,0 +1,49 @@
+"""Sections: a reply answering the whole request once per programme."""
+
+import pytest
+
+from foi_pipeline.extract.facts import SELF_REFERENCE_RE
+from foi_pipeline.extract.sections import _trailing_heading, heading_name
+from foi_pipeline.extract.spans import Span
+
+
+def span(text: str) -> Span:
+    return Span(0, len(text), text)
+
+
+@pytest.mark.parametrize("heading, name", [
+    ("PROGRAMME TWO: Stalking Perpetrator Intervention", "Stalking Perpetrator Intervention"),
+    ("Programme 2 – Drive Project", "Drive Project"),
+    ("## Drive Project", "Drive Project"),
+    ("**Part B: the Change Hub**", "the Change Hub"),
+    ("Answers for the Safe Steps Programme:", "Safe Steps Programme"),
+    ("2. Cheshire Change Programme", "Cheshire Change Programme"),
+    ("Drive Project", "Drive Project"),
+])
+def test_the_programme_a_section_heading_names(heading, name):
+    assert heading_name(span(heading)).text == name
+
+
+@pytest.mark.parametrize("body, heading", [
+    ("£145,000\n\nPROGRAMME TWO: Stalking Perpetrator Intervention", "PROGRAMME TWO: Stalking Perpetrator Intervention"),
+    ("£145,000\n\n## Drive Project\n", "## Drive Project"),
+    ("£145,000\n\nThis figure includes staff costs", None),  # a remark under the answer names no programme
+    ("£145,000\n\nThe budget was agreed in March.", None),
+    ("Cumbria Constabulary\nNational Probation Service", None),  # the answer's own lines: no blank line before
+    ("£145,000", None),
+])
+def test_a_section_heading_ends_the_answer_before_it(body, heading):
+    found = _trailing_heading(span(body), whole=False)
+    assert (found.text if found else None) == heading
+    if found:
+        assert body[found.start : found.end] == found.text
+
+
+@pytest.mark.parametrize("written", ["Office of the PCC", "the OPCC", "PCC's office", "Commissioner’s office", "Office of the Police, Fire and Crime Commissioner"])
+def test_the_reply_s_own_office_written_short(written):
+    assert SELF_REFERENCE_RE.match(written)
+
+
+@pytest.mark.parametrize("written", ["Home Office", "Office of the PCC for Kent", "Ministry of Justice"])
+def test_other_offices_are_not_the_reply_s_own(written):
+    assert not SELF_REFERENCE_RE.match(written)
