@@ -169,7 +169,7 @@ def test_q_and_a_prefixed_answers():
     assert budgets[p][:2] == ("value", 112500.0)
     assert {r[1] for r in referrers} == {"Dyfed-Powys Police", "Carmarthenshire County Council", "The Probation Service"}
     assert ex.tables["programmes"][0]["providers"] == ["Threshold DAS"]
-    assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Dyfed-Powys"}  # "The OPCC (100%)"
+    assert funders == {("Choices Programme", "Office of the Police and Crime Commissioner for Dyfed-Powys", "cash")}  # "The OPCC (100%)": a share of the cost
 
 
 @pytest.mark.parametrize("layout", ["markdown", "word"])
@@ -378,7 +378,7 @@ def test_answers_given_once_per_programme_in_sections(heading_one, heading_two, 
     assert [funnel[(two, k)][1] for k in ("agency_referred", "agency_accepted")] == [27, 19] and funnel[(two, "agency_completed")][0] == "suppressed"
     assert budgets[one][1] == 145000.0 and budgets[two][1] == 60500.0
     assert {f[1] for f in funders if f[0] == two} == {"Home Office"}
-    assert {f[1] for f in funders if f[0] == one} == {"Office of the Police, Fire and Crime Commissioner for Cumbria", "Ministry of Justice"}  # "Office of the PCC"
+    assert {f[1:] for f in funders if f[0] == one} == {("Office of the Police, Fire and Crime Commissioner for Cumbria", "cash"), ("Ministry of Justice", "cash")}  # "Office of the PCC (70%)"
     assert {r[1] for r in referrers if r[0] == two} == {"Cumbria Constabulary"}
     assert not [r for r in ex.tables["review_queue"] if "more than one answer" in r["reason"] or "two different answers" in r["reason"]]
     if second_scope and "Hestia" in second_scope:

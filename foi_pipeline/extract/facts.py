@@ -36,7 +36,7 @@ OTHER_POPULATION_RE = {
     "female": re.compile(r"\b(?:of\s+(?:these|them|whom)\s+(?:were|are)\s+(?:men|male|males))\b|\bincludes?\s+(?:men|males)\b", re.IGNORECASE),
 }
 IN_KIND_RE = re.compile(r"\bin[- ]kind\b|\bunfunded\b|\bstaff\s+time\b|\bnon-?financial\b|\bcontract\s+management\b", re.IGNORECASE)
-CASH_RE = re.compile(r"£|\bgrant\b|\bfund(?:ed|ing|s)?\b|\bpaid\b|\bcash\b|\bbudget\b", re.IGNORECASE)
+CASH_RE = re.compile(r"£|\bgrant\b|\bfund(?:ed|ing|s)?\b|\bpaid\b|\bcash\b|\bbudget\b|\d\s*%|\d\s*per\s*cent\b", re.IGNORECASE)  # a share of the cost
 FUNDER_CUE_RE = re.compile(
     r"\b(?:funded|financed|paid\s+for|grant[- ]funded|met|supported|contributed|provided)(?:\s+(?:jointly|entirely|solely|wholly|in\s+part))?\s+by\s+",
     re.IGNORECASE,
