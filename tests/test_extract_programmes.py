@@ -32,6 +32,9 @@ def _programmes(scope: str, context: str = ""):
         ("In 2022/23 the PCC commissioned the Better Futures Programme, which works with men on licence.", ["Better Futures Programme"]),
         ("They are run by Acme: the Early Change Intervention (short work) and ECHO, the Engage Change Help Others Project.", ["Early Change Intervention", "ECHO"]),
         ("There are two strands: group work and one-to-one work.", []),
+        ('Our perpetrator programme is called "Choices for Change" (C4C). It is a 24-week course.', ["C4C"]),  # a name given as a name
+        ("The service is known as Safer Families and is run by Acme.", ["Safer Families"]),
+        ("It is a course which the provider has named ‘Fresh Start’.", ["Fresh Start"]),
         ("We did not commission the Building Better Relationships programme, which Probation runs.", []),
     ],
 )
@@ -81,6 +84,7 @@ def test_catalogue_gives_canonical_names():
         ("Devon and Cornwall Police and Plymouth City Council", ["Devon and Cornwall Police", "Plymouth City Council"]),  # a force's "and"
         ("The Home Office Domestic Abuse Perpetrator Intervention Fund and the Ministry of Justice grant",
          ["Home Office", "Ministry of Justice"]),  # the body that holds a named fund
+        ("• Gloucestershire Constabulary\n• Children's Social Care\n- GP surgeries\n(d) Housing Providers", ["Gloucestershire Constabulary", "Children's Social Care", "GP surgeries", "Housing Providers"]),  # bullets are not names
         ("MARAC partners including Avon and Somerset Constabulary and Bristol City Council",
          ["Avon and Somerset Constabulary", "Bristol City Council"]),  # the bodies named after "including"
     ],

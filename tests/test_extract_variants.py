@@ -392,3 +392,16 @@ def test_a_repeated_answer_number_is_not_a_second_section():
     assert list(names.values()) == [p]  # answers 2, 7, 8 ... do not start over
     assert [funnel[(p, k)][1] for k in ("self_referred", "agency_referred", "agency_completed")] == [14, 97, 38]
     assert any("more than one answer" in r["reason"] for r in ex.tables["review_queue"])
+
+
+def test_answers_written_as_sentences_under_question_headings():
+    ex, names, funnel, budgets, funders, referrers = read("answers_in_sentences.txt")
+    p = "C4C"
+    assert list(names.values()) == [p] and ex.tables["programmes"][0]["aliases"] == ["Choices for Change"]  # 'is called "Choices for Change" (C4C)'
+    assert [funnel[(p, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [58, 41, 19]  # "Of the 58 self-referrals, 41 were accepted"
+    assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [203, 150, 62]
+    assert budgets[p] == ("value", 250000.0, "annual")  # "£0.25m"
+    assert funders == {(p, "Office of the Police and Crime Commissioner for Gloucestershire", "cash"),
+                       (p, "Gloucestershire County Council", "cash"),  # "jointly funded by the PCC and ...": the cue speaks for both
+                       (p, "NHS", "in_kind")}  # "with in-kind support from the NHS"
+    assert {r[1] for r in referrers} == {"Gloucestershire Constabulary", "Children's Social Care", "The Probation Service", "GP surgeries"}

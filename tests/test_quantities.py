@@ -20,6 +20,18 @@ def _reading(text):
 
 # --- read_count: figures --------------------------------------------------------------------------
 
+@pytest.mark.parametrize("text, count", [
+    ("Of the 58 self-referrals, 41 were accepted onto the programme.", 41),  # the first figure is what it counts from
+    ("Out of 203 referrals, 150 were assessed as suitable and accepted.", 150),
+    ("From 12 referrals made, 9 started the course", 9),
+    ("150 out of 203", 150),
+    ("41 of the 58", 41),
+    ("Of the 58 self-referrals. We accepted most.", 58),  # no second figure in that sentence
+])
+def test_read_count_a_figure_counted_from_another(text, count):
+    assert read_count(text).count == count
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

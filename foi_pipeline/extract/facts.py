@@ -44,6 +44,8 @@ FUNDER_CUE_RE = re.compile(
 PARTNERSHIP_FUNDER_RE = re.compile(
     r"\bby\s+(?P<name>the\s+(?:partnership|partners|delivery\s+partners|provider|providers))\b", re.IGNORECASE
 )
+# "..., with in-kind support from the NHS": a further source, named after what it gives
+FUNDING_SOURCE_RE = re.compile(r"\b(?:support|contributions?|funding|grants?|money)\s+(?:from|by)\s+", re.IGNORECASE)
 REFERRER_CUE_RE = re.compile(
     r"\b(?:referrals?\s+(?:were\s+|are\s+|was\s+|is\s+)?(?:made|received|come|came|sent)?\s*(?:by|from)|referred\s+by|"
     r"referring\s+(?:agency|agencies|organisations?)\s+(?:is|are|was|were)|only\s+referr\w+\s+(?:by|from))\s+",
@@ -517,7 +519,18 @@ def _contribution(text_span: Span, org: OrgMention, found: list[OrgMention]) -> 
     window = before + " " + after
     if IN_KIND_RE.search(window):
         return "in_kind"
-    return "cash" if CASH_RE.search(window) else "unknown"
+    if CASH_RE.search(window):
+        return "cash"
+    # "funded by the PCC and the County Council": the cue that introduces a list speaks for all of it
+    sentence = _SENTENCE_BEFORE_RE.search(text[max(0, start - 200) : start]).group()
+    cues = list(FUNDER_CUE_RE.finditer(sentence))
+    if cues:
+        cue = sentence[max(0, cues[-1].start() - 30) : cues[-1].end()]
+        return "in_kind" if IN_KIND_RE.search(cue) else "cash" if CASH_RE.search(cue) else "unknown"
+    return "unknown"
+
+
+_SENTENCE_BEFORE_RE = re.compile(r"[^.;\n]*$")
 
 
 _COST_LIMIT_RE = re.compile(r"section\s*12|cost\s+limit|appropriate\s+limit", re.IGNORECASE)
@@ -540,6 +553,8 @@ def read_org_block(
                 found.append(OrgMention(name=span.text, as_written=span.text, span=span))
         if not found:
             found = split_organisations(text_span, orgs)
+        if kind == "funders":
+            found += [o for o in organisations_after(text_span, FUNDING_SOURCE_RE, orgs) if all(o.name != f.name for f in found)]
         if piece.programme is not None:
             targets = [piece.programme]
         else:

@@ -146,6 +146,9 @@ _TRAILING_CONNECTORS_RE = re.compile(r"(?:\s+(?:and|or|of|for|the|&))+\s*$")
 def _clean(piece: Span) -> Span:
     """Trim list glue, trailing verbs and lowercase asides from one list item."""
     piece = piece.strip(" \t\n.,;:*\"“”")
+    bullet = _BULLET_RE.match(piece.text)
+    if bullet:
+        piece = piece.sub(bullet.end(), len(piece.text))
     m = _LEAD_RE.match(piece.text)
     while m:
         piece = piece.sub(m.end(), len(piece.text)).strip(" \t\n.,;:")
@@ -174,6 +177,7 @@ def _clean(piece: Span) -> Span:
     return piece.strip(" \t\n.,;:")
 
 
+_BULLET_RE = re.compile(r"^(?:[•·▪◦●○■□➢►>*\-–—]+|\(?[a-z0-9][.)]|\(?(?:i{1,3}|iv|vi{0,3})[.)])[ \t]+")
 _LIST_CUT_RE = re.compile(r";|\n|\.\s+(?=[A-Z])")
 # What only ends an organisation's name, never names one on its own line.
 _SUFFIX_ONLY_RE = re.compile(

@@ -48,6 +48,13 @@ PROSE_NAME_RE = re.compile(
     r"(?=[A-Z])(?<![\w-])(?P<name>[A-Z][\w'’+-]*(?:[^\S\n]+(?:[A-Z][\w'’+-]*|\d[\w-]*|of|and|for|to|&))*[^\S\n]+" + HEAD_NOUNS + r")\b"
     r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
 )
+# "is called "Choices for Change" (C4C)", "known as the Safe Steps Programme": a name given as a name
+NAMED_AS_RE = re.compile(
+    r"\b(?:called|named|known\s+as|entitled|titled|branded\s+as)\s+(?:the\s+)?"
+    r"(?:[\"“‘](?P<quoted>[^\"”’\n]{2,80})[\"”’]|(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+" + _NAME_WORD + r")*))"
+    r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
+)
+_TRAILING_SMALL_WORDS_RE = re.compile(r"(?:\s+(?:of|and|for|to|the|&|in|on|with|a))+$")
 ACRONYM_APPOSITIVE_RE = re.compile(r"\b(?P<acr>[A-Z][A-Z0-9+&]{1,7}),\s+the\s+(?P<long>[A-Z][^,.;()]{5,80})")
 INLINE_ENUM_RE = re.compile(r"(?:^|\s)\(?(?:[a-h]|i{1,3}|iv|v)\)\s+")
 SUBLABEL_RE = re.compile(r"^[^\S\n]*(?:[-•*–·▪◦]+[^\S\n]*)?(?:\(?[a-h][.)][^\S\n]+|\(?(?:i{1,3}|iv|v)[.)][^\S\n]+)?[-•*–·▪◦]?[^\S\n]*")
@@ -389,6 +396,10 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
                 found.append((m.start("name") + a, base.sub(m.start("name") + a, m.start("name") + b), None))
         for m in PROSE_NAME_RE.finditer(text):
             found.append((m.start("name"), base.sub(m.start("name"), m.end("name")), m.group("alias")))
+        for m in NAMED_AS_RE.finditer(text):
+            group = "quoted" if m.group("quoted") else "name"
+            name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group(group))[0])
+            found.append((m.start(group), base.sub(m.start(group), m.start(group) + len(name)), m.group("alias")))
         for m in ACRONYM_APPOSITIVE_RE.finditer(text):
             long = _LONG_NAME_END_RE.split(m.group("long"))[0]
             found.append((m.start("long"), base.sub(m.start("long"), m.start("long") + len(long.rstrip())), m.group("acr")))

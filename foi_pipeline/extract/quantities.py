@@ -856,6 +856,10 @@ _TOTAL_BEFORE_RE = re.compile(r"\b(?:total|overall|altogether|in[ \t]+all)\b[ \t
 _TOTAL_AFTER_RE = re.compile(r"[ \t]*(?:in[ \t]+total|in[ \t]+all|overall|altogether)\b", re.IGNORECASE)
 
 
+_BASE_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:of|out[ \t]+of|from)[ \t]+(?:the[ \t]+|those[ \t]+|these[ \t]+|all[ \t]+)?$", re.IGNORECASE)
+_CLAUSE_STOP_RE = re.compile(r"[.;\n](?!\d)")
+
+
 def _read_count(text: str) -> CountReading:
     text = _unwrapped(text)
     readings, ctx = _scan(text)
@@ -868,6 +872,11 @@ def _read_count(text: str) -> CountReading:
         # "Quarter 1: 30, ... Total 132": a figure the reply calls the total is the answer, wherever it stands.
         total = next((r for r in readings if r.status == "value" and (_TOTAL_BEFORE_RE.search(text, max(0, r.start - 24), r.start)
                                                                         or _TOTAL_AFTER_RE.match(text, r.end))), None)
+        if total is None and first.status == "value" and _BASE_BEFORE_RE.search(text, max(0, first.start - 24), first.start):
+            # "Of the 58 self-referrals, 41 were accepted": the first figure is what the answer counts from.
+            stop = _CLAUSE_STOP_RE.search(text, first.end)
+            end = stop.start() if stop else len(text)
+            return next((r for r in readings[1:] if r.start < end and r.status in {"value", "suppressed"}), first)
         return total or first
     if ctx.policy_spans:  # "Figures below 5 have been suppressed" is all the answer says
         start, end, high = ctx.policy_spans[0]
