@@ -405,3 +405,16 @@ def test_answers_written_as_sentences_under_question_headings():
                        (p, "Gloucestershire County Council", "cash"),  # "jointly funded by the PCC and ...": the cue speaks for both
                        (p, "NHS", "in_kind")}  # "with in-kind support from the NHS"
     assert {r[1] for r in referrers} == {"Gloucestershire Constabulary", "Children's Social Care", "The Probation Service", "GP surgeries"}
+
+
+def test_an_email_answering_in_bold_under_quoted_questions():
+    ex, names, funnel, budgets, funders, referrers = read("email_bold_answers.txt")
+    p = "Northumbria Respect Programme"
+    assert list(names.values()) == [p]
+    assert [funnel[(p, k)] for k in ("self_referred", "self_accepted", "self_completed")] == [("value", 0, "exact")] * 3  # "Nil"
+    assert funnel[(p, "agency_referred")][0] == "not_held"  # "We do not record this information"
+    assert funnel[(p, "agency_accepted")] == ("value", 120, "approx")
+    completed = next(r for r in ex.tables["funnel_counts"] if r["route"] == "agency" and r["stage"] == "completed")
+    assert (completed["count_low"], completed["count_high"]) == (40, 50)  # "Between 40 and 50"
+    assert budgets[p] == ("value", 360000.0, "3 years (2021-2024)")
+    assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Northumbria", "Home Office"}  # "£40k from the Home Office Perpetrator Fund"

@@ -44,8 +44,8 @@ FUNDER_CUE_RE = re.compile(
 PARTNERSHIP_FUNDER_RE = re.compile(
     r"\bby\s+(?P<name>the\s+(?:partnership|partners|delivery\s+partners|provider|providers))\b", re.IGNORECASE
 )
-# "..., with in-kind support from the NHS": a further source, named after what it gives
-FUNDING_SOURCE_RE = re.compile(r"\b(?:support|contributions?|funding|grants?|money)\s+(?:from|by)\s+", re.IGNORECASE)
+# "..., with in-kind support from the NHS", "£40k from the Home Office": a further source, named after what it gives
+FUNDING_SOURCE_RE = re.compile(r"(?:\b(?:support|contributions?|funding|grants?|money)|£[\d,.]+(?:\s*(?:k|m|million)\b)?)\s+(?:from|by)\s+", re.IGNORECASE)
 REFERRER_CUE_RE = re.compile(
     r"\b(?:referrals?\s+(?:were\s+|are\s+|was\s+|is\s+)?(?:made|received|come|came|sent)?\s*(?:by|from)|referred\s+by|"
     r"referring\s+(?:agency|agencies|organisations?)\s+(?:is|are|was|were)|only\s+referr\w+\s+(?:by|from))\s+",
