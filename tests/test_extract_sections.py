@@ -47,3 +47,12 @@ def test_the_reply_s_own_office_written_short(written):
 @pytest.mark.parametrize("written", ["Home Office", "Office of the PCC for Kent", "Ministry of Justice"])
 def test_other_offices_are_not_the_reply_s_own(written):
     assert not SELF_REFERENCE_RE.match(written)
+
+
+def test_tab_separated_cells_keep_their_offsets():
+    from foi_pipeline.extract.tables import find_tables
+
+    text = "Question\tDrive\tChange Hub\n2. Self-referrals\tN/A\t21\n5. Agency referrals\t96\t54"
+    (table,) = find_tables(span(text))
+    assert [[c.text for c in row] for row in table.rows] == [["Question", "Drive", "Change Hub"], ["2. Self-referrals", "N/A", "21"], ["5. Agency referrals", "96", "54"]]
+    assert all(text[c.start : c.end] == c.text for row in table.rows for c in row)

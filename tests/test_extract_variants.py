@@ -5,6 +5,7 @@ misnumbered answers, refusals, e-mail replies, several programmes in one answer,
 suppression) so a rule that only fits the dev corpus fails here.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -418,3 +419,30 @@ def test_an_email_answering_in_bold_under_quoted_questions():
     assert (completed["count_low"], completed["count_high"]) == (40, 50)  # "Between 40 and 50"
     assert budgets[p] == ("value", 360000.0, "3 years (2021-2024)")
     assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Northumbria", "Home Office"}  # "£40k from the Home Office Perpetrator Fund"
+
+
+def _as_docx_rows(text: str) -> str:
+    return re.sub(r"^\| (.*) \|$", r"\1", text, flags=re.M).replace("---|---|---\n", "")
+
+
+@pytest.mark.parametrize("layout", [
+    lambda t: t,  # markdown
+    _as_docx_rows,  # Word rows: "a | b | c"
+    lambda t: _as_docx_rows(t).replace(" | ", "\t"),  # tab-separated columns
+    lambda t: t.replace("| 2. Males who self-referred |", "| The total number of males who self-referred into the programme |"),  # question text, no number
+])
+def test_a_reply_that_is_one_table_with_a_column_per_programme(layout):
+    text = layout((VARIANTS / "question_by_programme_table.txt").read_text(encoding="utf-8"))
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    drive, hub = "Drive", "Change Hub"
+    assert list(names.values()) == [drive, hub]
+    assert {p["name"]: p["providers"] for p in ex.tables["programmes"]} == {drive: ["SafeLives"], hub: ["Cranstoun"]}
+    assert {funnel[(drive, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
+    assert [funnel[(drive, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]
+    assert [funnel[(hub, k)][1] for k in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted")] == [21, 17, 9, 54, 40]
+    assert funnel[(hub, "agency_completed")][0] == "suppressed"
+    assert budgets[drive][1] == 230000.0 and budgets[hub][1] == 95000.0
+    assert {(f[0], f[1]) for f in funders} == {(drive, "Home Office"), (hub, "Office of the Police and Crime Commissioner for Hertfordshire")}
+    assert referrers == {(drive, "Hertfordshire Constabulary"), (hub, "Hertfordshire Constabulary"), (hub, "The Probation Service")}
+    answers = {a["question_key"]: a for a in ex.tables["answers"]}
+    assert answers["agency_referred"]["answer_text"] == "96" and answers["agency_referred"]["alignment"] == "heading"

@@ -12,8 +12,8 @@ from foi_pipeline.extract.organisations import OrganisationCatalogue
 from foi_pipeline.extract.prose import read_prose
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, describe, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
-from foi_pipeline.extract.sections import Section, heading_name, split_sections
-from foi_pipeline.extract.segment import Block, segment
+from foi_pipeline.extract.sections import Section, heading_name, split_sections, table_sections
+from foi_pipeline.extract.segment import Block, find_question_table, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
 from foi_pipeline.extract.tables import find_tables
 from foi_pipeline.specs import Catalogue, Question, RequestSpec
@@ -198,6 +198,11 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     registry = ProgrammeRegistry(catalogue, orgs)
     # Answers given once per programme, each section under its own heading: a section's answers speak of its programme.
     sections = split_sections(seg.blocks, seg.preamble, {q.key: i for i, q in enumerate(spec.questions)})
+    if not any(b.questions for b in seg.blocks):
+        table = find_question_table(text, spec)  # the whole reply as one table, a column per programme
+        if table is not None:
+            sections = table_sections(table)
+            seg.blocks = [block for section in sections for block in section.blocks]
     section_registries = _section_registries(sections, catalogue, orgs)
     registry_of = {id(b): own for section, own in zip(sections, section_registries) for b in section.blocks}
     section_of = {id(b): i for i, section in enumerate(sections) for b in section.blocks} if section_registries else {}

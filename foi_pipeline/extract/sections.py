@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from foi_pipeline.extract.programmes import looks_like_name
-from foi_pipeline.extract.segment import Block
+from foi_pipeline.extract.segment import Block, QuestionTable
 from foi_pipeline.extract.spans import Span
 
 MIN_QUESTIONS = 3  # a section answers at least this many questions: one repeated answer is a misnumbering, not a section
@@ -96,3 +96,13 @@ def heading_name(heading: Span) -> Span:
     inner = heading.strip(_HEADING_MARKS)
     m = _SECTION_PREFIX_RE.match(inner.text)
     return inner.sub(m.end(), len(inner.text)).strip(_HEADING_MARKS) if m else inner
+
+
+def table_sections(table: QuestionTable) -> list[Section]:
+    """A reply that is one table, a column per programme: each column is a section, its cells the answers."""
+    sections = []
+    for i, column in enumerate(table.columns):
+        blocks = [Block(label=None, heading=cell, body=cells[i], questions=[question], alignment="heading")
+                  for question, cell, cells in table.rows if i < len(cells)]
+        sections.append(Section(blocks, column if looks_like_name(heading_name(column).text) else None))
+    return sections

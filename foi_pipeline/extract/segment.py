@@ -392,6 +392,43 @@ def _question_row(text: str, line: Span, lettered: bool, matcher: "EchoMatcher",
     return Block(label=label, heading=Span.of(text, line.start, answer_start), echo=question, echo_score=score, titled=titled)
 
 
+@dataclass
+class QuestionTable:
+    """A reply laid out as one table: a row per question, a column per programme ("| Question | Drive | Change Hub |")."""
+
+    columns: list[Span]  # the header cells over the answer columns: the programmes
+    rows: list[tuple[Question, Span, list[Span]]]  # question, its cell, the answer cell under each column
+
+
+def find_question_table(text: str, spec: RequestSpec) -> QuestionTable | None:
+    """The table whose rows answer MIN_TABLE_QUESTIONS or more questions of the request, one column per programme."""
+    from foi_pipeline.extract.tables import find_tables
+
+    matcher, titles = _matchers(spec)
+    by_number = {q.number: q for q in spec.questions if q.number}
+    for table in find_tables(Span(0, len(text), text)):
+        width = len(table.rows[0])
+        if width < 2:
+            continue
+        rows = []
+        for row in table.rows[1:]:
+            if len(row) != width:
+                continue
+            label, words_start = _leading_label(row[0], False)
+            words = row[0].text[words_start:]
+            question = matcher.match(words)[0] or titles.match(words, whole_titles=False)
+            if question is None and label is not None and len(label.numbers) == 1 and not words.strip():
+                question = by_number.get(label.numbers[0])
+            if question is not None and all(question is not q for q, _, _ in rows):
+                rows.append((question, row[0], row[1:]))
+        if len(rows) >= MIN_TABLE_QUESTIONS:
+            return QuestionTable(columns=table.rows[0][1:], rows=rows)
+    return None
+
+
+MIN_TABLE_QUESTIONS = 3
+
+
 def _is_table_row(text: str) -> bool:
     return text.lstrip().startswith("|") or text.count(" | ") >= 1 or "\t" in text.strip()
 

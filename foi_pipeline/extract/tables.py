@@ -36,7 +36,7 @@ def _cells(line: Span) -> list[Span] | None:
     # Columns need a tab or two spaces between them: most lines are prose and stop here.
     if ("\t" not in text and "  " not in text) or not _COLUMN_GAP_RE.search(text):
         return None
-    parts = list(_WORDS_RE.finditer(text.replace("\t", "  ")))
+    parts = list(_WORDS_RE.finditer(text))  # a cell's words are joined by single spaces: a tab or two spaces part cells
     if len(parts) >= 2:
         return [line.sub(m.start(), m.end()) for m in parts]
     return None
