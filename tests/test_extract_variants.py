@@ -446,3 +446,13 @@ def test_a_reply_that_is_one_table_with_a_column_per_programme(layout):
     assert referrers == {(drive, "Hertfordshire Constabulary"), (hub, "Hertfordshire Constabulary"), (hub, "The Probation Service")}
     answers = {a["question_key"]: a for a in ex.tables["answers"]}
     assert answers["agency_referred"]["answer_text"] == "96" and answers["agency_referred"]["alignment"] == "heading"
+
+
+def test_a_column_headed_by_a_short_form_is_one_programme_with_its_long_name():
+    text = (VARIANTS / "question_by_programme_table.txt").read_text(encoding="utf-8")
+    text = text.replace("| Drive |", "| CARA |").replace("| Drive – one-to-one work with high-harm perpetrators, delivered by SafeLives",
+                                                           "| Cautioning and Relationship Abuse, delivered by SafeLives")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert list(names.values()) == ["CARA", "Change Hub"]
+    assert ex.tables["programmes"][0]["aliases"] == ["Cautioning and Relationship Abuse"] and ex.tables["programmes"][0]["providers"] == ["SafeLives"]
+    assert [funnel[("CARA", k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]

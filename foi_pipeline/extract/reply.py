@@ -116,11 +116,17 @@ def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: Org
     registries = []
     for section in sections:
         own = ProgrammeRegistry(catalogue, orgs)
+        headed = None
         if section.heading is not None:
             name = heading_name(section.heading)
-            own.add(name.text, name, None, "programme:section_heading")
+            headed = own.add(name.text, name, None, "programme:section_heading")
         scope = [b.body for b in section.blocks if b.questions and b.questions[0].table == "programmes" and b.body]
-        find_programmes_in_scope(scope, [], own)
+        named = ProgrammeRegistry(catalogue, orgs)
+        find_programmes_in_scope(scope, [], named)
+        if headed is not None and len(named.programmes) == 1:
+            _same_programme(headed, named.programmes[0])  # "CARA" over the column, "Cautioning and Relationship Abuse" in it
+        else:
+            find_programmes_in_scope(scope, [], own)
         if len(own.programmes) == 1 and not own.programmes[0].description:
             for body in scope:  # "a one-to-one intervention, provided by Hestia": the section's programme
                 describe(own.programmes[0], body, own)
@@ -129,6 +135,15 @@ def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: Org
         own.refresh_canonical()
         registries.append(own)
     return registries
+
+
+def _same_programme(programme: Programme, other: Programme) -> None:
+    """Two names a section gives its one programme: the other's names become aliases, and what it says is kept."""
+    for name in other.names():
+        if all(name.lower() != n.lower() for n in programme.names()):
+            programme.aliases.append(name)
+    programme.providers += [p for p in other.providers if p not in programme.providers]
+    programme.description = programme.description or other.description
 
 
 def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
