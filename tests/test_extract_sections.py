@@ -31,6 +31,8 @@ def test_the_programme_a_section_heading_names(heading, name):
     ("£145,000\n\nThe budget was agreed in March.", None),
     ("Cumbria Constabulary\nNational Probation Service", None),  # the answer's own lines: no blank line before
     ("£145,000", None),
+    ("£145,000\nProgramme 2: Drive Project", "Programme 2: Drive Project"),  # PDF text keeps no blank lines
+    ("£145,000\nDrive Project", None),  # without them, only a counted heading says it starts a section
 ])
 def test_a_section_heading_ends_the_answer_before_it(body, heading):
     found = _trailing_heading(span(body), whole=False)

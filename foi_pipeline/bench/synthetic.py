@@ -1,7 +1,8 @@
 """Synthetic FOI replies, with their gold, in the layouts and formats the pipeline supports.
 
 Generated from templates with varied layouts (numbered answers after the quoted request, Q/Answer pairs,
-a table of figures, lettered answers, inline "heading – answer" lines) and written as text, PDF, DOCX,
+a table of figures, lettered answers, inline "heading – answer" lines, the request answered once per programme
+under headings, the whole reply as one table with a column per programme) and written as text, PDF, DOCX,
 HTML or e-mail in the proportions of a real batch. Figures are random; nothing is copied from fixtures.
 """
 
@@ -30,6 +31,8 @@ PROGRAMME_POOL = [
 PROVIDERS = ["The Hampton Trust", "Cranstoun", "Interventions Alliance", "Safe Lives Partnership", "Hope Partnership CIC", "Foundation"]
 FUNDERS = ["the Home Office", "the OPCC", "the County Council"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+STAGE_TITLES = ["Males who self-referred", "Self-referred males accepted", "Self-referred males who completed",
+                "Males referred by an agency", "Referred males accepted", "Referred males who completed"]
 STAGES = ["self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed"]
 
 
@@ -123,16 +126,27 @@ def _answers(layout: str, spec: RequestSpec, programmes: list[SyntheticProgramme
         lines = ["Question 1 – Name and scope", *_scope(programmes), "Questions 2 to 7 – figures", *table_rows]
         return lines + [f"Question 8 – Referring organisations: {referrer}.", f"Question 9 – Financial contributors: {funders}.",
                         f"Question 10 – Budget: {budgets}"]
+    if layout == "sections":  # the request answered once per programme, each under its own heading
+        lines = ["We fund more than one programme, so we have answered for each in turn.", ""]
+        for n, p in enumerate(programmes, 1):
+            lines += [f"Programme {n}: {p.name}", "", f"1. {p.name}: a behaviour change intervention delivered by {p.provider}."]
+            lines += [f"{k}. {p.slots[slot][0]}" for k, slot in zip(range(2, 8), STAGES)]
+            lines += [f"8. {referrer}.", f"9. {funders}.", f"10. £{p.budget:,}", ""]
+        return lines
+    if layout == "question_table":  # one table: a row per question, a column per programme
+        rows = [["Question", *[p.short for p in programmes]], ["1. Name and scope", *[f"{p.name}, delivered by {p.provider}" for p in programmes]]]
+        rows += [[f"{k}. {title}", *[p.slots[slot][0] for p in programmes]] for k, title, slot in zip(range(2, 8), STAGE_TITLES, STAGES)]
+        rows += [["8. Referring organisations", *[referrer] * len(programmes)], ["9. Financial contributors", *[funders] * len(programmes)],
+                 ["10. Budget", *[f"£{p.budget:,}" for p in programmes]]]
+        return [" | ".join(row) for row in rows]
     if layout == "lettered":
         letters = "abcdefghij"
         lines = ["a) The interventions we fund:", *_scope(programmes)]
         lines += [f"{letters[i + 1]}) {_label_value(programmes, slot)}" for i, slot in enumerate(STAGES)]
         return lines + [f"h) {referrer}.", f"i) {funders}.", f"j) {budgets}"]
     # inline headings
-    titles = ["Males who self-referred", "Self-referred males accepted", "Self-referred males who completed",
-              "Males referred by an agency", "Referred males accepted", "Referred males who completed"]
     lines = ["Name and scope of the programme –", *_scope(programmes)]
-    lines += [f"{t} – {_label_value(programmes, slot)}" for t, slot in zip(titles, STAGES)]
+    lines += [f"{t} – {_label_value(programmes, slot)}" for t, slot in zip(STAGE_TITLES, STAGES)]
     return lines + [f"Referring organisations – {referrer}.", f"Financial contributors – {funders}.", f"Budget – {budgets}"]
 
 
@@ -153,7 +167,8 @@ def make_reply(i: int, rng: random.Random, spec: RequestSpec, areas: list) -> Sy
     funders_text = " and ".join(programmes[0].funders)
     day, month = rng.randint(1, 28), rng.randint(7, 10)
     reference = f"FOI/{rng.randint(100, 999)}/23"
-    layout = rng.choice(["numbered", "qa", "table", "lettered", "inline"])
+    layout = rng.choice(["numbered", "qa", "table", "lettered", "inline", "sections" if len(programmes) > 1 else "numbered",
+                         "question_table" if len(programmes) <= 2 else "qa"])
     header = ["Programme", *[p.short for p in programmes]]
     table = [header] + [[label, *[p.slots[slot][0] for p in programmes]] for label, slot in zip(
         ["2. Self-referred", "3. Self-referred and accepted", "4. Self-referred and completed",
@@ -189,6 +204,8 @@ def _pdf(lines: list[str]) -> bytes:
     pdf.set_font("helvetica", size=10)
     for line in lines:
         safe = line.replace("–", "-").replace("’", "'").encode("latin-1", "replace").decode("latin-1")
+        # a table row is set small enough to stay on one line, as a table's row does on a page
+        pdf.set_font("helvetica", size=max(5.0, min(10.0, 900 / max(1, len(safe)))) if " | " in safe else 10)
         pdf.multi_cell(0, 5, safe or " ", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 

@@ -269,8 +269,12 @@ class ProgrammeRegistry:
 _ITEM_START_RE = re.compile(r"^\s*(?:[-•*–·▪◦]|\(?[a-h][.)]\s|\(?(?:i{1,3}|iv|v)[.)]\s|\d{1,2}[.)]\s)")
 
 
+WRAP_WIDTH = 80  # a line this long that does not end a sentence may have been wrapped (PDF text)
+
+
 def _lines_unwrapped(block: Span) -> list[Span]:
-    """Lines of a block, with lines a PDF wrapped mid-sentence joined back to the line they continue."""
+    """Lines of a block, with lines a PDF wrapped mid-sentence joined back to the line they continue: a list item's,
+    or any line long enough to have been wrapped."""
     out: list[Span] = []
     pos = 0
     for line in block.text.split("\n"):
@@ -281,7 +285,8 @@ def _lines_unwrapped(block: Span) -> list[Span]:
             continue
         previous = out[-1] if out else None
         if previous and previous.text.strip() and not previous.text.rstrip().endswith((".", ":", ";", "!", "?")) \
-                and not _ITEM_START_RE.match(line) and line[:1] != " " and previous.text.lstrip()[:1] in "-•*–·▪◦(":
+                and not _ITEM_START_RE.match(line) and line[:1] != " " \
+                and (previous.text.lstrip()[:1] in "-•*–·▪◦(" or len(previous.text.rstrip()) >= WRAP_WIDTH):
             out[-1] = block.sub(previous.start - block.start, span.end - block.start)
         else:
             out.append(span)

@@ -19,11 +19,12 @@ MIN_QUESTIONS = 3  # a section answers at least this many questions: one repeate
 
 _ORDINAL = r"(?:\d{1,2}|one|two|three|four|five|six|[a-f]\b|[ivx]{1,4}\b)"
 # "Programme one:", "PROGRAMME 2 –", "Section B.", "Part 2:": the words that count sections, not the name
+_COUNTED_RE = r"(?:programme|intervention|service|project|scheme|section|part|response)s?\s*(?:no\.?\s*)?" + _ORDINAL + r"\s*(?:[:.\-–—)]\s*|\s+)"
 _SECTION_PREFIX_RE = re.compile(
-    r"^\s*(?:(?:programme|intervention|service|project|scheme|section|part|response)s?\s*(?:no\.?\s*)?" + _ORDINAL + r"\s*(?:[:.\-–—)]\s*|\s+)"
-    r"|" + _ORDINAL + r"[.)]\s+)?(?:answers?\s+(?:for|about|regarding|relating\s+to)\s+(?:the\s+)?)?",
+    r"^\s*(?:" + _COUNTED_RE + r"|" + _ORDINAL + r"[.)]\s+)?(?:answers?\s+(?:for|about|regarding|relating\s+to)\s+(?:the\s+)?)?",
     re.IGNORECASE,
 )
+_COUNTED_PREFIX_RE = re.compile(r"^[\s#*_]*" + _COUNTED_RE, re.IGNORECASE)  # "Programme 2:" says it heads a section
 _HEADING_MARKS = " \t#*_=:–—-"
 
 
@@ -79,12 +80,15 @@ def _starts_over(two: list[Block], order: dict[str, int]) -> bool:
 
 
 def _trailing_heading(span: Span, whole: bool) -> Span | None:
-    """The line that ends a span after a blank line (or is all of it, if `whole`) and names a programme: the next
-    section's heading ("PROGRAMME TWO: Drive Project"). A closing remark under an answer names none."""
+    """The line that ends a span after a blank line (or is all of it, if `whole`, or says "Programme 2:") and names a
+    programme: the next section's heading ("PROGRAMME TWO: Drive Project"). A closing remark under an answer names none."""
     text = span.text.rstrip()
     start = text.rfind("\n\n")
+    last = text.rfind("\n")
     if start < 0 and not (whole and "\n" not in text.strip()):
-        return None
+        if last < 0 or not _COUNTED_PREFIX_RE.match(text[last + 1 :]):
+            return None  # a line under the answer, with no blank line between (PDF text has none), must say "Programme 2:"
+        start = last - 1
     line = span.sub(start + 2 if start >= 0 else 0, len(text)).strip()
     if not line or "\n" in line.text or line.text.rstrip(_HEADING_MARKS).endswith((".", "?", "!", ",", ";")):
         return None
