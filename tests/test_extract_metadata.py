@@ -40,6 +40,9 @@ def test_authority_and_area(text, authority, area):
         ("Freedom of Information Request Ref: X-FOI-23-001", "X-FOI-23-001"),
         ("RE: Freedom of Information Request FOI/ABC/77", "FOI/ABC/77"),
         ("Dear applicant,\nThank you for your request of 25 July 2023.", None),
+        ("FOI Request Number: 000871-23\nResponse date: October 3, 2023", "000871-23"),
+        ("Request ID: PCC-FOI-871", "PCC-FOI-871"),
+        ("Case number: 2023/0871", "2023/0871"),
     ],
 )
 def test_reference(text, ref):
@@ -56,6 +59,9 @@ def test_reference(text, ref):
         ("Your email of 25 July 2023 asked ...\n\nanswers\n\nDate responded: 17 Aug 2023", dt.date(2023, 8, 17)),
         ("Date: Tue, 4 June 2024 10:12:03 +0100", dt.date(2024, 6, 4)),
         ("Date: 1 January 2099", None),
+        ("Our ref: 1\n2023-10-03\n\nDear Sir", dt.date(2023, 10, 3)),  # ISO: year, month, day, whatever dayfirst says
+        ("Response date: October 3, 2023", dt.date(2023, 10, 3)),
+        ("Case number: 2023/0871\nOct. 4th, 2023\n", dt.date(2023, 10, 4)),
     ],
 )
 def test_response_date(text, date):

@@ -32,9 +32,10 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 _DATE_TEXT = (
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
     r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _MONTHS + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)\s*,?\s+\d{4}"
+    r"|(?:" + _MONTHS + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"  # "October 3, 2023"
     r"|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})"
 )
-DATE_RE = re.compile(r"(?=[mtwfs0-9])" + _DATE_TEXT, re.IGNORECASE)
+DATE_RE = re.compile(r"(?=[mtwfsjaond0-9])" + _DATE_TEXT, re.IGNORECASE)  # a weekday, a month or a digit starts it
 # A date labelled as the date of the letter (not of the request, which replies also quote).
 LABELLED_DATE_RE = re.compile(
     r"^\W*(?:date(?:\s+of\s+(?:response|reply|letter))?|response\s+date|date\s+(?:responded|sent|of\s+issue)|"
@@ -48,7 +49,8 @@ _NOT_THE_LETTER = re.compile(
 _REF_TOKEN = r"(?P<ref>(?=[\w/.\-]*\d)[A-Za-z0-9][\w/.\-]*[A-Za-z0-9])"
 REFERENCE_RES = [
     re.compile(
-        r"(?=[oyfrc\s])\b(?:our|your|foi|request|case)?\s*ref(?:erence)?(?:\s+(?:no|number))?\.?\s*(?:no\.?|number)?\s*[:\-–]?\s*"
+        r"(?=[oyfrc\s])\b(?:our|your|foi|request|case)?\s*(?:ref(?:erence)?(?:\s+(?:no|number))?\.?\s*(?:no\.?|number)?|(?:request|case)\s+(?:no\.?|number|id))"
+        r"\s*[:\-–]?\s*"
         + _REF_TOKEN,
         re.IGNORECASE,
     ),
@@ -242,8 +244,16 @@ def _plain_date(s: str) -> dt.date | None | bool:
         return None
 
 
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _parse_date(s: str, today: dt.date) -> dt.date | None:
     value = _plain_date(s)
+    if value is False and _ISO_DATE_RE.fullmatch(s):
+        try:
+            value = dt.date.fromisoformat(s)  # dateutil's dayfirst would read 2023-10-03 as 10 March
+        except ValueError:
+            return None
     if value is False:
         try:
             value = dateparser.parse(s, dayfirst=True, fuzzy=True).date()
