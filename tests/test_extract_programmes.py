@@ -5,7 +5,7 @@ import re
 import pytest
 
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after, split_organisations
-from foi_pipeline.extract.programmes import PROVIDER_CUE_RE, ProgrammeRegistry, find_programmes_in_scope, mentions
+from foi_pipeline.extract.programmes import PROVIDER_CUE_RE, ProgrammeRegistry, find_programmes_in_scope, mentions, short_form
 from foi_pipeline.extract.spans import Span
 from foi_pipeline.specs import load_catalogue
 
@@ -135,3 +135,18 @@ def test_organisations_after_a_cue_stop_at_the_end_of_the_names():
     assert [o.name for o in found] == ["Change Collective", "Safe Homes Ltd"]
     for org in found:
         assert text[org.span.start : org.span.end] == org.as_written
+
+
+@pytest.mark.parametrize("name, short", [
+    ("Drive Project", "Drive"), ("Change Hub Programme", "Change Hub"), ("The Safe Steps Intervention", "Safe Steps"),
+    ("Change Programme", None), ("Domestic Abuse Perpetrator Programme", None),  # generic words name nothing
+    ("CARA", None), ("Project CARA", None), ("Inspire to Change", None),  # no head noun at the end
+])
+def test_short_forms_drop_the_head_noun(name, short):
+    assert short_form(name) == short
+
+
+def test_a_short_form_is_written_capitalised():
+    registry = _programmes("- Drive Project: one-to-one work.\n- Change Hub Programme: group work.")
+    found = [(s.text, p.name) for s, p in mentions(_span("We drive down harm; Drive took 96 and the Change Hub 54."), registry)]
+    assert found == [("Drive", "Drive Project"), ("Change Hub", "Change Hub Programme")]

@@ -456,3 +456,16 @@ def test_a_column_headed_by_a_short_form_is_one_programme_with_its_long_name():
     assert list(names.values()) == ["CARA", "Change Hub"]
     assert ex.tables["programmes"][0]["aliases"] == ["Cautioning and Relationship Abuse"] and ex.tables["programmes"][0]["providers"] == ["SafeLives"]
     assert [funnel[("CARA", k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]
+
+
+@pytest.mark.parametrize("answer", [
+    "96 (Drive), 54 (Change Hub)", "Drive – 96; Change Hub – 54", "Drive Project: 96\nChange Hub Programme: 54",
+    "96 for Drive and 54 for the Change Hub", "Drive 96, Change Hub 54", "There were 96 referrals to Drive and 54 to the Change Hub.",
+    "Drive: 96 | Change Hub: 54", "Drive: 96, Change Hub: 54", "• Drive = 96\n• Change Hub = 54", "Change Hub 54; Drive 96",
+    "Drive (96) and Change Hub (54)",
+])
+def test_one_answer_giving_each_programme_s_figure_by_its_short_name(answer):
+    text = ("Office of the Police and Crime Commissioner for Surrey\n\n1. Name/Title/Scope\nWe commission the Drive Project (delivered by "
+            "SafeLives) and the Change Hub Programme (delivered by Cranstoun).\n\n5. Males referred by an agency\n" + answer + "\n")
+    _, _, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Drive Project", "agency_referred")][1] == 96 and funnel[("Change Hub Programme", "agency_referred")][1] == 54

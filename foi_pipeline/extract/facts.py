@@ -128,7 +128,7 @@ def _sub(span: Span, start: int, end: int) -> Span:
 # --- cutting an answer into per-programme pieces -------------------------------------------------
 
 _LABEL_AFTER = re.compile(r"^(?:'s)?\s*(?:\)|\s)*(?::|–|—|-(?=\s)|=)")
-_LABEL_BEFORE = re.compile(r"(?:^|[\n;]|[.)]\s|\band\s)[\s•*\-–·(a-z)]*$")
+_LABEL_BEFORE = re.compile(r"(?:^|[\n;|,]|[.)]\s|\band\s)[\s•*\-–·(a-z)]*$")
 
 
 def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | Callable[[], list[int]] | None = None) -> list[Piece]:

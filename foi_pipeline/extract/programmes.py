@@ -433,7 +433,7 @@ def describe(programme: Programme, item: Span, registry: ProgrammeRegistry) -> N
 
 _LABEL_CANDIDATE_RE = re.compile(
     r"(?=[^\S\n]|t|[A-Z+])(?:^|(?<=[\n;.(:])|(?<=\band\s)|(?<=\bfor\s))[^\S\n]*(?:the\s+)?(?P<name>[A-Z+][\w'’+\-]*(?:[^\S\n]+[\w'’+\-&]+){0,7}?)"
-    r"(?=\s*(?::|–|—|\s-\s|'s\b|$)|\s+£|\s+\d)",
+    r"(?=\s*(?::|–|—|=|\s-\s|'s\b|$)|\s+£|\s+\d)",
     re.MULTILINE,
 )
 
@@ -457,8 +457,30 @@ def mentions(text: Span, registry: ProgrammeRegistry) -> list[tuple[Span, Progra
     return list(found)
 
 
+_HEAD_NOUN_END_RE = re.compile(r"^(?:the\s+)?(?P<core>.+?)\s+(?:Programme|Program|Project|Intervention|Course|Scheme|Service)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def short_form(name: str) -> str | None:
+    """A name without its head noun, as replies shorten it ("Drive" for "Drive Project"), when that still names
+    something ("Change Hub"); never a generic word ("Change" for "Change Programme")."""
+    m = _HEAD_NOUN_END_RE.match(name)
+    if m is None or len(m.group("core")) < 3 or not (_tokens(m.group("core")) - _GENERIC_TOKENS) or not m.group("core")[:1].isupper():
+        return None
+    return m.group("core")
+
+
+@lru_cache(maxsize=4096)
+def _short_form_pattern(core: str) -> re.Pattern[str]:
+    """Where a short form is written: as capitalised as the name (the "drive" in "we drive down" is no programme)."""
+    return re.compile(r"(?<![\w+])" + re.escape(core).replace(r"\ ", r"\s+") + r"(?![\w])")
+
+
 def _mentions(text: Span, registry: ProgrammeRegistry) -> list[tuple[Span, Programme]]:
     names = sorted({(n, p.name) for p in registry.programmes for n in p.names() if len(n) >= 2}, key=lambda t: -len(t[0]))
+    written = {n.lower() for n, _ in names}
+    shorts = sorted({(core, p.name) for p in registry.programmes for n in p.names() if (core := short_form(n)) and core.lower() not in written},
+                    key=lambda t: -len(t[0]))
     taken: list[tuple[int, int]] = []
     out: list[tuple[Span, Programme]] = []
     by_name = {p.name: p for p in registry.programmes}
@@ -471,6 +493,10 @@ def _mentions(text: Span, registry: ProgrammeRegistry) -> list[tuple[Span, Progr
     for name, pname in names:
         for m in _name_pattern(name).finditer(text.text):
             take(m.start(), m.end(), by_name[pname])
+    for core, pname in shorts:
+        if sum(core == c for c, _ in shorts) == 1:  # a short form two programmes share names neither
+            for m in _short_form_pattern(core).finditer(text.text):
+                take(m.start(), m.end(), by_name[pname])
     for pattern in (_LABEL_CANDIDATE_RE, PROSE_NAME_RE):
         for m in pattern.finditer(text.text):
             candidate = m.group("name").strip()

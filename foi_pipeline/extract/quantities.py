@@ -344,8 +344,8 @@ def _list_labels(text: str) -> list[tuple[int, int]]:
     for n, m in found:
         paren = m.group("close") == ")" or m.group("open") or m.group("heading")
         rest = m.group("rest")
-        if not paren and not rest.strip():
-            continue  # "82." alone on a line is an answer
+        if not rest.strip() and (not paren or not text[m.end() :].strip()):
+            continue  # "82." alone on a line is an answer, and so is "(96)" that ends the text ("Drive (96)")
         if paren or (n - 1) in numbers or (n + 1) in numbers or _LABEL_REST_RE.match(rest):
             spans.append((m.start("n") - (1 if m.group("open") else 0), m.end("close")))
     return spans
