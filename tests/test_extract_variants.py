@@ -469,3 +469,25 @@ def test_one_answer_giving_each_programme_s_figure_by_its_short_name(answer):
             "SafeLives) and the Change Hub Programme (delivered by Cranstoun).\n\n5. Males referred by an agency\n" + answer + "\n")
     _, _, funnel, *_ = read(text, is_file=False)
     assert funnel[("Drive Project", "agency_referred")][1] == 96 and funnel[("Change Hub Programme", "agency_referred")][1] == 54
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("Total 120 (115 male, 5 female)", ("value", 115, "exact")),  # the requested population's own figure
+    ("120 referrals, of which 115 were men", ("value", 115, "exact")),
+    ("Men: 115, women: 5", ("value", 115, "exact")),
+    ("115 males and 5 females", ("value", 115, "exact")),
+    ("We cannot break this down by sex; total referrals were 130", ("value", 130, "at_most")),  # others included: an upper bound
+    ("130 (men and women)", ("value", 130, "at_most")),
+])
+def test_figures_for_the_requested_population(answer, expected):
+    text = ("Office of the Police and Crime Commissioner for Surrey\n\n1. Name/Title/Scope\nWe commission the Drive Project, delivered by SafeLives."
+            "\n\n5. Males referred by an agency\n" + answer + "\n")
+    _, _, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Drive Project", "agency_referred")] == expected
+
+
+def test_the_men_counted_from_are_not_another_population():
+    text = ("Office of the Police and Crime Commissioner for Surrey\n\n1. Name/Title/Scope\nWe commission the Drive Project, delivered by SafeLives."
+            "\n\n6. Referred males accepted\nOf the 58 men referred, 41 were accepted\n")
+    _, _, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Drive Project", "agency_accepted")] == ("value", 41, "exact")

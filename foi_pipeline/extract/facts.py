@@ -31,10 +31,34 @@ _STAGE_OF = {
     "referred": "referred", "referral": "referred", "referrals": "referred",
 }
 SIDE_REMARK_RE = re.compile(r"\b(?:a\s+further|further|additional|also|another|of\s+(?:these|them|whom)|still)\b", re.IGNORECASE)
+_ANY_SEX = (r"|\b(?:break(?:\s+(?:this|these|it|them))?\s+down|broken\s+down|breakdown|split|separate\w*|distinguish)\b[^.;\n]{0,40}\b(?:sex|gender)\b"
+            r"|\ball\s+genders\b|\b(?:men\s+and\s+women|women\s+and\s+men|males\s+and\s+females|females\s+and\s+males|male\s+and\s+female)\b")
 OTHER_POPULATION_RE = {
-    "male": re.compile(r"\b(?:of\s+(?:these|them|whom)\s+(?:were|are)\s+(?:women|female|females))\b|\bincludes?\s+(?:women|females)\b", re.IGNORECASE),
-    "female": re.compile(r"\b(?:of\s+(?:these|them|whom)\s+(?:were|are)\s+(?:men|male|males))\b|\bincludes?\s+(?:men|males)\b", re.IGNORECASE),
+    "male": re.compile(r"\b(?:of\s+(?:these|them|whom)\s+(?:were|are)\s+(?:women|female|females))\b|\bincludes?\s+(?:women|females)\b" + _ANY_SEX, re.IGNORECASE),
+    "female": re.compile(r"\b(?:of\s+(?:these|them|whom)\s+(?:were|are)\s+(?:men|male|males))\b|\bincludes?\s+(?:men|males)\b" + _ANY_SEX, re.IGNORECASE),
 }
+# A figure the answer gives for the requested population among others ("Total 120 (115 male, 5 female)"): the words
+# for that population right after it, or right before it.
+_POPULATION_WORDS = {"male": r"(?:males?|men)", "female": r"(?:females?|women)"}
+_OTHER_WORDS = {"male": r"(?:females?|women)", "female": r"(?:males?|men)"}
+_SEVERAL_POPULATIONS_RE = {
+    population: re.compile(r"\b" + _OTHER_WORDS[population] + r"\b|\b(?:of\s+(?:which|whom|these|those)|total|in\s+total|overall|including)\b", re.IGNORECASE)
+    for population in _POPULATION_WORDS
+}
+_POPULATION_AFTER_RE = {p: re.compile(r"[ \t]*(?:were[ \t]+|are[ \t]+)?" + w + r"\b", re.IGNORECASE) for p, w in _POPULATION_WORDS.items()}
+_POPULATION_BEFORE_RE = {p: re.compile(r"\b" + w + r"[ \t]*[:=\-–]?[ \t]*$", re.IGNORECASE) for p, w in _POPULATION_WORDS.items()}
+
+
+def _population_figure(text: str, population: str, reading: CountReading) -> CountReading | None:
+    """The figure given for the requested population when the answer also counts others; None when it is the reading."""
+    several = _SEVERAL_POPULATIONS_RE.get(population)
+    if several is None or not several.search(text):
+        return None
+    after, before = _POPULATION_AFTER_RE[population], _POPULATION_BEFORE_RE[population]
+    for figure in find_counts(text):
+        if figure.status == "value" and (after.match(text, figure.end) or before.search(text, max(0, figure.start - 12), figure.start)):
+            return figure if figure.start != reading.start else None
+    return None
 IN_KIND_RE = re.compile(r"\bin[- ]kind\b|\bunfunded\b|\bstaff\s+time\b|\bnon-?financial\b|\bcontract\s+management\b", re.IGNORECASE)
 CASH_RE = re.compile(r"£|\bgrant\b|\bfund(?:ed|ing|s)?\b|\bpaid\b|\bcash\b|\bbudget\b|\d\s*%|\d\s*per\s*cent\b", re.IGNORECASE)  # a share of the cost
 FUNDER_CUE_RE = re.compile(
@@ -250,8 +274,11 @@ def _count_piece(
     reading = read_count(text_span.text)
     if reading.status == "not_stated":
         return
-    span = text_span.sub(reading.start, reading.end) if reading.end > reading.start else text_span.strip()
     rule = reading.rule
+    for_population = _population_figure(text_span.text, spec.population, reading) if reading.status == "value" else None
+    if for_population is not None:
+        reading, rule = for_population, for_population.rule + "+population"
+    span = text_span.sub(reading.start, reading.end) if reading.end > reading.start else text_span.strip()
     if reading.status == "value" and single:
         clause = text_span.text[reading.end : reading.end + 80]
         clause = _CLAUSE_END_RE.split(clause)[0]
@@ -262,7 +289,7 @@ def _count_piece(
     note = _SPACES_RE.sub(" ", note_text) if _THREE_LETTERS_RE.search(note_text) else None
     qualifier = reading.qualifier
     other = OTHER_POPULATION_RE.get(spec.population)
-    if reading.status == "value" and other and other.search(text_span.text):
+    if reading.status == "value" and for_population is None and other and other.search(text_span.text):
         qualifier = "at_most"
         facts.reviews.append(Review(
             field=f"{route}_{stage}",
