@@ -491,3 +491,17 @@ def test_the_men_counted_from_are_not_another_population():
             "\n\n6. Referred males accepted\nOf the 58 men referred, 41 were accepted\n")
     _, _, funnel, *_ = read(text, is_file=False)
     assert funnel[("Drive Project", "agency_accepted")] == ("value", 41, "exact")
+
+
+def test_answers_that_point_to_another_answer():
+    ex, names, funnel, *_ = read("answers_as_above.txt")
+    p = "Drive Project"
+    assert [funnel[(p, k)][0] for k in ("self_referred", "self_accepted", "self_completed")] == ["not_applicable"] * 3  # "As above", "See answer to question 2"
+    assert funnel[(p, "agency_completed")] == ("value", 71, "exact")  # "Same as previous answer"
+    rows = {(r["route"], r["stage"]): r for r in ex.tables["funnel_counts"]}
+    assert rows[("self", "accepted")]["evidence_text"] == "As above" and rows[("self", "accepted")]["extractor"] == "count:as_referenced"
+    answers = {a["question_key"]: a["status"] for a in ex.tables["answers"]}
+    assert answers["self_accepted"] == answers["self_completed"] == "not_applicable"
+    # a pointer to nothing that was read stays unknown
+    _, _, funnel, *_ = read((VARIANTS / "answers_as_above.txt").read_text(encoding="utf-8").replace("Same as previous answer", "As per question 9"), is_file=False)
+    assert funnel[(p, "agency_completed")][0] == "not_stated"

@@ -88,6 +88,34 @@ def _all_of_the_stage_before(spec: RequestSpec, answers: list[dict], text: str, 
                      note=f"'all': as many as {route} {_STAGE_BEFORE[stage]}", qualifier="exact")
 
 
+_AS_REFERENCED_RE = re.compile(
+    r"^\W*(?P<ref>(?:as|same\s+as|see)\s+(?:per\s+)?(?:(?:the\s+|my\s+|our\s+)?(?:answer|response)s?\s+(?:to|for|at|in)\s+)?"
+    r"(?:above|q(?:uestion)?\.?\s*(?P<n>\d{1,2})|(?:the\s+)?previous(?:\s+(?:answer|question|response))?))\W*$",
+    re.IGNORECASE,
+)
+
+
+def _as_referenced(spec: RequestSpec, blocks: list[Block], chosen: dict, programme: int, route: str, stage: str) -> CountFact | None:
+    """"3. As above", "See answer to question 2": the reading of the answer it points to ("N/A" down a route)."""
+    question = next((q for q in spec.questions if q.route == route and q.stage == stage), None)
+    at = next((i for i, b in enumerate(blocks) if question is not None and question in b.questions), None)
+    m = _AS_REFERENCED_RE.match(blocks[at].body.text) if at is not None else None
+    if m is None:
+        return None
+    if m.group("n"):
+        target = next((q for q in spec.questions if q.number == int(m.group("n"))), None)
+    else:
+        target = next((b.questions[0] for b in reversed(blocks[:at]) if b.questions), None)
+    if target is None or not target.route:
+        return None
+    referenced = chosen.get((programme, target.route, target.stage))
+    if referenced is None:
+        return None
+    span = blocks[at].body.sub(m.start("ref"), m.end("ref"))
+    return CountFact(referenced.programme, route, stage, referenced.reading, span, "count:as_referenced",
+                     note=f"'{span.text}': as question {target.number or target.key}", qualifier=referenced.qualifier)
+
+
 def _whole_answer_statuses(spec: RequestSpec, answers: list[dict], facts: Facts, blocks: list[Block]) -> dict[tuple[str, str], CountFact]:
     """Count questions whose whole answer says not applicable, not held or refused while no programme has a
     reading of its own: that status stands for every programme, with the phrase that says it as evidence."""
@@ -326,8 +354,10 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                 fact = said_of_all[(route, stage)]  # "questions 2 to 4 are not applicable": for every programme
             if fact is None and len(registry.programmes) == 1:
                 fact = _all_of_the_stage_before(spec, tables["answers"], text, chosen, id(programme), route, stage)
-                if fact is not None:
-                    chosen[(id(programme), route, stage)] = fact  # a later "All" may rest on this one
+            if fact is None:
+                fact = _as_referenced(spec, seg.blocks, chosen, id(programme), route, stage)
+            if fact is not None:
+                chosen.setdefault((id(programme), route, stage), fact)  # a later "All" or "As above" may rest on this one
             reading = fact.reading if fact else None
             status = reading.status if reading else "not_stated"
             tables["funnel_counts"].append({
@@ -338,6 +368,12 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                 "note": fact.note if fact else None,
                 **evidence(fact.span if fact else EMPTY, fact.rule if fact else "count:not_stated"),
             })
+
+    # an answer that points to another ("As above") says what that one says
+    referenced = {(r["route"], r["stage"]): r["status"] for r in tables["funnel_counts"] if r["extractor"] == "count:as_referenced"}
+    for row, question in zip(tables["answers"], spec.questions):
+        if (question.route, question.stage) in referenced:
+            row["status"] = referenced[(question.route, question.stage)]
 
     # budgets: one row per programme (first amount or status found), plus any whole-reply amount
     money_by_programme: dict[int | None, object] = {}
