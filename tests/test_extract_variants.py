@@ -505,3 +505,20 @@ def test_answers_that_point_to_another_answer():
     # a pointer to nothing that was read stays unknown
     _, _, funnel, *_ = read((VARIANTS / "answers_as_above.txt").read_text(encoding="utf-8").replace("Same as previous answer", "As per question 9"), is_file=False)
     assert funnel[(p, "agency_completed")][0] == "not_stated"
+
+
+def _restyled(text: str, answer: str, item: str) -> str:
+    for n in range(10, 0, -1):
+        text = text.replace(f"\n{n}. ", f"\n{answer.format(n=n)} ")
+    return text.replace("\n1) Drive", f"\n{item.format(n=1)} Drive").replace("\n2) Change Hub", f"\n{item.format(n=2)} Change Hub")
+
+
+@pytest.mark.parametrize("answer, item", [("{n}.", "{n})"), ("Q{n}.", "{n}."), ("{n})", "({n})"), ("Question {n}:", "{n}.")])
+def test_a_numbered_list_inside_an_answer_is_not_answers_1_and_2(answer, item):
+    text = _restyled((VARIANTS / "numbered_list_in_scope_answer.txt").read_text(encoding="utf-8"), answer, item)
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert list(names.values()) == ["Drive", "Change Hub"]
+    assert [funnel[("Drive", k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]
+    assert [funnel[("Change Hub", k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [21, 17, 9]
+    assert budgets["Drive"][1] == 230000.0 and budgets["Change Hub"][1] == 95000.0
+    assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "answers"]

@@ -57,7 +57,7 @@ NAMED_AS_RE = re.compile(
 _TRAILING_SMALL_WORDS_RE = re.compile(r"(?:\s+(?:of|and|for|to|the|&|in|on|with|a))+$")
 ACRONYM_APPOSITIVE_RE = re.compile(r"\b(?P<acr>[A-Z][A-Z0-9+&]{1,7}),\s+the\s+(?P<long>[A-Z][^,.;()]{5,80})")
 INLINE_ENUM_RE = re.compile(r"(?:^|\s)\(?(?:[a-h]|i{1,3}|iv|v)\)\s+")
-SUBLABEL_RE = re.compile(r"^[^\S\n]*(?:[-•*–·▪◦]+[^\S\n]*)?(?:\(?[a-h][.)][^\S\n]+|\(?(?:i{1,3}|iv|v)[.)][^\S\n]+)?[-•*–·▪◦]?[^\S\n]*")
+SUBLABEL_RE = re.compile(r"^[^\S\n]*(?:[-•*–·▪◦]+[^\S\n]*)?(?:\(?[a-h][.)][^\S\n]+|\(?(?:i{1,3}|iv|v)[.)][^\S\n]+|\(?\d{1,2}[.)][^\S\n]+)?[-•*–·▪◦]?[^\S\n]*")
 NEGATED_RE = re.compile(
     r"\b(?:not|never|no\s+longer|neither|nor)\b[^.]{0,60}\b(?:commission\w*|fund\w*|run|provided|offered|available)\b|"
     r"\b(?:is|was|are|were)\s+not\b|\bdid\s+not\b|\bdoes\s+not\b",
@@ -266,7 +266,7 @@ class ProgrammeRegistry:
             programme.canonical_name = self._canonical(programme)
 
 
-_ITEM_START_RE = re.compile(r"^\s*(?:[-•*–·▪◦]|\(?[a-h][.)]\s|\(?(?:i{1,3}|iv|v)[.)]\s|\d{1,2}[.)]\s)")
+_ITEM_START_RE = re.compile(r"^\s*(?:[-•*–·▪◦]|\(?[a-h][.)]\s|\(?(?:i{1,3}|iv|v)[.)]\s|\(?\d{1,2}[.)]\s)")
 
 
 WRAP_WIDTH = 80  # a line this long that does not end a sentence may have been wrapped (PDF text)

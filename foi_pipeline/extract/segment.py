@@ -536,7 +536,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         block.body = Span.of(text, block.heading.end, end)
 
     _mark_quoted_request(heads)
-    answers = [b for b in heads if not b.is_quote]
+    answers = _without_sub_lists(text, [b for b in heads if not b.is_quote])
     quote_end = max((b.heading.end for b in heads if b.is_quote), default=0)
     first_answer = answers[0].start if answers else len(text)
 
@@ -555,6 +555,37 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     preamble = Span.of(text, quote_end, first_answer if answers else answers_end)
     # The last quoted question's "body" is the letter's own text before the answers.
     return Segmentation(blocks=kept, preamble=preamble, answers_end=answers_end, lettered=lettered)
+
+
+_DIGITS_RE = re.compile(r"\d+")
+SUB_LIST_MIN_ANSWERS = 3  # answers labelled in one style before another style can be told apart as a sub-list
+
+
+def _label_style(label: Label) -> str:
+    return _DIGITS_RE.sub("#", label.text)  # "1." -> "#.", "(2)" -> "(#)", "Q3" -> "Q#"
+
+
+def _without_sub_lists(text: str, answers: list[Block]) -> list[Block]:
+    """A list numbered from 1 inside an answer ("We fund two programmes:\n1) Drive ...\n2) Change Hub ...") is part
+    of that answer, not answers 1 and 2: its labels are in another style than most answers' and start again at 1."""
+    styles = [_label_style(b.label) for b in answers if b.label and b.label.kind in {"number", "q"}]
+    if not styles:
+        return answers
+    main = max(set(styles), key=styles.count)
+    if styles.count(main) < SUB_LIST_MIN_ANSWERS:
+        return answers
+    kept: list[Block] = []
+    in_sub_list = False
+    for block in answers:
+        plain = block.label is not None and block.label.kind == "number" and block.echo is None and block.titled is None
+        if block.label is not None and _label_style(block.label) == main:
+            in_sub_list = False
+        elif plain and kept and (in_sub_list or block.label.numbers[0] == 1):
+            in_sub_list = True
+            kept[-1].body = Span.of(text, kept[-1].body.start, block.body.end)  # the item stays in the answer it is part of
+            continue
+        kept.append(block)
+    return kept
 
 
 _COLON_RE = re.compile(r":\s+\S")
