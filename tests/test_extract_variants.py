@@ -522,3 +522,22 @@ def test_a_numbered_list_inside_an_answer_is_not_answers_1_and_2(answer, item):
     assert [funnel[("Change Hub", k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [21, 17, 9]
     assert budgets["Drive"][1] == 230000.0 and budgets["Change Hub"][1] == 95000.0
     assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "answers"]
+
+
+def test_funders_and_referrers_given_as_tables():
+    ex, names, funnel, budgets, funders, referrers = read("organisation_tables.txt")
+    p = "Norfolk Change Programme"
+    assert funders == {(p, "Home Office", "cash"), (p, "Office of the Police and Crime Commissioner for Norfolk", "cash"), (p, "Norfolk County Council", "in_kind")}
+    assert referrers == {(p, "Norfolk Constabulary"), (p, "Children's Services"), (p, "The Probation Service")}
+    assert funnel[(p, "agency_referred")][1] == 80  # "| Referrer | Number of referrals |" heads no answer to question 5
+    assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "answers"]
+
+
+def test_a_funders_table_with_a_column_per_programme():
+    text = ("Office of the Police and Crime Commissioner for Essex\n\n1. Name/Title/Scope\nWe commission the Drive Project (delivered by SafeLives) "
+            "and the Change Hub Programme (delivered by Cranstoun).\n\n9. Financial contributors\n| Funder | Drive | Change Hub |\n|---|---|---|\n"
+            "| Home Office | £100,000 | - |\n| OPCC | £30,000 | £50,000 |\n| Essex County Council | - | in kind |\n")
+    *_, funders, _ = read(text, is_file=False)
+    office = "Office of the Police and Crime Commissioner for Essex"
+    assert funders == {("Drive Project", "Home Office", "cash"), ("Drive Project", office, "cash"), ("Change Hub Programme", office, "cash"),
+                       ("Change Hub Programme", "Essex County Council", "in_kind")}

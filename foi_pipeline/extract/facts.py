@@ -16,7 +16,7 @@ from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, mentions
 from foi_pipeline.extract.quantities import CountReading, MoneyReading, find_counts, find_money, may_state_status, read_count
 from foi_pipeline.extract.spans import Span
-from foi_pipeline.extract.tables import Table, find_tables
+from foi_pipeline.extract.tables import Table, find_tables, outside_tables
 from foi_pipeline.specs import Question, RequestSpec
 
 STAGE_VERB_RE = re.compile(r"(?<!self-)(?<!self )\b(?P<stage>accepted|completed|referred|started|enrolled|finished)\b", re.IGNORECASE)
@@ -570,6 +570,33 @@ def read_org_block(
     refused = may_state_status(body.text) and read_count(body.text).status == "refused"
     if refused or (EXEMPTION_RE.search(body.text) and _COST_LIMIT_RE.search(body.text)):
         return
+    tables = find_tables(body)
+    for table in tables:
+        _org_table(table, kind, registry, orgs, authority, facts)
+    for part in outside_tables(body, tables) if tables else [body]:
+        _org_text(part, kind, registry, orgs, authority, facts)
+
+
+def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
+    """"| Funder | Contribution |" tables: an organisation per row in the first column; the rest of the row says
+    how it contributes and, if it names one, for which programme."""
+    header = table.rows[0]
+    rows = table.rows if split_organisations(header[0], orgs) else table.rows[1:]  # a header names no organisation
+    columns = [registry.resolve(cell.text) for cell in header]  # "| Funder | Drive | Change Hub |": a column per programme
+    for row in rows:
+        rest = " ".join(cell.text for cell in row[1:])
+        named = [p for cell in row[1:] for _, p in mentions(cell, registry)]
+        named += [p for cell, p in zip(row[1:], columns[1:]) if p is not None and cell.text.strip(" -–—0").lower() not in {"", "n/a", "nil", "none"}]
+        targets = list({id(p): p for p in named}.values()) or list(registry.programmes) or [None]
+        contribution = "in_kind" if IN_KIND_RE.search(rest) else "cash" if CASH_RE.search(rest) else "unknown"
+        for org in split_organisations(row[0], orgs, lenient=True):
+            org = expand_self_reference(org, authority)
+            for programme in targets:
+                fact = OrgFact(programme, org, f"{kind}:table", contribution if kind == "funders" else "unknown")
+                (facts.funders if kind == "funders" else facts.referrers).append(fact)
+
+
+def _org_text(body: Span, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
     for piece in _org_pieces(body, registry):
         text_span = _after_label(piece)
         cue = FUNDER_CUE_RE if kind == "funders" else REFERRER_CUE_RE

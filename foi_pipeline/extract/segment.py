@@ -506,6 +506,8 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     matcher, titles = _matchers(spec)
     reader = _line_reader(spec)
     table_spans = _table_lines(text)
+    rows_by_table = {span: [_question_row(text, line, lettered, matcher, titles) for line in text_lines if span[0] <= line.start < span[1]]
+                     for span in table_spans}
 
     heads: list[Block] = []
     previous = ""
@@ -513,10 +515,12 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         above, previous = previous, line.text
         if not line.text.strip():
             continue
-        if _is_table_row(line.text) or (table_spans and any(a <= line.start < b for a, b in table_spans)):
-            row = _question_row(text, line, lettered, matcher, titles)
-            if row is not None:
-                heads.append(row)
+        in_table = next((span for span in table_spans if span[0] <= line.start < span[1]), None) if table_spans else None
+        if in_table is not None or _is_table_row(line.text):
+            rows = rows_by_table[in_table] if in_table is not None else [_question_row(text, line, lettered, matcher, titles)]
+            row = rows[0] if in_table is None else next((r for r in rows if r is not None and r.heading.start == line.start), None)
+            if row is not None and (in_table is None or len({id(r.echo or r.titled) for r in rows if r is not None}) >= 2):
+                heads.append(row)  # a table answers questions when two or more of its rows name one ("| Referrer | Number |" heads no answer)
             continue
         head = reader.read(line.text, lettered, not _may_continue(above))
         if head is None:
