@@ -541,3 +541,17 @@ def test_a_funders_table_with_a_column_per_programme():
     office = "Office of the Police and Crime Commissioner for Essex"
     assert funders == {("Drive Project", "Home Office", "cash"), ("Drive Project", office, "cash"), ("Change Hub Programme", office, "cash"),
                        ("Change Hub Programme", "Essex County Council", "in_kind")}
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("£1,200,000 (three-year contract)", ("value", 1200000.0, "3 years")),
+    ("95,000", ("value", 95000.0, None)),  # a figure alone under the budget question is pounds
+    ("95000.", ("value", 95000.0, None)),
+    ("2023", ("not_stated", None, None)),  # a year is no amount
+    ("£45k per annum", ("value", 45000.0, "annual")),
+])
+def test_budget_answers(answer, expected):
+    text = ("Office of the Police and Crime Commissioner for Surrey\n\n1. Name/Title/Scope\nWe commission the Drive Project, delivered by SafeLives."
+            "\n\n10. Budget inclusive of running costs\n" + answer + "\n")
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert budgets["Drive Project"] == expected

@@ -418,6 +418,8 @@ def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec,
         _money_piece(piece, _after_label(piece), registry, spec, facts)
 
 
+_BARE_AMOUNT_RE = re.compile(r"(?P<amount>[1-9]\d{0,2}(?:,\d{3})+(?:\.\d{2})?|[1-9]\d{2,8}(?:\.\d{2})?)\.?")
+_YEAR_LIKE_RE = re.compile(r"(?:19|20)\d\d")
 _OTHER_YEAR_RE = re.compile(r"\b(?:first|previous|last|prior)[- ]year\b|\b20\d\d\b")
 _TOTAL_RE = re.compile(r"\btotal\b|\bcombined\b|\boverall\b", re.IGNORECASE)
 _YEAR_WORD_RE = re.compile(r"year")
@@ -449,6 +451,14 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
         facts.money.append(MoneyFact(target, "value", chosen.amount, period, span, f"{rule_prefix}:{chosen.rule}", note))
         if target is None and len(registry.programmes) > 1:
             facts.reviews.append(Review("amount_gbp", "a budget that the reply does not split by programme; recorded for the whole reply", span, table="budgets", value=str(chosen.amount)))
+        return True
+    bare = _BARE_AMOUNT_RE.fullmatch(text_span.text.strip())
+    if bare and not _YEAR_LIKE_RE.fullmatch(bare.group("amount")):
+        # "10. Budget\n95,000": the budget question asks for pounds, so a figure alone is an amount in pounds
+        span = text_span.strip()
+        span = span.sub(0, len(bare.group("amount")))
+        amount = Decimal(bare.group("amount").replace(",", "")).quantize(Decimal("0.01"))
+        facts.money.append(MoneyFact(target, "value", amount, None, span, f"{rule_prefix}:bare_number", "no currency written; read as pounds"))
         return True
     if not may_state_status(text_span.text):
         return False  # no amount, and no status that stands for one

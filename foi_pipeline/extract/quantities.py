@@ -914,6 +914,10 @@ _FY_AFTER_RE = re.compile(
 )
 _FY_BEFORE_RE = re.compile(r"\b(?:for|in|during|of)[ \t]+(?:the[ \t]+)?(?:financial[ \t]+year[ \t]+|year[ \t]+|FY[ \t]?)?" + _FY + r"[^£.;\n]{0,60}$", re.IGNORECASE)
 _FY_OPENING_RE = re.compile(r"^[ \t]*(?:FY[ \t]?)?" + _FY + r"[ \t]*[:\-–][^£.;\n]{0,40}$", re.IGNORECASE)
+_TERM_AFTER_RE = re.compile(
+    r"[ \t]*(?:\(|,|-|–|for[ \t]+)?[ \t]*(?:a[ \t]+|the[ \t]+)?(?P<n>" + _NUM_WORD + r")[ \t-]+years?[ \t-]+(?:contract|grant|award|agreement|funding|deal|commission|period|term)\b",
+    re.IGNORECASE,
+)
 _MULTI_YEAR_BEFORE_RE = re.compile(
     r"\b(?P<n>" + _NUM_WORD + r")[ \t-]+years?[ \t]+(?:contract|grant|award|agreement|funding|deal|programme|commission|commissioning|period)\b[^£.;\n]{0,50}$", re.IGNORECASE
 )
@@ -957,6 +961,9 @@ def _period(text: str, start: int, end: int, limit: int) -> tuple[str | None, st
         if m.group("range2"):
             return f"{n} years ({_year_range(m) or m.group('range2')})", None
         return f"{n} years", None
+    m = _TERM_AFTER_RE.match(after[:60])
+    if m and (n := _years(m.group("n"))) and n > 1:
+        return f"{n} years", None  # "£1.2m (three-year contract)"
     m = _YEAR_SPAN_AFTER_RE.match(after[:60])
     if m and (span := _year_range(m)):
         return span, None
