@@ -100,3 +100,24 @@ def test_the_io_manager_hands_objects_over_in_process_and_keeps_files_for_later_
         again = dg.materialize([upstream, downstream], instance=instance, selection=["downstream"],
                                resources={"io_manager": hand_over_io_manager})
         assert again.success and received[1] == {"rows": [1, 2, 3]} and received[1] is not received[0]  # read from its file
+
+
+def test_an_ephemeral_run_writes_no_output_files(monkeypatch):
+    from foi_pipeline.defs.resources import HandOverIOManager, hand_over_io_manager
+
+    written = []
+    monkeypatch.setattr(HandOverIOManager, "dump_to_path", lambda self, context, obj, path: written.append(path))
+
+    @dg.asset
+    def upstream() -> dict:
+        return {"rows": [1, 2, 3]}
+
+    @dg.asset
+    def downstream(upstream: dict) -> int:
+        return len(upstream["rows"])
+
+    result = dg.materialize([upstream, downstream], resources={"io_manager": hand_over_io_manager})  # `foi run`, the bench
+    assert result.success and result.output_for_node("downstream") == 3 and written == []
+    with dg.instance_for_test() as instance:  # `dagster dev`: files kept for re-execution
+        assert dg.materialize([upstream, downstream], instance=instance, resources={"io_manager": hand_over_io_manager}).success
+    assert len(written) == 2

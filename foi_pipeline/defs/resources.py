@@ -83,6 +83,7 @@ class HandOverIOManager(dg.UPathIOManager):
     instead of reading the file back: unpickling 10,000 replies' tables is about a second per step."""
 
     _held: dict[tuple[str, str, str], Any] = {}  # (run_id, step, output) -> object, for the current run only
+    keep_files: bool = True  # off for an ephemeral instance (`foi run`, tests): its storage goes when the run ends
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
         with path.open("wb") as handle:
@@ -93,7 +94,8 @@ class HandOverIOManager(dg.UPathIOManager):
             return pickle.load(handle)
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
-        super().handle_output(context, obj)
+        if self.keep_files:
+            super().handle_output(context, obj)
         held = HandOverIOManager._held
         for key in [k for k in held if k[0] != context.run_id]:
             del held[key]  # an earlier run's objects
@@ -109,7 +111,9 @@ class HandOverIOManager(dg.UPathIOManager):
 
 @dg.io_manager
 def hand_over_io_manager(init_context: dg.InitResourceContext) -> HandOverIOManager:
-    return HandOverIOManager(base_path=UPath(init_context.instance.storage_directory()))
+    manager = HandOverIOManager(base_path=UPath(init_context.instance.storage_directory()))
+    manager.keep_files = not init_context.instance.is_ephemeral  # nothing could re-execute from an ephemeral run's files
+    return manager
 
 
 def run_resources(settings: FoiSettings | None = None) -> dict[str, Any]:
