@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import io
 import json
 import os
 import uuid
@@ -20,18 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-matplotlib.rcParams["svg.fonttype"] = "none"  # labels as <text>: searchable, and a third of the size of glyph outlines
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from foi_pipeline.contract import TABLES  # noqa: E402
-from foi_pipeline.ingest import INGEST_VERSION  # noqa: E402
+from foi_pipeline.charts import bar_chart, empty_chart
+from foi_pipeline.contract import TABLES
+from foi_pipeline.ingest import INGEST_VERSION
 
 # New rendering code, new pages; a new ingest version, new texts (a reply's text is fixed by its bytes and that version).
-REPORT_VERSION = f"{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]}-{INGEST_VERSION}"
+REPORT_VERSION = f"{hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / 'charts.py').read_bytes()).hexdigest()[:12]}-{INGEST_VERSION}"
 MAX_BARS = 20
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 HIGHLIGHTED = {
@@ -58,21 +53,8 @@ class Chart:
     svg: str
 
 
-def _figure_to_chart(fig, title: str) -> Chart:
-    """One SVG, drawn once (a tight layout instead of a tight bounding box, which would draw twice)."""
-    svg = io.StringIO()
-    fig.tight_layout()
-    fig.savefig(svg, format="svg", metadata={"Date": None})  # no timestamp: the same chart is the same file
-    plt.close(fig)
-    text = svg.getvalue()
-    return Chart(title, text[text.index("<svg") :])
-
-
 def _empty_chart(title: str) -> Chart:
-    fig, ax = plt.subplots(figsize=(6, 1))
-    ax.axis("off")
-    ax.text(0.5, 0.5, "no data yet", ha="center", va="center")
-    return _figure_to_chart(fig, title)
+    return Chart(title, empty_chart())
 
 
 def _bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, xlim: tuple[float, float] | None = None,
@@ -96,13 +78,10 @@ def _bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, x
 
 
 def _draw_bars(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, xlim: tuple[float, float] | None) -> Chart:
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(data) + 1.2))
-    data.plot.barh(ax=ax, color=color)
-    if xlim:
-        ax.set_xlim(*xlim)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("")
-    return _figure_to_chart(fig, title)
+    frame = data.to_frame(name=xlabel) if isinstance(data, pd.Series) else data
+    colors = [color] if isinstance(color, str) else list(color)
+    series = {str(name): [float(v) for v in frame[name].astype(float).fillna(float("nan"))] for name in frame.columns}
+    return Chart(title, bar_chart([str(label) for label in frame.index], series, xlabel, colors, xlim))
 
 
 def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame, drawn: Path | None = None) -> list[Chart]:

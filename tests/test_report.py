@@ -101,3 +101,13 @@ def test_a_chart_with_repeated_labels_is_kept_too(tmp_path):
     series = pd.Series([0.2, 0.5], index=["Kent: CARA", "Kent: CARA"])  # one programme in two replies of an area
     chart = report._bar_chart(series, "rates", "rate", "#f2a541", xlim=(0, 1), drawn=tmp_path)
     assert "<svg" in chart.svg and len(list(tmp_path.glob("*.svg"))) == 1
+
+
+def test_bar_charts_are_plain_svg_with_escaped_labels_and_an_axis():
+    from foi_pipeline.charts import _nice_step, bar_chart
+
+    svg = bar_chart(["Kent: <Drive>", "Essex"], {"referred": [120.0, 40.0], "completed": [float("nan"), 30.0]}, "people", ["#111", "#222"])
+    assert svg.startswith("<svg") and svg.endswith("</svg>") and "&lt;Drive&gt;" in svg and "<Drive>" not in svg
+    assert svg.count("<rect") == 2 + 3  # a legend key per series, a bar per known value
+    assert ">150<" in svg and ">people<" in svg  # the axis runs to a round number past the longest bar
+    assert [_nice_step(t) for t in (1, 7, 120, 1_200_000)] == [0.2, 2, 50, 500_000]
