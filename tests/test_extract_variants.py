@@ -555,3 +555,23 @@ def test_budget_answers(answer, expected):
             "\n\n10. Budget inclusive of running costs\n" + answer + "\n")
     ex, names, funnel, budgets, *_ = read(text, is_file=False)
     assert budgets["Drive Project"] == expected
+
+
+@pytest.mark.parametrize("layout", [
+    lambda t: t,  # "Acceptances" over "Self-referred: 22"
+    lambda t: re.sub(r"^Self-referr\w+: ", "Self: ", re.sub(r"^Agency[- ]referr\w+: ", "Agency: ", t, flags=re.M), flags=re.M),  # "Self: 22"
+    lambda t: t.replace("Acceptances", "Number accepted onto the programme:").replace("Completions", "**Completed**"),
+])
+def test_figures_grouped_under_stage_headings(layout):
+    ex, names, funnel, budgets, funders, referrers = read(layout((VARIANTS / "stage_groups.txt").read_text(encoding="utf-8")), is_file=False)
+    p = "Lancashire Change Programme"
+    assert [funnel[(p, k)][1] for k in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")] == [43, 22, 21, 294, 171, 103]
+    assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Lancashire"}  # under "Funding"
+    assert {r[1] for r in referrers} == {"Lancashire Constabulary", "The Probation Service", "Children's Social Care"}
+    assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "answers"]
+
+
+def test_funding_alone_heads_the_budget_when_an_amount_follows():
+    text = (VARIANTS / "stage_groups.txt").read_text(encoding="utf-8").replace("Funding\nThe Home Office and the OPCC.\n\nBudget\n", "Funding\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert budgets["Lancashire Change Programme"][:2] == ("value", 210000.0) and not funders

@@ -500,6 +500,62 @@ class _LineReader:
         return _Head(label, heading_end, echo=question, echo_score=score)
 
 
+_STAGE_GROUP_RE = re.compile(
+    r"[#*\s]*(?:(?:the\s+)?(?:total\s+)?number\s+(?:of\s+)?)?(?:(?:men|males|people|perpetrators|individuals|clients)\s+)?(?P<stage>referrals?|referred|acceptances?|accepted|starts|started|completions?|completed|completers)"
+    r"(?:\s+(?:on|onto|on\s+to|to|in|of)\s+the\s+(?:programme|intervention|course))?[\s:*]*",
+    re.IGNORECASE,
+)
+_GROUP_STAGES = {"refer": "referred", "accep": "accepted", "start": "accepted", "compl": "completed"}
+_ROUTE_WORDS_RE = re.compile(r"self[\s-]*referr?\w*|agency[\s-]*referr?\w*|referr?\w*\s+by\s+(?:an?\s+)?agenc\w*|(?:by|from)\s+(?:an?\s+)?agenc\w*", re.IGNORECASE)
+_OWN_STAGE_RE = re.compile(r"accept|complet|finish|start|enrol|engag|took\s+up|referr|refer\b", re.IGNORECASE)
+
+
+def _stage_group(line: str) -> str | None:
+    """A heading that names a funnel stage and nothing else ("Acceptances", "Number of completions:"): the stage
+    of the route-only titles under it."""
+    m = _STAGE_GROUP_RE.fullmatch(line)
+    return _GROUP_STAGES[m.group("stage")[:5].lower()] if m else None
+
+
+def _names_a_stage_of_its_own(line: str, title_end: int) -> bool:
+    """Whether a count title says its stage beyond its route words ("Self-referred accepted" does; "Self-referred" does not)."""
+    return bool(_OWN_STAGE_RE.search(_ROUTE_WORDS_RE.sub(" ", line[:title_end])))
+
+
+# Under a stage heading, a route alone titles a figure: "Self: 22", "Agency referrals – 171", "Partner agencies: 40"
+_ROUTE_ONLY_RE = re.compile(
+    r"[-•*·\s]*(?P<route>self(?:[\s-]*referr\w*)?|(?:partner\s+|other\s+)?agenc(?:y|ies)(?:[\s-]*referr\w*)?|professionals?(?:[\s-]*referr\w*)?)"
+    r"[ \t]*(?::|–|—|-|=)[ \t]*(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _route_title_follows(text_lines: list[Span], line: Span, reader: "_LineReader", lettered: bool) -> bool:
+    following = next((other.text for other in text_lines if other.start > line.start and other.text.strip()), "")
+    head = reader.read(following, lettered, True)
+    return (head is not None and head.titled is not None and bool(head.titled.route)) or _ROUTE_ONLY_RE.match(following) is not None
+
+
+def _route_only(line: Span, stage: str, titles: "TitleMatcher") -> Block | None:
+    m = _ROUTE_ONLY_RE.match(line.text)
+    question = titles.counts.get(("self" if m.group("route").lower().startswith("self") else "agency", stage)) if m else None
+    return Block(label=None, heading=line.sub(0, m.end()), titled=question) if question is not None else None
+
+
+_FUNDING_HEADING_RE = re.compile(r"[#*\s]*funding[\s:*]*", re.IGNORECASE)
+_AMOUNT_RE = re.compile(r"£|\d{3}")
+
+
+def _funding_heading(text_lines: list[Span], line: Span, spec: RequestSpec) -> Block | None:
+    """"Funding" alone heads the funders' answer or the budget's: the answer under it says which (an amount or names)."""
+    if not _FUNDING_HEADING_RE.fullmatch(line.text):
+        return None
+    following = next((other.text for other in text_lines if other.start > line.start and other.text.strip()), "")
+    table = "budgets" if _AMOUNT_RE.search(following) else "funders"
+    question = next((q for q in spec.questions if q.table == table), None)
+    return Block(label=None, heading=line, titled=question) if question is not None else None
+
+
 def segment(text: str, spec: RequestSpec) -> Segmentation:
     text_lines = lines(text)
     lettered = _is_letter_scheme(text_lines)
@@ -511,6 +567,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
 
     heads: list[Block] = []
     previous = ""
+    group_stage: str | None = None
     for line in text_lines:
         above, previous = previous, line.text
         if not line.text.strip():
@@ -522,9 +579,21 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
             if row is not None and (in_table is None or len({id(r.echo or r.titled) for r in rows if r is not None}) >= 2):
                 heads.append(row)  # a table answers questions when two or more of its rows name one ("| Referrer | Number |" heads no answer)
             continue
+        stage = _stage_group(line.text)
+        if stage is not None and _route_title_follows(text_lines, line, reader, lettered):
+            group_stage = stage  # "Acceptances", over "Self-referred: 22" and "Agency-referred: 171"
+            continue
         head = reader.read(line.text, lettered, not _may_continue(above))
         if head is None:
+            if (funding := _funding_heading(text_lines, line, spec)) is not None:
+                heads.append(funding)
+            elif group_stage and (route_only := _route_only(line, group_stage, titles)) is not None:
+                heads.append(route_only)
             continue
+        if head.titled is not None and head.titled.route and group_stage and not _names_a_stage_of_its_own(line.text, head.heading_end):
+            head = _Head(head.label, head.heading_end, titled=titles.counts.get((head.titled.route, group_stage), head.titled))
+        elif head.titled is None or not head.titled.route:
+            group_stage = None
         label = _placed(head.label, line) if head.label else None
         if head.titled is None and label is None and heads and heads[-1].echo is head.echo and _adjacent(text, heads[-1], line):
             # A second line of the same question ("(Inclusive of Statutory ...)") extends its heading.
