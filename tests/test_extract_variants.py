@@ -575,3 +575,15 @@ def test_funding_alone_heads_the_budget_when_an_amount_follows():
     text = (VARIANTS / "stage_groups.txt").read_text(encoding="utf-8").replace("Funding\nThe Home Office and the OPCC.\n\nBudget\n", "Funding\n")
     ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
     assert budgets["Lancashire Change Programme"][:2] == ("value", 210000.0) and not funders
+
+
+@pytest.mark.parametrize("line, funders, budget", [
+    ("Funding: the Home Office and the OPCC.", {"Home Office", "Office of the Police and Crime Commissioner for Lancashire"}, 210000.0),
+    ("Funding – £95,000 from the Home Office", {"Home Office"}, 95000.0),
+])
+def test_funding_on_one_line_with_its_answer(line, funders, budget):
+    text = (VARIANTS / "stage_groups.txt").read_text(encoding="utf-8").replace("Funding\nThe Home Office and the OPCC.", line)
+    if "£" in line:
+        text = text.replace("Budget\n£210,000\n", "")
+    ex, names, funnel, budgets, got, referrers = read(text, is_file=False)
+    assert {f[1] for f in got} == funders and budgets["Lancashire Change Programme"][1] == budget

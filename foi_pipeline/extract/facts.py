@@ -606,16 +606,23 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)
 
 
-def _org_text(body: Span, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
+def read_funders_of_budget(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
+    """A budget answer that says where the money came from ("£95,000 from the Home Office"): those funders, named after a cue only."""
+    if FUNDER_CUE_RE.search(body.text) or FUNDING_SOURCE_RE.search(body.text):
+        _org_text(body, "funders", registry, orgs, authority, facts, cues_only=True)
+
+
+def _org_text(body: Span, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts,
+              cues_only: bool = False) -> None:
     for piece in _org_pieces(body, registry):
         text_span = _after_label(piece)
         cue = FUNDER_CUE_RE if kind == "funders" else REFERRER_CUE_RE
         found = organisations_after(text_span, cue, orgs)
-        if kind == "funders":
+        if kind == "funders" and not cues_only:
             for m in PARTNERSHIP_FUNDER_RE.finditer(text_span.text):
                 span = text_span.sub(m.start("name"), m.end("name"))
                 found.append(OrgMention(name=span.text, as_written=span.text, span=span))
-        if not found:
+        if not found and not cues_only:
             found = split_organisations(text_span, orgs)
         if kind == "funders":
             found += [o for o in organisations_after(text_span, FUNDING_SOURCE_RE, orgs) if all(o.name != f.name for f in found)]

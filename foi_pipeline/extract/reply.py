@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from foi_pipeline.extract.align import align, disagreement
-from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_money_block, read_org_block, read_stage_tables
+from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_funders_of_budget, read_money_block, read_org_block, read_stage_tables
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
 from foi_pipeline.extract.prose import read_prose
@@ -282,6 +282,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                         block.questions, block.alignment = [moved], "content"
         elif question.table == "budgets":
             read_money_block(block.body, own, spec, facts)
+            read_funders_of_budget(block.body, own, orgs, meta.authority, facts)
         elif question.table in {"funders", "referrers"}:
             read_org_block(block.body, question.table, own, orgs, meta.authority, facts)
 

@@ -542,18 +542,20 @@ def _route_only(line: Span, stage: str, titles: "TitleMatcher") -> Block | None:
     return Block(label=None, heading=line.sub(0, m.end()), titled=question) if question is not None else None
 
 
-_FUNDING_HEADING_RE = re.compile(r"[#*\s]*funding[\s:*]*", re.IGNORECASE)
+_FUNDING_HEADING_RE = re.compile(r"[#*\s]*funding[\s*]*(?:(?::|–|—|-)[\s*]*(?P<rest>.*))?", re.IGNORECASE)  # "Funding", "Funding: ..."
 _AMOUNT_RE = re.compile(r"£|\d{3}")
 
 
 def _funding_heading(text_lines: list[Span], line: Span, spec: RequestSpec) -> Block | None:
-    """"Funding" alone heads the funders' answer or the budget's: the answer under it says which (an amount or names)."""
-    if not _FUNDING_HEADING_RE.fullmatch(line.text):
+    """"Funding" heads the funders' answer or the budget's: the answer after it says which (an amount, or names)."""
+    m = _FUNDING_HEADING_RE.fullmatch(line.text)
+    if m is None:
         return None
-    following = next((other.text for other in text_lines if other.start > line.start and other.text.strip()), "")
+    following = m.group("rest") or next((other.text for other in text_lines if other.start > line.start and other.text.strip()), "")
     table = "budgets" if _AMOUNT_RE.search(following) else "funders"
     question = next((q for q in spec.questions if q.table == table), None)
-    return Block(label=None, heading=line, titled=question) if question is not None else None
+    heading = line.sub(0, m.start("rest")) if m.group("rest") else line
+    return Block(label=None, heading=heading, titled=question) if question is not None else None
 
 
 def segment(text: str, spec: RequestSpec) -> Segmentation:
