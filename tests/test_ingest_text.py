@@ -78,3 +78,7 @@ def test_normalise_is_idempotent_and_line_breaks_are_only_newlines(text):
     once = normalise(text)
     assert normalise(once) == once
     assert not any(ch in once for ch in "\r\x00\x0b\u2028\u2029\x85")
+
+
+def test_unicode_spaces_are_spaces_and_zero_width_ones_go():
+    assert normalise("fewer\u00a0than\u20095 men\u202fin\u200b 2023\ufeff") == "fewer than 5 men in 2023"

@@ -22,8 +22,12 @@ _TRANSLATE = {
     0x2028: "\n",  # Unicode line / paragraph separators: one line-break convention
     0x2029: "\n",
     **_C1,
+    # No-break, thin and other fixed-width spaces are spaces ("fewer than 5" from a Word file has two), and
+    # zero-width ones are nothing: every rule after ingest then needs to know only " ".
+    **{cp: " " for cp in [0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]},
+    **{cp: None for cp in [0x200B, 0x2060, 0xFEFF]},
 }
-_SPECIAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\xa0\u2000-\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\ufffe\uffff]")
 
 LATIN1_FAMILY = {
     "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "cp819", "ibm819", "us-ascii", "ascii",
@@ -32,7 +36,8 @@ LATIN1_FAMILY = {
 
 
 def normalise(text: str) -> str:
-    """"\\r\\n" and "\\r" become "\\n"; control characters go (tab and form feed stay: a form feed marks a page)."""
+    """"\\r\\n" and "\\r" become "\\n"; control characters go (tab and form feed stay: a form feed marks a page);
+    Unicode spaces become " "."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _SPECIAL.search(text):
