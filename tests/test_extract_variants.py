@@ -587,3 +587,14 @@ def test_funding_on_one_line_with_its_answer(line, funders, budget):
         text = text.replace("Budget\n£210,000\n", "")
     ex, names, funnel, budgets, got, referrers = read(text, is_file=False)
     assert {f[1] for f in got} == funders and budgets["Lancashire Change Programme"][1] == budget
+
+
+def test_a_letter_whose_sentences_go_on_about_the_programme_named_before():
+    ex, names, funnel, budgets, *_ = read("prose_paragraphs.txt")
+    drive, hub = "Drive Project", "Change Hub Programme"
+    assert [funnel[(drive, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]  # "Of these, 71 were accepted"
+    assert {funnel[(drive, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
+    assert [funnel[(hub, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [21, 17, 9]
+    assert [funnel[(hub, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [54, 40, 22]  # "22 agency-referred and 9 self-referred men completed"
+    assert budgets[drive][1] == 230000.0 and budgets[hub][1] == 95000.0
+    assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "funnel_counts"]

@@ -3,8 +3,8 @@ self-referrals, of which 12 were accepted and 7 completed. Agencies referred 88 
 
 Each clause with a figure is read by the route and stage words it uses; a clause without a route word keeps
 the route of the clause before it in the same sentence ("of which 12 were accepted"). Only used when no block
-answers a question. A sentence's figures belong to the programme it names, or to the reply's only programme;
-a sentence naming two, or none of several, is left alone (its figures cannot be placed).
+answers a question. A sentence's figures belong to the programme it names, or to the reply's only programme,
+or to the one the paragraph was about; a sentence naming two is left alone (its figures cannot be placed).
 """
 
 from __future__ import annotations
@@ -42,23 +42,50 @@ def _route(text: str) -> str | None:
     return "agency" if _AGENCY_RE.search(text) else None
 
 
+# Words that name a route but not a stage: "agency-referred" (men), and "of the self-referrals" (some of them)
+_ROUTE_WORDS_RE = re.compile(r"\b(?:self|agency)[\s-]?referred\b|\bof\s+(?:the|these|those)\s+(?:(?:self|agency)[\s-]?)?referrals\b", re.IGNORECASE)
+_AND_RE = re.compile(r"\s*and\b", re.IGNORECASE)
+_CONTINUES_RE = re.compile(r"^\W*(?:of\s+(?:these|those|them|whom|which)|of\s+the\s+\d|out\s+of\s+(?:these|those|them))\b", re.IGNORECASE)
+
+
+def _own_stage(text: str) -> str | None:
+    """The stage a clause states beyond its route words ("22 agency-referred" states none; "71 were accepted" does)."""
+    return _stage(_ROUTE_WORDS_RE.sub(" ", text))
+
+
+def _stage_after_and(following: list[Span]) -> str | None:
+    for clause in following:
+        if not _AND_RE.match(clause.text):
+            return None
+        if (stage := _own_stage(clause.text)) is not None:
+            return stage
+    return None
+
+
 def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
-    """Funnel figures, funders and referrers stated in sentences, each placed with its sentence's programme."""
+    """Funnel figures, funders and referrers stated in sentences, each placed with its sentence's programme.
+
+    A sentence that names no programme goes on about the one the paragraph's sentence before it named, and one
+    that opens "Of these" about its route too ("Drive received 96 agency referrals. Of these, 71 were accepted")."""
     if not registry.programmes:
         return
+    last: tuple[object, str | None, int] | None = None  # programme, route, and where the paragraph ends
     for m in SENTENCE_SPAN_RE.finditer(body.text):
         sentence = body.sub(m.start(), m.end())
-        # The sentence's programme: the one it names, else the reply's only one; none, and its figures stay unplaced.
+        # The sentence's programme: the one it names, else the reply's only one, else the paragraph's last one.
         named = {id(p): p for _, p in mentions(sentence, registry)}
-        programme = next(iter(named.values())) if len(named) == 1 else registry.programmes[0] if len(registry.programmes) == 1 and not named else None
+        same_paragraph = last is not None and m.start() < last[2]
+        programme = next(iter(named.values())) if len(named) == 1 else registry.programmes[0] if len(registry.programmes) == 1 and not named \
+            else last[0] if same_paragraph and not named else None
         if programme is None:
             continue
-        route = None
+        route = last[1] if same_paragraph and last[0] is programme and _CONTINUES_RE.match(sentence.text) else None
         bounds = [0, *(c.start() for c in _CLAUSE_CUT_RE.finditer(sentence.text)), len(sentence.text)]
-        for start, end in zip(bounds, bounds[1:]):
-            clause = sentence.sub(start, end)
+        clauses = [sentence.sub(start, end) for start, end in zip(bounds, bounds[1:])]
+        for i, clause in enumerate(clauses):
             route = _route(clause.text) or route
-            stage = _stage(clause.text)
+            # "22 agency-referred and 9 self-referred men completed": a clause's stage may be stated after the "and"
+            stage = _own_stage(clause.text) or _stage_after_and(clauses[i + 1 :]) or _stage(clause.text)
             reading = read_count(clause.text)
             evidence = clause.sub(reading.start, reading.end)
             if route and stage and reading.status == "value":
@@ -69,3 +96,5 @@ def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalo
         for kind, cue in (("funders", FUNDED_BY_RE), ("referrers", REFERRED_FROM_RE)):
             for org in organisations_after(sentence, cue, orgs):
                 getattr(facts, kind).append(OrgFact(programme, expand_self_reference(org, authority), f"{kind}:prose"))
+        paragraph_end = body.text.find("\n\n", m.end())
+        last = (programme, route, paragraph_end if paragraph_end >= 0 else len(body.text))
