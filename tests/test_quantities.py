@@ -20,6 +20,11 @@ def _reading(text):
 
 # --- read_count: figures --------------------------------------------------------------------------
 
+@pytest.mark.parametrize("text", ["Approximately two thirds", "45 per cent", "three quarters of them"])
+def test_shares_are_not_counts(text):
+    assert read_count(text).status == "not_stated"
+
+
 @pytest.mark.parametrize("text, count", [
     ("Of the 58 self-referrals, 41 were accepted onto the programme.", 41),  # the first figure is what it counts from
     ("Out of 203 referrals, 150 were assessed as suitable and accepted.", 150),

@@ -508,7 +508,8 @@ _BETWEEN_BEFORE_RE = re.compile(r"\bbetween[ \t]+$", re.IGNORECASE)
 _BETWEEN_AFTER_RE = re.compile(r"[ \t]+and[ \t]+(?P<n>" + _DIGITS + r")(?![0-9a-z_]|[.,][0-9]|%)", re.IGNORECASE)
 
 _NOT_COUNT_AFTER_RE = re.compile(
-    r"[ \t]*(?:-[ \t]*)?(?:" + _UNIT_WORDS + r"|[x×]|gbp|pounds?|sterling|k|m|mn|bn|million|billion|(?:year|yr)s?[ \t-]*olds?)(?![a-z])"
+    r"[ \t]*(?:-[ \t]*)?(?:" + _UNIT_WORDS + r"|[x×]|gbp|pounds?|sterling|k|m|mn|bn|million|billion|(?:year|yr)s?[ \t-]*olds?"
+    r"|thirds?|quarters|halves|fifths?|tenths?|per[ \t]*cent)(?![a-z])"  # "two thirds" is a share, not a count
     r"|[ \t]*\)?[ \t]+above\b",
     re.IGNORECASE,
 )
