@@ -598,3 +598,19 @@ def test_a_letter_whose_sentences_go_on_about_the_programme_named_before():
     assert [funnel[(hub, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [54, 40, 22]  # "22 agency-referred and 9 self-referred men completed"
     assert budgets[drive][1] == 230000.0 and budgets[hub][1] == 95000.0
     assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "funnel_counts"]
+
+
+@pytest.mark.parametrize("layout", [
+    lambda t: t,  # "Question: How many ...?" / "Answer: 38"
+    lambda t: t.replace("Question: ", "").replace("Answer: ", ""),  # the question alone on its line, ending in "?"
+    lambda t: t.replace("Question: ", "**Q:** "),
+])
+def test_questions_asked_in_the_reply_s_own_words(layout):
+    ex, names, funnel, budgets, funders, referrers = read(layout((VARIANTS / "questions_in_own_words.txt").read_text(encoding="utf-8")), is_file=False)
+    p = "CCP"
+    assert list(names.values()) == [p]
+    assert [funnel[(p, k)][1] for k in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")] == [38, 30, 14, 212, 150, 77]
+    assert {r[1] for r in referrers} >= {"Cheshire Constabulary", "The Probation Service"}  # "Which organisations made referrals": referrers, not a count
+    assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Cheshire", "Home Office"}
+    assert budgets[p][1] == 160000.0
+    assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "answers"]

@@ -309,7 +309,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             answering = [b for b, ids in zip(seg.blocks, held) if id(question) in ids]
         else:
             answering = [b for b in seg.blocks if question in b.questions]
-        block = answering[0] if answering else None
+        block = next((b for b in answering if b.body), answering[0]) if answering else None  # a heading with nothing under it answers nothing
         span = block.body if block else EMPTY
         tables["answers"].append({
             "doc_id": doc_id, "question_no": question.number, "question_key": question.key,
@@ -318,7 +318,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             **evidence(span, f"answer:{block.alignment}" if block else "answer:none"),
             "alignment": block.alignment if block else None,
         })
-        for extra in answering[1:]:
+        for extra in [b for b in answering if b is not block and b.body]:
             if section_of.get(id(extra)) != section_of.get(id(block)):
                 continue  # the same question answered again for the next section's programme
             review("answers", question.key, f"more than one answer reads as question {question.number or question.key}; the first is used", extra.body, "info")

@@ -241,11 +241,12 @@ class TitleMatcher:
         # One literal search for any cue or stage word: a title with none of them names no question.
         self._any_word = re.compile("|".join(re.escape(w) for w in sorted({*self._cue_words, *_STAGE_WORDS}, key=len, reverse=True)))
 
-    def match(self, title: str, whole_titles: bool = True) -> Question | None:
-        """The question a heading names; `whole_titles` off for table cells, where "Programme" heads a column."""
-        title = title.strip(" *#:-–—\t")
+    def match(self, title: str, whole_titles: bool = True, max_words: int = 9) -> Question | None:
+        """The question a heading names; `whole_titles` off for table cells, where "Programme" heads a column.
+        A question asked in the reply's own words ("How many of the referred males completed?") may be longer."""
+        title = title.strip(" *#:-–—\t?")
         words = title.split()
-        if not words or len(words) > 9 or _DIGIT_RE.search(title):
+        if not words or len(words) > max_words or _DIGIT_RE.search(title):
             return None
         lowered = title.lower()
         if whole_titles and lowered in self.whole_titles:
@@ -490,6 +491,12 @@ class _LineReader:
             titled, answer_start = titles.split(rest.text[lead:], whole_titles=whole_titles)
             if titled is not None:
                 return _Head(label, rest.start + lead + answer_start, titled=titled)
+            asked = _ASKED_RE.match(rest.text)
+            if asked or (_INTERROGATIVE_RE.match(rest.text) and rest.text.rstrip().endswith("?")):
+                # "Question: How many males self-referred into the programme?": the reply's own wording of a question
+                titled = titles.match(rest.text[asked.end() if asked else 0 :], whole_titles=False, max_words=MAX_ASKED_WORDS)
+                if titled is not None:
+                    return _Head(label, len(line.text), titled=titled)
         if found is None and question is None:
             return None
         heading_end = rest.start + echo_end if question is not None else rest.start
@@ -498,6 +505,11 @@ class _LineReader:
             colon = _COLON_RE.search(rest.text)
             heading_end = rest.start + colon.start() + 1 if colon and colon.start() < 70 else line.end
         return _Head(label, heading_end, echo=question, echo_score=score)
+
+
+_ASKED_RE = re.compile(r"[^\S\n]*(?:\*\*)?(?:Question|Q|Request|Your\s+question)(?:\*\*)?[^\S\n]*[:.\-–](?:\*\*)?[^\S\n]*", re.IGNORECASE)
+_INTERROGATIVE_RE = re.compile(r"[^\S\n]*(?:\*\*)?(?:how|what|which|who|whom|please|can|could|do|does|did|is|are|was|were)\b", re.IGNORECASE)
+MAX_ASKED_WORDS = 24
 
 
 _STAGE_GROUP_RE = re.compile(
