@@ -614,3 +614,26 @@ def test_questions_asked_in_the_reply_s_own_words(layout):
     assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Cheshire", "Home Office"}
     assert budgets[p][1] == 160000.0
     assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "answers"]
+
+
+@pytest.mark.parametrize("layout", [
+    lambda t: t,  # "2-4. Self-referrals" over "| Programme | Referred | Accepted | Completed |"
+    lambda t: t.replace("\n\n2-4. Self-referrals\n", "\nSelf-referrals:\n").replace("\n\n5-7. Agency referrals\n", "\n\nReferrals from agencies:\n"),  # captions in the scope answer
+])
+def test_tables_of_stages_whose_route_is_said_above_them(layout):
+    ex, names, funnel, *_ = read(layout((VARIANTS / "stage_columns_per_route.txt").read_text(encoding="utf-8")), is_file=False)
+    drive, hub = "Drive Project", "Change Hub Programme"
+    assert {funnel[(drive, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
+    assert [funnel[(drive, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]
+    assert [funnel[(hub, k)][1] for k in ("self_referred", "self_accepted", "self_completed")] == [21, 17, 9]
+    assert [funnel[(hub, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [54, 40, 22]
+    assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "funnel_counts"]
+
+
+@pytest.mark.parametrize("line, numbers", [("2-4. Self-referrals", (2, 3, 4)), ("5 – 7: Agency", (5, 6, 7)), ("2-4 men", None)])
+def test_question_ranges_without_a_q(line, numbers):
+    from foi_pipeline.extract.segment import _label
+    from foi_pipeline.extract.spans import Span
+
+    found = _label(Span(0, len(line), line), False)
+    assert (found[0].numbers if found else None) == numbers

@@ -313,11 +313,11 @@ _ROW_NUMBER_RE = re.compile(r"\s*(?:Q(?:uestion)?\s*)?(\d{1,2})\b", re.IGNORECAS
 _COMPLETED_RE = re.compile(r"complet|finish")
 _SELF_RE = re.compile(r"\bself")
 _ACCEPTED_RE = re.compile(r"accept|start|enrol|engag|took\s+up")
-_AGENCY_RE = re.compile(r"agenc|refer|partner|police|professional")
+_AGENCY_RE = re.compile(r"agenc|partner|police|professional")
 _REFERRED_RE = re.compile(r"refer")
 
 
-def _classify_row(text: str, spec: RequestSpec) -> Question | None:
+def _classify_row(text: str, spec: RequestSpec, default_route: str | None = None) -> Question | None:
     """A table row or column heading -> funnel question, by its number ("2.") or its words ("Self-referred and accepted")."""
     m = _ROW_NUMBER_RE.match(text)
     if m:
@@ -334,7 +334,7 @@ def _classify_row(text: str, spec: RequestSpec) -> Question | None:
         stage = "referred"
     else:
         return None
-    route = route or "agency"
+    route = route or default_route or "agency"  # "Referred | Accepted" under the self-referral questions are self-referrals
     return next((q for q in spec.questions if q.route == route and q.stage == stage), None)
 
 
@@ -345,22 +345,31 @@ def read_stage_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec
         header = table.rows[0]
         if sum(_classify_row(c.text, spec) is not None for c in header[1:]) >= 2 or \
                 sum(_classify_row(row[0].text, spec) is not None for row in table.rows[1:]) >= 2:
-            _count_table(table, [], registry, spec, facts)
+            _count_table(table, [], registry, spec, facts, _route_above(body, table))
 
 
-def _count_table(table: Table, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
+def _route_above(body: Span, table: Table) -> str | None:
+    """"Self-referrals:" on the line above a table of stages: the route its "Referred | Accepted" columns count."""
+    above = body.text[: table.span.start - body.start].rstrip().rsplit("\n", 1)[-1].lower()
+    return "self" if _SELF_RE.search(above) else "agency" if _AGENCY_RE.search(above) else None
+
+
+def _count_table(table: Table, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts,
+                 route: str | None = None) -> None:
     header = table.rows[0]
+    routes = {q.route for q in questions}
+    route = routes.pop() if len(routes) == 1 else route  # the route the block's questions share, for headings without one
     column_programmes = [registry.resolve(c.text) for c in header]
     if sum(p is not None for p in column_programmes) >= 1:
         for row in table.rows[1:]:
-            question = _classify_row(row[0].text, spec) or (questions[0] if len(questions) == 1 else None)
+            question = _classify_row(row[0].text, spec, route) or (questions[0] if len(questions) == 1 else None)
             if question is None:
                 continue
             for cell, programme in zip(row[1:], column_programmes[1:]):
                 if programme is not None:
                     _count_piece(Piece(programme, cell), cell, question.route, question.stage, False, registry, spec, facts)
         return
-    column_questions = [_classify_row(c.text, spec) for c in header]
+    column_questions = [_classify_row(c.text, spec, route) for c in header]
     for row in table.rows[1:]:
         programme = registry.resolve(row[0].text)
         if programme is None:

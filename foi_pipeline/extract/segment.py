@@ -24,6 +24,9 @@ RANGE_LABEL_RE = re.compile(
     r"(?=[ \t:.)\-–—]|$)",
     re.IGNORECASE,
 )
+# "2-4." / "5 – 7:" with no "Q": the closing mark after the second number tells it from a range of figures ("2-4 men")
+NUMBER_RANGE_LABEL_RE = re.compile(
+    _BULLET + r"(?P<label>(?P<a>\d{1,2})[^\S\n]*(?:-|–|—|to|&)[^\S\n]*(?P<b>\d{1,2})[^\S\n]*[.):])(?=[^\S\n]|$)", re.IGNORECASE)
 Q_LABEL_RE = re.compile(
     _BULLET + r"(?P<label>(?:Q|Question|Request|Part)[^\S\n]*(?:no\.?[^\S\n]*)?(?P<n>\d{1,2})(?:[^\S\n]*[.:)])?)(?=[ \t:.)\-–—]|$)",
     re.IGNORECASE,
@@ -128,7 +131,7 @@ def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
     first = line.text[start : start + 1]
     if first not in _LABEL_STARTS and not (allow_letters and first in _LETTER_LABEL_STARTS):
         return None
-    for kind, pattern in (("range", RANGE_LABEL_RE), ("q", Q_LABEL_RE), ("number", NUMBER_LABEL_RE)):
+    for kind, pattern in (("range", RANGE_LABEL_RE), ("range", NUMBER_RANGE_LABEL_RE), ("q", Q_LABEL_RE), ("number", NUMBER_LABEL_RE)):
         m = pattern.match(line.text)
         if m:
             if kind == "range":
