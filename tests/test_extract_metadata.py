@@ -61,6 +61,9 @@ def test_reference(text, ref):
         ("Date: 1 January 2099", None),
         ("Our ref: 1\n2023-10-03\n\nDear Sir", dt.date(2023, 10, 3)),  # ISO: year, month, day, whatever dayfirst says
         ("Response date: October 3, 2023", dt.date(2023, 10, 3)),
+        ("Dear Mr Jones,\n1. 17\nKind regards\n\n-----Original Message-----\nFrom: A <a@b.org>\nSent: 01 June 2023 09:12\n", None),  # the request's date
+        ("From: FOI <f@x.org>\nTo: a@b.org\nDate: Mon, 14 Aug 2023 10:00:00 +0100\n\nAnswers\n\nOn 1 June 2023, A wrote:\n> Date: 1 June 2023",
+         dt.date(2023, 8, 14)),
         ("Case number: 2023/0871\nOct. 4th, 2023\n", dt.date(2023, 10, 4)),
     ],
 )

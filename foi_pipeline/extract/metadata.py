@@ -264,9 +264,20 @@ def _parse_date(s: str, today: dt.date) -> dt.date | None:
     return value if dt.date(2000, 1, 1) <= value <= today else None
 
 
+# Where an e-mail reply quotes the message it answers: dates below it are the request's, not the reply's.
+_QUOTED_ORIGINAL_RE = re.compile(
+    r"^[ \t>]*(?:-{2,}[ \t]*(?:original|forwarded)[ \t]+message[ \t]*-{2,}|on[ \t].{5,80}[ \t]wrote:[ \t]*$|from:[ \t].+\n[ \t>]*(?:sent|date):)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def read_response_date(text: str, today: dt.date | None = None) -> dt.date | None:
-    """The date of the reply: a labelled date line, else a date standing alone near the top, else the last dated line."""
+    """The date of the reply: a labelled date line, else a date standing alone near the top, else the last dated line;
+    never a date from the message the reply quotes below it."""
     today = today or dt.date.today()
+    quoted = _QUOTED_ORIGINAL_RE.search(text, 1)
+    if quoted is not None:
+        text = text[: quoted.start()]
     for m in LABELLED_DATE_RE.finditer(text):
         value = _parse_date(m.group("date"), today)
         if value:
