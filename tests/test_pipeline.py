@@ -256,3 +256,34 @@ def test_broken_workers_fall_back_to_this_process(monkeypatch):
     with pytest.warns(UserWarning, match="extraction workers failed"):
         corpus = extract_corpus(docs, SPECS, Catalogue(), workers=2)
     assert corpus.extracted == 3 and sorted(calls) == sorted(d.doc_id for d in docs)
+
+
+def _rows(*doc_ids: str) -> dict[str, pd.DataFrame]:
+    return {"answers": pd.DataFrame({"doc_id": list(doc_ids), "answer_text": [f"answer of {d}" for d in doc_ids]})}
+
+
+def test_replies_added_since_the_cache_was_written_are_appended_to_its_journal(tmp_path):
+    cache = TableCache(tmp_path, "extract", "v1")
+    cache.save({"a": "ka", "b": "kb"}, _rows("a", "b"), {"a": {}, "b": {}}, {})
+    whole = cache.path.read_bytes()
+    again = TableCache(tmp_path, "extract", "v1")
+    again.save({"a": "ka", "b": "kb", "c": "kc"}, _rows("a", "b", "c"), {"a": {}, "b": {}, "c": {"x": 1}}, {"r": ("req", "how")})
+    assert cache.path.read_bytes() == whole and again.journal.exists()  # the big file is not written again
+    reread = TableCache(tmp_path, "extract", "v1")
+    tables, metadata = reread.select({"a": "ka", "c": "kc"})
+    assert list(tables["answers"]["doc_id"]) == ["a", "c"] and metadata == {"a": {}, "c": {"x": 1}}
+    assert reread.requests == {"r": ("req", "how")} and reread.keys() == {"ka", "kb", "kc"}
+    reread.save({"a": "ka", "c": "kc"}, _rows("a", "c"), {"a": {}, "c": {}}, {})  # a reply removed: written whole
+    assert not reread.journal.exists() and TableCache(tmp_path, "extract", "v1").keys() == {"ka", "kc"}
+
+
+def test_a_torn_journal_loses_only_what_it_held_and_is_rewritten(tmp_path):
+    cache = TableCache(tmp_path, "extract", "v1")
+    cache.save({"a": "ka"}, _rows("a"), {"a": {}}, {})
+    TableCache(tmp_path, "extract", "v1").save({"a": "ka", "b": "kb"}, _rows("a", "b"), {"a": {}, "b": {}}, {})
+    with cache.journal.open("ab") as handle:
+        handle.write(b"\x80\x05torn")  # a run killed while appending
+    torn = TableCache(tmp_path, "extract", "v1")
+    assert torn.keys() == {"ka", "kb"}
+    torn.save({"a": "ka", "b": "kb", "c": "kc"}, _rows("a", "b", "c"), {"a": {}, "b": {}, "c": {}}, {})
+    assert not torn.journal.exists() and TableCache(tmp_path, "extract", "v1").keys() == {"ka", "kb", "kc"}
