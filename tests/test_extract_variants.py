@@ -637,3 +637,17 @@ def test_question_ranges_without_a_q(line, numbers):
 
     found = _label(Span(0, len(line), line), False)
     assert (found[0].numbers if found else None) == numbers
+
+
+def test_numbers_aligned_with_a_tab_as_word_exports_them():
+    spec = next(s for s in SPECS if s.default)
+    quoted = "\n".join(f"{q.number}.\t{q.text}" for q in spec.questions if q.number)
+    answers = ("1.\tThe Drive Project, delivered by SafeLives.\n2.\tN/A\n3.\tN/A\n4.\tN/A\n5.\t96\n6.\t71\n7.\t33\n"
+               "8.\tKent Police\n9.\tThe Home Office\n10.\t£230,000")
+    text = f"Office of the Police and Crime Commissioner for Kent\n\nYou asked:\n{quoted}\n\nOur answers:\n{answers}\n"
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert list(names.values()) == ["Drive Project"]
+    assert [funnel[("Drive Project", k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]
+    assert budgets["Drive Project"][1] == 230000.0 and {f[1] for f in funders} == {"Home Office"}
+    answers_by_key = {a["question_key"]: a["answer_text"] for a in ex.tables["answers"]}
+    assert answers_by_key["programme_scope"] == "The Drive Project, delivered by SafeLives."  # not the quoted request

@@ -510,6 +510,8 @@ class _LineReader:
         return _Head(label, heading_end, echo=question, echo_score=score)
 
 
+# A label, a tab or a run of spaces, then words with no such gap: a numbered line aligned as Word and PDFs align them
+_ALIGNED_LABEL_RE = re.compile(r"[^\S\n]*(?:\(?\d{1,2}[.)]|\(?[a-o][.)]|Q\d{1,2}[.:]?)(?:\t|[^\S\n]{2,})(?:(?!\S(?:\t|[^\S\n]{2,})\S).)+", re.IGNORECASE)
 _ASKED_RE = re.compile(r"[^\S\n]*(?:\*\*)?(?:Question|Q|Request|Your\s+question)(?:\*\*)?[^\S\n]*[:.\-–](?:\*\*)?[^\S\n]*", re.IGNORECASE)
 _INTERROGATIVE_RE = re.compile(r"[^\S\n]*(?:\*\*)?(?:how|what|which|who|whom|please|can|could|do|does|did|is|are|was|were)\b", re.IGNORECASE)
 MAX_ASKED_WORDS = 24
@@ -595,7 +597,10 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
             row = rows[0] if in_table is None else next((r for r in rows if r is not None and r.heading.start == line.start), None)
             if row is not None and (in_table is None or len({id(r.echo or r.titled) for r in rows if r is not None}) >= 2):
                 heads.append(row)  # a table answers questions when two or more of its rows name one ("| Referrer | Number |" heads no answer)
-            continue
+                continue
+            if not _ALIGNED_LABEL_RE.fullmatch(line.text):
+                continue
+            # not a column of a table: a label's alignment ("2.<TAB>The total number of males ..."), read as a line
         stage = _stage_group(line.text)
         if stage is not None and _route_title_follows(text_lines, line, reader, lettered):
             group_stage = stage  # "Acceptances", over "Self-referred: 22" and "Agency-referred: 171"
