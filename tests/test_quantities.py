@@ -20,6 +20,20 @@ def _reading(text):
 
 # --- read_count: figures --------------------------------------------------------------------------
 
+@pytest.mark.parametrize("text, count, rule", [
+    ("Q1: 30, Q2: 25, Q3: 40, Q4: 37", 132, "count:sum_of_parts"),  # the year's figure, given by quarter
+    ("Cohort 1: 10, Cohort 2: 12", 22, "count:sum_of_parts"),
+    ("10 in cohort 1 and 12 in cohort 2", 22, "count:sum_of_parts"),
+    ("April-June: 12; July-September: 9", 21, "count:sum_of_parts"),
+    ("Quarter 1: 30, Quarter 2: 25, Total 132", 132, "count:digits"),  # a total given wins
+    ("Q1: 30, Q2: <5", 30, "count:digits"),  # a part suppressed: no sum
+    ("Drive: 96, Hub: 54", 96, "count:digits"),  # programmes are not parts of a year
+])
+def test_figures_given_by_period_add_up(text, count, rule):
+    reading = read_count(text)
+    assert (reading.count, reading.rule) == (count, rule)
+
+
 @pytest.mark.parametrize("text", ["Approximately two thirds", "45 per cent", "three quarters of them"])
 def test_shares_are_not_counts(text):
     assert read_count(text).status == "not_stated"

@@ -857,6 +857,17 @@ _TOTAL_BEFORE_RE = re.compile(r"\b(?:total|overall|altogether|in[ \t]+all)\b[ \t
 _TOTAL_AFTER_RE = re.compile(r"[ \t]*(?:in[ \t]+total|in[ \t]+all|overall|altogether)\b", re.IGNORECASE)
 
 
+_PERIOD_WORD = (r"(?:quarter|qtr|q|cohort|group|term|half|h|period|phase|wave|"
+                r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_PART_BEFORE_RE = re.compile(r"(?:^|[\s,;(/\-–])" + _PERIOD_WORD + r"[ \t]*(?:[0-9]{1,2}|one|two|three|four)?[ \t]*[:=\-–)]?[ \t]*$", re.IGNORECASE)
+_PART_AFTER_RE = re.compile(r"[ \t]*(?:in|for|during)[ \t]+(?:the[ \t]+)?" + _PERIOD_WORD + r"[ \t]*(?:[0-9]{1,2}|one|two|three|four)?\b", re.IGNORECASE)
+
+
+def _is_part(text: str, reading: CountReading) -> bool:
+    """A figure given for one period or cohort of the year ("Q2: 25", "Cohort 1: 10", "12 in cohort 2")."""
+    return bool(_PART_BEFORE_RE.search(text, max(0, reading.start - 16), reading.start) or _PART_AFTER_RE.match(text, reading.end))
+
+
 _BASE_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:of|out[ \t]+of|from)[ \t]+(?:the[ \t]+|those[ \t]+|these[ \t]+|all[ \t]+)?$", re.IGNORECASE)
 _CLAUSE_STOP_RE = re.compile(r"[.;\n](?!\d)")
 
@@ -873,6 +884,11 @@ def _read_count(text: str) -> CountReading:
         # "Quarter 1: 30, ... Total 132": a figure the reply calls the total is the answer, wherever it stands.
         total = next((r for r in readings if r.status == "value" and (_TOTAL_BEFORE_RE.search(text, max(0, r.start - 24), r.start)
                                                                         or _TOTAL_AFTER_RE.match(text, r.end))), None)
+        parts = [r for r in readings if r.status == "value"]
+        if total is None and len(parts) >= 2 and len(parts) == len(readings) and all(_is_part(text, r) for r in parts):
+            # "Q1: 30, Q2: 25, Q3: 40, Q4: 37" with no total: the year's figure is their sum
+            count = sum(r.count or 0 for r in parts)
+            return CountReading("value", count, count, count, "exact", parts[0].start, parts[-1].end, "count:sum_of_parts")
         if total is None and first.status == "value" and _BASE_BEFORE_RE.search(text, max(0, first.start - 24), first.start):
             # "Of the 58 self-referrals, 41 were accepted": the first figure is what the answer counts from.
             stop = _CLAUSE_STOP_RE.search(text, first.end)
