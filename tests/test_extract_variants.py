@@ -569,6 +569,7 @@ def test_figures_grouped_under_stage_headings(layout):
     assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Lancashire"}  # under "Funding"
     assert {r[1] for r in referrers} == {"Lancashire Constabulary", "The Probation Service", "Children's Social Care"}
     assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "answers"]
+    assert {a["question_key"]: a["answer_text"] for a in ex.tables["answers"]}["agency_referred"] == "294"  # "Acceptances" is not part of it
 
 
 def test_funding_alone_heads_the_budget_when_an_amount_follows():

@@ -587,6 +587,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     heads: list[Block] = []
     previous = ""
     group_stage: str | None = None
+    group_lines: list[Span] = []
     for line in text_lines:
         above, previous = previous, line.text
         if not line.text.strip():
@@ -604,6 +605,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         stage = _stage_group(line.text)
         if stage is not None and _route_title_follows(text_lines, line, reader, lettered):
             group_stage = stage  # "Acceptances", over "Self-referred: 22" and "Agency-referred: 171"
+            group_lines.append(line)
             continue
         head = reader.read(line.text, lettered, not _may_continue(above))
         if head is None:
@@ -625,9 +627,10 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         heads.append(Block(label=label, heading=Span.of(text, line.start, line.start + head.heading_end),
                            echo=head.echo, echo_score=head.echo_score, titled=head.titled))
 
-    # Bodies run to the next heading.
+    # Bodies run to the next heading (or stage heading: "Acceptances" is not part of the answer above it).
     for block, following in zip(heads, heads[1:] + [None]):
         end = following.start if following else len(text)
+        end = min([g.start for g in group_lines if block.heading.end <= g.start < end], default=end)
         block.body = Span.of(text, block.heading.end, end)
 
     _mark_quoted_request(heads)
