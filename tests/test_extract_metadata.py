@@ -78,6 +78,9 @@ def test_response_date(text, date):
         ("The OPCC holds the information requested.", True, "held"),
         ("We did not commission any programme and therefore hold no information.", False, "not_held"),
         ("1. CARA\n2. 45", True, "held"),
+        ("The cost of complying with your request would exceed the appropriate limit of £450 under section 12.", False, "refused"),
+        ("We are therefore not obliged to comply with it.", False, "refused"),
+        ("We consider the request vexatious under section 14(1).", False, "refused"),
     ],
 )
 def test_information_status(text, answered, status):

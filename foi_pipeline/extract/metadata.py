@@ -77,7 +77,9 @@ HELD_RE = re.compile(
     re.IGNORECASE,
 )
 REFUSED_RE = re.compile(
-    r"(?=[rewn])\b(?:refus\w+|exempt\w*|withh[oe]ld\w*|not\s+obliged)\b[^.]{0,120}\b(?:request|information)\b",
+    r"(?=[rewnsv])\b(?:refus\w+|exempt\w*|withh[oe]ld\w*|not\s+obliged)\b[^.]{0,120}\b(?:request|information)\b"
+    # the cost limit (section 12) and vexatious requests (section 14) refuse the whole request
+    r"|\bexceed\w*\s+the\s+(?:appropriate|cost)\s+limit\b|\bnot\s+obliged\s+to\s+comply\b|\bsection\s+1[24]\b[^.]{0,60}\b(?:applies|applied|engaged|refus\w+)\b|\bvexatious\b",
     re.IGNORECASE,
 )
 
