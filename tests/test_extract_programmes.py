@@ -150,3 +150,9 @@ def test_a_short_form_is_written_capitalised():
     registry = _programmes("- Drive Project: one-to-one work.\n- Change Hub Programme: group work.")
     found = [(s.text, p.name) for s, p in mentions(_span("We drive down harm; Drive took 96 and the Change Hub 54."), registry)]
     assert found == [("Drive", "Drive Project"), ("Change Hub", "Change Hub Programme")]
+
+
+def test_a_programme_written_as_a_form_of_fields():
+    registry = _programmes("Programme: Building Better Relationships (BBR)\nProvider: Interventions Alliance\nScope: a 24-session group programme\n"
+                           "Programme: Caring Dads\nDelivered by: Barnardo's\nDuration: 17 weeks")
+    assert [(p.name, p.providers) for p in registry.programmes] == [("BBR", ["Interventions Alliance"]), ("Caring Dads", ["Barnardo's"])]

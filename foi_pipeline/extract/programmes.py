@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
+from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after, split_organisations
 from foi_pipeline.extract.spans import Span
 from foi_pipeline.specs import Catalogue, CatalogueEntry
 
@@ -317,11 +317,39 @@ def _strip_sublabel(item: Span) -> Span:
     return item.sub(m.end(), len(item.text)).strip() if m else item
 
 
+# The fields of a programme written as a form: "Provider: X", "Scope: ...", "Delivered by: X". None names a programme.
+_FIELD_RE = re.compile(
+    r"^[^\S\n]*(?:(?P<provider>providers?|delivered\s+by|delivery\s+(?:partner|organisation)s?|run\s+by|provided\s+by)"
+    r"|scope|title|description|summary|duration|length|format|eligibility|target\s+(?:group|cohort)|aims?|location|capacity|"
+    r"status|contract(?:\s+(?:length|term|period))?|model|type|delivery|cost|funding|commissioned\s+(?:by|since|from))[^\S\n]*[:\-–][^\S\n]*",
+    re.IGNORECASE,
+)
+
+
+_NAME_FIELD_RE = re.compile(r"^[^\S\n]*(?:(?:programme|intervention|project|service|course)(?:[^\S\n]+(?:name|title))?|name|title)[^\S\n]*:[^\S\n]*(?=\S)", re.IGNORECASE)
+
+
 def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: ProgrammeRegistry) -> None:
     """Programmes named in the scope answer(s); providers and descriptions from the same items."""
     for block in scope:
+        last: Programme | None = None
         for item in _items(block):
             item = _strip_sublabel(item)
+            named_as = _NAME_FIELD_RE.match(item.text)
+            if named_as is not None:
+                item = item.sub(named_as.end(), len(item.text))  # "Programme: Caring Dads" names Caring Dads
+            field = _FIELD_RE.match(item.text)
+            if field is not None:
+                # "Provider: Interventions Alliance" / "Scope: a 24-session course" under "Programme: X": about X
+                if last is not None:
+                    value = item.sub(field.end(), len(item.text))
+                    if field.group("provider"):
+                        for org in split_organisations(value, registry.orgs, lenient=True):
+                            if org.name not in last.providers:
+                                last.providers.append(org.name)
+                    elif not last.description:
+                        last.description = _SPACES_RE.sub(" ", value.text).strip()[:300]
+                continue
             m = _item_name(item.text)
             programme = None
             if m and not NEGATED_RE.search(item.text[: m.end() + 40]):
@@ -330,8 +358,10 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
                     programme = registry.add(name_span.text, name_span, m.group("alias"), "programme:list_item")
             if programme is not None:
                 describe(programme, item, registry)
+                last = programme
                 continue
             named = _prose_programmes(item, registry)
+            last = named[-1][1] if named else last
             # "the Drive Project (delivered by Safe Lives) and the Men and Masculinities Course (delivered by
             # Equation)": each programme is described by the words from its name to the next one's.
             for (start, programme), (end, _) in zip(named, [*named[1:], (len(item.text), None)]):
