@@ -32,6 +32,8 @@ def _programmes(scope: str, context: str = ""):
         ("In 2022/23 the PCC commissioned the Better Futures Programme, which works with men on licence.", ["Better Futures Programme"]),
         ("They are run by Acme: the Early Change Intervention (short work) and ECHO, the Engage Change Help Others Project.", ["Early Change Intervention", "ECHO"]),
         ("There are two strands: group work and one-to-one work.", []),
+        ("Two programmes: CARA (Hampton Trust) and Drive (SafeLives).", ["CARA", "Drive"]),  # names listed after an introduction
+        ("Delivery: Monday and Tuesday evenings.", []),
         ("Compulsive and Obsessive Behaviour Intervention: a behaviour change intervention delivered by Hope Partnership\nCIC.",
          ["Compulsive and Obsessive Behaviour Intervention"]),  # a PDF line wrapped before "CIC" names no second programme
         ('Our perpetrator programme is called "Choices for Change" (C4C). It is a 24-week course.', ["C4C"]),  # a name given as a name

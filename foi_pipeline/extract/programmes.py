@@ -329,6 +329,39 @@ _FIELD_RE = re.compile(
 _NAME_FIELD_RE = re.compile(r"^[^\S\n]*(?:(?:programme|intervention|project|service|course)(?:[^\S\n]+(?:name|title))?|name|title)[^\S\n]*:[^\S\n]*(?=\S)", re.IGNORECASE)
 
 
+_LISTED_NAME_RE = re.compile(r"(?:the\s+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+[A-Z+&][\w'’+-]*){0,5})[^\S\n]*(?:\((?P<paren>[^)]{2,80})\))?[.;]?")
+_LIST_INTRO_RE = re.compile(r"programme|intervention|project|course|scheme|service|commission|fund|following|\b(?:two|three|four|both)\b", re.IGNORECASE)
+_LIST_SEPARATOR_RE = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
+
+
+def _listed_after_colon(item: Span, registry: ProgrammeRegistry) -> list[tuple[int, Programme]]:
+    """"Two programmes: CARA (Hampton Trust) and Drive (SafeLives)": names listed after an introduction, each with
+    its provider in brackets. Every part must be a name, or the line is prose and names nothing here."""
+    colon = item.text.find(":")
+    if colon < 0 or not _LIST_INTRO_RE.search(item.text[:colon]):
+        return []  # "Delivery: Monday and Tuesday" lists no programmes
+    rest = item.sub(colon + 1, len(item.text)).strip()
+    bounds = [0, *(x for m in _LIST_SEPARATOR_RE.finditer(rest.text) for x in (m.start(), m.end())), len(rest.text)]
+    parts = [rest.sub(a, b).strip() for a, b in zip(bounds[::2], bounds[1::2])]
+    matches = [_LISTED_NAME_RE.fullmatch(part.text) for part in parts]
+    if len(parts) < 2 or not all(m and looks_like_name(m.group("name")) for m in matches):
+        return []
+    named = []
+    for part, m in zip(parts, matches):
+        span = part.sub(m.start("name"), m.end("name"))
+        paren = m.group("paren")
+        alias = paren if paren and _is_acronym(paren) else None
+        programme = registry.add(span.text, span, alias, "programme:list_item")
+        if programme is None:
+            continue
+        if paren and not alias:
+            for org in split_organisations(part.sub(m.start("paren"), m.end("paren")), registry.orgs, lenient=True):
+                if org.name not in programme.providers:
+                    programme.providers.append(org.name)
+        named.append((span.start - item.start, programme))
+    return named
+
+
 def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: ProgrammeRegistry) -> None:
     """Programmes named in the scope answer(s); providers and descriptions from the same items."""
     for block in scope:
@@ -360,7 +393,7 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
                 describe(programme, item, registry)
                 last = programme
                 continue
-            named = _prose_programmes(item, registry)
+            named = _prose_programmes(item, registry) or _listed_after_colon(item, registry)
             last = named[-1][1] if named else last
             # "the Drive Project (delivered by Safe Lives) and the Men and Masculinities Course (delivered by
             # Equation)": each programme is described by the words from its name to the next one's.
