@@ -34,6 +34,7 @@ def _programmes(scope: str, context: str = ""):
         ("There are two strands: group work and one-to-one work.", []),
         ("Two programmes: CARA (Hampton Trust) and Drive (SafeLives).", ["CARA", "Drive"]),  # names listed after an introduction
         ("Delivery: Monday and Tuesday evenings.", []),
+        ("We commission CARA, delivered by the Hampton Trust, and Drive, delivered by SafeLives.", ["CARA", "Drive"]),
         ("Compulsive and Obsessive Behaviour Intervention: a behaviour change intervention delivered by Hope Partnership\nCIC.",
          ["Compulsive and Obsessive Behaviour Intervention"]),  # a PDF line wrapped before "CIC" names no second programme
         ('Our perpetrator programme is called "Choices for Change" (C4C). It is a 24-week course.', ["C4C"]),  # a name given as a name
@@ -158,3 +159,8 @@ def test_a_programme_written_as_a_form_of_fields():
     registry = _programmes("Programme: Building Better Relationships (BBR)\nProvider: Interventions Alliance\nScope: a 24-session group programme\n"
                            "Programme: Caring Dads\nDelivered by: Barnardo's\nDuration: 17 weeks")
     assert [(p.name, p.providers) for p in registry.programmes] == [("BBR", ["Interventions Alliance"]), ("Caring Dads", ["Barnardo's"])]
+
+
+def test_each_programme_in_one_sentence_keeps_its_own_provider():
+    registry = _programmes("We commission CARA, delivered by the Hampton Trust, and Drive, delivered by SafeLives.")
+    assert [(p.name, p.providers) for p in registry.programmes] == [("CARA", ["The Hampton Trust"]), ("Drive", ["SafeLives"])]

@@ -265,13 +265,21 @@ def _fragment(text: str, catalogue: OrganisationCatalogue) -> bool:
     return len(text.split()) == 1 and not ACRONYM_RE.match(text)
 
 
+_RUN_SEPARATOR_RE = re.compile(r",?\s+and\s+|,\s*|;\s*")
+
+
 def organisations_after(span: Span, pattern: re.Pattern[str], catalogue: OrganisationCatalogue) -> list[OrgMention]:
     """Organisations named right after a cue such as "delivered by" or "referrals made by"."""
     out: list[OrgMention] = []
     for m in pattern.finditer(span.text):
         rest = span.sub(m.end(), len(span.text))
-        # The named organisations run until a lowercase word that is not part of a name, or the sentence ends.
+        # The named organisations run until a lowercase word that is not part of a name, or the sentence ends,
+        # or the name of what the next cue describes: "delivered by the Hampton Trust, and Drive, delivered by ...".
         end = _name_run_end(rest.text)
+        following = pattern.search(rest.text)
+        if following is not None and not rest.text[end : following.start()].strip(" ,"):
+            seps = list(_RUN_SEPARATOR_RE.finditer(rest.text, 0, following.start()))
+            end = seps[-2].start() if len(seps) >= 2 else end
         for org in split_organisations(rest.sub(0, end), catalogue, lenient=True):
             if all(org.name != o.name for o in out):
                 out.append(org)

@@ -54,6 +54,11 @@ NAMED_AS_RE = re.compile(
     r"(?:[\"“‘](?P<quoted>[^\"”’\n]{2,80})[\"”’]|(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+" + _NAME_WORD + r")*))"
     r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
 )
+# "We commission CARA, delivered by X, and Drive, delivered by Y": a second programme, named with its own provider
+_AND_NAME_DELIVERED_RE = re.compile(
+    r"(?:,[^\S\n]*and|\band|;)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+(?:[A-Z+&][\w'’+-]*|of|for|to))*?),?[^\S\n]+"
+    r"(?:(?:which|that)[^\S\n]+is[^\S\n]+)?(?:delivered|provided|run|operated)[^\S\n]+by\b"
+)
 _TRAILING_SMALL_WORDS_RE = re.compile(r"(?:\s+(?:of|and|for|to|the|&|in|on|with|a))+$")
 ACRONYM_APPOSITIVE_RE = re.compile(r"\b(?P<acr>[A-Z][A-Z0-9+&]{1,7}),\s+the\s+(?P<long>[A-Z][^,.;()]{5,80})")
 INLINE_ENUM_RE = re.compile(r"(?:^|\s)\(?(?:[a-h]|i{1,3}|iv|v)\)\s+")
@@ -464,6 +469,8 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
                 found.append((m.start("name") + a, base.sub(m.start("name") + a, m.start("name") + b), None))
         for m in PROSE_NAME_RE.finditer(text):
             found.append((m.start("name"), base.sub(m.start("name"), m.end("name")), m.group("alias")))
+        for m in _AND_NAME_DELIVERED_RE.finditer(text):
+            found.append((m.start("name"), base.sub(m.start("name"), m.end("name")), None))
         for m in NAMED_AS_RE.finditer(text):
             group = "quoted" if m.group("quoted") else "name"
             name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group(group))[0])
