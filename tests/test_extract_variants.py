@@ -652,3 +652,10 @@ def test_numbers_aligned_with_a_tab_as_word_exports_them():
     assert budgets["Drive Project"][1] == 230000.0 and {f[1] for f in funders} == {"Home Office"}
     answers_by_key = {a["question_key"]: a["answer_text"] for a in ex.tables["answers"]}
     assert answers_by_key["programme_scope"] == "The Drive Project, delivered by SafeLives."  # not the quoted request
+
+
+def test_tables_with_a_row_per_year_are_read_for_the_request_s_year():
+    ex, names, funnel, budgets, *_ = read("tables_by_year.txt")
+    p = "Durham Change Programme"
+    assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [50, 35, 25]  # the 2022/23 row
+    assert budgets[p][:2] == ("value", 95000.0)

@@ -354,6 +354,14 @@ def _route_above(body: Span, table: Table) -> str | None:
     return "self" if _SELF_RE.search(above) else "agency" if _AGENCY_RE.search(above) else None
 
 
+def _year_row_programme(label: str, registry: ProgrammeRegistry, spec: RequestSpec) -> Programme | None:
+    """A row labelled with the request's financial year ("| 2022/23 | 50 | 35 |") in a reply about one programme:
+    that programme's row. Other years' rows are no answer."""
+    if len(registry.programmes) == 1 and _fy_pattern(spec.financial_year).search(label) and len(label.split()) <= 3:
+        return registry.programmes[0]
+    return None
+
+
 def _count_table(table: Table, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts,
                  route: str | None = None) -> None:
     header = table.rows[0]
@@ -371,7 +379,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         return
     column_questions = [_classify_row(c.text, spec, route) for c in header]
     for row in table.rows[1:]:
-        programme = registry.resolve(row[0].text)
+        programme = registry.resolve(row[0].text) or _year_row_programme(row[0].text, registry, spec)
         if programme is None:
             continue
         for cell, question in zip(row[1:], column_questions[1:]):
@@ -415,8 +423,8 @@ def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec,
     if tables:
         for table in tables:
             for row in table.rows:
-                programme = registry.resolve(row[0].text)
-                if programme is None:  # a "Total" row, or a heading: not a programme's budget
+                programme = registry.resolve(row[0].text) or _year_row_programme(row[0].text, registry, spec)
+                if programme is None:  # a "Total" row, a heading or another year: not a programme's budget
                     continue
                 cells = row[1:]
                 for cell in cells:
