@@ -658,4 +658,4 @@ def test_tables_with_a_row_per_year_are_read_for_the_request_s_year():
     ex, names, funnel, budgets, *_ = read("tables_by_year.txt")
     p = "Durham Change Programme"
     assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [50, 35, 25]  # the 2022/23 row
-    assert budgets[p][:2] == ("value", 95000.0)
+    assert budgets[p] == ("value", 95000.0, "2022/23")

@@ -423,12 +423,15 @@ def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec,
     if tables:
         for table in tables:
             for row in table.rows:
-                programme = registry.resolve(row[0].text) or _year_row_programme(row[0].text, registry, spec)
+                named = registry.resolve(row[0].text)
+                programme = named or _year_row_programme(row[0].text, registry, spec)
                 if programme is None:  # a "Total" row, a heading or another year: not a programme's budget
                     continue
                 cells = row[1:]
                 for cell in cells:
                     if _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table"):
+                        if named is None and facts.money[-1].period is None:
+                            facts.money[-1].period = spec.financial_year  # the row's label is the year
                         break
         return
     for piece in pieces(body, registry, lambda: [body.start + m.start for m in find_money(body.text)]):
