@@ -429,9 +429,7 @@ def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec,
                     continue
                 cells = row[1:]
                 for cell in cells:
-                    if _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table"):
-                        if named is None and facts.money[-1].period is None:
-                            facts.money[-1].period = spec.financial_year  # the row's label is the year
+                    if _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table", of_request_year=named is None):
                         break
         return
     for piece in pieces(body, registry, lambda: [body.start + m.start for m in find_money(body.text)]):
@@ -446,7 +444,9 @@ _YEAR_WORD_RE = re.compile(r"year")
 _ANNUAL_OR_PER_RE = re.compile(r"annual|per")
 
 
-def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts, rule_prefix: str = "budget") -> bool:
+def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts, rule_prefix: str = "budget",
+                 of_request_year: bool = False) -> bool:
+    """The amount or status one piece of a budget answer gives; `of_request_year` when it stands in that year's row."""
     fy = _fy_pattern(spec.financial_year)
     whole, text_span = text_span, _request_year_part(text_span, fy)
     amounts = find_money(text_span.text)
@@ -464,7 +464,7 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
         chosen = min(amounts, key=rank)
         span = text_span.sub(chosen.start, chosen.end)
         period = chosen.period
-        if period is None and fy.search(whole.text):
+        if period is None and (of_request_year or fy.search(whole.text)):
             period = spec.financial_year
         others = [text_span.text[m.start : m.end] for m in amounts if m is not chosen]
         note = f"other amounts in the answer: {', '.join(others)}" if others else None

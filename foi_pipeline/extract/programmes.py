@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after, split_organisations
-from foi_pipeline.extract.spans import Span
+from foi_pipeline.extract.spans import WRAP_WIDTH, Span
 from foi_pipeline.specs import Catalogue, CatalogueEntry
 
 HEAD_NOUNS = r"(?:Programme|Programmes|Program|Intervention|Interventions|Project|Course|Scheme|Initiative|Pathway|Hub|Service)"
@@ -154,6 +154,9 @@ class Programme:
     def names(self) -> list[str]:
         return [self.name, *self.aliases]
 
+    def add_providers(self, names: list[str]) -> None:
+        self.providers += [name for name in dict.fromkeys(names) if name not in self.providers]
+
     def matches(self, mention: str) -> bool:
         """Whether a mention names this programme: same name, acronym, or a distinctive part of a name."""
         m = _clean_name(mention)
@@ -274,8 +277,6 @@ class ProgrammeRegistry:
 _ITEM_START_RE = re.compile(r"^\s*(?:[-•*–·▪◦]|\(?[a-h][.)]\s|\(?(?:i{1,3}|iv|v)[.)]\s|\(?\d{1,2}[.)]\s)")
 
 
-WRAP_WIDTH = 80  # a line this long that does not end a sentence may have been wrapped (PDF text)
-
 
 def _lines_unwrapped(block: Span) -> list[Span]:
     """Lines of a block, with lines a PDF wrapped mid-sentence joined back to the line they continue: a list item's,
@@ -360,9 +361,7 @@ def _listed_after_colon(item: Span, registry: ProgrammeRegistry) -> list[tuple[i
         if programme is None:
             continue
         if paren and not alias:
-            for org in split_organisations(part.sub(m.start("paren"), m.end("paren")), registry.orgs, lenient=True):
-                if org.name not in programme.providers:
-                    programme.providers.append(org.name)
+            programme.add_providers([o.name for o in split_organisations(part.sub(m.start("paren"), m.end("paren")), registry.orgs, lenient=True)])
         named.append((span.start - item.start, programme))
     return named
 
@@ -382,9 +381,7 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
                 if last is not None:
                     value = item.sub(field.end(), len(item.text))
                     if field.group("provider"):
-                        for org in split_organisations(value, registry.orgs, lenient=True):
-                            if org.name not in last.providers:
-                                last.providers.append(org.name)
+                        last.add_providers([o.name for o in split_organisations(value, registry.orgs, lenient=True)])
                     elif not last.description:
                         last.description = _SPACES_RE.sub(" ", value.text).strip()[:300]
                 continue
@@ -419,9 +416,7 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
             sentence_span = span.sub(sentence.start(), sentence.end())
             orgs = organisations_after(sentence_span, PROVIDER_CUE_RE, registry.orgs)
             for programme in registry.programmes:
-                for org in orgs:
-                    if org.name not in programme.providers:
-                        programme.providers.append(org.name)
+                programme.add_providers([o.name for o in orgs])
 
 
 _SENTENCE_RE = re.compile(r"[^.\n]+")
@@ -492,9 +487,7 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 def describe(programme: Programme, item: Span, registry: ProgrammeRegistry) -> None:
     """Providers named after a cue ("delivered by X") and the first sentence, from words about the programme."""
-    for org in organisations_after(item, PROVIDER_CUE_RE, registry.orgs):
-        if org.name not in programme.providers:
-            programme.providers.append(org.name)
+    programme.add_providers([o.name for o in organisations_after(item, PROVIDER_CUE_RE, registry.orgs)])
     if not programme.description:
         text = _SPACES_RE.sub(" ", item.text).strip()
         first_sentence = _SENTENCE_END_RE.split(text)[0]

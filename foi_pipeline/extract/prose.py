@@ -13,7 +13,7 @@ import re
 
 from foi_pipeline.extract.facts import CountFact, Facts, OrgFact, expand_self_reference
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
-from foi_pipeline.extract.programmes import SENTENCE_SPAN_RE, ProgrammeRegistry, mentions
+from foi_pipeline.extract.programmes import SENTENCE_SPAN_RE, Programme, ProgrammeRegistry, mentions
 from foi_pipeline.extract.quantities import read_count
 from foi_pipeline.extract.spans import Span
 
@@ -69,14 +69,20 @@ def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalo
     that opens "Of these" about its route too ("Drive received 96 agency referrals. Of these, 71 were accepted")."""
     if not registry.programmes:
         return
-    last: tuple[object, str | None, int] | None = None  # programme, route, and where the paragraph ends
+    last: tuple[Programme, str | None, int] | None = None  # programme, route, and where the paragraph ends
     for m in SENTENCE_SPAN_RE.finditer(body.text):
         sentence = body.sub(m.start(), m.end())
         # The sentence's programme: the one it names, else the reply's only one, else the paragraph's last one.
         named = {id(p): p for _, p in mentions(sentence, registry)}
         same_paragraph = last is not None and m.start() < last[2]
-        programme = next(iter(named.values())) if len(named) == 1 else registry.programmes[0] if len(registry.programmes) == 1 and not named \
-            else last[0] if same_paragraph and not named else None
+        if len(named) == 1:
+            programme = next(iter(named.values()))
+        elif named:
+            programme = None  # two programmes in one sentence: its figures cannot be placed
+        elif len(registry.programmes) == 1:
+            programme = registry.programmes[0]
+        else:
+            programme = last[0] if same_paragraph else None
         if programme is None:
             continue
         route = last[1] if same_paragraph and last[0] is programme and _CONTINUES_RE.match(sentence.text) else None

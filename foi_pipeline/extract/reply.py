@@ -170,7 +170,7 @@ def _same_programme(programme: Programme, other: Programme) -> None:
     for name in other.names():
         if all(name.lower() != n.lower() for n in programme.names()):
             programme.aliases.append(name)
-    programme.providers += [p for p in other.providers if p not in programme.providers]
+    programme.add_providers(other.providers)
     programme.description = programme.description or other.description
 
 

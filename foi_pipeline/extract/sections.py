@@ -83,13 +83,16 @@ def _trailing_heading(span: Span, whole: bool) -> Span | None:
     """The line that ends a span after a blank line (or is all of it, if `whole`, or says "Programme 2:") and names a
     programme: the next section's heading ("PROGRAMME TWO: Drive Project"). A closing remark under an answer names none."""
     text = span.text.rstrip()
-    start = text.rfind("\n\n")
-    last = text.rfind("\n")
-    if start < 0 and not (whole and "\n" not in text.strip()):
-        if last < 0 or not _COUNTED_PREFIX_RE.match(text[last + 1 :]):
-            return None  # a line under the answer, with no blank line between (PDF text has none), must say "Programme 2:"
-        start = last - 1
-    line = span.sub(start + 2 if start >= 0 else 0, len(text)).strip()
+    blank, last = text.rfind("\n\n"), text.rfind("\n")
+    if blank >= 0:
+        line_start = blank + 2
+    elif whole and "\n" not in text.strip():
+        line_start = 0
+    elif last >= 0 and _COUNTED_PREFIX_RE.match(text[last + 1 :]):
+        line_start = last + 1  # a line under the answer with no blank line between (PDF text has none) must say "Programme 2:"
+    else:
+        return None
+    line = span.sub(line_start, len(text)).strip()
     if not line or "\n" in line.text or line.text.rstrip(_HEADING_MARKS).endswith((".", "?", "!", ",", ";")):
         return None
     return line if looks_like_name(heading_name(line).text) else None

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from foi_pipeline.extract.gates import has_any
-from foi_pipeline.extract.spans import Span, lines
+from foi_pipeline.extract.spans import WRAP_WIDTH, Span, lines
 from foi_pipeline.specs import Question, RequestSpec
 
 _BULLET = r"[^\S\n]*(?:[-•*–·▪◦>#]+[^\S\n]*|\*\*)*"
@@ -547,8 +548,12 @@ _ROUTE_ONLY_RE = re.compile(
 )
 
 
-def _route_title_follows(text_lines: list[Span], line: Span, reader: "_LineReader", lettered: bool) -> bool:
-    following = next((other.text for other in text_lines if other.start > line.start and other.text.strip()), "")
+def _next_text(text_lines: list[Span], i: int) -> str:
+    """The next line with words after line i."""
+    return next((line.text for line in islice(text_lines, i + 1, None) if line.text.strip()), "")
+
+
+def _route_title_follows(following: str, reader: "_LineReader", lettered: bool) -> bool:
     head = reader.read(following, lettered, True)
     return (head is not None and head.titled is not None and bool(head.titled.route)) or _ROUTE_ONLY_RE.match(following) is not None
 
@@ -563,12 +568,13 @@ _FUNDING_HEADING_RE = re.compile(r"[#*\s]*funding[\s*]*(?:(?::|–|—|-)[\s*]*(
 _AMOUNT_RE = re.compile(r"£|\d{3}")
 
 
-def _funding_heading(text_lines: list[Span], line: Span, spec: RequestSpec) -> Block | None:
+def _funding_heading(text_lines: list[Span], i: int, spec: RequestSpec) -> Block | None:
     """"Funding" heads the funders' answer or the budget's: the answer after it says which (an amount, or names)."""
+    line = text_lines[i]
     m = _FUNDING_HEADING_RE.fullmatch(line.text)
     if m is None:
         return None
-    following = m.group("rest") or next((other.text for other in text_lines if other.start > line.start and other.text.strip()), "")
+    following = m.group("rest") or _next_text(text_lines, i)
     table = "budgets" if _AMOUNT_RE.search(following) else "funders"
     question = next((q for q in spec.questions if q.table == table), None)
     heading = line.sub(0, m.start("rest")) if m.group("rest") else line
@@ -588,7 +594,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     previous = ""
     group_stage: str | None = None
     group_lines: list[Span] = []
-    for line in text_lines:
+    for i, line in enumerate(text_lines):
         above, previous = previous, line.text
         if not line.text.strip():
             continue
@@ -603,13 +609,13 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
                 continue
             # not a column of a table: a label's alignment ("2.<TAB>The total number of males ..."), read as a line
         stage = _stage_group(line.text)
-        if stage is not None and _route_title_follows(text_lines, line, reader, lettered):
+        if stage is not None and _route_title_follows(_next_text(text_lines, i), reader, lettered):
             group_stage = stage  # "Acceptances", over "Self-referred: 22" and "Agency-referred: 171"
             group_lines.append(line)
             continue
         head = reader.read(line.text, lettered, not _may_continue(above))
         if head is None:
-            if (funding := _funding_heading(text_lines, line, spec)) is not None:
+            if (funding := _funding_heading(text_lines, i, spec)) is not None:
                 heads.append(funding)
             elif group_stage and (route_only := _route_only(line, group_stage, titles)) is not None:
                 heads.append(route_only)
@@ -689,8 +695,6 @@ def _without_sub_lists(text: str, answers: list[Block]) -> list[Block]:
 _COLON_RE = re.compile(r":\s+\S")
 _TITLE_LEAD_RE = re.compile(r"[–—\-:]\s*\S")
 
-
-WRAP_WIDTH = 80  # a line this long that does not end a sentence may have been wrapped (PDF text)
 
 
 def _may_continue(above: str) -> bool:

@@ -44,6 +44,7 @@ class Span(NamedTuple):
 
 
 EMPTY = Span(0, 0, "")
+WRAP_WIDTH = 80  # a line this long that does not end a sentence may have been wrapped (PDF text)
 _new = tuple.__new__  # Span(a, b, c) without the Python-level __new__ of named tuples (spans are built in hot loops)
 
 
