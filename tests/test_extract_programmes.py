@@ -132,6 +132,21 @@ def test_two_programmes_in_one_sentence_each_get_their_own_provider():
     assert {p.name: p.providers for p in registry.programmes} == {"Drive Project": ["SafeLives"], "Men and Masculinities Course": ["Equation"]}
 
 
+@pytest.mark.parametrize(
+    "text, providers",
+    [
+        ("We commission two programmes: Drive, delivered by Safer Lives, and Change Hub.", {"Drive": ["SafeLives"], "Change Hub": []}),
+        ("Three interventions: Turning Point, run by Acme Trust; Steps; and Fresh Start, provided by Beta CIC.",
+         {"Turning Point": ["Acme Trust"], "Steps": [], "Fresh Start": ["Beta CIC"]}),
+        ("Two programmes: CARA (delivered by the Hampton Trust) and Drive.", {"CARA": ["The Hampton Trust"], "Drive": []}),
+        ("The OPCC funds two programmes: Men and Masculinities Course and Drive.", {"Men and Masculinities Course": [], "Drive": []}),
+        ("The OPCC funds two programmes: Caring Dads and the Change Project.", {"Caring Dads": [], "Change Project": []}),
+    ],
+)
+def test_a_list_of_programmes_may_give_each_its_provider_in_a_clause(text, providers):
+    assert {p.name: p.providers for p in _programmes(text).programmes} == providers
+
+
 def test_organisations_after_a_cue_stop_at_the_end_of_the_names():
     text = "It is provided by Change Collective and Safe Homes Ltd. in partnership with the council, and evaluated by a university."
     found = organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)

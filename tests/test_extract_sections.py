@@ -58,3 +58,15 @@ def test_tab_separated_cells_keep_their_offsets():
     (table,) = find_tables(span(text))
     assert [[c.text for c in row] for row in table.rows] == [["Question", "Drive", "Change Hub"], ["2. Self-referrals", "N/A", "21"], ["5. Agency referrals", "96", "54"]]
     assert all(text[c.start : c.end] == c.text for row in table.rows for c in row)
+
+
+@pytest.mark.parametrize("gap", ["\t", "   "])
+def test_a_header_with_a_blank_corner_cell_lines_up_with_the_rows_below(gap):
+    from foi_pipeline.extract.tables import find_tables
+
+    text = f"Drive{gap}Change Hub\nSelf-referrals{gap}N/A{gap}21\nAgency referrals{gap}96{gap}54"
+    (table,) = find_tables(span(text))
+    assert [[c.text for c in row] for row in table.rows] == [["", "Drive", "Change Hub"], ["Self-referrals", "N/A", "21"], ["Agency referrals", "96", "54"]]
+    assert table.rows[0][0].start == 0
+
+

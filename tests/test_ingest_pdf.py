@@ -83,3 +83,77 @@ def test_truncated_pdf_is_read_or_refused_never_raises():
     data = make_pdf([["1. CARA: 203"], ["2. more"]])
     for cut in (len(data) // 3, len(data) // 2, len(data) - 10):
         assert parse_bytes(data[:cut], "cut.pdf")[1] in ("ok", "unreadable", "needs_ocr", "empty")
+
+
+def make_table_pdf(intro: str, rows: list[tuple[str, ...]], outro: str = "") -> bytes:
+    """A letter with a real drawn table, as Word or LibreOffice export one: cells placed in columns."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.multi_cell(0, 5, intro, new_x="LMARGIN", new_y="NEXT")
+    with pdf.table() as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    if outro:
+        pdf.multi_cell(0, 5, outro, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def test_table_cells_on_one_line_are_separated_by_tabs_not_single_spaces():
+    text = pdf_to_text(make_table_pdf(
+        "Questions 2 to 7 are answered in the table below.",
+        [("Stage", "Drive", "Change Hub"), ("Self-referred", "12", "N/A"), ("Referred by an agency", "84", "fewer than 5")],
+        "Question 8: Durham Constabulary and the Probation Service.",
+    ))
+    assert text.splitlines() == [
+        "Questions 2 to 7 are answered in the table below.",
+        "Stage\tDrive\tChange Hub",
+        "Self-referred\t12\tN/A",
+        "Referred by an agency\t84\tfewer than 5",
+        "Question 8: Durham Constabulary and the Probation Service.",
+    ]
+
+
+def test_words_set_apart_by_ordinary_or_bold_spacing_keep_their_spaces():
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.cell(0, 6, "The programme  (two spaces)   received 64 referrals.", new_x="LMARGIN", new_y="NEXT")
+    pdf.write(6, "Answer: ")
+    pdf.set_font("helvetica", style="B", size=11)
+    pdf.write(6, "Not held")
+    pdf.set_font("helvetica", size=11)
+    pdf.write(6, " by this office.")
+    assert "\t" not in pdf_to_text(bytes(pdf.output()))
+
+
+def test_a_pdf_table_of_stages_by_programme_is_read_as_a_table():
+    from foi_pipeline.extract import extract_reply
+    from foi_pipeline.specs import load_catalogue, load_requests
+
+    data = make_table_pdf(
+        "Office of the Police and Crime Commissioner for Durham\nDomestic Abuse Perpetrator Programme 2022/23\n"
+        "1. We commission two programmes: Drive, delivered by Safer Lives, and Change Hub.\n"
+        "Questions 2 to 7 (males, 2022/23):",
+        [
+            ("", "Drive", "Change Hub"),
+            ("2. Self-referred", "N/A", "17"),
+            ("3. Self-referred and accepted", "N/A", "11"),
+            ("4. Self-referred and completed", "N/A", "6"),
+            ("5. Referred by an agency", "84", "23"),
+            ("6. Agency referrals accepted", "59", "19"),
+            ("7. Agency referrals completed", "27", "fewer than 5"),
+        ],
+        "10. Budget: Drive £120,000; Change Hub £30,000.",
+    )
+    text = pdf_to_text(data)
+    spec = next(s for s in load_requests() if s.population == "male")
+    tables = extract_reply(text, doc_id="d", spec=spec, catalogue=load_catalogue()).tables
+    names = {p["programme_id"]: p["name"] for p in tables["programmes"]}
+    funnel = {(names[r["programme_id"]], r["route"], r["stage"]): (r["status"], r["count"]) for r in tables["funnel_counts"]}
+    assert funnel[("Drive", "agency", "referred")] == ("value", 84)
+    assert funnel[("Change Hub", "self", "completed")] == ("value", 6)
+    assert funnel[("Change Hub", "agency", "completed")][0] == "suppressed"
+    assert funnel[("Drive", "self", "referred")][0] == "not_applicable"

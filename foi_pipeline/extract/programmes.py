@@ -335,25 +335,55 @@ _FIELD_RE = re.compile(
 _NAME_FIELD_RE = re.compile(r"^[^\S\n]*(?:(?:programme|intervention|project|service|course)(?:[^\S\n]+(?:name|title))?|name|title)[^\S\n]*:[^\S\n]*(?=\S)", re.IGNORECASE)
 
 
-_LISTED_NAME_RE = re.compile(r"(?:the\s+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+[A-Z+&][\w'’+-]*){0,5})[^\S\n]*(?:\((?P<paren>[^)]{2,80})\))?[.;]?")
+_LISTED_NAME_RE = re.compile(r"(?:the\s+)?(?P<name>[A-Z+][\w'’+-]*(?:(?:[^\S\n]+(?:of|and|for|the|to|in|on))*[^\S\n]+[A-Z+&][\w'’+-]*){0,5})[^\S\n]*(?:\((?P<paren>[^)]{2,80})\))?[.;]?")
 _LIST_INTRO_RE = re.compile(r"programme|intervention|project|course|scheme|service|commission|fund|following|\b(?:two|three|four|both)\b", re.IGNORECASE)
-_LIST_SEPARATOR_RE = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
+_LIST_SEPARATOR_RE = re.compile(r"[,;]\s*(?:and\s+)?|\s+and\s+")
+
+
+_HEAD_NOUN_AT_END_RE = re.compile(HEAD_NOUNS + r"\b[^,;]*$")
+_NEXT_PART_RE = re.compile(r"(?:(?!\band\b)[^,;(])*")
+_PART_START_RE = re.compile(r"[,;:]|\band\b")
+
+
+def _inside_one_name(text: str, separator: re.Match[str]) -> bool:
+    """A bare "and" between a word and a name that ends in its head noun joins one name: "Men and Masculinities
+    Course" (but "Drive and the Change Hub" are two)."""
+    if separator.group().strip() != "and":
+        return False
+    before = _PART_START_RE.split(text[: separator.start()])[-1]
+    after = _NEXT_PART_RE.match(text, separator.end()).group()
+    return not _HEAD_NOUN_RE.search(before) and bool(_HEAD_NOUN_AT_END_RE.search(after.rstrip(" ."))) and not after.lower().startswith("the ")
 
 
 def _listed_after_colon(item: Span, registry: ProgrammeRegistry) -> list[tuple[int, Programme]]:
     """"Two programmes: CARA (Hampton Trust) and Drive (SafeLives)": names listed after an introduction, each with
-    its provider in brackets. Every part must be a name, or the line is prose and names nothing here."""
+    its provider in brackets or in a clause of its own ("Drive, delivered by Safer Lives, and Change Hub"). Every
+    other part must be a name, or the line is prose and names nothing here."""
     colon = item.text.find(":")
     if colon < 0 or not _LIST_INTRO_RE.search(item.text[:colon]):
         return []  # "Delivery: Monday and Tuesday" lists no programmes
     rest = item.sub(colon + 1, len(item.text)).strip()
-    bounds = [0, *(x for m in _LIST_SEPARATOR_RE.finditer(rest.text) for x in (m.start(), m.end())), len(rest.text)]
+    cuts = [m for m in _LIST_SEPARATOR_RE.finditer(rest.text) if not _inside_one_name(rest.text, m)]
+    bounds = [0, *(x for m in cuts for x in (m.start(), m.end())), len(rest.text)]
     parts = [rest.sub(a, b).strip() for a, b in zip(bounds[::2], bounds[1::2])]
-    matches = [_LISTED_NAME_RE.fullmatch(part.text) for part in parts]
-    if len(parts) < 2 or not all(m and looks_like_name(m.group("name")) for m in matches):
+    listed: list[tuple[Span, re.Match[str] | None]] = []  # a name and its match, or a provider clause (None)
+    for part in parts:
+        cue = PROVIDER_CUE_RE.match(part.text)
+        if cue is not None and listed and listed[-1][1] is not None:
+            listed.append((part.sub(cue.end(), len(part.text)), None))
+            continue
+        m = _LISTED_NAME_RE.fullmatch(part.text)
+        if m is None or not looks_like_name(m.group("name")):
+            return []
+        listed.append((part, m))
+    if sum(m is not None for _, m in listed) < 2:
         return []
-    named = []
-    for part, m in zip(parts, matches):
+    named: list[tuple[int, Programme]] = []
+    for part, m in listed:
+        if m is None:
+            if named:
+                named[-1][1].add_providers([o.name for o in split_organisations(part, registry.orgs, lenient=True)])
+            continue
         span = part.sub(m.start("name"), m.end("name"))
         paren = m.group("paren")
         alias = paren if paren and _is_acronym(paren) else None
@@ -361,7 +391,9 @@ def _listed_after_colon(item: Span, registry: ProgrammeRegistry) -> list[tuple[i
         if programme is None:
             continue
         if paren and not alias:
-            programme.add_providers([o.name for o in split_organisations(part.sub(m.start("paren"), m.end("paren")), registry.orgs, lenient=True)])
+            inside = part.sub(m.start("paren"), m.end("paren"))
+            cue = PROVIDER_CUE_RE.match(inside.text)
+            programme.add_providers([o.name for o in split_organisations(inside.sub(cue.end(), len(inside.text)) if cue else inside, registry.orgs, lenient=True)])
         named.append((span.start - item.start, programme))
     return named
 
@@ -395,7 +427,7 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
                 describe(programme, item, registry)
                 last = programme
                 continue
-            named = _prose_programmes(item, registry) or _listed_after_colon(item, registry)
+            named = _listed_after_colon(item, registry) or _prose_programmes(item, registry)
             last = named[-1][1] if named else last
             # "the Drive Project (delivered by Safe Lives) and the Men and Masculinities Course (delivered by
             # Equation)": each programme is described by the words from its name to the next one's.

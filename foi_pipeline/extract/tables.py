@@ -66,6 +66,8 @@ def find_tables(body: Span) -> list[Table]:
         else:
             line = body.sub(line_start, line_start + len(raw))
             cells = _cells(line)
+        if cells and len(run) == 1 and len(cells) == len(run[0]) + 1 and "|" not in raw:
+            run[0].insert(0, run_lines[0].sub(0, 0))  # a header over the row labels' column leaves that cell blank
         if cells and (not run or len(cells) == len(run[0]) or ("|" in raw and abs(len(cells) - len(run[0])) <= 1)):
             run.append(cells)
             run_lines.append(line)
