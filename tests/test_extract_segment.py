@@ -142,3 +142,22 @@ def test_a_whole_title_names_a_question_only_as_a_whole_heading():
     long_line = "2. Males who self-referred - Family Safety Service: 33; Respectful Relationships Course: 25; Change Pathway"
     assert len(segment(f"Dear requester,\n\n{long_line}\nProgramme: N/A\n", SPEC).blocks) == 1  # the rest of a long line
     assert [b.titled.key if b.titled else b.echo.key if b.echo else None for b in segment(wrapped, SPEC).blocks] == ["budget"]
+
+
+@pytest.mark.parametrize("rule", ["-" * 60, "*" * 60, "> " * 40, "#" * 50, "- " * 40 + "x", "–" * 60, "=-" * 30])
+def test_a_line_of_rule_or_quote_marks_is_read_at_once(rule):
+    # A bullet pattern that could split a run of marks in several ways once took exponential time on an
+    # e-mail's 60-dash separator: the reply never finished. The alarm turns such a hang into a failure.
+    import signal
+
+    def hung(signum, frame):
+        raise TimeoutError("segmentation did not finish")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        seg = segment(f"From: A\n{rule}\n1. Drive\n{rule}\n2. 14\n", SPEC)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert [b.label.text for b in seg.blocks if b.label] == ["1.", "2."]

@@ -19,7 +19,9 @@ from foi_pipeline.extract.gates import has_any
 from foi_pipeline.extract.spans import WRAP_WIDTH, Span, lines
 from foi_pipeline.specs import Question, RequestSpec
 
-_BULLET = r"[^\S\n]*(?:[-•*–·▪◦>#]+[^\S\n]*|\*\*)*"
+# One bullet mark at a time, each with the blanks after it: a pattern that could split a run of marks in more
+# than one way ("(?:-+ *)*") takes exponential time on a line of 60 dashes before it fails.
+_BULLET = r"[^\S\n]*(?:[-•*–·▪◦>#][^\S\n]*)*"
 RANGE_LABEL_RE = re.compile(
     _BULLET + r"(?P<label>Q(?:uestion)?s?\.?[^\S\n]*(?P<a>\d{1,2})[^\S\n]*(?:-|–|—|to|and|&)[^\S\n]*(?:Q(?:uestion)?\.?[^\S\n]*)?(?P<b>\d{1,2}))"
     r"(?=[ \t:.)\-–—]|$)",
@@ -502,13 +504,39 @@ class _LineReader:
                 if titled is not None:
                     return _Head(label, len(line.text), titled=titled)
         if found is None and question is None:
-            return None
+            return _trailing_label(line)
         heading_end = rest.start + echo_end if question is not None else rest.start
         if found is not None and question is None and _is_title(rest.text):
             # "Q6 – Accepted": a short title; the answer follows, on this line after a colon or on the next lines.
             colon = _COLON_RE.search(rest.text)
             heading_end = rest.start + colon.start() + 1 if colon and colon.start() < 70 else line.end
         return _Head(label, heading_end, echo=question, echo_score=score)
+
+
+# "Funding and budget (questions 9 and 10)", "Self-referrals – Questions 2 to 4": a heading in the reply's own
+# words with the numbers of the questions it answers at its end
+_TRAILING_LABEL_RE = re.compile(
+    r"[^\S\n]*[(\[–—:-][^\S\n]*(?P<label>Q(?:uestion)?s?\.?[^\S\n]*(?P<a>\d{1,2})"
+    r"(?:[^\S\n]*(?P<sep>-|–|—|to|and|&)[^\S\n]*(?:Q(?:uestion)?\.?[^\S\n]*)?(?P<b>\d{1,2}))?)[^\S\n]*[)\]]?[^\S\n]*:?[^\S\n]*$",
+    re.IGNORECASE,
+)
+MAX_TRAILING_LABEL_HEADING = 90
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _trailing_label(line: Span) -> _Head | None:
+    text = line.text
+    if len(text) > MAX_TRAILING_LABEL_HEADING or not _DIGIT_RE.search(text):
+        return None
+    m = _TRAILING_LABEL_RE.search(text)
+    if m is None or not text[: m.start()].strip(" \t#*") or "." in text[: m.start()]:
+        return None
+    a, b = int(m.group("a")), int(m.group("b") or m.group("a"))
+    if not 0 < a <= b <= 40:
+        return None
+    numbers = tuple(range(a, b + 1)) if m.group("sep") not in {"and", "&"} and b - a < 12 else tuple(dict.fromkeys((a, b)))
+    span = line.sub(m.start("label"), m.end("label"))
+    return _Head(Label(span.text, "range" if len(numbers) > 1 else "q", numbers, span), len(text))
 
 
 # A label, a tab or a run of spaces, then words with no such gap: a numbered line aligned as Word and PDFs align them
@@ -656,8 +684,12 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         body_end = min(block.body.end, answers_end)
         block.body = _strip_answer_prefix(Span.of(text, block.body.start, body_end))
         kept.append(block)
-    preamble = Span.of(text, quote_end, first_answer if answers else answers_end)
-    # The last quoted question's "body" is the letter's own text before the answers.
+    quote_start = min((b.heading.start for b in heads if b.is_quote), default=0)
+    if quote_start > first_answer or (not answers and quote_start > answers_end - quote_end):
+        # The request quoted at the end ("Your original request: ..."): the letter's own words come before it.
+        preamble = Span.of(text, 0, min(first_answer, quote_start))
+    else:
+        preamble = Span.of(text, quote_end, first_answer if answers else answers_end)
     return Segmentation(blocks=kept, preamble=preamble, answers_end=answers_end, lettered=lettered)
 
 
