@@ -147,6 +147,26 @@ def test_a_list_of_programmes_may_give_each_its_provider_in_a_clause(text, provi
     assert {p.name: p.providers for p in _programmes(text).programmes} == providers
 
 
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("The Commissioner funds one programme, which is known locally as Safe Harbour.", ["Safe Harbour"]),
+        ("Two courses ran. The first is Anchor, a group course. The second is KEEL (Keeping Everyone Emotionally Level), a one-to-one course.",
+         ["Anchor", "KEEL"]),
+        ("In Rutland, Pathfinder is delivered by Acme CIC.", ["Pathfinder"]),
+        ("Referrals are screened by the Probation Service before allocation.", []),  # an organisation, not a programme
+        ("Thank you for asking about the Domestic Abuse Perpetrator Programme in our area.", []),  # the request's topic
+        ("The Home Office Domestic Abuse Perpetrator Intervention Fund paid for it.", []),  # a fund
+    ],
+)
+def test_programmes_named_in_sentences(text, names):
+    from foi_pipeline.extract.programmes import find_programmes_in_prose
+
+    registry = ProgrammeRegistry(CATALOGUE, ORGS)
+    find_programmes_in_prose(_span(text), registry)
+    assert [p.name for p in registry.programmes] == names
+
+
 def test_organisations_after_a_cue_stop_at_the_end_of_the_names():
     text = "It is provided by Change Collective and Safe Homes Ltd. in partnership with the council, and evaluated by a university."
     found = organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)
@@ -179,3 +199,17 @@ def test_a_programme_written_as_a_form_of_fields():
 def test_each_programme_in_one_sentence_keeps_its_own_provider():
     registry = _programmes("We commission CARA, delivered by the Hampton Trust, and Drive, delivered by SafeLives.")
     assert [(p.name, p.providers) for p in registry.programmes] == [("CARA", ["The Hampton Trust"]), ("Drive", ["SafeLives"])]
+
+
+@pytest.mark.parametrize(
+    "text, orgs",
+    [
+        ("funded by the Home Office and by the OPCC.", ["Home Office", "OPCC"]),
+        ("with a contribution from Rutland County Council's public health team", ["Rutland County Council"]),
+        ("delivered by Barnardo's in two towns", ["Barnardo's"]),
+    ],
+)
+def test_organisations_after_funding_cues(text, orgs):
+    from foi_pipeline.extract.prose import FUNDED_BY_RE
+
+    assert [o.name for o in organisations_after(_span(text), FUNDED_BY_RE, ORGS) or organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)] == orgs

@@ -70,3 +70,21 @@ def test_a_header_with_a_blank_corner_cell_lines_up_with_the_rows_below(gap):
     assert table.rows[0][0].start == 0
 
 
+
+
+def test_a_row_label_wrapped_onto_lines_of_its_own_stays_one_row():
+    from foi_pipeline.extract.tables import find_tables
+
+    # A PDF writes a table cell by cell, so a wrapped label comes before the row's other cells.
+    text = ("\tDrive\tCARA\nSelf-referred\t12\tN/A\nThe total number of referred males\nwho were accepted on to the programme\n"
+            "59\t<5\nCompleted\t27\t3")
+    (table,) = find_tables(span(text))
+    assert [[c.text for c in row] for row in table.rows][2:] == [
+        ["The total number of referred males\nwho were accepted on to the programme", "59", "<5"], ["Completed", "27", "3"]]
+
+
+def test_lines_without_cells_followed_by_a_full_row_end_the_table():
+    from foi_pipeline.extract.tables import find_tables
+
+    text = "1.  The name\n2.  The number\nLink to evaluation:\n9.  Financial contributors\n10. Budget"
+    assert [[c.text for c in row] for row in find_tables(span(text))[0].rows] == [["1.", "The name"], ["2.", "The number"]]

@@ -161,3 +161,27 @@ def test_a_line_of_rule_or_quote_marks_is_read_at_once(rule):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert [b.label.text for b in seg.blocks if b.label] == ["1.", "2."]
+
+
+@pytest.mark.parametrize(
+    "heading, numbers",
+    [
+        ("Funding and budget (questions 9 and 10)", (9, 10)),
+        ("Self-referrals – Questions 2 to 4", (2, 3, 4)),
+        ("Referring organisations (question 8):", (8,)),
+        ("Agency figures [Q5-7]", (5, 6, 7)),
+    ],
+)
+def test_a_heading_in_own_words_ending_with_question_numbers_labels_its_answer(heading, numbers):
+    seg = segment(f"Dear Requester\n\n{heading}\nThe answer is here.\n", SPEC)
+    (block,) = seg.blocks
+    assert block.label.numbers == numbers
+    assert block.body.text == "The answer is here."
+
+
+@pytest.mark.parametrize("line", [
+    "We answered questions 2 to 4 together (see question 2).",  # a sentence, not a heading
+    "In 2022/23 we received 40 referrals (question 5) from the police and 12 more from the council and others.",  # too long
+])
+def test_numbers_in_brackets_at_the_end_of_a_sentence_are_no_heading(line):
+    assert not [b for b in segment(f"Dear Requester\n\n{line}\n", SPEC).blocks if b.label]

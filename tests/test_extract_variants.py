@@ -659,3 +659,67 @@ def test_tables_with_a_row_per_year_are_read_for_the_request_s_year():
     p = "Durham Change Programme"
     assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [50, 35, 25]  # the 2022/23 row
     assert budgets[p] == ("value", 95000.0, "2022/23")
+
+
+def test_a_narrative_letter_with_the_request_quoted_at_its_end_is_read_as_prose():
+    # The numbered questions after the signature are the request, not the answers: the letter above is read.
+    ex, names, funnel, budgets, funders, referrers = read("narrative_request_quoted_last.txt")
+    p = "Steady Ground"  # "known locally as Steady Ground"
+    assert list(names.values()) == [p]
+    assert ex.tables["programmes"][0]["providers"] == ["Severn Change CIC"]  # "delivered on the Commissioner's behalf by"
+    assert funnel[(p, "self_referred")] == ("value", 27, "exact")
+    assert funnel[(p, "self_accepted")] == ("value", 19, "exact")  # "nineteen of them were accepted": the route carries on
+    assert funnel[(p, "agency_referred")] == ("value", 88, "exact")
+    assert funnel[(p, "agency_accepted")] == ("value", 52, "exact")
+    # "11 and 30 of the self-referred and agency-referred men respectively had completed"
+    assert funnel[(p, "self_completed")] == ("value", 11, "exact")
+    assert funnel[(p, "agency_completed")] == ("value", 30, "exact")
+    assert budgets[p][:2] == ("value", 132000.0)
+    # "funded by the Home Office, through its perpetrator fund, and by the Commissioner, with a contribution from
+    # Gloucestershire County Council's public health team"
+    assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Gloucestershire", "Gloucestershire County Council"}
+    assert ("Steady Ground", "Gloucestershire Constabulary") in referrers
+    assert ("Steady Ground", "Gloucestershire County Council") in referrers  # "The remainder were made by ..."
+
+
+def test_answers_grouped_under_headings_that_end_with_their_question_numbers():
+    ex, names, funnel, budgets, funders, referrers = read("grouped_answers_under_headings.txt")
+    assert set(names.values()) == {"Turnaround", "SWAP"}  # "The first is Turnaround ..." / "The second is SWAP (...)"
+    providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
+    assert providers == {"Turnaround": ["Fenland Futures Ltd"], "SWAP": ["The Hampton Trust"]}
+    for p in names.values():  # "Self-referrals – Questions 2 to 4 ... do not apply"
+        for stage in ("referred", "accepted", "completed"):
+            assert funnel[(p, f"self_{stage}")][0] == "not_applicable"
+    # "Agency referrals (questions 5 to 7)", in sentences: each figure by its own clause
+    assert funnel[("Turnaround", "agency_referred")] == ("value", 51, "exact")  # "51 were referred to Turnaround and 24 to SWAP"
+    assert funnel[("SWAP", "agency_referred")] == ("value", 24, "exact")
+    assert funnel[("Turnaround", "agency_accepted")] == ("value", 40, "exact")
+    assert funnel[("SWAP", "agency_accepted")] == ("value", 24, "exact")
+    assert funnel[("SWAP", "agency_completed")] == ("value", 20, "exact")  # "went on to complete"
+    assert funnel[("Turnaround", "agency_completed")] == ("value", 17, "exact")
+    # "Money (questions 9 and 10)": one answer for the funders and the budget
+    assert budgets["Turnaround"][:2] == ("value", 140000.0) and budgets["SWAP"][:2] == ("value", 35500.0)
+    assert {(f[0], f[1]) for f in funders} == {
+        ("Turnaround", "Home Office"),
+        ("Turnaround", "Office of the Police and Crime Commissioner for Lincolnshire"),
+        ("SWAP", "Office of the Police and Crime Commissioner for Lincolnshire"),
+    }
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Agencies referred 64, 41 and 23 men who were referred, accepted and completed respectively.",
+         {"agency_referred": 64, "agency_accepted": 41, "agency_completed": 23}),
+        ("Of the men referred, twelve and thirty were self-referred and agency-referred respectively.",
+         {"self_referred": 12, "agency_referred": 30}),
+        ("By 31 March 2023, 4 and 19 of the self-referred and agency-referred men respectively had completed.",
+         {"self_completed": 4, "agency_completed": 19}),  # the date's year is no figure of the list
+    ],
+)
+def test_figures_paired_with_their_routes_or_stages_by_respectively(sentence, expected):
+    text = ("Office of the Police and Crime Commissioner for Dorset\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
+            "Dear Requester\n\nThe Commissioner funds one programme, which is called Harbour Lights. " + sentence + "\n")
+    _, names, funnel, *_ = read(text, is_file=False)
+    got = {key: funnel[("Harbour Lights", key)][1] for key in expected}
+    assert got == expected

@@ -505,13 +505,22 @@ _ORG_CLAUSE_CUT_RE = re.compile(r";|\.\s+|\n")
 
 def _org_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
     """Per-programme parts of a funders/referrers answer: "CARA: X" labels, else sentences or ';'-clauses
-    that each name one programme ("SAI is funded by the Home Office; HRP by the OPCC")."""
+    that each name one programme ("SAI is funded by the Home Office; HRP by the OPCC"). Sentences before the
+    first label are cut the same way ("Drive is funded by X. CARA by Y." above "Drive: £140,000")."""
     labelled = pieces(body, registry)
-    if any(p.label is not None for p in labelled) or len(registry.programmes) < 2:
+    if len(registry.programmes) < 2:
         return labelled
-    named = {p.name for _, p in mentions(body, registry)}
-    if len(named) < 2:
+    if any(p.label is not None for p in labelled):
+        lead = labelled[0] if labelled[0].label is None and labelled[0].programme is None else None
+        if lead is not None and len({p.name for _, p in mentions(lead.span, registry)}) >= 2:
+            return [*_clauses_naming_one(lead.span, registry), *labelled[1:]]
         return labelled
+    if len({p.name for _, p in mentions(body, registry)}) < 2:
+        return labelled
+    return _clauses_naming_one(body, registry)
+
+
+def _clauses_naming_one(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
     out, pos = [], 0
     for m in [*_ORG_CLAUSE_CUT_RE.finditer(body.text), None]:
         end = m.start() if m else len(body.text)

@@ -174,7 +174,10 @@ def _clean(piece: Span) -> Span:
     trailing = _TRAILING_CONNECTORS_RE.search(piece.text)
     if trailing:
         piece = piece.sub(0, trailing.start())
-    return piece.strip(" \t\n.,;:")
+    piece = piece.strip(" \t\n.,;:")
+    if piece.text.endswith(("'s", "’s")) and ORG_NOUN_RE.search(piece.text[:-2].split()[-1] if piece.text[:-2].split() else ""):
+        piece = piece.sub(0, len(piece.text) - 2)  # "Cumbria County Council's public health team": the council
+    return piece
 
 
 _BULLET_RE = re.compile(r"^(?:[•·▪◦●○■□➢►>*\-–—]+|\(?[a-z0-9][.)]|\(?(?:i{1,3}|iv|vi{0,3})[.)])[ \t]+")
@@ -226,7 +229,7 @@ def _capitalised_name(text: str) -> bool:
     return bool(_CAPITALISED_START_RE.match(text)) and not _NOT_ORGS.match(text) and len(text.split()) <= 10
 
 
-_COMMA_OR_AND_RE = re.compile(r",(?!\d)\s*(?:and\s+|or\s+)?|\s+and\s+(?=(?:the\s+)?[A-Z])")
+_COMMA_OR_AND_RE = re.compile(r",(?!\d)\s*(?:and\s+|or\s+)?(?:by\s+)?|\s+and\s+(?:by\s+)?(?=(?:the\s+)?[A-Z])")
 
 
 def _split_commas(piece: Span, is_protected, catalogue: OrganisationCatalogue) -> list[Span]:
@@ -296,6 +299,7 @@ _ABBREVIATION_RE = re.compile(r"(?:Ltd|Co|St|Inc)\.$")
 def _name_run_end(text: str) -> int:
     """Where a run of capitalised names (with list commas and connectors) ends."""
     pos = 0
+    previous = ""
     for m in _NAME_TOKEN_RE.finditer(text):
         token = m.group()
         if token == ")":
@@ -308,6 +312,11 @@ def _name_run_end(text: str) -> int:
         word = token.strip("'’\"")
         if word[:1].isupper() or word[:1].isdigit() or word.lower() in _CONNECTORS or word.startswith("+"):
             pos = m.end()
+            previous = word.lower()
+            continue
+        if word.lower() == "by" and previous == "and":
+            pos = m.end()  # "funded by the Home Office and by the OPCC"
+            previous = "by"
             continue
         if word.lower() in {"partnership", "partners"} and pos == 0:
             pos = m.end()

@@ -46,11 +46,12 @@ COMMISSIONED_RE = re.compile(
 )
 PROSE_NAME_RE = re.compile(
     r"(?=[A-Z])(?<![\w-])(?P<name>[A-Z][\w'’+-]*(?:[^\S\n]+(?:[A-Z][\w'’+-]*|\d[\w-]*|of|and|for|to|&))*[^\S\n]+" + HEAD_NOUNS + r")\b"
+    r"(?![^\S\n]+[A-Z][a-z])"  # "Domestic Abuse Perpetrator Intervention Fund" names a fund, not a programme
     r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
 )
 # "is called "Choices for Change" (C4C)", "known as the Safe Steps Programme": a name given as a name
 NAMED_AS_RE = re.compile(
-    r"\b(?:called|named|known\s+as|entitled|titled|branded\s+as)\s+(?:the\s+)?"
+    r"\b(?:called|named|known(?:\s+\w+ly)?\s+as|entitled|titled|branded\s+as)\s+(?:the\s+)?"
     r"(?:[\"“‘](?P<quoted>[^\"”’\n]{2,80})[\"”’]|(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+" + _NAME_WORD + r")*))"
     r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
 )
@@ -58,6 +59,16 @@ NAMED_AS_RE = re.compile(
 _AND_NAME_DELIVERED_RE = re.compile(
     r"(?:,[^\S\n]*and|\band|;)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+(?:[A-Z+&][\w'’+-]*|of|for|to))*?),?[^\S\n]+"
     r"(?:(?:which|that)[^\S\n]+is[^\S\n]+)?(?:delivered|provided|run|operated)[^\S\n]+by\b"
+)
+# "The first is Drive, ...", "The second programme is CARA (Cautioning and Relationship Abuse)": programmes counted off
+ORDINAL_NAME_RE = re.compile(
+    r"\b(?i:the)\s+(?:first|second|third|fourth|other|last)(?:\s+(?:programme|intervention|service|project|course|one))?\s+(?:is|was)\s+"
+    r"(?:the\s+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+" + _NAME_WORD + r")*)(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
+)
+# "In County Durham, Drive is delivered by Rivers CIC": a name, then who delivers it
+NAME_DELIVERED_RE = re.compile(
+    r"(?:^|[,;:]\s+|\.\s+)(?:(?i:the)\s+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+(?:[A-Z+&][\w'’+-]*|of|for|to)){0,5})"
+    r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?\s+(?:is|was|are|were)\s+(?:\w+ly\s+)?(?:delivered|provided|run|operated|facilitated)\s+by\b"
 )
 _TRAILING_SMALL_WORDS_RE = re.compile(r"(?:\s+(?:of|and|for|to|the|&|in|on|with|a))+$")
 ACRONYM_APPOSITIVE_RE = re.compile(r"\b(?P<acr>[A-Z][A-Z0-9+&]{1,7}),\s+the\s+(?P<long>[A-Z][^,.;()]{5,80})")
@@ -69,7 +80,7 @@ NEGATED_RE = re.compile(
     re.IGNORECASE,
 )
 PROVIDER_CUE_RE = re.compile(
-    r"\b(?:delivered|provided|run|operated|facilitated)(?:\s+(?:[a-z]+ly|under\s+contract|on\s+our\s+behalf|in\s+[A-Z][a-z]+))?\s+by\s+|"
+    r"\b(?:delivered|provided|run|operated|facilitated)(?:\s+(?:[a-z]+ly|under\s+contract|on\s+(?:our|its|their|the\s+\w+['’]s)\s+behalf|in\s+[A-Z][a-z]+))?\s+by\s+|"
     r"\bdelivered\s+in\s+partnership\s+(?:between|with)\s+|\bprovider\s+(?:is|was)\s+",
     re.IGNORECASE,
 )
@@ -87,6 +98,8 @@ _NOT_A_NAME_START = re.compile(
 _TOKEN_RE = re.compile(r"[a-z0-9+]+")
 _STOP = {"the", "of", "and", "for", "to", "a", "an", "in", "on", "&", "programme", "intervention", "project", "approach"}
 # Words every programme in this field shares: a match on these alone says nothing.
+# The request's own topic: a name made of these words alone names no programme in particular.
+_TOPIC_TOKENS = {"domestic", "abuse", "da", "dv", "violence", "perpetrator", "perpetrators", "programmes", "interventions", "dapp"}
 _GENERIC_TOKENS = {"domestic", "abuse", "da", "dv", "violence", "perpetrator", "perpetrators", "behaviour", "change", "service",
                    "services", "course", "scheme", "fund", "men", "male", "males", "women", "female", "programmes", "interventions"}
 
@@ -237,8 +250,8 @@ class ProgrammeRegistry:
         # "Long Name (ACR)" and "Long Name ("Short Name")": the short form is what the reply uses later.
         if alias and (_is_acronym(alias) or len(alias) < len(name)) and looks_like_name(name):
             name, alias = alias, name
-        if not looks_like_name(name):
-            return None
+        if not looks_like_name(name) or self.orgs.known(name):
+            return None  # "the Probation Service" is an organisation, whatever its head noun
         existing = self.resolve(name) or (self.resolve(alias) if alias else None)
         if existing and alias and _is_acronym(name) and not _is_acronym(existing.name):
             existing.aliases.append(existing.name)
@@ -502,12 +515,18 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
             group = "quoted" if m.group("quoted") else "name"
             name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group(group))[0])
             found.append((m.start(group), base.sub(m.start(group), m.start(group) + len(name)), m.group("alias")))
+        for pattern in (ORDINAL_NAME_RE, NAME_DELIVERED_RE):
+            for m in pattern.finditer(text):
+                name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group("name"))[0])
+                found.append((m.start("name"), base.sub(m.start("name"), m.start("name") + len(name)), m.group("alias")))
         for m in ACRONYM_APPOSITIVE_RE.finditer(text):
             long = _LONG_NAME_END_RE.split(m.group("long"))[0]
             found.append((m.start("long"), base.sub(m.start("long"), m.start("long") + len(long.rstrip())), m.group("acr")))
         for _, span, alias in sorted(found, key=lambda f: f[0]):
             if alias and _is_acronym(alias) and not _abbreviates(alias, span.text):
                 alias = None
+            if not alias and not _tokens(span.text) - _TOPIC_TOKENS:
+                continue  # "the Domestic Abuse Perpetrator Programme" in a sentence is the request's topic, not a name
             programme = registry.add(span.text, span, alias, "programme:prose")
             if programme is not None and id(programme) not in named:
                 named[id(programme)] = (span.start - item.start, programme)

@@ -11,22 +11,33 @@ from __future__ import annotations
 
 import re
 
-from foi_pipeline.extract.facts import CountFact, Facts, OrgFact, expand_self_reference
+from foi_pipeline.extract.facts import FUNDING_SOURCE_RE, CountFact, Facts, OrgFact, expand_self_reference
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
-from foi_pipeline.extract.programmes import SENTENCE_SPAN_RE, Programme, ProgrammeRegistry, mentions
-from foi_pipeline.extract.quantities import read_count
+from foi_pipeline.extract.programmes import PROVIDER_CUE_RE, SENTENCE_SPAN_RE, Programme, ProgrammeRegistry, mentions
+from foi_pipeline.extract.quantities import CountReading, read_count
 from foi_pipeline.extract.spans import Span
 
 _CLAUSE_CUT_RE = re.compile(r";|,|\band\b|\bwhile\b|\bwhilst\b|\bbut\b")
 _SELF_RE = re.compile(r"\bself[\s-]?referr", re.IGNORECASE)
 _AGENCY_RE = re.compile(r"\bagenc(?:y|ies)\b|\bprofessionals?\b|\bpartner\s+organisations?\b|\breferred\s+by\s+(?:the\s+)?(?:police|partners)\b", re.IGNORECASE)
 _STAGES = (
-    ("completed", re.compile(r"\bcomplet(?:ed|ions?|ing)\b|\bfinished\b|\bgraduated\b", re.IGNORECASE)),
+    ("completed", re.compile(r"\bcomplet(?:e|ed|ions?|ing)\b|\bfinished\b|\bgraduated\b", re.IGNORECASE)),
     ("accepted", re.compile(r"\baccept(?:ed|ances?)\b|\btook\s+up\b|\bstarted\b|\benrolled\b|\bassessed\s+as\s+suitable\b", re.IGNORECASE)),
     ("referred", re.compile(r"\breferr(?:ed|als?)\b|\bself[\s-]?referrals?\b", re.IGNORECASE)),
 )
-FUNDED_BY_RE = re.compile(r"\b(?:funded|paid\s+for|financed)\s+(?:jointly\s+|entirely\s+|solely\s+)?by\s+|\bfunding\s+(?:comes|came)\s+from\s+", re.IGNORECASE)
-REFERRED_FROM_RE = re.compile(r"\breferrals?\s+(?:came|come|were\s+made|are\s+made|were\s+received)\s+(?:from|by)\s+|\breferred\s+by\s+", re.IGNORECASE)
+FUNDED_BY_RE = re.compile(
+    r"\b(?:funded|paid\s+for|financed)\s+(?:jointly\s+|entirely\s+|solely\s+|wholly\s+)?by\s+|\bfunding\s+(?:comes|came)\s+from\s+|"
+    + FUNDING_SOURCE_RE.pattern,  # "with a contribution from X", "£40k from the Home Office"
+    re.IGNORECASE,
+)
+# "jointly funded by the Home Office, through its fund, and by the Commissioner": a further funder, in a sentence
+# that has named one
+AND_BY_RE = re.compile(r"\band\s+(?:also\s+)?by\s+", re.IGNORECASE)
+REFERRED_FROM_RE = re.compile(
+    r"\breferrals?\s+(?:came|come|were\s+made|are\s+made|were\s+received)\s+(?:from|by)\s+|\breferred\s+by\s+|"
+    r"\b(?:the\s+)?(?:remainder|rest|others|remaining\s+referrals)\s+(?:were\s+(?:made\s+)?|came\s+)(?:by|from)\s+",
+    re.IGNORECASE,
+)
 
 
 STAGES = ("referred", "accepted", "completed")
@@ -45,7 +56,15 @@ def _route(text: str) -> str | None:
 # Words that name a route but not a stage: "agency-referred" (men), and "of the self-referrals" (some of them)
 _ROUTE_WORDS_RE = re.compile(r"\b(?:self|agency)[\s-]?referred\b|\bof\s+(?:the|these|those)\s+(?:(?:self|agency)[\s-]?)?referrals\b", re.IGNORECASE)
 _AND_RE = re.compile(r"\s*and\b", re.IGNORECASE)
-_CONTINUES_RE = re.compile(r"^\W*(?:of\s+(?:these|those|them|whom|which)|of\s+the\s+\d|out\s+of\s+(?:these|those|them))\b", re.IGNORECASE)
+# "Of these, 71 were accepted", "twenty-one of them were accepted": the sentence goes on about the last route
+_CONTINUES_RE = re.compile(r"^\W*(?:of\s+the\s+\d)|\b(?:of|out\s+of)\s+(?:these|those|them|whom|which)\b", re.IGNORECASE)
+_RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
+_ROUTE_MENTION_RE = re.compile(r"\bself[\s-]?referr\w*|\bagency[\s-]?referr\w*|\bagenc(?:y|ies)\b|\breferred\s+by\s+(?:an?\s+)?agenc", re.IGNORECASE)
+_STAGE_MENTION_RE = re.compile(r"\breferr(?:ed|als?)\b|\baccept(?:ed|ances?)\b|\bcomplet(?:ed|ions?)\b", re.IGNORECASE)
+_NUMBER = r"(?:(?!(?:19|20)\d\d\b)\d{1,4}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-[a-z]+)?|[a-z]*teen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|nil|none)"
+# "9 and 23", "64, 41 and 23": figures listed, to be paired with what "respectively" pairs them with
+_NUMBER_LIST_RE = re.compile(r"(?<![\w£.,/])" + _NUMBER + r"(?:\s*,\s*" + _NUMBER + r")*\s*,?\s+and\s+" + _NUMBER + r"(?![\w£/])", re.IGNORECASE)
+_LISTED_NUMBER_RE = re.compile(_NUMBER, re.IGNORECASE)
 
 
 def _own_stage(text: str) -> str | None:
@@ -63,44 +82,127 @@ def _stage_after_and(following: list[Span]) -> str | None:
 
 
 def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
-    """Funnel figures, funders and referrers stated in sentences, each placed with its sentence's programme.
+    """Funnel figures, providers, funders and referrers stated in sentences, each placed with its sentence's programme.
 
     A sentence that names no programme goes on about the one the paragraph's sentence before it named, and one
     that opens "Of these" about its route too ("Drive received 96 agency referrals. Of these, 71 were accepted")."""
+    for sentence, programme in _read_sentences(body, registry, facts, routes=("self", "agency")):
+        if programme is None:
+            continue
+        programme.add_providers([o.name for o in organisations_after(sentence, PROVIDER_CUE_RE, orgs)])
+        funded = FUNDED_BY_RE.search(sentence.text) is not None
+        for kind, cues in (("funders", (FUNDED_BY_RE, AND_BY_RE) if funded else ()), ("referrers", (REFERRED_FROM_RE,))):
+            for cue in cues:
+                for org in organisations_after(sentence, cue, orgs):
+                    getattr(facts, kind).append(OrgFact(programme, expand_self_reference(org, authority), f"{kind}:prose"))
+
+
+def read_prose_counts(body: Span, registry: ProgrammeRegistry, facts: Facts, routes: tuple[str, ...]) -> int:
+    """The figures of an answer to several count questions at once, written in sentences ("Questions 5 to 7:
+    Of the 58 men referred by agencies, 40 were referred to Drive and 18 to CARA. ..."); `routes` are the routes
+    those questions ask about (the one route when the clause names none). Returns whether it read any figure; if
+    not, it adds nothing (a status such as "Not applicable" is read with its note by the answer's own reader)."""
+    read = Facts()
+    for _ in _read_sentences(body, registry, read, routes=routes):
+        pass
+    if not any(f.reading.status == "value" for f in read.counts):
+        return False
+    facts.counts += read.counts
+    return True
+
+
+def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, routes: tuple[str, ...]):
+    """Reads each sentence's figures into facts and yields it with its programme: the one it names, else the
+    reply's only one, else the one the paragraph was about (None when it names several: its clauses may each
+    name one, "40 were referred to Drive and 18 to CARA")."""
     if not registry.programmes:
         return
+    default_route = routes[0] if len(routes) == 1 else None
     last: tuple[Programme, str | None, int] | None = None  # programme, route, and where the paragraph ends
     for m in SENTENCE_SPAN_RE.finditer(body.text):
         sentence = body.sub(m.start(), m.end())
-        # The sentence's programme: the one it names, else the reply's only one, else the paragraph's last one.
         named = {id(p): p for _, p in mentions(sentence, registry)}
         same_paragraph = last is not None and m.start() < last[2]
         if len(named) == 1:
             programme = next(iter(named.values()))
         elif named:
-            programme = None  # two programmes in one sentence: its figures cannot be placed
+            programme = None
         elif len(registry.programmes) == 1:
             programme = registry.programmes[0]
         else:
             programme = last[0] if same_paragraph else None
-        if programme is None:
-            continue
-        route = last[1] if same_paragraph and last[0] is programme and _CONTINUES_RE.match(sentence.text) else None
-        bounds = [0, *(c.start() for c in _CLAUSE_CUT_RE.finditer(sentence.text)), len(sentence.text)]
-        clauses = [sentence.sub(start, end) for start, end in zip(bounds, bounds[1:])]
-        for i, clause in enumerate(clauses):
-            route = _route(clause.text) or route
-            # "22 agency-referred and 9 self-referred men completed": a clause's stage may be stated after the "and"
-            stage = _own_stage(clause.text) or _stage_after_and(clauses[i + 1 :]) or _stage(clause.text)
-            reading = read_count(clause.text)
-            evidence = clause.sub(reading.start, reading.end)
-            if route and stage and reading.status == "value":
-                facts.counts.append(CountFact(programme, route, stage, reading, evidence, "count:prose", qualifier=reading.qualifier))
-            elif route and reading.status == "not_applicable":  # "it does not take self-referrals": the whole route
-                for each in STAGES:
-                    facts.counts.append(CountFact(programme, route, each, reading, evidence, "count:prose"))
-        for kind, cue in (("funders", FUNDED_BY_RE), ("referrers", REFERRED_FROM_RE)):
-            for org in organisations_after(sentence, cue, orgs):
-                getattr(facts, kind).append(OrgFact(programme, expand_self_reference(org, authority), f"{kind}:prose"))
         paragraph_end = body.text.find("\n\n", m.end())
-        last = (programme, route, paragraph_end if paragraph_end >= 0 else len(body.text))
+        paragraph_end = paragraph_end if paragraph_end >= 0 else len(body.text)
+        if programme is None and not named:
+            continue
+        route = last[1] if same_paragraph and last[0] is programme and _CONTINUES_RE.search(sentence.text) else None
+        if programme is not None and _RESPECTIVELY_RE.search(sentence.text):
+            facts.counts += [f for f in _respectively(sentence, programme) if f.route in routes]
+        else:
+            route = _read_clauses(sentence, programme, route or default_route, routes, registry, facts)
+        yield sentence, programme
+        if programme is not None:
+            last = (programme, route, paragraph_end)
+
+
+def _read_clauses(sentence: Span, programme: Programme | None, route: str | None, routes: tuple[str, ...],
+                  registry: ProgrammeRegistry, facts: Facts) -> str | None:
+    """Each clause's figure by the route and stage words it uses; returns the route the sentence ends on."""
+    bounds = [0, *(c.start() for c in _CLAUSE_CUT_RE.finditer(sentence.text)), len(sentence.text)]
+    clauses = [sentence.sub(start, end) for start, end in zip(bounds, bounds[1:])]
+    previous: tuple[Programme, str] | None = None  # the last clause's programme and stage
+    for i, clause in enumerate(clauses):
+        route = _route(clause.text) or route
+        own = programme
+        if programme is None:  # a sentence naming several programmes: each clause its own
+            named = {id(p): p for _, p in mentions(clause, registry)}
+            own = next(iter(named.values())) if len(named) == 1 else None
+        # "22 agency-referred and 9 self-referred men completed": a clause's stage may be stated after the "and"
+        stage = _own_stage(clause.text) or _stage_after_and(clauses[i + 1 :]) or _stage(clause.text)
+        if stage is None and programme is None and own is not None and previous is not None and previous[0] is not own:
+            stage = previous[1]  # "40 were referred to Drive and 18 to CARA"
+        reading = read_count(clause.text)
+        evidence = clause.sub(reading.start, reading.end)
+        if own is None or route not in routes:
+            continue
+        if stage and reading.status == "value":
+            facts.counts.append(CountFact(own, route, stage, reading, evidence, "count:prose", qualifier=reading.qualifier))
+            previous = (own, stage)
+        elif reading.status == "not_applicable":  # "it does not take self-referrals": the whole route
+            for each in STAGES:
+                facts.counts.append(CountFact(own, route, each, reading, evidence, "count:prose"))
+    return route
+
+
+def _respectively(sentence: Span, programme: Programme) -> list[CountFact]:
+    """"9 and 23 of the self-referred and agency-referred men respectively had completed": the figures listed
+    pair in order with the routes (or the stages) listed, when the two lists are as long."""
+    listed = _NUMBER_LIST_RE.search(sentence.text)
+    if listed is None:
+        return []
+    numbers = []
+    for m in _LISTED_NUMBER_RE.finditer(sentence.text, listed.start(), listed.end()):
+        reading = read_count(m.group())
+        if reading.status != "value" or reading.count is None:
+            return []
+        numbers.append((sentence.sub(m.start(), m.end()), reading))
+    all_routes = [_route(m.group()) for m in _ROUTE_MENTION_RE.finditer(sentence.text)]
+    pairs = None
+    # The list it pairs with usually follows the figures ("12 and 30 were self- and agency-referred
+    # respectively"), else precedes them ("the self- and agency-referred numbered 12 and 30 respectively").
+    for part in (sentence.text[listed.end() :], sentence.text[: listed.start()]):
+        routes = [_route(m.group()) for m in _ROUTE_MENTION_RE.finditer(part)]
+        stages = [_stage(m.group()) for m in _STAGE_MENTION_RE.finditer(_ROUTE_WORDS_RE.sub(" ", part))]
+        if len(routes) == len(numbers) and len(set(routes)) == len(routes) and (stage := _own_stage(sentence.text)):
+            pairs = [(route, stage) for route in routes]
+        elif len(stages) == len(numbers) and len(set(stages)) == len(stages) and len(set(all_routes)) == 1:
+            pairs = [(all_routes[0], stage) for stage in stages]
+        if pairs:
+            break
+    if not pairs:
+        return []
+    facts = []
+    for (span, reading), (route, stage) in zip(numbers, pairs):
+        reading = CountReading(reading.status, reading.count, reading.low, reading.high, reading.qualifier, 0, len(span.text), "count:respectively")
+        facts.append(CountFact(programme, route, stage, reading, span, "count:prose_respectively", qualifier=reading.qualifier))
+    return facts

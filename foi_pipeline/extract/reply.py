@@ -9,7 +9,7 @@ from foi_pipeline.extract.align import align, disagreement
 from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_funders_of_budget, read_money_block, read_org_block, read_stage_tables
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
-from foi_pipeline.extract.prose import read_prose
+from foi_pipeline.extract.prose import read_prose, read_prose_counts
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, describe, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
 from foi_pipeline.extract.sections import Section, heading_name, split_sections, table_sections
@@ -271,7 +271,11 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         if question.route:
             count_questions = [q for q in block.questions if q.route]
             before = len(facts.counts)
-            read_count_block(block.body, count_questions, own, spec, facts, trust_label_only=block.alignment == "label")
+            routes = tuple(dict.fromkeys(q.route for q in count_questions))
+            # One answer to several count questions, in sentences: each figure by the words of its own clause.
+            several_in_prose = len(count_questions) > 1 and not find_tables(block.body) and read_prose_counts(block.body, own, facts, routes)
+            if not several_in_prose:
+                read_count_block(block.body, count_questions, own, spec, facts, trust_label_only=block.alignment == "label")
             new = facts.counts[before:]
             if len(count_questions) == 1 and new and all(f.stage != question.stage for f in new if "stage_from_clause" not in f.rule):
                 stages = {f.stage for f in new if "stage_from_clause" not in f.rule}
@@ -280,11 +284,14 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                     moved = next((q for q in spec.questions if q.route == question.route and q.stage == stage), None)
                     if moved is not None:
                         block.questions, block.alignment = [moved], "content"
-        elif question.table == "budgets":
-            read_money_block(block.body, own, spec, facts)
-            read_funders_of_budget(block.body, own, orgs, meta.authority, facts)
-        elif question.table in {"funders", "referrers"}:
-            read_org_block(block.body, question.table, own, orgs, meta.authority, facts)
+        else:  # "Funding and budget (questions 9 and 10)": one answer may serve a table each
+            tables_answered = {q.table for q in block.questions}
+            if "budgets" in tables_answered:
+                read_money_block(block.body, own, spec, facts)
+                read_funders_of_budget(block.body, own, orgs, meta.authority, facts)
+            for table in ("funders", "referrers"):
+                if table in tables_answered:
+                    read_org_block(block.body, table, own, orgs, meta.authority, facts)
 
     for block in seg.blocks:
         if block.questions and not block.questions[0].route:  # count answers read their own tables above

@@ -482,6 +482,8 @@ class _LineReader:
     def _read(self, line: Span, lettered: bool, whole_titles: bool) -> _Head | None:
         matcher, titles = self.matcher, self.titles
         found = _label(line, lettered)
+        if found is None and (trailing := _trailing_label(line)) is not None:
+            return trailing  # "Self-referrals – Questions 2 to 4": the numbers say more than the words
         rest = line.sub(found[1], len(line.text)) if found else line
         label = found[0] if found else None
         question, score, echo_end = matcher.match(rest.text)
@@ -504,7 +506,7 @@ class _LineReader:
                 if titled is not None:
                     return _Head(label, len(line.text), titled=titled)
         if found is None and question is None:
-            return _trailing_label(line)
+            return None
         heading_end = rest.start + echo_end if question is not None else rest.start
         if found is not None and question is None and _is_title(rest.text):
             # "Q6 – Accepted": a short title; the answer follows, on this line after a colon or on the next lines.

@@ -10,6 +10,9 @@ from foi_pipeline.extract.spans import Span
 _SEPARATOR_ROW = re.compile(r"^[\s|:+\-=]+$")
 _WORDS_RE = re.compile(r"\S+(?:[ ]\S+)*")
 _COLUMN_GAP_RE = re.compile(r"\S(?:\t| {2,})\S")
+_MAX_WRAPPED_LABEL = 200
+_MAX_LONE_VALUE = 20
+_MAX_WRAPPED_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,25 @@ def find_tables(body: Span) -> list[Table]:
     tables: list[Table] = []
     run: list[list[Span]] = []
     run_lines: list[Span] = []
+    skip_to = 0  # lines taken into a row already (a wrapped label)
     pos = 0
     lines = body.text.split("\n")
+    offsets = [0]
+    for raw in lines:
+        offsets.append(offsets[-1] + len(raw) + 1)
     for index, raw in enumerate([*lines, ""]):
         line_start = pos
         pos += len(raw) + 1
+        if index < skip_to:
+            continue
         blank = not raw.strip()
+        if run and len(run) >= 2 and not blank and "|" not in run_lines[-1].text and not _COLUMN_GAP_RE.search(raw):
+            merged = _wrapped_label_row(body, lines, offsets, index, len(run[0]))
+            if merged is not None:
+                row, line, skip_to = merged
+                run.append(row)
+                run_lines.append(line)
+                continue
         if blank and run and "|" in run_lines[-1].text and _next_is_pipe_row(lines, index):
             continue  # pages that put each row in a paragraph separate rows with blank lines
         if raw and "|" in raw and _SEPARATOR_ROW.match(raw) or raw.strip().startswith("+-"):
@@ -76,6 +92,27 @@ def find_tables(body: Span) -> list[Table]:
             tables.append(Table(rows=run, span=Span(run_lines[0].start, run_lines[-1].end, body.text[run_lines[0].start - body.start : run_lines[-1].end - body.start])))
         run, run_lines = ([cells], [line]) if cells else ([], [])
     return tables
+
+
+def _wrapped_label_row(body: Span, lines: list[str], offsets: list[int], index: int, width: int) -> tuple[list[Span], Span, int] | None:
+    """A PDF writes a table cell by cell: a row label that wraps comes out as lines of its own, and the row's
+    other cells follow on one line ("The total number of ... accepted on" / "to the programme" / "59<TAB><5").
+    The row, its last line and the index after it; None unless such a line of the other cells follows."""
+    for end in range(index + 1, min(index + _MAX_WRAPPED_LINES, len(lines)) + 1):
+        if end >= len(lines) or not lines[end].strip():
+            return None
+        line = body.sub(offsets[end], offsets[end] + len(lines[end]))
+        cells = _cells(line)
+        if cells is None and width == 2 and len(lines[end].strip()) <= _MAX_LONE_VALUE:
+            cells = [line.strip()]  # a table of labels and one column of values
+        if cells is not None:
+            if len(cells) != width - 1:
+                return None
+            label = body.sub(offsets[index], offsets[end] - 1).strip()
+            return [label, *cells], line, end + 1
+        if _COLUMN_GAP_RE.search(lines[end]) or offsets[end + 1] - offsets[index] > _MAX_WRAPPED_LABEL:
+            return None
+    return None
 
 
 def _next_is_pipe_row(lines: list[str], index: int) -> bool:
