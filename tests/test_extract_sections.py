@@ -88,3 +88,24 @@ def test_lines_without_cells_followed_by_a_full_row_end_the_table():
 
     text = "1.  The name\n2.  The number\nLink to evaluation:\n9.  Financial contributors\n10. Budget"
     assert [[c.text for c in row] for row in find_tables(span(text))[0].rows] == [["1.", "The name"], ["2.", "The number"]]
+
+
+def test_a_table_flattened_to_single_spaces_splits_at_its_figures():
+    from foi_pipeline.extract.tables import find_tables
+
+    text = "Table 2\nRoute Referred Accepted Completed\nSelf-referred men 12 9 <5\nAgency referred men 1,204 n/a -\nNotes follow."
+    (table,) = find_tables(span(text))
+    assert [[c.text for c in row] for row in table.rows] == [
+        ["Route", "Referred", "Accepted", "Completed"], ["Self-referred men", "12", "9", "<5"], ["Agency referred men", "1,204", "n/a", "-"]]
+    assert all(text[c.start : c.end] == c.text for row in table.rows for c in row)
+
+
+@pytest.mark.parametrize("text", [
+    "Males who self-referred - not held\nSelf-referred males accepted - 40\nSelf-referred males completed - 19",  # titles, a dash, one figure
+    "We received 12 referrals in 2022 and 14 in 2023.\nOf these 9 were accepted and 3 completed 2 courses.",  # prose
+    "Referred Accepted Completed\nSelf-referred 12 9 4",  # one row is no table
+])
+def test_lines_ending_in_figures_are_no_table_unless_rows_and_headings_agree(text):
+    from foi_pipeline.extract.tables import find_tables
+
+    assert find_tables(span(text)) == []

@@ -723,3 +723,27 @@ def test_figures_paired_with_their_routes_or_stages_by_respectively(sentence, ex
     _, names, funnel, *_ = read(text, is_file=False)
     got = {key: funnel[("Harbour Lights", key)][1] for key in expected}
     assert got == expected
+
+
+def test_tables_flattened_to_single_spaces_with_programme_rows_over_route_rows():
+    # As text copied out of a PDF: "Agency referrals 74 52 21", programmes on rows of their own, questions
+    # wrapped onto a second line ("... accepted onto the" / "programme").
+    ex, names, funnel, budgets, funders, referrers = read("flattened_pdf_tables.txt")
+    assert set(names.values()) == {"Kestrel", "Harbour"}
+    providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
+    assert providers == {"Kestrel": ["Northgate Family Partnership"], "Harbour": ["Deeside Relationships CIC"]}
+    assert [funnel[("Kestrel", f"self_{s}")][0] for s in ("referred", "accepted", "completed")] == ["not_applicable"] * 3
+    assert [funnel[("Kestrel", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [74, 52, 21]
+    assert [funnel[("Harbour", f"self_{s}")][1] for s in ("referred", "accepted")] == [38, 25]
+    assert funnel[("Harbour", "self_completed")][0] == "suppressed"
+    assert [funnel[("Harbour", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [112, 81, 36]
+
+
+def test_a_table_of_stages_by_quarter_is_read_from_its_total_column():
+    # "Stage Q1 Q2 Q3 Q4 Total": Q1 to Q4 are quarters here, not questions 1 to 4.
+    ex, names, funnel, budgets, funders, referrers = read("quarterly_table_one_programme.txt")
+    assert ex.tables["programmes"][0]["providers"] == ["Orwell Change CIC"]  # "delivered across Ipswich, ... by"
+    got = {key: funnel[("Compass", key)][1] for key in
+           ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")}
+    assert got == {"self_referred": 26, "self_accepted": 18, "self_completed": 8, "agency_referred": 124,
+                   "agency_accepted": 85, "agency_completed": 27}

@@ -377,14 +377,34 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
                 if programme is not None:
                     _count_piece(Piece(programme, cell), cell, question.route, question.stage, False, registry, spec, facts)
         return
+    row_questions = [_classify_row(row[0].text, spec, route) for row in table.rows[1:]]
+    if len(registry.programmes) == 1 and len({id(q) for q in row_questions if q is not None}) >= 2:
+        # A row per stage and a column per period, in a reply about one programme: the total column
+        # ("Measure | Q1 | Q2 | Q3 | Q4 | Total": quarters, not questions 1 to 4), or the only one.
+        column = next((i for i, c in enumerate(header) if i and _TOTAL_RE.search(c.text)), 1 if len(header) == 2 else None)
+        for row, question in zip(table.rows[1:], row_questions):
+            if question is not None and column is not None and column < len(row):
+                cell = row[column]
+                _count_piece(Piece(registry.programmes[0], cell), cell, question.route, question.stage, False, registry, spec, facts)
+        if column is not None:
+            return
     column_questions = [_classify_row(c.text, spec, route) for c in header]
+    group: Programme | None = None  # a programme named on a row of its own, over its routes' rows
     for row in table.rows[1:]:
         programme = registry.resolve(row[0].text) or _year_row_programme(row[0].text, registry, spec)
+        if programme is not None and not any(c.text.strip() for c in row[1:]):
+            group = programme
+            continue
+        row_route = None
+        if programme is None and group is not None:
+            lowered = row[0].text.lower()
+            row_route = "self" if _SELF_RE.search(lowered) else "agency" if _AGENCY_RE.search(lowered) or _REFERRED_RE.search(lowered) else None
+            programme = group if row_route else None
         if programme is None:
             continue
         for cell, question in zip(row[1:], column_questions[1:]):
             if question is not None:
-                _count_piece(Piece(programme, cell), cell, question.route, question.stage, False, registry, spec, facts)
+                _count_piece(Piece(programme, cell), cell, row_route or question.route, question.stage, False, registry, spec, facts)
 
 
 # --- money ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from foi_pipeline.extract.metadata import AUTHORITY_RE, authority_phrase
-from foi_pipeline.extract.spans import Span
+from foi_pipeline.extract.spans import WRAP_WIDTH, Span
 from foi_pipeline.specs import Catalogue
 
 # Words that make a phrase an organisation rather than a place or a programme.
@@ -188,7 +188,7 @@ _SUFFIX_ONLY_RE = re.compile(
     r"\b[\s.,]*)+$", re.IGNORECASE)
 
 
-def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient: bool = False) -> list[OrgMention]:
+def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient: bool = False, wrapped: bool = False) -> list[OrgMention]:
     """Organisations named in a list or a sentence, in order, without duplicates."""
     text = span.text
     protected = _protected(text)
@@ -199,7 +199,8 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
         return any(a <= pos < b for a, b in protected)
 
     # Split on semicolons and newlines first, then on commas / "and" outside protected names.
-    cuts = [m for m in _LIST_CUT_RE.finditer(text) if not is_protected(m.start())]
+    # In a wrapped paragraph a line break is a space ("... by Safer\nWales."), not the end of a list item.
+    cuts = [m for m in _LIST_CUT_RE.finditer(text) if not is_protected(m.start()) and not (wrapped and m.group() == "\n")]
     pieces: list[Span] = []
     last = 0
     for m in [*cuts, None]:
@@ -211,7 +212,7 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
         last = m.end() if m else last
 
     out: list[OrgMention] = []
-    listed = ";" in text or "\n" in text.strip()
+    listed = ";" in text or ("\n" in text.strip() and not wrapped)
     for piece in pieces:
         for item in [piece] if listed else _split_commas(piece, lambda pos: is_protected(pos - span.start), catalogue):
             cleaned = _clean(item)
@@ -283,7 +284,9 @@ def organisations_after(span: Span, pattern: re.Pattern[str], catalogue: Organis
         if following is not None and not rest.text[end : following.start()].strip(" ,"):
             seps = list(_RUN_SEPARATOR_RE.finditer(rest.text, 0, following.start()))
             end = seps[-2].start() if len(seps) >= 2 else end
-        for org in split_organisations(rest.sub(0, end), catalogue, lenient=True):
+        line_start = span.text.rfind("\n", 0, m.start()) + 1
+        wrapped = m.end() - line_start + len(rest.text.split("\n", 1)[0]) >= WRAP_WIDTH  # the cue's line is a wrapped one
+        for org in split_organisations(rest.sub(0, end), catalogue, lenient=True, wrapped=wrapped):
             if all(org.name != o.name for o in out):
                 out.append(org)
     return out

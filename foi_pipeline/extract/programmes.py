@@ -80,7 +80,7 @@ NEGATED_RE = re.compile(
     re.IGNORECASE,
 )
 PROVIDER_CUE_RE = re.compile(
-    r"\b(?:delivered|provided|run|operated|facilitated)(?:\s+(?:[a-z]+ly|under\s+contract|on\s+(?:our|its|their|the\s+\w+['’]s)\s+behalf|in\s+[A-Z][a-z]+))?\s+by\s+|"
+    r"\b(?:delivered|provided|run|operated|facilitated)(?:\s+(?:[a-z]+ly|under\s+contract|on\s+(?:our|its|their|the\s+\w+['’]s)\s+behalf|(?:in|across|throughout)\s+[A-Z][^.;:()]{0,80}?))?\s+by\s+|"
     r"\bdelivered\s+in\s+partnership\s+(?:between|with)\s+|\bprovider\s+(?:is|was)\s+",
     re.IGNORECASE,
 )
@@ -441,6 +441,9 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
                 last = programme
                 continue
             named = _listed_after_colon(item, registry) or _prose_programmes(item, registry)
+            if not named and last is not None and not _ALL_OF_THEM_RE.search(item.text):
+                # "The programme is delivered across X by Y": the lines after an item go on about its programme
+                last.add_providers([o.name for o in organisations_after(item, PROVIDER_CUE_RE, registry.orgs)])
             last = named[-1][1] if named else last
             # "the Drive Project (delivered by Safe Lives) and the Men and Masculinities Course (delivered by
             # Equation)": each programme is described by the words from its name to the next one's.

@@ -638,6 +638,9 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
             if not _ALIGNED_LABEL_RE.fullmatch(line.text):
                 continue
             # not a column of a table: a label's alignment ("2.<TAB>The total number of males ..."), read as a line
+        if heads and heads[-1].echo is not None and _ends_question(heads[-1].echo, line.text) and _adjacent(text, heads[-1], line):
+            heads[-1].heading = Span.of(text, heads[-1].heading.start, line.end)  # "... accepted onto the" / "programme"
+            continue
         stage = _stage_group(line.text)
         if stage is not None and _route_title_follows(_next_text(text_lines, i), reader, lettered):
             group_stage = stage  # "Acceptances", over "Self-referred: 22" and "Agency-referred: 171"
@@ -729,6 +732,15 @@ def _without_sub_lists(text: str, answers: list[Block]) -> list[Block]:
 _COLON_RE = re.compile(r":\s+\S")
 _TITLE_LEAD_RE = re.compile(r"[–—\-:]\s*\S")
 
+
+
+MIN_QUESTION_TAIL = 3
+
+
+def _ends_question(question: Question, line: str) -> bool:
+    """Whether a line is the last words of a question's text: the rest of a quoted question that wrapped."""
+    tail = _norm(line)
+    return len(tail) >= MIN_QUESTION_TAIL and _norm(question.text).endswith(tail) and not tail[0].isdigit()
 
 
 def _may_continue(above: str) -> bool:

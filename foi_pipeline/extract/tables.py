@@ -46,9 +46,14 @@ def _cells(line: Span) -> list[Span] | None:
 
 
 def find_tables(body: Span) -> list[Table]:
-    """Runs of two or more consecutive lines that split into the same number of cells."""
+    """Runs of two or more consecutive lines that split into the same number of cells; failing those, a table
+    flattened to single spaces, whose rows end in as many figures each."""
     if "|" not in body.text and "\t" not in body.text and "  " not in body.text:
-        return []  # no line has cell borders or a gap between columns
+        return _single_spaced_tables(body)  # no line has cell borders or a gap between columns
+    return _bordered_tables(body) or _single_spaced_tables(body)
+
+
+def _bordered_tables(body: Span) -> list[Table]:
     tables: list[Table] = []
     run: list[list[Span]] = []
     run_lines: list[Span] = []
@@ -113,6 +118,87 @@ def _wrapped_label_row(body: Span, lines: list[str], offsets: list[int], index: 
         if _COLUMN_GAP_RE.search(lines[end]) or offsets[end + 1] - offsets[index] > _MAX_WRAPPED_LABEL:
             return None
     return None
+
+
+# A figure as a table cell holds it: "14", "1,250", "£96,250", "-", "n/a", "<5", "*", "nil"
+_VALUE = r"(?:£?\d[\d,]*(?:\.\d+)?k?|[-–—*]|n/a|na|<[^\S\n]?\d+|nil)"
+_FIGURES_AT_END_RE = re.compile(r"(?P<label>\S.*?)(?P<tail>(?:[^\S\n]+" + _VALUE + r"){2,})[^\S\n]*", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"\S+")
+MIN_SINGLE_SPACED_ROWS = 2
+_DASH_RE = re.compile(r"[-–—]")
+_HEADING_WORD_RE = re.compile(r"[A-Za-z]|\d{4}/\d{2}")
+MAX_COLUMN_HEADING = 14
+MAX_GROUP_LINE = 60
+
+
+def _single_spaced_tables(body: Span) -> list[Table]:
+    """"Measure Q1 Q2 Q3 Q4 Total" over "Self-referred 14 19 11 17 61": a table copied out of a PDF with one space
+    between cells. Rows end in the same number of figures (at least two); the line above them names the columns
+    in as many single words, after a heading for the labels' column (or none)."""
+    if not any(ch.isdigit() for ch in body.text):
+        return []
+    lines = body.text.split("\n")
+    offsets = [0]
+    for raw in lines:
+        offsets.append(offsets[-1] + len(raw) + 1)
+    tails: list[int] = []  # how many figures end each line (0: none)
+    for raw in lines:
+        m = _FIGURES_AT_END_RE.fullmatch(raw.strip())
+        figures = _TOKEN_RE.findall(m.group("tail")) if m else []
+        # "Accepted - 40" is a title, a dash and one figure: a row needs two figures that are not dashes
+        tails.append(len(figures) if sum(not _DASH_RE.fullmatch(f) for f in figures) >= 2 else 0)
+    tables, index = [], 1
+    while index < len(lines):
+        width = tails[index]
+        if not width:
+            index += 1
+            continue
+        first = index - 1 if _is_group_line(lines[index - 1]) and index >= 2 else index  # "Drive" over its rows
+        header = _column_headings(body, offsets, first - 1, lines[first - 1], width)
+        if header is None and first < index:
+            first = index
+            header = _column_headings(body, offsets, first - 1, lines[first - 1], width)
+        end, items = first, []
+        while end < len(lines):
+            if tails[end] == width:
+                items.append(_figure_cells(body, offsets[end], lines[end], width))
+            elif _is_group_line(lines[end]) and end + 1 < len(lines) and tails[end + 1] == width:
+                group = body.sub(offsets[end], offsets[end] + len(lines[end])).strip()
+                items.append([group, *(body.sub(group.end - body.start, group.end - body.start) for _ in range(width))])
+            elif lines[end].strip() or end + 1 >= len(lines) or tails[end + 1] != width:
+                break
+            end += 1
+        if header is not None and sum(len(row[1].text) > 0 for row in items) >= MIN_SINGLE_SPACED_ROWS:
+            last = end - 1
+            while not lines[last].strip():
+                last -= 1
+            tables.append(Table(rows=[header, *items], span=body.sub(offsets[first - 1], offsets[last] + len(lines[last]))))
+        index = max(end, index + 1)
+    return tables
+
+
+def _is_group_line(raw: str) -> bool:
+    """A line naming what the rows under it are about ("Drive", "Ymlaen (October 2022 – March 2023)")."""
+    stripped = raw.strip()
+    return 0 < len(stripped) <= MAX_GROUP_LINE and stripped[0].isupper() and not stripped.endswith((".", ":"))
+
+
+def _column_headings(body: Span, offsets: list[int], index: int, raw: str, width: int) -> list[Span] | None:
+    tokens = list(_TOKEN_RE.finditer(raw))
+    if len(tokens) < width or len(tokens) > width + 4 or any(len(t.group()) > MAX_COLUMN_HEADING for t in tokens[-width:]):
+        return None
+    if not all(_HEADING_WORD_RE.match(t.group()) for t in tokens[-width:]):
+        return None  # column headings are words ("Referred", "Q1", "Total", "2022/23")
+    base = offsets[index]
+    first = tokens[-width].start()
+    corner = body.sub(base + tokens[0].start(), base + tokens[-width - 1].end()) if len(tokens) > width else body.sub(base, base)
+    return [corner, *(body.sub(base + t.start(), base + t.end()) for t in tokens[-width:])]
+
+
+def _figure_cells(body: Span, base: int, raw: str, width: int) -> list[Span]:
+    tokens = list(_TOKEN_RE.finditer(raw))
+    label = body.sub(base + tokens[0].start(), base + tokens[-width - 1].end())
+    return [label, *(body.sub(base + t.start(), base + t.end()) for t in tokens[-width:])]
 
 
 def _next_is_pipe_row(lines: list[str], index: int) -> bool:
