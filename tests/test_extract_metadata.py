@@ -43,6 +43,10 @@ def test_authority_and_area(text, authority, area):
         ("FOI Request Number: 000871-23\nResponse date: October 3, 2023", "000871-23"),
         ("Request ID: PCC-FOI-871", "PCC-FOI-871"),
         ("Case number: 2023/0871", "2023/0871"),
+        ("FOI Ref: KPCC 2023/0077", "KPCC 2023/0077"),  # the office's letters, a space, the number
+        ("Our reference: OPCC-XY FOI 2023/101", "OPCC-XY FOI 2023/101"),
+        ("Subject: RE: request for information (PFCC FOI 011/23)", "PFCC FOI 011/23"),
+        ("Our reference: see the letter of 2023", None),  # words in lower case are no part of a reference
     ],
 )
 def test_reference(text, ref):

@@ -46,7 +46,8 @@ _NOT_THE_LETTER = re.compile(
     r"(received|request|dated|email|e-mail|letter|asked|of|on|since|between|from|until|to|by)\W*$", re.IGNORECASE
 )
 
-_REF_TOKEN = r"(?P<ref>(?=[\w/.\-]*\d)[A-Za-z0-9][\w/.\-]*[A-Za-z0-9])"
+# "FOI/23/112", and with the office's letters before it: "MPCC 2023/0412", "OPCC-TV FOI 2024/061"
+_REF_TOKEN = r"(?P<ref>(?-i:(?:[A-Z][A-Z-]{1,9}[ ]){0,2})(?=[\w/.\-]*\d)[A-Za-z0-9][\w/.\-]*[A-Za-z0-9])"
 REFERENCE_RES = [
     re.compile(
         r"(?=[oyfrc\s])\b(?:our|your|foi|request|case)?\s*(?:ref(?:erence)?(?:\s+(?:no|number))?\.?\s*(?:no\.?|number)?|(?:request|case)\s+(?:no\.?|number|id))"
@@ -58,7 +59,7 @@ REFERENCE_RES = [
         r"(?=f)Freedom\s+of\s+Information\s+(?:Act\s+)?(?:request|Request)\s*(?:ref\w*\s*)?[:\-–]?\s*" + _REF_TOKEN,
         re.IGNORECASE,
     ),
-    re.compile(r"(?=F)\b(?P<prefix>FOI)\s*[-:]?\s*(?:request\s*)?(?:no\.?\s*)?(?P<ref>\d[\w/.\-]*)\b"),
+    re.compile(r"(?=[A-Z])\b(?P<prefix>(?:[A-Z][A-Z-]{1,9}[ ])?FOI)\s*[-:]?\s*(?:request\s*)?(?:no\.?\s*)?(?P<ref>\d[\w/.\-]*)\b"),
 ]
 
 PARTLY_HELD_RE = re.compile(
