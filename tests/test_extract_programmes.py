@@ -157,6 +157,10 @@ def test_a_list_of_programmes_may_give_each_its_provider_in_a_clause(text, provi
         ("Referrals are screened by the Probation Service before allocation.", []),  # an organisation, not a programme
         ("Thank you for asking about the Domestic Abuse Perpetrator Programme in our area.", []),  # the request's topic
         ("The Home Office Domestic Abuse Perpetrator Intervention Fund paid for it.", []),  # a fund
+        ("The Commissioner funds one perpetrator programme, Cam i Newid (Step to Change).", ["Cam i Newid"]),  # set after its description
+        ("We funded one programme, Open Door. It runs weekly.", ["Open Door"]),
+        ("Keystone is a Respect-accredited behaviour change programme for men.", ["Keystone"]),
+        ("Northway (Northway Family Service), delivered by Acme CIC, is a course.", ["Northway"]),
     ],
 )
 def test_programmes_named_in_sentences(text, names):
@@ -213,3 +217,13 @@ def test_organisations_after_funding_cues(text, orgs):
     from foi_pipeline.extract.prose import FUNDED_BY_RE
 
     assert [o.name for o in organisations_after(_span(text), FUNDED_BY_RE, ORGS) or organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)] == orgs
+
+
+def test_sentences_run_across_the_line_breaks_of_a_wrapped_paragraph():
+    from foi_pipeline.extract.programmes import sentences
+
+    text = ("Inspire to Change is a Respect-accredited behaviour change programme for men assessed as\n"
+            "standard risk. It runs weekly.\nDrive: 40\nCARA: 12")
+    assert [s.text for s in sentences(_span(text))] == [
+        "Inspire to Change is a Respect-accredited behaviour change programme for men assessed as\nstandard risk.",
+        "It runs weekly.", "Drive: 40", "CARA: 12"]

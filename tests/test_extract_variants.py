@@ -747,3 +747,19 @@ def test_a_table_of_stages_by_quarter_is_read_from_its_total_column():
            ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")}
     assert got == {"self_referred": 26, "self_accepted": 18, "self_completed": 8, "agency_referred": 124,
                    "agency_accepted": 85, "agency_completed": 27}
+
+
+def test_a_narrative_letter_whose_headings_name_no_programme_is_read_as_prose():
+    # "Our services" and "Referrals and outcomes" head paragraphs, not numbered answers; the request is quoted
+    # as one run-on paragraph whose numbers ("... the programme 3. The total number ...") are no figures.
+    ex, names, funnel, budgets, funders, referrers = read("narrative_with_headings.txt")
+    assert set(names.values()) == {"Sherwood Steps", "CP"}  # "Sherwood Steps is a group ... programme"; "one short intervention, Clear\nPath (CP)"
+    providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
+    assert providers == {"Sherwood Steps": ["Trent Valley Relationships CIC"], "CP": ["The Hampton Trust"]}
+    s = "Sherwood Steps"
+    assert [funnel[(s, f"self_{x}")][1] for x in ("referred", "accepted", "completed")] == [31, 22, 9]  # "referred themselves"
+    # "In total, 88 men were referred to the two interventions by agencies. Of these, 70 were referred to Sherwood
+    # Steps and 18 to Clear Path. Sherwood Steps accepted 48 of its referrals, and 19 of those men completed"
+    assert [funnel[(s, f"agency_{x}")][1] for x in ("referred", "accepted", "completed")] == [70, 48, 19]
+    assert funnel[("CP", "agency_referred")] == ("value", 18, "exact")
+    assert funnel[("CP", "self_referred")][0] == "not_stated"  # the quoted "3." and "4." are not read

@@ -65,10 +65,23 @@ ORDINAL_NAME_RE = re.compile(
     r"\b(?i:the)\s+(?:first|second|third|fourth|other|last)(?:\s+(?:programme|intervention|service|project|course|one))?\s+(?:is|was)\s+"
     r"(?:the\s+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+" + _NAME_WORD + r")*)(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
 )
-# "In County Durham, Drive is delivered by Rivers CIC": a name, then who delivers it
+# "In County Durham, Drive is delivered by Rivers CIC", "CARA (...), delivered by The Hampton Trust, is ...": a
+# name, then who delivers it
 NAME_DELIVERED_RE = re.compile(
     r"(?:^|[,;:]\s+|\.\s+)(?:(?i:the)\s+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+(?:[A-Z+&][\w'’+-]*|of|for|to)){0,5})"
-    r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?\s+(?:is|was|are|were)\s+(?:\w+ly\s+)?(?:delivered|provided|run|operated|facilitated)\s+by\b"
+    r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?(?:\s+(?:is|was|are|were)\s+(?:\w+ly\s+)?|,\s+(?:also\s+)?)"
+    r"(?:delivered|provided|run|operated|facilitated)\s+by\b"
+)
+_NAME_WORDS = r"[A-Z+][\w'’+-]*(?:\s+(?:[A-Z+][\w'’+-]*|of|and|for|to|the|&|in|on|with|a|i|y|yn))*"  # may wrap
+# "funds one perpetrator programme, Cyfle i Newid (Chance to Change).": the name set after its description
+APPOSITIVE_NAME_RE = re.compile(
+    r"\b(?:programme|intervention|service|course|project|scheme)s?,[^\S\n]+(?:the[^\S\n]+)?(?P<name>" + _NAME_WORDS + r")"
+    r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?(?=\s*[.;]|\s*$|,\s+(?:a|an|the|which|delivered|run|provided)\b)"
+)
+# "Inspire to Change is a Respect-accredited behaviour change programme": a sentence that says what a name is
+NAME_IS_A_RE = re.compile(
+    r"^\s*(?:(?i:the)\s+)?(?P<name>" + _NAME_WORDS + r")(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?\s+(?:is|was)\s+(?:a|an)\s+"
+    r"(?:[\w'-]+\s+){0,6}?(?:programme|intervention|course|service|project|scheme)\b"
 )
 _TRAILING_SMALL_WORDS_RE = re.compile(r"(?:\s+(?:of|and|for|to|the|&|in|on|with|a))+$")
 ACRONYM_APPOSITIVE_RE = re.compile(r"\b(?P<acr>[A-Z][A-Z0-9+&]{1,7}),\s+the\s+(?P<long>[A-Z][^,.;()]{5,80})")
@@ -479,14 +492,34 @@ _LONG_NAME_END_RE = re.compile(r"\s+(?:which|that|who|is|was)\b")
 def find_programmes_in_prose(text: Span, registry: ProgrammeRegistry) -> None:
     """A letter written in sentences: programmes named in them ("funds one programme, the Safe Steps Programme,
     run by Cranstoun"), each described by the sentence that names it. No line is taken for a list item."""
-    for m in SENTENCE_SPAN_RE.finditer(text.text):
-        sentence = text.sub(m.start(), m.end())
+    for sentence in sentences(text):
         named = _prose_programmes(sentence, registry)
         for (start, programme), (end, _) in zip(named, [*named[1:], (len(sentence.text), None)]):
             describe(programme, sentence.sub(start, end) if len(named) > 1 else sentence, registry)
 
 
-SENTENCE_SPAN_RE = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|$)")  # a sentence, or the rest of a line
+_SENTENCE_RE_IN_RUN = re.compile(r"[^.!?]+(?:[.!?](?!\d)|$)")
+WRAPPED_LINE_MIN = 60  # a line this long that ends mid-sentence goes on, on the next line (a paragraph wrapped)
+
+
+def sentences(text: Span) -> list[Span]:
+    """The sentences of a text, each joined across the line breaks of a wrapped paragraph (as a PDF gives it);
+    a short line that ends no sentence ("Drive: 40", a heading) is one of its own."""
+    out: list[Span] = []
+    lines = text.text.split("\n")
+    pos, run_start = 0, 0
+    for i, line in enumerate(lines):
+        start, pos = pos, pos + len(line) + 1
+        stripped = line.rstrip()
+        if len(stripped) >= WRAPPED_LINE_MIN and not stripped.endswith((".", "!", "?", ":", ";")) and i + 1 < len(lines) and lines[i + 1].strip():
+            continue
+        run = text.sub(run_start, start + len(line))
+        for m in _SENTENCE_RE_IN_RUN.finditer(run.text):
+            sentence = run.sub(m.start(), m.end()).strip()
+            if sentence.text:
+                out.append(sentence)
+        run_start = pos
+    return out
 
 
 _TWO_NAMES_RE = re.compile(r"\s+and\s+(?:the\s+)?(?=[A-Z])")
@@ -518,7 +551,7 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
             group = "quoted" if m.group("quoted") else "name"
             name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group(group))[0])
             found.append((m.start(group), base.sub(m.start(group), m.start(group) + len(name)), m.group("alias")))
-        for pattern in (ORDINAL_NAME_RE, NAME_DELIVERED_RE):
+        for pattern in (ORDINAL_NAME_RE, NAME_DELIVERED_RE, APPOSITIVE_NAME_RE, NAME_IS_A_RE):
             for m in pattern.finditer(text):
                 name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group("name"))[0])
                 found.append((m.start("name"), base.sub(m.start("name"), m.start("name") + len(name)), m.group("alias")))

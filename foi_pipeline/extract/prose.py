@@ -13,13 +13,17 @@ import re
 
 from foi_pipeline.extract.facts import FUNDING_SOURCE_RE, CountFact, Facts, OrgFact, expand_self_reference
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
-from foi_pipeline.extract.programmes import PROVIDER_CUE_RE, SENTENCE_SPAN_RE, Programme, ProgrammeRegistry, mentions
+from foi_pipeline.extract.programmes import PROVIDER_CUE_RE, Programme, ProgrammeRegistry, mentions, sentences
 from foi_pipeline.extract.quantities import CountReading, read_count
 from foi_pipeline.extract.spans import Span
 
 _CLAUSE_CUT_RE = re.compile(r";|,|\band\b|\bwhile\b|\bwhilst\b|\bbut\b")
-_SELF_RE = re.compile(r"\bself[\s-]?referr", re.IGNORECASE)
-_AGENCY_RE = re.compile(r"\bagenc(?:y|ies)\b|\bprofessionals?\b|\bpartner\s+organisations?\b|\breferred\s+by\s+(?:the\s+)?(?:police|partners)\b", re.IGNORECASE)
+_SELF_RE = re.compile(r"\bself[\s-]?referr|\brefer(?:red)?\s+themselves\b", re.IGNORECASE)
+_AGENCY_RE = re.compile(
+    r"\bagenc(?:y|ies)\b|\bprofessionals?\b|\bpartner\s+organisations?\b|\breferred\s+by\s+(?:the\s+)?(?:police|partners)\b|"
+    r"\breferred\b[^.;]{0,40}?\bby\s+(?:the\s+)?(?-i:[A-Z])",  # "referred to CARA by Avon and Somerset Police"
+    re.IGNORECASE,
+)
 _STAGES = (
     ("completed", re.compile(r"\bcomplet(?:e|ed|ions?|ing)\b|\bfinished\b|\bgraduated\b", re.IGNORECASE)),
     ("accepted", re.compile(r"\baccept(?:ed|ances?)\b|\btook\s+up\b|\bstarted\b|\benrolled\b|\bassessed\s+as\s+suitable\b", re.IGNORECASE)),
@@ -57,7 +61,10 @@ def _route(text: str) -> str | None:
 _ROUTE_WORDS_RE = re.compile(r"\b(?:self|agency)[\s-]?referred\b|\bof\s+(?:the|these|those)\s+(?:(?:self|agency)[\s-]?)?referrals\b", re.IGNORECASE)
 _AND_RE = re.compile(r"\s*and\b", re.IGNORECASE)
 # "Of these, 71 were accepted", "twenty-one of them were accepted": the sentence goes on about the last route
-_CONTINUES_RE = re.compile(r"^\W*(?:of\s+the\s+\d)|\b(?:of|out\s+of)\s+(?:these|those|them|whom|which)\b", re.IGNORECASE)
+_CONTINUES_RE = re.compile(
+    r"^\W*(?:of\s+the\s+\d)|\b(?:of|out\s+of)\s+(?:these|those|them|whom|which)\b|\b(?:its|their)\s+(?:\w+\s+)?referrals\b", re.IGNORECASE)
+_ALL_PROGRAMMES_RE = re.compile(
+    r"\b(?:the|all|both)\s+(?:(?:two|three|four|five)\s+)?(?:programmes|interventions|services|courses|projects)\b|\bboth\s+programmes\b", re.IGNORECASE)
 _RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
 _ROUTE_MENTION_RE = re.compile(r"\bself[\s-]?referr\w*|\bagency[\s-]?referr\w*|\bagenc(?:y|ies)\b|\breferred\s+by\s+(?:an?\s+)?agenc", re.IGNORECASE)
 _STAGE_MENTION_RE = re.compile(r"\breferr(?:ed|als?)\b|\baccept(?:ed|ances?)\b|\bcomplet(?:ed|ions?)\b", re.IGNORECASE)
@@ -81,12 +88,13 @@ def _stage_after_and(following: list[Span]) -> str | None:
     return None
 
 
-def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
+def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts,
+               questions: tuple[str, ...] = ()) -> None:
     """Funnel figures, providers, funders and referrers stated in sentences, each placed with its sentence's programme.
 
     A sentence that names no programme goes on about the one the paragraph's sentence before it named, and one
     that opens "Of these" about its route too ("Drive received 96 agency referrals. Of these, 71 were accepted")."""
-    for sentence, programme in _read_sentences(body, registry, facts, routes=("self", "agency")):
+    for sentence, programme in _read_sentences(body, registry, facts, routes=("self", "agency"), questions=questions):
         if programme is None:
             continue
         programme.add_providers([o.name for o in organisations_after(sentence, PROVIDER_CUE_RE, orgs)])
@@ -111,38 +119,45 @@ def read_prose_counts(body: Span, registry: ProgrammeRegistry, facts: Facts, rou
     return True
 
 
-def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, routes: tuple[str, ...]):
+def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, routes: tuple[str, ...], questions: tuple[str, ...] = ()):
     """Reads each sentence's figures into facts and yields it with its programme: the one it names, else the
     reply's only one, else the one the paragraph was about (None when it names several: its clauses may each
     name one, "40 were referred to Drive and 18 to CARA")."""
     if not registry.programmes:
         return
     default_route = routes[0] if len(routes) == 1 else None
-    last: tuple[Programme, str | None, int] | None = None  # programme, route, and where the paragraph ends
-    for m in SENTENCE_SPAN_RE.finditer(body.text):
-        sentence = body.sub(m.start(), m.end())
+    last: tuple[Programme | None, str | None, int] | None = None  # programme, route, and where the paragraph ends
+    for sentence in sentences(body):
+        if questions and _quotes_a_question(sentence.text, questions):
+            continue  # the request quoted in a paragraph: "... 3. The total number of self-referred males who ... 4."
+        start, end = sentence.start - body.start, sentence.end - body.start
         named = {id(p): p for _, p in mentions(sentence, registry)}
-        same_paragraph = last is not None and m.start() < last[2]
+        same_paragraph = last is not None and start < last[2]
         if len(named) == 1:
             programme = next(iter(named.values()))
         elif named:
             programme = None
         elif len(registry.programmes) == 1:
             programme = registry.programmes[0]
+        elif _ALL_PROGRAMMES_RE.search(sentence.text):
+            # "131 men were referred to the three interventions by agencies": no one programme's figure, but the
+            # sentences after it may go on with its route ("Of these, 58 were referred to X")
+            last = (None, _route(sentence.text), body.text.find("\n\n", end) % (len(body.text) + 1))
+            continue
         else:
             programme = last[0] if same_paragraph else None
-        paragraph_end = body.text.find("\n\n", m.end())
+        paragraph_end = body.text.find("\n\n", end)
         paragraph_end = paragraph_end if paragraph_end >= 0 else len(body.text)
         if programme is None and not named:
             continue
-        route = last[1] if same_paragraph and last[0] is programme and _CONTINUES_RE.search(sentence.text) else None
+        # "Of these, 58 were referred to X, 61 to Y": the route goes on, for one programme or for each named
+        route = last[1] if same_paragraph and (last[0] is programme or programme is None or last[0] is None) and _CONTINUES_RE.search(sentence.text) else None
         if programme is not None and _RESPECTIVELY_RE.search(sentence.text):
             facts.counts += [f for f in _respectively(sentence, programme) if f.route in routes]
         else:
             route = _read_clauses(sentence, programme, route or default_route, routes, registry, facts)
         yield sentence, programme
-        if programme is not None:
-            last = (programme, route, paragraph_end)
+        last = (programme, route, paragraph_end)  # None: a sentence about several programmes
 
 
 def _read_clauses(sentence: Span, programme: Programme | None, route: str | None, routes: tuple[str, ...],
@@ -172,6 +187,19 @@ def _read_clauses(sentence: Span, programme: Programme | None, route: str | None
             for each in STAGES:
                 facts.counts.append(CountFact(own, route, each, reading, evidence, "count:prose"))
     return route
+
+
+_SPACES_RE = re.compile(r"\s+")
+
+
+def request_wording(question_texts: list[str]) -> tuple[str, ...]:
+    """The questions' words as `_quotes_a_question` compares them (long ones only: a short title says too little)."""
+    return tuple(_SPACES_RE.sub(" ", q).strip().lower() for q in question_texts if len(q) >= 30)
+
+
+def _quotes_a_question(text: str, questions: tuple[str, ...]) -> bool:
+    lowered = _SPACES_RE.sub(" ", text).lower()
+    return any(q in lowered for q in questions)
 
 
 def _respectively(sentence: Span, programme: Programme) -> list[CountFact]:

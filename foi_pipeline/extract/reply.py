@@ -9,7 +9,7 @@ from foi_pipeline.extract.align import align, disagreement
 from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_funders_of_budget, read_money_block, read_org_block, read_stage_tables
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue
-from foi_pipeline.extract.prose import read_prose, read_prose_counts
+from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wording
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, describe, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
 from foi_pipeline.extract.sections import Section, heading_name, split_sections, table_sections
@@ -256,16 +256,20 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
     if not registry.programmes:
         _extra_programmes(seg.blocks, registry)
-    # No answer tied to a question in a reply that holds the information: a letter written in sentences.
-    prose_only = not any(b.questions for b in seg.blocks) and meta.information_status in {"held", "partly_held"}
-    if prose_only and not registry.programmes:
-        find_programmes_in_prose(seg.preamble, registry)
+    # No answer tied to a question in a reply that holds the information: a letter written in sentences. So is one
+    # whose few headings ("Referrals and outcomes") name no programme anywhere the answers were looked for.
+    held = meta.information_status in {"held", "partly_held"}
+    prose_only = not any(b.questions for b in seg.blocks) and held
+    letter = seg.preamble if prose_only else Span.of(text, seg.preamble.start, max(seg.preamble.end, seg.answers_end))
+    if held and not registry.programmes:
+        find_programmes_in_prose(letter, registry)
+        prose_only = prose_only or bool(registry.programmes)
     registry.refresh_canonical()
 
     facts = Facts()
     for block in seg.blocks:
-        if not block.questions:
-            continue
+        if not block.questions or prose_only:
+            continue  # a letter read as prose is read whole, below
         question = block.questions[0]
         own = registry_of.get(id(block), registry)
         if question.route:
@@ -297,8 +301,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         if block.questions and not block.questions[0].route:  # count answers read their own tables above
             read_stage_tables(block.body, registry_of.get(id(block), registry), spec, facts)
     if prose_only:
-        read_prose(seg.preamble, registry, orgs, meta.authority, facts)
-        read_money_block(seg.preamble, registry, spec, facts)
+        read_prose(letter, registry, orgs, meta.authority, facts, request_wording([q.text for q in spec.questions]))
+        read_money_block(letter, registry, spec, facts)
 
     tables = {name: [] for name in ("answers", "programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue")}
     pids = _programme_ids(doc_id, registry.programmes)
