@@ -763,3 +763,17 @@ def test_a_narrative_letter_whose_headings_name_no_programme_is_read_as_prose():
     assert [funnel[(s, f"agency_{x}")][1] for x in ("referred", "accepted", "completed")] == [70, 48, 19]
     assert funnel[("CP", "agency_referred")] == ("value", 18, "exact")
     assert funnel[("CP", "self_referred")][0] == "not_stated"  # the quoted "3." and "4." are not read
+
+
+def test_programmes_listed_under_letters_answer_under_the_same_letters_everywhere():
+    ex, names, funnel, budgets, funders, referrers = read("lettered_programmes_in_every_answer.txt")
+    programmes = {p["name"]: p for p in ex.tables["programmes"]}
+    assert set(programmes) == {"Llwybr Newydd", "Steadfast"}
+    assert programmes["Llwybr Newydd"]["aliases"] == ["New Path"]  # a name given in two languages
+    assert funnel[("Llwybr Newydd", "self_referred")] == ("value", 29, "exact")
+    assert funnel[("Llwybr Newydd", "self_accepted")] == ("value", 20, "exact")
+    assert funnel[("Steadfast", "self_referred")][0] == "not_applicable"
+    assert funnel[("Steadfast", "self_accepted")][0] == "not_applicable"
+    assert (funnel[("Llwybr Newydd", "agency_referred")][1], funnel[("Steadfast", "agency_referred")][1]) == (61, 33)
+    assert (funnel[("Llwybr Newydd", "agency_accepted")][1], funnel[("Steadfast", "agency_accepted")][1]) == (44, 30)
+    assert (budgets["Llwybr Newydd"][1], budgets["Steadfast"][1]) == (120500.0, 58000.0)

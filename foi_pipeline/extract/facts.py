@@ -159,6 +159,8 @@ def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | Callabl
     """Cut an answer at programme labels ("CARA: ...", "COBI – ..."), else at clause boundaries between figures.
 
     `anchors` (where the figures start) may be a function: they are found only if the answer has no labels."""
+    if registry.letters and (lettered := _lettered_pieces(body, registry)):
+        return lettered
     found = mentions(body, registry)
     labelled = []
     for span, programme in found:
@@ -183,6 +185,22 @@ def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | Callabl
     if len(distinct) == 1 and len(registry.programmes) >= 2:
         return [Piece(found[0][1], body)]
     return [Piece(registry.programmes[0] if len(registry.programmes) == 1 else None, body)]
+
+
+_LETTER_LINE_RE = re.compile(r"^[^\S\n]*\(?(?P<letter>[a-hA-H])[.)][^\S\n]+", re.MULTILINE)
+
+
+def _lettered_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
+    """"a) Not applicable / b) 52" where the scope answer listed the programmes as a) and b): each line is the
+    answer for the programme listed under its letter."""
+    labels = [m for m in _LETTER_LINE_RE.finditer(body.text) if m.group("letter").lower() in registry.letters]
+    if not labels:
+        return []
+    out = [Piece(None, _sub(body, body.start, body.start + labels[0].start()))] if body.text[: labels[0].start()].strip() else []
+    for m, following in zip(labels, [*labels[1:], None]):
+        end = body.start + (following.start() if following else len(body.text))
+        out.append(Piece(registry.letters[m.group("letter").lower()], _sub(body, body.start + m.end(), end)))
+    return out
 
 
 _CLAUSE_CUT_RE = re.compile(r"\.\s|;|\band\b|,|\n")

@@ -237,6 +237,8 @@ class ProgrammeRegistry:
         self.programmes: list[Programme] = []
         self._resolved: dict[tuple[str, int, int], Programme | None] = {}
         self._mentions: dict[tuple[Span, int, int], list[tuple[Span, Programme]]] = {}
+        # "referred to as (a) and (b) in every answer": the letter each programme is listed under in the scope answer
+        self.letters: dict[str, Programme] = {}
 
     def state(self) -> tuple[int, int]:
         """Changes whenever a programme or a name is added (renaming a programme keeps its old name as an alias)."""
@@ -263,6 +265,10 @@ class ProgrammeRegistry:
         # "Long Name (ACR)" and "Long Name ("Short Name")": the short form is what the reply uses later.
         if alias and (_is_acronym(alias) or len(alias) < len(name)) and looks_like_name(name):
             name, alias = alias, name
+        if not alias and " / " in name:
+            first, _, second = name.partition(" / ")  # "Cyfle i Newid / Opportunity to Change": a name in two languages
+            if looks_like_name(first) and looks_like_name(second):
+                name, alias = first.strip(), second.strip()
         if not looks_like_name(name) or self.orgs.known(name):
             return None  # "the Probation Service" is an organisation, whatever its head noun
         existing = self.resolve(name) or (self.resolve(alias) if alias else None)
@@ -342,6 +348,9 @@ def _items(block: Span) -> list[Span]:
         else:
             out.append(span.strip())
     return out
+
+
+LETTER_ITEM_RE = re.compile(r"[^\S\n]*\(?(?P<letter>[a-hA-H])[.)][^\S\n]+")
 
 
 def _strip_sublabel(item: Span) -> Span:
@@ -429,6 +438,7 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
     for block in scope:
         last: Programme | None = None
         for item in _items(block):
+            letter = LETTER_ITEM_RE.match(item.text)
             item = _strip_sublabel(item)
             named_as = _NAME_FIELD_RE.match(item.text)
             if named_as is not None:
@@ -452,6 +462,8 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
             if programme is not None:
                 describe(programme, item, registry)
                 last = programme
+                if letter is not None:
+                    registry.letters.setdefault(letter.group("letter").lower(), programme)
                 continue
             named = _listed_after_colon(item, registry) or _prose_programmes(item, registry)
             if not named and last is not None and not _ALL_OF_THEM_RE.search(item.text):
