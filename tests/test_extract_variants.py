@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from foi_pipeline.extract import extract_reply
+from foi_pipeline.ingest import parse_bytes
 from foi_pipeline.specs import load_catalogue, load_requests, match_request
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
@@ -19,7 +20,10 @@ CATALOGUE = load_catalogue()
 
 
 def read(name_or_text: str, is_file: bool = True):
-    text = (VARIANTS / name_or_text).read_text(encoding="utf-8") if is_file else name_or_text
+    if is_file and not name_or_text.endswith(".txt"):  # a page, a document: as ingest reads it
+        text = parse_bytes((VARIANTS / name_or_text).read_bytes(), name_or_text)[3]
+    else:
+        text = (VARIANTS / name_or_text).read_text(encoding="utf-8") if is_file else name_or_text
     spec, _ = match_request(text, "reply.txt", SPECS)
     extraction = extract_reply(text, doc_id="doc", spec=spec, catalogue=CATALOGUE)
     names = {p["programme_id"]: p["name"] for p in extraction.tables["programmes"]}
@@ -777,3 +781,15 @@ def test_programmes_listed_under_letters_answer_under_the_same_letters_everywher
     assert (funnel[("Llwybr Newydd", "agency_referred")][1], funnel[("Steadfast", "agency_referred")][1]) == (61, 33)
     assert (funnel[("Llwybr Newydd", "agency_accepted")][1], funnel[("Steadfast", "agency_accepted")][1]) == (44, 30)
     assert (budgets["Llwybr Newydd"][1], budgets["Steadfast"][1]) == (120500.0, 58000.0)
+
+
+def test_a_disclosure_log_page_with_breadcrumbs_and_answers_in_table_cells():
+    ex, names, funnel, budgets, funders, referrers = read("disclosure_log_page.html")
+    # "1. Home 2. Freedom of Information ..." (the breadcrumbs) are no answers to questions 1 to 4
+    programmes = {p["name"]: p for p in ex.tables["programmes"]}
+    assert set(programmes) == {"Fenland Forward", "Drive"}  # "Fenland Forward – the ... Programme", "Drive – an ..."
+    assert programmes["Fenland Forward"]["aliases"] == ["Cambridgeshire Behaviour Change Programme"]
+    assert funnel[("Fenland Forward", "self_referred")] == ("value", 44, "exact")  # each programme in its own <p>
+    assert funnel[("Drive", "self_referred")][0] == "not_applicable"
+    assert (funnel[("Fenland Forward", "agency_referred")][1], funnel[("Drive", "agency_referred")][1]) == (98, 57)
+    assert {r[1] for r in referrers} == {"Cambridgeshire Constabulary", "Peterborough City Council", "MARAC"}

@@ -121,6 +121,17 @@ def test_a_cell_with_several_paragraphs_stays_one_row():
     assert text_of(saved(document)) == "5. Referred | 82 (approx.)"
 
 
+def test_a_list_in_one_cell_keeps_its_items_apart():
+    document = Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "8. Referrers"
+    table.cell(0, 1).text = "Durham Constabulary"
+    table.cell(0, 1).add_paragraph("Darlington Borough Council")
+    table.cell(0, 1).add_paragraph("The answer ends here.")
+    table.cell(0, 1).add_paragraph("A new sentence.")
+    assert text_of(saved(document)) == "8. Referrers | Durham Constabulary; Darlington Borough Council; The answer ends here. A new sentence."
+
+
 def test_one_column_tables_are_read_as_paragraphs():
     # A boxed quotation of the request: its numbered questions must stay on their own lines.
     document = Document()

@@ -174,3 +174,17 @@ def test_pathological_pages_finish_quickly(html):
     started = time.perf_counter()
     assert "\r" not in html_to_text(html)
     assert time.perf_counter() - started < 3
+
+
+def test_a_list_in_a_table_cell_keeps_its_items_apart_on_the_row():
+    html = (
+        "<table><tr><th>Question</th><th>Response</th></tr>"
+        "<tr><td>2. Self-referred</td><td><p>Drive: 12</p><p>CARA: N/A</p></td></tr>"
+        "<tr><td>8. Referrers</td><td><ul><li>Kent Police</li><li>Medway Council</li></ul></td></tr>"
+        "<tr><td>9. Funders</td><td><p>The Home Office.</p><p>The OPCC.</p></td></tr>"
+        "<tr><td>5. Referred</td><td>82<br>(approx.)</td></tr></table>"
+    )
+    assert lines(html) == [
+        "Question | Response", "2. Self-referred | Drive: 12; CARA: N/A", "8. Referrers | Kent Police; Medway Council",
+        "9. Funders | The Home Office. The OPCC.", "5. Referred | 82 (approx.)",
+    ]

@@ -133,7 +133,12 @@ def _protected(text: str) -> list[tuple[int, int]]:
 
 _LOWERCASE_LEAD_RE = re.compile(r"^[a-z][^A-Z]*?\b(?:from|by|with|of|via|to)\s+(?=(?:the\s+)?[A-Z])")
 # "MARAC partners including Avon and Somerset Constabulary": the bodies named after the introducer.
-_INTRODUCER_RE = re.compile(r"^[^,;]{0,60}?\b(?:including|such\s+as|namely|for\s+example|e\.g\.?)[\s:,]+(?=(?:the\s+)?[A-Z])", re.IGNORECASE)
+# "... including X", "Referrals to both programmes came from: X": the bodies named after the introducer.
+_INTRODUCER_RE = re.compile(
+    r"^[^,;]{0,60}?\b(?:including|such\s+as|namely|for\s+example|e\.g\.?)[\s:,]+(?=(?:the\s+)?[A-Z])|"
+    r"^[^,;:]{0,80}?\b(?:from|by|were|are|include[sd]?|follows)[^\S\n]*:[^\S\n]*(?=(?:the\s+)?[A-Z])",
+    re.IGNORECASE,
+)
 _LOWERCASE_ASIDE_RE = re.compile(r"\s*\((?=[a-z])[^)]*\)\s*$")
 # A trailing parenthetical that names a fund or gives a figure ("(Perpetrator Fund)", "(100%)", "(£20,000)", "(2022/23)").
 _FUND_NOTE_RE = re.compile(r"\s*\((?:[^)]*\b(?:Fund|fund|funding|grant)\b[^)]*|[^)]*\d[^)]*)\)\s*$")

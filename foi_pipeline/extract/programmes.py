@@ -78,6 +78,12 @@ APPOSITIVE_NAME_RE = re.compile(
     r"\b(?:programme|intervention|service|course|project|scheme)s?,[^\S\n]+(?:the[^\S\n]+)?(?P<name>" + _NAME_WORDS + r")"
     r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?(?=\s*[.;]|\s*$|,\s+(?:a|an|the|which|delivered|run|provided)\b)"
 )
+# "...commissioned in 2022/23: Change Ahead – the Hertfordshire Behaviour Change Programme. ... Drive – an
+# intensive intervention": a name, a dash, and what it is (its long name, when "the" names one)
+DASH_NAME_RE = re.compile(
+    r"(?:^\s*|[:.;][^\S\n]+)(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+(?:[A-Z+][\w'’+-]*|of|and|for|to|the|&|in|on|a)){0,5})[^\S\n]+[–—][^\S\n]+"
+    r"(?:the[^\S\n]+(?P<alias>[A-Z][^.;,()\n]{3,80}?" + HEAD_NOUNS + r")\b|an?[^\S\n])"
+)
 # "Inspire to Change is a Respect-accredited behaviour change programme": a sentence that says what a name is
 NAME_IS_A_RE = re.compile(
     r"^\s*(?:(?i:the)\s+)?(?P<name>" + _NAME_WORDS + r")(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?\s+(?:is|was)\s+(?:a|an)\s+"
@@ -563,7 +569,7 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
             group = "quoted" if m.group("quoted") else "name"
             name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group(group))[0])
             found.append((m.start(group), base.sub(m.start(group), m.start(group) + len(name)), m.group("alias")))
-        for pattern in (ORDINAL_NAME_RE, NAME_DELIVERED_RE, APPOSITIVE_NAME_RE, NAME_IS_A_RE):
+        for pattern in (ORDINAL_NAME_RE, NAME_DELIVERED_RE, APPOSITIVE_NAME_RE, NAME_IS_A_RE, DASH_NAME_RE):
             for m in pattern.finditer(text):
                 name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group("name"))[0])
                 found.append((m.start("name"), base.sub(m.start("name"), m.start("name") + len(name)), m.group("alias")))

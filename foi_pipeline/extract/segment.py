@@ -673,7 +673,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         block.body = Span.of(text, block.heading.end, end)
 
     _mark_quoted_request(heads)
-    answers = _without_sub_lists(text, [b for b in heads if not b.is_quote])
+    answers = _without_sub_lists(text, _without_numbered_lists_before([b for b in heads if not b.is_quote]))
     quote_end = max((b.heading.end for b in heads if b.is_quote), default=0)
     first_answer = answers[0].start if answers else len(text)
 
@@ -727,6 +727,36 @@ def _without_sub_lists(text: str, answers: list[Block]) -> list[Block]:
             continue
         kept.append(block)
     return kept
+
+
+MAX_LIST_ITEM = 40
+MIN_LIST_ITEMS = 3
+
+
+def _without_numbered_lists_before(answers: list[Block]) -> list[Block]:
+    """A page's breadcrumbs or menu ("1. Home / 2. Transparency / 3. Freedom of Information") numbered like the
+    answers that follow: a run from 1 of short items with a label only, before answers with the same numbers that
+    repeat their questions. They are the page's furniture, not answers."""
+    echoed = {n: b.start for b in answers if b.label is not None and (b.echo or b.titled) for n in b.label.numbers}
+    if not echoed:
+        return answers
+
+    def furniture(b: Block) -> bool:
+        first_line = b.body.text.strip().split("\n", 1)[0]
+        return (b.label is not None and b.echo is None and b.titled is None and len(b.label.numbers) == 1
+                and len(first_line) <= MAX_LIST_ITEM)
+
+    dropped: set[int] = set()
+    i = 0
+    while i < len(answers):
+        j = i
+        while j < len(answers) and furniture(answers[j]) and answers[j].label.numbers[0] == j - i + 1:
+            j += 1
+        answered_later = sum(echoed.get(b.label.numbers[0], -1) > b.start for b in answers[i:j])
+        if j - i >= MIN_LIST_ITEMS and answered_later >= MIN_LIST_ITEMS - 1:
+            dropped.update(range(i, j))
+        i = max(j, i + 1)
+    return [b for k, b in enumerate(answers) if k not in dropped]
 
 
 _COLON_RE = re.compile(r":\s+\S")

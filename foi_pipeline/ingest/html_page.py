@@ -21,6 +21,9 @@ CELL_SEPARATOR = " | "
 
 # Marks (Unicode private-use characters, removed from the input first).
 LINE, PARA, CELL, PRE_OPEN, PRE_CLOSE, KEEP = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004", "\ue005"
+IN_CELL_BREAK = "\ue006"  # a paragraph, list item or line break inside a table cell
+# Inside a cell, items of a list ("Hertfordshire Constabulary" / "MARAC") keep apart with "; ", sentences with a space
+_IN_CELL_BREAKS_RE = re.compile(r"(?P<before>[^\s\ue000-\ue0ff]?)[\s\ue006]*\ue006[\s\ue006]*(?P<after>[^\s\ue000-\ue0ff]?)")
 _MARKS = re.compile("[\ue000-\ue005]")
 _PRE_SPLIT = re.compile("([\ue003\ue004])")
 
@@ -161,8 +164,8 @@ def _marks_by_dom(tree: LexborHTMLParser, lowered: str) -> str:
         if flat or data_cells:
             mem_id = node.mem_id
             if mem_id in flat:
-                node.insert_before(" ")
-                node.insert_after(" ")
+                node.insert_before(IN_CELL_BREAK)
+                node.insert_after(IN_CELL_BREAK)
                 continue
             if mem_id in data_cells:
                 node.insert_after(CELL)
@@ -305,6 +308,8 @@ def _drop_elements(html: str) -> str:
 
 def _render(marked: str) -> str:
     """Marks to lines: whitespace collapsed (kept inside <pre>), rows joined with ' | ', one blank line at most."""
+    if IN_CELL_BREAK in marked:
+        marked = _IN_CELL_BREAKS_RE.sub(_in_cell_break, marked)
     marked = normalise(marked)  # first: a control character alone on a line must not leave an empty line behind
     has_pre = PRE_OPEN in marked or PRE_CLOSE in marked
     marked = _keep_pre(marked) if has_pre else " ".join(marked.split())  # split() collapses all Unicode spaces
@@ -333,6 +338,12 @@ def _render(marked: str) -> str:
             blank = False
             lines.append(line)
     return "\n".join(lines)
+
+
+def _in_cell_break(m: re.Match) -> str:
+    before, after = m.group("before"), m.group("after")
+    between = "; " if before and before not in ".!?:;,(|" and after[:1].isupper() else " "
+    return before + between + after
 
 
 def _keep_pre(marked: str) -> str:

@@ -259,10 +259,18 @@ def _children(el: etree._Element, tag: str) -> list[etree._Element]:
 
 
 def _cell_text(tc: etree._Element) -> str:
-    """A cell's paragraphs on one line, so its row stays one line."""
+    """A cell's paragraphs on one line, so its row stays one line. Paragraphs that end mid-sentence are items of a
+    list ("Lancashire Constabulary" / "Blackpool Council" / ...) and keep apart with "; "; sentences with a space."""
     lines: list[str] = []
     _block_lines(tc, lines)
-    return " ".join(" ".join(line.split()) for line in lines if line.strip())
+    out = ""
+    for line in (" ".join(line.split()) for line in lines if line.strip()):
+        between = "; " if line[:1].isupper() and not out.endswith(_SENTENCE_ENDS) else " "
+        out = line if not out else out + between + line
+    return out
+
+
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
 
 
 def _table_lines(tbl: etree._Element) -> list[str]:
