@@ -85,6 +85,8 @@ def test_response_date(text, date):
         ("The cost of complying with your request would exceed the appropriate limit of £450 under section 12.", False, "refused"),
         ("We are therefore not obliged to comply with it.", False, "refused"),
         ("We consider the request vexatious under section 14(1).", False, "refused"),
+        ("Drive had 40 referrals. We do not hold the number of those men who were accepted.", False, "partly_held"),  # one figure
+        ("We do not hold any information about such programmes.", False, "not_held"),
     ],
 )
 def test_information_status(text, answered, status):

@@ -793,3 +793,21 @@ def test_a_disclosure_log_page_with_breadcrumbs_and_answers_in_table_cells():
     assert funnel[("Drive", "self_referred")][0] == "not_applicable"
     assert (funnel[("Fenland Forward", "agency_referred")][1], funnel[("Drive", "agency_referred")][1]) == (98, 57)
     assert {r[1] for r in referrers} == {"Cambridgeshire Constabulary", "Peterborough City Council", "MARAC"}
+
+
+def test_statuses_and_referrers_stated_in_sentences():
+    text = (
+        "Office of the Police and Crime Commissioner for Dorset\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
+        "Dear Requester\n\nThe Commissioner funds two programmes, Harbour Lights and Keel. Neither programme accepts self-referrals.\n\n"
+        "Harbour Lights received 40 referrals from agencies. We do not hold the number of those men who were accepted. "
+        "The number who completed was fewer than five.\n\n"
+        "Referrals to Harbour Lights were made by Dorset Police and the Probation Service. "
+        "Keel received its agency referrals from GP practices.\n"
+    )
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    for p in ("Harbour Lights", "Keel"):
+        assert [funnel[(p, f"self_{x}")][0] for x in ("referred", "accepted", "completed")] == ["not_applicable"] * 3
+    assert funnel[("Harbour Lights", "agency_referred")] == ("value", 40, "exact")
+    assert funnel[("Harbour Lights", "agency_accepted")][0] == "not_held"
+    assert funnel[("Harbour Lights", "agency_completed")][0] == "suppressed"
+    assert referrers == {("Harbour Lights", "Dorset Police"), ("Harbour Lights", "The Probation Service"), ("Keel", "GP practices")}

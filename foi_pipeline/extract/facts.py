@@ -76,7 +76,7 @@ REFERRER_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 SELF_REFERENCE_RE = re.compile(
-    r"^(?:the\s+)?(?:Office|(?:Office\s+of\s+the\s+)?(?:OPCC|OPFCC|PCC|PFCC|Commissioner"
+    r"^(?:the\s+)?(?:Office|(?:Office\s+of\s+the\s+)?(?:OPCC|OPFCC|PCC|PFCC|OPCVC|PCVC|Commissioner"
     r"|Police(?:,?\s+Fire(?:\s+and\s+Rescue)?)?,?\s+and\s+Crime\s+Commissioner)(?:['’]s)?(?:\s+(?:office|budget))?)$",
     re.IGNORECASE,
 )

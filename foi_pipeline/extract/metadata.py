@@ -194,6 +194,7 @@ def read_authority(text: str, areas: tuple[Area, ...]) -> tuple[str | None, str 
 
 _SMALL_NUMBER_OR_YEAR_RE = re.compile(r"\d{1,2}(?:\.\d+)?|\d{4}|20\d\d/\d\d")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_ONE_ITEM_RE = re.compile(r"\s+(?:the|this|that|a)\s+(?:number|figure|breakdown|split|count)\b", re.IGNORECASE)
 
 
 def read_reference(text: str) -> str | None:
@@ -308,8 +309,11 @@ def read_information_status(text: str, answered: bool) -> str:
         return "partly_held"
     if answered:
         return "held"
-    if NOT_HELD_RE.search(text):
-        return "not_held"
+    not_held = NOT_HELD_RE.search(text)
+    if not_held:
+        # "We do not hold the number of those men who were accepted", in a letter that answers in sentences: one
+        # figure is not held, not the whole request
+        return "partly_held" if _ONE_ITEM_RE.match(text, not_held.end()) else "not_held"
     if HELD_RE.search(text):
         return "held"
     if REFUSED_RE.search(text):

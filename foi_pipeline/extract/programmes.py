@@ -75,7 +75,7 @@ NAME_DELIVERED_RE = re.compile(
 _NAME_WORDS = r"[A-Z+][\w'’+-]*(?:\s+(?:[A-Z+][\w'’+-]*|of|and|for|to|the|&|in|on|with|a|i|y|yn))*"  # may wrap
 # "funds one perpetrator programme, Cyfle i Newid (Chance to Change).": the name set after its description
 APPOSITIVE_NAME_RE = re.compile(
-    r"\b(?:programme|intervention|service|course|project|scheme)s?,[^\S\n]+(?:the[^\S\n]+)?(?P<name>" + _NAME_WORDS + r")"
+    r"\b(?:programme|intervention|service|course|project|scheme)(?P<plural>s)?,[^\S\n]+(?:the[^\S\n]+)?(?P<name>" + _NAME_WORDS + r")"
     r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?(?=\s*[.;]|\s*$|,\s+(?:a|an|the|which|delivered|run|provided)\b)"
 )
 # "...commissioned in 2022/23: Change Ahead – the Hertfordshire Behaviour Change Programme. ... Drive – an
@@ -572,6 +572,12 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
         for pattern in (ORDINAL_NAME_RE, NAME_DELIVERED_RE, APPOSITIVE_NAME_RE, NAME_IS_A_RE, DASH_NAME_RE):
             for m in pattern.finditer(text):
                 name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group("name"))[0])
+                if "plural" in m.groupdict() and m.group("plural"):  # "two programmes, Harbour Lights and Keel"
+                    cuts = [c for c in _LIST_SEPARATOR_RE.finditer(name) if not _inside_one_name(name, c)]
+                    bounds = [0, *(x for c in cuts for x in (c.start(), c.end())), len(name)]
+                    for a, b in zip(bounds[::2], bounds[1::2]):
+                        found.append((m.start("name") + a, base.sub(m.start("name") + a, m.start("name") + b), None))
+                    continue
                 found.append((m.start("name"), base.sub(m.start("name"), m.start("name") + len(name)), m.group("alias")))
         for m in ACRONYM_APPOSITIVE_RE.finditer(text):
             long = _LONG_NAME_END_RE.split(m.group("long"))[0]

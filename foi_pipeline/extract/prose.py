@@ -38,7 +38,8 @@ FUNDED_BY_RE = re.compile(
 # that has named one
 AND_BY_RE = re.compile(r"\band\s+(?:also\s+)?by\s+", re.IGNORECASE)
 REFERRED_FROM_RE = re.compile(
-    r"\breferrals?\s+(?:came|come|were\s+made|are\s+made|were\s+received)\s+(?:from|by)\s+|\breferred\s+by\s+|"
+    r"\breferrals?\s+(?:to\s+[^.;]{1,60}?\s+)?(?:came|come|were\s+made|are\s+made|were\s+received)\s+(?:from|by)\s+|"
+    r"\breferred\s+(?:to\s+[^.;]{1,40}?\s+)?by\s+(?=(?:the\s+)?[A-Z])|\breceived\s+(?:its|their)\s+(?:\w+\s+)?referrals\s+from\s+|"
     r"\b(?:the\s+)?(?:remainder|rest|others|remaining\s+referrals)\s+(?:were\s+(?:made\s+)?|came\s+)(?:by|from)\s+",
     re.IGNORECASE,
 )
@@ -62,9 +63,11 @@ _ROUTE_WORDS_RE = re.compile(r"\b(?:self|agency)[\s-]?referred\b|\bof\s+(?:the|t
 _AND_RE = re.compile(r"\s*and\b", re.IGNORECASE)
 # "Of these, 71 were accepted", "twenty-one of them were accepted": the sentence goes on about the last route
 _CONTINUES_RE = re.compile(
-    r"^\W*(?:of\s+the\s+\d)|\b(?:of|out\s+of)\s+(?:these|those|them|whom|which)\b|\b(?:its|their)\s+(?:\w+\s+)?referrals\b", re.IGNORECASE)
+    r"^\W*(?:of\s+the\s+\d|the\s+number\s+(?:who|that|of\s+whom))|\b(?:of|out\s+of)\s+(?:these|those|them|whom|which)\b|"
+    r"\b(?:its|their)\s+(?:\w+\s+)?referrals\b", re.IGNORECASE)
 _ALL_PROGRAMMES_RE = re.compile(
-    r"\b(?:the|all|both)\s+(?:(?:two|three|four|five)\s+)?(?:programmes|interventions|services|courses|projects)\b|\bboth\s+programmes\b", re.IGNORECASE)
+    r"\b(?:the|all|both)\s+(?:(?:two|three|four|five)\s+)?(?:programmes|interventions|services|courses|projects)\b|"
+    r"\b(?:neither|none\s+of\s+the)\s+(?:programmes?|interventions?|services?|courses?|projects?)\b", re.IGNORECASE)
 _RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
 _ROUTE_MENTION_RE = re.compile(r"\bself[\s-]?referr\w*|\bagency[\s-]?referr\w*|\bagenc(?:y|ies)\b|\breferred\s+by\s+(?:an?\s+)?agenc", re.IGNORECASE)
 _STAGE_MENTION_RE = re.compile(r"\breferr(?:ed|als?)\b|\baccept(?:ed|ances?)\b|\bcomplet(?:ed|ions?)\b", re.IGNORECASE)
@@ -105,18 +108,15 @@ def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalo
                     getattr(facts, kind).append(OrgFact(programme, expand_self_reference(org, authority), f"{kind}:prose"))
 
 
-def read_prose_counts(body: Span, registry: ProgrammeRegistry, facts: Facts, routes: tuple[str, ...]) -> int:
+def read_prose_counts(body: Span, registry: ProgrammeRegistry, routes: tuple[str, ...]) -> tuple[list[CountFact], bool]:
     """The figures of an answer to several count questions at once, written in sentences ("Questions 5 to 7:
     Of the 58 men referred by agencies, 40 were referred to Drive and 18 to CARA. ..."); `routes` are the routes
-    those questions ask about (the one route when the clause names none). Returns whether it read any figure; if
-    not, it adds nothing (a status such as "Not applicable" is read with its note by the answer's own reader)."""
+    those questions ask about (the one route when the clause names none). The counts read, with whether any is a
+    figure (if none is, a status such as "Not applicable" is better read with its note by the answer's own reader)."""
     read = Facts()
     for _ in _read_sentences(body, registry, read, routes=routes):
         pass
-    if not any(f.reading.status == "value" for f in read.counts):
-        return False
-    facts.counts += read.counts
-    return True
+    return read.counts, any(f.reading.status == "value" for f in read.counts)
 
 
 def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, routes: tuple[str, ...], questions: tuple[str, ...] = ()):
@@ -141,8 +141,14 @@ def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, route
             programme = registry.programmes[0]
         elif _ALL_PROGRAMMES_RE.search(sentence.text):
             # "131 men were referred to the three interventions by agencies": no one programme's figure, but the
-            # sentences after it may go on with its route ("Of these, 58 were referred to X")
-            last = (None, _route(sentence.text), body.text.find("\n\n", end) % (len(body.text) + 1))
+            # sentences after it may go on with its route ("Of these, 58 were referred to X"). A route that does
+            # not apply ("Neither programme accepts self-referrals") does not apply to any.
+            route = _route(sentence.text)
+            reading = read_count(sentence.text)
+            if route in routes and reading.status == "not_applicable":
+                evidence = sentence.sub(reading.start, reading.end)
+                facts.counts += [CountFact(p, route, each, reading, evidence, "count:prose") for p in registry.programmes for each in STAGES]
+            last = (None, route, body.text.find("\n\n", end) % (len(body.text) + 1))
             continue
         else:
             programme = last[0] if same_paragraph else None
@@ -186,6 +192,8 @@ def _read_clauses(sentence: Span, programme: Programme | None, route: str | None
         elif reading.status == "not_applicable":  # "it does not take self-referrals": the whole route
             for each in STAGES:
                 facts.counts.append(CountFact(own, route, each, reading, evidence, "count:prose"))
+        elif stage and reading.status in {"not_held", "refused", "suppressed"}:  # "we do not hold the number who ..."
+            facts.counts.append(CountFact(own, route, stage, reading, evidence, "count:prose", qualifier=reading.qualifier))
     return route
 
 

@@ -749,6 +749,8 @@ _STATUS_RES: list[tuple[str, bool, re.Pattern[str]]] = [
         r"|\bnot[ \t]+(?:open|available)[ \t]+(?:to|for)[ \t]+" + _SELF_REF +
         r"|\b(?:nobody|no[ \t-]?one)[ \t]+(?:can|could|is[ \t]+able[ \t]+to)[ \t]+(?:self[ \t-]?refer|refer[ \t]+(?:themselves|himself|in))"
         r"|\b(?:cannot|can['’]t|can[ \t]+not)[ \t]+(?:self[ \t-]?refer|refer[ \t]+themselves)"
+        r"|\b(?:neither|none[ \t]+of[ \t]+the)[ \t]+(?:\w+[ \t]+){0,2}?(?:accepts?|takes?|receives?|offers?)[ \t]+(?:any[ \t]+)?" + _SELF_REF +
+        r"|\bno[ \t]+(?:one|men|women|males|females|people|perpetrators)[ \t]+(?:can|could|may)[ \t]+(?:self[ \t-]?refer|refer[ \t]+themselves)"
         r"|\b(?:only|solely|exclusively)[ \t]+(?:accepts?|receives?|takes?)[ \t]+(?:referrals[ \t]+(?:from|via|through)[ \t]+)?(?:the[ \t]+)?(?:police|agenc(?:y|ies)|professionals?|statutory|partner)"
         r"|\b(?:referrals?|access)[ \t]+(?:is|are)[ \t]+(?:only|solely|exclusively)[ \t]+(?:via|through|by|from)\b",
         re.IGNORECASE)),

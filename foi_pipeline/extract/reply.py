@@ -275,11 +275,16 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         if question.route:
             count_questions = [q for q in block.questions if q.route]
             before = len(facts.counts)
-            routes = tuple(dict.fromkeys(q.route for q in count_questions))
             # One answer to several count questions, in sentences: each figure by the words of its own clause.
-            several_in_prose = len(count_questions) > 1 and not find_tables(block.body) and read_prose_counts(block.body, own, facts, routes)
-            if not several_in_prose:
+            in_prose, figures = [], False
+            if len(count_questions) > 1 and not find_tables(block.body):
+                in_prose, figures = read_prose_counts(block.body, own, tuple(dict.fromkeys(q.route for q in count_questions)))
+            if figures:
+                facts.counts += in_prose
+            else:
                 read_count_block(block.body, count_questions, own, spec, facts, trust_label_only=block.alignment == "label")
+                if len(facts.counts) == before:
+                    facts.counts += in_prose  # "Neither programme accepts self-referrals": what the sentences say
             new = facts.counts[before:]
             if len(count_questions) == 1 and new and all(f.stage != question.stage for f in new if "stage_from_clause" not in f.rule):
                 stages = {f.stage for f in new if "stage_from_clause" not in f.rule}
