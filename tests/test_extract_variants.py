@@ -811,3 +811,28 @@ def test_statuses_and_referrers_stated_in_sentences():
     assert funnel[("Harbour Lights", "agency_accepted")][0] == "not_held"
     assert funnel[("Harbour Lights", "agency_completed")][0] == "suppressed"
     assert referrers == {("Harbour Lights", "Dorset Police"), ("Harbour Lights", "The Probation Service"), ("Keel", "GP practices")}
+
+
+def test_a_table_with_a_row_per_programme_names_each_ones_funders_and_amounts_keep_their_commas():
+    text = (
+        "Office of the Police and Crime Commissioner for Durham\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
+        "1. We commission two programmes: Drive and CARA.\n"
+        "Questions 9 and 10 – funding and budget\n"
+        "Programme | Funding partners | Budget\n"
+        "Drive | Home Office; PCVC; Durham County Council | £395,000\n"
+        "CARA | PCVC | £21,600\n"
+    )
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    office = "Office of the Police and Crime Commissioner for Durham"
+    assert {(f[0], f[1]) for f in funders} == {("Drive", "Home Office"), ("Drive", office), ("Drive", "Durham County Council"), ("CARA", office)}
+    assert (budgets["Drive"][1], budgets["CARA"][1]) == (395000.0, 21600.0)
+
+
+def test_a_budget_sentence_is_not_cut_at_the_comma_inside_an_amount():
+    text = (
+        "Office of the Police and Crime Commissioner for Derbyshire\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
+        "Dear Requester\n\nThe Commissioner funds two programmes, Keystone and Harbour Lights.\n\n"
+        "Keystone received 20 referrals from agencies. Keystone cost £42,500 in the year and Harbour Lights cost £18,250.\n"
+    )
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert (budgets["Keystone"][1], budgets["Harbour Lights"][1]) == (42500.0, 18250.0)

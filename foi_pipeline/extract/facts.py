@@ -203,7 +203,7 @@ def _lettered_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
     return out
 
 
-_CLAUSE_CUT_RE = re.compile(r"\.\s|;|\band\b|,|\n")
+_CLAUSE_CUT_RE = re.compile(r"\.\s|;|\band\b|,(?!\d)|\n")  # not the comma in "£42,500"
 
 
 def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> list[Piece]:
@@ -654,10 +654,27 @@ def read_org_block(
         _org_text(part, kind, registry, orgs, authority, facts)
 
 
+_FUNDER_HEADING_RE = re.compile(r"fund|contribut|financ|partner|source", re.IGNORECASE)
+_REFERRER_HEADING_RE = re.compile(r"refer|agenc|organisation|source", re.IGNORECASE)
+
+
 def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
     """"| Funder | Contribution |" tables: an organisation per row in the first column; the rest of the row says
     how it contributes and, if it names one, for which programme."""
     header = table.rows[0]
+    row_programmes = [registry.resolve(row[0].text) for row in table.rows[1:]]
+    if sum(p is not None for p in row_programmes) * 2 > len(row_programmes) and len(header) > 1:
+        # "| Programme | Funding partners | Budget |": a row per programme, its organisations in the column that
+        # names them (else the second)
+        heading = _FUNDER_HEADING_RE if kind == "funders" else _REFERRER_HEADING_RE
+        column = next((i for i, cell in enumerate(header) if i and heading.search(cell.text)), 1)
+        for row, programme in zip(table.rows[1:], row_programmes):
+            if programme is None or column >= len(row):
+                continue
+            for org in split_organisations(row[column], orgs, lenient=True):
+                fact = OrgFact(programme, expand_self_reference(org, authority), f"{kind}:table", "unknown")
+                (facts.funders if kind == "funders" else facts.referrers).append(fact)
+        return
     rows = table.rows if split_organisations(header[0], orgs) else table.rows[1:]  # a header names no organisation
     columns = [registry.resolve(cell.text) for cell in header]  # "| Funder | Drive | Change Hub |": a column per programme
     for row in rows:
