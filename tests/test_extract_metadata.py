@@ -25,6 +25,8 @@ TODAY = dt.date(2026, 11, 23)
         ("Reply from the Office of the Police, Fire and Crime Commissioner for Staffordshire, Staffordshire County Council and others",
          "Office of the Police, Fire and Crime Commissioner for Staffordshire", "Staffordshire"),
         ("We are funded with Gwent Police. Referrals come from Gwent Police and partners.", "Office of the Police and Crime Commissioner for Gwent", "Gwent"),
+        ("Office of the Police and Crime Commissioner for Cheshire, Clemonds Hey, Oakmere Road, Winsford CW7 2UA",
+         "Office of the Police and Crime Commissioner for Cheshire", "Cheshire"),  # the address after the name
     ],
 )
 def test_authority_and_area(text, authority, area):

@@ -836,3 +836,18 @@ def test_a_budget_sentence_is_not_cut_at_the_comma_inside_an_amount():
     )
     ex, names, funnel, budgets, *_ = read(text, is_file=False)
     assert (budgets["Keystone"][1], budgets["Harbour Lights"][1]) == (42500.0, 18250.0)
+
+
+def test_of_which_columns_take_the_route_of_the_column_before_them():
+    text = (
+        "Office of the Police and Crime Commissioner for Sussex\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
+        "1. We commission two programmes: Reframe and Stride.\n"
+        "Questions 2 to 7\n"
+        "Programme | Self-referrals | of which accepted | of which completed | Agency referrals | of which accepted | of which completed\n"
+        "Reframe | 64 | 41 | 17 | 122 | 70 | 29\n"
+        "Stride | * | * | 0 | 26 | 19 | n/r\n"
+    )
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert [funnel[("Reframe", k)][1] for k in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")] == [64, 41, 17, 122, 70, 29]
+    assert funnel[("Stride", "self_accepted")][0] == "suppressed" and funnel[("Stride", "agency_accepted")][1] == 19
+    assert funnel[("Stride", "agency_completed")][0] == "not_held"  # "n/r": not recorded

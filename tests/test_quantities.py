@@ -159,6 +159,7 @@ def test_read_count_suppressed(text, expected):
         ("Not applicable – police referrals only", "not_applicable"),
         ("These are not self-referral services.", "not_applicable"),
         ("Neither programme accepts self-referrals.", "not_applicable"),
+        ("n/r", "not_held"),
         ("None of the interventions take self-referrals", "not_applicable"),
         ("No women can refer themselves to it.", "not_applicable"),
         ("The provider does not accept self-referrals.", "not_applicable"),

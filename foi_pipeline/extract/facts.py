@@ -406,7 +406,13 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
                 _count_piece(Piece(registry.programmes[0], cell), cell, question.route, question.stage, False, registry, spec, facts)
         if column is not None:
             return
-    column_questions = [_classify_row(c.text, spec, route) for c in header]
+    # "| Self-referrals | of which accepted | ... | Agency referrals | of which accepted |": a heading without a
+    # route has the route of the nearest heading to its left that names one
+    column_questions, column_route = [], route
+    for cell in header:
+        lowered = cell.text.lower()
+        column_route = "self" if _SELF_RE.search(lowered) else "agency" if _AGENCY_RE.search(lowered) else column_route
+        column_questions.append(_classify_row(cell.text, spec, column_route))
     group: Programme | None = None  # a programme named on a row of its own, over its routes' rows
     for row in table.rows[1:]:
         programme = registry.resolve(row[0].text) or _year_row_programme(row[0].text, registry, spec)

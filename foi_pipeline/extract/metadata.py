@@ -101,13 +101,17 @@ def _norm(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", s.lower().replace("&", " and ")).strip()
 
 
+_ADDRESS_PART_RE = re.compile(
+    r"\d|\b(?:Road|Street|Lane|Avenue|Way|Hall|House|Court|Place|Square|Close|Park|Hey|Buildings?|Headquarters|HQ|PO\s+Box)\b")
+
+
 def _trim_place(place: str) -> str:
     """Cut a place name before an organisation that follows it in a list ('North Yorkshire, North Yorkshire Council')."""
     parts = re.split(r"(,\s*|\s+and\s+)", place)
     kept = parts[0]
     for sep, part in zip(parts[1::2], parts[2::2]):
-        if _ORG_NOUNS.search(part) or part.lower().startswith("the ") and "," in sep:
-            break
+        if _ORG_NOUNS.search(part) or part.lower().startswith("the ") and "," in sep or _ADDRESS_PART_RE.search(part):
+            break  # "Cheshire, Clemonds Hey, Oakmere Road, Winsford CW7": the address follows
         kept += sep + part
     kept = re.sub(r"(?:\s+(?:and|of|the|&))+$|[\s,]+$", "", kept)
     return re.split(r"\s+(?=(?:Is|Holds|Provides|Was|Has|Can|Will)\b)", kept)[0]

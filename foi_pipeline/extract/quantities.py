@@ -756,7 +756,7 @@ _STATUS_RES: list[tuple[str, bool, re.Pattern[str]]] = [
         re.IGNORECASE)),
     ("not_applicable", True, re.compile(r"(?<![\w/.])N\.?A\.?(?![\w/.])")),
     ("not_held", True, re.compile(
-        r"\bnot[ \t]+held\b|\bnone[ \t]+held\b|\bnil[ \t]+held\b|(?<![\w/])n[ \t]?/[ \t]?k(?![\w/])"
+        r"\bnot[ \t]+held\b|\bnone[ \t]+held\b|\bnil[ \t]+held\b|(?<![\w/])n[ \t]?/[ \t]?[kr](?![\w/])"  # n/k, n/r (not recorded)
         r"|\bno[ \t]+(?:relevant[ \t]+|recorded[ \t]+|such[ \t]+)?(?:information|data|records?|figures?|details|breakdown)[ \t]+(?:is[ \t]+|are[ \t]+|was[ \t]+|were[ \t]+)?(?:held|recorded|kept|collected|available|captured)\b"
         r"|\b(?:information|data|figures?|records?)[ \t]+(?:is|are|was|were)[ \t]+not[ \t]+(?:held|recorded|collected|captured|kept|available|routinely[ \t]+\w+)"
         r"|\bnot[ \t]+(?:been[ \t]+)?(?:recorded|collected|captured|tracked|monitored|retained)\b"
