@@ -851,3 +851,21 @@ def test_of_which_columns_take_the_route_of_the_column_before_them():
     assert [funnel[("Reframe", k)][1] for k in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")] == [64, 41, 17, 122, 70, 29]
     assert funnel[("Stride", "self_accepted")][0] == "suppressed" and funnel[("Stride", "agency_accepted")][1] == 19
     assert funnel[("Stride", "agency_completed")][0] == "not_held"  # "n/r": not recorded
+
+
+def test_a_table_of_stages_by_quarter_without_a_total_adds_up_its_quarters():
+    text = (
+        "Office of the Police and Crime Commissioner for Lancashire\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
+        "1. Our programme is called ReSet.\n"
+        "2-7. The figures for each quarter of 2022/23:\n"
+        " | Q1 Apr–Jun 2022 | Q2 Jul–Sep 2022 | Q3 Oct–Dec 2022 | Q4 Jan–Mar 2023\n"
+        "Self-referrals received (Q2) | 14 | 11 | 9 | 16\n"
+        "Self-referrals accepted (Q3) | 10 | 8 | 7 | 11\n"
+        "Agency referrals received (Q5) | 47 | 52 | 39 | 58\n"
+        "Agency referrals completed (Q7) | 12 | - | 15 | 16\n"
+    )
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert funnel[("ReSet", "self_referred")] == ("value", 50, "exact")
+    assert funnel[("ReSet", "self_accepted")] == ("value", 36, "exact")
+    assert funnel[("ReSet", "agency_referred")] == ("value", 196, "exact")
+    assert funnel[("ReSet", "agency_completed")][0] == "not_stated"  # a quarter not given: no total is made up

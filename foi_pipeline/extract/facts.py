@@ -366,6 +366,21 @@ def read_stage_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec
             _count_table(table, [], registry, spec, facts, _route_above(body, table))
 
 
+_PERIOD_HEADING_RE = re.compile(r"\s*(?:Q[1-4]\b|Quarter\s*[1-4]\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)", re.IGNORECASE)
+
+
+def _sum_of_periods(row: list[Span], programme: Programme, question: Question, facts: Facts) -> None:
+    readings = [read_count(cell.text) for cell in row[1:]]
+    if not readings or any(r.status != "value" or r.count is None for r in readings):
+        return  # a period not given: no total can be made
+    count = sum(r.count for r in readings)
+    span = row[1]  # evidence: the first period's figure; the note gives them all
+    reading = CountReading("value", count, count, count, "exact", 0, len(span.text), "count:sum_of_periods")
+    facts.counts.append(CountFact(programme, question.route, question.stage, reading, span, "count:sum_of_periods",
+                                  note=f"the sum of {len(readings)} periods ({', '.join(str(r.count) for r in readings)})",
+                                  qualifier="exact"))
+
+
 def _route_above(body: Span, table: Table) -> str | None:
     """"Self-referrals:" on the line above a table of stages: the route its "Referred | Accepted" columns count."""
     above = body.text[: table.span.start - body.start].rstrip().rsplit("\n", 1)[-1].lower()
@@ -400,6 +415,12 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         # A row per stage and a column per period, in a reply about one programme: the total column
         # ("Measure | Q1 | Q2 | Q3 | Q4 | Total": quarters, not questions 1 to 4), or the only one.
         column = next((i for i, c in enumerate(header) if i and _TOTAL_RE.search(c.text)), 1 if len(header) == 2 else None)
+        if column is None and all(_PERIOD_HEADING_RE.match(c.text) for c in header[1:]):
+            # "| Q1 Apr–Jun 2022 | Q2 Jul–Sep 2022 | ... |" with no total column: the periods add up to the year
+            for row, question in zip(table.rows[1:], row_questions):
+                if question is not None:
+                    _sum_of_periods(row, registry.programmes[0], question, facts)
+            return
         for row, question in zip(table.rows[1:], row_questions):
             if question is not None and column is not None and column < len(row):
                 cell = row[column]

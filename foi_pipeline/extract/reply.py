@@ -198,6 +198,7 @@ def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
 
 
 _DISTINCT_QUESTIONS: dict[int, tuple[RequestSpec, bool]] = {}
+MIN_COUNT_ANSWERS = 3  # fewer answers tied to count questions than this, in a letter of sentences: read it whole
 
 
 def _identity_is_equality(spec: RequestSpec, blocks: list[Block]) -> bool:
@@ -263,7 +264,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     letter = seg.preamble if prose_only else Span.of(text, seg.preamble.start, max(seg.preamble.end, seg.answers_end))
     if held and not registry.programmes:
         find_programmes_in_prose(letter, registry)
-        prose_only = prose_only or bool(registry.programmes)
+        count_answers = sum(1 for b in seg.blocks if b.questions and b.questions[0].route)
+        prose_only = prose_only or (bool(registry.programmes) and count_answers < MIN_COUNT_ANSWERS)
     registry.refresh_canonical()
 
     facts = Facts()
