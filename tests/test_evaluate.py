@@ -564,9 +564,19 @@ def holdout_warehouse(tmp_path_factory):
 HOLDOUT_FLOOR = 0.82  # 84 % when the set was added (session 4); it was written blind, so it is a floor, not a target
 
 
-def test_held_out_replies_stay_above_their_floor(holdout_warehouse):
-    report = evaluate(json.loads((FIXTURES / "holdout" / "gold.json").read_text()), load_tables(holdout_warehouse))
-    assert report.overall >= HOLDOUT_FLOOR, format_report(report)
+@pytest.fixture(scope="module")
+def holdout2_warehouse(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("holdout2"), sorted(p for p in (FIXTURES / "holdout2").iterdir() if p.suffix not in {".json", ".md"}))
+
+
+HOLDOUT2_FLOOR = 0.62  # 57 % when first read blind, 64 % after the fixes it showed (session 4)
+
+
+@pytest.mark.parametrize("folder, floor", [("holdout", HOLDOUT_FLOOR), ("holdout2", HOLDOUT2_FLOOR)])
+def test_held_out_replies_stay_above_their_floor(folder, floor, request):
+    warehouse = request.getfixturevalue(f"{folder}_warehouse")
+    report = evaluate(json.loads((FIXTURES / folder / "gold.json").read_text()), load_tables(warehouse))
+    assert report.overall >= floor, format_report(report)
 
 
 def test_dev_corpus_meets_the_target(dev_warehouse):

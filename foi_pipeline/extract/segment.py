@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from rapidfuzz import fuzz
@@ -769,8 +770,15 @@ MIN_QUESTION_TAIL = 3
 
 def _ends_question(question: Question, line: str) -> bool:
     """Whether a line is the last words of a question's text: the rest of a quoted question that wrapped."""
+    if len(line) > len(question.text):
+        return False
     tail = _norm(line)
-    return len(tail) >= MIN_QUESTION_TAIL and _norm(question.text).endswith(tail) and not tail[0].isdigit()
+    return len(tail) >= MIN_QUESTION_TAIL and _normed_question(question.text).endswith(tail) and not tail[0].isdigit()
+
+
+@lru_cache(maxsize=256)
+def _normed_question(text: str) -> str:
+    return _norm(text)
 
 
 def _may_continue(above: str) -> bool:

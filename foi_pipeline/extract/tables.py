@@ -124,6 +124,7 @@ def _wrapped_label_row(body: Span, lines: list[str], offsets: list[int], index: 
 _VALUE = r"(?:£?\d[\d,]*(?:\.\d+)?k?|[-–—*]|n/a|na|<[^\S\n]?\d+|nil)"
 _FIGURES_AT_END_RE = re.compile(r"(?P<label>\S.*?)(?P<tail>(?:[^\S\n]+" + _VALUE + r"){2,})[^\S\n]*", re.IGNORECASE)
 _TOKEN_RE = re.compile(r"\S+")
+_FIGURES_AT_LINE_END_RE = re.compile(r"(?:\d|n/a|na|nil|[-–—*])[^\S\n]+" + _VALUE + r"[^\S\n]*$", re.IGNORECASE | re.MULTILINE)
 MIN_SINGLE_SPACED_ROWS = 2
 _DASH_RE = re.compile(r"[-–—]")
 _HEADING_WORD_RE = re.compile(r"[A-Za-z]|\d{4}/\d{2}")
@@ -135,8 +136,8 @@ def _single_spaced_tables(body: Span) -> list[Table]:
     """"Measure Q1 Q2 Q3 Q4 Total" over "Self-referred 14 19 11 17 61": a table copied out of a PDF with one space
     between cells. Rows end in the same number of figures (at least two); the line above them names the columns
     in as many single words, after a heading for the labels' column (or none)."""
-    if not any(ch.isdigit() for ch in body.text):
-        return []
+    if not _FIGURES_AT_LINE_END_RE.search(body.text):
+        return []  # no line ends in a figure
     lines = body.text.split("\n")
     offsets = [0]
     for raw in lines:
