@@ -869,3 +869,33 @@ def test_a_table_of_stages_by_quarter_without_a_total_adds_up_its_quarters():
     assert funnel[("ReSet", "self_accepted")] == ("value", 36, "exact")
     assert funnel[("ReSet", "agency_referred")] == ("value", 196, "exact")
     assert funnel[("ReSet", "agency_completed")][0] == "not_stated"  # a quarter not given: no total is made up
+
+
+def test_a_table_with_route_groups_over_stage_columns_and_a_key_under_it():
+    text = (
+        "Office of the Police and Crime Commissioner for Merseyside\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
+        "1. We commission two programmes: Anchor and Drive.\n"
+        "Questions 2 to 7\n"
+        "Programme | Self-referral | Agency referral\n"
+        " | Referred | Accepted | Completed | Referred | Accepted | Completed\n"
+        "Anchor | 88 | 61 | 27 | 143 | 97 | 40\n"
+        "Drive | – | – | – | 119 | 84 | #\n"
+        "\n"
+        "–  Drive has no self-referral route.\n"
+        "#  not recorded by the provider.\n"
+    )
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert [funnel[("Anchor", k)][1] for k in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")] == [88, 61, 27, 143, 97, 40]
+    assert [funnel[("Drive", f"self_{x}")][0] for x in ("referred", "accepted", "completed")] == ["not_applicable"] * 3  # the key's "–"
+    assert funnel[("Drive", "agency_accepted")][1] == 84
+
+
+def test_a_key_on_one_line_gives_each_symbol_its_status():
+    from foi_pipeline.extract.facts import table_legend
+    from foi_pipeline.extract.spans import Span
+    from foi_pipeline.extract.tables import find_tables
+
+    text = "A | B\nx | –\ny | *\nKey: – not applicable (no self-referrals).  * a number between 1 and 4, withheld.  n/r not recorded."
+    body = Span(0, len(text), text)
+    legend = table_legend(body, find_tables(body))
+    assert {sym: r.status for sym, r in legend.items()} == {"–": "not_applicable", "*": "suppressed", "n/r": "not_held"}

@@ -257,7 +257,8 @@ def read_count_block(
     tables = find_tables(body)
     if tables:
         for table in tables:
-            _count_table(table, questions, registry, spec, facts)
+            _count_table(table, questions, registry, spec, facts, column_routes=_column_routes_above(body, table),
+                         legend=table_legend(body, tables))
         return
     question = questions[0]
     all_pieces = pieces(body, registry, lambda: _figure_anchors(body))
@@ -363,7 +364,8 @@ def read_stage_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec
         header = table.rows[0]
         if sum(_classify_row(c.text, spec) is not None for c in header[1:]) >= 2 or \
                 sum(_classify_row(row[0].text, spec) is not None for row in table.rows[1:]) >= 2:
-            _count_table(table, [], registry, spec, facts, _route_above(body, table))
+            _count_table(table, [], registry, spec, facts, _route_above(body, table), _column_routes_above(body, table),
+                         table_legend(body, [table]))
 
 
 _PERIOD_HEADING_RE = re.compile(r"\s*(?:Q[1-4]\b|Quarter\s*[1-4]\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)", re.IGNORECASE)
@@ -381,6 +383,21 @@ def _sum_of_periods(row: list[Span], programme: Programme, question: Question, f
                                   qualifier="exact"))
 
 
+def _column_routes_above(body: Span, table: Table) -> list[str | None] | None:
+    """"| Programme | Self-referral | Agency referral |" over "| | Referred | Accepted | Completed | Referred | ...":
+    a heading row above the table that groups its columns by route; the route of each column, or None."""
+    above = body.text[: table.span.start - body.start].rstrip("\n").rsplit("\n", 1)[-1]
+    if "|" not in above:
+        return None
+    groups = [cell.strip().lower() for cell in above.strip().strip("|").split("|")][1:]
+    routes = ["self" if _SELF_RE.search(g) else "agency" if _AGENCY_RE.search(g) else None for g in groups]
+    width = len(table.rows[0]) - 1
+    if len(routes) < 2 or None in routes or width % len(routes):
+        return None
+    per_group = width // len(routes)
+    return [None, *(route for route in routes for _ in range(per_group))]
+
+
 def _route_above(body: Span, table: Table) -> str | None:
     """"Self-referrals:" on the line above a table of stages: the route its "Referred | Accepted" columns count."""
     above = body.text[: table.span.start - body.start].rstrip().rsplit("\n", 1)[-1].lower()
@@ -395,8 +412,47 @@ def _year_row_programme(label: str, registry: ProgrammeRegistry, spec: RequestSp
     return None
 
 
+_LEGEND_RE = re.compile(
+    r"(?:key\s*[:\-–]?\s*)?(?P<sym>[–—\-*†‡]|n/a|n/r|n/k|<\s?\d{1,2})[^\S\n]*(?:=|:|–|-)?[^\S\n]+(?P<meaning>\S.*)", re.IGNORECASE)
+_HIDDEN_RE = re.compile(r"withh|suppress|not\s+(?:shown|given|disclosed)|protect|identif", re.IGNORECASE)
+_LEGEND_STATUSES = {"not_applicable", "not_held", "refused", "suppressed"}
+_GAP_RE = re.compile(r"[^\S\n]{2,}|\t")
+
+
+def table_legend(body: Span, tables: list[Table]) -> dict[str, CountReading]:
+    """What the symbols in a table's cells stand for, from the key under it ("– Drive has no self-referral route",
+    "Key: – not applicable  * a number between 1 and 4"): a status for each symbol."""
+    pieces = [piece.strip() for part in outside_tables(body, tables) for line in part.text.split("\n") for piece in _GAP_RE.split(line.strip())]
+    # a key set out with a gap after each symbol reads as a table of two columns of its own
+    pieces += [f"{row[0].text} {row[1].text}" for table in tables if len(table.rows[0]) == 2 for row in table.rows]
+    legend: dict[str, CountReading] = {}
+    for piece in pieces:
+        m = _LEGEND_RE.fullmatch(piece)
+        if m is None:
+            continue
+        reading = read_count(m.group("meaning"))
+        if reading.status == "value" and reading.high is not None and reading.high <= 10 and _HIDDEN_RE.search(m.group("meaning")):
+            # "* a number between 1 and 4, not shown to protect the individuals": a small figure withheld
+            reading = CountReading("suppressed", None, reading.low, reading.high, "at_most", reading.start, reading.end, "status:suppressed")
+        if reading.status in _LEGEND_STATUSES:
+            legend.setdefault(" ".join(m.group("sym").lower().split()), reading)
+    return legend
+
+
+def _count_cell(programme: Programme, cell: Span, route: str, stage: str, legend: dict[str, CountReading],
+                registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
+    keyed = legend.get(" ".join(cell.text.lower().split())) if legend else None
+    if keyed is None or read_count(cell.text).status != "not_stated":  # "N/A", "<5" say what they are themselves
+        _count_piece(Piece(programme, cell), cell, route, stage, False, registry, spec, facts)
+        return
+    reading = CountReading(keyed.status, None, keyed.low, keyed.high, keyed.qualifier, 0, len(cell.text), "count:table_key")
+    facts.counts.append(CountFact(programme, route, stage, reading, cell, "count:table_key", note="as the key under the table says",
+                                  qualifier=keyed.qualifier))
+
+
 def _count_table(table: Table, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts,
-                 route: str | None = None) -> None:
+                 route: str | None = None, column_routes: list[str | None] | None = None,
+                 legend: dict[str, CountReading] | None = None) -> None:
     header = table.rows[0]
     routes = {q.route for q in questions}
     route = routes.pop() if len(routes) == 1 else route  # the route the block's questions share, for headings without one
@@ -408,7 +464,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
                 continue
             for cell, programme in zip(row[1:], column_programmes[1:]):
                 if programme is not None:
-                    _count_piece(Piece(programme, cell), cell, question.route, question.stage, False, registry, spec, facts)
+                    _count_cell(programme, cell, question.route, question.stage, legend, registry, spec, facts)
         return
     row_questions = [_classify_row(row[0].text, spec, route) for row in table.rows[1:]]
     if len(registry.programmes) == 1 and len({id(q) for q in row_questions if q is not None}) >= 2:
@@ -424,15 +480,16 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         for row, question in zip(table.rows[1:], row_questions):
             if question is not None and column is not None and column < len(row):
                 cell = row[column]
-                _count_piece(Piece(registry.programmes[0], cell), cell, question.route, question.stage, False, registry, spec, facts)
+                _count_cell(registry.programmes[0], cell, question.route, question.stage, legend, registry, spec, facts)
         if column is not None:
             return
     # "| Self-referrals | of which accepted | ... | Agency referrals | of which accepted |": a heading without a
     # route has the route of the nearest heading to its left that names one
     column_questions, column_route = [], route
-    for cell in header:
+    for i, cell in enumerate(header):
         lowered = cell.text.lower()
-        column_route = "self" if _SELF_RE.search(lowered) else "agency" if _AGENCY_RE.search(lowered) else column_route
+        grouped = column_routes[i] if column_routes and i < len(column_routes) else None
+        column_route = "self" if _SELF_RE.search(lowered) else "agency" if _AGENCY_RE.search(lowered) else grouped or column_route
         column_questions.append(_classify_row(cell.text, spec, column_route))
     group: Programme | None = None  # a programme named on a row of its own, over its routes' rows
     for row in table.rows[1:]:
@@ -449,7 +506,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
             continue
         for cell, question in zip(row[1:], column_questions[1:]):
             if question is not None:
-                _count_piece(Piece(programme, cell), cell, row_route or question.route, question.stage, False, registry, spec, facts)
+                _count_cell(programme, cell, row_route or question.route, question.stage, legend, registry, spec, facts)
 
 
 # --- money ---------------------------------------------------------------------------------------
