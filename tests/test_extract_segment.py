@@ -185,3 +185,15 @@ def test_a_heading_in_own_words_ending_with_question_numbers_labels_its_answer(h
 ])
 def test_numbers_in_brackets_at_the_end_of_a_sentence_are_no_heading(line):
     assert not [b for b in segment(f"Dear Requester\n\n{line}\n", SPEC).blocks if b.label]
+
+
+@pytest.mark.parametrize("label, numbers", [("2. to 7.", (2, 3, 4, 5, 6, 7)), ("9. and 10.", (9, 10)), ("2-4.", (2, 3, 4))])
+def test_range_labels_with_a_mark_after_each_number(label, numbers):
+    seg = segment(f"Dear Requester\n\n{label} The figures\nSee the table.\n", SPEC)
+    assert seg.blocks[0].label.numbers == numbers
+
+
+def test_a_heading_naming_organisations_that_made_referrals_is_the_referrers_answer():
+    seg = segment("Dear Requester\n\n8. Organisations that made referrals\nKent Police; Medway Council.\n", SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    assert [q.key for q in seg.blocks[0].questions] == ["referrers"]

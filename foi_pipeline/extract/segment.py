@@ -30,7 +30,7 @@ RANGE_LABEL_RE = re.compile(
 )
 # "2-4." / "5 – 7:" with no "Q": the closing mark after the second number tells it from a range of figures ("2-4 men")
 NUMBER_RANGE_LABEL_RE = re.compile(
-    _BULLET + r"(?P<label>(?P<a>\d{1,2})[^\S\n]*(?:-|–|—|to|&)[^\S\n]*(?P<b>\d{1,2})[^\S\n]*[.):])(?=[^\S\n]|$)", re.IGNORECASE)
+    _BULLET + r"(?P<label>(?P<a>\d{1,2})\.?[^\S\n]*(?:-|–|—|to|&|and)[^\S\n]*(?P<b>\d{1,2})[^\S\n]*[.):])(?=[^\S\n]|$)", re.IGNORECASE)
 Q_LABEL_RE = re.compile(
     _BULLET + r"(?P<label>(?:Q|Question|Request|Part)[^\S\n]*(?:no\.?[^\S\n]*)?(?P<n>\d{1,2})(?:[^\S\n]*[.:)])?)(?=[ \t:.)\-–—]|$)",
     re.IGNORECASE,
