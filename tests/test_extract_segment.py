@@ -197,3 +197,12 @@ def test_a_heading_naming_organisations_that_made_referrals_is_the_referrers_ans
     seg = segment("Dear Requester\n\n8. Organisations that made referrals\nKent Police; Medway Council.\n", SPEC)
     align(seg.blocks, SPEC, seg.lettered)
     assert [q.key for q in seg.blocks[0].questions] == ["referrers"]
+
+
+@pytest.mark.parametrize("label, numbers", [
+    ("Question one", (1,)), ("Questions two, three and four", (2, 3, 4)), ("QUESTION TEN:", (10,)), ("Questions five to seven", (5, 6, 7)),
+])
+def test_question_numbers_written_as_words(label, numbers):
+    seg = segment(f"Dear Requester\n\n{label}\nThe answer.\n", SPEC)
+    assert seg.blocks[0].label.numbers == numbers
+

@@ -35,6 +35,16 @@ Q_LABEL_RE = re.compile(
     _BULLET + r"(?P<label>(?:Q|Question|Request|Part)[^\S\n]*(?:no\.?[^\S\n]*)?(?P<n>\d{1,2})(?:[^\S\n]*[.:)])?)(?=[ \t:.)\-–—]|$)",
     re.IGNORECASE,
 )
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split(), start=1)}
+_NUMBER_WORD = r"(?:" + "|".join(_NUMBER_WORDS) + r")"
+# "Question one", "Questions two, three and four": the numbers written as words
+WORD_Q_LABEL_RE = re.compile(
+    _BULLET + r"(?P<label>(?:Q|Question|Request|Part)s?[^\S\n]+(?P<words>" + _NUMBER_WORD + r"(?:(?:[^\S\n]*,[^\S\n]*|[^\S\n]+(?:and|to|&)[^\S\n]+)"
+    + _NUMBER_WORD + r")*)(?:[^\S\n]*[.:)])?)(?=[ \t:.)\-–—]|$)",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(_NUMBER_WORD + r"|\bto\b", re.IGNORECASE)
 NUMBER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<n>\d{1,2})[^\S\n]*[.)](?!\d))(?=[^\S\n]|$)")
 LETTER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<l>[a-o])[.)])(?=[^\S\n])")
 ANSWER_PREFIX_RE = re.compile(
@@ -147,6 +157,13 @@ def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
                 return None
             span = line.sub(m.start("label"), m.end("label"))
             return Label(span.text, kind, numbers, span), m.end()
+    if first in "qQrRpP" and (m := WORD_Q_LABEL_RE.match(line.text)) is not None:
+        words = [w.lower() for w in _WORD_RE.findall(m.group("words"))]
+        numbers = [_NUMBER_WORDS[w] for w in words if w != "to"]
+        if "to" in words and len(numbers) == 2 and numbers[0] < numbers[1]:
+            numbers = list(range(numbers[0], numbers[1] + 1))
+        span = line.sub(m.start("label"), m.end("label"))
+        return Label(span.text, "range" if len(numbers) > 1 else "q", tuple(numbers), span), m.end()
     if allow_letters:
         m = LETTER_LABEL_RE.match(line.text)
         if m:
