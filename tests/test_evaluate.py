@@ -561,7 +561,7 @@ def holdout_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout"), sorted(p for p in (FIXTURES / "holdout").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT_FLOOR = 0.82  # 84 % when the set was added (session 4); it was written blind, so it is a floor, not a target
+HOLDOUT_FLOOR = 0.84  # 87 % at the end of session 4; it was written blind, so it is a floor, not a target
 
 
 @pytest.fixture(scope="module")
@@ -569,7 +569,7 @@ def holdout2_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout2"), sorted(p for p in (FIXTURES / "holdout2").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT2_FLOOR = 0.62  # 57 % when first read blind, 64 % after the fixes it showed (session 4)
+HOLDOUT2_FLOOR = 0.67  # 57 % when first read blind, 70 % after the fixes it showed (session 4)
 
 
 @pytest.mark.parametrize("folder, floor", [("holdout", HOLDOUT_FLOOR), ("holdout2", HOLDOUT2_FLOOR)])
