@@ -206,3 +206,15 @@ def test_question_numbers_written_as_words(label, numbers):
     seg = segment(f"Dear Requester\n\n{label}\nThe answer.\n", SPEC)
     assert seg.blocks[0].label.numbers == numbers
 
+
+
+def test_bullets_set_off_by_a_tab_head_titled_answers_not_a_table():
+    text = "Dear Requester\n\nDrive\n•\tMales who self-referred: 38\n•\tSelf-referred males accepted onto the programme: 29\n•\tMales referred by an agency: 212\n"
+    seg = segment(text, SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    assert [(b.questions[0].key, b.body.text) for b in seg.blocks] == [("self_referred", "38"), ("self_accepted", "29"), ("agency_referred", "212")]
+
+
+def test_a_sentence_before_a_colon_is_no_title():
+    seg = segment("Dear Requester\n\n–  Drive has no self-referral route: all cases come through MARAC.\n", SPEC)
+    assert not [b for b in seg.blocks if b.titled is not None]

@@ -422,7 +422,10 @@ _GAP_RE = re.compile(r"[^\S\n]{2,}|\t")
 def table_legend(body: Span, tables: list[Table]) -> dict[str, CountReading]:
     """What the symbols in a table's cells stand for, from the key under it ("– Drive has no self-referral route",
     "Key: – not applicable  * a number between 1 and 4"): a status for each symbol."""
-    pieces = [piece.strip() for part in outside_tables(body, tables) for line in part.text.split("\n") for piece in _GAP_RE.split(line.strip())]
+    lines = [line.strip() for part in outside_tables(body, tables) for line in part.text.split("\n")]
+    # a symbol, a gap and its meaning ("–  Drive has no self-referral route"), or several on one line ("Key: – not
+    # applicable  * a number between 1 and 4")
+    pieces = [*lines, *(piece.strip() for line in lines for piece in _GAP_RE.split(line))]
     # a key set out with a gap after each symbol reads as a table of two columns of its own
     pieces += [f"{row[0].text} {row[1].text}" for table in tables if len(table.rows[0]) == 2 for row in table.rows]
     legend: dict[str, CountReading] = {}

@@ -249,6 +249,7 @@ _REFERRED_RE = re.compile(r"referr|\brefer(?:s|ed)?\b")
 _STAGE_WORDS = ("complet", "finish", "accept", "start", "enrol", "took", "engag", "refer")  # every stage match has one
 _DASH_OR_COLON_RE = re.compile(r"[–—\-:]")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|has|have)\b")
+_NEGATION_RE = re.compile(r"\b(?:no|not|never|cannot)\b", re.IGNORECASE)
 
 
 class TitleMatcher:
@@ -308,7 +309,7 @@ class TitleMatcher:
 
         `whole_titles` off where the line may continue the one above ("... Change Pathway\nProgramme: N/A")."""
         m = _TITLE_SEPARATOR_RE.search(rest)
-        if m and m.start() <= 70:
+        if m and m.start() <= 70 and not _NEGATION_RE.search(rest, 0, m.start()):  # "Drive has no self-referral route: ..." is a sentence
             question = self.match(rest[: m.start()], whole_titles)
             if question is not None and self._is_whole_title(rest[: m.start()]) and _FIGURE_START_RE.match(rest[m.end():]):
                 question = None  # "Programme: £314,000" answers no "Programme:" question: a wrapped line
@@ -455,7 +456,10 @@ MIN_TABLE_QUESTIONS = 3
 
 
 def _is_table_row(text: str) -> bool:
-    return text.lstrip().startswith("|") or text.count(" | ") >= 1 or "\t" in text.strip()
+    return text.lstrip().startswith("|") or text.count(" | ") >= 1 or "\t" in _TAB_BULLET_RE.sub("", text).strip()
+
+
+_TAB_BULLET_RE = re.compile(r"^[^\S\n]*[•·▪◦●○■□➢►*\-–—]\t")  # "•<TAB>Scope: ...": a Word list's bullet, not a cell
 
 
 def _table_lines(text: str) -> list[tuple[int, int]]:

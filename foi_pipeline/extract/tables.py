@@ -9,6 +9,7 @@ from foi_pipeline.extract.spans import Span
 
 _SEPARATOR_ROW = re.compile(r"^[\s|:+\-=]+$")
 _WORDS_RE = re.compile(r"\S+(?:[ ]\S+)*")
+_BULLET_MARK_RE = re.compile(r"[•·▪◦●○■□➢►*\-–—]")
 _COLUMN_GAP_RE = re.compile(r"\S(?:\t| {2,})\S")
 _MAX_WRAPPED_LABEL = 200
 _MAX_LONE_VALUE = 20
@@ -40,6 +41,8 @@ def _cells(line: Span) -> list[Span] | None:
     if ("\t" not in text and "  " not in text) or not _COLUMN_GAP_RE.search(text):
         return None
     parts = list(_WORDS_RE.finditer(text))  # a cell's words are joined by single spaces: a tab or two spaces part cells
+    if parts and _BULLET_MARK_RE.fullmatch(parts[0].group()):
+        parts = parts[1:]  # "•<TAB>Scope: ...": a bullet set off by a tab, as Word lists are, is no cell
     if len(parts) >= 2:
         return [line.sub(m.start(), m.end()) for m in parts]
     return None
