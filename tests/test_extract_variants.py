@@ -899,3 +899,13 @@ def test_a_key_on_one_line_gives_each_symbol_its_status():
     body = Span(0, len(text), text)
     legend = table_legend(body, find_tables(body))
     assert {sym: r.status for sym, r in legend.items()} == {"–": "not_applicable", "*": "suppressed", "n/r": "not_held"}
+
+
+def test_programme_headings_over_bulleted_titled_answers_make_one_section_each():
+    # Each programme's bullets start again at its scope, and a section may skip questions (no self-referral route).
+    ex, names, funnel, *_ = read("programme_headings_with_bulleted_answers.txt")
+    programmes = {p["name"]: p["aliases"] for p in ex.tables["programmes"]}
+    assert programmes == {"SH": ["Safer Homes"], "Waymark": [], "FF": ["Family First"]}  # "(SH)", "– stalking intervention"
+    assert [funnel[("SH", k)][1] for k in ("self_referred", "self_accepted", "agency_referred", "agency_accepted")] == [31, 22, 140, 90]
+    assert [funnel[("Waymark", k)][1] for k in ("agency_referred", "agency_accepted")] == [47, 35]
+    assert [funnel[("FF", k)][1] for k in ("self_referred", "agency_referred")] == [9, 44]

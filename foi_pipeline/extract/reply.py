@@ -138,6 +138,9 @@ def _whole_answer_statuses(spec: RequestSpec, answers: list[dict], facts: Facts,
     return out
 
 
+_BRACKETED_SHORT_NAME_RE = re.compile(r"\s*\(([^()]{2,40})\)\s*$")
+
+
 def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: OrganisationCatalogue) -> list[ProgrammeRegistry]:
     """One registry per section: the programme its heading names, and those its own scope answer names or
     describes. [] (read the reply as a whole) unless every section names one."""
@@ -147,7 +150,11 @@ def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: Org
         headed = None
         if section.heading is not None:
             name = heading_name(section.heading)
-            headed = own.add(name.text, name, None, "programme:section_heading")
+            short = _BRACKETED_SHORT_NAME_RE.search(name.text)  # "Building Safer Families (BSF)"
+            if short:
+                headed = own.add(name.text[: short.start()], name.sub(0, short.start()), short.group(1), "programme:section_heading")
+            else:
+                headed = own.add(name.text, name, None, "programme:section_heading")
         scope = [b.body for b in section.blocks if b.questions and b.questions[0].table == "programmes" and b.body]
         named = ProgrammeRegistry(catalogue, orgs)
         find_programmes_in_scope(scope, [], named)

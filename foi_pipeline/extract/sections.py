@@ -26,6 +26,7 @@ _SECTION_PREFIX_RE = re.compile(
 )
 _COUNTED_PREFIX_RE = re.compile(r"^[\s#*_]*" + _COUNTED_RE, re.IGNORECASE)  # "Programme 2:" says it heads a section
 _HEADING_MARKS = " \t#*_=:–—-"
+_DESCRIPTION_DASH_RE = re.compile(r"\s+[–—-]\s+")
 
 
 @dataclass
@@ -76,6 +77,8 @@ def split_sections(blocks: list[Block], preamble: Span, order: dict[str, int]) -
 def _starts_over(two: list[Block], order: dict[str, int]) -> bool:
     """Whether two answers are the request's first or second question and the one after it."""
     places = [min((order.get(q.key, 99) for q in b.questions), default=99) for b in two]
+    if len(places) == 2 and places[0] == 0 and places[1] < 99:
+        return True  # the scope answer again, then any other: the next programme's answers (its own may skip some)
     return len(places) == 2 and places[0] <= 1 and places[1] == places[0] + 1
 
 
@@ -84,12 +87,12 @@ def _trailing_heading(span: Span, whole: bool) -> Span | None:
     programme: the next section's heading ("PROGRAMME TWO: Drive Project"). A closing remark under an answer names none."""
     text = span.text.rstrip()
     blank, last = text.rfind("\n\n"), text.rfind("\n")
-    if blank >= 0:
+    if last >= 0 and _COUNTED_PREFIX_RE.match(text[last + 1 :]):
+        line_start = last + 1  # a line under the answer with no blank line between (PDF text has none) must say "Programme 2:"
+    elif blank >= 0:
         line_start = blank + 2
     elif whole and "\n" not in text.strip():
         line_start = 0
-    elif last >= 0 and _COUNTED_PREFIX_RE.match(text[last + 1 :]):
-        line_start = last + 1  # a line under the answer with no blank line between (PDF text has none) must say "Programme 2:"
     else:
         return None
     line = span.sub(line_start, len(text)).strip()
@@ -102,7 +105,11 @@ def heading_name(heading: Span) -> Span:
     """The programme's name within a section heading: without "Programme two:", "Answers for the" or marks."""
     inner = heading.strip(_HEADING_MARKS)
     m = _SECTION_PREFIX_RE.match(inner.text)
-    return inner.sub(m.end(), len(inner.text)).strip(_HEADING_MARKS) if m else inner
+    name = inner.sub(m.end(), len(inner.text)).strip(_HEADING_MARKS) if m else inner
+    dash = _DESCRIPTION_DASH_RE.search(name.text)
+    if dash and looks_like_name(name.text[: dash.start()]):
+        name = name.sub(0, dash.start())  # "Clear Path – stalking perpetrator intervention": the name before the dash
+    return name
 
 
 def table_sections(table: QuestionTable) -> list[Section]:

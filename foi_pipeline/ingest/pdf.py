@@ -20,9 +20,9 @@ PAGE_BREAK = "\n\f\n"
 _LINE_END_HYPHEN = re.compile("\ufffe(?:\r?\n)?")
 _LINE = re.compile("[^\r\n]+")
 _SPACES_BETWEEN_WORDS = re.compile(r"(?<=\S) +(?=\S)")
-# A gap wider than this many character heights separates columns: a word space is about a third of one, a
-# table's gutter is several.
-COLUMN_GAP_IN_HEIGHTS = 1.2
+# A gap wider than this many character heights separates columns: a word space is about a third of one (and up
+# to two in a justified line of few words), a table's gutter is several.
+COLUMN_GAP_IN_HEIGHTS = 2.5
 
 
 class NeedsOCR(Exception):
