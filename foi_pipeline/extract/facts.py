@@ -336,6 +336,11 @@ _AGENCY_RE = re.compile(r"agenc|partner|police|professional")
 _REFERRED_RE = re.compile(r"refer")
 
 
+def _route_named(lowered: str) -> str | None:
+    """The route a (lower-cased) heading names: "self" for self-referrals, "agency" for agencies, police, partners."""
+    return "self" if _SELF_RE.search(lowered) else "agency" if _AGENCY_RE.search(lowered) else None
+
+
 def _classify_row(text: str, spec: RequestSpec, default_route: str | None = None) -> Question | None:
     """A table row or column heading -> funnel question, by its number ("2.") or its words ("Self-referred and accepted")."""
     m = _ROW_NUMBER_RE.match(text)
@@ -344,7 +349,7 @@ def _classify_row(text: str, spec: RequestSpec, default_route: str | None = None
         if numbered:
             return numbered[0]
     lowered = text.lower()
-    route = "self" if _SELF_RE.search(lowered) else ("agency" if _AGENCY_RE.search(lowered) else None)
+    route = _route_named(lowered)
     if _COMPLETED_RE.search(lowered):
         stage = "completed"
     elif _ACCEPTED_RE.search(lowered):
@@ -390,7 +395,7 @@ def _column_routes_above(body: Span, table: Table) -> list[str | None] | None:
     if "|" not in above:
         return None
     groups = [cell.strip().lower() for cell in above.strip().strip("|").split("|")][1:]
-    routes = ["self" if _SELF_RE.search(g) else "agency" if _AGENCY_RE.search(g) else None for g in groups]
+    routes = [_route_named(g) for g in groups]
     width = len(table.rows[0]) - 1
     if len(routes) < 2 or None in routes or width % len(routes):
         return None
@@ -401,7 +406,7 @@ def _column_routes_above(body: Span, table: Table) -> list[str | None] | None:
 def _route_above(body: Span, table: Table) -> str | None:
     """"Self-referrals:" on the line above a table of stages: the route its "Referred | Accepted" columns count."""
     above = body.text[: table.span.start - body.start].rstrip().rsplit("\n", 1)[-1].lower()
-    return "self" if _SELF_RE.search(above) else "agency" if _AGENCY_RE.search(above) else None
+    return _route_named(above)
 
 
 def _year_row_programme(label: str, registry: ProgrammeRegistry, spec: RequestSpec) -> Programme | None:
@@ -490,9 +495,8 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
     # route has the route of the nearest heading to its left that names one
     column_questions, column_route = [], route
     for i, cell in enumerate(header):
-        lowered = cell.text.lower()
         grouped = column_routes[i] if column_routes and i < len(column_routes) else None
-        column_route = "self" if _SELF_RE.search(lowered) else "agency" if _AGENCY_RE.search(lowered) else grouped or column_route
+        column_route = _route_named(cell.text.lower()) or grouped or column_route
         column_questions.append(_classify_row(cell.text, spec, column_route))
     group: Programme | None = None  # a programme named on a row of its own, over its routes' rows
     for row in table.rows[1:]:
@@ -503,7 +507,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         row_route = None
         if programme is None and group is not None:
             lowered = row[0].text.lower()
-            row_route = "self" if _SELF_RE.search(lowered) else "agency" if _AGENCY_RE.search(lowered) or _REFERRED_RE.search(lowered) else None
+            row_route = _route_named(lowered) or ("agency" if _REFERRED_RE.search(lowered) else None)
             programme = group if row_route else None
         if programme is None:
             continue

@@ -131,6 +131,8 @@ def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, route
         if questions and _quotes_a_question(sentence.text, questions):
             continue  # the request quoted in a paragraph: "... 3. The total number of self-referred males who ... 4."
         start, end = sentence.start - body.start, sentence.end - body.start
+        paragraph_end = body.text.find("\n\n", end)
+        paragraph_end = paragraph_end if paragraph_end >= 0 else len(body.text)
         named = {id(p): p for _, p in mentions(sentence, registry)}
         same_paragraph = last is not None and start < last[2]
         if len(named) == 1:
@@ -148,12 +150,10 @@ def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, route
             if route in routes and reading.status == "not_applicable":
                 evidence = sentence.sub(reading.start, reading.end)
                 facts.counts += [CountFact(p, route, each, reading, evidence, "count:prose") for p in registry.programmes for each in STAGES]
-            last = (None, route, body.text.find("\n\n", end) % (len(body.text) + 1))
+            last = (None, route, paragraph_end)
             continue
         else:
             programme = last[0] if same_paragraph else None
-        paragraph_end = body.text.find("\n\n", end)
-        paragraph_end = paragraph_end if paragraph_end >= 0 else len(body.text)
         if programme is None and not named:
             continue
         # "Of these, 58 were referred to X, 61 to Y": the route goes on, for one programme or for each named

@@ -18,6 +18,7 @@ from rapidfuzz.distance import LCSseq
 
 from foi_pipeline.extract.gates import has_any
 from foi_pipeline.extract.spans import WRAP_WIDTH, Span, lines
+from foi_pipeline.extract.tables import BULLET_MARK
 from foi_pipeline.specs import Question, RequestSpec
 
 # One bullet mark at a time, each with the blanks after it: a pattern that could split a run of marks in more
@@ -459,7 +460,7 @@ def _is_table_row(text: str) -> bool:
     return text.lstrip().startswith("|") or text.count(" | ") >= 1 or "\t" in _TAB_BULLET_RE.sub("", text).strip()
 
 
-_TAB_BULLET_RE = re.compile(r"^[^\S\n]*[•·▪◦●○■□➢►*\-–—]\t")  # "•<TAB>Scope: ...": a Word list's bullet, not a cell
+_TAB_BULLET_RE = re.compile(r"^[^\S\n]*" + BULLET_MARK + r"\t")  # "•<TAB>Scope: ...": a Word list's bullet, not a cell
 
 
 def _table_lines(text: str) -> list[tuple[int, int]]:

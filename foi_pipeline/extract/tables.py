@@ -9,7 +9,8 @@ from foi_pipeline.extract.spans import Span
 
 _SEPARATOR_ROW = re.compile(r"^[\s|:+\-=]+$")
 _WORDS_RE = re.compile(r"\S+(?:[ ]\S+)*")
-_BULLET_MARK_RE = re.compile(r"[•·▪◦●○■□➢►*\-–—]")
+BULLET_MARK = r"[•·▪◦●○■□➢►*\-–—]"  # a list item's mark, which a tab may set off from its text
+_BULLET_MARK_RE = re.compile(BULLET_MARK)
 _COLUMN_GAP_RE = re.compile(r"\S(?:\t| {2,})\S")
 _MAX_WRAPPED_LABEL = 200
 _MAX_LONE_VALUE = 20
