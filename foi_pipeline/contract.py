@@ -131,6 +131,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         *PROVENANCE,
         ("programme_id", "VARCHAR"),
         ("value", "VARCHAR"),
+        ("suggested_field", "VARCHAR"),  # the slot an unread figure most likely fills (agency_referred, amount_gbp, ...)
     ],
 }
 

@@ -54,7 +54,10 @@ FUNNEL_SLOTS = ("self_referred", "self_accepted", "self_completed", "agency_refe
 DOCUMENT_FIELDS = ("authority", "area", "foi_reference", "response_date", "financial_year", "information_status", "population")
 PROGRAMME_FIELDS = ("providers", *FUNNEL_SLOTS, "budget_gbp", "funders", "referrers")
 FIELD_ORDER = ("document", *DOCUMENT_FIELDS, "programmes", *PROGRAMME_FIELDS)
-TABLES = ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers")
+TABLES = ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue")
+# The table a review item must name for a wrong slot to count as flagged rather than missed silently.
+SLOT_TABLES = {**{s: "funnel_counts" for s in FUNNEL_SLOTS}, "budget_gbp": "budgets", "funders": "funders", "referrers": "referrers",
+               "providers": "programmes", "programmes": "programmes", **{f: "documents" for f in (*DOCUMENT_FIELDS, "document")}}
 PROGRAMME_NAME_THRESHOLD = 90
 ORGANISATION_THRESHOLD = 85
 # Words many bodies share; two names must also agree on a word that is not one of these.
@@ -73,6 +76,7 @@ _COLUMNS = {
     "budgets": ["doc_id", "programme_id", "amount_gbp", "status", "period", "evidence_text"],
     "funders": ["doc_id", "programme_id", "funder"],
     "referrers": ["doc_id", "programme_id", "organisation"],
+    "review_queue": ["doc_id", "table_name", "field", "programme_id", "severity"],
 }
 
 
@@ -92,6 +96,7 @@ class Mismatch:
     field: str
     expected: Any
     got: Any
+    flagged: bool = False  # a review item names this reply and the slot's table (and its programme, if it names one)
 
 
 @dataclass
@@ -100,12 +105,23 @@ class EvaluationReport:
     mismatches: list[Mismatch] = field(default_factory=list)
     documents: dict[str, int] = field(default_factory=lambda: {"gold": 0, "found": 0})
     programmes: dict[str, int] = field(default_factory=lambda: {"gold": 0, "found": 0, "missing": 0, "spurious": 0})
+    review_items: int = 0  # in the replies scored (and their attachments)
+    replies: int = 0
 
-    def score(self, file: str, programme: str, name: str, expected: Any, got: Any, ok: bool) -> None:
+    def score(self, file: str, programme: str, name: str, expected: Any, got: Any, ok: bool, flagged: bool = False) -> None:
         right, total = self.per_field.get(name, FieldScore(0, 0))
         self.per_field[name] = FieldScore(right + bool(ok), total + 1)
         if not ok:
-            self.mismatches.append(Mismatch(file, programme, name, expected, got))
+            self.mismatches.append(Mismatch(file, programme, name, expected, got, flagged))
+
+    @property
+    def silent(self) -> list[Mismatch]:
+        """Wrong or missing slots that no review item points a person to."""
+        return [m for m in self.mismatches if not m.flagged]
+
+    @property
+    def silent_share(self) -> float:
+        return len(self.silent) / self.total if self.total else 0.0
 
     @property
     def right(self) -> int:
@@ -382,6 +398,15 @@ class _Lookup:
         self.unassigned = {kind: _group([r for r in rows if _missing(r.get("programme_id"))], "doc_id")
                            for kind, (rows, _) in {**self.orgs, "budgets": (self.budgets, "")}.items()}
         self.place = {id(row): i for rows in (programmes, self.budgets, *(r for r, _ in self.orgs.values())) for i, row in enumerate(rows)}
+        self.reviews = _group(_records(tables, "review_queue"), "doc_id", "table_name")
+
+    def flagged(self, doc_ids: set, table: str, programme_id: Any = None) -> bool:
+        """A review item of one of the documents names the table, and no other programme than this one."""
+        return any(_value(item.get("programme_id")) in (None, programme_id) or programme_id is None
+                   for doc_id in doc_ids for item in self.reviews.get((doc_id, table), []))
+
+    def review_count(self, doc_ids: set) -> int:
+        return sum(len(items) for (doc_id, _), items in self.reviews.items() if doc_id in doc_ids)
 
     def in_table_order(self, rows) -> list[dict]:
         return sorted(rows, key=lambda row: self.place[id(row)])
@@ -453,10 +478,12 @@ def evaluate(gold: dict, tables: dict[str, pd.DataFrame], *, sha256_by_file: dic
         report.documents["found"] += 1
         report.score(file, "", "document", file, doc.get("source_path"), True)
         doc_ids = {d["doc_id"] for d in family}
+        report.replies += 1
+        report.review_items += lookup.review_count(doc_ids)
         for name in DOCUMENT_FIELDS:
             got = next((d.get(name) for d in family if not _missing(d.get(name))), None)
             ok, expected, got = _document_field(name, gdoc.get(name), got)
-            report.score(file, "", name, expected, got, ok)
+            report.score(file, "", name, expected, got, ok, lookup.flagged(doc_ids, "documents"))
 
         rows = lookup.in_table_order(p for doc_id in doc_ids for p in lookup.programmes.get((doc_id,), []))
         matched = _match_programmes(gold_programmes, rows)
@@ -465,34 +492,39 @@ def evaluate(gold: dict, tables: dict[str, pd.DataFrame], *, sha256_by_file: dic
         for gi, gp in enumerate(gold_programmes):
             pname = str(gp.get("name", ""))
             row = matched.get(gi)
-            report.score(file, pname, "programmes", pname, row and row.get("name"), row is not None)
+            report.score(file, pname, "programmes", pname, row and row.get("name"), row is not None, lookup.flagged(doc_ids, "programmes"))
             if row is None:
                 report.programmes["missing"] += 1
                 for slot in PROGRAMME_FIELDS:
-                    report.score(file, pname, slot, _gold_slot(gp, slot), "(programme not found)", False)
+                    report.score(file, pname, slot, _gold_slot(gp, slot), "(programme not found)", False, lookup.flagged(doc_ids, SLOT_TABLES[slot]))
                 continue
             report.programmes["found"] += 1
             pid = row.get("programme_id")
+
+            def flagged(slot: str) -> bool:
+                return lookup.flagged(doc_ids, SLOT_TABLES[slot], pid)
+
             providers = _names(row.get("providers"))
-            report.score(file, pname, "providers", _names(gp.get("providers")), providers, same_orgs(_names(gp.get("providers")), providers))
+            report.score(file, pname, "providers", _names(gp.get("providers")), providers, same_orgs(_names(gp.get("providers")), providers), flagged("providers"))
             for slot in FUNNEL_SLOTS:
                 route, stage = slot.split("_")
                 candidates = list(lookup.funnel.get((pid, route, stage), []))
                 candidates.sort(key=lambda f: (_value(f.get("population")) or population) != population)
                 ok, got = _count_slot(_gold_slot(gp, slot), candidates[0] if candidates else None)
-                report.score(file, pname, slot, _gold_slot(gp, slot), got, ok)
+                report.score(file, pname, slot, _gold_slot(gp, slot), got, ok, flagged(slot))
             ok, got = _budget_slot(_gold_slot(gp, "budget_gbp"), lookup.rows("budgets", pid, doc_ids, single))
-            report.score(file, pname, "budget_gbp", _gold_slot(gp, "budget_gbp"), got, ok)
+            report.score(file, pname, "budget_gbp", _gold_slot(gp, "budget_gbp"), got, ok, flagged("budget_gbp"))
             for kind, (_, column) in lookup.orgs.items():
                 names = [r.get(column) for r in lookup.rows(kind, pid, doc_ids, single)]
                 got_names = sorted({str(n) for n in names if not _missing(n)})
                 expected = _names(gp.get(kind))
-                report.score(file, pname, kind, expected, got_names, same_orgs(expected, got_names))
+                report.score(file, pname, kind, expected, got_names, same_orgs(expected, got_names), flagged(kind))
         used = {id(r) for r in matched.values()}
         for row in rows:
             if id(row) not in used:
                 report.programmes["spurious"] += 1
-                report.score(file, str(row.get("name")), "programmes", None, row.get("name"), False)
+                report.score(file, str(row.get("name")), "programmes", None, row.get("name"), False,
+                             lookup.flagged(doc_ids, "programmes", row.get("programme_id")))
     return report
 
 
@@ -593,11 +625,15 @@ def format_report(report: EvaluationReport) -> str:
             extra = f"   found {report.documents['found']} of {report.documents['gold']}"
         lines.append(f"  {name:20s} {score.right:5d}/{score.total:<5d} {100 * score.accuracy:6.1f}%{extra}")
     lines.append(f"overall: {report.right}/{report.total} = {100 * report.overall:.1f}%")
+    lines.append(f"silent misses: {len(report.silent)}/{report.total} = {100 * report.silent_share:.1f}% of slots wrong or missing "
+                 "with no review item for their reply and table")
+    per_reply = report.review_items / report.replies if report.replies else 0.0
+    lines.append(f"review items: {report.review_items} in {report.replies} replies = {per_reply:.2f} per reply")
     lines.append("")
     if report.mismatches:
-        lines.append(f"mismatches ({len(report.mismatches)}): file | programme | field | expected | got")
+        lines.append(f"mismatches ({len(report.mismatches)}): file | programme | field | expected | got | flagged")
         for m in report.mismatches:
-            lines.append(f"  {m.file} | {m.programme or '-'} | {m.field} | {_show(m.expected)} | {_show(m.got)}")
+            lines.append(f"  {m.file} | {m.programme or '-'} | {m.field} | {_show(m.expected)} | {_show(m.got)} | {'flagged' if m.flagged else 'SILENT'}")
     else:
         lines.append("mismatches: none")
     return "\n".join(lines)

@@ -417,8 +417,24 @@ def test_format_report_lists_fields_overall_and_every_mismatch():
     assert any(line.split()[:2] == ["agency_accepted", "1/2"] and line.endswith("50.0%") for line in lines)
     assert any(line.strip().startswith("programmes") and "found 2 of 2, spurious 0" in line for line in lines)
     assert "overall: 37/38 = 97.4%" in lines
-    assert "mismatches (1): file | programme | field | expected | got" in lines
-    assert f'  {HARBOUR} | Turning Point | agency_accepted | value 40 (approx) | value 41 (approx) from "about 41 men"' in lines
+    assert "mismatches (1): file | programme | field | expected | got | flagged" in lines
+    assert "silent misses: 1/38 = 2.6% of slots wrong or missing with no review item for their reply and table" in lines
+    assert f'  {HARBOUR} | Turning Point | agency_accepted | value 40 (approx) | value 41 (approx) from "about 41 men" | SILENT' in lines
+
+
+@pytest.mark.parametrize("item, silent", [
+    ({"doc_id": "d1", "table_name": "funnel_counts", "programme_id": None}, 0),  # the reply's counts are doubted
+    ({"doc_id": "d1", "table_name": "funnel_counts", "programme_id": "p1"}, 0),  # this programme's counts
+    ({"doc_id": "d1", "table_name": "funnel_counts", "programme_id": "p2"}, 1),  # another programme's
+    ({"doc_id": "d1", "table_name": "budgets", "programme_id": None}, 1),  # another table
+    ({"doc_id": "d2", "table_name": "funnel_counts", "programme_id": None}, 1),  # another reply
+])
+def test_a_wrong_slot_is_silent_unless_a_review_item_points_at_it(item, silent):
+    tables = _set(_tables(), "funnel_counts", {"programme_id": "p1", "route": "agency", "stage": "accepted"}, count=41)
+    tables["review_queue"] = pd.DataFrame([{**item, "field": "unread_figure", "severity": "warning"}])
+    report = evaluate(_gold(), tables)
+    assert len(report.mismatches) == 1 and len(report.silent) == silent
+    assert report.review_items == (1 if item["doc_id"] in {"d1", "d2"} else 0)
 
 
 def test_format_report_without_mismatches():

@@ -204,7 +204,7 @@ _UNIT_WORDS = (
     r"weeks?|wks?|days?|months?|mths?|years?|yrs?|nights?|fortnights?|sessions?|modules?|miles?|km|kilomet(?:re|er)s?|"
     r"pages?|words?|(?:a|p)\.?m\.?|o['’]?clock)"
 )
-_PEOPLE = r"(?:men|males|women|females|adults|people|persons|individuals|perpetrators|offenders|clients|participants|children|young[ \t]+people|those|anyone|service[ \t]+users)"
+PEOPLE_WORDS = r"(?:men|males|women|females|adults|people|persons|individuals|perpetrators|offenders|clients|participants|children|young[ \t]+people|those|anyone|service[ \t]+users)"
 
 
 _MAX_DIGITS = 12  # a longer run of digits is an identifier, never a count (and int() refuses very long strings)
@@ -225,7 +225,7 @@ _BOUNDARY_RE = re.compile(r"[;!?\n]|\.(?=\s|$)")
 _ABBREVIATION_END_RE = re.compile(r"(?:\b(?:approx|c|ca|s|ss|no|nos|para|reg|est|e\.g|i\.e|etc|inc|ltd|st)|\.[a-z])$", re.IGNORECASE)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Rough sentence spans: split at '.', ';', '!', '?' followed by space, and at newlines."""
     spans, start = [], 0
     for m in _BOUNDARY_RE.finditer(text):
@@ -287,7 +287,7 @@ _SKIP_RES = [
         # ages
         r"\b(?:aged?|ages)[ \t]+(?:between[ \t]+|from[ \t]+|of[ \t]+|over[ \t]+|under[ \t]+|above[ \t]+|below[ \t]+)?[0-9]+(?:[ \t]?(?:-|–|to|and)[ \t]?[0-9]+)?(?:[ \t]?\+)?",
         r"\b(?:over|under|above|below)[ \t]+the[ \t]+age[ \t]+of[ \t]+[0-9]+",
-        r"\b" + _PEOPLE + r"[ \t]+(?:aged[ \t]+)?(?:over|under|above|below)[ \t]+[0-9]+(?:s\b)?",
+        r"\b" + PEOPLE_WORDS + r"[ \t]+(?:aged[ \t]+)?(?:over|under|above|below)[ \t]+[0-9]+(?:s\b)?",
         r"\b[0-9]+[ \t]+(?:and|or)[ \t]+(?:over|above|older)\b",
         # phone numbers and identifiers with a leading zero
         r"(?:\+44[ \t]?\(?0?\)?[ \t]?|(?<![0-9][,.])\b0)[0-9]{2,4}\)?[ \t-]?[0-9]{3,4}[ \t-]?[0-9]{3,4}\b",
@@ -301,7 +301,7 @@ _SKIP_RES = [
 _WORD_SKIP_RE = re.compile(r"(?<!\w)(?=[oO])\bone[ \t]+(?:-[ \t]*)?(?:to|or|by)[ \t]+(?:-[ \t]*)?(?:one|two)\b|\bone-to-one\b", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"[0-9]")
 _YEAR_RE = re.compile(
-    r"\b(?:199[0-9]|20[0-9]{2})\b(?![ \t]*(?:" + _PEOPLE + r"|referrals|cases|places)\b)(?!,[0-9])", re.IGNORECASE
+    r"\b(?:199[0-9]|20[0-9]{2})\b(?![ \t]*(?:" + PEOPLE_WORDS + r"|referrals|cases|places)\b)(?!,[0-9])", re.IGNORECASE
 )
 _FY_SHORT_RE = re.compile(r"\b([0-9]{2})/([0-9]{2})\b")
 
@@ -438,7 +438,7 @@ def _context(text: str, folded: str) -> _Context:
     if "one" in folded:
         for m in _WORD_SKIP_RE.finditer(text):
             mark(m.start(), m.end())
-    sentences = _sentences(text)
+    sentences = sentence_spans(text)
     starts = [s for s, _ in sentences]
     policy_spans, policy_sentences = [], set()
     for pattern in _POLICY_RES if has_any(folded, _POLICY_WORDS) else ():
@@ -1039,3 +1039,10 @@ def find_money(text: str) -> list[MoneyReading]:
         period, per = _period(text, m.start(), end, min(limit, end + 120))
         out.append(MoneyReading(amount, period, m.start(), end, rule, per))
     return out
+
+
+def find_status_phrases(text: str) -> list[tuple[int, int, str]]:
+    """Every phrase that states a status instead of a figure ("N/A", "not held", "withheld under section 40"),
+    as (start, end, status) in order; a remark about disclosure control of small numbers is none."""
+    text = _unwrapped(text)
+    return _status_hits(text, _context(text, fold(text)), suppressed=False)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from foi_pipeline.extract.accounting import (
+    UNANSWERED_FIELD, UNREAD_FIELD, Mark, Marks, Region, answered_unread, organisation_doubts, programme_doubts, status_doubts, unread_figures,
+    unanswered, unread_names,
+)
 from foi_pipeline.extract.align import align, disagreement
 from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_funders_of_budget, read_money_block, read_org_block, read_stage_tables
 from foi_pipeline.extract.metadata import read_metadata
-from foi_pipeline.extract.organisations import OrganisationCatalogue
+from foi_pipeline.extract.organisations import OrganisationCatalogue, looks_like_org
 from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wording
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, describe, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
@@ -428,12 +432,60 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
 
     for item in facts.reviews:
         review(item.table, item.field, item.reason, item.span, item.severity, item.programme, item.value)
-    if meta.information_status in {"held", "partly_held"} and not registry.programmes and seg.blocks:
-        review("programmes", "name", "the reply says it holds information but no programme was recognised", seg.blocks[0].body or seg.preamble, "warning")
+    if meta.information_status in {"held", "partly_held"} and not registry.programmes:
+        review("programmes", "name", "the reply says it holds information but no programme was recognised",
+               (seg.blocks[0].body if seg.blocks else EMPTY) or seg.preamble, "error")
+    _account(text, doc_id, seg.blocks, letter if prose_only else None, tables, registry, pids, meta.information_status, orgs,
+             [meta.authority or "", meta.area or ""], list(spec.questions))
 
     metadata = meta.as_dict()
     metadata["financial_year"] = spec.financial_year
     return Extraction(metadata=metadata, tables=tables)
+
+
+def _account(text: str, doc_id: str, blocks: list[Block], letter: Span | None, tables: dict[str, list[dict]],
+             registry: ProgrammeRegistry, pids: dict[int, str], information_status: str | None, orgs: OrganisationCatalogue,
+             own_office: list[str], questions: list[Question]) -> None:
+    """Figures of the answers that nothing was read from, and count questions answered with no figure read, as
+    review items (figure accounting: nothing the office gave vanishes without a trace)."""
+    status_of = {a["question_key"]: a["status"] for a in tables["answers"]}
+    if letter is not None:
+        regions = [Region(letter)]
+    else:
+        regions = [Region(b.body, tuple(b.questions), b.heading.text, frozenset(status_of.get(q.key) for q in b.questions) - {None})
+                   for b in blocks if b.body]
+    marks = Marks([Mark(r["char_start"], r["char_end"], t, r.get("status"), _amount(r.get("amount_gbp"), r.get("count")), r.get("programme_id"))
+                   for t in ("programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue") for r in tables[t]])
+    names = {pids[id(p)]: [p.name, *p.aliases] for p in registry.programmes}
+    unread = unread_figures(text, regions, marks, names)
+    for item in unread:
+        tables["review_queue"].append({
+            "doc_id": doc_id, "table_name": item.table, "field": UNREAD_FIELD, "reason": item.reason, "severity": "warning",
+            **evidence(item.figure.span, f"accounting:{item.figure.kind}"), "programme_id": item.programme, "value": item.figure.span.text,
+            "suggested_field": item.field,
+        })
+    for region, programme_id, question in answered_unread(regions, unread, tables["funnel_counts"], names, marks):
+        tables["review_queue"].append({
+            "doc_id": doc_id, "table_name": "funnel_counts", "field": UNANSWERED_FIELD, "severity": "warning",
+            "reason": f"question {question.number or question.key} was answered but no figure was read for {names[programme_id][0]}",
+            **evidence(region.span, "accounting:answered_unread"), "programme_id": programme_id, "value": None,
+            "suggested_field": f"{question.route}_{question.stage}",
+        })
+    doubts = [*organisation_doubts(regions, tables, names, lambda name: looks_like_org(name, orgs)), *programme_doubts(tables),
+              *status_doubts(information_status, tables["answers"]), *unread_names(regions, tables, own_office),
+              *unanswered(questions, tables["answers"], tables, information_status, letter)]
+    for doubt in doubts:
+        tables["review_queue"].append({
+            "doc_id": doc_id, "table_name": doubt.table, "field": doubt.field, "reason": doubt.reason, "severity": doubt.severity,
+            **evidence(doubt.span, "accounting:doubt"), "programme_id": doubt.programme, "value": doubt.value, "suggested_field": None,
+        })
+
+
+def _amount(money: object, count: object) -> Decimal | None:
+    """A budget row's amount, or a count row's figure, as a number to compare figures with."""
+    if isinstance(money, Decimal):
+        return money
+    return Decimal(count) if isinstance(count, int) else None
 
 
 def _budget_row(doc_id: str, programme_id: str | None, fact) -> dict:

@@ -1,0 +1,539 @@
+"""Figure accounting: every figure a reply's answers give is read into a fact, or listed for a person to check.
+
+A figure is a count (digits or words), an amount of money, a percentage or a phrase that stands for a figure
+("N/A", "not held", "fewer than 5", "*", "withheld under section 40"). The readers in `quantities` already
+know what is no figure (dates, years, times, telephone numbers, references, sections of the Act, durations,
+ages, page numbers); the rules here add what only shows beside the facts read from the same answer:
+
+- a status phrase is accounted for when its answer read that status (the rest explains it);
+- a percentage, or an amount, in the sentence of a fact read is part of that fact ("203 (approx. 10% of these
+  were women)", "the council (£30,000)");
+- an amount equal to a budget read, or to the sum of several, repeats or totals them;
+- a key under a table ("<5 – a figure between 1 and 4") explains symbols, and gives none;
+- an item's number ("1.", "(2)") at the start of a line or cell, "question 5", the cost limit (£450) and a
+  number of things that are not people ("three strands", "two programmes") are no figures of the request;
+- in answers that feed no count, budget or organisation (scope, evaluation), only money and counts of people
+  are figures.
+
+Text outside the answers (the quoted request, the letter head, the boilerplate after the answers) is never
+looked at.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+
+from foi_pipeline.extract.organisations import ORG_NOUN_RE
+from foi_pipeline.extract.quantities import PEOPLE_WORDS, find_counts, find_money, find_status_phrases, sentence_spans
+from foi_pipeline.extract.spans import Span
+from foi_pipeline.specs import Question
+
+UNREAD_FIELD = "unread_figure"
+UNANSWERED_FIELD = "answered_unread"
+FACT_TABLES = ("funnel_counts", "budgets", "funders", "referrers")
+ORG_TABLES = {"funders": "funder", "referrers": "organisation"}  # table -> the column naming the organisation
+
+_PERCENT_RE = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?[ \t]?(?:%|per[ \t]?cent\b|percent\b)", re.IGNORECASE)
+# Things a number may count that are not the people the request asks about.
+_NOT_PEOPLE = (
+    r"programmes?|programs?|services?|interventions?|courses?|projects?|schemes?|strands?|elements?|components?|"
+    r"providers?|organisations?|organizations?|agenc(?:y|ies)|partners?|contracts?|grants?|lots?|areas?|districts?|"
+    r"boroughs?|councils?|authorities|forces?|staff|workers?|facilitators?|practitioners?|officers?|posts?|roles?|"
+    r"groups?|cohorts?|sessions?|modules?|stages?|phases?|steps?|levels?|tiers?|options?|pathways?|routes?|"
+    r"questions?|parts?|pages?|appendi(?:x|ces)|tables?|times|occasions?|years?|months?|weeks?|days?|hours?"
+)
+_NUMBER_WORD = r"[0-9][0-9,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|both"
+_NOT_A_FIGURE_RES = [
+    re.compile(p, re.IGNORECASE | re.MULTILINE)
+    for p in (
+        r"(?:^|(?<=[|\t]))[ \t]*(?:[-•·*][ \t]*)?\(?[0-9]{1,2}[.)](?=[ \t]|$)",  # an item's number: "1. Drive", "| 2. Self-referred"
+        r"£[ \t]?450\b(?![,.][0-9])",  # the cost limit of section 12
+        r"\b(?:questions?|q)[ \t.]*[0-9]{1,2}(?:[ \t]*(?:-|–|to|and|&|,)[ \t]*(?:q[ \t.]*)?[0-9]{1,2})*\b",  # "question 5", "Q2-Q4"
+        r"\b(?:" + _NUMBER_WORD + r")(?:[ \t]+[a-z]+(?:-[a-z]+)?)?[ \t]+(?:" + _NOT_PEOPLE + r")\b",
+        # people still on the programme beside those who completed: "a further 9 remained on the programme"
+        r"\b(?:a[ \t]+further|another|an[ \t]+additional|a[ \t]+further[ \t]+group[ \t]+of)[ \t]+[0-9]+\b(?=[^.;\n]{0,80}?"
+        r"\b(?:still|remain(?:ed|s|ing)?|ongoing|continu(?:e|ed|ing)|not[ \t]+(?:counted|included)|excluded|waiting|on[ \t]+the[ \t]+waiting))",
+    )
+]
+# A line that explains symbols or exemptions: its status words are explanations, not answers.
+_NOTE_LINE_RE = re.compile(r"^[ \t]*(?:(?:key|notes?|footnotes?)\b|[*†‡§¹²³])[ \t]*[:.–—-]?[^\n]*$", re.IGNORECASE | re.MULTILINE)
+_TOTAL_WORD_RE = re.compile(r"\b(?:total|overall|altogether|combined|in[ \t]+all)\b", re.IGNORECASE)
+_PEOPLE_AFTER_RE = re.compile(r"[ \t]+(?:(?:[a-z-]+[ \t]+)?(?:" + PEOPLE_WORDS + r")|referrals?|self-referrals?|completions?|acceptances?)\b", re.IGNORECASE)
+# "<5 – a figure between 1 and 4, withheld": a symbol, a dash or colon, what it means.
+_KEY_LINE_RE = re.compile(r"^[ \t]*[\"“']?(?P<symbol>[^\s:=–—-][^\n:=–—]{0,14}?)[\"”']?[ \t]*(?:[:=–—]|[ \t]-)[ \t]+\S[^\n]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A stretch of the reply that answers: an answer block's body with the questions it was aligned to, or a
+    letter read as prose (no questions)."""
+
+    span: Span
+    questions: tuple[Question, ...] = ()
+    heading: str = ""
+    statuses: frozenset[str] = frozenset()  # what the answers table says these questions' answers state
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # count | money | percentage | status
+    span: Span
+    status: str = "value"  # for a status phrase: not_applicable, not_held, refused, suppressed
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a fact (or a review item) points: its span, its table and what it says."""
+
+    start: int
+    end: int
+    table: str
+    status: str | None = None
+    amount: Decimal | None = None  # a budget's amount, or a count's value
+    programme: str | None = None
+
+
+def figures_in(span: Span, whole: str = "") -> list[Figure]:
+    """Every figure in the span, in order; a figure inside another (the digits of an amount) counts once.
+    `whole` is the reply's text, where a key's symbols are looked for."""
+    text = span.text
+    found: list[Figure] = []
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for p in _NOT_A_FIGURE_RES for m in p.finditer(text)]
+    taken += _key_lines(text, whole or text)
+    notes = [(m.start(), m.end()) for m in _NOTE_LINE_RE.finditer(text)]
+
+    def add(figure_kind: str, start: int, end: int, status: str = "value", amount: Decimal | None = None) -> None:
+        if end > start and not any(s < end and start < e for s, e in taken):
+            taken.append((start, end))
+            found.append(Figure(figure_kind, span.sub(start, end), status, amount))
+
+    for money in find_money(text):
+        add("money", money.start, money.end, amount=money.amount)
+    for m in _PERCENT_RE.finditer(text):
+        add("percentage", m.start(), m.end())
+    for reading in find_counts(text):
+        if reading.status == "value":
+            add("count", reading.start, reading.end, amount=Decimal(reading.count) if reading.count is not None else None)
+        elif not _inside(notes, reading.start):
+            add("status", reading.start, reading.end, reading.status)
+    for start, end, status in find_status_phrases(text):
+        if not _inside(notes, start):
+            add("status", start, end, status)
+    return sorted(found, key=lambda f: f.span.start)
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    return any(s <= at < e for s, e in spans)
+
+
+def _key_lines(text: str, whole: str) -> list[tuple[int, int]]:
+    """Lines that explain a symbol the reply uses elsewhere (a table's key)."""
+    out = []
+    for m in _KEY_LINE_RE.finditer(text):
+        symbol = m.group("symbol").strip()
+        if symbol and not symbol[0].isalpha() or symbol.lower() in {"n/a", "n/k", "n/r", "na", "nil"}:
+            if whole.count(symbol) > 1:
+                out.append((m.start(), m.end()))
+    return out
+
+
+class Marks:
+    """The spans facts and review items point at, for finding what covers or sits beside a figure."""
+
+    def __init__(self, marks: list[Mark]):
+        self.marks = sorted((m for m in marks if m.end > m.start), key=lambda m: m.start)
+        self._starts = [m.start for m in self.marks]
+        self._longest = max((m.end - m.start for m in self.marks), default=0)
+        self.budget_amounts = sorted({m.amount for m in self.marks if m.table == "budgets" and m.amount is not None})
+
+    def counts_within(self, start: int, end: int) -> list[Decimal]:
+        """The counts read from facts that point into [start, end)."""
+        return [m.amount for m in self.within(start, end) if m.table == "funnel_counts" and m.amount is not None]
+
+    def within(self, start: int, end: int) -> list[Mark]:
+        """Marks that overlap [start, end)."""
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        hi = bisect.bisect_left(self._starts, end)
+        return [m for m in self.marks[lo:hi] if m.end > start]
+
+    def is_budget_sum(self, amount: Decimal) -> bool:
+        """The amount repeats a budget read, or adds up two or three of them (a total over programmes)."""
+        amounts = self.budget_amounts
+        return amount in amounts or any(sum(c) == amount for n in (2, 3) for c in combinations(amounts[:12], n))
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of the region's text that holds [start, end) (offsets relative to the region)."""
+    for s, e in sentence_spans(text):
+        if s <= start < e:
+            return s, max(e, end)
+    return start, end
+
+
+def accounted_for(figure: Figure, region: Region, marks: Marks) -> bool:
+    """Whether a fact, a review item or the answer's own reading already accounts for the figure."""
+    if marks.within(figure.span.start, figure.span.end):
+        return True
+    if figure.kind == "status":
+        statuses_read = {m.status for m in marks.within(region.span.start, region.span.end) if m.status} | region.statuses
+        return figure.status in statuses_read or (figure.status == "suppressed" and "value" in region.statuses)
+    if figure.kind == "money" and figure.amount is not None and marks.is_budget_sum(figure.amount):
+        return True
+    if figure.kind == "count" and any(q.table in ORG_TABLES for q in region.questions):
+        # "| Kent Police | 45 |": how many an organisation referred, beside the organisation read
+        line_start, line_end = _line_bounds(region.span.text, figure.span.start - region.span.start)
+        if any(m.table in ORG_TABLES for m in marks.within(region.span.start + line_start, region.span.start + line_end)):
+            return True
+    if figure.kind in {"percentage", "money"}:
+        start, end = figure.span.start - region.span.start, figure.span.end - region.span.start
+        s, e = _sentence_around(region.span.text, start, end)
+        beside = marks.within(region.span.start + s, region.span.start + e)
+        if figure.kind == "percentage":  # a share of a figure on its line or in its sentence
+            line_start = region.span.text.rfind("\n", 0, start) + 1
+            beside += marks.within(region.span.start + line_start, figure.span.start)
+        wanted = {"funnel_counts", "review_queue"} if figure.kind == "percentage" else {"funders"}
+        return any(m.table in wanted for m in beside)
+    return False
+
+
+def _line_bounds(text: str, at: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return start, end if end >= 0 else len(text)
+
+
+def _breakdowns_and_totals(figures: list[Figure], region: Region, marks: Marks) -> set[Span]:
+    """Counts that break down or add up figures read: a line whose counts add up to a count read from the
+    answer ("67 in total (Berkshire 28, Buckinghamshire 14, ...)", quarters beside their sum), and counts on a
+    total line that add up counts read from the answer (a table's Total row)."""
+    text, base = region.span.text, region.span.start
+    read = marks.counts_within(base, region.span.end)
+    if not read:
+        return set()
+    accounted: set[Span] = set()
+    by_line: dict[int, list[Figure]] = {}
+    for f in figures:
+        if f.kind == "count" and f.amount is not None:
+            by_line.setdefault(_line_bounds(text, f.span.start - base)[0], []).append(f)
+    read_set = set(read)
+    for line_start, on_line in by_line.items():
+        values = [f.amount for f in on_line]
+        if len(on_line) >= 2 and (sum(values) in read_set or any(sum(values) - v == v for v in values)):  # type: ignore[misc]
+            accounted.update(f.span for f in on_line)
+            continue
+        line = text[line_start : _line_bounds(text, line_start)[1]]
+        if _TOTAL_WORD_RE.search(line):
+            sums = {sum(c) for n in (2, 3, 4, 5, 6) for c in combinations(read[:16], n)} if len(read) >= 2 else set()
+            accounted.update(f.span for f in on_line if f.amount in sums)
+    return accounted
+
+
+def _parts_of_a_budget(figures: list[Figure], marks: Marks) -> set[Span]:
+    """Amounts of one answer that add up to a budget read ("£0.25m (Home Office £0.2m; PCC £0.05m)"): the
+    parts of a figure already read."""
+    money = [f for f in figures if f.kind == "money" and f.amount is not None
+             and not any(m.table == "budgets" for m in marks.within(f.span.start, f.span.end))][:8]
+    budgets = set(marks.budget_amounts)
+    parts: set[Span] = set()
+    for n in (2, 3, 4):
+        for combo in combinations(money, n):
+            if sum(f.amount for f in combo) in budgets:  # type: ignore[misc]
+                parts.update(f.span for f in combo)
+    return parts
+
+
+def _worth_reading(figure: Figure, region: Region) -> bool:
+    """Answers to questions that feed no fact (the evaluation link) hold no figure of the request; in a scope
+    answer only money and counts of people are."""
+    tables = {q.table for q in region.questions}
+    if not tables or tables & set(FACT_TABLES):
+        return True
+    if "programmes" not in tables:
+        return False
+    if figure.kind == "money":
+        return True
+    return figure.kind == "count" and bool(_PEOPLE_AFTER_RE.match(region.span.text, figure.span.end - region.span.start))
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A figure no fact was read from: the table it most likely belongs to and the best guess at its slot."""
+
+    figure: Figure
+    table: str
+    field: str | None  # <route>_<stage> or amount_gbp, when the question it answers says
+    programme: str | None  # a programme_id, when its line or heading names one (or the reply has one)
+    reason: str
+    region: Region = field(compare=False)
+
+
+def _table_and_field(figure: Figure, questions: tuple[Question, ...]) -> tuple[str, str | None]:
+    """Money belongs to budgets; anything else to the table of the question it answers (a count when none)."""
+    if figure.kind == "money":
+        return "budgets", "amount_gbp"
+    tables = {q.table for q in questions} & set(FACT_TABLES)
+    if len(tables) != 1:
+        return "funnel_counts", None
+    table = tables.pop()
+    if table == "funnel_counts" and len(questions) == 1:
+        return table, f"{questions[0].route}_{questions[0].stage}"
+    return table, "amount_gbp" if table == "budgets" else None
+
+
+def describe_questions(questions: tuple[Question, ...]) -> str:
+    """'under question 5 (agency referred)', 'under questions 2, 3 and 4', 'in the letter'."""
+    if not questions:
+        return "in the letter"
+    if len(questions) == 1:
+        q = questions[0]
+        return f"under {'question ' + str(q.number) if q.number else repr(q.text[:40])} ({q.key.replace('_', ' ')})"
+    numbers = [str(q.number) for q in questions if q.number]
+    if len(numbers) < 2:
+        return "under " + (f"question {numbers[0]}" if numbers else "several questions")
+    return "under questions " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
+def _line_of(text: str, span: Span) -> str:
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _clause_of(text: str, span: Span) -> str:
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line = _line_of(text, span)
+    s, e = _sentence_around(line, span.start - line_start, span.end - line_start)
+    return line[s:e]
+
+
+def programme_named(clause: str, line: str, heading: str, names: dict[str, list[str]]) -> str | None:
+    """The programme whose name (or alias) the figure's clause, else its line, else its heading gives; the only
+    one when there is one."""
+    for text in (clause, line, heading):
+        lowered = text.lower()
+        named = {pid for pid, ns in names.items() if any(re.search(r"(?<!\w)" + re.escape(n.lower()) + r"(?!\w)", lowered) for n in ns if n)}
+        if len(named) == 1:
+            return named.pop()
+    return next(iter(names)) if len(names) == 1 else None
+
+
+def unread_figures(text: str, regions: list[Region], marks: Marks, names: dict[str, list[str]]) -> list[Unread]:
+    """Figures of the answers that nothing accounts for, each with where it most likely belongs.
+
+    `names` maps each programme_id of the reply to its names and aliases."""
+    out: list[Unread] = []
+    seen: set[tuple[int, int]] = set()
+    for region in regions:
+        status_listed = False
+        figures = figures_in(region.span, text)
+        parts = _parts_of_a_budget(figures, marks) | _breakdowns_and_totals(figures, region, marks)
+        for figure in figures:
+            key = (figure.span.start, figure.span.end)
+            if key in seen or figure.span in parts or not _worth_reading(figure, region) or accounted_for(figure, region, marks):
+                continue
+            if figure.kind == "status":  # one phrase says what the answer states; the rest explain it
+                if status_listed:
+                    continue
+                status_listed = True
+            seen.add(key)
+            table, slot = _table_and_field(figure, region.questions)
+            programme = programme_named(_clause_of(text, figure.span), _line_of(text, figure.span), region.heading, names)
+            reason = f"'{figure.span.text}' {describe_questions(region.questions)} was not read into any programme"
+            out.append(Unread(figure, table, slot, programme, reason, region))
+    return out
+
+
+def answered_unread(regions: list[Region], unread: list[Unread], funnel_rows: list[dict], names: dict[str, list[str]],
+                    marks: Marks) -> list[tuple[Region, str, Question]]:
+    """(answer, programme_id, question) for each count question whose answer holds text but left a programme
+    with no reading (not_stated), unless the answer gave that programme another figure or one of its figures
+    is already listed for it."""
+    not_stated = {(r["programme_id"], r["route"], r["stage"]) for r in funnel_rows if r["status"] == "not_stated"}
+    out = []
+    for region in regions:
+        flagged = {u.programme for u in unread if u.region is region}
+        flagged |= {m.programme for m in marks.within(region.span.start, region.span.end) if m.table in {"funnel_counts", "review_queue"}}
+        for question in region.questions:
+            if not question.route:
+                continue
+            for programme_id in names:
+                if (programme_id, question.route, question.stage) in not_stated and not flagged & {programme_id, None}:
+                    out.append((region, programme_id, question))
+    return out
+
+
+# --- names and statuses: what else a reply gives that could vanish silently --------------------------
+
+@dataclass(frozen=True)
+class Doubt:
+    """A review item accounting raises about names or statuses: the table, field, programme and reason."""
+
+    table: str
+    field: str
+    reason: str
+    span: Span
+    programme: str | None = None
+    value: str | None = None
+    severity: str = "warning"
+
+
+def organisation_doubts(regions: list[Region], tables: dict[str, list[dict]], names: dict[str, list[str]], looks_like_org) -> list[Doubt]:
+    """Organisation answers that read nothing, lists read for the whole of a reply with several programmes, and
+    names read that may be no organisation (a heading such as "Your right to complain")."""
+    out: list[Doubt] = []
+    for table, column in ORG_TABLES.items():
+        rows = tables[table]
+        for region in regions:
+            if not any(q.table == table for q in region.questions) or region.statuses & {"not_held", "refused", "not_applicable"}:
+                continue
+            inside = [r for r in rows if region.span.start <= r["char_start"] < region.span.end]
+            stated = {status for _, _, status in find_status_phrases(region.span.text)}
+            if not inside and len(region.span.text.strip()) > 3 and not stated & {"not_held", "refused", "not_applicable"}:
+                q = next(q for q in region.questions if q.table == table)
+                out.append(Doubt(table, UNANSWERED_FIELD, f"question {q.number or q.key} was answered but no {column.replace('organisation', 'referrer')} was read", region.span))
+        if len(names) > 1 and any(r["programme_id"] is None for r in rows):
+            first = next(r for r in rows if r["programme_id"] is None)
+            out.append(Doubt(table, column, f"{table} were read for the whole reply, not per programme: say which programme each serves",
+                             Span(first["char_start"], first["char_end"], first["evidence_text"])))
+        for r in rows:
+            if not looks_like_org(r[column]) and not ORG_NOUN_RE.search(r[column].title()):
+                out.append(Doubt(table, column, f"'{r[column]}' was read as one of the {table} but may be no organisation",
+                                 Span(r["char_start"], r["char_end"], r["evidence_text"]), r["programme_id"], r[column]))
+    return out
+
+
+def programme_doubts(tables: dict[str, list[dict]]) -> list[Doubt]:
+    """A programme of a reply naming several with no figure at all read for it may be no programme of the reply
+    (a provider, a partner, a place)."""
+    programmes = tables["programmes"]
+    if len(programmes) < 2:
+        return []
+    with_figures = {r["programme_id"] for t in ("funnel_counts", "budgets") for r in tables[t] if r["status"] != "not_stated"}
+    return [Doubt("programmes", "name", f"no figure was read for '{p['name']}': is it a programme of this reply?",
+                  Span(p["char_start"], p["char_end"], p["evidence_text"]), p["programme_id"], p["name"])
+            for p in programmes if p["programme_id"] not in with_figures]
+
+
+def status_doubts(information_status: str | None, answers: list[dict]) -> list[Doubt]:
+    """A reply read as holding everything while some of its answers say not held or refused."""
+    if information_status != "held":
+        return []
+    gaps = [a for a in answers if a["status"] in {"not_held", "refused"}]
+    if not gaps:
+        return []
+    first = gaps[0]
+    which = ", ".join(str(a["question_no"] or a["question_key"]) for a in gaps)
+    return [Doubt("documents", "information_status", f"the reply reads as holding all the information, but the answer(s) to question(s) {which} "
+                  "say not held or refused: partly held?", Span(first["char_start"], first["char_end"], first["evidence_text"] or ""))]
+
+
+# Names: an organisation noun with the capitalised words around it ("Beacon Behaviour Change Ltd", "Swindon
+# Borough Council Domestic Abuse Support Service"), an acronym, or a short name in brackets after a name.
+_CAP = r"(?:[A-Z][\w'’&.-]*|&)"
+_JOIN = r"(?:[ \t]+(?:of|and|for|the|on|in|upon|&)(?=[ \t]+[A-Z]))?[ \t]+"
+_NAME_AROUND_NOUN_RE = re.compile(
+    r"(?<![\w'’])(?:" + _CAP + _JOIN + r"){0,6}" + ORG_NOUN_RE.pattern + r"(?:" + _JOIN + _CAP + r"){0,6}(?![\w'’])"
+)
+_BRACKETED_SHORT_NAME_RE = re.compile(r"\((?P<name>[A-Z][A-Za-z0-9&+]{1,9})\)")
+_NOT_A_MENTION_RE = re.compile(
+    r"^(?:the[ \t]+)?(?:information[ \t]+commissioner|ico\b|freedom[ \t]+of[ \t]+information|office[ \t]*$|service[ \t]*$|services[ \t]*$|"
+    r"team[ \t]*$|project[ \t]*$|partnership[ \t]*$|commissioner[ \t]*$|council[ \t]*$|police[ \t]*$)",
+    re.IGNORECASE,
+)
+_NAME_TABLES = {"programmes": "programmes or providers", "funders": "funders", "referrers": "referrers"}
+
+
+_LAST_WORD_RE = re.compile(r"[\w'’]+$")
+_ASIDE_BEFORE_RE = re.compile(r"\([^()]{0,30}$")
+_FUND_RE = re.compile(r"\b(?:fund|funding|grant|grants|programme)$", re.IGNORECASE)
+
+
+def name_mentions(span: Span, asides: bool = True) -> list[Span]:
+    """Organisation names a stretch of text gives (capitalised words ending in an organisation noun), and short
+    names in brackets after a name ("Choices for Change (CfC)"), each once, in order. Without `asides`, a name
+    in brackets ("Cleveland Police (through MATAC)") is left out: it qualifies the name before it."""
+    found: dict[str, Span] = {}
+    text = span.text
+    for m in _NAME_AROUND_NOUN_RE.finditer(text):
+        name = span.sub(m.start(), m.end()).strip(" .,;:")
+        name = name.sub(len(name.text) - len(re.sub(r"^(?:an?|the)[ \t]+", "", name.text, flags=re.IGNORECASE)), len(name.text))
+        last = _LAST_WORD_RE.search(name.text)
+        if len(name.text) <= 3 or _NOT_A_MENTION_RE.match(name.text) or not re.search(r"[A-Z]", name.text) \
+                or _FUND_RE.search(name.text) or not (last and ORG_NOUN_RE.fullmatch(last.group())) \
+                or (" " not in name.text and not name.text.isupper()):  # "Court" alone is no name; "NHS", "MARAC" are
+            continue
+        if not asides and _ASIDE_BEFORE_RE.search(text, 0, name.start - span.start):
+            continue
+        found.setdefault(name.text.lower(), name)
+    if asides:
+        for m in _BRACKETED_SHORT_NAME_RE.finditer(text):
+            name = span.sub(m.start("name"), m.end("name"))
+            found.setdefault(name.text.lower(), name)
+    return sorted(found.values(), key=lambda s: s.start)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"^the ", "", re.sub(r"[^a-z0-9]+", " ", name.lower().replace("&", " and ")).strip())
+
+
+def unread_names(regions: list[Region], tables: dict[str, list[dict]], own_office: list[str]) -> list[Doubt]:
+    """Names in the answers about programmes, funders and referrers that were read as nothing: one item per
+    answer, listing them (a provider, a referrer or a programme the reader did not take in)."""
+    read: set[str] = {_normal(n) for n in own_office if n}
+    for p in tables["programmes"]:
+        read |= {_normal(n) for n in (p["name"], *p.get("aliases", []), *p["providers"], p.get("canonical_name") or "") if n}
+    for table, column in ORG_TABLES.items():
+        read |= {_normal(r[c]) for r in tables[table] for c in (column, f"{column}_as_written") if r.get(c)}
+    read.discard("")
+
+    def is_read(name: str) -> bool:
+        n = _normal(name)
+        return any(n == k or (len(n) > 3 and (f" {n} " in f" {k} " or f" {k} " in f" {n} ")) for k in read)
+
+    out: list[Doubt] = []
+    for region in regions:
+        kinds = [t for t in _NAME_TABLES if not region.questions or any(q.table == t for q in region.questions)]
+        if not kinds or region.statuses & {"not_held", "refused"}:
+            continue
+        missed = [m for m in name_mentions(region.span, asides="programmes" in kinds) if not is_read(m.text)]
+        if missed:
+            table = kinds[0] if len(kinds) == 1 else "programmes"
+            listed = "; ".join(m.text for m in missed[:8]) + ("; ..." if len(missed) > 8 else "")
+            where = describe_questions(region.questions)
+            out.append(Doubt(table, "unread_name", f"named {where} but not read as any of the {_NAME_TABLES[table]}: {listed}",
+                             missed[0], None, listed))
+    return out
+
+
+_NOT_A_PROGRAMME_NAME_RE = re.compile(r"[0-9]{1,4}(?:[ \t]+[0-9]{1,4})+|\b(?:self|agency)[ -]?referr|\b(?:referred|accepted|completed|referrals|total)\b", re.IGNORECASE)
+
+
+def unanswered(questions: list[Question], answers: list[dict], tables: dict[str, list[dict]], information_status: str | None,
+               letter: Span | None) -> list[Doubt]:
+    """In a reply that holds information: each question feeding a fact table that no answer was found for (in a
+    letter read as prose: each such table that nothing was read into), and programme names that read like a
+    row of figures ("Males who self-referred 22 6")."""
+    out: list[Doubt] = []
+    if information_status in {"held", "partly_held"} and tables["programmes"]:
+        given = {a["question_key"] for a in answers if a["answer_text"]}
+        for table in ("funders", "referrers", "budgets"):
+            asked = [q for q in questions if q.table == table]
+            if not asked:
+                continue
+            if letter is not None:
+                if not any(r.get("status", "value") != "not_stated" for r in tables[table]):
+                    out.append(Doubt(table, "no_answer", f"no {table} were read from the letter", Span(letter.start, letter.start, "")))
+            elif not any(q.key in given for q in asked):
+                q = asked[0]
+                out.append(Doubt(table, "no_answer", f"no answer to question {q.number or q.key} ({q.key.replace('_', ' ')}) was found in the reply",
+                                 Span(0, 0, "")))
+    for p in tables["programmes"]:
+        if _NOT_A_PROGRAMME_NAME_RE.search(p["name"]):
+            out.append(Doubt("programmes", "name", f"'{p['name']}' read as a programme looks like a label or a row of figures",
+                             Span(p["char_start"], p["char_end"], p["evidence_text"]), p["programme_id"], p["name"]))
+    return out

@@ -1,0 +1,171 @@
+"""Figure accounting: every figure of a reply's answers is read into a fact or listed in review_queue."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from foi_pipeline.extract import extract_reply
+from foi_pipeline.extract.accounting import UNANSWERED_FIELD, UNREAD_FIELD, Marks, Region, figures_in, unread_figures
+from foi_pipeline.extract.spans import Span
+from foi_pipeline.specs import load_catalogue, load_requests
+
+SPEC = next(s for s in load_requests() if s.id == "dapp-2022-23-males")
+CATALOGUE = load_catalogue()
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+LETTER = """Office of the Police and Crime Commissioner for Anyshire
+Our ref: FOI 2023/117
+12 July 2023
+
+Dear Requester,
+
+1. The Name/Title/Scope of the commissioned programme in your area
+Answer: Fresh Start, a perpetrator programme of 24 weekly sessions.
+
+2. The total number of males who self-referred into the programme
+Answer: 31
+
+5. The total number of males referred by an agency (e.g., police, social service etc.) into the programme
+Answer: {agency}
+
+10. Budget inclusive of Running Costs
+Answer: £60,000
+
+If you are unhappy you may write to the Information Commissioner, Wycliffe House, Water Lane, Wilmslow, SK9 5AF, 0303 123 1113.
+"""
+
+
+def _read(text: str):
+    return extract_reply(text, doc_id="d" * 16, spec=SPEC, catalogue=CATALOGUE)
+
+
+def _items(extraction, field: str = UNREAD_FIELD):
+    return [r for r in extraction.tables["review_queue"] if r["field"] == field]
+
+
+def test_a_figure_read_into_a_fact_raises_nothing():
+    extraction = _read(LETTER.format(agency="96"))
+    assert _items(extraction) == [] and _items(extraction, UNANSWERED_FIELD) == []
+
+
+def test_a_figure_nothing_read_is_listed_with_its_slot_programme_and_span():
+    text = "Intro\nDrive received 96 referrals from the police; CARA none we could count.\n"
+    body = Span(6, len(text) - 1, text[6:-1])
+    question = SPEC.question("agency_referred")
+    [item, *_] = unread_figures(text, [Region(body, (question,))], Marks([]), {"p-drive": ["Drive"], "p-cara": ["CARA"]})
+    assert item.figure.span.text == "96" and text[item.figure.span.start : item.figure.span.end] == "96"
+    assert (item.table, item.field, item.programme) == ("funnel_counts", "agency_referred", "p-drive")
+    assert item.reason == "'96' under question 5 (agency referred) was not read into any programme"
+
+
+def test_an_unread_figure_reaches_review_queue_with_valid_provenance():
+    text = LETTER.format(agency="96")
+    extraction = _read(text.replace("Answer: £60,000", "Answer: £60,000 (the Home Office paid £12,345 of it in 2021 for set-up)"))
+    [item] = [r for r in _items(extraction) if r["value"] == "£12,345"]
+    assert item["table_name"] == "budgets" and item["suggested_field"] == "amount_gbp"
+    assert item["extractor"] == "accounting:money"
+
+
+def test_non_facts_are_not_listed():
+    extraction = _read(LETTER.format(agency="96"))
+    values = {r["value"] for r in extraction.tables["review_queue"]}
+    for non_fact in ("24", "2023", "117", "0303", "5AF", "12"):
+        assert not any(non_fact in (v or "") for v in values)
+
+
+@pytest.mark.parametrize("line", [
+    "1. Drive",  # an item's number
+    "See question 5 and Q6-Q7",  # references to questions
+    "the cost limit of £450",  # section 12
+    "There are three strands and two programmes",  # things that are not people
+    "Page 2 of 3",
+    "delivered in 2 x 5 hour sessions over 24 weeks",
+    "Call 0161 555 0199 or write to SK9 5AF",
+    "Your request of 4 May 2023 (ref FOI/2023/0412) under section 40(2)",
+    "a further 9 men were still on the programme at 31 March 2023",
+])
+def test_lines_that_hold_no_figure_of_the_request(line):
+    figures = [f for f in figures_in(Span(0, len(line), line)) if f.kind != "status"]
+    assert figures == [], figures
+
+
+def test_figures_found_in_an_answer():
+    line = "Drive: 12 (approx. 10% women); CARA: fewer than 5; budget £1.2m; N/A for self-referrals"
+    kinds = [(f.kind, f.span.text) for f in figures_in(Span(0, len(line), line))]
+    assert ("count", "12 (approx.") in kinds and ("percentage", "10%") in kinds and ("money", "£1.2m") in kinds
+    assert any(kind == "status" and "fewer than 5" in text for kind, text in kinds)
+    assert any(kind == "status" and text.startswith("N/A") for kind, text in kinds)
+
+
+def _unread(text: str, marks: list, questions=()) -> list[str]:
+    region = Region(Span(0, len(text), text), tuple(questions))
+    return [u.figure.span.text for u in unread_figures(text, [region], Marks(marks), {})]
+
+
+def test_a_breakdown_that_adds_up_to_a_figure_read_is_accounted_for():
+    from foi_pipeline.extract.accounting import Mark
+    from decimal import Decimal
+
+    text = "67 in total (Berkshire 28, Buckinghamshire 14, Oxfordshire 11, Milton Keynes 14)"
+    assert _unread(text, [Mark(0, 2, "funnel_counts", "value", Decimal(67))]) == []
+    assert _unread(text, []) != []  # nothing read: every figure is listed
+
+
+def test_parts_of_a_budget_and_a_total_of_budgets_are_accounted_for():
+    from foi_pipeline.extract.accounting import Mark
+    from decimal import Decimal
+
+    text = "DAPP: £250,000 (Home Office £200,000; PCC contribution £50,000). Total for both: £300,000. Other: £50,000"
+    marks = [Mark(6, 14, "budgets", "value", Decimal(250000)), Mark(text.rindex("£"), len(text), "budgets", "value", Decimal(50000))]
+    assert _unread(text, marks) == []
+
+
+def test_a_key_under_a_table_explains_symbols():
+    text = "| Drive | <5 | N/A |\n<5 – a figure between 1 and 4, withheld\nN/A – Drive takes no self-referrals"
+    from foi_pipeline.extract.accounting import Mark
+
+    marks = [Mark(text.index("<5"), text.index("<5") + 2, "funnel_counts", "suppressed"), Mark(text.index("N/A"), text.index("N/A") + 3, "funnel_counts", "not_applicable")]
+    assert _unread(text, marks) == []
+
+
+def test_answered_but_unread_names_the_question_and_programme():
+    text = LETTER.format(agency="Please see the attached spreadsheet for the agency figures.")
+    items = _items(_read(text), UNANSWERED_FIELD)
+    assert [i["suggested_field"] for i in items] == ["agency_referred"]
+    assert "question 5 was answered but no figure was read for Fresh Start" in items[0]["reason"]
+
+
+def test_a_held_reply_with_no_programme_is_an_error():
+    text = "Dear Requester,\n\nWe hold the information you asked for. Referrals: 96. Completions: 40.\n\nYours sincerely\n"
+    items = [r for r in _read(text).tables["review_queue"] if r["table_name"] == "programmes" and r["field"] == "name"]
+    assert items and items[0]["severity"] == "error"
+
+
+def test_a_heading_read_as_a_funder_is_doubted():
+    text = LETTER.format(agency="96").replace("10. Budget", "9. Financial Contributors\nAnswer: Home Office; Your right to complain\n\n10. Budget")
+    extraction = _read(text)
+    names = [r["funder"] for r in extraction.tables["funders"]]
+    doubts = [r for r in extraction.tables["review_queue"] if r["table_name"] == "funders" and r["field"] == "funder"]
+    if "Your right to complain" in names:
+        assert any(d["value"] == "Your right to complain" for d in doubts)
+
+
+def test_the_seeds_raise_few_items():
+    from foi_pipeline.ingest import ingest_file
+
+    items = 0
+    for path in sorted(SEEDS.iterdir()):
+        for doc in ingest_file(path, SEEDS):
+            items += len([r for r in _read(doc.text).tables["review_queue"] if r["extractor"].startswith("accounting:")])
+    assert items <= 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789 £%.,:;-–()|\nabcNAHeldfewrthn/*")), max_size=300))
+def test_accounting_never_raises_and_spans_are_valid(text):
+    answer = f"1. Programme\nAnswer: Drive\n\n5. Agency referrals\nAnswer: {text}\n"
+    extraction = _read(answer)
+    for row in extraction.tables["review_queue"]:
+        assert answer[row["char_start"] : row["char_end"]] == row["evidence_text"]
