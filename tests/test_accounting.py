@@ -169,3 +169,60 @@ def test_accounting_never_raises_and_spans_are_valid(text):
     extraction = _read(answer)
     for row in extraction.tables["review_queue"]:
         assert answer[row["char_start"] : row["char_end"]] == row["evidence_text"]
+
+
+# --- names, statuses and the letter's details ----------------------------------------------------
+
+from foi_pipeline.extract.accounting import metadata_doubts, missing_programmes, name_mentions, organisation_doubts, unread_names  # noqa: E402
+
+
+def _span(text: str) -> Span:
+    return Span(0, len(text), text)
+
+
+def test_name_mentions_take_organisations_and_short_names_across_a_wrapped_line():
+    text = "Choices for Change (CfC) is delivered by Beacon\n   Behaviour Change Ltd for the Office of the PCC (OPCC), with the Information Commissioner."
+    assert [m.text for m in name_mentions(_span(text))] == ["CfC", "Beacon\n   Behaviour Change Ltd"]
+
+
+def test_names_read_as_nothing_are_listed_once_per_answer():
+    text = "Drive, delivered by Safer Homes Trust, and STEP, delivered by the Hampton Trust."
+    scope = SPEC.question("programme_scope")
+    tables = {"programmes": [{"name": "Drive", "aliases": [], "providers": ["The Hampton Trust"], "canonical_name": None}],
+              "funders": [], "referrers": []}
+    [doubt] = unread_names([Region(_span(text), (scope,))], tables, ["Office of the Police and Crime Commissioner for Anyshire"])
+    assert doubt.table == "programmes" and doubt.value == "Safer Homes Trust"
+    tables["programmes"][0]["providers"].append("Safer Homes Trust")
+    assert unread_names([Region(_span(text), (scope,))], tables, []) == []
+
+
+def test_a_label_that_is_no_programme_is_doubted():
+    text = "5. Make the Change: 164. Project Anchor: 58.\n"
+    question = SPEC.question("agency_referred")
+    unread = unread_figures(text, [Region(_span(text), (question,))], Marks([]), {"p1": ["Make the Change"]})
+    doubts = missing_programmes(text, [u for u in unread if u.figure.span.text == "58"], {"p1": ["Make the Change"]})
+    assert [d.value for d in doubts] == ["Project Anchor"]
+
+
+def test_the_same_list_for_every_programme_and_a_fund_as_funder_are_doubted():
+    row = {"char_start": 0, "char_end": 4, "evidence_text": "Home"}
+    tables = {"funders": [{**row, "programme_id": p, "funder": f} for p in ("a", "b") for f in ("Home Office", "Anyshire Council")]
+              + [{**row, "programme_id": "a", "funder": "Domestic Abuse Perpetrator Intervention Fund"}], "referrers": []}
+    tables["funders"] = [r for r in tables["funders"] if r["funder"] != "Domestic Abuse Perpetrator Intervention Fund"]
+    reasons = [d.reason for d in organisation_doubts([], tables, {"a": ["A"], "b": ["B"]}, lambda n: True)]
+    assert reasons == ["the same 2 funders were read for every programme: check which programme each serves"]
+    tables["funders"].append({**row, "programme_id": "a", "funder": "Domestic Abuse Perpetrator Intervention Fund"})
+    reasons = [d.reason for d in organisation_doubts([], tables, {"a": ["A"], "b": ["B"]}, lambda n: True)]
+    assert any("names a fund" in r for r in reasons)
+
+
+def test_a_reference_the_letter_gives_but_was_not_read_is_doubted():
+    [doubt] = metadata_doubts("Anyshire OPCC\nOur reference: FOI/OPCC/2023/087\nDear Requester", "Anyshire OPCC", None)
+    assert doubt.field == "foi_reference" and doubt.span.text.startswith("reference: FOI/OPCC/2")
+    assert metadata_doubts("Office of the Police and Crime Commissioner for Anyshire\nRef: 12", "Office of the Police and Crime Commissioner for Anyshire", "12") == []
+
+
+def test_a_budget_answered_but_unread_is_listed():
+    text = LETTER.format(agency="96").replace("Answer: £60,000", "Answer: the contract value is shown in the attached schedule")
+    items = [r for r in _read(text).tables["review_queue"] if r["field"] == UNANSWERED_FIELD and r["table_name"] == "budgets"]
+    assert [i["suggested_field"] for i in items] == ["amount_gbp"]

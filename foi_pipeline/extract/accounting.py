@@ -76,6 +76,7 @@ class Region:
     questions: tuple[Question, ...] = ()
     heading: str = ""
     statuses: frozenset[str] = frozenset()  # what the answers table says these questions' answers state
+    figures: bool = True  # False for text read for names only (the introduction before the answers)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Mark:
     status: str | None = None
     amount: Decimal | None = None  # a budget's amount, or a count's value
     programme: str | None = None
+    review: bool = False  # a review item about the table, not a fact of it
 
 
 def figures_in(span: Span, whole: str = "") -> list[Figure]:
@@ -149,11 +151,11 @@ class Marks:
         self.marks = sorted((m for m in marks if m.end > m.start), key=lambda m: m.start)
         self._starts = [m.start for m in self.marks]
         self._longest = max((m.end - m.start for m in self.marks), default=0)
-        self.budget_amounts = sorted({m.amount for m in self.marks if m.table == "budgets" and m.amount is not None})
+        self.budget_amounts = sorted({m.amount for m in self.marks if m.table == "budgets" and not m.review and m.amount is not None})
 
     def counts_within(self, start: int, end: int) -> list[Decimal]:
         """The counts read from facts that point into [start, end)."""
-        return [m.amount for m in self.within(start, end) if m.table == "funnel_counts" and m.amount is not None]
+        return [m.amount for m in self.within(start, end) if m.table == "funnel_counts" and not m.review and m.amount is not None]
 
     def within(self, start: int, end: int) -> list[Mark]:
         """Marks that overlap [start, end)."""
@@ -180,14 +182,16 @@ def accounted_for(figure: Figure, region: Region, marks: Marks) -> bool:
     if marks.within(figure.span.start, figure.span.end):
         return True
     if figure.kind == "status":
-        statuses_read = {m.status for m in marks.within(region.span.start, region.span.end) if m.status} | region.statuses
+        statuses_read = {m.status for m in marks.within(region.span.start, region.span.end) if m.status and not m.review}
+        if not any(q.route for q in region.questions):  # only the answers table holds the status of these answers
+            statuses_read |= region.statuses
         return figure.status in statuses_read or (figure.status == "suppressed" and "value" in region.statuses)
     if figure.kind == "money" and figure.amount is not None and marks.is_budget_sum(figure.amount):
         return True
     if figure.kind == "count" and any(q.table in ORG_TABLES for q in region.questions):
         # "| Kent Police | 45 |": how many an organisation referred, beside the organisation read
         line_start, line_end = _line_bounds(region.span.text, figure.span.start - region.span.start)
-        if any(m.table in ORG_TABLES for m in marks.within(region.span.start + line_start, region.span.start + line_end)):
+        if any(m.table in ORG_TABLES and not m.review for m in marks.within(region.span.start + line_start, region.span.start + line_end)):
             return True
     if figure.kind in {"percentage", "money"}:
         start, end = figure.span.start - region.span.start, figure.span.end - region.span.start
@@ -196,8 +200,9 @@ def accounted_for(figure: Figure, region: Region, marks: Marks) -> bool:
         if figure.kind == "percentage":  # a share of a figure on its line or in its sentence
             line_start = region.span.text.rfind("\n", 0, start) + 1
             beside += marks.within(region.span.start + line_start, figure.span.start)
-        wanted = {"funnel_counts", "review_queue"} if figure.kind == "percentage" else {"funders"}
-        return any(m.table in wanted for m in beside)
+        if figure.kind == "percentage":
+            return any(m.table == "funnel_counts" for m in beside)
+        return any(m.table == "funders" and not m.review for m in beside)
     return False
 
 
@@ -329,6 +334,8 @@ def unread_figures(text: str, regions: list[Region], marks: Marks, names: dict[s
     out: list[Unread] = []
     seen: set[tuple[int, int]] = set()
     for region in regions:
+        if not region.figures:
+            continue
         status_listed = False
         figures = figures_in(region.span, text)
         parts = _parts_of_a_budget(figures, marks) | _breakdowns_and_totals(figures, region, marks)
@@ -348,22 +355,26 @@ def unread_figures(text: str, regions: list[Region], marks: Marks, names: dict[s
     return out
 
 
-def answered_unread(regions: list[Region], unread: list[Unread], funnel_rows: list[dict], names: dict[str, list[str]],
+def answered_unread(regions: list[Region], unread: list[Unread], tables: dict[str, list[dict]], names: dict[str, list[str]],
                     marks: Marks) -> list[tuple[Region, str, Question]]:
-    """(answer, programme_id, question) for each count question whose answer holds text but left a programme
-    with no reading (not_stated), unless the answer gave that programme another figure or one of its figures
-    is already listed for it."""
-    not_stated = {(r["programme_id"], r["route"], r["stage"]) for r in funnel_rows if r["status"] == "not_stated"}
+    """(answer, programme_id, question) for each count or budget question whose answer holds text but left a
+    programme with no reading (not_stated), unless the answer gave that programme another figure of the table or
+    one of its figures is already listed for it."""
+    not_stated = {(r["programme_id"], r["route"], r["stage"]) for r in tables["funnel_counts"] if r["status"] == "not_stated"}
+    not_stated |= {(r["programme_id"], None, None) for r in tables["budgets"] if r["status"] == "not_stated" and r["programme_id"]}
     out = []
     for region in regions:
-        flagged = {u.programme for u in unread if u.region is region}
-        flagged |= {m.programme for m in marks.within(region.span.start, region.span.end) if m.table in {"funnel_counts", "review_queue"}}
-        for question in region.questions:
-            if not question.route:
-                continue
-            for programme_id in names:
-                if (programme_id, question.route, question.stage) in not_stated and not flagged & {programme_id, None}:
-                    out.append((region, programme_id, question))
+        if not region.figures:
+            continue
+        for table in ("funnel_counts", "budgets"):
+            flagged = {u.programme for u in unread if u.region is region and u.table == table}
+            flagged |= {m.programme for m in marks.within(region.span.start, region.span.end) if m.table == table}
+            for question in region.questions:
+                if question.table != table:
+                    continue
+                for programme_id in names:
+                    if (programme_id, question.route, question.stage) in not_stated and not flagged & {programme_id, None}:
+                        out.append((region, programme_id, question))
     return out
 
 
@@ -400,9 +411,18 @@ def organisation_doubts(regions: list[Region], tables: dict[str, list[dict]], na
             first = next(r for r in rows if r["programme_id"] is None)
             out.append(Doubt(table, column, f"{table} were read for the whole reply, not per programme: say which programme each serves",
                              Span(first["char_start"], first["char_end"], first["evidence_text"])))
+        by_programme = {pid: frozenset(r[column] for r in rows if r["programme_id"] == pid) for pid in names}
+        sets = set(by_programme.values())
+        if len(names) > 1 and len(sets) == 1 and len(next(iter(sets))) > 1:
+            first = next(r for r in rows if r["programme_id"] is not None)
+            out.append(Doubt(table, column, f"the same {len(next(iter(sets)))} {table} were read for every programme: check which programme each serves",
+                             Span(first["char_start"], first["char_end"], first["evidence_text"])))
         for r in rows:
             if not looks_like_org(r[column]) and not ORG_NOUN_RE.search(r[column].title()):
                 out.append(Doubt(table, column, f"'{r[column]}' was read as one of the {table} but may be no organisation",
+                                 Span(r["char_start"], r["char_end"], r["evidence_text"]), r["programme_id"], r[column]))
+            elif _FUND_RE.search(r[column]):
+                out.append(Doubt(table, column, f"'{r[column]}' was read as one of the {table} but names a fund: which organisation provides it?",
                                  Span(r["char_start"], r["char_end"], r["evidence_text"]), r["programme_id"], r[column]))
     return out
 
@@ -419,30 +439,38 @@ def programme_doubts(tables: dict[str, list[dict]]) -> list[Doubt]:
             for p in programmes if p["programme_id"] not in with_figures]
 
 
-def status_doubts(information_status: str | None, answers: list[dict]) -> list[Doubt]:
-    """A reply read as holding everything while some of its answers say not held or refused."""
-    if information_status != "held":
-        return []
+def status_doubts(information_status: str | None, answers: list[dict], regions: list[Region]) -> list[Doubt]:
+    """A reply read as holding everything while an answer says not held or refused; one read as holding nothing
+    while it refuses (section 12 is a refusal, not an absence of information)."""
     gaps = [a for a in answers if a["status"] in {"not_held", "refused"}]
-    if not gaps:
-        return []
-    first = gaps[0]
-    which = ", ".join(str(a["question_no"] or a["question_key"]) for a in gaps)
-    return [Doubt("documents", "information_status", f"the reply reads as holding all the information, but the answer(s) to question(s) {which} "
-                  "say not held or refused: partly held?", Span(first["char_start"], first["char_end"], first["evidence_text"] or ""))]
+    if information_status == "held" and gaps:
+        first = gaps[0]
+        which = ", ".join(str(a["question_no"] or a["question_key"]) for a in gaps)
+        return [Doubt("documents", "information_status", f"the reply reads as holding all the information, but the answer(s) to question(s) {which} "
+                      "say not held or refused: partly held?", Span(first["char_start"], first["char_end"], first["evidence_text"] or ""))]
+    wanted = {"held": {"not_held", "refused"}, "not_held": {"refused"}}.get(information_status or "", set())
+    for region in regions:
+        for figure in figures_in(region.span):  # keys and notes explain symbols: no statement of the reply
+            status, phrase = figure.status, figure.span
+            if figure.kind == "status" and status in wanted:
+                return [Doubt("documents", "information_status", f"the reply reads as {(information_status or '').replace('_', ' ')}, "
+                              f"but an answer says '{phrase.text}' ({status.replace('_', ' ')})", phrase)]
+    return []
 
 
 # Names: an organisation noun with the capitalised words around it ("Beacon Behaviour Change Ltd", "Swindon
 # Borough Council Domestic Abuse Support Service"), an acronym, or a short name in brackets after a name.
 _CAP = r"(?:[A-Z][\w'’&.-]*|&)"
-_JOIN = r"(?:[ \t]+(?:of|and|for|the|on|in|upon|&)(?=[ \t]+[A-Z]))?[ \t]+"
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # a name may wrap onto the next line
+_JOIN = r"(?:" + _GAP + r"(?:of|and|for|the|on|in|upon|&)(?=" + _GAP + r"[A-Z]))?" + _GAP
 _NAME_AROUND_NOUN_RE = re.compile(
     r"(?<![\w'’])(?:" + _CAP + _JOIN + r"){0,6}" + ORG_NOUN_RE.pattern + r"(?:" + _JOIN + _CAP + r"){0,6}(?![\w'’])"
 )
 _BRACKETED_SHORT_NAME_RE = re.compile(r"\((?P<name>[A-Z][A-Za-z0-9&+]{1,9})\)")
 _NOT_A_MENTION_RE = re.compile(
     r"^(?:the[ \t]+)?(?:information[ \t]+commissioner|ico\b|freedom[ \t]+of[ \t]+information|office[ \t]*$|service[ \t]*$|services[ \t]*$|"
-    r"team[ \t]*$|project[ \t]*$|partnership[ \t]*$|commissioner[ \t]*$|council[ \t]*$|police[ \t]*$)",
+    r"team[ \t]*$|project[ \t]*$|partnership[ \t]*$|commissioner[ \t]*$|council[ \t]*$|police[ \t]*$|"
+    r"(?-i:O?P(?:F)?CC|O?PCVC|MOPAC|GMCA)[ \t]*$)",  # the office's own short names
     re.IGNORECASE,
 )
 _NAME_TABLES = {"programmes": "programmes or providers", "funders": "funders", "referrers": "referrers"}
@@ -473,7 +501,8 @@ def name_mentions(span: Span, asides: bool = True) -> list[Span]:
     if asides:
         for m in _BRACKETED_SHORT_NAME_RE.finditer(text):
             name = span.sub(m.start("name"), m.end("name"))
-            found.setdefault(name.text.lower(), name)
+            if not _NOT_A_MENTION_RE.match(name.text):
+                found.setdefault(name.text.lower(), name)
     return sorted(found.values(), key=lambda s: s.start)
 
 
@@ -484,23 +513,23 @@ def _normal(name: str) -> str:
 def unread_names(regions: list[Region], tables: dict[str, list[dict]], own_office: list[str]) -> list[Doubt]:
     """Names in the answers about programmes, funders and referrers that were read as nothing: one item per
     answer, listing them (a provider, a referrer or a programme the reader did not take in)."""
-    read: set[str] = {_normal(n) for n in own_office if n}
+    programme_names = {_normal(n) for n in own_office if n}
     for p in tables["programmes"]:
-        read |= {_normal(n) for n in (p["name"], *p.get("aliases", []), *p["providers"], p.get("canonical_name") or "") if n}
+        programme_names |= {_normal(n) for n in (p["name"], *p.get("aliases", []), *p["providers"], p.get("canonical_name") or "") if n}
+    read = {"programmes": programme_names}
     for table, column in ORG_TABLES.items():
-        read |= {_normal(r[c]) for r in tables[table] for c in (column, f"{column}_as_written") if r.get(c)}
-    read.discard("")
+        read[table] = programme_names | {_normal(r[c]) for r in tables[table] for c in (column, f"{column}_as_written") if r.get(c)}
 
-    def is_read(name: str) -> bool:
+    def is_read(name: str, kinds: list[str]) -> bool:
         n = _normal(name)
-        return any(n == k or (len(n) > 3 and (f" {n} " in f" {k} " or f" {k} " in f" {n} ")) for k in read)
+        return any(n == k or (len(n) > 3 and (f" {n} " in f" {k} " or f" {k} " in f" {n} ")) for t in kinds for k in read[t] if k)
 
     out: list[Doubt] = []
     for region in regions:
         kinds = [t for t in _NAME_TABLES if not region.questions or any(q.table == t for q in region.questions)]
         if not kinds or region.statuses & {"not_held", "refused"}:
             continue
-        missed = [m for m in name_mentions(region.span, asides="programmes" in kinds) if not is_read(m.text)]
+        missed = [m for m in name_mentions(region.span, asides="programmes" in kinds) if not is_read(m.text, kinds)]
         if missed:
             table = kinds[0] if len(kinds) == 1 else "programmes"
             listed = "; ".join(m.text for m in missed[:8]) + ("; ..." if len(missed) > 8 else "")
@@ -536,4 +565,48 @@ def unanswered(questions: list[Question], answers: list[dict], tables: dict[str,
         if _NOT_A_PROGRAMME_NAME_RE.search(p["name"]):
             out.append(Doubt("programmes", "name", f"'{p['name']}' read as a programme looks like a label or a row of figures",
                              Span(p["char_start"], p["char_end"], p["evidence_text"]), p["programme_id"], p["name"]))
+    return out
+
+
+_LINE_LABEL_RE = re.compile(r"^[ \t]*(?:[-•·*|][ \t]*)?(?:\(?[0-9a-zA-Z]{1,3}[.)][ \t]+)?(?P<label>[A-Z][^:|\n]{1,60}?)[ \t]*(?:[:=–—|]|[ \t]-)[ \t]*$")
+_STAGE_LABEL_RE = re.compile(r"refer|accept|complet|total|self|agency|budget|cost|fund|answer|response|question|males?|men|number|figure|year|quarter|q[1-4]\b",
+                             re.IGNORECASE)
+_CLAUSE_START_RE = re.compile(r"[.;](?=[ \t])|\|")
+MANY_UNATTRIBUTED = 3  # unread counts that no programme could be named for, beyond which programmes may be missing
+
+
+def missing_programmes(text: str, unread: list[Unread], names: dict[str, list[str]]) -> list[Doubt]:
+    """Figures read into nothing that hint a programme was not found: a name labels them on their line
+    ("Project Anchor: 58") and is no programme read, or many of them could be tied to no programme."""
+    known = {_normal(n) for ns in names.values() for n in ns}
+    labels: dict[str, Span] = {}
+    for u in unread:
+        if u.figure.kind != "count":
+            continue
+        line_start = text.rfind("\n", 0, u.figure.span.start) + 1
+        before = _CLAUSE_START_RE.split(text[line_start : u.figure.span.start])[-1]  # "164. Project Anchor: " -> "Project Anchor: "
+        m = _LINE_LABEL_RE.match(before)
+        if m and not _STAGE_LABEL_RE.search(m.group("label")) and _normal(m.group("label")) not in known:
+            labels.setdefault(m.group("label").strip(), u.figure.span)
+    out = [Doubt("programmes", "name", f"'{label}' labels figures but was not read as a programme", span, None, label)
+           for label, span in labels.items()]
+    unattributed = [u for u in unread if u.figure.kind == "count" and u.table == "funnel_counts" and u.programme is None]
+    if not out and len(unattributed) >= MANY_UNATTRIBUTED:
+        out.append(Doubt("programmes", "name", f"{len(unattributed)} counts were read into no programme: the reply may name programmes that were not found",
+                         unattributed[0].figure.span))
+    return out
+
+
+_REFERENCE_CUE_RE = re.compile(r"\b(?:FOI|FOIA|ref(?:erence)?|request[ \t]+(?:no|number|id))\b[^\n]{0,25}?[0-9]", re.IGNORECASE)
+
+
+def metadata_doubts(text: str, authority: str | None, foi_reference: str | None) -> list[Doubt]:
+    """The letter's own details that were not read as written: a reference the text seems to give, an
+    authority named in a form the letter does not use."""
+    out: list[Doubt] = []
+    if foi_reference is None and (m := _REFERENCE_CUE_RE.search(text)):
+        out.append(Doubt("documents", "foi_reference", "the letter seems to give a reference, but none was read", Span(m.start(), m.end(), m.group())))
+    if authority and _normal(authority) not in _normal(text):
+        out.append(Doubt("documents", "authority", f"the office was recorded as '{authority}', a name the letter does not use as such: check its title",
+                         Span(0, 0, ""), None, authority, "info"))
     return out

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from foi_pipeline.extract.accounting import (
     UNANSWERED_FIELD, UNREAD_FIELD, Mark, Marks, Region, answered_unread, organisation_doubts, programme_doubts, status_doubts, unread_figures,
-    unanswered, unread_names,
+    metadata_doubts, missing_programmes, unanswered, unread_names,
 )
 from foi_pipeline.extract.align import align, disagreement
 from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_funders_of_budget, read_money_block, read_org_block, read_stage_tables
@@ -435,17 +435,17 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     if meta.information_status in {"held", "partly_held"} and not registry.programmes:
         review("programmes", "name", "the reply says it holds information but no programme was recognised",
                (seg.blocks[0].body if seg.blocks else EMPTY) or seg.preamble, "error")
-    _account(text, doc_id, seg.blocks, letter if prose_only else None, tables, registry, pids, meta.information_status, orgs,
-             [meta.authority or "", meta.area or ""], list(spec.questions))
+    _account(text, doc_id, seg.blocks, seg.preamble, letter if prose_only else None, tables, registry, pids, meta.information_status, orgs,
+             [meta.authority or "", meta.area or ""], list(spec.questions), meta.authority, meta.foi_reference)
 
     metadata = meta.as_dict()
     metadata["financial_year"] = spec.financial_year
     return Extraction(metadata=metadata, tables=tables)
 
 
-def _account(text: str, doc_id: str, blocks: list[Block], letter: Span | None, tables: dict[str, list[dict]],
+def _account(text: str, doc_id: str, blocks: list[Block], preamble: Span, letter: Span | None, tables: dict[str, list[dict]],
              registry: ProgrammeRegistry, pids: dict[int, str], information_status: str | None, orgs: OrganisationCatalogue,
-             own_office: list[str], questions: list[Question]) -> None:
+             own_office: list[str], questions: list[Question], authority: str | None, foi_reference: str | None) -> None:
     """Figures of the answers that nothing was read from, and count questions answered with no figure read, as
     review items (figure accounting: nothing the office gave vanishes without a trace)."""
     status_of = {a["question_key"]: a["status"] for a in tables["answers"]}
@@ -454,8 +454,12 @@ def _account(text: str, doc_id: str, blocks: list[Block], letter: Span | None, t
     else:
         regions = [Region(b.body, tuple(b.questions), b.heading.text, frozenset(status_of.get(q.key) for q in b.questions) - {None})
                    for b in blocks if b.body]
+        scope = tuple(q for q in questions if q.table == "programmes")
+        if preamble and scope:  # programmes are often introduced before the answers ("Q1: see above")
+            regions.append(Region(preamble, scope, figures=False))
     marks = Marks([Mark(r["char_start"], r["char_end"], t, r.get("status"), _amount(r.get("amount_gbp"), r.get("count")), r.get("programme_id"))
-                   for t in ("programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue") for r in tables[t]])
+                   for t in ("programmes", "funnel_counts", "budgets", "funders", "referrers") for r in tables[t]]
+                  + [Mark(r["char_start"], r["char_end"], r["table_name"], None, None, r["programme_id"], review=True) for r in tables["review_queue"]])
     names = {pids[id(p)]: [p.name, *p.aliases] for p in registry.programmes}
     unread = unread_figures(text, regions, marks, names)
     for item in unread:
@@ -464,16 +468,17 @@ def _account(text: str, doc_id: str, blocks: list[Block], letter: Span | None, t
             **evidence(item.figure.span, f"accounting:{item.figure.kind}"), "programme_id": item.programme, "value": item.figure.span.text,
             "suggested_field": item.field,
         })
-    for region, programme_id, question in answered_unread(regions, unread, tables["funnel_counts"], names, marks):
+    for region, programme_id, question in answered_unread(regions, unread, tables, names, marks):
         tables["review_queue"].append({
-            "doc_id": doc_id, "table_name": "funnel_counts", "field": UNANSWERED_FIELD, "severity": "warning",
+            "doc_id": doc_id, "table_name": question.table, "field": UNANSWERED_FIELD, "severity": "warning",
             "reason": f"question {question.number or question.key} was answered but no figure was read for {names[programme_id][0]}",
             **evidence(region.span, "accounting:answered_unread"), "programme_id": programme_id, "value": None,
-            "suggested_field": f"{question.route}_{question.stage}",
+            "suggested_field": f"{question.route}_{question.stage}" if question.route else "amount_gbp",
         })
     doubts = [*organisation_doubts(regions, tables, names, lambda name: looks_like_org(name, orgs)), *programme_doubts(tables),
-              *status_doubts(information_status, tables["answers"]), *unread_names(regions, tables, own_office),
-              *unanswered(questions, tables["answers"], tables, information_status, letter)]
+              *status_doubts(information_status, tables["answers"], regions), *unread_names(regions, tables, own_office),
+              *unanswered(questions, tables["answers"], tables, information_status, letter),
+              *missing_programmes(text, unread, names), *metadata_doubts(text, authority, foi_reference)]
     for doubt in doubts:
         tables["review_queue"].append({
             "doc_id": doc_id, "table_name": doubt.table, "field": doubt.field, "reason": doubt.reason, "severity": doubt.severity,
