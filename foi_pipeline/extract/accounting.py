@@ -571,7 +571,7 @@ def unanswered(questions: list[Question], answers: list[dict], tables: dict[str,
 _LINE_LABEL_RE = re.compile(r"^[ \t]*(?:[-•·*|][ \t]*)?(?:\(?[0-9a-zA-Z]{1,3}[.)][ \t]+)?(?P<label>[A-Z][^:|\n]{1,60}?)[ \t]*(?:[:=–—|]|[ \t]-)[ \t]*$")
 _STAGE_LABEL_RE = re.compile(r"refer|accept|complet|total|self|agency|budget|cost|fund|answer|response|question|males?|men|number|figure|year|quarter|q[1-4]\b",
                              re.IGNORECASE)
-_CLAUSE_START_RE = re.compile(r"[.;](?=[ \t])|\|")
+_CLAUSE_START_RE = re.compile(r"[.;](?=[ \t])")
 MANY_UNATTRIBUTED = 3  # unread counts that no programme could be named for, beyond which programmes may be missing
 
 
@@ -584,7 +584,10 @@ def missing_programmes(text: str, unread: list[Unread], names: dict[str, list[st
         if u.figure.kind != "count":
             continue
         line_start = text.rfind("\n", 0, u.figure.span.start) + 1
-        before = _CLAUSE_START_RE.split(text[line_start : u.figure.span.start])[-1]  # "164. Project Anchor: " -> "Project Anchor: "
+        before = text[line_start : u.figure.span.start]
+        if "|" in before or "\t" in before:  # a table row: its first cell heads it
+            before = next((c for c in re.split(r"[|\t]", before) if c.strip()), "") + ":"
+        before = _CLAUSE_START_RE.split(before)[-1]  # "164. Project Anchor: " -> "Project Anchor: "
         m = _LINE_LABEL_RE.match(before)
         if m and not _STAGE_LABEL_RE.search(m.group("label")) and _normal(m.group("label")) not in known:
             labels.setdefault(m.group("label").strip(), u.figure.span)
@@ -609,4 +612,25 @@ def metadata_doubts(text: str, authority: str | None, foi_reference: str | None)
     if authority and _normal(authority) not in _normal(text):
         out.append(Doubt("documents", "authority", f"the office was recorded as '{authority}', a name the letter does not use as such: check its title",
                          Span(0, 0, ""), None, authority, "info"))
+    return out
+
+
+_SHARED_RE = re.compile(r"\b(?:joint|jointly|shared|combined|pooled|between[ \t]+(?:the[ \t]+)?(?:two|three|both)|both[ \t]+programmes|all[ \t]+(?:two|three|the)?[ \t]*programmes|"
+                        r"across[ \t]+(?:the[ \t]+)?(?:two|three|both)[ \t]+programmes|for[ \t]+(?:the[ \t]+)?(?:two|three)[ \t]+programmes)\b", re.IGNORECASE)
+
+
+def budget_doubts(text: str, tables: dict[str, list[dict]]) -> list[Doubt]:
+    """A budget read for one programme whose words say it is shared ("£1.1 million (joint budget for both
+    programmes)"): which share is this programme's?"""
+    if len(tables["programmes"]) < 2:
+        return []
+    out = []
+    for row in tables["budgets"]:
+        if row["status"] != "value" or not row["programme_id"]:
+            continue
+        after = text[row["char_end"] : row["char_end"] + 80].split("\n\n")[0]
+        line_start = text.rfind("\n", 0, row["char_start"]) + 1
+        if _SHARED_RE.search(text[line_start : row["char_start"]] + " " + after):
+            out.append(Doubt("budgets", "amount_gbp", f"'{row['evidence_text']}' was read as one programme's budget, but the reply says it is shared",
+                             Span(row["char_start"], row["char_end"], row["evidence_text"]), row["programme_id"], row["evidence_text"]))
     return out

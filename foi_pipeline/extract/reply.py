@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from foi_pipeline.extract.accounting import (
     UNANSWERED_FIELD, UNREAD_FIELD, Mark, Marks, Region, answered_unread, organisation_doubts, programme_doubts, status_doubts, unread_figures,
-    metadata_doubts, missing_programmes, unanswered, unread_names,
+    budget_doubts, metadata_doubts, missing_programmes, unanswered, unread_names,
 )
 from foi_pipeline.extract.align import align, disagreement
 from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_funders_of_budget, read_money_block, read_org_block, read_stage_tables
@@ -478,7 +478,7 @@ def _account(text: str, doc_id: str, blocks: list[Block], preamble: Span, letter
     doubts = [*organisation_doubts(regions, tables, names, lambda name: looks_like_org(name, orgs)), *programme_doubts(tables),
               *status_doubts(information_status, tables["answers"], regions), *unread_names(regions, tables, own_office),
               *unanswered(questions, tables["answers"], tables, information_status, letter),
-              *missing_programmes(text, unread, names), *metadata_doubts(text, authority, foi_reference)]
+              *missing_programmes(text, unread, names), *metadata_doubts(text, authority, foi_reference), *budget_doubts(text, tables)]
     for doubt in doubts:
         tables["review_queue"].append({
             "doc_id": doc_id, "table_name": doubt.table, "field": doubt.field, "reason": doubt.reason, "severity": doubt.severity,
