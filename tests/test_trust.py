@@ -12,7 +12,7 @@ import pytest
 from foi_pipeline import pipeline
 from foi_pipeline.cli import main
 from foi_pipeline.contract import TABLES
-from foi_pipeline.corrections import CorrectionsError, load_corrections
+from foi_pipeline.corrections import CorrectionsError, apply_corrections, load_corrections, outcome_summary
 from foi_pipeline.defs import assets as asset_module
 from foi_pipeline.defs.assets import all_assets
 from foi_pipeline.defs.checks import CHECK_SPECS, check_results
@@ -200,6 +200,41 @@ def test_malformed_corrections_files_are_clear_errors(tmp_path, content, message
     assert "bad.csv" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("x.txt,funnel_counts,CARA,agency_completed,lots,n,a", "line 2: funnel_counts.agency_completed: 'lots' is neither a number nor"),
+        ("x.txt,budgets,CARA,amount_gbp,-5,n,a", "line 2: budgets.amount_gbp: '-5' is neither a number nor"),
+        ("x.txt,budgets,CARA,status,not_held,n,a", "line 2: budgets field must be one of amount_gbp, period, note"),
+        ("x.txt,funders,CARA,contribution,cash,n,a", "line 2: the field for funders is 'funder'"),
+        ("x.txt,funders,CARA,funder,-,n,a", "line 2: funders.funder: no organisation named"),
+        ("x.txt,documents,,information_status,maybe,n,a", "line 2: documents.information_status: 'maybe' is not one of held"),
+        ("x.txt,documents,,response_date,last week,n,a", "line 2: documents.response_date: 'last week' is not a date"),
+        ("x.txt,programmes,CARA,programme_id,p2,n,a", "line 2: programmes field must be one of name"),
+    ],
+)
+def test_a_value_or_field_of_the_wrong_form_is_a_clear_error(tmp_path, line, message):
+    (tmp_path / "bad.csv").write_text(f"doc,table,programme,field,value,note,author\n{line}\n")
+    with pytest.raises(CorrectionsError, match=message):
+        load_corrections(tmp_path)
+
+
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
+    (tmp_path / "bad.csv").write_bytes(b"doc,table,programme,field,value,note,author\nx.txt,funders,CARA,funder,Caf\xe9 Trust,n,a\n")
+    with pytest.raises(CorrectionsError, match="bad.csv: line 2: not UTF-8"):
+        load_corrections(tmp_path)
+
+
+def test_an_empty_value_is_left_as_extracted_and_counted(tmp_path):
+    (tmp_path / "todo.csv").write_text(f"doc,table,programme,field,value,note,author\n{WM},funders,CARA,funder,,n,\n")
+    tables = {t: empty_frame(t) for t in TABLES}
+    [c] = load_corrections(tmp_path)
+    same, outcomes = apply_corrections(tables, [c])
+    assert [o.status for o in outcomes] == ["left_as_extracted"] and same["funders"].empty
+    counts, not_applied = outcome_summary(outcomes)
+    assert counts["corrections_left_as_extracted"] == 1 and counts["corrections_applied"] == 0 and not not_applied
+
+
 def test_a_broken_contract_blocks_the_warehouse_and_keeps_the_previous_one(seeds, monkeypatch):
     raw, warehouse, corrections = seeds
     assert _run(raw, warehouse, corrections).success
@@ -234,3 +269,34 @@ def test_foi_review_lists_items_and_writes_a_corrections_csv(seeds, capsys, tmp_
     # The CSV is loadable as corrections as it stands.
     shutil.copy(csv_path, corrections / "todo.csv")
     assert len(load_corrections(corrections)) == len(rows)
+
+
+def test_two_lines_for_one_key_are_reported_and_neither_is_applied(seeds):
+    raw, warehouse, corrections = seeds
+    header = "doc,table,programme,field,value,note,author\n"
+    (corrections / "a.csv").write_text(header + f"{WM},funnel_counts,CARA,agency_completed,150,checked,A\n")
+    doc_id = "11ad10a50c16a4b3"  # the same reply by its doc_id, the same programme in other letters
+    (corrections / "b.csv").write_text(header + f"{doc_id},funnel_counts,cara,agency_completed,149,checked too,B\n"
+                                       f"{WM},funnel_counts,EASI,agency_completed,,,\n")
+    result = _run(raw, warehouse, corrections)
+    assert result.success
+    assert _agency_completed(warehouse, "CARA") == (151, None, "count:digits")  # neither line wins
+    reasons = pd.read_parquet(warehouse / "parquet" / "review_queue.parquet")["reason"].tolist()
+    assert any("a.csv:2 was not applied" in r and "b.csv:2" in r for r in reasons)
+    assert any("b.csv:2 was not applied" in r and "a.csv:2" in r for r in reasons)
+    assert not any("b.csv:3" in r for r in reasons)  # an empty value is not a correction
+    [materialisation] = [m for m in result.get_asset_materialization_events() if m.asset_key.to_user_string() == "review_queue"]
+    metadata = {k: v.value for k, v in materialisation.materialization.metadata.items() if k.startswith("corrections")}
+    assert metadata["corrections_applied"] == 0 and metadata["corrections_conflicting"] == 2
+    assert metadata["corrections_left_as_extracted"] == 1 and metadata["corrections_not_applied"] == 2
+
+
+def test_in_dagster_a_malformed_file_fails_the_step_with_that_line(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "corrections").mkdir()
+    (tmp_path / "corrections" / "bad.csv").write_text("doc,table,value\n")
+    result = _run(tmp_path / "raw", tmp_path / "warehouse", tmp_path / "corrections")
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "contract_tables"
+    assert "bad.csv: line 1: the header must be" in failure.step_failure_data.user_failure_data.description
+    assert not (tmp_path / "warehouse" / "foi.duckdb").exists()
