@@ -318,6 +318,19 @@ def test_two_lines_for_one_key_are_reported_and_neither_is_applied(seeds):
     assert metadata["corrections_left_as_extracted"] == 1 and metadata["corrections_not_applied"] == 2
 
 
+def test_a_malformed_file_is_one_line_and_nothing_is_run(seeds, monkeypatch, capsys):
+    raw, warehouse, corrections = seeds
+    (corrections / "bad.csv").write_text("doc,table,programme,field,value,note,author\n"
+                                         f"{WM},funnel_counts,CARA,agency_completed,lots,n,a\n")
+    monkeypatch.setenv("FOI_CORRECTIONS_DIR", str(corrections))
+    capsys.readouterr()
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 2
+    captured = capsys.readouterr()
+    [line] = captured.err.strip().splitlines()
+    assert "bad.csv: line 2: funnel_counts.agency_completed: 'lots' is neither a number nor" in line
+    assert "Traceback" not in captured.out + captured.err and not warehouse.exists()
+
+
 def test_in_dagster_a_malformed_file_fails_the_step_with_that_line(tmp_path):
     (tmp_path / "raw").mkdir()
     (tmp_path / "corrections").mkdir()
