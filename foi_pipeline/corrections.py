@@ -249,12 +249,12 @@ def apply_corrections(tables: dict[str, pd.DataFrame], corrections: list[Correct
     tables = {name: df.copy() for name, df in tables.items()}
     outcomes: list[Outcome] = []
     for c in corrections:
-        others = [o.source for o in sharing.get(keys.get(c), []) if o != c]
         if not c.value:
             outcomes.append(Outcome(c, LEFT, "no value: left as extracted"))
             continue
+        others = [o.source for o in sharing[keys[c]] if o != c]
         if others:
-            outcomes.append(Outcome(c, CONFLICT, f"{', '.join(others)} corrects the same {c.table}.{c.field}; neither is applied until one line is removed"))
+            outcomes.append(Outcome(c, CONFLICT, f"{', '.join(others)} corrects the same {c.table}.{c.field}: none is applied until one line is left"))
             continue
         try:
             outcomes.append(Outcome(c, APPLIED, _apply(tables, c)))
