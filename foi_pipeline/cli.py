@@ -12,6 +12,7 @@ def _run(args: argparse.Namespace) -> int:
     import dagster as dg
     import duckdb
 
+    from foi_pipeline.corrections import corrections_problem
     from foi_pipeline.defs.assets import all_assets
     from foi_pipeline.defs.resources import run_resources, settings_from_env
 
@@ -22,6 +23,9 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     if not Path(settings.raw_dir).is_dir():
         print(f"error: raw folder {settings.raw_dir} does not exist (set FOI_RAW_DIR or pass --raw)", file=sys.stderr)
+        return 2
+    if problem := corrections_problem(Path(settings.corrections_dir)):
+        print(f"error: {problem}; nothing was run, the previous warehouse is unchanged", file=sys.stderr)
         return 2
     print(f"foi: reading replies from {settings.raw_dir}", flush=True)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()

@@ -1,11 +1,19 @@
-"""Exports of the published warehouse: CSV files, Parquet files, or one XLSX workbook with a README sheet."""
+"""Exports of the published warehouse: CSV files, Parquet files, or one XLSX workbook with a README sheet.
+
+Text in the tables comes from replies, file names and corrections, so it is never trusted: in XLSX it is written
+as text (never a formula) without the control characters a worksheet cannot hold; in CSV a cell that a
+spreadsheet would read as a formula gets a leading single quote (OWASP's CSV-injection advice).
+"""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet.worksheet import Worksheet
 
 from foi_pipeline.contract import ALL_TABLES, COLUMN_DOCS, COVERAGE_VALUES, QUALIFIERS, STATUSES, TABLE_DOCS
 from foi_pipeline.warehouse import Warehouse
@@ -16,6 +24,47 @@ VOCABULARIES = {
     "qualifier": ", ".join(QUALIFIERS),
     "coverage": ", ".join(COVERAGE_VALUES),
 }
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+CELL_LIMIT = 32000  # a worksheet cell holds 32,767 characters
+
+
+def csv_text(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading quote; numbers, and text that is just a
+    number (such as '-5'), are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _text_columns(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+
+
+def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for column in _text_columns(out):
+        out[column] = out[column].map(csv_text)
+    return out
+
+
+def _xlsx_text(value: object) -> object:
+    """Text without the control characters openpyxl refuses (the form feed between a PDF's pages), cut to fit a cell."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:CELL_LIMIT] if isinstance(value, str) else value
+
+
+def _write_sheet(writer: pd.ExcelWriter, df: pd.DataFrame, sheet_name: str) -> None:
+    """The frame as a sheet in which every text cell is text: openpyxl would store a string starting with '=' as a formula."""
+    out, text = df.copy(), _text_columns(df)
+    for column in text:
+        out[column] = out[column].map(_xlsx_text)
+    out.to_excel(writer, sheet_name=sheet_name, index=False)
+    sheet: Worksheet = writer.sheets[sheet_name]
+    for column in text:
+        j = out.columns.get_loc(column) + 1
+        for i, value in enumerate(out[column], start=2):
+            if isinstance(value, str) and value.startswith("="):
+                sheet.cell(row=i, column=j).data_type = "s"
 
 
 def _for_spreadsheet(df: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -62,18 +111,18 @@ def export(warehouse: Warehouse, fmt: str, out: Path) -> list[Path]:
     elif fmt == "csv":
         for name in names:
             target = out / f"{name}.csv"
-            _for_spreadsheet(warehouse.read(name), name).to_csv(target, index=False)
+            _for_csv(_for_spreadsheet(warehouse.read(name), name)).to_csv(target, index=False)
             written.append(target)
     else:
         target = out / "foi.xlsx"
         tmp = out / ".foi.xlsx.tmp"
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            readme_sheet().to_excel(writer, sheet_name="README", index=False)
-            for name in names:
-                df = _for_spreadsheet(warehouse.read(name), name)
-                if name == "document_text":
-                    df["text"] = df["text"].str.slice(0, 32000)  # a spreadsheet cell holds 32,767 characters
-                df.to_excel(writer, sheet_name=name[:31], index=False)
-        tmp.replace(target)
+        try:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                _write_sheet(writer, readme_sheet(), "README")
+                for name in names:
+                    _write_sheet(writer, _for_spreadsheet(warehouse.read(name), name), name[:31])
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)  # whatever failed, no half-written workbook is left behind
         written.append(target)
     return written

@@ -7,8 +7,9 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from foi_pipeline.contract import CORRECTABLE_TABLES
-from foi_pipeline.corrections import HEADER
+from foi_pipeline.contract import CORRECTABLE_TABLES, ROUTES, STAGES
+from foi_pipeline.corrections import HEADER, line_problem
+from foi_pipeline.exports import csv_text
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 TABLE_ORDER = {t: i for i, t in enumerate(["documents", "funnel_counts", "budgets", "programmes", "funders", "referrers", "answers"])}
@@ -62,13 +63,18 @@ def _current_value(tables: dict[str, pd.DataFrame], table: str, doc_id: str, pro
 
 
 def corrections_rows(items: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> list[dict]:
-    """One corrections line per item a correction can fix, the value pre-filled with what was extracted."""
-    rows = []
+    """One corrections line per (doc, table, programme, field) a correction can fix, every line one that
+    load_corrections accepts. The value is left empty ('leave as extracted') and what was extracted goes in the
+    note, so the file dropped in unchanged changes nothing and only the values an analyst fills in correct."""
+    lines: dict[tuple[str, str, str, str], dict] = {}
     funnel = tables["funnel_counts"]
+    names = tables["programmes"].set_index("programme_id")["name"]
     for item in items.to_dict("records"):
+        if str(item.get("extractor") or "").startswith("correction:"):
+            continue  # about a line already in a corrections file: fix that line
         table, field = item["table_name"], item["field"]
         programme_ids = [item["programme_id"]] if item["programme_id"] else []
-        if table == "answers" and field in {f"{r}_{s}" for r in ("self", "agency") for s in ("referred", "accepted", "completed")}:
+        if table == "answers" and field in {f"{r}_{s}" for r in ROUTES for s in STAGES}:
             table = "funnel_counts"
             programme_ids = sorted(set(funnel.loc[funnel["doc_id"] == item["doc_id"], "programme_id"]))
         elif table == "answers" and field in QUESTION_TABLE:
@@ -76,17 +82,26 @@ def corrections_rows(items: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> li
         if table not in CORRECTABLE_TABLES:
             continue
         for pid in programme_ids or [None]:
-            name = tables["programmes"].set_index("programme_id")["name"].get(pid, "") if pid else ""
-            rows.append({
-                "doc": item["doc_id"], "table": table, "programme": name, "field": field,
-                "value": _current_value(tables, table, item["doc_id"], pid, field),
-                "note": f"{PurePosixPath(item['file']).name}: {item['reason']}"[:300], "author": "",
-            })
+            name = str(names.get(pid, "")) if pid else ""
+            if line_problem(table, name, field, ""):
+                continue
+            key = (item["doc_id"], table, name, field)
+            if key not in lines:
+                extracted = _current_value(tables, table, item["doc_id"], pid, field)
+                lines[key] = {"file": PurePosixPath(item["file"]).name, "extracted": extracted, "reasons": []}
+            if item["reason"] not in lines[key]["reasons"]:
+                lines[key]["reasons"].append(item["reason"])
+    rows = []
+    for (doc, table, programme, field), line in lines.items():
+        extracted = f"extracted {line['extracted']}; " if line["extracted"] else ""
+        note = f"{line['file']}: {extracted}{' / '.join(line['reasons'])}"[:300]
+        rows.append({"doc": doc, "table": table, "programme": programme, "field": field, "value": "", "note": note, "author": ""})
     return rows
 
 
 def write_corrections_csv(path: Path, rows: list[dict]) -> None:
+    """The lines as a corrections file; text from replies cannot become a live formula when it is opened in a spreadsheet."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=HEADER)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({**row, "programme": csv_text(row["programme"]), "note": csv_text(row["note"])} for row in rows)

@@ -11,12 +11,16 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
+from fpdf import FPDF
 
 from foi_pipeline.cli import main
-from foi_pipeline.contract import ALL_TABLES, MARTS
+from foi_pipeline.contract import ALL_TABLES, MARTS, TABLES
 from foi_pipeline.defs.assets import all_assets
 from foi_pipeline.defs.resources import settings_from_env
+from foi_pipeline.exports import export
+from foi_pipeline.pipeline import empty_frame, frame
 from foi_pipeline.specs import load_requests
+from foi_pipeline.warehouse import Warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INJECTION = (
@@ -168,3 +172,75 @@ def test_report_renders_in_chromium_with_highlights_and_no_injected_script(built
     dom = _dom(browser, gwent, tmp_path / "profile")
     assert "data-pwned=" not in dom.split("<body", 1)[1].split(">", 1)[0]  # the injected script never ran
     assert "&lt;script&gt;document.body.setAttribute" in dom
+
+
+def _stage_and_publish(root: Path, tables: dict[str, pd.DataFrame]) -> Warehouse:
+    store = Warehouse(root)
+    for table in TABLES:
+        store.stage(table, tables.get(table, empty_frame(table)))
+    store.publish(list(TABLES))
+    return store
+
+
+def test_untrusted_text_is_text_in_xlsx_and_quoted_in_csv_and_numbers_stay_numbers(tmp_path):
+    doc = "c" * 16
+    documents = frame("documents", [{"doc_id": doc, "source_path": "=1+1.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok",
+                                     "authority": "@SUM(A1)", "area": "-2+3", "foi_reference": "\tx", "email_subject": "+44 1234"}])
+    text = frame("document_text", [{"doc_id": doc, "text": "page one\n\f\npage two\x00\x1b"}])
+    funnel = frame("funnel_counts", [{"doc_id": doc, "programme_id": "p", "route": "agency", "stage": "referred", "status": "value",
+                                      "count": -5, "count_low": -5, "count_high": -5, "note": "-5", "char_start": 0, "char_end": 0,
+                                      "evidence_text": "", "extractor": "=cmd|' /C calc'!A0"}])
+    store = _stage_and_publish(tmp_path / "wh", {"documents": documents, "document_text": text, "funnel_counts": funnel})
+    export(store, "xlsx", tmp_path / "x")
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["foi.xlsx"]
+    book = openpyxl.load_workbook(tmp_path / "x" / "foi.xlsx")
+    cells = {c.value: c for row in book["documents"].iter_rows(min_row=2) for c in row}
+    assert cells["=1+1.txt"].data_type == "s" and cells["@SUM(A1)"].data_type == "s"
+    assert book["document_text"]["B2"].value == "page one\n\npage two"
+    header = [c.value for c in book["funnel_counts"][1]]
+    row = {h: c for h, c in zip(header, book["funnel_counts"][2])}
+    assert row["count"].value == -5 and row["count"].data_type == "n"
+    assert row["extractor"].data_type == "s" and row["extractor"].value == "=cmd|' /C calc'!A0"
+    export(store, "csv", tmp_path / "c")
+    csv_documents = pd.read_csv(tmp_path / "c" / "documents.csv", dtype=str, keep_default_na=False).iloc[0]
+    assert csv_documents["source_path"] == "'=1+1.txt" and csv_documents["authority"] == "'@SUM(A1)"
+    assert csv_documents["area"] == "'-2+3" and csv_documents["foi_reference"] == "'\tx" and csv_documents["email_subject"] == "'+44 1234"
+    csv_funnel = pd.read_csv(tmp_path / "c" / "funnel_counts.csv", keep_default_na=False).iloc[0]
+    assert csv_funnel["count"] == -5 and str(csv_funnel["note"]) == "-5" and csv_funnel["extractor"].startswith("'=cmd")
+
+
+def test_a_failed_xlsx_export_leaves_no_temp_file(tmp_path, monkeypatch):
+    store = _stage_and_publish(tmp_path / "wh", {})
+    real = store.read
+
+    def read(table: str) -> pd.DataFrame:
+        if table == "funnel_counts":
+            raise OSError("disk full")
+        return real(table)
+
+    monkeypatch.setattr(store, "read", read)
+    with pytest.raises(OSError, match="disk full"):
+        export(store, "xlsx", tmp_path / "x")
+    assert list((tmp_path / "x").iterdir()) == []
+
+
+def test_a_multi_page_pdf_reply_exports_to_xlsx(tmp_path):
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for lines in (["Office of the Police and Crime Commissioner for Kent", "1. CARA: 20"], ["2. Budget: not held"]):
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "=1+1.pdf").write_bytes(bytes(pdf.output()))
+    result = dg.materialize(all_assets, resources={"foi": settings_from_env(str(raw), str(tmp_path / "wh"), str(tmp_path / "none"))})
+    assert result.success
+    assert main(["export", "--format", "xlsx", "--warehouse", str(tmp_path / "wh"), "--out", str(tmp_path / "x")]) == 0
+    book = openpyxl.load_workbook(tmp_path / "x" / "foi.xlsx")
+    [text] = [row[1] for row in book["document_text"].iter_rows(min_row=2, values_only=True)]
+    assert "CARA: 20" in text and "2. Budget: not held" in text and "\f" not in text
+    header = [c.value for c in book["documents"][1]]
+    [source] = [row[header.index("source_path")] for row in book["documents"].iter_rows(min_row=2)]
+    assert source.value == "=1+1.pdf" and source.data_type == "s"
+    assert not (tmp_path / "x" / ".foi.xlsx.tmp").exists()

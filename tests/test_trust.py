@@ -11,13 +11,14 @@ import pytest
 
 from foi_pipeline import pipeline
 from foi_pipeline.cli import main
-from foi_pipeline.contract import TABLES
-from foi_pipeline.corrections import CorrectionsError, load_corrections
+from foi_pipeline.contract import ALL_TABLES, TABLES
+from foi_pipeline.corrections import CorrectionsError, apply_corrections, load_corrections, outcome_summary
 from foi_pipeline.defs import assets as asset_module
 from foi_pipeline.defs.assets import all_assets
 from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.resources import settings_from_env
 from foi_pipeline.pipeline import empty_frame, frame, validate_tables
+from foi_pipeline.review import corrections_rows, review_items, write_corrections_csv
 from foi_pipeline.schemas import validate_table
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -200,6 +201,41 @@ def test_malformed_corrections_files_are_clear_errors(tmp_path, content, message
     assert "bad.csv" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("x.txt,funnel_counts,CARA,agency_completed,lots,n,a", "line 2: funnel_counts.agency_completed: 'lots' is neither a number nor"),
+        ("x.txt,budgets,CARA,amount_gbp,-5,n,a", "line 2: budgets.amount_gbp: '-5' is neither a number nor"),
+        ("x.txt,budgets,CARA,status,not_held,n,a", "line 2: budgets field must be one of amount_gbp, period, note"),
+        ("x.txt,funders,CARA,contribution,cash,n,a", "line 2: the field for funders is 'funder'"),
+        ("x.txt,funders,CARA,funder,-,n,a", "line 2: funders.funder: no organisation named"),
+        ("x.txt,documents,,information_status,maybe,n,a", "line 2: documents.information_status: 'maybe' is not one of held"),
+        ("x.txt,documents,,response_date,last week,n,a", "line 2: documents.response_date: 'last week' is not a date"),
+        ("x.txt,programmes,CARA,programme_id,p2,n,a", "line 2: programmes field must be one of name"),
+    ],
+)
+def test_a_value_or_field_of_the_wrong_form_is_a_clear_error(tmp_path, line, message):
+    (tmp_path / "bad.csv").write_text(f"doc,table,programme,field,value,note,author\n{line}\n")
+    with pytest.raises(CorrectionsError, match=message):
+        load_corrections(tmp_path)
+
+
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
+    (tmp_path / "bad.csv").write_bytes(b"doc,table,programme,field,value,note,author\nx.txt,funders,CARA,funder,Caf\xe9 Trust,n,a\n")
+    with pytest.raises(CorrectionsError, match="bad.csv: line 2: not UTF-8"):
+        load_corrections(tmp_path)
+
+
+def test_an_empty_value_is_left_as_extracted_and_counted(tmp_path):
+    (tmp_path / "todo.csv").write_text(f"doc,table,programme,field,value,note,author\n{WM},funders,CARA,funder,,n,\n")
+    tables = {t: empty_frame(t) for t in TABLES}
+    [c] = load_corrections(tmp_path)
+    same, outcomes = apply_corrections(tables, [c])
+    assert [o.status for o in outcomes] == ["left_as_extracted"] and same["funders"].empty
+    counts, not_applied = outcome_summary(outcomes)
+    assert counts["corrections_left_as_extracted"] == 1 and counts["corrections_applied"] == 0 and not not_applied
+
+
 def test_a_broken_contract_blocks_the_warehouse_and_keeps_the_previous_one(seeds, monkeypatch):
     raw, warehouse, corrections = seeds
     assert _run(raw, warehouse, corrections).success
@@ -229,8 +265,105 @@ def test_foi_review_lists_items_and_writes_a_corrections_csv(seeds, capsys, tmp_
     assert main(["review", "--warehouse", str(warehouse), "--csv", str(csv_path)]) == 0
     rows = pd.read_csv(csv_path, dtype=str).fillna("")
     assert list(rows.columns) == ["doc", "table", "programme", "field", "value", "note", "author"]
+    assert not rows.duplicated(["doc", "table", "programme", "field"]).any()  # one line per key
+    assert (rows["value"] == "").all()  # left as extracted until an analyst fills it in
     cara = rows[(rows["programme"] == "CARA") & (rows["field"] == "agency_completed")]
-    assert cara["value"].tolist() == ["151"]
+    assert len(cara) == 1 and "extracted 151" in cara["note"].item()
     # The CSV is loadable as corrections as it stands.
     shutil.copy(csv_path, corrections / "todo.csv")
     assert len(load_corrections(corrections)) == len(rows)
+
+
+def _published(warehouse: Path) -> dict[str, pd.DataFrame]:
+    return {t: pd.read_parquet(warehouse / "parquet" / f"{t}.parquet") for t in ALL_TABLES}
+
+
+def test_the_review_loop_changes_nothing_until_a_value_is_filled_in(seeds, monkeypatch):
+    raw, warehouse, corrections = seeds
+    monkeypatch.setenv("FOI_CORRECTIONS_DIR", str(corrections))
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    uncorrected = _published(warehouse)
+    todo = corrections / "todo.csv"
+    assert main(["review", "--warehouse", str(warehouse), "--csv", str(todo)]) == 0  # dropped in as it is
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    for table, df in _published(warehouse).items():
+        pd.testing.assert_frame_equal(df, uncorrected[table], obj=table)
+    rows = pd.read_csv(todo, dtype=str, keep_default_na=False)
+    edit = (rows["programme"] == "CARA") & (rows["field"] == "agency_completed")
+    rows.loc[edit, ["value", "author"]] = ["150", "A. Analyst"]
+    rows.to_csv(todo, index=False)
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    assert _agency_completed(warehouse, "CARA") == (150, "value:151", f"correction:todo.csv:{rows.index[edit][0] + 2}")
+    review = pd.read_parquet(warehouse / "parquet" / "review_queue.parquet")
+    assert len(review) == len(uncorrected["review_queue"])  # nothing new to review: the other lines were left as extracted
+
+
+def test_two_lines_for_one_key_are_reported_and_neither_is_applied(seeds):
+    raw, warehouse, corrections = seeds
+    header = "doc,table,programme,field,value,note,author\n"
+    (corrections / "a.csv").write_text(header + f"{WM},funnel_counts,CARA,agency_completed,150,checked,A\n")
+    doc_id = "11ad10a50c16a4b3"  # the same reply by its doc_id, the same programme in other letters
+    (corrections / "b.csv").write_text(header + f"{doc_id},funnel_counts,cara,agency_completed,149,checked too,B\n"
+                                       f"{WM},funnel_counts,EASI,agency_completed,,,\n")
+    result = _run(raw, warehouse, corrections)
+    assert result.success
+    assert _agency_completed(warehouse, "CARA") == (151, None, "count:digits")  # neither line wins
+    reasons = pd.read_parquet(warehouse / "parquet" / "review_queue.parquet")["reason"].tolist()
+    assert any("a.csv:2 was not applied" in r and "b.csv:2" in r for r in reasons)
+    assert any("b.csv:2 was not applied" in r and "a.csv:2" in r for r in reasons)
+    assert not any("b.csv:3" in r for r in reasons)  # an empty value is not a correction
+    [materialisation] = [m for m in result.get_asset_materialization_events() if m.asset_key.to_user_string() == "review_queue"]
+    metadata = {k: v.value for k, v in materialisation.materialization.metadata.items() if k.startswith("corrections")}
+    assert metadata["corrections_applied"] == 0 and metadata["corrections_conflicting"] == 2
+    assert metadata["corrections_left_as_extracted"] == 1 and metadata["corrections_not_applied"] == 2
+
+
+def test_a_malformed_file_is_one_line_and_nothing_is_run(seeds, monkeypatch, capsys):
+    raw, warehouse, corrections = seeds
+    (corrections / "bad.csv").write_text("doc,table,programme,field,value,note,author\n"
+                                         f"{WM},funnel_counts,CARA,agency_completed,lots,n,a\n")
+    monkeypatch.setenv("FOI_CORRECTIONS_DIR", str(corrections))
+    capsys.readouterr()
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 2
+    captured = capsys.readouterr()
+    [line] = captured.err.strip().splitlines()
+    assert "bad.csv: line 2: funnel_counts.agency_completed: 'lots' is neither a number nor" in line
+    assert "Traceback" not in captured.out + captured.err and not warehouse.exists()
+
+
+def test_in_dagster_a_malformed_file_fails_the_step_with_that_line(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "corrections").mkdir()
+    (tmp_path / "corrections" / "bad.csv").write_text("doc,table,value\n")
+    result = _run(tmp_path / "raw", tmp_path / "warehouse", tmp_path / "corrections")
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "contract_tables"
+    assert "bad.csv: line 1: the header must be" in failure.step_failure_data.user_failure_data.description
+    assert not (tmp_path / "warehouse" / "foi.duckdb").exists()
+
+
+def test_the_review_csv_holds_only_lines_a_run_accepts(tmp_path):
+    programmes = frame("programmes", [_prov(programme_id="p", name="=HYPERLINK(\"x\")", providers=[], aliases=[])])
+    funnel = _funnel([{"route": r, "stage": s, "status": "not_stated"} for r in ("self", "agency") for s in ("referred", "accepted", "completed")])
+    documents = frame("documents", [{"doc_id": DOC, "source_path": "a.txt", "media_type": "text/plain", "byte_size": 1, "parse_status": "ok"}])
+    item = {"doc_id": DOC, "severity": "warning", "char_start": 0, "char_end": 0, "evidence_text": "", "extractor": "test", "value": None}
+    review = frame("review_queue", [
+        {**item, "table_name": "documents", "field": "parse_status", "reason": "not a field a correction sets"},
+        {**item, "table_name": "programmes", "field": "char_start", "reason": "nor this"},
+        {**item, "table_name": "funnel_counts", "field": "agency_completed", "reason": "correction:old.csv:2 was not applied", "extractor": "correction:old.csv:2"},
+        {**item, "table_name": "funnel_counts", "field": "agency_completed", "programme_id": "p", "reason": "one doubt"},
+        {**item, "table_name": "answers", "field": "agency_completed", "reason": "another doubt"},
+        {**item, "table_name": "answers", "field": "funders", "reason": "=1+1 in the reply"},
+    ])
+    tables = {"review_queue": review, "documents": documents, "programmes": programmes, "funnel_counts": funnel, "budgets": empty_frame("budgets")}
+    rows = corrections_rows(review_items(review, documents, programmes), tables)
+    assert [(r["table"], r["field"]) for r in rows] == [("funnel_counts", "agency_completed"), ("funders", "funder")]
+    assert rows[0]["note"] == "a.txt: extracted not_stated; one doubt / another doubt"
+    (tmp_path / "c").mkdir()
+    write_corrections_csv(tmp_path / "c" / "todo.csv", rows)
+    written = pd.read_csv(tmp_path / "c" / "todo.csv", dtype=str, keep_default_na=False)
+    assert written["programme"][0] == "'=HYPERLINK(\"x\")"  # a live formula in a spreadsheet otherwise
+    [c1, c2] = load_corrections(tmp_path / "c")
+    assert (c1.value, c2.value) == ("", "")
+    tables, outcomes = apply_corrections({t: empty_frame(t) for t in TABLES} | tables, [c1, c2])
+    assert [o.status for o in outcomes] == ["left_as_extracted", "left_as_extracted"]

@@ -8,7 +8,7 @@ import dagster as dg
 import pandas as pd
 
 from foi_pipeline.contract import ALL_TABLES, TABLES
-from foi_pipeline.corrections import apply_corrections, load_corrections, outcome_review_rows
+from foi_pipeline.corrections import CorrectionsError, apply_corrections, load_corrections, outcome_review_rows, outcome_summary
 from foi_pipeline.cache import PassedValidation, ResultCache, TableCache, assets_fingerprint
 from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.metadata import table_metadata, table_schema
@@ -105,20 +105,21 @@ def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[Inges
 
 def _corrected(context: dg.AssetExecutionContext, tables: Tables, foi: FoiSettings) -> tuple[Tables, dict]:
     """Analysts' corrections from data/corrections/*.csv applied; each corrected row keeps its extracted value."""
-    corrections = load_corrections(Path(foi.corrections_dir))
+    try:
+        corrections = load_corrections(Path(foi.corrections_dir))
+    except CorrectionsError as err:  # the analyst's file to fix: one line says where, nothing is published
+        raise dg.Failure(description=str(err), allow_retries=False) from err
     tables, outcomes = apply_corrections(tables, corrections)
     unapplied = outcome_review_rows(outcomes, tables["documents"])
     if unapplied:
         tables["review_queue"] = frame("review_queue", [*tables["review_queue"].to_dict("records"), *unapplied])
     if any(o.applied for o in outcomes):  # edited cells may have changed a column's type or a row's sort position
         tables = {name: frame(name, df.to_dict("records")) for name, df in tables.items()}
-    not_applied = [f"{o.correction.source}: {o.message}" for o in outcomes if not o.applied]
+    counts, not_applied = outcome_summary(outcomes)
     for line in not_applied:
         context.log.warning(line)
     return tables, {
-        "corrections": len(corrections),
-        "corrections_applied": sum(o.applied for o in outcomes),
-        "corrections_not_applied": len(not_applied),
+        **counts,
         "corrections_not_applied_detail": dg.MetadataValue.md("\n".join(f"- {line}" for line in not_applied) or "_none_"),
     }
 
