@@ -14,6 +14,7 @@ from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.metadata import table_metadata, table_schema
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
+from foi_pipeline.freshness import folder_fingerprint, record_published
 from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
 from foi_pipeline.pipeline import ExtractedCorpus, build_tables, extract_corpus, frame, validate_tables
 from foi_pipeline.schemas import SCHEMA_VERSION, validate_table
@@ -48,11 +49,12 @@ def raw_documents(context: dg.AssetExecutionContext, foi: FoiSettings) -> list[I
             context.log.info(f"ingesting {i}/{n}: {path}")
 
     cache = ResultCache(foi.cache_dir, "ingest", INGEST_VERSION)
+    fingerprint = folder_fingerprint(foi.raw_path)  # before reading: a file changed meanwhile makes the sensor run again
     docs = ingest_directory(foi.raw_path, max_bytes=foi.max_bytes, progress=progress, cache=cache)
     cache.save()
     by_status = Counter(d.parse_status for d in docs)
     context.add_output_metadata({
-        "files": len(docs), "parsed": cache.misses, "reused_from_cache": cache.hits,
+        "files": len(docs), "parsed": cache.misses, "reused_from_cache": cache.hits, "raw_fingerprint": fingerprint,
         **{f"parse_status/{k}": v for k, v in sorted(by_status.items())},
     })
     return docs
@@ -128,12 +130,22 @@ def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.Materia
     """foi.duckdb and parquet/<table>.parquet (tables and marts), swapped in together once every table passed its contract checks."""
     store = foi.warehouse(context.run.run_id)
     store.publish(list(ALL_TABLES))
+    record_published(store.root, foi.raw_dir, _ingested_fingerprint(context))
     context.log.info(f"published {len(TABLES)} tables to {store.database}")
     return dg.MaterializeResult(metadata={
         "database": dg.MetadataValue.path(str(store.database)),
         "parquet": dg.MetadataValue.path(str(store.parquet_dir)),
         **{f"rows/{t}": row_count(store.parquet_dir / f"{t}.parquet") for t in ALL_TABLES},
     })
+
+
+def _ingested_fingerprint(context: dg.AssetExecutionContext) -> str | None:
+    """The raw folder's fingerprint as this run's raw_documents step found it (None if another run ingested since)."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey("raw_documents"))
+    if event is None or event.run_id != context.run.run_id or event.asset_materialization is None:
+        return None
+    value = event.asset_materialization.metadata.get("raw_fingerprint")
+    return value.value if value is not None else None
 
 
 from foi_pipeline.defs.marts import evidence_report, mart_assets  # noqa: E402
