@@ -287,3 +287,58 @@ def test_a_torn_journal_loses_only_what_it_held_and_is_rewritten(tmp_path):
     assert torn.keys() == {"ka", "kb"}
     torn.save({"a": "ka", "b": "kb", "c": "kc"}, _rows("a", "b", "c"), {"a": {}, "b": {}, "c": {}}, {})
     assert not torn.journal.exists() and TableCache(tmp_path, "extract", "v1").keys() == {"ka", "kb", "kc"}
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_not_an_error(monkeypatch, tmp_path):
+    import errno
+
+    from foi_pipeline import cache as cache_module
+    from foi_pipeline.cache import CacheWriteWarning, PassedValidation, ResultCache
+
+    def disk_full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache_module, "_write_atomically", disk_full)
+    monkeypatch.setattr(cache_module, "_append_record", disk_full)
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
+    docs = [doc("a.txt", "figures for referred males")]
+    with pytest.warns(CacheWriteWarning, match="No space left on device"):
+        corpus = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert corpus.extracted == 1 and len(corpus.tables["answers"]) == 1
+    ingest = ResultCache(tmp_path, "ingest", "v1")
+    ingest.put("key", "value")
+    with pytest.warns(CacheWriteWarning, match="could not write the cache"):
+        ingest.save()
+    warned: list[str] = []
+    PassedValidation(tmp_path, "v1", warn=warned.append).save({"answers": {"a" * 16: 1}})
+    assert len(warned) == 1 and "validated-v1.pickle" in warned[0]
+
+
+def test_a_cache_whose_journal_cannot_be_appended_to_is_written_whole_next_time(monkeypatch, tmp_path):
+    from foi_pipeline import cache as cache_module
+
+    TableCache(tmp_path, "extract", "v1").save({"a": "ka"}, _rows("a"), {"a": {}}, {})
+    real = cache_module._append_record
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_module, "_append_record", disk_full)
+    warned: list[str] = []
+    cache = TableCache(tmp_path, "extract", "v1", warn=warned.append)
+    cache.save({"a": "ka", "b": "kb"}, _rows("a", "b"), {"a": {}, "b": {}}, {})
+    assert len(warned) == 1 and ".delta" in warned[0]
+    monkeypatch.setattr(cache_module, "_append_record", real)
+    cache.save({"a": "ka", "b": "kb", "c": "kc"}, _rows("a", "b", "c"), {"a": {}, "b": {}, "c": {}}, {})
+    assert not cache.journal.exists() and TableCache(tmp_path, "extract", "v1").keys() == {"ka", "kb", "kc"}
+
+
+def test_a_cache_folder_that_is_not_a_folder_is_a_warning(tmp_path):
+    from foi_pipeline.cache import ResultCache
+
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    warned: list[str] = []
+    cache = ResultCache(tmp_path / "cache", "ingest", "v1", warn=warned.append)
+    cache.put("key", "value")
+    cache.save()
+    assert len(warned) == 1 and "FileExistsError" in warned[0]

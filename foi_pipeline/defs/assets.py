@@ -48,7 +48,7 @@ def raw_documents(context: dg.AssetExecutionContext, foi: FoiSettings) -> list[I
             last[0] = time.monotonic()
             context.log.info(f"ingesting {i}/{n}: {path}")
 
-    cache = ResultCache(foi.cache_dir, "ingest", INGEST_VERSION)
+    cache = ResultCache(foi.cache_dir, "ingest", INGEST_VERSION, warn=context.log.warning)
     fingerprint = folder_fingerprint(foi.raw_path)  # before reading: a file changed meanwhile makes the sensor run again
     docs = ingest_directory(foi.raw_path, max_bytes=foi.max_bytes, progress=progress, cache=cache)
     cache.save()
@@ -68,7 +68,8 @@ def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDo
         context.log.info(f"extracted {done}/{total} new or changed replies")
 
     # Spans index into the ingested text, so a new ingest version (other text from the same bytes) re-extracts too.
-    cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{INGEST_VERSION}-{assets_fingerprint()}")
+    cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{INGEST_VERSION}-{assets_fingerprint()}",
+                       warn=context.log.warning)
     corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request, cache=cache,
                             workers=foi.workers, progress=progress)
     context.add_output_metadata({"replies": corpus.extracted + corpus.reused + corpus.crashed, "extracted": corpus.extracted,
@@ -90,7 +91,7 @@ def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[Inges
     """
     tables = build_tables(raw_documents, extraction, load_requests())
     tables, corrections = _corrected(context, tables, foi)
-    passed = PassedValidation(foi.cache_dir, SCHEMA_VERSION)
+    passed = PassedValidation(foi.cache_dir, SCHEMA_VERSION, warn=context.log.warning)
     tables, failures, now_passed = validate_tables(tables, passed.passed)
     passed.save(now_passed)
     failures["review_queue"] = validate_table("review_queue", tables["review_queue"])
