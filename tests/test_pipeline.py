@@ -104,7 +104,7 @@ def test_request_is_matched_by_quoted_text_then_folder_then_default(monkeypatch)
     docs = [
         doc("a.txt", QUOTED_FEMALES),
         doc(f"{FEMALES.id}/b.txt", "Dear requester, see attached."),
-        doc("inbox/c.txt", "Dear requester, please see below."),
+        doc("inbox/c.txt", "Dear requester, please see below our answer to your FOI request."),
         doc(f"{FEMALES.id}/broken.pdf", None, "unreadable", "not a PDF"),
     ]
     corpus = extract_corpus(docs, SPECS, Catalogue())
@@ -214,12 +214,12 @@ def test_request_matches_are_remembered_with_the_rows(monkeypatch, tmp_path):
     seen: list[str] = []
     real = pipeline.match_request
     monkeypatch.setattr(pipeline, "match_request", lambda text, path, specs: seen.append(path) or real(text, path, specs))
-    docs = [doc("a.txt", QUOTED_FEMALES), doc(f"{FEMALES.id}/b.txt", "Dear requester")]
+    docs = [doc("a.txt", QUOTED_FEMALES), doc(f"{FEMALES.id}/b.txt", "Dear requester, our FOI answer")]
     first = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert len(seen) == 2
     again = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert len(seen) == 2 and again.requests == first.requests
-    moved = [docs[0], doc("inbox/b.txt", "Dear requester")]  # same bytes, another folder: matched again
+    moved = [docs[0], doc("inbox/b.txt", "Dear requester, our FOI answer")]  # same bytes, another folder: matched again
     assert extract_corpus(moved, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1")).requests["inbox/b.txt"] == (MALES.id, "default")
     assert seen[2:] == ["inbox/b.txt"]
 
@@ -342,3 +342,56 @@ def test_a_cache_folder_that_is_not_a_folder_is_a_warning(tmp_path):
     cache.put("key", "value")
     cache.save()
     assert len(warned) == 1 and "FileExistsError" in warned[0]
+
+
+SHOPPING = "Shopping list\n\n1. Milk\n4. self completed: 6\n10. Bread £40\n"  # read as a programme, a count and a budget
+
+
+def test_a_text_that_is_no_reply_is_matched_to_no_request_and_weak_replies_are_still_read():
+    from foi_pipeline.specs import load_catalogue
+
+    mail = doc("mail.eml", "Hi,\nsee attached.\nJo\n")
+    docs = [
+        doc("shopping.txt", SHOPPING),
+        doc("kent.txt", "Office of the Police and Crime Commissioner for Kent\n\nDear Applicant,\nThe answers are attached.\n"),
+        doc("cover.txt", "Dear Ms Smith,\nPlease find attached our response to your Freedom of Information request.\n"),
+        mail,  # says nothing itself, but its attachment names the office: one reply
+        doc("mail.eml#letter.txt", "Office of the Police and Crime Commissioner for Surrey\n1. Safe Steps\n", parent_doc_id=mail.doc_id),
+    ]
+    corpus = extract_corpus(docs, SPECS, load_catalogue())
+    assert corpus.requests == {"shopping.txt": (None, "none"), **{d.source_path: (MALES.id, "default") for d in docs[1:]}}
+    tables = build_tables(docs, corpus, SPECS)
+    shopping = tables["documents"].set_index("source_path").loc["shopping.txt"]
+    assert shopping["request_match"] == "none" and pd.isna(shopping["request_id"]) and pd.isna(shopping["population"])
+    assert tables["programmes"].loc[tables["programmes"]["doc_id"] == docs[0].doc_id, "name"].tolist() == ["Milk"]  # kept
+
+
+def test_a_correction_of_request_id_reads_the_reply_as_one_to_that_request(monkeypatch):
+    from foi_pipeline.corrections import Correction
+    from foi_pipeline.pipeline import assigned_requests
+
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
+    docs = [doc("shopping.txt", SHOPPING), doc("b.txt", "figures for referred males")]
+    corrections = [Correction("c.csv", 2, "shopping.txt", "documents", "", "request_id", FEMALES.id, "a reply after all", "A")]
+    assigned = assigned_requests(corrections, docs)
+    assert assigned == {docs[0].doc_id: FEMALES.id}
+    corpus = extract_corpus(docs, SPECS, Catalogue(), assigned=assigned)
+    tables = build_tables(docs, corpus, SPECS)
+    assert set(tables["funnel_counts"]["population"]) == {"female", "male"}
+    assert tables["documents"].set_index("source_path").loc["shopping.txt", "population"] == "female"
+
+
+def test_no_fixture_reply_is_matched_to_no_request():
+    from pathlib import Path
+
+    from foi_pipeline.ingest import ingest_directory
+    from foi_pipeline.specs import load_catalogue, reads_as_request_correspondence
+
+    fixtures = Path(__file__).parent / "fixtures"
+    docs = [d for folder in ("dev", "seeds", "holdout", "holdout2", "variants") for d in ingest_directory(fixtures / folder)
+            if d.parse_status == "ok" and not d.source_path.endswith((".json", ".md"))]
+    assert len(docs) > 80
+    corpus = extract_corpus(docs, SPECS, load_catalogue())
+    assert [path for path, (_, how) in corpus.requests.items() if how == "none"] == []
+    # Each would be read on its wording alone, without the authority it names.
+    assert [d.source_path for d in docs if not reads_as_request_correspondence(d.text, SPECS)] == []

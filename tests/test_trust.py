@@ -234,3 +234,47 @@ def test_foi_review_lists_items_and_writes_a_corrections_csv(seeds, capsys, tmp_
     # The CSV is loadable as corrections as it stands.
     shutil.copy(csv_path, corrections / "todo.csv")
     assert len(load_corrections(corrections)) == len(rows)
+
+
+NORFOLK = "004_8541212a171f8844.txt"
+SHOPPING = "Shopping list\n\n1. Milk\n4. self completed: 6\n10. Bread £40\n"
+
+
+def _sql(warehouse: Path, sql: str) -> pd.DataFrame:
+    con = duckdb.connect(str(warehouse / "foi.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def _marts_of(warehouse: Path, doc_id: str) -> dict[str, int]:
+    """Rows of each mart that come from this document."""
+    counts = {mart: int(_sql(warehouse, f"SELECT count(*) n FROM {mart} WHERE doc_id = '{doc_id}'")["n"][0])
+              for mart in ("programme_funnel", "programme_costs", "coverage")}
+    counts["area_summary"] = int(_sql(warehouse, "SELECT count(*) n FROM area_summary WHERE area IS NULL OR area NOT IN ('Norfolk', 'West Midlands')")["n"][0])
+    return counts
+
+
+def test_a_text_that_is_no_reply_reaches_no_mart_until_a_correction_gives_it_a_request(seeds):
+    raw, warehouse, corrections = seeds
+    (raw / "shopping.txt").write_text(SHOPPING)
+    assert _run(raw, warehouse, corrections).success
+    [document] = _sql(warehouse, "SELECT * FROM documents WHERE source_path = 'shopping.txt'").to_dict("records")
+    assert document["request_match"] == "none" and pd.isna(document["request_id"]) and not document["counted"]
+    doc_id = document["doc_id"]
+    assert _sql(warehouse, f"SELECT name FROM programmes WHERE doc_id = '{doc_id}'")["name"].tolist() == ["Milk"]  # kept for a person
+    [item] = _sql(warehouse, f"SELECT * FROM review_queue WHERE doc_id = '{doc_id}' AND table_name = 'documents'").to_dict("records")
+    assert item["severity"] == "error" and item["field"] == "request_id" and "does not read as a reply to any FOI request" in item["reason"]
+    assert _marts_of(warehouse, doc_id) == {"programme_funnel": 0, "programme_costs": 0, "coverage": 0, "area_summary": 0}
+    assert "Milk" not in " ".join(_sql(warehouse, "SELECT canonical_name FROM programme_types")["canonical_name"].dropna())
+    assert "Milk" not in (warehouse / "report" / "index.html").read_text()  # the overview charts and areas
+
+    (corrections / "assign.csv").write_text(
+        "doc,table,programme,field,value,note,author\nshopping.txt,documents,,request_id,dapp-2022-23-females,a reply after all,A. Analyst\n")
+    assert _run(raw, warehouse, corrections).success
+    [document] = _sql(warehouse, "SELECT * FROM documents WHERE source_path = 'shopping.txt'").to_dict("records")
+    assert (document["request_id"], document["request_match"], document["counted"]) == ("dapp-2022-23-females", "none", True)
+    funnel = _sql(warehouse, f"SELECT programme, population, self_completed FROM programme_funnel WHERE doc_id = '{doc_id}'")
+    assert funnel.to_dict("records") == [{"programme": "Milk", "population": "female", "self_completed": 6}]  # read as that request
+    assert _sql(warehouse, f"SELECT count(*) n FROM review_queue WHERE doc_id = '{doc_id}' AND field = 'request_id'")["n"][0] == 0

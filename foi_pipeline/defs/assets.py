@@ -16,7 +16,9 @@ from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
 from foi_pipeline.freshness import folder_fingerprint, record_published
 from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
-from foi_pipeline.pipeline import ExtractedCorpus, build_tables, extract_corpus, frame, validate_tables
+from foi_pipeline.pipeline import (
+    ExtractedCorpus, assigned_requests, build_tables, extract_corpus, frame, mark_counted, validate_tables,
+)
 from foi_pipeline.schemas import SCHEMA_VERSION, validate_table
 from foi_pipeline.specs import load_catalogue, load_requests
 from foi_pipeline.warehouse import row_count
@@ -70,8 +72,10 @@ def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDo
     # Spans index into the ingested text, so a new ingest version (other text from the same bytes) re-extracts too.
     cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{INGEST_VERSION}-{assets_fingerprint()}",
                        warn=context.log.warning)
+    # A reply given its request by a correction is read as a reply to that request.
+    assigned = assigned_requests(load_corrections(Path(foi.corrections_dir)), raw_documents)
     corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request, cache=cache,
-                            workers=foi.workers, progress=progress)
+                            workers=foi.workers, progress=progress, assigned=assigned)
     context.add_output_metadata({"replies": corpus.extracted + corpus.reused + corpus.crashed, "extracted": corpus.extracted,
                                  "reused_from_cache": corpus.reused, "extractor_crashes": corpus.crashed})
     return corpus
@@ -89,8 +93,10 @@ def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[Inges
 
     One step, so each table is validated once, checked on the frame that is staged, and never read back.
     """
-    tables = build_tables(raw_documents, extraction, load_requests())
+    specs = load_requests()
+    tables = build_tables(raw_documents, extraction, specs)
     tables, corrections = _corrected(context, tables, foi)
+    tables = mark_counted(tables, [s.id for s in specs])
     passed = PassedValidation(foi.cache_dir, SCHEMA_VERSION, warn=context.log.warning)
     tables, failures, now_passed = validate_tables(tables, passed.passed)
     passed.save(now_passed)
