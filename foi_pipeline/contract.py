@@ -56,7 +56,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("email_date", "VARCHAR"),
         ("email_subject", "VARCHAR"),
         *CORRECTED,
-        ("counted", "BOOLEAN"),  # whether the marts count this document
+        ("counted", "BOOLEAN"),  # whether the marts count this document: one reply per area and request
+        ("superseded_by", "VARCHAR"),  # the reply counted instead of this one
     ],
     "document_text": [
         ("doc_id", "VARCHAR"),
@@ -216,7 +217,9 @@ COLUMN_DOCS = {
     "duplicate_of": "For a duplicate: the file with the same bytes (whose letter details it shares).",
     "email_from": "E-mail From header.", "email_to": "E-mail To header.", "email_date": "E-mail Date header.",
     "email_subject": "E-mail Subject header.",
-    "counted": "Whether the marts count this document: a readable reply with a request.",
+    "counted": "Whether the marts count this document: a readable reply with a request, and the one reply counted for its "
+               "area and request (the later response date, else the later file) unless a correction says otherwise.",
+    "superseded_by": "For a reply not counted because another from the same area answers the same request: that reply's file.",
     "text": "The reply's text.",
     "question_no": "The question's number in the request (blank for unnumbered lines).",
     "question_key": "The question's key in the request spec.",
@@ -267,7 +270,7 @@ COLUMN_DOCS = {
     "completed": "Completions over both routes.",
     "cost_per_referral": "budget_gbp / referred.", "cost_per_acceptance": "budget_gbp / accepted.",
     "cost_per_completion": "budget_gbp / completed.",
-    "replies": "Readable replies from the area to the request.",
+    "replies": "Documents counted for the area and request: one reply (with its e-mail attachments).",
     "programmes": "Number of programmes.",
     "programme_names": "The programmes' names.",
     "total_budget_gbp": "Sum of the programmes' budgets (or the whole-reply budget).",

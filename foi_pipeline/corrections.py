@@ -5,7 +5,8 @@ Header: doc,table,programme,field,value,note,author
 - programme: a programme's name, alias or id (blank for document fields)
 - field: a column name; for funnel_counts `<route>_<stage>` (e.g. agency_completed); for funders/referrers
   `funder` / `organisation`, where the value adds that organisation and "-Name" removes it
-- value: the corrected value; for a count or a budget a number or a status word (not_held, refused, ...)
+- value: the corrected value; for a count or a budget a number or a status word (not_held, refused, ...); for
+  documents.counted true or false (whether the marts count the reply)
 
 A corrected row keeps the extracted value in `extracted_value` and names the correction in `extractor`
 ('correction:<file>:<line>'). A correction that matches nothing is reported, never silently ignored.
@@ -25,7 +26,8 @@ from foi_pipeline.contract import ROUTES, STAGES, STATUSES, columns
 
 HEADER = ["doc", "table", "programme", "field", "value", "note", "author"]
 CORRECTABLE = ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers")
-DOCUMENT_FIELDS = ("authority", "area", "foi_reference", "response_date", "financial_year", "information_status", "request_id", "population")
+DOCUMENT_FIELDS = ("authority", "area", "foi_reference", "response_date", "financial_year", "information_status", "request_id", "population",
+                   "counted")
 LIST_FIELDS = {"funders": "funder", "referrers": "organisation"}
 
 
@@ -131,6 +133,14 @@ def _reading(value: str) -> tuple[str, int | None]:
     raise ValueError(f"'{value}' is neither a number nor one of {', '.join(STATUSES)}")
 
 
+def _yes_no(value: str) -> bool:
+    """documents.counted: whether the marts count the reply ('true'/'false', 'yes'/'no')."""
+    word = value.strip().lower()
+    if word not in ("true", "false", "yes", "no"):
+        raise ValueError(f"'{value}' is not true or false")
+    return word in ("true", "yes")
+
+
 def apply_corrections(tables: dict[str, pd.DataFrame], corrections: list[Correction]) -> tuple[dict[str, pd.DataFrame], list[Outcome]]:
     """Apply every correction to copies of the tables; report each one's outcome. No corrections, no copies."""
     if not corrections:
@@ -164,7 +174,7 @@ def _apply(tables: dict[str, pd.DataFrame], c: Correction) -> str:
         df = tables["documents"]
         mask = df["doc_id"] == doc_id
         before = str(df.loc[mask, c.field].iloc[0])
-        value = pd.Timestamp(c.value).date() if c.field == "response_date" else c.value
+        value = pd.Timestamp(c.value).date() if c.field == "response_date" else _yes_no(c.value) if c.field == "counted" else c.value
         _mark(df, mask, c, before)
         df.loc[mask, c.field] = value
         return f"documents.{c.field} = {c.value}"

@@ -11,7 +11,7 @@ from foi_pipeline.contract import MARTS, ROUTES, STAGES
 from foi_pipeline.specs import RequestSpec
 
 # documents has one row per file; a reply's facts join to its one readable row, when the marts count it
-# (documents.counted: a reply to a known request).
+# (documents.counted: a reply to a known request, and one reply per area and request).
 READABLE_DOCUMENTS = "SELECT * FROM documents WHERE parse_status = 'ok' AND counted"
 
 _PIVOT = ",\n".join(

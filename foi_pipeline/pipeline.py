@@ -320,20 +320,48 @@ def assigned_requests(corrections: list[Correction], docs: list[IngestedDocument
 
 
 def mark_counted(tables: dict[str, pd.DataFrame], request_ids: list[str]) -> dict[str, pd.DataFrame]:
-    """documents.counted filled in: the marts count a readable document with a known request; each other readable
-    file is an error in review_queue. Run after corrections, which may give a file its request."""
+    """documents.counted and superseded_by filled in, and review items for what a person should decide.
+
+    The marts count a readable document with a known request; of several replies from one area to one request
+    (an e-mail and its attachments are one reply), only the one with the later response date, else the later
+    file. Run after corrections: they may give a file its request or area, and a `counted` they set is kept.
+    """
     documents = tables["documents"].copy()
     rows = documents.to_dict("records")
+    parents = {r["doc_id"]: r["parent_doc_id"] for r in rows if not pd.isna(r["parent_doc_id"])}
     text = dict(zip(tables["document_text"]["doc_id"], tables["document_text"]["text"]))
     known = set(request_ids)
     review: list[dict] = []
     counted: list[bool] = []
-    for row in rows:
+    replies: dict[str, list[int]] = {}  # the reply's first document -> its rows
+    for i, row in enumerate(rows):
+        decided = None if pd.isna(row["counted"]) else bool(row["counted"])
         has_request = not pd.isna(row["request_id"]) and row["request_id"] in known
-        if row["parse_status"] == "ok" and not has_request:
+        if row["parse_status"] == "ok" and not has_request and decided is not False:
             review.append(_unmatched_review(row, text.get(row["doc_id"], ""), request_ids))
-        counted.append(row["parse_status"] == "ok" and has_request)
+        counted.append(row["parse_status"] == "ok" and has_request and decided is not False)
+        if counted[-1]:
+            replies.setdefault(_reply_of(row["doc_id"], parents), []).append(i)
+    superseded: list[str | None] = [None] * len(rows)
+    by_area: dict[tuple[str, str], list[str]] = {}
+    for reply, members in replies.items():
+        for key in sorted({(rows[i]["area"], rows[i]["request_id"]) for i in members if not pd.isna(rows[i]["area"])}):
+            by_area.setdefault(key, []).append(reply)
+    for (area, request_id), group in by_area.items():
+        if len(group) < 2:
+            continue
+        info = {reply: _reply_summary(rows, replies[reply]) for reply in group}
+        chosen = [r for r in group if info[r]["counted_by_correction"]]  # a person chose: nothing left to review
+        kept = max(chosen or group, key=lambda r: (info[r]["date"], info[r]["path"]))
+        for reply in group:
+            if reply == kept or reply in chosen:
+                continue
+            for i in replies[reply]:
+                counted[i], superseded[i] = False, info[kept]["path"]
+            if not chosen:
+                review.append(_superseded_review(rows[replies[reply][0]], area, request_id, info[reply], info[kept]))
     documents["counted"] = pd.array(counted, dtype="boolean")
+    documents["superseded_by"] = pd.array(superseded, dtype="string")
     out = dict(tables, documents=documents)
     if review:
         out["review_queue"] = frame("review_queue", [*tables["review_queue"].to_dict("records"), *review])
@@ -347,6 +375,15 @@ def _reply_of(doc_id: str, parents: dict[str, str]) -> str:
         doc_id = parents[doc_id]
         seen.add(doc_id)
     return doc_id
+
+
+def _reply_summary(rows: list[dict], members: list[int]) -> dict:
+    """What decides which of two replies counts: a correction saying it does, the response date, the file."""
+    dates = [d for i in members if (d := _as_date(rows[i]["response_date"])) is not None]
+    first = rows[members[0]]
+    return {"counted_by_correction": any(not pd.isna(rows[i]["counted"]) and bool(rows[i]["counted"]) for i in members),
+            "date": max(dates, default=dt.date.min), "path": first["source_path"],
+            "reference": first["foi_reference"] if not pd.isna(first["foi_reference"]) else None}
 
 
 def _no_span(row: dict) -> dict:
@@ -365,6 +402,18 @@ def _unmatched_review(row: dict, text: str, request_ids: list[str]) -> dict:
             "char_end": end, "evidence_text": text[:end], "extractor": "pipeline:request_match",
             "reason": f"not counted in the marts: {why}. Its figures are kept in the fact tables. If it is a reply, "
                       f"give it its request with a documents correction of request_id ({' or '.join(request_ids)})."}
+
+
+def _superseded_review(row: dict, area: str, request_id: str, this: dict, kept: dict) -> dict:
+    def described(reply: dict) -> str:
+        details = [f"ref {reply['reference']}" if reply["reference"] else "", str(reply["date"]) if reply["date"] > dt.date.min else ""]
+        return f"'{reply['path']}'" + (f" ({', '.join(d for d in details if d)})" if any(details) else "")
+
+    why = "the later response date" if kept["date"] > this["date"] else "the later file by name"
+    return {**_no_span(row), "field": "counted", "severity": "warning", "value": kept["path"],
+            "reason": f"two replies from {area} to {request_id}: {described(this)} and {described(kept)}; only "
+                      f"'{kept['path']}' is counted in the marts ({why}), so their figures are not added up. To count "
+                      "the other instead (or both), add a documents correction of 'counted' (true or false) for the files."}
 
 
 def _cell(row: dict, column: str) -> object:

@@ -395,3 +395,62 @@ def test_no_fixture_reply_is_matched_to_no_request():
     assert [path for path, (_, how) in corpus.requests.items() if how == "none"] == []
     # Each would be read on its wording alone, without the authority it names.
     assert [d.source_path for d in docs if not reads_as_request_correspondence(d.text, SPECS)] == []
+
+
+def _documents(*rows: dict) -> pd.DataFrame:
+    base = {"media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "request_id": MALES.id}
+    return frame("documents", [{**base, "doc_id": hashlib.sha256(r["source_path"].encode()).hexdigest()[:16], **r} for r in rows])
+
+
+def test_one_reply_per_area_and_request_is_counted():
+    from foi_pipeline.pipeline import mark_counted
+
+    august, september = dt.date(2023, 8, 9), dt.date(2023, 9, 1)
+    documents = _documents(
+        {"source_path": "norfolk.txt", "area": "Norfolk", "response_date": august, "foi_reference": "FOI/225"},
+        {"source_path": "norfolk_again.txt", "area": "Norfolk", "response_date": august, "foi_reference": "FOI/225"},
+        {"source_path": "kent.txt", "area": "Kent", "response_date": august},
+        {"source_path": "mail.eml", "area": None, "response_date": september},
+        {"source_path": "mail.eml#letter.pdf", "area": "Kent", "response_date": september},
+        {"source_path": "surrey.txt", "area": "Surrey", "request_id": FEMALES.id},
+        {"source_path": "surrey_males.txt", "area": "Surrey"},
+        {"source_path": "shopping.txt", "area": None, "request_id": None, "request_match": "none"},
+        {"source_path": "typo.txt", "area": "Essex", "request_id": "dapp-2022-23-mails"},
+        {"source_path": "broken.pdf", "area": None, "parse_status": "unreadable", "parse_error": "not a PDF"},
+    )
+    ids = dict(zip(documents["source_path"], documents["doc_id"]))
+    documents.loc[documents["source_path"] == "mail.eml#letter.pdf", "parent_doc_id"] = ids["mail.eml"]
+    tables = {t: empty_frame(t) for t in TABLES}
+    tables["documents"] = documents
+    tables["document_text"] = frame("document_text", [{"doc_id": ids["shopping.txt"], "text": SHOPPING}])
+    out = mark_counted(tables, [s.id for s in SPECS])
+    rows = out["documents"].set_index("source_path")
+    assert rows["counted"].to_dict() == {
+        "norfolk.txt": False, "norfolk_again.txt": True,  # the later file, the dates being the same
+        "kent.txt": False, "mail.eml": True, "mail.eml#letter.pdf": True,  # the later reply, an e-mail and its attachment
+        "surrey.txt": True, "surrey_males.txt": True,  # two requests
+        "shopping.txt": False, "typo.txt": False, "broken.pdf": False,
+    }
+    assert rows["superseded_by"].dropna().to_dict() == {"norfolk.txt": "norfolk_again.txt", "kent.txt": "mail.eml"}
+    review = out["review_queue"].set_index("doc_id")
+    norfolk = review.loc[ids["norfolk.txt"]]
+    assert (norfolk["field"], norfolk["severity"]) == ("counted", "warning")
+    assert "'norfolk.txt' (ref FOI/225, 2023-08-09) and 'norfolk_again.txt'" in norfolk["reason"] and "the later file" in norfolk["reason"]
+    assert "the later response date" in review.loc[ids["kent.txt"], "reason"]
+    shopping = review.loc[ids["shopping.txt"]]
+    assert (shopping["field"], shopping["severity"], shopping["evidence_text"]) == ("request_id", "error", "Shopping list")
+    assert "does not read as a reply" in shopping["reason"] and "correction of request_id" in shopping["reason"]
+    assert "'dapp-2022-23-mails' is not one of the requests" in review.loc[ids["typo.txt"], "reason"]
+    assert len(review) == 4
+    from foi_pipeline.schemas import validate_table
+
+    assert validate_table("documents", out["documents"]) == [] and validate_table("review_queue", out["review_queue"]) == []
+
+    # A person says which counts (or that a reply does not): that stands, and nothing is left to review.
+    documents.loc[documents["source_path"] == "norfolk.txt", "counted"] = True
+    documents.loc[documents["source_path"] == "shopping.txt", "counted"] = False
+    decided = mark_counted({**tables, "documents": documents}, [s.id for s in SPECS])
+    rows = decided["documents"].set_index("source_path")
+    assert (rows.loc["norfolk.txt", "counted"], rows.loc["norfolk_again.txt", "counted"]) == (True, False)
+    assert rows.loc["norfolk_again.txt", "superseded_by"] == "norfolk.txt"
+    assert sorted(decided["review_queue"]["doc_id"]) == sorted([ids["kent.txt"], ids["typo.txt"]])

@@ -278,3 +278,31 @@ def test_a_text_that_is_no_reply_reaches_no_mart_until_a_correction_gives_it_a_r
     funnel = _sql(warehouse, f"SELECT programme, population, self_completed FROM programme_funnel WHERE doc_id = '{doc_id}'")
     assert funnel.to_dict("records") == [{"programme": "Milk", "population": "female", "self_completed": 6}]  # read as that request
     assert _sql(warehouse, f"SELECT count(*) n FROM review_queue WHERE doc_id = '{doc_id}' AND field = 'request_id'")["n"][0] == 0
+
+
+def test_a_second_reply_from_the_same_office_is_counted_once_and_reviewed(seeds):
+    raw, warehouse, corrections = seeds
+    letter = (raw / NORFOLK).read_text()
+    (raw / "norfolk_resent.txt").write_text(letter.replace("Dear Member of public,", "Dear Member of the public,"))
+    assert _run(raw, warehouse, corrections).success
+    documents = _sql(warehouse, "SELECT source_path, doc_id, counted, superseded_by FROM documents WHERE area = 'Norfolk' ORDER BY 1")
+    assert documents[["source_path", "counted", "superseded_by"]].to_dict("records") == [
+        {"source_path": NORFOLK, "counted": False, "superseded_by": "norfolk_resent.txt"},
+        {"source_path": "norfolk_resent.txt", "counted": True, "superseded_by": None}]
+    first, resent = documents["doc_id"].tolist()
+    norfolk = _sql(warehouse, "SELECT replies, total_budget_gbp, total_referred FROM area_summary WHERE area = 'Norfolk'").to_dict("records")
+    assert norfolk == [{"replies": 1, "total_budget_gbp": Decimal("150000.00"), "total_referred": 322}]  # as with one reply
+    for mart in ("programme_funnel", "programme_costs", "coverage"):
+        assert set(_sql(warehouse, f"SELECT doc_id FROM {mart} WHERE doc_id IN ('{first}', '{resent}')")["doc_id"]) == {resent}, mart
+    assert _sql(warehouse, "SELECT programmes FROM programme_types WHERE canonical_name = 'CARA'")["programmes"].tolist() == [2]
+    [item] = _sql(warehouse, "SELECT * FROM review_queue WHERE field = 'counted'").to_dict("records")
+    assert item["doc_id"] == first and NORFOLK in item["reason"] and "norfolk_resent.txt" in item["reason"]
+
+    (corrections / "which.csv").write_text(
+        f"doc,table,programme,field,value,note,author\n{NORFOLK},documents,,counted,true,the letter we asked about,A. Analyst\n")
+    assert _run(raw, warehouse, corrections).success
+    documents = _sql(warehouse, "SELECT source_path, counted, superseded_by FROM documents WHERE area = 'Norfolk' ORDER BY 1")
+    assert documents.to_dict("records") == [{"source_path": NORFOLK, "counted": True, "superseded_by": None},
+                                            {"source_path": "norfolk_resent.txt", "counted": False, "superseded_by": NORFOLK}]
+    assert set(_sql(warehouse, "SELECT doc_id FROM programme_funnel WHERE area = 'Norfolk'")["doc_id"]) == {first}
+    assert _sql(warehouse, "SELECT count(*) n FROM review_queue WHERE field = 'counted'")["n"][0] == 0

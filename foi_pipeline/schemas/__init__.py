@@ -66,6 +66,7 @@ class Documents(pa.DataFrameModel):
     response_date: Series[object] = pa.Field(nullable=True)
     request_match: Series[pd.StringDtype] = pa.Field(isin=REQUEST_MATCHES, nullable=True)
     counted: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    superseded_by: Series[pd.StringDtype] = pa.Field(nullable=True)
 
     @pa.dataframe_check(error=doubt("response_date is in the future or before 2000"))
     def plausible_date(cls, df: pd.DataFrame) -> Series[bool]:
