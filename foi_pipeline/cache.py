@@ -2,7 +2,8 @@
 
 One file per kind of result (ingest, extract) beside the warehouse, named by the code version: changing
 the extractor's version (or the request specs and catalogues it reads) starts a new, empty cache.
-Entries for replies no longer present are dropped when the cache is saved.
+Entries for replies no longer present are dropped when the cache is saved. A cache that cannot be written
+(disk full, a read-only folder) is a warning, never a failed run: it only saves time.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import hashlib
 import os
 import pickle
 import uuid
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +31,35 @@ def assets_fingerprint(assets_dir: Path = ASSETS_DIR) -> str:
     return digest.hexdigest()[:12]
 
 
+Warn = Callable[[str], None]
+
+
+class CacheWriteWarning(UserWarning):
+    """A cache file could not be written; the run goes on, and the next one reads those files again."""
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, CacheWriteWarning, stacklevel=4)
+
+
+def _saved(path: Path, write: Callable[[], None], warn: Warn) -> bool:
+    """Run a cache write; a failure is reported through `warn` (the run's log in Dagster) and otherwise ignored."""
+    try:
+        write()
+    except (OSError, pickle.PicklingError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        warn(f"could not write the cache {path} ({err.__class__.__name__}: {reason}); the run goes on, "
+             "and the next one reads these files again")
+        return False
+    return True
+
+
 class ResultCache:
     """A dict of results, loaded from and saved to one pickle file (atomically)."""
 
-    def __init__(self, folder: Path, kind: str, version: str):
+    def __init__(self, folder: Path, kind: str, version: str, warn: Warn = _warn):
         self.path = Path(folder) / f"{kind}-{version}.pickle"
+        self.warn = warn
         self.entries: dict[Any, Any] = _read_pickle(self.path) or {}
         self.used: set[Any] = set()
         self.hits = self.misses = 0
@@ -55,7 +82,7 @@ class ResultCache:
         nothing dropped: no write."""
         if self.misses == 0 and self.used == set(self.entries) and self.path.exists():
             return
-        _write_atomically(self.path, {k: v for k, v in self.entries.items() if k in self.used})
+        _saved(self.path, lambda: _write_atomically(self.path, {k: v for k, v in self.entries.items() if k in self.used}), self.warn)
 
 
 class TableCache:
@@ -70,9 +97,10 @@ class TableCache:
 
     MAX_JOURNAL = 50  # appended runs before the file is written whole again
 
-    def __init__(self, folder: Path, kind: str, version: str):
+    def __init__(self, folder: Path, kind: str, version: str, warn: Warn = _warn):
         self.path = Path(folder) / f"{kind}-{version}.pickle"
         self.journal = self.path.with_name(self.path.name + ".delta")
+        self.warn = warn
         saved = _read_pickle(self.path) or {}
         self._generation: str | None = saved.get("generation")
         self._keys: dict[str, str] = saved.get("keys", {})
@@ -115,16 +143,22 @@ class TableCache:
             record = {"generation": self._generation, "keys": added, "requests": {k: v for k, v in requests.items() if k not in self.requests},
                       "metadata": {doc_id: metadata[doc_id] for doc_id in added if doc_id in metadata},
                       "tables": {table: _rows_of(df, set(added)) for table, df in tables.items()}}
-            _append_record(self.journal, record)
-            self._add(record)
-            self._appended += 1
+            if _saved(self.journal, lambda: _append_record(self.journal, record), self.warn):
+                self._add(record)
+                self._appended += 1
+            else:
+                self._journal_ok = False  # it may hold a torn record now: the next save writes the file whole
             return
         self._keys, self.requests, self._generation = dict(keys), dict(requests), uuid.uuid4().hex
         self._tables = {table: _rows_of(df, set(keys)) for table, df in tables.items()}
         self._metadata = {doc_id: metadata[doc_id] for doc_id in keys if doc_id in metadata}
-        self.journal.unlink(missing_ok=True)  # before the new file: a journal left behind names the old generation anyway
-        _write_atomically(self.path, {"generation": self._generation, "keys": self._keys, "tables": self._tables,
-                                      "metadata": self._metadata, "requests": self.requests})
+
+        def write() -> None:
+            self.journal.unlink(missing_ok=True)  # before the new file: a journal left behind names the old generation anyway
+            _write_atomically(self.path, {"generation": self._generation, "keys": self._keys, "tables": self._tables,
+                                          "metadata": self._metadata, "requests": self.requests})
+
+        _saved(self.path, write, self.warn)
         self._appended, self._journal_ok = 0, True
 
 
@@ -189,11 +223,12 @@ class PassedValidation:
     """Per table, doc_id -> fingerprint of the rows that last passed validation, named by the schemas' version:
     identical rows need not be validated again, and a change to the rules starts afresh."""
 
-    def __init__(self, folder: Path, version: str):
+    def __init__(self, folder: Path, version: str, warn: Warn = _warn):
         self.path = Path(folder) / f"validated-{version}.pickle"
         self.passed: dict[str, dict[str, int]] = _read_pickle(self.path) or {}
+        self.warn = warn
 
     def save(self, passed: dict[str, dict[str, int]]) -> None:
         if passed != self.passed or not self.path.exists():
             self.passed = passed
-            _write_atomically(self.path, passed)
+            _saved(self.path, lambda: _write_atomically(self.path, passed), self.warn)

@@ -14,6 +14,8 @@ PARSE_STATUSES = ("ok", "empty", "unreadable", "unsupported", "needs_ocr", "too_
 INFORMATION_STATUSES = ("held", "partly_held", "not_held", "refused")
 CONTRIBUTIONS = ("cash", "in_kind", "unknown")
 SEVERITIES = ("error", "warning", "info")
+# How documents.request_id was chosen; "none": the text does not read as a reply to any request (no request_id).
+REQUEST_MATCHES = ("quoted", "folder", "default", "none")
 
 PROVENANCE: list[tuple[str, str]] = [
     ("char_start", "INTEGER"),
@@ -45,7 +47,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("parse_status", "VARCHAR"),
         ("parse_error", "VARCHAR"),
         # additions beyond the minimum contract
-        ("request_match", "VARCHAR"),  # how request_id was chosen: quoted | folder | default
+        ("request_match", "VARCHAR"),  # how request_id was chosen: REQUEST_MATCHES
         ("population", "VARCHAR"),
         ("parent_doc_id", "VARCHAR"),  # e-mail an attachment came from
         ("duplicate_of", "VARCHAR"),
@@ -54,6 +56,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("email_date", "VARCHAR"),
         ("email_subject", "VARCHAR"),
         *CORRECTED,
+        ("counted", "BOOLEAN"),  # whether the marts count this document: one reply per area and request
+        ("superseded_by", "VARCHAR"),  # the reply counted instead of this one
     ],
     "document_text": [
         ("doc_id", "VARCHAR"),
@@ -207,12 +211,16 @@ COLUMN_DOCS = {
     "information_status": "held, partly_held, not_held or refused: what the reply says it holds.",
     "parse_status": "ok, empty, unreadable, unsupported, needs_ocr, too_large or duplicate.",
     "parse_error": "Why a file was not read, when parse_status is not ok.",
-    "request_match": "How request_id was chosen: quoted (the reply quotes it), folder, or default.",
+    "request_match": "How request_id was chosen: quoted (the reply quotes it), folder, default, or none (the file does not read as a "
+                     "reply to any request: it has no request_id until a correction gives it one).",
     "population": "Who the request asked about: male or female.",
     "parent_doc_id": "For an e-mail attachment: the e-mail's doc_id.",
     "duplicate_of": "For a duplicate: the file with the same bytes (whose letter details it shares).",
     "email_from": "E-mail From header.", "email_to": "E-mail To header.", "email_date": "E-mail Date header.",
     "email_subject": "E-mail Subject header.",
+    "counted": "Whether the marts count this document: a readable reply with a request, and the one reply counted for its "
+               "area and request (the later response date, else the later file) unless a correction says otherwise.",
+    "superseded_by": "For a reply not counted because another from the same area answers the same request: that reply's file.",
     "text": "The reply's text.",
     "question_no": "The question's number in the request (blank for unnumbered lines).",
     "question_key": "The question's key in the request spec.",
@@ -263,7 +271,7 @@ COLUMN_DOCS = {
     "completed": "Completions over both routes.",
     "cost_per_referral": "budget_gbp / referred.", "cost_per_acceptance": "budget_gbp / accepted.",
     "cost_per_completion": "budget_gbp / completed.",
-    "replies": "Readable replies from the area to the request.",
+    "replies": "Documents counted for the area and request: one reply (with its e-mail attachments).",
     "programmes": "Number of programmes.",
     "programme_names": "The programmes' names.",
     "total_budget_gbp": "Sum of the programmes' budgets (or the whole-reply budget).",

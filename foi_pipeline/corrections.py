@@ -6,7 +6,8 @@ Header: doc,table,programme,field,value,note,author
 - field: for documents one of DOCUMENT_FIELDS; for funnel_counts `<route>_<stage>` (e.g. agency_completed);
   for programmes and budgets one of EDITABLE_FIELDS; for funders/referrers `funder` / `organisation`, where the
   value adds that organisation and "-Name" removes it
-- value: the corrected value; for a count or a budget a number or a status word (not_held, refused, ...).
+- value: the corrected value; for a count or a budget a number or a status word (not_held, refused, ...); for
+  documents.counted true or false (whether the marts count the reply).
   An empty value means "leave as extracted": the line is skipped (and counted), so `foi review --csv` output
   dropped in unchanged changes nothing.
 
@@ -36,7 +37,8 @@ from foi_pipeline.contract import INFORMATION_STATUSES, ROUTES, STAGES, STATUSES
 
 HEADER = ["doc", "table", "programme", "field", "value", "note", "author"]
 CORRECTABLE = ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers")
-DOCUMENT_FIELDS = ("authority", "area", "foi_reference", "response_date", "financial_year", "information_status", "request_id", "population")
+DOCUMENT_FIELDS = ("authority", "area", "foi_reference", "response_date", "financial_year", "information_status", "request_id", "population",
+                   "counted")
 LIST_FIELDS = {"funders": "funder", "referrers": "organisation"}
 # A budget's status follows its amount (a number, or a status word in amount_gbp), so it is not a field of its own.
 EDITABLE_FIELDS = {"programmes": ("name", "canonical_name", "providers", "description", "aliases"), "budgets": ("amount_gbp", "period", "note")}
@@ -173,6 +175,8 @@ def _check_value(table: str, field: str, value: str) -> None:
         raise ValueError(f"'{value}' is not one of {', '.join(INFORMATION_STATUSES)}")
     elif table == "documents" and field == "financial_year" and not re.fullmatch(r"\d{4}/\d{2}", value):
         raise ValueError(f"'{value}' is not a financial year such as 2022/23")
+    elif table == "documents" and field == "counted":
+        _yes_no(value)
     elif table in LIST_FIELDS and not value.removeprefix("-").strip():
         raise ValueError("no organisation named")
 
@@ -235,6 +239,14 @@ def _key(tables: dict[str, pd.DataFrame], c: Correction) -> tuple[str, ...]:
     return doc, c.table, programme, c.field, organisation
 
 
+def _yes_no(value: str) -> bool:
+    """documents.counted: whether the marts count the reply ('true'/'false', 'yes'/'no')."""
+    word = value.strip().lower()
+    if word not in ("true", "false", "yes", "no"):
+        raise ValueError(f"'{value}' is not true or false")
+    return word in ("true", "yes")
+
+
 def apply_corrections(tables: dict[str, pd.DataFrame], corrections: list[Correction]) -> tuple[dict[str, pd.DataFrame], list[Outcome]]:
     """Apply every correction to copies of the tables; report each one's outcome. No corrections, no copies.
 
@@ -294,7 +306,7 @@ def _apply(tables: dict[str, pd.DataFrame], c: Correction) -> str:
         df = tables["documents"]
         mask = df["doc_id"] == doc_id
         before = str(df.loc[mask, c.field].iloc[0])
-        value = _date(c.value) if c.field == "response_date" else c.value
+        value = _date(c.value) if c.field == "response_date" else _yes_no(c.value) if c.field == "counted" else c.value
         _mark(df, mask, c, before)
         df.loc[mask, c.field] = value
         return f"documents.{c.field} = {c.value}"

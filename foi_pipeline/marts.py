@@ -10,8 +10,9 @@ import pandas as pd
 from foi_pipeline.contract import MARTS, ROUTES, STAGES
 from foi_pipeline.specs import RequestSpec
 
-# documents has one row per file; a reply's facts join to its one readable row.
-READABLE_DOCUMENTS = "SELECT * FROM documents WHERE parse_status = 'ok'"
+# documents has one row per file; a reply's facts join to its one readable row, when the marts count it
+# (documents.counted: a reply to a known request, and one reply per area and request).
+READABLE_DOCUMENTS = "SELECT * FROM documents WHERE parse_status = 'ok' AND counted"
 
 _PIVOT = ",\n".join(
     f"max(CASE WHEN f.route = '{r}' AND f.stage = '{s}' AND f.status = 'value' THEN f.count END) AS {r}_{s},\n"
@@ -168,8 +169,8 @@ def build_sql_mart(con: duckdb.DuckDBPyConnection, mart: str) -> pd.DataFrame:
 
 
 def build_coverage(documents: pd.DataFrame, answers: pd.DataFrame, specs: list[RequestSpec]) -> pd.DataFrame:
-    """For each request, every recipient x question: how (or whether) it was answered."""
-    readable = documents[documents["parse_status"] == "ok"]
+    """For each request, every recipient x question: how (or whether) it was answered by the reply counted."""
+    readable = documents[(documents["parse_status"] == "ok") & documents["counted"].isin([True])]
     replies: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for doc_id, source_path, request_id, area in zip(readable["doc_id"], readable["source_path"], readable["request_id"], readable["area"]):
         replies.setdefault((request_id, area), []).append((doc_id, source_path))

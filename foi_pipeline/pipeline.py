@@ -16,9 +16,11 @@ import pandas as pd
 
 from foi_pipeline.cache import TableCache
 from foi_pipeline.contract import FACT_TABLES, TABLES, columns
+from foi_pipeline.corrections import Correction
+from foi_pipeline.corrections import _match_docs as match_docs  # the rule that finds a correction's file
 from foi_pipeline.extract import EXTRACTOR_VERSION, Extraction, extract_reply
 from foi_pipeline.ingest import IngestedDocument
-from foi_pipeline.specs import Catalogue, RequestSpec, match_request
+from foi_pipeline.specs import Catalogue, RequestSpec, match_request, reads_as_request_correspondence
 
 EXTRACTED_TABLES = (*FACT_TABLES, "review_queue")
 SORT_KEYS = {
@@ -32,7 +34,8 @@ SORT_KEYS = {
     "referrers": ["doc_id", "programme_id", "organisation"],
     "review_queue": ["doc_id", "table_name", "field", "char_start", "reason"],
 }
-_PANDAS_TYPES = {"VARCHAR": "string", "INTEGER": "Int64", "BIGINT": "Int64", "DATE": "object", "DECIMAL(14,2)": "object", "VARCHAR[]": "object"}
+_PANDAS_TYPES = {"VARCHAR": "string", "INTEGER": "Int64", "BIGINT": "Int64", "BOOLEAN": "boolean", "DATE": "object", "DECIMAL(14,2)": "object",
+                 "VARCHAR[]": "object"}
 
 
 def empty_frame(table: str) -> pd.DataFrame:
@@ -70,7 +73,8 @@ class ExtractedCorpus:
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     metadata: dict[str, dict] = field(default_factory=dict)
-    requests: dict[str, tuple[str, str]] = field(default_factory=dict)  # source_path -> (request_id, how)
+    requests: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # source_path -> (request_id, how)
+    assigned: dict[str, str] = field(default_factory=dict)  # doc_id -> the request a correction gives it
     extracted: int = 0
     reused: int = 0
     crashed: int = 0
@@ -83,15 +87,18 @@ PARALLEL_MIN_REPLIES = 200  # below this, starting worker processes costs more t
 def extract_corpus(
     docs: list[IngestedDocument], specs: list[RequestSpec], catalogue: Catalogue, default_request: str | None = None,
     cache: TableCache | None = None, workers: int = 1, progress: Callable[[int, int], None] | None = None,
+    assigned: dict[str, str] | None = None,
 ) -> ExtractedCorpus:
     """Extract each distinct readable document once; an extractor crash becomes a review item, never a failed run.
 
     With a cache (rows keyed by the reply's bytes and its request, versioned by the extractor), the rows of
     unchanged replies are taken as they are and only new or changed replies are read, on `workers` processes
-    when there are many.
+    when there are many. `assigned` (doc_id -> request id, from corrections of documents.request_id) reads a
+    reply as one to that request, whatever it was matched to. A text that does not read as a reply is still
+    read (with the default request), so an analyst can see what it holds, but is matched to no request ('none').
     """
     by_id = {s.id: s for s in specs}
-    corpus = ExtractedCorpus()
+    corpus = ExtractedCorpus(assigned={d: r for d, r in (assigned or {}).items() if r in by_id})
     keys: dict[str, str] = {}  # doc_id -> cache key
     todo: list[tuple[IngestedDocument, RequestSpec]] = []
     cached = cache.keys() if cache is not None else set()
@@ -102,6 +109,7 @@ def extract_corpus(
         corpus.requests[doc.source_path] = (spec.id, how)
         if doc.parse_status != "ok" or doc.doc_id in keys:
             continue
+        spec = by_id.get(corpus.assigned.get(doc.doc_id), spec)
         keys[doc.doc_id] = key = f"{doc.sha256}:{spec.id}"
         if key not in cached:
             todo.append((doc, spec))
@@ -129,7 +137,26 @@ def extract_corpus(
     }
     if cache is not None:
         cache.save({doc_id: key for doc_id, key in keys.items() if doc_id not in crashed}, corpus.tables, corpus.metadata, matches)
+    _mark_unmatched(docs, corpus, specs)
     return corpus
+
+
+def _mark_unmatched(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs: list[RequestSpec]) -> None:
+    """A readable file given the default request only because nothing else matched is matched to no request
+    ('none') when no part of its reply (an e-mail and its attachments are one reply) reads as an FOI reply:
+    it quotes no request, names no authority or area, and neither speaks of FOI nor uses the questions' wording."""
+    parents = {d.doc_id: d.parent_doc_id for d in docs if d.parent_doc_id}
+    readable = [d for d in docs if d.parse_status == "ok"]
+    is_reply: dict[str, bool] = {}
+    for doc in readable:
+        meta = corpus.metadata.get(doc.doc_id, {})
+        sign = (corpus.requests[doc.source_path][1] != "default" or bool(meta.get("authority") or meta.get("area"))
+                or reads_as_request_correspondence(doc.text or "", specs))
+        reply = _reply_of(doc.doc_id, parents)
+        is_reply[reply] = is_reply.get(reply, False) or sign
+    for doc in readable:
+        if corpus.requests[doc.source_path][1] == "default" and not is_reply[_reply_of(doc.doc_id, parents)]:
+            corpus.requests[doc.source_path] = (None, "none")
 
 
 def _request_of(
@@ -243,7 +270,7 @@ def documents_table(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs
     rows = []
     for doc in docs:
         request_id, how = corpus.requests.get(doc.source_path, (None, None))
-        spec = by_id.get(request_id)
+        spec = by_id.get(corpus.assigned.get(doc.doc_id) or request_id)  # the request the reply was read as
         # A duplicate has the original's bytes, so the original's letter: same authority, area, date.
         meta = corpus.metadata.get(doc.doc_id, {}) if doc.parse_status in ("ok", "duplicate") else {}
         rows.append({
@@ -277,6 +304,116 @@ def build_tables(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs: l
     for table in EXTRACTED_TABLES:
         tables[table] = corpus.tables.get(table, empty_frame(table))
     return tables
+
+
+def assigned_requests(corrections: list[Correction], docs: list[IngestedDocument]) -> dict[str, str]:
+    """doc_id -> the request a correction of documents.request_id gives it (the last one wins, as when applied),
+    so that extraction reads the reply as one to that request."""
+    files = pd.DataFrame({"doc_id": [d.doc_id for d in docs], "source_path": [d.source_path for d in docs]})
+    assigned: dict[str, str] = {}
+    for c in corrections:
+        if c.table == "documents" and c.field == "request_id" and c.value:
+            hits = match_docs(files, c.doc)
+            if hits:
+                assigned[hits[0]] = c.value
+    return assigned
+
+
+def mark_counted(tables: dict[str, pd.DataFrame], request_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """documents.counted and superseded_by filled in, and review items for what a person should decide.
+
+    The marts count a readable document with a known request; of several replies from one area to one request
+    (an e-mail and its attachments are one reply), only the one with the later response date, else the later
+    file. Run after corrections: they may give a file its request or area, and a `counted` they set is kept.
+    """
+    documents = tables["documents"].copy()
+    rows = documents.to_dict("records")
+    parents = {r["doc_id"]: r["parent_doc_id"] for r in rows if not pd.isna(r["parent_doc_id"])}
+    text = dict(zip(tables["document_text"]["doc_id"], tables["document_text"]["text"]))
+    known = set(request_ids)
+    review: list[dict] = []
+    counted: list[bool] = []
+    replies: dict[str, list[int]] = {}  # the reply's first document -> its rows
+    for i, row in enumerate(rows):
+        decided = None if pd.isna(row["counted"]) else bool(row["counted"])
+        has_request = not pd.isna(row["request_id"]) and row["request_id"] in known
+        if row["parse_status"] == "ok" and not has_request and decided is not False:
+            review.append(_unmatched_review(row, text.get(row["doc_id"], ""), request_ids))
+        counted.append(row["parse_status"] == "ok" and has_request and decided is not False)
+        if counted[-1]:
+            replies.setdefault(_reply_of(row["doc_id"], parents), []).append(i)
+    superseded: list[str | None] = [None] * len(rows)
+    by_area: dict[tuple[str, str], list[str]] = {}
+    for reply, members in replies.items():
+        for key in sorted({(rows[i]["area"], rows[i]["request_id"]) for i in members if not pd.isna(rows[i]["area"])}):
+            by_area.setdefault(key, []).append(reply)
+    for (area, request_id), group in by_area.items():
+        if len(group) < 2:
+            continue
+        info = {reply: _reply_summary(rows, replies[reply]) for reply in group}
+        chosen = [r for r in group if info[r]["counted_by_correction"]]  # a person chose: nothing left to review
+        kept = max(chosen or group, key=lambda r: (info[r]["date"], info[r]["path"]))
+        for reply in group:
+            if reply == kept or reply in chosen:
+                continue
+            for i in replies[reply]:
+                counted[i], superseded[i] = False, info[kept]["path"]
+            if not chosen:
+                review.append(_superseded_review(rows[replies[reply][0]], area, request_id, info[reply], info[kept]))
+    documents["counted"] = pd.array(counted, dtype="boolean")
+    documents["superseded_by"] = pd.array(superseded, dtype="string")
+    out = dict(tables, documents=documents)
+    if review:
+        out["review_queue"] = frame("review_queue", [*tables["review_queue"].to_dict("records"), *review])
+    return out
+
+
+def _reply_of(doc_id: str, parents: dict[str, str]) -> str:
+    """The document a reply starts with: an attachment's e-mail (and that e-mail's, when it was attached to another)."""
+    seen = {doc_id}
+    while doc_id in parents and parents[doc_id] not in seen:
+        doc_id = parents[doc_id]
+        seen.add(doc_id)
+    return doc_id
+
+
+def _reply_summary(rows: list[dict], members: list[int]) -> dict:
+    """What decides which of two replies counts: a correction saying it does, the response date, the file."""
+    dates = [d for i in members if (d := _as_date(rows[i]["response_date"])) is not None]
+    first = rows[members[0]]
+    return {"counted_by_correction": any(not pd.isna(rows[i]["counted"]) and bool(rows[i]["counted"]) for i in members),
+            "date": max(dates, default=dt.date.min), "path": first["source_path"],
+            "reference": first["foi_reference"] if not pd.isna(first["foi_reference"]) else None}
+
+
+def _no_span(row: dict) -> dict:
+    return {"doc_id": row["doc_id"], "table_name": "documents", "char_start": 0, "char_end": 0, "evidence_text": "",
+            "extractor": "pipeline:counted", "programme_id": None}
+
+
+def _unmatched_review(row: dict, text: str, request_ids: list[str]) -> dict:
+    end = min(len(text.split("\n", 1)[0]), 80)  # the first line shows what the file is
+    if pd.isna(row["request_id"]):
+        why = ("it does not read as a reply to any FOI request: it quotes no request, names no authority or area and "
+               "uses hardly any of the questions' wording")
+    else:
+        why = f"its request '{row['request_id']}' is not one of the requests in assets/requests"
+    return {**_no_span(row), "field": "request_id", "severity": "error", "value": None if pd.isna(row["request_id"]) else row["request_id"],
+            "char_end": end, "evidence_text": text[:end], "extractor": "pipeline:request_match",
+            "reason": f"not counted in the marts: {why}. Its figures are kept in the fact tables. If it is a reply, "
+                      f"give it its request with a documents correction of request_id ({' or '.join(request_ids)})."}
+
+
+def _superseded_review(row: dict, area: str, request_id: str, this: dict, kept: dict) -> dict:
+    def described(reply: dict) -> str:
+        details = [f"ref {reply['reference']}" if reply["reference"] else "", str(reply["date"]) if reply["date"] > dt.date.min else ""]
+        return f"'{reply['path']}'" + (f" ({', '.join(d for d in details if d)})" if any(details) else "")
+
+    why = "the later response date" if kept["date"] > this["date"] else "the later file by name"
+    return {**_no_span(row), "field": "counted", "severity": "warning", "value": kept["path"],
+            "reason": f"two replies from {area} to {request_id}: {described(this)} and {described(kept)}; only "
+                      f"'{kept['path']}' is counted in the marts ({why}), so their figures are not added up. To count "
+                      "the other instead (or both), add a documents correction of 'counted' (true or false) for the files."}
 
 
 def _cell(row: dict, column: str) -> object:

@@ -54,10 +54,16 @@ class RequestSpec:
 
     @cached_property
     def _identify_patterns(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(
-            re.compile(r"(?<![\w-])" + re.escape(p).replace(r"\ ", r"\s+") + r"(?![\w-])", re.IGNORECASE)
-            for p in self.identify
-        )
+        return tuple(re.compile(_phrase(p), re.IGNORECASE) for p in self.identify)
+
+    @cached_property
+    def _cue_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """One pattern per question that has cues: any of them, as whole words."""
+        return tuple(re.compile("|".join(map(_phrase, q.cues)), re.IGNORECASE) for q in self.questions if q.cues)
+
+    def cued_questions(self, text: str) -> int:
+        """How many of the request's questions the text uses the wording of (any of a question's cues)."""
+        return sum(1 for pattern in self._cue_patterns if pattern.search(text))
 
     @cached_property
     def _identify_first_words(self) -> tuple[str, ...]:
@@ -70,6 +76,11 @@ class RequestSpec:
         lowered = text.lower() if lowered is None else lowered
         return sum(1 for word, pattern in zip(self._identify_first_words, self._identify_patterns)
                    if word in lowered and pattern.search(text))
+
+
+def _phrase(phrase: str) -> str:
+    """A phrase as a whole-word pattern, any whitespace between its words."""
+    return r"(?<![\w-])" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?![\w-])"
 
 
 @dataclass(frozen=True)
@@ -209,6 +220,18 @@ def load_catalogue(assets_dir: Path = ASSETS_DIR) -> Catalogue:
         organisations=_entries(folder / "organisations.yaml", "organisations"),
         areas=_areas(folder / "areas.yaml"),
     ))
+
+
+# A cue or two is ordinary English ("completed", "cost"); a reply uses the wording of several of the questions.
+MIN_CUED_QUESTIONS = 3
+FOI_WORDING = re.compile(r"\bfreedom\s+of\s+information\b|\bFOIA?\b|\binformation\s+request\b", re.IGNORECASE)
+
+
+def reads_as_request_correspondence(text: str, specs: list[RequestSpec]) -> bool:
+    """Whether a text that quotes no request still reads as FOI correspondence: it speaks of Freedom of
+    Information, or uses the wording of several of a request's questions. (Naming an authority is the other
+    sign; the extractor reads that.)"""
+    return bool(FOI_WORDING.search(text)) or any(s.cued_questions(text) >= MIN_CUED_QUESTIONS for s in specs)
 
 
 def match_request(text: str | None, source_path: str, specs: list[RequestSpec]) -> tuple[RequestSpec, str]:

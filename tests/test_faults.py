@@ -195,3 +195,21 @@ def test_multiprocess_executor(corpus, tmp_path, monkeypatch):
         assert steps == {"raw_documents", "extraction"}
         pids = {e.pid for e in result.all_events if e.event_type_value == "STEP_START"}
         assert len(pids) == 2  # one process per step
+
+
+def test_a_cache_that_cannot_be_written_is_a_logged_warning_not_a_failed_run(tmp_path):
+    from foi_pipeline.defs.assets import all_assets
+    from foi_pipeline.defs.resources import settings_from_env
+
+    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse"
+    raw.mkdir()
+    shutil.copy(PROJECT / "tests" / "fixtures" / "seeds" / "004_8541212a171f8844.txt", raw)
+    warehouse.mkdir()
+    (warehouse / "cache").write_text("not a folder")  # every cache write fails, as on a full or read-only disk
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(all_assets, resources={"foi": settings_from_env(str(raw), str(warehouse), str(tmp_path / "c"))},
+                                instance=instance)
+        assert result.success
+        warnings = [e.message for e in instance.all_logs(result.run_id) if "could not write the cache" in (e.message or "")]
+    assert [next(k for k in ("ingest-", "extract-", "validated-") if f"cache/{k}" in w) for w in warnings] == ["ingest-", "extract-", "validated-"]
+    assert _tables(warehouse)["documents"]

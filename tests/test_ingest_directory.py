@@ -137,7 +137,25 @@ def test_a_file_that_disappears_or_changes_while_read_is_unreadable(tmp_path, mo
 
     monkeypatch.setattr(ingest.os, "fstat", grown)
     [doc] = ingest_file(tmp_path / "c.txt", tmp_path)
-    assert doc.parse_status == "unreadable" and "changed while it was being read" in doc.parse_error
+    assert doc.parse_status == "unreadable"
+    assert doc.parse_error == "the file changed while it was read (1 bytes before, 11 bytes after); run again when it is complete"
+
+
+def test_a_file_still_being_written_when_read_is_read_again_whole(tmp_path, monkeypatch):
+    (tmp_path / "reply.txt").write_text("1. Safe Steps\n")
+    real_fstat = os.fstat
+    rest = ["5. 45\n7. 20\n"]
+
+    def writer_still_writing(fd):  # the rest of the reply arrives while the first part is read
+        if rest:
+            with (tmp_path / "reply.txt").open("a") as handle:
+                handle.write(rest.pop())
+        return real_fstat(fd)
+
+    monkeypatch.setattr(ingest.os, "fstat", writer_still_writing)
+    [doc] = ingest_file(tmp_path / "reply.txt", tmp_path)
+    assert (doc.parse_status, doc.text) == ("ok", "1. Safe Steps\n5. 45\n7. 20\n")
+    assert doc.byte_size == len("1. Safe Steps\n5. 45\n7. 20\n")
 
 
 def test_pipes_and_links_to_folders_are_accounted_for(tmp_path):

@@ -104,7 +104,7 @@ def test_request_is_matched_by_quoted_text_then_folder_then_default(monkeypatch)
     docs = [
         doc("a.txt", QUOTED_FEMALES),
         doc(f"{FEMALES.id}/b.txt", "Dear requester, see attached."),
-        doc("inbox/c.txt", "Dear requester, please see below."),
+        doc("inbox/c.txt", "Dear requester, please see below our answer to your FOI request."),
         doc(f"{FEMALES.id}/broken.pdf", None, "unreadable", "not a PDF"),
     ]
     corpus = extract_corpus(docs, SPECS, Catalogue())
@@ -214,12 +214,12 @@ def test_request_matches_are_remembered_with_the_rows(monkeypatch, tmp_path):
     seen: list[str] = []
     real = pipeline.match_request
     monkeypatch.setattr(pipeline, "match_request", lambda text, path, specs: seen.append(path) or real(text, path, specs))
-    docs = [doc("a.txt", QUOTED_FEMALES), doc(f"{FEMALES.id}/b.txt", "Dear requester")]
+    docs = [doc("a.txt", QUOTED_FEMALES), doc(f"{FEMALES.id}/b.txt", "Dear requester, our FOI answer")]
     first = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert len(seen) == 2
     again = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert len(seen) == 2 and again.requests == first.requests
-    moved = [docs[0], doc("inbox/b.txt", "Dear requester")]  # same bytes, another folder: matched again
+    moved = [docs[0], doc("inbox/b.txt", "Dear requester, our FOI answer")]  # same bytes, another folder: matched again
     assert extract_corpus(moved, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1")).requests["inbox/b.txt"] == (MALES.id, "default")
     assert seen[2:] == ["inbox/b.txt"]
 
@@ -287,3 +287,170 @@ def test_a_torn_journal_loses_only_what_it_held_and_is_rewritten(tmp_path):
     assert torn.keys() == {"ka", "kb"}
     torn.save({"a": "ka", "b": "kb", "c": "kc"}, _rows("a", "b", "c"), {"a": {}, "b": {}, "c": {}}, {})
     assert not torn.journal.exists() and TableCache(tmp_path, "extract", "v1").keys() == {"ka", "kb", "kc"}
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_not_an_error(monkeypatch, tmp_path):
+    import errno
+
+    from foi_pipeline import cache as cache_module
+    from foi_pipeline.cache import CacheWriteWarning, PassedValidation, ResultCache
+
+    def disk_full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache_module, "_write_atomically", disk_full)
+    monkeypatch.setattr(cache_module, "_append_record", disk_full)
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
+    docs = [doc("a.txt", "figures for referred males")]
+    with pytest.warns(CacheWriteWarning, match="No space left on device"):
+        corpus = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    assert corpus.extracted == 1 and len(corpus.tables["answers"]) == 1
+    ingest = ResultCache(tmp_path, "ingest", "v1")
+    ingest.put("key", "value")
+    with pytest.warns(CacheWriteWarning, match="could not write the cache"):
+        ingest.save()
+    warned: list[str] = []
+    PassedValidation(tmp_path, "v1", warn=warned.append).save({"answers": {"a" * 16: 1}})
+    assert len(warned) == 1 and "validated-v1.pickle" in warned[0]
+
+
+def test_a_cache_whose_journal_cannot_be_appended_to_is_written_whole_next_time(monkeypatch, tmp_path):
+    from foi_pipeline import cache as cache_module
+
+    TableCache(tmp_path, "extract", "v1").save({"a": "ka"}, _rows("a"), {"a": {}}, {})
+    real = cache_module._append_record
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_module, "_append_record", disk_full)
+    warned: list[str] = []
+    cache = TableCache(tmp_path, "extract", "v1", warn=warned.append)
+    cache.save({"a": "ka", "b": "kb"}, _rows("a", "b"), {"a": {}, "b": {}}, {})
+    assert len(warned) == 1 and ".delta" in warned[0]
+    monkeypatch.setattr(cache_module, "_append_record", real)
+    cache.save({"a": "ka", "b": "kb", "c": "kc"}, _rows("a", "b", "c"), {"a": {}, "b": {}, "c": {}}, {})
+    assert not cache.journal.exists() and TableCache(tmp_path, "extract", "v1").keys() == {"ka", "kb", "kc"}
+
+
+def test_a_cache_folder_that_is_not_a_folder_is_a_warning(tmp_path):
+    from foi_pipeline.cache import ResultCache
+
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    warned: list[str] = []
+    cache = ResultCache(tmp_path / "cache", "ingest", "v1", warn=warned.append)
+    cache.put("key", "value")
+    cache.save()
+    assert len(warned) == 1 and "FileExistsError" in warned[0]
+
+
+SHOPPING = "Shopping list\n\n1. Milk\n4. self completed: 6\n10. Bread £40\n"  # read as a programme, a count and a budget
+
+
+def test_a_text_that_is_no_reply_is_matched_to_no_request_and_weak_replies_are_still_read():
+    from foi_pipeline.specs import load_catalogue
+
+    mail = doc("mail.eml", "Hi,\nsee attached.\nJo\n")
+    docs = [
+        doc("shopping.txt", SHOPPING),
+        doc("kent.txt", "Office of the Police and Crime Commissioner for Kent\n\nDear Applicant,\nThe answers are attached.\n"),
+        doc("cover.txt", "Dear Ms Smith,\nPlease find attached our response to your Freedom of Information request.\n"),
+        mail,  # says nothing itself, but its attachment names the office: one reply
+        doc("mail.eml#letter.txt", "Office of the Police and Crime Commissioner for Surrey\n1. Safe Steps\n", parent_doc_id=mail.doc_id),
+    ]
+    corpus = extract_corpus(docs, SPECS, load_catalogue())
+    assert corpus.requests == {"shopping.txt": (None, "none"), **{d.source_path: (MALES.id, "default") for d in docs[1:]}}
+    tables = build_tables(docs, corpus, SPECS)
+    shopping = tables["documents"].set_index("source_path").loc["shopping.txt"]
+    assert shopping["request_match"] == "none" and pd.isna(shopping["request_id"]) and pd.isna(shopping["population"])
+    assert tables["programmes"].loc[tables["programmes"]["doc_id"] == docs[0].doc_id, "name"].tolist() == ["Milk"]  # kept
+
+
+def test_a_correction_of_request_id_reads_the_reply_as_one_to_that_request(monkeypatch):
+    from foi_pipeline.corrections import Correction
+    from foi_pipeline.pipeline import assigned_requests
+
+    monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
+    docs = [doc("shopping.txt", SHOPPING), doc("b.txt", "figures for referred males")]
+    corrections = [Correction("c.csv", 2, "shopping.txt", "documents", "", "request_id", FEMALES.id, "a reply after all", "A")]
+    assigned = assigned_requests(corrections, docs)
+    assert assigned == {docs[0].doc_id: FEMALES.id}
+    corpus = extract_corpus(docs, SPECS, Catalogue(), assigned=assigned)
+    tables = build_tables(docs, corpus, SPECS)
+    assert set(tables["funnel_counts"]["population"]) == {"female", "male"}
+    assert tables["documents"].set_index("source_path").loc["shopping.txt", "population"] == "female"
+
+
+def test_no_fixture_reply_is_matched_to_no_request():
+    from pathlib import Path
+
+    from foi_pipeline.ingest import ingest_directory
+    from foi_pipeline.specs import load_catalogue, reads_as_request_correspondence
+
+    fixtures = Path(__file__).parent / "fixtures"
+    docs = [d for folder in ("dev", "seeds", "holdout", "holdout2", "variants") for d in ingest_directory(fixtures / folder)
+            if d.parse_status == "ok" and not d.source_path.endswith((".json", ".md"))]
+    assert len(docs) > 80
+    corpus = extract_corpus(docs, SPECS, load_catalogue())
+    assert [path for path, (_, how) in corpus.requests.items() if how == "none"] == []
+    # Each would be read on its wording alone, without the authority it names.
+    assert [d.source_path for d in docs if not reads_as_request_correspondence(d.text, SPECS)] == []
+
+
+def _documents(*rows: dict) -> pd.DataFrame:
+    base = {"media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "request_id": MALES.id}
+    return frame("documents", [{**base, "doc_id": hashlib.sha256(r["source_path"].encode()).hexdigest()[:16], **r} for r in rows])
+
+
+def test_one_reply_per_area_and_request_is_counted():
+    from foi_pipeline.pipeline import mark_counted
+
+    august, september = dt.date(2023, 8, 9), dt.date(2023, 9, 1)
+    documents = _documents(
+        {"source_path": "norfolk.txt", "area": "Norfolk", "response_date": august, "foi_reference": "FOI/225"},
+        {"source_path": "norfolk_again.txt", "area": "Norfolk", "response_date": august, "foi_reference": "FOI/225"},
+        {"source_path": "kent.txt", "area": "Kent", "response_date": august},
+        {"source_path": "mail.eml", "area": None, "response_date": september},
+        {"source_path": "mail.eml#letter.pdf", "area": "Kent", "response_date": september},
+        {"source_path": "surrey.txt", "area": "Surrey", "request_id": FEMALES.id},
+        {"source_path": "surrey_males.txt", "area": "Surrey"},
+        {"source_path": "shopping.txt", "area": None, "request_id": None, "request_match": "none"},
+        {"source_path": "typo.txt", "area": "Essex", "request_id": "dapp-2022-23-mails"},
+        {"source_path": "broken.pdf", "area": None, "parse_status": "unreadable", "parse_error": "not a PDF"},
+    )
+    ids = dict(zip(documents["source_path"], documents["doc_id"]))
+    documents.loc[documents["source_path"] == "mail.eml#letter.pdf", "parent_doc_id"] = ids["mail.eml"]
+    tables = {t: empty_frame(t) for t in TABLES}
+    tables["documents"] = documents
+    tables["document_text"] = frame("document_text", [{"doc_id": ids["shopping.txt"], "text": SHOPPING}])
+    out = mark_counted(tables, [s.id for s in SPECS])
+    rows = out["documents"].set_index("source_path")
+    assert rows["counted"].to_dict() == {
+        "norfolk.txt": False, "norfolk_again.txt": True,  # the later file, the dates being the same
+        "kent.txt": False, "mail.eml": True, "mail.eml#letter.pdf": True,  # the later reply, an e-mail and its attachment
+        "surrey.txt": True, "surrey_males.txt": True,  # two requests
+        "shopping.txt": False, "typo.txt": False, "broken.pdf": False,
+    }
+    assert rows["superseded_by"].dropna().to_dict() == {"norfolk.txt": "norfolk_again.txt", "kent.txt": "mail.eml"}
+    review = out["review_queue"].set_index("doc_id")
+    norfolk = review.loc[ids["norfolk.txt"]]
+    assert (norfolk["field"], norfolk["severity"]) == ("counted", "warning")
+    assert "'norfolk.txt' (ref FOI/225, 2023-08-09) and 'norfolk_again.txt'" in norfolk["reason"] and "the later file" in norfolk["reason"]
+    assert "the later response date" in review.loc[ids["kent.txt"], "reason"]
+    shopping = review.loc[ids["shopping.txt"]]
+    assert (shopping["field"], shopping["severity"], shopping["evidence_text"]) == ("request_id", "error", "Shopping list")
+    assert "does not read as a reply" in shopping["reason"] and "correction of request_id" in shopping["reason"]
+    assert "'dapp-2022-23-mails' is not one of the requests" in review.loc[ids["typo.txt"], "reason"]
+    assert len(review) == 4
+    from foi_pipeline.schemas import validate_table
+
+    assert validate_table("documents", out["documents"]) == [] and validate_table("review_queue", out["review_queue"]) == []
+
+    # A person says which counts (or that a reply does not): that stands, and nothing is left to review.
+    documents.loc[documents["source_path"] == "norfolk.txt", "counted"] = True
+    documents.loc[documents["source_path"] == "shopping.txt", "counted"] = False
+    decided = mark_counted({**tables, "documents": documents}, [s.id for s in SPECS])
+    rows = decided["documents"].set_index("source_path")
+    assert (rows.loc["norfolk.txt", "counted"], rows.loc["norfolk_again.txt", "counted"]) == (True, False)
+    assert rows.loc["norfolk_again.txt", "superseded_by"] == "norfolk.txt"
+    assert sorted(decided["review_queue"]["doc_id"]) == sorted([ids["kent.txt"], ids["typo.txt"]])

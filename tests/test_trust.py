@@ -367,3 +367,75 @@ def test_the_review_csv_holds_only_lines_a_run_accepts(tmp_path):
     assert (c1.value, c2.value) == ("", "")
     tables, outcomes = apply_corrections({t: empty_frame(t) for t in TABLES} | tables, [c1, c2])
     assert [o.status for o in outcomes] == ["left_as_extracted", "left_as_extracted"]
+
+
+NORFOLK = "004_8541212a171f8844.txt"
+SHOPPING = "Shopping list\n\n1. Milk\n4. self completed: 6\n10. Bread £40\n"
+
+
+def _sql(warehouse: Path, sql: str) -> pd.DataFrame:
+    con = duckdb.connect(str(warehouse / "foi.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def _marts_of(warehouse: Path, doc_id: str) -> dict[str, int]:
+    """Rows of each mart that come from this document."""
+    counts = {mart: int(_sql(warehouse, f"SELECT count(*) n FROM {mart} WHERE doc_id = '{doc_id}'")["n"][0])
+              for mart in ("programme_funnel", "programme_costs", "coverage")}
+    counts["area_summary"] = int(_sql(warehouse, "SELECT count(*) n FROM area_summary WHERE area IS NULL OR area NOT IN ('Norfolk', 'West Midlands')")["n"][0])
+    return counts
+
+
+def test_a_text_that_is_no_reply_reaches_no_mart_until_a_correction_gives_it_a_request(seeds):
+    raw, warehouse, corrections = seeds
+    (raw / "shopping.txt").write_text(SHOPPING)
+    assert _run(raw, warehouse, corrections).success
+    [document] = _sql(warehouse, "SELECT * FROM documents WHERE source_path = 'shopping.txt'").to_dict("records")
+    assert document["request_match"] == "none" and pd.isna(document["request_id"]) and not document["counted"]
+    doc_id = document["doc_id"]
+    assert _sql(warehouse, f"SELECT name FROM programmes WHERE doc_id = '{doc_id}'")["name"].tolist() == ["Milk"]  # kept for a person
+    [item] = _sql(warehouse, f"SELECT * FROM review_queue WHERE doc_id = '{doc_id}' AND table_name = 'documents'").to_dict("records")
+    assert item["severity"] == "error" and item["field"] == "request_id" and "does not read as a reply to any FOI request" in item["reason"]
+    assert _marts_of(warehouse, doc_id) == {"programme_funnel": 0, "programme_costs": 0, "coverage": 0, "area_summary": 0}
+    assert "Milk" not in " ".join(_sql(warehouse, "SELECT canonical_name FROM programme_types")["canonical_name"].dropna())
+    assert "Milk" not in (warehouse / "report" / "index.html").read_text()  # the overview charts and areas
+
+    (corrections / "assign.csv").write_text(
+        "doc,table,programme,field,value,note,author\nshopping.txt,documents,,request_id,dapp-2022-23-females,a reply after all,A. Analyst\n")
+    assert _run(raw, warehouse, corrections).success
+    [document] = _sql(warehouse, "SELECT * FROM documents WHERE source_path = 'shopping.txt'").to_dict("records")
+    assert (document["request_id"], document["request_match"], document["counted"]) == ("dapp-2022-23-females", "none", True)
+    funnel = _sql(warehouse, f"SELECT programme, population, self_completed FROM programme_funnel WHERE doc_id = '{doc_id}'")
+    assert funnel.to_dict("records") == [{"programme": "Milk", "population": "female", "self_completed": 6}]  # read as that request
+    assert _sql(warehouse, f"SELECT count(*) n FROM review_queue WHERE doc_id = '{doc_id}' AND field = 'request_id'")["n"][0] == 0
+
+
+def test_a_second_reply_from_the_same_office_is_counted_once_and_reviewed(seeds):
+    raw, warehouse, corrections = seeds
+    letter = (raw / NORFOLK).read_text()
+    (raw / "norfolk_resent.txt").write_text(letter.replace("Dear Member of public,", "Dear Member of the public,"))
+    assert _run(raw, warehouse, corrections).success
+    documents = _sql(warehouse, "SELECT source_path, doc_id, counted, superseded_by FROM documents WHERE area = 'Norfolk' ORDER BY 1")
+    assert documents[["source_path", "counted", "superseded_by"]].to_dict("records") == [
+        {"source_path": NORFOLK, "counted": False, "superseded_by": "norfolk_resent.txt"},
+        {"source_path": "norfolk_resent.txt", "counted": True, "superseded_by": None}]
+    first, resent = documents["doc_id"].tolist()
+    norfolk = _sql(warehouse, "SELECT replies, total_budget_gbp, total_referred FROM area_summary WHERE area = 'Norfolk'").to_dict("records")
+    assert norfolk == [{"replies": 1, "total_budget_gbp": Decimal("150000.00"), "total_referred": 322}]  # as with one reply
+    for mart in ("programme_funnel", "programme_costs", "coverage"):
+        assert set(_sql(warehouse, f"SELECT doc_id FROM {mart} WHERE doc_id IN ('{first}', '{resent}')")["doc_id"]) == {resent}, mart
+    assert _sql(warehouse, "SELECT programmes FROM programme_types WHERE canonical_name = 'CARA'")["programmes"].tolist() == [2]
+    [item] = _sql(warehouse, "SELECT * FROM review_queue WHERE field = 'counted'").to_dict("records")
+    assert item["doc_id"] == first and NORFOLK in item["reason"] and "norfolk_resent.txt" in item["reason"]
+
+    (corrections / "which.csv").write_text(
+        f"doc,table,programme,field,value,note,author\n{NORFOLK},documents,,counted,true,the letter we asked about,A. Analyst\n")
+    assert _run(raw, warehouse, corrections).success
+    documents = _sql(warehouse, "SELECT source_path, counted, superseded_by FROM documents WHERE area = 'Norfolk' ORDER BY 1")
+    assert documents.to_dict("records") == [{"source_path": NORFOLK, "counted": True, "superseded_by": None},
+                                            {"source_path": "norfolk_resent.txt", "counted": False, "superseded_by": NORFOLK}]
+    assert set(_sql(warehouse, "SELECT doc_id FROM programme_funnel WHERE area = 'Norfolk'")["doc_id"]) == {first}
+    assert _sql(warehouse, "SELECT count(*) n FROM review_queue WHERE field = 'counted'")["n"][0] == 0

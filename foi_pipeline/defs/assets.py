@@ -14,8 +14,11 @@ from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.metadata import table_metadata, table_schema
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
+from foi_pipeline.freshness import folder_fingerprint, record_published
 from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
-from foi_pipeline.pipeline import ExtractedCorpus, build_tables, extract_corpus, frame, validate_tables
+from foi_pipeline.pipeline import (
+    ExtractedCorpus, assigned_requests, build_tables, extract_corpus, frame, mark_counted, validate_tables,
+)
 from foi_pipeline.schemas import SCHEMA_VERSION, validate_table
 from foi_pipeline.specs import load_catalogue, load_requests
 from foi_pipeline.warehouse import row_count
@@ -47,12 +50,13 @@ def raw_documents(context: dg.AssetExecutionContext, foi: FoiSettings) -> list[I
             last[0] = time.monotonic()
             context.log.info(f"ingesting {i}/{n}: {path}")
 
-    cache = ResultCache(foi.cache_dir, "ingest", INGEST_VERSION)
+    cache = ResultCache(foi.cache_dir, "ingest", INGEST_VERSION, warn=context.log.warning)
+    fingerprint = folder_fingerprint(foi.raw_path)  # before reading: a file changed meanwhile makes the sensor run again
     docs = ingest_directory(foi.raw_path, max_bytes=foi.max_bytes, progress=progress, cache=cache)
     cache.save()
     by_status = Counter(d.parse_status for d in docs)
     context.add_output_metadata({
-        "files": len(docs), "parsed": cache.misses, "reused_from_cache": cache.hits,
+        "files": len(docs), "parsed": cache.misses, "reused_from_cache": cache.hits, "raw_fingerprint": fingerprint,
         **{f"parse_status/{k}": v for k, v in sorted(by_status.items())},
     })
     return docs
@@ -66,9 +70,12 @@ def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDo
         context.log.info(f"extracted {done}/{total} new or changed replies")
 
     # Spans index into the ingested text, so a new ingest version (other text from the same bytes) re-extracts too.
-    cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{INGEST_VERSION}-{assets_fingerprint()}")
+    cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{INGEST_VERSION}-{assets_fingerprint()}",
+                       warn=context.log.warning)
+    # A reply given its request by a correction is read as a reply to that request.
+    assigned = assigned_requests(load_corrections(Path(foi.corrections_dir)), raw_documents)
     corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request, cache=cache,
-                            workers=foi.workers, progress=progress)
+                            workers=foi.workers, progress=progress, assigned=assigned)
     context.add_output_metadata({"replies": corpus.extracted + corpus.reused + corpus.crashed, "extracted": corpus.extracted,
                                  "reused_from_cache": corpus.reused, "extractor_crashes": corpus.crashed})
     return corpus
@@ -86,9 +93,11 @@ def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[Inges
 
     One step, so each table is validated once, checked on the frame that is staged, and never read back.
     """
-    tables = build_tables(raw_documents, extraction, load_requests())
+    specs = load_requests()
+    tables = build_tables(raw_documents, extraction, specs)
     tables, corrections = _corrected(context, tables, foi)
-    passed = PassedValidation(foi.cache_dir, SCHEMA_VERSION)
+    tables = mark_counted(tables, [s.id for s in specs])
+    passed = PassedValidation(foi.cache_dir, SCHEMA_VERSION, warn=context.log.warning)
     tables, failures, now_passed = validate_tables(tables, passed.passed)
     passed.save(now_passed)
     failures["review_queue"] = validate_table("review_queue", tables["review_queue"])
@@ -129,12 +138,22 @@ def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.Materia
     """foi.duckdb and parquet/<table>.parquet (tables and marts), swapped in together once every table passed its contract checks."""
     store = foi.warehouse(context.run.run_id)
     store.publish(list(ALL_TABLES))
+    record_published(store.root, foi.raw_dir, _ingested_fingerprint(context))
     context.log.info(f"published {len(TABLES)} tables to {store.database}")
     return dg.MaterializeResult(metadata={
         "database": dg.MetadataValue.path(str(store.database)),
         "parquet": dg.MetadataValue.path(str(store.parquet_dir)),
         **{f"rows/{t}": row_count(store.parquet_dir / f"{t}.parquet") for t in ALL_TABLES},
     })
+
+
+def _ingested_fingerprint(context: dg.AssetExecutionContext) -> str | None:
+    """The raw folder's fingerprint as this run's raw_documents step found it (None if another run ingested since)."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey("raw_documents"))
+    if event is None or event.run_id != context.run.run_id or event.asset_materialization is None:
+        return None
+    value = event.asset_materialization.metadata.get("raw_fingerprint")
+    return value.value if value is not None else None
 
 
 from foi_pipeline.defs.marts import evidence_report, mart_assets  # noqa: E402

@@ -3,13 +3,12 @@
 Both start RUNNING, so `make ui` (dagster dev, which runs the daemon) is all they need.
 """
 
-import hashlib
-import os
 from pathlib import Path
 
 import dagster as dg
 
 from foi_pipeline.defs.resources import FoiSettings
+from foi_pipeline.freshness import folder_fingerprint, published_fingerprint
 
 refresh_job = dg.define_asset_job("refresh", selection=dg.AssetSelection.all(), description="Ingest, extract, validate and publish everything.")
 # The same run with each step in a process of its own (Dagster's multiprocess executor): what a larger
@@ -20,29 +19,19 @@ refresh_multiprocess_job = dg.define_asset_job(
 )
 
 
-def folder_fingerprint(raw_dir: Path) -> str:
-    """Changes when a file under the folder is added, removed, renamed or rewritten (path, size, mtime)."""
-    digest = hashlib.sha256()
-    if raw_dir.is_dir():
-        for folder, dirs, files in sorted(os.walk(raw_dir)):
-            dirs[:] = sorted(d for d in dirs if d not in {".git", ".hg", ".svn"})
-            for name in sorted(files):
-                path = Path(folder) / name
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                digest.update(f"{path.relative_to(raw_dir).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
 @dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
            description="Starts a run when a reply is added to, changed in or removed from the raw folder.")
 def new_replies_sensor(context: dg.SensorEvaluationContext, foi: FoiSettings) -> dg.SensorResult | dg.SkipReason:
+    """Compares the folder with what the published warehouse was built from. The run key names both states, so a
+    folder back in a state it had before, but not the warehouse's, is a new request (Dagster skips a used key)."""
     fingerprint = folder_fingerprint(foi.raw_path)
-    if fingerprint == context.cursor:
-        return dg.SkipReason(f"no change in {foi.raw_dir}")
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
+    published = published_fingerprint(Path(foi.warehouse_dir), foi.raw_dir)
+    if fingerprint == published:
+        return dg.SkipReason(f"the warehouse is up to date with {foi.raw_dir}")
+    key = f"{fingerprint}:{published or 'unpublished'}"
+    if key == context.cursor:
+        return dg.SkipReason(f"a run was already requested for this state of {foi.raw_dir}")
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=key)], cursor=key)
 
 
 daily_refresh = dg.ScheduleDefinition(

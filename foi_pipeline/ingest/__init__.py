@@ -192,9 +192,9 @@ def _os_reason(err: OSError) -> str:
 def ingest_file(path: Path, raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, cache: Any = None) -> list[IngestedDocument]:
     """One file (and, for an e-mail, its attachments); no duplicate detection. Never raises for a bad file.
 
-    Files over max_bytes are hashed in chunks, never read whole. A file that vanishes or changes while it
-    is read is 'unreadable' with the reason. With a cache (foi_pipeline.cache.ResultCache), a file whose path
-    and bytes are unchanged is not parsed again.
+    Files over max_bytes are hashed in chunks, never read whole. A file that changes while it is read is read
+    once more; one that vanishes, or changes again, is 'unreadable' with the reason. With a cache
+    (foi_pipeline.cache.ResultCache), a file whose path and bytes are unchanged is not parsed again.
     """
     return _ingest(os.fspath(path), _relative(Path(path), Path(raw_dir)), max_bytes, cache)
 
@@ -219,16 +219,15 @@ def _ingest(path: str, source_path: str, max_bytes: int, cache: Any) -> list[Ing
         reason = f"file is {_size(size)}, over the {_size(max_bytes, limit=True)} limit"
         return [IngestedDocument(sha[:16], source_path, media_type, sha, size, "too_large", reason, None)]
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-            after = os.fstat(handle.fileno())
+        read = _read_settled(path, before, max_bytes)
     except FileNotFoundError:
         return [_unreadable(source_path, media_type, "could not read the file: it disappeared after the folder was listed")]
     except OSError as err:
         return [_unreadable(source_path, media_type, f"could not read the file: {_os_reason(err)}", before.st_size)]
-    if len(data) != before.st_size or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-        return [_unreadable(source_path, media_type, f"the file changed while it was being read ({_size(before.st_size)} "
-                            f"before, {_size(max(after.st_size, len(data)))} after); run again", after.st_size)]
+    if isinstance(read, int):
+        return [_unreadable(source_path, media_type, f"the file changed while it was read ({_size(before.st_size)} before, "
+                            f"{_size(read)} after); run again when it is complete", read)]
+    data = read
     sha = hashlib.sha256(data).hexdigest()
     if cache is None:
         return _documents(source_path, data, sha)
@@ -238,6 +237,20 @@ def _ingest(path: str, source_path: str, max_bytes: int, cache: Any) -> list[Ing
         docs = _documents(source_path, data, sha)
         cache.put(key, docs)
     return docs
+
+
+def _read_settled(path: str, before: os.stat_result, max_bytes: int) -> bytes | int:
+    """The file's bytes, when its size and modification time are the same before and after reading them; read
+    once more when they are not (a file still being written). Its latest size when it changed both times."""
+    for attempt in (1, 2):
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+            after = os.fstat(handle.fileno())
+        if len(data) == before.st_size and (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):
+            return data
+        if attempt == 1:
+            before = os.stat(path)  # the file as it is now
+    return max(after.st_size, len(data))
 
 
 def _walk(raw_dir: Path) -> list[tuple[str, str, str | None]]:

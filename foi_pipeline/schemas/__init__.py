@@ -17,7 +17,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from foi_pipeline.contract import (
-    CONTRIBUTIONS, INFORMATION_STATUSES, PARSE_STATUSES, QUALIFIERS, ROUTES, SEVERITIES, STAGES, STATUSES,
+    CONTRIBUTIONS, INFORMATION_STATUSES, PARSE_STATUSES, QUALIFIERS, REQUEST_MATCHES, ROUTES, SEVERITIES, STAGES, STATUSES,
 )
 
 MAX_BUDGET = 50_000_000
@@ -64,6 +64,9 @@ class Documents(pa.DataFrameModel):
     information_status: Series[pd.StringDtype] = pa.Field(isin=INFORMATION_STATUSES, nullable=True)
     financial_year: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{4}/\d{2}$", nullable=True)
     response_date: Series[object] = pa.Field(nullable=True)
+    request_match: Series[pd.StringDtype] = pa.Field(isin=REQUEST_MATCHES, nullable=True)
+    counted: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    superseded_by: Series[pd.StringDtype] = pa.Field(nullable=True)
 
     @pa.dataframe_check(error=doubt("response_date is in the future or before 2000"))
     def plausible_date(cls, df: pd.DataFrame) -> Series[bool]:
