@@ -58,6 +58,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         *CORRECTED,
         ("counted", "BOOLEAN"),  # whether the marts count this document: one reply per area and request
         ("superseded_by", "VARCHAR"),  # the reply counted instead of this one
+        ("reply_id", "VARCHAR"),  # the reply it is part of: an e-mail and its attachments are one reply
+        ("reply_rank", "INTEGER"),  # its place in the reply's precedence (0 first: attachments before the e-mail)
     ],
     "document_text": [
         ("doc_id", "VARCHAR"),
@@ -83,6 +85,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         *PROVENANCE,
         ("aliases", "VARCHAR[]"),
         *CORRECTED,
+        ("reply_programme_id", "VARCHAR"),  # the programme it counts as in the marts (one per programme of a reply)
     ],
     "funnel_counts": [
         ("doc_id", "VARCHAR"),
@@ -98,6 +101,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("note", "VARCHAR"),
         *PROVENANCE,
         *CORRECTED,
+        ("counted", "BOOLEAN"),  # whether the marts take this row: one figure per slot of a reply
     ],
     "budgets": [
         ("doc_id", "VARCHAR"),
@@ -108,6 +112,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         *PROVENANCE,
         ("note", "VARCHAR"),
         *CORRECTED,
+        ("counted", "BOOLEAN"),  # whether the marts take this row: one budget per programme of a reply
     ],
     "funders": [
         ("doc_id", "VARCHAR"),
@@ -154,13 +159,14 @@ MARTS: dict[str, list[tuple[str, str]]] = {
         ("programme", "VARCHAR"), ("canonical_name", "VARCHAR"), ("population", "VARCHAR"),
         *[(f"{r}_{s}{suffix}", t) for r in ROUTES for s in STAGES for suffix, t in (("", "INTEGER"), ("_status", "VARCHAR"))],
         ("self_acceptance_rate", "DOUBLE"), ("self_completion_rate", "DOUBLE"),
-        ("agency_acceptance_rate", "DOUBLE"), ("agency_completion_rate", "DOUBLE"),
+        ("agency_acceptance_rate", "DOUBLE"), ("agency_completion_rate", "DOUBLE"), ("reply_id", "VARCHAR"),
     ],
     "programme_costs": [
         ("doc_id", "VARCHAR"), ("request_id", "VARCHAR"), ("area", "VARCHAR"), ("programme_id", "VARCHAR"),
         ("programme", "VARCHAR"), ("canonical_name", "VARCHAR"), ("budget_gbp", "DECIMAL(14,2)"), ("budget_period", "VARCHAR"),
         ("referred", "INTEGER"), ("accepted", "INTEGER"), ("completed", "INTEGER"),
         ("cost_per_referral", "DOUBLE"), ("cost_per_acceptance", "DOUBLE"), ("cost_per_completion", "DOUBLE"),
+        ("reply_id", "VARCHAR"),
     ],
     "area_summary": [
         ("area", "VARCHAR"), ("request_id", "VARCHAR"), ("authority", "VARCHAR"), ("information_status", "VARCHAR"),
@@ -190,7 +196,8 @@ TABLE_DOCS = {
     "funders": "Organisations funding a programme.",
     "referrers": "Organisations referring people to a programme.",
     "review_queue": "Values a person should check.",
-    "programme_funnel": "One row per reply x programme x population: the six counts, their statuses, and rates.",
+    "programme_funnel": "One row per reply x programme x population: the six counts, their statuses, and rates (a programme "
+                        "named in an e-mail and in its attachment is one row, each count taken once).",
     "programme_costs": "Budget per referral, acceptance and completion, where both sides are known.",
     "area_summary": "Per area and request: who answered, what they hold, programmes, budget, referrals, completions.",
     "coverage": "Per request, recipient and question: answered, not applicable, not held, refused, not answered, or no reply.",
@@ -218,8 +225,16 @@ COLUMN_DOCS = {
     "duplicate_of": "For a duplicate: the file with the same bytes (whose letter details it shares).",
     "email_from": "E-mail From header.", "email_to": "E-mail To header.", "email_date": "E-mail Date header.",
     "email_subject": "E-mail Subject header.",
-    "counted": "Whether the marts count this document: a readable reply with a request, and the one reply counted for its "
-               "area and request (the later response date, else the later file) unless a correction says otherwise.",
+    "counted": "Whether the marts count this row. A document: a readable reply with a request, and the one reply counted for "
+               "its area and request (the later response date, else the later file) unless a correction says otherwise. A "
+               "count or budget: the one taken for its slot of its reply (an e-mail and its attachments are one reply; an "
+               "attachment's figure before the e-mail's own), in a document that is counted.",
+    "reply_id": "The reply the document is part of: for an e-mail and its attachments, the e-mail's doc_id; else its own.",
+    "reply_rank": "The document's place in its reply's precedence (0 first): counted documents, then attachments before "
+                  "the e-mail's own text, then by file. A slot's figure is taken from the first document that gives it.",
+    "reply_programme_id": "The programme this one counts as in the marts: programmes of one reply that are the same programme "
+                          "(same canonical_name, or same name or alias ignoring case and punctuation) count once, as the "
+                          "first of them in the reply's order; otherwise its own programme_id.",
     "superseded_by": "For a reply not counted because another from the same area answers the same request: that reply's file.",
     "text": "The reply's text.",
     "question_no": "The question's number in the request (blank for unnumbered lines).",
@@ -271,7 +286,7 @@ COLUMN_DOCS = {
     "completed": "Completions over both routes.",
     "cost_per_referral": "budget_gbp / referred.", "cost_per_acceptance": "budget_gbp / accepted.",
     "cost_per_completion": "budget_gbp / completed.",
-    "replies": "Documents counted for the area and request: one reply (with its e-mail attachments).",
+    "replies": "Replies counted for the area and request (an e-mail and its attachments are one reply).",
     "programmes": "Number of programmes.",
     "programme_names": "The programmes' names.",
     "total_budget_gbp": "Sum of the programmes' budgets (or the whole-reply budget).",

@@ -19,6 +19,7 @@ from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directo
 from foi_pipeline.pipeline import (
     ExtractedCorpus, assigned_requests, build_tables, extract_corpus, frame, mark_counted, validate_tables,
 )
+from foi_pipeline.replies import merge_replies
 from foi_pipeline.schemas import SCHEMA_VERSION, validate_table
 from foi_pipeline.specs import load_catalogue, load_requests
 from foi_pipeline.warehouse import row_count
@@ -96,7 +97,7 @@ def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[Inges
     specs = load_requests()
     tables = build_tables(raw_documents, extraction, specs)
     tables, corrections = _corrected(context, tables, foi)
-    tables = mark_counted(tables, [s.id for s in specs])
+    tables = merge_replies(mark_counted(tables, [s.id for s in specs]))  # an e-mail and its attachments: one reply
     passed = PassedValidation(foi.cache_dir, SCHEMA_VERSION, warn=context.log.warning)
     tables, failures, now_passed = validate_tables(tables, passed.passed)
     passed.save(now_passed)
