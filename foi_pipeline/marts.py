@@ -10,9 +10,18 @@ import pandas as pd
 from foi_pipeline.contract import MARTS, ROUTES, STAGES
 from foi_pipeline.specs import RequestSpec
 
-# documents has one row per file; a reply's facts join to its one readable row, when the marts count it
+# documents has one row per file; a document's facts join to its one readable row, when the marts count it
 # (documents.counted: a reply to a known request, and one reply per area and request).
 READABLE_DOCUMENTS = "SELECT * FROM documents WHERE parse_status = 'ok' AND counted"
+# An e-mail and its attachments are one reply (documents.reply_id, see foi_pipeline/replies.py): its letter details
+# are the first its documents give in the reply's order (reply_rank: attachments before the e-mail's own text).
+# Of its facts the marts take the rows marked counted (one per slot), and each programme as its reply_programme_id.
+REPLIES = f"""
+  SELECT reply_id, any_value(request_id ORDER BY reply_rank) AS request_id, any_value(area ORDER BY reply_rank) AS area,
+    any_value(authority ORDER BY reply_rank) AS authority, any_value(information_status ORDER BY reply_rank) AS information_status,
+    max(response_date) AS response_date
+  FROM ({READABLE_DOCUMENTS}) GROUP BY reply_id
+"""
 
 _PIVOT = ",\n".join(
     f"max(CASE WHEN f.route = '{r}' AND f.stage = '{s}' AND f.status = 'value' THEN f.count END) AS {r}_{s},\n"
@@ -26,18 +35,21 @@ def _rate(num: str, den: str) -> str:
 
 
 PROGRAMME_FUNNEL = f"""
-WITH pivoted AS (
-  SELECT f.doc_id, f.programme_id, f.population, {_PIVOT}
-  FROM funnel_counts f GROUP BY f.doc_id, f.programme_id, f.population
+WITH docs AS ({READABLE_DOCUMENTS}), replies AS ({REPLIES}),
+pivoted AS (
+  SELECT p.reply_programme_id AS programme_id, f.population, {_PIVOT}
+  FROM funnel_counts f JOIN programmes p USING (programme_id) WHERE f.counted
+  GROUP BY p.reply_programme_id, f.population
 )
-SELECT v.doc_id, d.request_id, d.area, v.programme_id, p.name AS programme, p.canonical_name, v.population,
+SELECT p.doc_id, r.request_id, r.area, v.programme_id, p.name AS programme, p.canonical_name, v.population,
   {", ".join(f"v.{r}_{s}, v.{r}_{s}_status" for r in ROUTES for s in STAGES)},
   {_rate("v.self_accepted", "v.self_referred")} AS self_acceptance_rate,
   {_rate("v.self_completed", "v.self_accepted")} AS self_completion_rate,
   {_rate("v.agency_accepted", "v.agency_referred")} AS agency_acceptance_rate,
-  {_rate("v.agency_completed", "v.agency_accepted")} AS agency_completion_rate
-FROM pivoted v JOIN programmes p USING (programme_id) JOIN ({READABLE_DOCUMENTS}) d ON d.doc_id = v.doc_id
-ORDER BY d.area, p.name, v.programme_id
+  {_rate("v.agency_completed", "v.agency_accepted")} AS agency_completion_rate,
+  d.reply_id
+FROM pivoted v JOIN programmes p USING (programme_id) JOIN docs d ON d.doc_id = p.doc_id JOIN replies r USING (reply_id)
+ORDER BY r.area, p.name, v.programme_id
 """
 
 
@@ -53,40 +65,51 @@ PROGRAMME_COSTS = f"""
 WITH totals AS (
   SELECT f.*, {_total("referred")} AS referred, {_total("accepted")} AS accepted, {_total("completed")} AS completed
   FROM programme_funnel f
+),
+programme_budgets AS (
+  SELECT p.reply_programme_id AS programme_id, b.amount_gbp, b.period
+  FROM budgets b JOIN programmes p USING (programme_id) WHERE b.counted AND b.status = 'value'
 )
 SELECT t.doc_id, t.request_id, t.area, t.programme_id, t.programme, t.canonical_name,
   b.amount_gbp AS budget_gbp, b.period AS budget_period, t.referred, t.accepted, t.completed,
   CASE WHEN t.referred > 0 THEN b.amount_gbp::DOUBLE / t.referred END AS cost_per_referral,
   CASE WHEN t.accepted > 0 THEN b.amount_gbp::DOUBLE / t.accepted END AS cost_per_acceptance,
-  CASE WHEN t.completed > 0 THEN b.amount_gbp::DOUBLE / t.completed END AS cost_per_completion
-FROM totals t LEFT JOIN (SELECT * FROM budgets WHERE status = 'value' AND programme_id IS NOT NULL) b USING (programme_id)
+  CASE WHEN t.completed > 0 THEN b.amount_gbp::DOUBLE / t.completed END AS cost_per_completion,
+  t.reply_id
+FROM totals t LEFT JOIN programme_budgets b USING (programme_id)
 ORDER BY t.area, t.programme, t.programme_id
 """
 
 AREA_SUMMARY = f"""
-WITH docs AS (SELECT * FROM ({READABLE_DOCUMENTS}) WHERE area IS NOT NULL),
-programme_budgets AS (
-  SELECT doc_id, sum(amount_gbp) AS amount FROM budgets WHERE status = 'value' AND programme_id IS NOT NULL GROUP BY doc_id
+WITH docs AS ({READABLE_DOCUMENTS}),
+replies AS (SELECT * FROM ({REPLIES}) WHERE area IS NOT NULL),
+programmes_by_area AS (
+  SELECT r.area, r.request_id, count(*) AS programmes, string_agg(p.name, '; ' ORDER BY p.name) AS programme_names
+  FROM programmes p JOIN docs d USING (doc_id) JOIN replies r USING (reply_id)
+  WHERE p.programme_id = p.reply_programme_id GROUP BY r.area, r.request_id
 ),
-reply_budgets AS (
-  SELECT doc_id, sum(amount_gbp) AS amount FROM budgets WHERE status = 'value' AND programme_id IS NULL GROUP BY doc_id
+budgets_by_reply AS (
+  SELECT d.reply_id,
+    sum(CASE WHEN b.programme_id IS NOT NULL THEN b.amount_gbp END) AS programmes_amount,
+    sum(CASE WHEN b.programme_id IS NULL THEN b.amount_gbp END) AS reply_amount
+  FROM budgets b JOIN docs d USING (doc_id) WHERE b.counted AND b.status = 'value' GROUP BY d.reply_id
 ),
 counts AS (
-  SELECT doc_id,
-    sum(CASE WHEN stage = 'referred' AND status = 'value' THEN count END) AS referred,
-    sum(CASE WHEN stage = 'completed' AND status = 'value' THEN count END) AS completed
-  FROM funnel_counts GROUP BY doc_id
+  SELECT d.reply_id,
+    sum(CASE WHEN f.stage = 'referred' AND f.status = 'value' THEN f.count END) AS referred,
+    sum(CASE WHEN f.stage = 'completed' AND f.status = 'value' THEN f.count END) AS completed
+  FROM funnel_counts f JOIN docs d USING (doc_id) WHERE f.counted GROUP BY d.reply_id
 )
-SELECT d.area, d.request_id, any_value(d.authority ORDER BY d.response_date DESC) AS authority,
-  any_value(d.information_status ORDER BY d.response_date DESC) AS information_status,
-  count(DISTINCT d.doc_id) AS replies,
-  (SELECT count(*) FROM programmes p WHERE p.doc_id IN (SELECT doc_id FROM docs x WHERE x.area = d.area AND x.request_id IS NOT DISTINCT FROM d.request_id)) AS programmes,
-  (SELECT string_agg(p.name, '; ' ORDER BY p.name) FROM programmes p WHERE p.doc_id IN (SELECT doc_id FROM docs x WHERE x.area = d.area AND x.request_id IS NOT DISTINCT FROM d.request_id)) AS programme_names,
-  sum(coalesce(pb.amount, rb.amount))::DECIMAL(14,2) AS total_budget_gbp,
+SELECT r.area, r.request_id, any_value(r.authority ORDER BY r.response_date DESC) AS authority,
+  any_value(r.information_status ORDER BY r.response_date DESC) AS information_status,
+  count(DISTINCT r.reply_id) AS replies, coalesce(any_value(a.programmes), 0) AS programmes,
+  any_value(a.programme_names) AS programme_names,
+  sum(coalesce(b.programmes_amount, b.reply_amount))::DECIMAL(14,2) AS total_budget_gbp,
   sum(c.referred) AS total_referred, sum(c.completed) AS total_completed
-FROM docs d LEFT JOIN programme_budgets pb USING (doc_id) LEFT JOIN reply_budgets rb USING (doc_id) LEFT JOIN counts c USING (doc_id)
-GROUP BY d.area, d.request_id
-ORDER BY d.area, d.request_id
+FROM replies r LEFT JOIN budgets_by_reply b USING (reply_id) LEFT JOIN counts c USING (reply_id)
+  LEFT JOIN programmes_by_area a ON a.area = r.area AND a.request_id IS NOT DISTINCT FROM r.request_id
+GROUP BY r.area, r.request_id
+ORDER BY r.area, r.request_id
 """
 
 PROGRAMME_TYPES = """
@@ -113,6 +136,7 @@ LINEAGE: dict[str, dict[str, list[tuple[str, str]]]] = {
         "agency_completion_rate": [("funnel_counts", "count"), ("funnel_counts", "status")],
         "programme": [("programmes", "name")], "canonical_name": [("programmes", "canonical_name")],
         "area": [("documents", "area")], "request_id": [("documents", "request_id")], "population": [("funnel_counts", "population")],
+        "programme_id": [("programmes", "reply_programme_id")], "reply_id": [("documents", "reply_id")],
     },
     "programme_costs": {
         "budget_gbp": [("budgets", "amount_gbp")], "budget_period": [("budgets", "period")],
@@ -122,10 +146,11 @@ LINEAGE: dict[str, dict[str, list[tuple[str, str]]]] = {
         "cost_per_referral": [("budgets", "amount_gbp"), ("programme_funnel", "self_referred"), ("programme_funnel", "agency_referred")],
         "cost_per_acceptance": [("budgets", "amount_gbp"), ("programme_funnel", "self_accepted"), ("programme_funnel", "agency_accepted")],
         "cost_per_completion": [("budgets", "amount_gbp"), ("programme_funnel", "self_completed"), ("programme_funnel", "agency_completed")],
+        "reply_id": [("programme_funnel", "reply_id")],
     },
     "area_summary": {
         "authority": [("documents", "authority")], "information_status": [("documents", "information_status")],
-        "programmes": [("programmes", "programme_id")], "programme_names": [("programmes", "name")],
+        "replies": [("documents", "reply_id")], "programmes": [("programmes", "reply_programme_id")], "programme_names": [("programmes", "name")],
         "total_budget_gbp": [("budgets", "amount_gbp")], "total_referred": [("funnel_counts", "count")],
         "total_completed": [("funnel_counts", "count")],
     },
@@ -142,7 +167,7 @@ LINEAGE: dict[str, dict[str, list[tuple[str, str]]]] = {
 }
 UPSTREAM = {
     "programme_funnel": ["funnel_counts", "programmes", "documents"],
-    "programme_costs": ["programme_funnel", "budgets"],
+    "programme_costs": ["programme_funnel", "budgets", "programmes"],
     "area_summary": ["documents", "programmes", "budgets", "funnel_counts"],
     "coverage": ["documents", "answers"],
     "programme_types": ["programme_costs"],
@@ -169,11 +194,20 @@ def build_sql_mart(con: duckdb.DuckDBPyConnection, mart: str) -> pd.DataFrame:
 
 
 def build_coverage(documents: pd.DataFrame, answers: pd.DataFrame, specs: list[RequestSpec]) -> pd.DataFrame:
-    """For each request, every recipient x question: how (or whether) it was answered by the reply counted."""
+    """For each request, every recipient x question: how (or whether) it was answered by the reply counted. An e-mail
+    and its attachments are one reply: the area and request are the reply's, and of two documents answering a
+    question equally well, the first in the reply's order (reply_rank) is named."""
     readable = documents[(documents["parse_status"] == "ok") & documents["counted"].isin([True])]
+    members: dict[str, list[tuple[int, str, str, object, object]]] = {}
+    for doc_id, path, request_id, area, reply_id, rank in zip(readable["doc_id"], readable["source_path"], readable["request_id"],
+                                                             readable["area"], readable["reply_id"], readable["reply_rank"]):
+        members.setdefault(reply_id, []).append((rank, doc_id, path, request_id, area))
     replies: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for doc_id, source_path, request_id, area in zip(readable["doc_id"], readable["source_path"], readable["request_id"], readable["area"]):
-        replies.setdefault((request_id, area), []).append((doc_id, source_path))
+    for reply in members.values():
+        reply.sort(key=lambda m: m[0])
+        request_id = next((m[3] for m in reply if not pd.isna(m[3])), None)
+        area = next((m[4] for m in reply if not pd.isna(m[4])), None)
+        replies.setdefault((request_id, area), []).extend((doc_id, path) for _, doc_id, path, _, _ in reply)
     status = {(d, k): s for d, k, s in zip(answers["doc_id"], answers["question_key"], answers["status"])}
     rows = []
     for spec in specs:
