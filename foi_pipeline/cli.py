@@ -86,11 +86,11 @@ def _review(args: argparse.Namespace) -> int:
 
     store = settings_from_env(None, args.warehouse).warehouse()
     try:
-        tables = {t: store.read(t) for t in ("review_queue", "documents", "programmes", "funnel_counts", "budgets")}
+        tables = {t: store.read(t) for t in ("review_queue", "documents", "programmes", "funnel_counts", "budgets", "document_text")}
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    items = review_items(tables["review_queue"], tables["documents"], tables["programmes"])
+    items = review_items(tables["review_queue"], tables["documents"], tables["programmes"], tables["document_text"])
     if args.severity:
         items = items[items["severity"].isin(args.severity.split(","))]
     if args.csv:

@@ -1,5 +1,6 @@
 """Figure accounting: every figure of a reply's answers is read into a fact or listed in review_queue."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,33 @@ def test_a_budget_answered_but_unread_is_listed():
     text = LETTER.format(agency="96").replace("Answer: £60,000", "Answer: the contract value is shown in the attached schedule")
     items = [r for r in _read(text).tables["review_queue"] if r["field"] == UNANSWERED_FIELD and r["table_name"] == "budgets"]
     assert [i["suggested_field"] for i in items] == ["amount_gbp"]
+
+
+# --- acting on it: foi review and its corrections CSV --------------------------------------------
+
+def test_foi_review_shows_the_line_and_the_csv_prefills_the_guess(tmp_path, monkeypatch, capsys):
+    import pandas as pd
+
+    from foi_pipeline.cli import main
+
+    raw, warehouse, corrections = tmp_path / "raw", tmp_path / "wh", tmp_path / "corrections"
+    raw.mkdir()
+    corrections.mkdir()
+    (raw / "anyshire.txt").write_text(LETTER.format(agency="96 (a further 30 came through the MARAC route)"))
+    monkeypatch.setenv("FOI_CORRECTIONS_DIR", str(corrections))
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    capsys.readouterr()
+    assert main(["review", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "'30' under question 5 (agency referred) was not read into any programme" in out
+    assert 'line: "Answer: 96 (a further 30 came through the MARAC route)"' in out
+    todo = tmp_path / "todo.csv"
+    assert main(["review", "--warehouse", str(warehouse), "--csv", str(todo)]) == 0
+    lines = pd.read_csv(todo, dtype=str, keep_default_na=False)
+    [guess] = lines[lines["value"] != ""].to_dict("records")
+    assert (guess["table"], guess["programme"], guess["field"], guess["value"]) == ("funnel_counts", "Fresh Start", "agency_referred", "30")
+    shutil.copy(todo, corrections / "todo.csv")  # accepting the guess is editing nothing
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    counts = pd.read_parquet(warehouse / "parquet" / "funnel_counts.parquet")
+    row = counts[(counts["route"] == "agency") & (counts["stage"] == "referred")].iloc[0]
+    assert int(row["count"]) == 30 and row["extracted_value"] == "value:96"

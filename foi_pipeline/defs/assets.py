@@ -73,7 +73,7 @@ def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDo
     cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{INGEST_VERSION}-{assets_fingerprint()}",
                        warn=context.log.warning)
     # A reply given its request by a correction is read as a reply to that request.
-    assigned = assigned_requests(load_corrections(Path(foi.corrections_dir)), raw_documents)
+    assigned = assigned_requests(_corrections(foi), raw_documents)
     corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request, cache=cache,
                             workers=foi.workers, progress=progress, assigned=assigned)
     context.add_output_metadata({"replies": corpus.extracted + corpus.reused + corpus.crashed, "extracted": corpus.extracted,
@@ -112,12 +112,18 @@ def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[Inges
     yield from check_results(tables, failures)
 
 
+def _corrections(foi: FoiSettings) -> list:
+    """The analysts' corrections; a file that cannot be read fails the step with one line saying where (the
+    traceback goes to the log), so nothing is published without the corrections applied before."""
+    try:
+        return load_corrections(Path(foi.corrections_dir))
+    except CorrectionsError as err:
+        raise dg.Failure(description=str(err), allow_retries=False) from err
+
+
 def _corrected(context: dg.AssetExecutionContext, tables: Tables, foi: FoiSettings) -> tuple[Tables, dict]:
     """Analysts' corrections from data/corrections/*.csv applied; each corrected row keeps its extracted value."""
-    try:
-        corrections = load_corrections(Path(foi.corrections_dir))
-    except CorrectionsError as err:  # the analyst's file to fix: one line says where, nothing is published
-        raise dg.Failure(description=str(err), allow_retries=False) from err
+    corrections = _corrections(foi)
     tables, outcomes = apply_corrections(tables, corrections)
     unapplied = outcome_review_rows(outcomes, tables["documents"])
     if unapplied:
