@@ -86,6 +86,7 @@ def test_non_facts_are_not_listed():
     "Call 0161 555 0199 or write to SK9 5AF",
     "Your request of 4 May 2023 (ref FOI/2023/0412) under section 40(2)",
     "a further 9 men were still on the programme at 31 March 2023",
+    "write to us at 5 Church Street or 22-24 Water Lane, Wilmslow",
 ])
 def test_lines_that_hold_no_figure_of_the_request(line):
     figures = [f for f in figures_in(Span(0, len(line), line)) if f.kind != "status"]
