@@ -1,4 +1,5 @@
-"""Faults survived: killed runs, concurrent runs, crashing parsers, hostile files, files changing mid-run."""
+"""Faults survived: killed runs, concurrent runs, an empty raw folder, an unwritable warehouse, crashing parsers,
+hostile files, files changing mid-run."""
 
 import os
 import shutil
@@ -18,11 +19,15 @@ from hypothesis import strategies as st
 from foi_pipeline import ingest as ingest_module
 from foi_pipeline.bench.synthetic import write_corpus
 from foi_pipeline.contract import ALL_TABLES
+from foi_pipeline.cli import main
 from foi_pipeline.definitions import refresh_multiprocess_job
+from foi_pipeline.defs.assets import all_assets
+from foi_pipeline.defs.resources import run_resources, settings_from_env
 from foi_pipeline.ingest import ingest_directory, ingest_file, parse_bytes
 from foi_pipeline.ingest.mail import parse_email
 
 PROJECT = Path(__file__).resolve().parents[1]
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
 def _tables(warehouse: Path) -> dict:
@@ -62,7 +67,7 @@ def test_a_killed_run_leaves_the_previous_warehouse_and_the_next_run_matches_an_
         path.rename(raw / f"new_{path.name}")
     second = _foi("run", "--raw", str(raw), "--warehouse", str(warehouse), start_new_session=True)
     deadline = time.monotonic() + 120
-    while not any((warehouse / ".staging").glob("*/*.parquet")) and time.monotonic() < deadline:
+    while not any((warehouse / ".staging").glob("*/parquet/*.parquet")) and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(second.pid, signal.SIGKILL)
     second.wait()
@@ -84,6 +89,36 @@ def test_two_runs_at_once_never_corrupt_the_warehouse(corpus, tmp_path):
         assert code == 0 or "another run" in error  # the second waits, or stops with a clear message
     tables = _tables(warehouse)
     assert len(tables["documents"]) == 40
+
+
+def test_an_empty_raw_folder_does_not_replace_the_warehouse_unless_asked(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME")  # an ephemeral instance: quicker, and the check does not depend on it
+    warehouse, empty = tmp_path / "warehouse", tmp_path / "empty"
+    empty.mkdir()
+    assert main(["run", "--raw", str(SEEDS), "--warehouse", str(warehouse)]) == 0
+    before = _tables(warehouse)
+    capsys.readouterr()
+    assert main(["run", "--raw", str(empty), "--warehouse", str(warehouse)]) == 1
+    reason, closing = capsys.readouterr().err.rstrip().splitlines()[-2:]
+    assert reason.startswith("  warehouse: not publishing: this run found 0 document(s) where the published warehouse has 2;")
+    assert "--allow-shrink" in reason
+    assert closing.startswith("error: the run failed at step(s) warehouse; nothing was published, the previous warehouse (published ")
+    assert _tables(warehouse) == before
+    assert main(["run", "--raw", str(empty), "--warehouse", str(warehouse), "--allow-shrink"]) == 0
+    assert _tables(warehouse)["documents"] == []
+
+
+def test_an_unwritable_warehouse_stops_the_run_before_any_reply_is_read(tmp_path, capsys):
+    (tmp_path / "taken").write_text("a file where the warehouse folder should be")
+    unwritable = tmp_path / "taken" / "warehouse"
+    assert main(["run", "--raw", str(SEEDS), "--warehouse", str(unwritable)]) == 2
+    out, err = capsys.readouterr()
+    assert f"error: the warehouse folder {unwritable} is not writable" in err and "reading replies" not in out
+    # A run started another way (the UI, the sensor) stops at its start too, saying why.
+    result = dg.materialize(all_assets, resources=run_resources(settings_from_env(str(SEEDS), str(unwritable))), raise_on_error=False)
+    assert not result.success and not [e for e in result.all_events if e.event_type_value == "STEP_START"]
+    failure = next(e for e in result.all_events if e.event_type_value == "RESOURCE_INIT_FAILURE")
+    assert "is not writable" in failure.event_specific_data.error.message
 
 
 def test_a_crashing_parser_makes_the_file_unreadable_not_the_run(tmp_path, monkeypatch):
