@@ -12,6 +12,7 @@ from foi_pipeline.corrections import apply_corrections, load_corrections, outcom
 from foi_pipeline.cache import PassedValidation, ResultCache, TableCache, assets_fingerprint
 from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.metadata import table_metadata, table_schema
+from foi_pipeline.defs.pool import pool_slot
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
 from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
@@ -122,14 +123,16 @@ def _corrected(context: dg.AssetExecutionContext, tables: Tables, foi: FoiSettin
     }
 
 
-@dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="2", pool="warehouse", deps=[*ALL_TABLES, "evidence_report"])
+@dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="2", deps=[*ALL_TABLES, "evidence_report"])
 def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
     """foi.duckdb, parquet/<table>.parquet (tables and marts) and report/, published together as one generation once
-    every table passed its contract checks. A run that would lose every published
+    every table passed its contract checks, holding the `warehouse` pool's slot. A run that would lose every published
     document, or more than FOI_MAX_SHRINK of them, publishes nothing unless allowed (FOI_ALLOW_SHRINK, --allow-shrink)."""
     store = foi.run_warehouse(context)
-    published = store.publish(list(ALL_TABLES), with_report=True, max_shrink=None if foi.allow_shrink else foi.max_shrink,
-                              wait_s=foi.publish_wait_s)
+    step = context.get_step_execution_context().step.key
+    with pool_slot(context.instance, context.run.run_id, step, foi.publish_wait_s, context.log):
+        published = store.publish(list(ALL_TABLES), with_report=True, max_shrink=None if foi.allow_shrink else foi.max_shrink,
+                                  wait_s=foi.publish_wait_s)
     context.log.info(f"published {len(ALL_TABLES)} tables and the report to {store.root} ({published.generation.name})")
     return dg.MaterializeResult(metadata={
         "generation": dg.MetadataValue.path(str(published.generation)),

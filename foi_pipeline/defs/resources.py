@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 from upath import UPath
 
+from foi_pipeline.defs.pool import free_dead_runs, run_process
 from foi_pipeline.warehouse import LOCK_TIMEOUT_S, Warehouse
 
 
@@ -80,15 +81,18 @@ class FoiSettings(dg.ConfigurableResource):
         return Warehouse(self.warehouse_dir)
 
     def run_warehouse(self, context: dg.AssetExecutionContext) -> Warehouse:
-        """The warehouse as this run stages into it; its staging folder names this process."""
-        return Warehouse(self.warehouse_dir, context.run.run_id)
+        """The warehouse as this run stages into it. Its staging folder names the run's process (under the
+        multiprocess executor, not the step's, which ends sooner), so no other run removes it while the run lives."""
+        found = run_process(context.instance, context.run.run_id)
+        return Warehouse(self.warehouse_dir, context.run.run_id, found[0] if found else None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """At the start of every run (not a sensor's tick): a warehouse folder that cannot be written is an error now,
-        not after the ingest; staging folders of runs whose process is gone are removed."""
+        not after the ingest; runs killed earlier are marked failed, their pool slots and staging folders freed."""
         if context.run is None:
             return
         self.warehouse().check_writable()
+        free_dead_runs(context.instance, context.log)
         self.warehouse().remove_abandoned()
 
     @property
