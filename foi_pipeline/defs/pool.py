@@ -60,9 +60,10 @@ def free_dead_runs(instance: dg.DagsterInstance, log: logging.Logger) -> None:
             storage.free_concurrency_slots_for_run(run_id)
 
 
-def _limited(storage) -> bool:
+def _limited(instance: dg.DagsterInstance) -> bool:
     """Whether the instance limits the pool, as Dagster's own claim decides it (the default limit of dagster.yaml
     applies to a pool first seen here)."""
+    storage = instance.event_log_storage
     if not storage.supports_global_concurrency_limits:
         return False
     info = storage.get_concurrency_info(POOL)
@@ -88,7 +89,7 @@ def pool_slot(instance: dg.DagsterInstance, run_id: str, step_key: str, timeout_
     slot has no end and cannot be interrupted: here a holder whose process is gone is freed, and a live one is
     waited for at most `timeout_s`, saying who it is."""
     storage = instance.event_log_storage
-    if not _limited(storage):
+    if not _limited(instance):
         yield
         return
     deadline = time.monotonic() + timeout_s
