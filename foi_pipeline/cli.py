@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import dagster as dg
+    from dagster_shared.error import SerializableErrorInfo
+
+    from foi_pipeline.warehouse import Warehouse
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -15,9 +23,10 @@ def _run(args: argparse.Namespace) -> int:
     from foi_pipeline.corrections import corrections_problem
     from foi_pipeline.defs.assets import all_assets
     from foi_pipeline.defs.resources import run_resources, settings_from_env
+    from foi_pipeline.warehouse import WarehouseNotWritable
 
     try:
-        settings = settings_from_env(args.raw, args.warehouse)
+        settings = settings_from_env(args.raw, args.warehouse, allow_shrink=args.allow_shrink)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -26,6 +35,12 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     if problem := corrections_problem(Path(settings.corrections_dir)):
         print(f"error: {problem}; nothing was run, the previous warehouse is unchanged", file=sys.stderr)
+        return 2
+    store = settings.warehouse()
+    try:
+        store.check_writable()
+    except WarehouseNotWritable as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"foi: reading replies from {settings.raw_dir}", flush=True)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
@@ -37,33 +52,51 @@ def _run(args: argparse.Namespace) -> int:
         run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
     )
     if not result.success:
-        failed = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-        for event in result.all_events:
-            if event.event_type_value == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
-                print(f"  {event.step_key}: {event.step_failure_data.error.message.strip()}", file=sys.stderr)
-        for check in result.get_asset_check_evaluations():
-            if not check.passed and check.severity == dg.AssetCheckSeverity.ERROR:
-                print(f"  check {check.check_name} failed: {check.metadata.get('failing_rows')} row(s)", file=sys.stderr)
-        print(f"error: the run failed at step(s) {', '.join(failed) or '?'}; the previous warehouse is unchanged", file=sys.stderr)
+        _print_failure(result, store)
         return 1
-    store = settings.warehouse()
     con = duckdb.connect(str(store.database), read_only=True)
     try:
         statuses = con.execute("SELECT parse_status, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
         counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("programmes", "funnel_counts", "review_queue")}
     finally:
         con.close()
-    print("\nfoi: done")
+    print("\nfoi: done, the new warehouse is published")
     print("  documents:     " + ", ".join(f"{n} {status}" for status, n in statuses) if statuses else "  documents:     none")
     print(f"  programmes:    {counts['programmes']}")
     print(f"  funnel rows:   {counts['funnel_counts']}")
     print(f"  review items:  {counts['review_queue']}")
     print(f"  DuckDB:        {store.database}")
     print(f"  Parquet:       {store.parquet_dir}/")
-    report = store.root / "report" / "index.html"
-    if report.exists():
-        print(f"  Report:        {report}")
+    print(f"  Report:        {store.report_dir / 'index.html'}")
     return 0
+
+
+def _print_failure(result: dg.ExecuteInProcessResult, store: Warehouse) -> None:
+    """Why the run failed, and what is published: nothing, since the warehouse step, the last, publishes all or nothing."""
+    import dagster as dg
+
+    events = result.all_events
+    failed = [e.step_key for e in events if e.event_type_value == "STEP_FAILURE"]
+    for event in events:
+        error = getattr(event.event_specific_data, "error", None)
+        if event.event_type_value in ("STEP_FAILURE", "RESOURCE_INIT_FAILURE") and error:
+            print(f"  {event.step_key or 'start'}: {_reason(error)}", file=sys.stderr)
+    for check in result.get_asset_check_evaluations():
+        if not check.passed and check.severity == dg.AssetCheckSeverity.ERROR:
+            print(f"  check {check.check_name} failed: {check.metadata.get('failing_rows')} row(s)", file=sys.stderr)
+    where = f"at step(s) {', '.join(failed)}" if failed else "before its first step"
+    published = store.published_at()
+    kept = (f"the previous warehouse (published {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(published))}) is kept"
+            if published else "there is no earlier warehouse")
+    print(f"error: the run failed {where}; nothing was published, {kept}", file=sys.stderr)
+
+
+def _reason(error: SerializableErrorInfo) -> str:
+    """The exception our code raised, under the errors Dagster wraps it in, without its module path."""
+    while error.cause is not None:
+        error = error.cause
+    head, _, rest = error.message.strip().partition(": ")
+    return rest if head.endswith(error.cls_name or "?") else error.message.strip()
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -86,11 +119,11 @@ def _review(args: argparse.Namespace) -> int:
 
     store = settings_from_env(None, args.warehouse).warehouse()
     try:
-        tables = {t: store.read(t) for t in ("review_queue", "documents", "programmes", "funnel_counts", "budgets")}
+        tables = {t: store.read(t) for t in ("review_queue", "documents", "programmes", "funnel_counts", "budgets", "document_text")}
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    items = review_items(tables["review_queue"], tables["documents"], tables["programmes"])
+    items = review_items(tables["review_queue"], tables["documents"], tables["programmes"], tables["document_text"])
     if args.severity:
         items = items[items["severity"].isin(args.severity.split(","))]
     if args.csv:
@@ -152,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", help="folder of replies (default: $FOI_RAW_DIR or data/raw)")
     run.add_argument("--warehouse", help="output folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
     run.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="Dagster log level (default WARNING)")
+    run.add_argument("--allow-shrink", action="store_true",
+                     help="publish even if the run loses more of the published documents than FOI_MAX_SHRINK allows (or every one)")
     run.set_defaults(func=_run)
 
     evaluate = commands.add_parser("evaluate", help="score the warehouse against a gold file (see GOLD_FORMAT)")

@@ -23,6 +23,7 @@ import pandas as pd
 
 from foi_pipeline.charts import bar_chart, empty_chart
 from foi_pipeline.contract import TABLES
+from foi_pipeline.extract.accounting import UNREAD_FIELD
 from foi_pipeline.ingest import INGEST_VERSION
 
 # New rendering code, new pages; a new ingest version, new texts (a reply's text is fixed by its bytes and that version).
@@ -41,6 +42,7 @@ body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#22
 h1,h2,h3{line-height:1.2} pre.reply{white-space:pre-wrap;background:#fafafa;border:1px solid #ddd;padding:1rem;font-size:.9rem}
 mark{padding:0 .1em;border-radius:2px} mark.programme{background:#cfe3ff} mark.count{background:#ffe08a}
 mark.money{background:#c8f0c8} mark.org{background:#f3d1f4} mark.review{outline:2px solid #d33}
+mark.unread{outline:2px dashed #e67e00;background:#fff1de} .legend mark{margin-right:.5rem}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0} td,th{border:1px solid #ccc;padding:.2rem .4rem;vertical-align:top}
 tr:target,mark:target{box-shadow:0 0 0 3px #f80} .review-item{color:#a00} figure{margin:1rem 0} nav a{margin-right:.6rem}
 .muted{color:#777}
@@ -206,7 +208,8 @@ def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[
     for i, row in enumerate(rows.get("review_queue", [])):
         row_id = f"{doc_id}-review-{i}"
         if row["char_end"] > row["char_start"]:
-            marks.append((int(row["char_start"]), int(row["char_end"]), "review", row_id))
+            css = "unread" if row.get("field") == UNREAD_FIELD else "review"
+            marks.append((int(row["char_start"]), int(row["char_end"]), css, row_id))
         review_html.append(f"<li id='row-{row_id}' class='review-item'>[{esc(row['severity'])}] {esc(row['table_name'])}.{esc(row['field'])}: {esc(row['reason'])}</li>")
     area = doc.get("area") if isinstance(doc.get("area"), str) else None
     parts = [
@@ -218,10 +221,14 @@ def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[
     if review_html:
         parts.append("<ul>" + "".join(review_html) + "</ul>")
     parts.append("<table><tr><th>table</th><th>programme</th><th>value</th><th>evidence</th><th>rule</th></tr>" + "".join(rows_html) + "</table>")
+    parts.append(LEGEND)
     parts.append(f"<pre class='reply'>{_highlight(text, marks)}</pre></section>")
     return _page(f"{area or doc['source_path']} – FOI evidence report", parts)
 
 
+LEGEND = ("<p class='legend muted'>Highlights: <mark class='programme'>programme</mark><mark class='count'>count</mark>"
+          "<mark class='money'>money</mark><mark class='org'>organisation</mark><mark class='review'>doubt to review</mark>"
+          "<mark class='unread'>figure read into nothing</mark></p>")
 SHOWN_TABLES = ("documents", *HIGHLIGHTED, "review_queue")  # not document_text: see REPORT_VERSION
 
 

@@ -10,22 +10,36 @@ import pandas as pd
 from foi_pipeline.contract import CORRECTABLE_TABLES, ROUTES, STAGES
 from foi_pipeline.corrections import HEADER, line_problem
 from foi_pipeline.exports import csv_text
+from foi_pipeline.extract.accounting import UNREAD_FIELD
+from foi_pipeline.extract.quantities import find_money, read_count
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 TABLE_ORDER = {t: i for i, t in enumerate(["documents", "funnel_counts", "budgets", "programmes", "funders", "referrers", "answers"])}
 QUESTION_TABLE = {"funders": ("funders", "funder"), "referrers": ("referrers", "organisation"), "budget": ("budgets", "amount_gbp")}
 
 
-def review_items(review: pd.DataFrame, documents: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
-    """The review queue with file and programme names, sorted by severity, then table, then file."""
+def review_items(review: pd.DataFrame, documents: pd.DataFrame, programmes: pd.DataFrame, texts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The review queue with file and programme names (and, given the texts, the line each item points into),
+    sorted by severity, then table, then file."""
     files = dict(zip(documents["doc_id"], documents["source_path"]))
     names = dict(zip(programmes["programme_id"], programmes["name"]))
     out = review.copy()
     out["file"] = out["doc_id"].map(files).fillna("")
     out["programme"] = out["programme_id"].map(names).fillna("")
+    by_doc = dict(zip(texts["doc_id"], texts["text"])) if texts is not None else {}
+    out["line"] = [_line(by_doc.get(d), s, e) for d, s, e in zip(out["doc_id"], out["char_start"], out["char_end"])]
     out["_s"] = out["severity"].map(SEVERITY_ORDER).fillna(3)
     out["_t"] = out["table_name"].map(TABLE_ORDER).fillna(9)
     return out.sort_values(["_s", "_t", "file", "char_start"], kind="stable").drop(columns=["_s", "_t"]).reset_index(drop=True)
+
+
+def _line(text: str | None, start: object, end: object) -> str:
+    """The whole line (or lines) a span lies on, so a doubt shows its context."""
+    if not text or pd.isna(start) or pd.isna(end) or int(end) <= int(start):
+        return ""
+    first = text.rfind("\n", 0, int(start)) + 1
+    last = text.find("\n", int(end))
+    return text[first : last if last >= 0 else len(text)].strip()
 
 
 def format_items(items: pd.DataFrame) -> str:
@@ -38,6 +52,9 @@ def format_items(items: pd.DataFrame) -> str:
         evidence = (row["evidence_text"] or "").replace("\n", " ")
         if evidence:
             lines.append(f"    evidence (chars {row['char_start']}-{row['char_end']}): \"{evidence[:160]}{'…' if len(evidence) > 160 else ''}\"")
+        line = str(row.get("line") or "").replace("\n", " ")
+        if line and line != evidence:
+            lines.append(f"    line: \"{line[:200]}{'…' if len(line) > 200 else ''}\"")
     lines.append(f"\n{len(items)} item(s)")
     return "\n".join(lines)
 
@@ -72,6 +89,12 @@ def corrections_rows(items: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> li
     for item in items.to_dict("records"):
         if str(item.get("extractor") or "").startswith("correction:"):
             continue  # about a line already in a corrections file: fix that line
+        guess = _guessed_line(item, names)
+        if guess is not None:  # a figure read into nothing: its best slot, pre-filled
+            key = (item["doc_id"], guess["table"], guess["programme"], guess["field"])
+            if key not in lines or not lines[key].get("value"):
+                lines[key] = {"file": PurePosixPath(item["file"]).name, "extracted": "", "reasons": [guess["note"]], "value": guess["value"]}
+            continue
         table, field = item["table_name"], item["field"]
         programme_ids = [item["programme_id"]] if item["programme_id"] else []
         if table == "answers" and field in {f"{r}_{s}" for r in ROUTES for s in STAGES}:
@@ -95,8 +118,34 @@ def corrections_rows(items: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> li
     for (doc, table, programme, field), line in lines.items():
         extracted = f"extracted {line['extracted']}; " if line["extracted"] else ""
         note = f"{line['file']}: {extracted}{' / '.join(line['reasons'])}"[:300]
-        rows.append({"doc": doc, "table": table, "programme": programme, "field": field, "value": "", "note": note, "author": ""})
+        rows.append({"doc": doc, "table": table, "programme": programme, "field": field, "value": line.get("value", ""), "note": note, "author": ""})
     return rows
+
+
+def _guessed_line(item: dict, names: pd.Series) -> dict | None:
+    """An unread figure as a corrections line for the slot it most likely fills, the figure as its value: to
+    accept the guess, leave the line; to reject it, delete the line."""
+    field, pid = item.get("suggested_field"), item.get("programme_id")
+    if item.get("field") != UNREAD_FIELD or not isinstance(field, str) or not field:
+        return None
+    name = str(names.get(pid, "")) if isinstance(pid, str) else ""
+    value = _figure_value(str(item.get("value") or item.get("evidence_text") or ""), item["table_name"])
+    if value is None or line_problem(item["table_name"], name, field, value):
+        return None
+    where = str(item.get("line") or "").replace("\n", " ")[:120]
+    note = f"unread figure '{item.get('evidence_text')}' in \"{where}\": a guess; delete this line if the slot is wrong"
+    return {"table": item["table_name"], "programme": name, "field": field, "value": value, "note": note}
+
+
+def _figure_value(figure: str, table: str) -> str | None:
+    """'96' -> '96', 'approx. 40' -> '40', 'N/A' -> 'not_applicable', '£1.2m' -> '1200000.00'; None if unreadable."""
+    if table == "budgets":
+        money = find_money(figure)
+        return str(money[0].amount) if money else None
+    reading = read_count(figure)
+    if reading.status == "value" and reading.count is not None:
+        return str(reading.count)
+    return reading.status if reading.status != "not_stated" else None
 
 
 def write_corrections_csv(path: Path, rows: list[dict]) -> None:

@@ -1,5 +1,6 @@
 """Figure accounting: every figure of a reply's answers is read into a fact or listed in review_queue."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,7 @@ def test_non_facts_are_not_listed():
     "Call 0161 555 0199 or write to SK9 5AF",
     "Your request of 4 May 2023 (ref FOI/2023/0412) under section 40(2)",
     "a further 9 men were still on the programme at 31 March 2023",
+    "write to us at 5 Church Street or 22-24 Water Lane, Wilmslow",
 ])
 def test_lines_that_hold_no_figure_of_the_request(line):
     figures = [f for f in figures_in(Span(0, len(line), line)) if f.kind != "status"]
@@ -226,3 +228,33 @@ def test_a_budget_answered_but_unread_is_listed():
     text = LETTER.format(agency="96").replace("Answer: £60,000", "Answer: the contract value is shown in the attached schedule")
     items = [r for r in _read(text).tables["review_queue"] if r["field"] == UNANSWERED_FIELD and r["table_name"] == "budgets"]
     assert [i["suggested_field"] for i in items] == ["amount_gbp"]
+
+
+# --- acting on it: foi review and its corrections CSV --------------------------------------------
+
+def test_foi_review_shows_the_line_and_the_csv_prefills_the_guess(tmp_path, monkeypatch, capsys):
+    import pandas as pd
+
+    from foi_pipeline.cli import main
+
+    raw, warehouse, corrections = tmp_path / "raw", tmp_path / "wh", tmp_path / "corrections"
+    raw.mkdir()
+    corrections.mkdir()
+    (raw / "anyshire.txt").write_text(LETTER.format(agency="96 (a further 30 came through the MARAC route)"))
+    monkeypatch.setenv("FOI_CORRECTIONS_DIR", str(corrections))
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    capsys.readouterr()
+    assert main(["review", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "'30' under question 5 (agency referred) was not read into any programme" in out
+    assert 'line: "Answer: 96 (a further 30 came through the MARAC route)"' in out
+    todo = tmp_path / "todo.csv"
+    assert main(["review", "--warehouse", str(warehouse), "--csv", str(todo)]) == 0
+    lines = pd.read_csv(todo, dtype=str, keep_default_na=False)
+    [guess] = lines[lines["value"] != ""].to_dict("records")
+    assert (guess["table"], guess["programme"], guess["field"], guess["value"]) == ("funnel_counts", "Fresh Start", "agency_referred", "30")
+    shutil.copy(todo, corrections / "todo.csv")  # accepting the guess is editing nothing
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    counts = pd.read_parquet(warehouse / "parquet" / "funnel_counts.parquet")
+    row = counts[(counts["route"] == "agency") & (counts["stage"] == "referred")].iloc[0]
+    assert int(row["count"]) == 30 and row["extracted_value"] == "value:96"

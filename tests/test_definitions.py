@@ -30,7 +30,7 @@ def test_the_graph_has_every_contract_table_between_ingest_and_the_warehouse(def
     assert {"raw_documents", "extraction", "warehouse", *TABLES} <= set(assets)
     graph = defs.resolve_asset_graph()
     upstream = graph.get(dg.AssetKey("warehouse")).parent_keys
-    assert {dg.AssetKey(t) for t in TABLES} <= upstream
+    assert {dg.AssetKey(t) for t in TABLES} | {dg.AssetKey("evidence_report")} <= upstream  # the report is published with the tables
     assert dg.AssetKey("raw_documents") in graph.get(dg.AssetKey("extraction")).parent_keys
     groups = {key: asset.group_names_by_key[dg.AssetKey(key)] for key, asset in assets.items()}
     assert groups["raw_documents"] == "ingest" and groups["extraction"] == "extract" and groups["warehouse"] == "warehouse"
@@ -46,18 +46,21 @@ def test_every_asset_has_a_description_kinds_and_a_code_version(defs):
     assert _assets(defs)["extraction"].code_versions_by_key[dg.AssetKey("extraction")] == EXTRACTOR_VERSION
 
 
-def test_table_assets_declare_the_contract_schema_and_the_warehouse_its_pool(defs):
+def test_table_assets_declare_the_contract_schema(defs):
     assets = _assets(defs)
     for table, columns in TABLES.items():
         schema = assets[table].specs_by_key[dg.AssetKey(table)].metadata["dagster/column_schema"]
         assert [(c.name, c.type) for c in schema.columns] == columns
-    assert assets["warehouse"].op.pool == "warehouse"
+    # The warehouse step takes the `warehouse` pool's slot itself, with a wait that ends (defs/pool.py, tests/test_pool.py):
+    # Dagster's wait for a slot declared with pool= has none.
+    assert assets["warehouse"].op.pool is None
 
 
 def test_settings_resolve_defaults_against_the_project_and_env_paths_against_the_cwd(monkeypatch, tmp_path):
     from foi_pipeline.defs.resources import PROJECT_ROOT, settings_from_env
 
-    for name in ("FOI_RAW_DIR", "FOI_WAREHOUSE_DIR", "FOI_MAX_FILE_MB", "FOI_DEFAULT_REQUEST"):
+    for name in ("FOI_RAW_DIR", "FOI_WAREHOUSE_DIR", "FOI_MAX_FILE_MB", "FOI_DEFAULT_REQUEST", "FOI_MAX_SHRINK", "FOI_ALLOW_SHRINK",
+                 "FOI_PUBLISH_WAIT_S"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     assert (PROJECT_ROOT / "pyproject.toml").is_file()
@@ -74,6 +77,20 @@ def test_settings_resolve_defaults_against_the_project_and_env_paths_against_the
     assert chosen.raw_dir == str(tmp_path / "replies") and chosen.max_bytes == 512 * 1024
     assert chosen.default_request == "dapp-2022-23-females"
     assert settings_from_env(raw_dir="elsewhere").raw_dir == str(tmp_path / "elsewhere")  # --raw beats the variable
+    assert (default.max_shrink, default.allow_shrink, default.publish_wait_s) == (0.5, False, 600)
+    monkeypatch.setenv("FOI_MAX_SHRINK", "0.2")
+    monkeypatch.setenv("FOI_ALLOW_SHRINK", "1")
+    monkeypatch.setenv("FOI_PUBLISH_WAIT_S", "30")
+    assert (settings_from_env().max_shrink, settings_from_env().allow_shrink, settings_from_env().publish_wait_s) == (0.2, True, 30)
+    monkeypatch.delenv("FOI_ALLOW_SHRINK")
+    assert settings_from_env(allow_shrink=True).allow_shrink  # --allow-shrink
+    monkeypatch.setenv("FOI_MAX_SHRINK", "50%")
+    with pytest.raises(ValueError, match="FOI_MAX_SHRINK='50%' is not a number"):
+        settings_from_env()
+    monkeypatch.setenv("FOI_MAX_SHRINK", "2")
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        settings_from_env()
+    monkeypatch.delenv("FOI_MAX_SHRINK")
     monkeypatch.setenv("FOI_MAX_FILE_MB", "fifty")
     with pytest.raises(ValueError, match="FOI_MAX_FILE_MB='fifty' is not a number"):
         settings_from_env()

@@ -577,7 +577,7 @@ def holdout_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout"), sorted(p for p in (FIXTURES / "holdout").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT_FLOOR = 0.84  # 87 % at the end of session 4; it was written blind, so it is a floor, not a target
+HOLDOUT_FLOOR = 0.84  # 33-65 % when first read blind, 87 % after the fixes it showed: a floor, not a target
 
 
 @pytest.fixture(scope="module")
@@ -585,14 +585,35 @@ def holdout2_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout2"), sorted(p for p in (FIXTURES / "holdout2").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT2_FLOOR = 0.74  # 57 % when first read blind, 78 % after the fixes it showed (session 4)
+HOLDOUT2_FLOOR = 0.74  # 57 % when first read blind, 78 % after the fixes it showed
 
 
-@pytest.mark.parametrize("folder, floor", [("holdout", HOLDOUT_FLOOR), ("holdout2", HOLDOUT2_FLOOR)])
-def test_held_out_replies_stay_above_their_floor(folder, floor, request):
+@pytest.fixture(scope="module")
+def holdout3_warehouse(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("holdout3"), sorted(p for p in (FIXTURES / "holdout3").iterdir() if p.suffix not in {".json", ".md"}))
+
+
+HOLDOUT3_FLOOR = 0.59  # 59.8 % when first read blind
+SILENT_CEILING = 0.03  # slots wrong or missing with no review item pointing a person at them
+
+
+@pytest.mark.parametrize("folder, floor", [("holdout", HOLDOUT_FLOOR), ("holdout2", HOLDOUT2_FLOOR), ("holdout3", HOLDOUT3_FLOOR)])
+def test_held_out_replies_stay_above_their_floor_and_their_misses_are_flagged(folder, floor, request):
     warehouse = request.getfixturevalue(f"{folder}_warehouse")
     report = evaluate(json.loads((FIXTURES / folder / "gold.json").read_text()), load_tables(warehouse))
     assert report.overall >= floor, format_report(report)
+    assert report.silent_share <= SILENT_CEILING, "\n".join(f"{m.file} | {m.programme} | {m.field}" for m in report.silent)
+
+
+def test_the_seeds_and_dev_corpus_raise_few_review_items(dev_warehouse, seeds_warehouse):
+    """At most 2.5 review items per reply where everything is read: each should point at a real figure or doubt."""
+    items = replies = 0
+    for folder, warehouse in (("dev", dev_warehouse), ("seeds", seeds_warehouse)):
+        gold = json.loads((FIXTURES / folder / "gold.json").read_text()) if folder == "dev" else json.loads(
+            (FIXTURES / "seeds_gold" / "gold.json").read_text())
+        report = evaluate(gold, load_tables(warehouse))
+        items, replies = items + report.review_items, replies + report.replies
+    assert replies == 11 and items / replies <= 2.5, f"{items} review items in {replies} replies"
 
 
 def test_dev_corpus_meets_the_target(dev_warehouse):

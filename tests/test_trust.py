@@ -337,7 +337,7 @@ def test_in_dagster_a_malformed_file_fails_the_step_with_that_line(tmp_path):
     (tmp_path / "corrections" / "bad.csv").write_text("doc,table,value\n")
     result = _run(tmp_path / "raw", tmp_path / "warehouse", tmp_path / "corrections")
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert failure.step_key == "contract_tables"
+    assert failure.step_key == "extraction"  # the first step that reads the corrections (a request a line assigns)
     assert "bad.csv: line 1: the header must be" in failure.step_failure_data.user_failure_data.description
     assert not (tmp_path / "warehouse" / "foi.duckdb").exists()
 

@@ -1,4 +1,4 @@
-"""Assets: raw replies -> extraction -> the contract tables (corrected, validated, checked, staged) -> marts -> foi.duckdb -> report."""
+"""Assets: raw replies -> extraction -> the contract tables (corrected, validated, checked, staged) -> marts -> report -> the warehouse, published."""
 
 import time
 from collections import Counter
@@ -12,6 +12,7 @@ from foi_pipeline.corrections import CorrectionsError, apply_corrections, load_c
 from foi_pipeline.cache import PassedValidation, ResultCache, TableCache, assets_fingerprint
 from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.metadata import table_metadata, table_schema
+from foi_pipeline.defs.pool import pool_slot
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
 from foi_pipeline.freshness import folder_fingerprint, record_published
@@ -22,7 +23,6 @@ from foi_pipeline.pipeline import (
 from foi_pipeline.replies import merge_replies
 from foi_pipeline.schemas import SCHEMA_VERSION, validate_table
 from foi_pipeline.specs import load_catalogue, load_requests
-from foi_pipeline.warehouse import row_count
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per input file, readable or not, with the request it answers and the letter's metadata.",
@@ -74,7 +74,7 @@ def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDo
     cache = TableCache(foi.cache_dir, "extract", f"{EXTRACTOR_VERSION}-{INGEST_VERSION}-{assets_fingerprint()}",
                        warn=context.log.warning)
     # A reply given its request by a correction is read as a reply to that request.
-    assigned = assigned_requests(load_corrections(Path(foi.corrections_dir)), raw_documents)
+    assigned = assigned_requests(_corrections(foi), raw_documents)
     corpus = extract_corpus(raw_documents, load_requests(), load_catalogue(), foi.default_request, cache=cache,
                             workers=foi.workers, progress=progress, assigned=assigned)
     context.add_output_metadata({"replies": corpus.extracted + corpus.reused + corpus.crashed, "extracted": corpus.extracted,
@@ -102,7 +102,7 @@ def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[Inges
     tables, failures, now_passed = validate_tables(tables, passed.passed)
     passed.save(now_passed)
     failures["review_queue"] = validate_table("review_queue", tables["review_queue"])
-    store = foi.warehouse(context.run.run_id)
+    store = foi.run_warehouse(context)
     for table in TABLES:
         store.stage(table, tables[table])
         metadata = table_metadata(table, tables[table])
@@ -113,12 +113,18 @@ def contract_tables(context: dg.AssetExecutionContext, raw_documents: list[Inges
     yield from check_results(tables, failures)
 
 
+def _corrections(foi: FoiSettings) -> list:
+    """The analysts' corrections; a file that cannot be read fails the step with one line saying where (the
+    traceback goes to the log), so nothing is published without the corrections applied before."""
+    try:
+        return load_corrections(Path(foi.corrections_dir))
+    except CorrectionsError as err:
+        raise dg.Failure(description=str(err), allow_retries=False) from err
+
+
 def _corrected(context: dg.AssetExecutionContext, tables: Tables, foi: FoiSettings) -> tuple[Tables, dict]:
     """Analysts' corrections from data/corrections/*.csv applied; each corrected row keeps its extracted value."""
-    try:
-        corrections = load_corrections(Path(foi.corrections_dir))
-    except CorrectionsError as err:  # the analyst's file to fix: one line says where, nothing is published
-        raise dg.Failure(description=str(err), allow_retries=False) from err
+    corrections = _corrections(foi)
     tables, outcomes = apply_corrections(tables, corrections)
     unapplied = outcome_review_rows(outcomes, tables["documents"])
     if unapplied:
@@ -134,17 +140,23 @@ def _corrected(context: dg.AssetExecutionContext, tables: Tables, foi: FoiSettin
     }
 
 
-@dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="1", pool="warehouse", deps=list(ALL_TABLES))
+@dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="2", deps=[*ALL_TABLES, "evidence_report"])
 def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
-    """foi.duckdb and parquet/<table>.parquet (tables and marts), swapped in together once every table passed its contract checks."""
-    store = foi.warehouse(context.run.run_id)
-    store.publish(list(ALL_TABLES))
-    record_published(store.root, foi.raw_dir, _ingested_fingerprint(context))
-    context.log.info(f"published {len(TABLES)} tables to {store.database}")
+    """foi.duckdb, parquet/<table>.parquet (tables and marts) and report/, published together as one generation once
+    every table passed its contract checks, holding the `warehouse` pool's slot. A run that would lose every published
+    document, or more than FOI_MAX_SHRINK of them, publishes nothing unless allowed (FOI_ALLOW_SHRINK, --allow-shrink)."""
+    store = foi.run_warehouse(context)
+    step = context.get_step_execution_context().step.key
+    with pool_slot(context.instance, context.run.run_id, step, foi.publish_wait_s, context.log):
+        published = store.publish(list(ALL_TABLES), with_report=True, max_shrink=None if foi.allow_shrink else foi.max_shrink,
+                                  wait_s=foi.publish_wait_s)
+        record_published(store.root, foi.raw_dir, _ingested_fingerprint(context))
+    context.log.info(f"published {len(ALL_TABLES)} tables and the report to {store.root} ({published.generation.name})")
     return dg.MaterializeResult(metadata={
+        "generation": dg.MetadataValue.path(str(published.generation)),
         "database": dg.MetadataValue.path(str(store.database)),
         "parquet": dg.MetadataValue.path(str(store.parquet_dir)),
-        **{f"rows/{t}": row_count(store.parquet_dir / f"{t}.parquet") for t in ALL_TABLES},
+        **{f"rows/{t}": n for t, n in published.rows.items()},
     })
 
 
@@ -159,4 +171,4 @@ def _ingested_fingerprint(context: dg.AssetExecutionContext) -> str | None:
 
 from foi_pipeline.defs.marts import evidence_report, mart_assets  # noqa: E402
 
-all_assets = [raw_documents, extraction, contract_tables, *mart_assets, warehouse, evidence_report]
+all_assets = [raw_documents, extraction, contract_tables, *mart_assets, evidence_report, warehouse]

@@ -1,5 +1,6 @@
 """Mart assets (comparison tables for analysts) and the evidence report. They run only after every table's
-blocking contract checks pass, and are published with the tables in one swap by the warehouse asset."""
+blocking contract checks pass, are staged beside the tables, and are published with them, as one generation,
+by the warehouse asset."""
 
 import dagster as dg
 
@@ -36,7 +37,7 @@ def _mart_spec(mart: str) -> dg.AssetSpec:
 @dg.multi_asset(name="marts", specs=[_mart_spec(m) for m in MART_DESCRIPTIONS])
 def marts(context: dg.AssetExecutionContext, foi: FoiSettings):
     """The comparison tables, built with DuckDB over this run's staged Parquet files, in one step."""
-    store = foi.warehouse(context.run.run_id)
+    store = foi.run_warehouse(context)
     for mart in MART_DESCRIPTIONS:  # in dependency order: a mart may read one staged before it
         if mart == "coverage":
             df = build_coverage(store.read_current("documents"), store.read_current("answers"), load_requests())
@@ -56,16 +57,17 @@ def marts(context: dg.AssetExecutionContext, foi: FoiSettings):
 mart_assets = [marts]
 
 
-@dg.asset(group_name="marts", kinds={"html"}, code_version="2", deps=["warehouse"])
+@dg.asset(group_name="marts", kinds={"html"}, code_version="3", deps=[*TABLES, "programme_funnel", "area_summary"])
 def evidence_report(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
-    """A static HTML report: national charts, and a page per reply with each extracted value highlighted."""
-    store = foi.warehouse()
-    chart_list = charts(store.read("programme_funnel"), store.read("area_summary"), drawn=store.root / "report" / "charts")
-    files = {t: store.parquet_dir / f"{t}.parquet" for t in (*TABLES, "area_summary")}
-    written = write_report(store.root / "report", files, chart_list)
+    """A static HTML report: national charts, and a page per reply with each extracted value highlighted. Built from
+    this run's staged tables and published with them in one generation, so it always describes the published warehouse."""
+    store = foi.run_warehouse(context)
+    folder = store.stage_report()
+    chart_list = charts(store.read_current("programme_funnel"), store.read_current("area_summary"), drawn=folder / "charts")
+    written = write_report(folder, {t: store.current_path(t) for t in (*TABLES, "area_summary")}, chart_list)
     context.log.info(f"report: {written.rendered} of {written.pages} reply pages rendered, {written.removed} removed")
     return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(written.index)),
+        "path": dg.MetadataValue.path(str(store.report_dir / "index.html")),
         "reply_pages": written.pages, "rendered": written.rendered, "removed": written.removed,
         **{f"chart/{i + 1}": dg.MetadataValue.md(f"**{c.title}**\n\n{chart_markdown(c)}") for i, c in enumerate(chart_list)},
     })

@@ -10,7 +10,8 @@ from typing import Any
 import dagster as dg
 from upath import UPath
 
-from foi_pipeline.warehouse import Warehouse
+from foi_pipeline.defs.pool import free_dead_runs, run_process
+from foi_pipeline.warehouse import LOCK_TIMEOUT_S, Warehouse
 
 
 def _project_root() -> Path:
@@ -39,6 +40,21 @@ def _number_from_env(name: str, default: float) -> float:
     return number
 
 
+def _share_from_env(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        share = float(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number") from None
+    if not 0 <= share <= 1:
+        raise ValueError(f"{name}={value!r} must be between 0 and 1 (a share of the documents)")
+    return share
+
+
+def _flag_from_env(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
 class FoiSettings(dg.ConfigurableResource):
     """Where replies are read from and tables written to, and the limits that apply."""
 
@@ -48,6 +64,9 @@ class FoiSettings(dg.ConfigurableResource):
     max_file_mb: float = 50.0
     default_request: str | None = None
     workers: int = 1  # processes that extract new replies when there are many (FOI_WORKERS; default: every core)
+    publish_wait_s: float = LOCK_TIMEOUT_S  # how long to wait for another run that is publishing (FOI_PUBLISH_WAIT_S)
+    max_shrink: float = 0.5  # the largest share of the published documents a run may drop (FOI_MAX_SHRINK)
+    allow_shrink: bool = False  # publish whatever is lost (FOI_ALLOW_SHRINK=1, `foi run --allow-shrink`)
 
     @property
     def raw_path(self) -> Path:
@@ -57,8 +76,24 @@ class FoiSettings(dg.ConfigurableResource):
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
 
-    def warehouse(self, run_id: str | None = None) -> Warehouse:
-        return Warehouse(self.warehouse_dir, run_id)
+    def warehouse(self) -> Warehouse:
+        """The published warehouse."""
+        return Warehouse(self.warehouse_dir)
+
+    def run_warehouse(self, context: dg.AssetExecutionContext) -> Warehouse:
+        """The warehouse as this run stages into it. Its staging folder names the run's process (under the
+        multiprocess executor, not the step's, which ends sooner), so no other run removes it while the run lives."""
+        found = run_process(context.instance, context.run.run_id)
+        return Warehouse(self.warehouse_dir, context.run.run_id, found[0] if found else None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """At the start of every run (not a sensor's tick): a warehouse folder that cannot be written is an error now,
+        not after the ingest; runs killed earlier are marked failed, their pool slots and staging folders freed."""
+        if context.run is None:
+            return
+        self.warehouse().check_writable()
+        free_dead_runs(context.instance, context.log)
+        self.warehouse().remove_abandoned()
 
     @property
     def cache_dir(self) -> Path:
@@ -66,7 +101,8 @@ class FoiSettings(dg.ConfigurableResource):
         return Path(self.warehouse_dir) / "cache"
 
 
-def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = None, corrections_dir: str | None = None) -> FoiSettings:
+def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = None, corrections_dir: str | None = None,
+                      allow_shrink: bool = False) -> FoiSettings:
     return FoiSettings(
         raw_dir=str(Path(raw_dir).resolve()) if raw_dir else _path_from_env("FOI_RAW_DIR", "data/raw"),
         warehouse_dir=str(Path(warehouse_dir).resolve()) if warehouse_dir else _path_from_env("FOI_WAREHOUSE_DIR", "data/warehouse"),
@@ -74,6 +110,9 @@ def settings_from_env(raw_dir: str | None = None, warehouse_dir: str | None = No
         max_file_mb=_number_from_env("FOI_MAX_FILE_MB", 50.0),
         default_request=os.environ.get("FOI_DEFAULT_REQUEST") or None,
         workers=int(_number_from_env("FOI_WORKERS", float(os.cpu_count() or 1))),
+        publish_wait_s=_number_from_env("FOI_PUBLISH_WAIT_S", LOCK_TIMEOUT_S),
+        max_shrink=_share_from_env("FOI_MAX_SHRINK", 0.5),
+        allow_shrink=allow_shrink or _flag_from_env("FOI_ALLOW_SHRINK"),
     )
 
 

@@ -54,6 +54,9 @@ _NOT_A_FIGURE_RES = [
         r"£[ \t]?450\b(?![,.][0-9])",  # the cost limit of section 12
         r"\b(?:questions?|q)[ \t.]*[0-9]{1,2}(?:[ \t]*(?:-|–|to|and|&|,)[ \t]*(?:q[ \t.]*)?[0-9]{1,2})*\b",  # "question 5", "Q2-Q4"
         r"\b(?:" + _NUMBER_WORD + r")(?:[ \t]+[a-z]+(?:-[a-z]+)?)?[ \t]+(?:" + _NOT_PEOPLE + r")\b",
+        # a house number: "5 Church Street", "22-24 Water Lane"
+        r"\b[0-9]{1,4}[a-z]?(?:[ \t]*[-–][ \t]*[0-9]{1,4})?,?[ \t]+(?:[A-Z][a-z]+[ \t]+){1,3}(?-i:Street|Road|Lane|Avenue|Way|Place|Square|Close|"
+        r"Crescent|Terrace|Gardens|Court|Parade|Row|Walk|Hill|Park|Green|Gate|Quay|Wharf|Yard|Mews)\b",
         # people still on the programme beside those who completed: "a further 9 remained on the programme"
         r"\b(?:a[ \t]+further|another|an[ \t]+additional|a[ \t]+further[ \t]+group[ \t]+of)[ \t]+[0-9]+\b(?=[^.;\n]{0,80}?"
         r"\b(?:still|remain(?:ed|s|ing)?|ongoing|continu(?:e|ed|ing)|not[ \t]+(?:counted|included)|excluded|waiting|on[ \t]+the[ \t]+waiting))",
