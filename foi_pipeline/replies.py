@@ -176,11 +176,8 @@ def _describe_budget(rows: Sequence[dict], text: str) -> str:
     return f"{about}£{total:,.2f}".replace(".00", "")
 
 
-_PRECEDENCE = "attachments before the e-mail's own text"
-
-
 def _review(row: dict, table: str, field_name: str, what: str, kept: tuple[str, str], other: tuple[str, str], fix: str,
-            why: str = _PRECEDENCE) -> dict:
+            why: str) -> dict:
     """A warning on the figure not taken (its own evidence), naming both files and both values."""
     (kept_value, kept_path), (other_value, other_path) = kept, other
     return {
@@ -205,6 +202,11 @@ def merge_reply(
     rank = {m["doc_id"]: i for i, m in enumerate(members)}
     counted = {m["doc_id"]: _true(m.get("counted")) for m in members}
     path = {m["doc_id"]: str(m["source_path"]) for m in members}
+    email = {m["doc_id"] for m in members if m.get("media_type") == EMAIL}
+
+    def why(kept: str, other: str) -> str:
+        return ("attachments before the e-mail's own text" if other in email and kept not in email
+                else "the first in the reply's order, documents.reply_rank")
     merge = ReplyMerge(reply_programme=match_programmes(programmes, rank))
     same_as = merge.reply_programme
     names = {p["programme_id"]: str(p["name"]) for p in programmes}
@@ -227,7 +229,7 @@ def merge_reply(
                 merge.review.append(_review(
                     row, "funnel_counts", f"{route}_{stage}", f"{names.get(programme, programme)}, {route} {stage}",
                     (_describe_count(kept), path[kept["doc_id"]]), (_describe_count(row), path[row["doc_id"]]),
-                    f"funnel_counts correction of {route}_{stage}"))
+                    f"funnel_counts correction of {route}_{stage}", why(kept["doc_id"], row["doc_id"])))
 
     merge.budgets_counted = [False] * len(budgets)
     by_slot: dict[str | None, dict[str, list[int]]] = {}
@@ -246,7 +248,7 @@ def merge_reply(
                 merge.review.append(_review(
                     _evidence_row(rows), "budgets", "amount_gbp", what,
                     (_describe_budget([budgets[i] for i in docs[first]], texts.get(first, "")), path[first]),
-                    (_describe_budget(rows, texts.get(d, "")), path[d]), "budgets correction of amount_gbp"))
+                    (_describe_budget(rows, texts.get(d, "")), path[d]), "budgets correction of amount_gbp", why(first, d)))
     merge.review.extend(_whole_against_programmes(budgets, by_slot, merge.budgets_counted, counted, path, texts))
     return merge
 

@@ -18,8 +18,8 @@ from foi_pipeline.replies import agree, budget_reading, count_reading, match_pro
 from foi_pipeline.schemas import validate_table
 
 MAIL, LETTER = "a" * 16, "b" * 16
-MEMBERS = [{"doc_id": LETTER, "source_path": "kent.eml#letter.pdf", "counted": True},
-           {"doc_id": MAIL, "source_path": "kent.eml", "counted": True}]
+MEMBERS = [{"doc_id": LETTER, "source_path": "kent.eml#letter.pdf", "media_type": "application/pdf", "counted": True},
+           {"doc_id": MAIL, "source_path": "kent.eml", "media_type": "message/rfc822", "counted": True}]
 
 
 def _programme(doc_id: str, name: str, canonical: str | None = None, aliases: tuple[str, ...] = ()) -> dict:
@@ -107,6 +107,7 @@ def test_a_disagreement_is_one_review_item_naming_both_files_and_values():
     assert (item["doc_id"], item["table_name"], item["field"], item["severity"]) == (MAIL, "funnel_counts", "agency_completed", "warning")
     assert (item["evidence_text"], item["value"], item["programme_id"]) == ("65", "65", f"{MAIL}-safe steps")
     assert "65 in 'kent.eml' and 60 in 'kent.eml#letter.pdf'" in item["reason"] and "Safe Steps, agency completed" in item["reason"]
+    assert "(attachments before the e-mail's own text)" in item["reason"]
 
 
 def test_budgets_are_taken_per_document_and_a_whole_reply_budget_is_checked_against_the_programmes():
