@@ -13,9 +13,10 @@ from foi_pipeline.specs import Catalogue, RequestSpec
 
 
 def _source_hash() -> str:
-    """A hash of the extractor's own source: any change to the rules is a new version (and re-extracts everything)."""
+    """A hash of the extractor's own source and lexicon: any change to the rules or the words is a new version
+    (and re-extracts everything)."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).resolve().parents[2] / "assets" / "lexicon.yaml"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]

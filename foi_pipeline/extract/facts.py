@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention, organisations_after, split_organisations
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, mentions
 from foi_pipeline.extract.quantities import CountReading, MoneyReading, find_counts, find_money, may_state_status, read_count
@@ -19,17 +20,6 @@ from foi_pipeline.extract.spans import Span
 from foi_pipeline.extract.tables import Table, find_tables, outside_tables
 from foi_pipeline.specs import Question, RequestSpec
 
-STAGE_VERB_RE = re.compile(r"(?<!self-)(?<!self )\b(?P<stage>accepted|completed|referred|started|enrolled|finished)\b", re.IGNORECASE)
-STAGE_NOUN_RE = re.compile(
-    r"(?<!self-)(?<!self )\b(?P<stage>acceptances?|completions?|completers?|referrals?|starters?|starts)\b", re.IGNORECASE
-)
-_STAGE_OF = {
-    "accepted": "accepted", "acceptance": "accepted", "acceptances": "accepted", "started": "accepted",
-    "enrolled": "accepted", "starter": "accepted", "starters": "accepted", "starts": "accepted",
-    "completed": "completed", "completion": "completed", "completions": "completed", "completer": "completed",
-    "completers": "completed", "finished": "completed",
-    "referred": "referred", "referral": "referred", "referrals": "referred",
-}
 SIDE_REMARK_RE = re.compile(r"\b(?:a\s+further|further|additional|also|another|of\s+(?:these|them|whom)|still)\b", re.IGNORECASE)
 _ANY_SEX = (r"|\b(?:break(?:\s+(?:this|these|it|them))?\s+down|broken\s+down|breakdown|split|separate\w*|distinguish)\b[^.;\n]{0,40}\b(?:sex|gender)\b"
             r"|\ball\s+genders\b|\b(?:men\s+and\s+women|women\s+and\s+men|males\s+and\s+females|females\s+and\s+males|male\s+and\s+female)\b")
@@ -39,8 +29,8 @@ OTHER_POPULATION_RE = {
 }
 # A figure the answer gives for the requested population among others ("Total 120 (115 male, 5 female)"): the words
 # for that population right after it, or right before it.
-_POPULATION_WORDS = {"male": r"(?:males?|men)", "female": r"(?:females?|women)"}
-_OTHER_WORDS = {"male": r"(?:females?|women)", "female": r"(?:males?|men)"}
+_POPULATION_WORDS = {p: lexicon.population_words(p) for p in lexicon.POPULATION_WORDS}
+_OTHER_WORDS = {p: lexicon.other_population_words(p) for p in lexicon.POPULATION_WORDS}
 _SEVERAL_POPULATIONS_RE = {
     population: re.compile(r"\b" + _OTHER_WORDS[population] + r"\b|\b(?:of\s+(?:which|whom|these|those)|total|in\s+total|overall|including)\b", re.IGNORECASE)
     for population in _POPULATION_WORDS
@@ -237,12 +227,8 @@ def _after_label(piece: Piece) -> Span:
 
 
 def _stage_word(text: str) -> str | None:
-    """The funnel stage a clause states for its figure: a verb wins over a noun ("82 referrals were accepted")."""
-    verb = STAGE_VERB_RE.search(text)
-    if verb:
-        return _STAGE_OF[verb.group("stage").lower()]
-    noun = STAGE_NOUN_RE.search(text)
-    return _STAGE_OF[noun.group("stage").lower()] if noun else None
+    """The funnel stage a clause states for its figure, beyond its route words ("82 referrals were accepted")."""
+    return lexicon.own_stage(text)
 
 
 def _figure_anchors(body: Span) -> list[int]:
@@ -329,16 +315,9 @@ def _count_piece(
 
 
 _ROW_NUMBER_RE = re.compile(r"\s*(?:Q(?:uestion)?\s*)?(\d{1,2})\b", re.IGNORECASE)
-_COMPLETED_RE = re.compile(r"complet|finish")
-_SELF_RE = re.compile(r"\bself")
-_ACCEPTED_RE = re.compile(r"accept|start|enrol|engag|took\s+up")
-_AGENCY_RE = re.compile(r"agenc|partner|police|professional")
-_REFERRED_RE = re.compile(r"refer")
-
-
-def _route_named(lowered: str) -> str | None:
-    """The route a (lower-cased) heading names: "self" for self-referrals, "agency" for agencies, police, partners."""
-    return "self" if _SELF_RE.search(lowered) else "agency" if _AGENCY_RE.search(lowered) else None
+def _route_named(heading: str) -> str | None:
+    """The route a heading names: "self" for self-referrals, "agency" for agencies, police, partners."""
+    return lexicon.route_named(heading, label=True)
 
 
 def _classify_row(text: str, spec: RequestSpec, default_route: str | None = None) -> Question | None:
@@ -348,15 +327,9 @@ def _classify_row(text: str, spec: RequestSpec, default_route: str | None = None
         numbered = [q for q in spec.questions if q.number == int(m.group(1)) and q.route]
         if numbered:
             return numbered[0]
-    lowered = text.lower()
-    route = _route_named(lowered)
-    if _COMPLETED_RE.search(lowered):
-        stage = "completed"
-    elif _ACCEPTED_RE.search(lowered):
-        stage = "accepted"
-    elif _REFERRED_RE.search(lowered):
-        stage = "referred"
-    else:
+    route = _route_named(text)
+    stage = lexicon.stage_named(text)
+    if stage is None:
         return None
     route = route or default_route or "agency"  # "Referred | Accepted" under the self-referral questions are self-referrals
     return next((q for q in spec.questions if q.route == route and q.stage == stage), None)
@@ -506,8 +479,8 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
             continue
         row_route = None
         if programme is None and group is not None:
-            lowered = row[0].text.lower()
-            row_route = _route_named(lowered) or ("agency" if _REFERRED_RE.search(lowered) else None)
+            label = row[0].text
+            row_route = _route_named(label) or ("agency" if lexicon.names_stage(label, "referred") else None)
             programme = group if row_route else None
         if programme is None:
             continue

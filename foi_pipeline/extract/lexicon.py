@@ -1,0 +1,103 @@
+"""The funnel's words (assets/lexicon.yaml) compiled once: which stage, route and population a piece of text names.
+
+Every reader asks here, so "engaged" or "Partners" means the same in a table heading, a list label and a
+sentence. The words are data; this module only says how an entry becomes a pattern and which stage wins when a
+phrase names several.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from foi_pipeline import contract
+
+LEXICON_PATH = Path(__file__).resolve().parents[2] / "assets" / "lexicon.yaml"
+
+
+def entry_pattern(entry: str) -> str:
+    """'self-referr*' -> a whole-word pattern: spaces and hyphens inside match any run of them, '*' any ending."""
+    prefix = entry.endswith("*")
+    words = re.split(r"[\s-]+", entry.rstrip("*").strip())
+    body = r"[\s-]+".join(map(re.escape, words))
+    return r"\b" + body + (r"\w*" if prefix else r"\b")
+
+
+def _alternation(entries: list[str]) -> str:
+    # Longest first, so "took up" is tried before "took" and "referrals" before "refer".
+    return "(?:" + "|".join(entry_pattern(e) for e in sorted(entries, key=len, reverse=True)) + ")"
+
+
+def _load(path: Path = LEXICON_PATH) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if set(data["stages"]) != set(contract.STAGES) or set(data["routes"]) != set(contract.ROUTES):
+        raise ValueError(f"{path}: stages and routes must be exactly {contract.STAGES} and {contract.ROUTES}")
+    return data
+
+
+_DATA = _load()
+STAGE_ORDER: tuple[str, ...] = tuple(_DATA["stage_order"])  # latest first: the stage a phrase naming several names
+# A stage's words and verbs: what a heading or a question may name it by.
+STAGE_WORDS: dict[str, str] = {stage: _alternation(e["words"] + e["verbs"]) for stage, e in _DATA["stages"].items()}
+# Only the words that state a figure's stage: "accepted", "referrals", not "does not accept".
+STATED_STAGE_WORDS: dict[str, str] = {stage: _alternation(e["words"]) for stage, e in _DATA["stages"].items()}
+STAGE_RE = re.compile("|".join(f"(?P<{stage}>{STAGE_WORDS[stage]})" for stage in STAGE_ORDER), re.IGNORECASE)
+_STAGE_RES = {stage: re.compile(STAGE_WORDS[stage], re.IGNORECASE) for stage in STAGE_ORDER}
+_STATED_STAGE_RES = {stage: re.compile(STATED_STAGE_WORDS[stage], re.IGNORECASE) for stage in STAGE_ORDER}
+
+ROUTE_WORDS: dict[str, str] = {route: _alternation(spec["words"]) for route, spec in _DATA["routes"].items()}
+ROUTE_LABEL_WORDS: dict[str, str] = {
+    route: _alternation(spec["words"] + spec["labels"]) for route, spec in _DATA["routes"].items()
+}
+_ROUTE_RES = {route: re.compile(ROUTE_WORDS[route], re.IGNORECASE) for route in contract.ROUTES}
+_ROUTE_LABEL_RES = {route: re.compile(ROUTE_LABEL_WORDS[route], re.IGNORECASE) for route in contract.ROUTES}
+ROUTE_PHRASES: str = _alternation(_DATA["route_phrases"])
+ROUTE_PHRASE_RE = re.compile(ROUTE_PHRASES, re.IGNORECASE)
+
+POPULATION_WORDS: dict[str, str] = {p: _alternation(words) for p, words in _DATA["populations"].items()}
+PEOPLE_WORDS: str = _alternation(_DATA["people"])
+ANY_STAGE_OR_ROUTE_RE = re.compile(
+    "|".join([*STAGE_WORDS.values(), *ROUTE_LABEL_WORDS.values()]), re.IGNORECASE
+)
+
+
+def stage_named(text: str) -> str | None:
+    """The latest funnel stage any word or verb of the text names ("referred and accepted" -> accepted), or None:
+    for headings, labels and questions."""
+    return next((stage for stage in STAGE_ORDER if _STAGE_RES[stage].search(text)), None)
+
+
+def stage_stated(text: str) -> str | None:
+    """The latest stage the text states of a figure ("12 were accepted"), not counting verbs that describe the
+    service ("does not accept self-referrals")."""
+    return next((stage for stage in STAGE_ORDER if _STATED_STAGE_RES[stage].search(text)), None)
+
+
+def names_stage(text: str, stage: str) -> bool:
+    """Whether any word of the text names this stage (whatever later stage it names too)."""
+    return _STAGE_RES[stage].search(text) is not None
+
+
+def own_stage(text: str) -> str | None:
+    """The stage the text states of its figure beyond its route phrases: "22 self-referrals" states none, "12 were
+    accepted" does."""
+    return stage_stated(ROUTE_PHRASE_RE.sub(" ", text))
+
+
+def route_named(text: str, label: bool = False) -> str | None:
+    """The referral route the text names, self before agency; `label` for a short heading or cell, where
+    "Police" or "Partners" alone stands for agency referrals."""
+    patterns = _ROUTE_LABEL_RES if label else _ROUTE_RES
+    return next((route for route in contract.ROUTES if patterns[route].search(text)), None)
+
+
+def population_words(population: str) -> str:
+    """The pattern for the words that name one population ("males", "men")."""
+    return POPULATION_WORDS[population]
+
+
+def other_population_words(population: str) -> str:
+    """The words for every population but this one: a figure for them is not the requested one."""
+    return "(?:" + "|".join(w for p, w in POPULATION_WORDS.items() if p != population) + ")"
