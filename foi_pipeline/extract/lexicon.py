@@ -80,10 +80,11 @@ def names_stage(text: str, stage: str) -> bool:
     return _STAGE_RES[stage].search(text) is not None
 
 
-def own_stage(text: str) -> str | None:
+def own_stage(text: str, verbs: bool = False) -> str | None:
     """The stage the text states of its figure beyond its route phrases: "22 self-referrals" states none, "12 were
-    accepted" does."""
-    return stage_stated(ROUTE_PHRASE_RE.sub(" ", text))
+    accepted" does; `verbs` for a title, where "Self-referrals who complete" names a stage too."""
+    rest = ROUTE_PHRASE_RE.sub(" ", text)
+    return stage_named(rest) if verbs else stage_stated(rest)
 
 
 def route_named(text: str, label: bool = False) -> str | None:

@@ -16,6 +16,7 @@ from itertools import islice
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.gates import has_any
 from foi_pipeline.extract.spans import WRAP_WIDTH, Span, lines
 from foi_pipeline.extract.tables import BULLET_MARK
@@ -242,12 +243,10 @@ class EchoMatcher:
 
 _FIGURE_START_RE = re.compile(r"\s*[£$€0-9]")
 _TITLE_SEPARATOR_RE = re.compile(r"\s+[–—-]\s+|:\s+|:$|\?\s+|\s+[–—-]$")
-_POPULATION_WORDS = re.compile(r"self|agenc|referr|\bmales?\b|\bmen\b|\bwomen\b|\bfemales?\b|people|participants|perpetrators|individuals|clients|service users", re.IGNORECASE)
+# Words saying whom a title counts: a route, referrals, a population or people ("Self-referred males accepted")
+_POPULATION_WORDS = re.compile("|".join([*lexicon.ROUTE_WORDS.values(), lexicon.STAGE_WORDS["referred"],
+                                         *lexicon.POPULATION_WORDS.values(), lexicon.PEOPLE_WORDS]), re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
-_COMPLETED_RE = re.compile(r"complet|finish")
-_ACCEPTED_RE = re.compile(r"accept|\bstart|enrol|took\s+up|engag")
-_REFERRED_RE = re.compile(r"referr|\brefer(?:s|ed)?\b")
-_STAGE_WORDS = ("complet", "finish", "accept", "start", "enrol", "took", "engag", "refer")  # every stage match has one
 _DASH_OR_COLON_RE = re.compile(r"[–—\-:]")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|has|have)\b")
 _NEGATION_RE = re.compile(r"\b(?:no|not|never|cannot)\b", re.IGNORECASE)
@@ -265,7 +264,8 @@ class TitleMatcher:
         self._cue_words = tuple(cue for cue, _, _ in self.cues)
         self._long_cue_words = tuple(cue for cue in self._cue_words if len(cue) >= 8)
         # One literal search for any cue or stage word: a title with none of them names no question.
-        self._any_word = re.compile("|".join(re.escape(w) for w in sorted({*self._cue_words, *_STAGE_WORDS}, key=len, reverse=True)))
+        self._any_word = re.compile("|".join([*(re.escape(w) for w in sorted(self._cue_words, key=len, reverse=True)),
+                                              lexicon.STAGE_RE.pattern]), re.IGNORECASE)
 
     def match(self, title: str, whole_titles: bool = True, max_words: int = 9) -> Question | None:
         """The question a heading names; `whole_titles` off for table cells, where "Programme" heads a column.
@@ -284,16 +284,11 @@ class TitleMatcher:
             for cue, pattern, question in self.cues:
                 if len(cue) >= 8 and pattern.search(lowered):
                     return question
-        if not named and not has_any(lowered, _STAGE_WORDS):
-            return None  # no cue, and no stage word for the patterns below to find
-        stage = (
-            "completed" if _COMPLETED_RE.search(lowered)
-            else "accepted" if _ACCEPTED_RE.search(lowered)
-            else "referred" if _REFERRED_RE.search(lowered)
-            else None
-        )
+        stage = lexicon.stage_named(lowered)
+        if not named and stage is None:
+            return None  # no cue, and no stage word
         if stage and _POPULATION_WORDS.search(lowered):
-            route = "self" if "self" in lowered else "agency"
+            route = lexicon.route_named(lowered) or "agency"
             return self.counts.get((route, stage))
         if not named:
             return None
@@ -572,30 +567,27 @@ MAX_ASKED_WORDS = 24
 
 
 _STAGE_GROUP_RE = re.compile(
-    r"[#*\s]*(?:(?:the\s+)?(?:total\s+)?number\s+(?:of\s+)?)?(?:(?:men|males|people|perpetrators|individuals|clients)\s+)?(?P<stage>referrals?|referred|acceptances?|accepted|starts|started|completions?|completed|completers)"
+    r"[#*\s]*(?:(?:the\s+)?(?:total\s+)?number\s+(?:of\s+)?)?(?:" + lexicon.PEOPLE_WORDS + r"\s+)?(?P<stage>" + lexicon.STAGE_RE.pattern + r")"
     r"(?:\s+(?:on|onto|on\s+to|to|in|of)\s+the\s+(?:programme|intervention|course))?[\s:*]*",
     re.IGNORECASE,
 )
-_GROUP_STAGES = {"refer": "referred", "accep": "accepted", "start": "accepted", "compl": "completed"}
-_ROUTE_WORDS_RE = re.compile(r"self[\s-]*referr?\w*|agency[\s-]*referr?\w*|referr?\w*\s+by\s+(?:an?\s+)?agenc\w*|(?:by|from)\s+(?:an?\s+)?agenc\w*", re.IGNORECASE)
-_OWN_STAGE_RE = re.compile(r"accept|complet|finish|start|enrol|engag|took\s+up|referr|refer\b", re.IGNORECASE)
 
 
 def _stage_group(line: str) -> str | None:
     """A heading that names a funnel stage and nothing else ("Acceptances", "Number of completions:"): the stage
     of the route-only titles under it."""
     m = _STAGE_GROUP_RE.fullmatch(line)
-    return _GROUP_STAGES[m.group("stage")[:5].lower()] if m else None
+    return lexicon.stage_named(m.group("stage")) if m else None
 
 
 def _names_a_stage_of_its_own(line: str, title_end: int) -> bool:
     """Whether a count title says its stage beyond its route words ("Self-referred accepted" does; "Self-referred" does not)."""
-    return bool(_OWN_STAGE_RE.search(_ROUTE_WORDS_RE.sub(" ", line[:title_end])))
+    return lexicon.own_stage(line[:title_end], verbs=True) is not None
 
 
 # Under a stage heading, a route alone titles a figure: "Self: 22", "Agency referrals – 171", "Partner agencies: 40"
 _ROUTE_ONLY_RE = re.compile(
-    r"[-•*·\s]*(?P<route>self(?:[\s-]*referr\w*)?|(?:partner\s+|other\s+)?agenc(?:y|ies)(?:[\s-]*referr\w*)?|professionals?(?:[\s-]*referr\w*)?)"
+    r"[-•*·\s]*(?P<route>(?:(?:partner|other)\s+)?(?:" + "|".join(lexicon.ROUTE_LABEL_WORDS.values()) + r")(?:[\s-]*referr\w*)?)"
     r"[ \t]*(?::|–|—|-|=)[ \t]*(?=\S)",
     re.IGNORECASE,
 )
@@ -613,7 +605,7 @@ def _route_title_follows(following: str, reader: "_LineReader", lettered: bool) 
 
 def _route_only(line: Span, stage: str, titles: "TitleMatcher") -> Block | None:
     m = _ROUTE_ONLY_RE.match(line.text)
-    question = titles.counts.get(("self" if m.group("route").lower().startswith("self") else "agency", stage)) if m else None
+    question = titles.counts.get((lexicon.route_named(m.group("route"), label=True), stage)) if m else None
     return Block(label=None, heading=line.sub(0, m.end()), titled=question) if question is not None else None
 
 
