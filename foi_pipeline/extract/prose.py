@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from foi_pipeline import contract
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.facts import FUNDING_SOURCE_RE, CountFact, Facts, OrgFact, expand_self_reference
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after
 from foi_pipeline.extract.programmes import PROVIDER_CUE_RE, Programme, ProgrammeRegistry, mentions, sentences
@@ -18,17 +20,8 @@ from foi_pipeline.extract.quantities import CountReading, read_count
 from foi_pipeline.extract.spans import Span
 
 _CLAUSE_CUT_RE = re.compile(r";|,|\band\b|\bwhile\b|\bwhilst\b|\bbut\b")
-_SELF_RE = re.compile(r"\bself[\s-]?referr|\brefer(?:red)?\s+themselves\b", re.IGNORECASE)
-_AGENCY_RE = re.compile(
-    r"\bagenc(?:y|ies)\b|\bprofessionals?\b|\bpartner\s+organisations?\b|\breferred\s+by\s+(?:the\s+)?(?:police|partners)\b|"
-    r"\breferred\b[^.;]{0,40}?\bby\s+(?:the\s+)?(?-i:[A-Z])",  # "referred to CARA by Avon and Somerset Police"
-    re.IGNORECASE,
-)
-_STAGES = (
-    ("completed", re.compile(r"\bcomplet(?:e|ed|ions?|ing)\b|\bfinished\b|\bgraduated\b", re.IGNORECASE)),
-    ("accepted", re.compile(r"\baccept(?:ed|ances?)\b|\btook\s+up\b|\bstarted\b|\benrolled\b|\bassessed\s+as\s+suitable\b", re.IGNORECASE)),
-    ("referred", re.compile(r"\breferr(?:ed|als?)\b|\bself[\s-]?referrals?\b", re.IGNORECASE)),
-)
+# "referred to CARA by Avon and Somerset Police": referred by a body named, an agency referral
+_REFERRED_BY_A_NAME_RE = re.compile(r"\breferred\b[^.;]{0,40}?\bby\s+(?:the\s+)?(?-i:[A-Z])", re.IGNORECASE)
 FUNDED_BY_RE = re.compile(
     r"\b(?:funded|paid\s+for|financed)\s+(?:jointly\s+|entirely\s+|solely\s+|wholly\s+)?by\s+|\bfunding\s+(?:comes|came)\s+from\s+|"
     + FUNDING_SOURCE_RE.pattern,  # "with a contribution from X", "£40k from the Home Office"
@@ -45,21 +38,16 @@ REFERRED_FROM_RE = re.compile(
 )
 
 
-STAGES = ("referred", "accepted", "completed")
-
-
 def _stage(text: str) -> str | None:
-    return next((stage for stage, pattern in _STAGES if pattern.search(text)), None)
+    return lexicon.stage_named(text)
 
 
 def _route(text: str) -> str | None:
-    if _SELF_RE.search(text):
-        return "self"
-    return "agency" if _AGENCY_RE.search(text) else None
+    return lexicon.route_named(text) or ("agency" if _REFERRED_BY_A_NAME_RE.search(text) else None)
 
 
-# Words that name a route but not a stage: "agency-referred" (men), and "of the self-referrals" (some of them)
-_ROUTE_WORDS_RE = re.compile(r"\b(?:self|agency)[\s-]?referred\b|\bof\s+(?:the|these|those)\s+(?:(?:self|agency)[\s-]?)?referrals\b", re.IGNORECASE)
+# "of the self-referrals" (some of them) names no stage, like the route words themselves
+_OF_THE_REFERRALS_RE = re.compile(r"\bof\s+(?:the|these|those)\s+(?:(?:self|agency)[\s-]?)?referrals\b", re.IGNORECASE)
 _AND_RE = re.compile(r"\s*and\b", re.IGNORECASE)
 # "Of these, 71 were accepted", "twenty-one of them were accepted": the sentence goes on about the last route
 _CONTINUES_RE = re.compile(
@@ -69,8 +57,8 @@ _ALL_PROGRAMMES_RE = re.compile(
     r"\b(?:the|all|both)\s+(?:(?:two|three|four|five)\s+)?(?:programmes|interventions|services|courses|projects)\b|"
     r"\b(?:neither|none\s+of\s+the)\s+(?:programmes?|interventions?|services?|courses?|projects?)\b", re.IGNORECASE)
 _RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
-_ROUTE_MENTION_RE = re.compile(r"\bself[\s-]?referr\w*|\bagency[\s-]?referr\w*|\bagenc(?:y|ies)\b|\breferred\s+by\s+(?:an?\s+)?agenc", re.IGNORECASE)
-_STAGE_MENTION_RE = re.compile(r"\breferr(?:ed|als?)\b|\baccept(?:ed|ances?)\b|\bcomplet(?:ed|ions?)\b", re.IGNORECASE)
+_ROUTE_MENTION_RE = re.compile("|".join(lexicon.ROUTE_WORDS.values()), re.IGNORECASE)
+_STAGE_MENTION_RE = re.compile("|".join(lexicon.STATED_STAGE_WORDS.values()), re.IGNORECASE)
 _NUMBER = r"(?:(?!(?:19|20)\d\d\b)\d{1,4}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-[a-z]+)?|[a-z]*teen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|nil|none)"
 # "9 and 23", "64, 41 and 23": figures listed, to be paired with what "respectively" pairs them with
 _NUMBER_LIST_RE = re.compile(r"(?<![\w£.,/])" + _NUMBER + r"(?:\s*,\s*" + _NUMBER + r")*\s*,?\s+and\s+" + _NUMBER + r"(?![\w£/])", re.IGNORECASE)
@@ -79,7 +67,7 @@ _LISTED_NUMBER_RE = re.compile(_NUMBER, re.IGNORECASE)
 
 def _own_stage(text: str) -> str | None:
     """The stage a clause states beyond its route words ("22 agency-referred" states none; "71 were accepted" does)."""
-    return _stage(_ROUTE_WORDS_RE.sub(" ", text))
+    return lexicon.own_stage(_OF_THE_REFERRALS_RE.sub(" ", text), verbs=True)
 
 
 def _stage_after_and(following: list[Span]) -> str | None:
@@ -149,7 +137,7 @@ def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, route
             reading = read_count(sentence.text)
             if route in routes and reading.status == "not_applicable":
                 evidence = sentence.sub(reading.start, reading.end)
-                facts.counts += [CountFact(p, route, each, reading, evidence, "count:prose") for p in registry.programmes for each in STAGES]
+                facts.counts += [CountFact(p, route, each, reading, evidence, "count:prose") for p in registry.programmes for each in contract.STAGES]
             last = (None, route, paragraph_end)
             continue
         else:
@@ -190,7 +178,7 @@ def _read_clauses(sentence: Span, programme: Programme | None, route: str | None
             facts.counts.append(CountFact(own, route, stage, reading, evidence, "count:prose", qualifier=reading.qualifier))
             previous = (own, stage)
         elif reading.status == "not_applicable":  # "it does not take self-referrals": the whole route
-            for each in STAGES:
+            for each in contract.STAGES:
                 facts.counts.append(CountFact(own, route, each, reading, evidence, "count:prose"))
         elif stage and reading.status in {"not_held", "refused", "suppressed"}:  # "we do not hold the number who ..."
             facts.counts.append(CountFact(own, route, stage, reading, evidence, "count:prose", qualifier=reading.qualifier))
@@ -228,7 +216,7 @@ def _respectively(sentence: Span, programme: Programme) -> list[CountFact]:
     # respectively"), else precedes them ("the self- and agency-referred numbered 12 and 30 respectively").
     for part in (sentence.text[listed.end() :], sentence.text[: listed.start()]):
         routes = [_route(m.group()) for m in _ROUTE_MENTION_RE.finditer(part)]
-        stages = [_stage(m.group()) for m in _STAGE_MENTION_RE.finditer(_ROUTE_WORDS_RE.sub(" ", part))]
+        stages = [_stage(m.group()) for m in _STAGE_MENTION_RE.finditer(lexicon.ROUTE_PHRASE_RE.sub(" ", part))]
         if len(routes) == len(numbers) and len(set(routes)) == len(routes) and (stage := _own_stage(sentence.text)):
             pairs = [(route, stage) for route in routes]
         elif len(stages) == len(numbers) and len(set(stages)) == len(stages) and len(set(all_routes)) == 1:
