@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.organisations import ORG_NOUN_RE
-from foi_pipeline.extract.quantities import PEOPLE_WORDS, find_counts, find_money, find_status_phrases, sentence_spans
+from foi_pipeline.extract.quantities import find_counts, find_money, find_status_phrases, sentence_spans
 from foi_pipeline.extract.spans import Span
 from foi_pipeline.specs import Question
 
@@ -65,7 +66,8 @@ _NOT_A_FIGURE_RES = [
 # A line that explains symbols or exemptions: its status words are explanations, not answers.
 _NOTE_LINE_RE = re.compile(r"^[ \t]*(?:(?:key|notes?|footnotes?)\b|[*†‡§¹²³])[ \t]*[:.–—-]?[^\n]*$", re.IGNORECASE | re.MULTILINE)
 _TOTAL_WORD_RE = re.compile(r"\b(?:total|overall|altogether|combined|in[ \t]+all)\b", re.IGNORECASE)
-_PEOPLE_AFTER_RE = re.compile(r"[ \t]+(?:(?:[a-z-]+[ \t]+)?(?:" + PEOPLE_WORDS + r")|referrals?|self-referrals?|completions?|acceptances?)\b", re.IGNORECASE)
+_PEOPLE_AFTER_RE = re.compile(r"[ \t]+(?:(?:[a-z-]+[ \t]+)?" + lexicon.PEOPLE_WORDS + "|" + "|".join(lexicon.STATED_STAGE_WORDS.values()) + ")",
+                              re.IGNORECASE)
 # "<5 – a figure between 1 and 4, withheld": a symbol, a dash or colon, what it means.
 _KEY_LINE_RE = re.compile(r"^[ \t]*[\"“']?(?P<symbol>[^\s:=–—-][^\n:=–—]{0,14}?)[\"”']?[ \t]*(?:[:=–—]|[ \t]-)[ \t]+\S[^\n]*$", re.MULTILINE)
 
@@ -542,7 +544,8 @@ def unread_names(regions: list[Region], tables: dict[str, list[dict]], own_offic
     return out
 
 
-_NOT_A_PROGRAMME_NAME_RE = re.compile(r"[0-9]{1,4}(?:[ \t]+[0-9]{1,4})+|\b(?:self|agency)[ -]?referr|\b(?:referred|accepted|completed|referrals|total)\b", re.IGNORECASE)
+_NOT_A_PROGRAMME_NAME_RE = re.compile(r"[0-9]{1,4}(?:[ \t]+[0-9]{1,4})+|\btotal\b|" + lexicon.ROUTE_PHRASES + "|"
+                                      + "|".join(lexicon.STATED_STAGE_WORDS.values()), re.IGNORECASE)
 
 
 def unanswered(questions: list[Question], answers: list[dict], tables: dict[str, list[dict]], information_status: str | None,
@@ -572,7 +575,9 @@ def unanswered(questions: list[Question], answers: list[dict], tables: dict[str,
 
 
 _LINE_LABEL_RE = re.compile(r"^[ \t]*(?:[-•·*|][ \t]*)?(?:\(?[0-9a-zA-Z]{1,3}[.)][ \t]+)?(?P<label>[A-Z][^:|\n]{1,60}?)[ \t]*(?:[:=–—|]|[ \t]-)[ \t]*$")
-_STAGE_LABEL_RE = re.compile(r"refer|accept|complet|total|self|agency|budget|cost|fund|answer|response|question|males?|men|number|figure|year|quarter|q[1-4]\b",
+# Labels of a figure that name what it counts, not a programme: a stage, a route, a population, a total ...
+_STAGE_LABEL_RE = re.compile("|".join([lexicon.ANY_STAGE_OR_ROUTE_RE.pattern, *lexicon.POPULATION_WORDS.values(),
+                                       r"total|budget|cost|fund|answer|response|question|number|figure|year|quarter|q[1-4]\b"]),
                              re.IGNORECASE)
 _CLAUSE_START_RE = re.compile(r"[.;](?=[ \t])")
 MANY_UNATTRIBUTED = 3  # unread counts that no programme could be named for, beyond which programmes may be missing

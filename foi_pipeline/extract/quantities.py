@@ -59,6 +59,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.gates import fold, has_any
 
 __all__ = ["CountReading", "MoneyReading", "find_counts", "find_money", "may_state_status", "parse_number_words", "read_count"]
@@ -204,7 +205,7 @@ _UNIT_WORDS = (
     r"weeks?|wks?|days?|months?|mths?|years?|yrs?|nights?|fortnights?|sessions?|modules?|miles?|km|kilomet(?:re|er)s?|"
     r"pages?|words?|(?:a|p)\.?m\.?|o['’]?clock)"
 )
-PEOPLE_WORDS = r"(?:men|males|women|females|adults|people|persons|individuals|perpetrators|offenders|clients|participants|children|young[ \t]+people|those|anyone|service[ \t]+users)"
+PEOPLE_WORDS = lexicon.PEOPLE_WORDS  # "12 men", "40 participants"
 
 
 _MAX_DIGITS = 12  # a longer run of digits is an identifier, never a count (and int() refuses very long strings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from foi_pipeline import contract
 from foi_pipeline.extract.accounting import (
     UNANSWERED_FIELD, UNREAD_FIELD, Mark, Marks, Region, answered_unread, organisation_doubts, programme_doubts, status_doubts, unread_figures,
     budget_doubts, metadata_doubts, missing_programmes, unanswered, unread_names,
@@ -22,7 +23,7 @@ from foi_pipeline.extract.spans import EMPTY, Span, evidence
 from foi_pipeline.extract.tables import find_tables
 from foi_pipeline.specs import Catalogue, Question, RequestSpec
 
-ROUTES_STAGES = [(r, s) for r in ("self", "agency") for s in ("referred", "accepted", "completed")]
+ROUTES_STAGES = [(r, s) for r in contract.ROUTES for s in contract.STAGES]
 
 
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
