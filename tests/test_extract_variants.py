@@ -909,3 +909,43 @@ def test_programme_headings_over_bulleted_titled_answers_make_one_section_each()
     assert [funnel[("SH", k)][1] for k in ("self_referred", "self_accepted", "agency_referred", "agency_accepted")] == [31, 22, 140, 90]
     assert [funnel[("Waymark", k)][1] for k in ("agency_referred", "agency_accepted")] == [47, 35]
     assert [funnel[("FF", k)][1] for k in ("self_referred", "agency_referred")] == [9, 44]
+
+
+_LINE_LABELLED = """Office of the Police and Crime Commissioner for Norfolk
+Our reference: FOI/2023/310
+Date: 3 October 2023
+
+Dear Requester,
+
+Freedom of Information Act 2000 - Domestic Abuse Perpetrator Programme 2022/23 (males)
+
+The OPCC holds information relevant to your request.
+
+1. Name of the programme(s)
+Steps Forward - a 24-week group programme delivered by Cranstoun.
+Safe Home - a one-to-one intervention delivered by the Daisy Programme.
+
+2. The total number of males who self-referred into the programme
+{a}Steps Forward{sep}
+{n1} men
+{b}Safe Home{sep}
+{n2}
+
+3. The total number of self-referred males who were accepted onto the programme
+{a}Steps Forward{sep}
+{n3}
+For comparison, 2021/22: 99
+{b}Safe Home{sep}
+{n4}
+"""
+
+
+@pytest.mark.parametrize("a, b, sep", [("", "", ""), ("- ", "- ", ""), ("• ", "• ", " –"), ("", "", ":")])
+def test_a_programme_named_on_a_line_of_its_own_heads_the_figures_under_it(a, b, sep):
+    text = _LINE_LABELLED.format(a=a, b=b, sep=sep, n1=31, n2=7, n3=22, n4=5)
+    _, names, funnel, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Safe Home", "Steps Forward"]
+    assert funnel[("Steps Forward", "self_referred")][:2] == ("value", 31)
+    assert funnel[("Safe Home", "self_referred")][:2] == ("value", 7)
+    assert funnel[("Steps Forward", "self_accepted")][:2] == ("value", 22)
+    assert funnel[("Safe Home", "self_accepted")][:2] == ("value", 5)

@@ -143,6 +143,17 @@ def _sub(span: Span, start: int, end: int) -> Span:
 
 _LABEL_AFTER = re.compile(r"^(?:'s)?\s*(?:\)|\s)*(?::|–|—|-(?=\s)|=)")
 _LABEL_BEFORE = re.compile(r"(?:^|[\n;|,]|[.)]\s|\band\s)[\s•*\-–·(a-z)]*$")
+# A programme's name alone on its line ("KPRP" over "57 men") heads the lines under it, like "KPRP: 57 men".
+_LINE_END = re.compile(r"^[^\S\n]*(?:[:–—-][^\S\n]*)?(?:\n|$)")
+_LINE_START = re.compile(r"(?:^|\n)[^\S\n]*(?:[-•*–·▪◦][^\S\n]*)?$")
+
+
+def is_label(before: str, after: str) -> bool:
+    """Whether a programme named between `before` and `after` labels what follows it: "CARA: ...", "COBI – ...",
+    or the name as a line of its own."""
+    if _LABEL_AFTER.match(after) and (_LABEL_BEFORE.search(before[-40:]) or not before.strip()):
+        return True
+    return bool(_LINE_END.match(after) and _LINE_START.search(before[-40:]) and after.strip())
 
 
 def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | Callable[[], list[int]] | None = None) -> list[Piece]:
@@ -156,7 +167,7 @@ def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | Callabl
     for span, programme in found:
         before = body.text[: span.start - body.start]
         after = body.text[span.end - body.start :]
-        if _LABEL_AFTER.match(after) and (_LABEL_BEFORE.search(before[-40:]) or not before.strip()):
+        if is_label(before, after):
             labelled.append((span, programme))
     if labelled:
         out = []
