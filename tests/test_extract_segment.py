@@ -179,6 +179,21 @@ def test_a_heading_in_own_words_ending_with_question_numbers_labels_its_answer(h
     assert block.body.text == "The answer is here."
 
 
+@pytest.mark.parametrize("heading, numbers", [
+    ("4. Question 8 – referring organisations", (8,)),
+    ("2. Questions 2 to 4 – self-referrals", (2, 3, 4)),
+    ("3. Q5-7", (5, 6, 7)),
+    ("2. Self-referrals – Questions 2 to 4", (2, 3, 4)),
+    ("6) Funding (question 9)", (9,)),
+])
+def test_a_list_number_before_the_questions_own_number_yields_to_it(heading, numbers):
+    """Word numbers a letter's items itself; the item's number is not the question's when the item names one."""
+    seg = segment(f"Dear Requester\n\n{heading}\nThe answer is here.\n", SPEC)
+    (block,) = seg.blocks
+    assert block.label.numbers == numbers
+    assert block.body.text == "The answer is here."
+
+
 @pytest.mark.parametrize("line", [
     "We answered questions 2 to 4 together (see question 2).",  # a sentence, not a heading
     "In 2022/23 we received 40 referrals (question 5) from the police and 12 more from the council and others.",  # too long

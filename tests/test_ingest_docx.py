@@ -70,7 +70,7 @@ def test_paragraphs_and_tables_in_document_order():
     document.add_paragraph("Item one", style="List Number")  # Word's automatic number is not text: fine
     assert text_of(saved(document)).split("\n") == [
         "Freedom of Information reply", "1. Safe Steps Programme", "Question | Safe Steps | Drive",
-        "5. Agency referred | 40 | <5", "", "10. Budget: £40,000", "Item one",
+        "5. Agency referred | 40 | <5", "", "10. Budget: £40,000", "1. Item one",
     ]
 
 

@@ -500,6 +500,15 @@ class _LineReader:
     def _read(self, line: Span, lettered: bool, whole_titles: bool) -> _Head | None:
         matcher, titles = self.matcher, self.titles
         found = _label(line, lettered)
+        if found is not None and found[0].kind == "number":
+            # "4. Question 8 – referring organisations", "2. Self-referrals – Questions 2 to 4": a list's own number
+            # (Word numbers its items itself) before the question's; the question's number says which it answers
+            after = line.sub(found[1], len(line.text))
+            inner = _label(after, lettered)
+            if inner is not None and inner[0].kind in ("q", "range"):
+                found = (inner[0], found[1] + inner[1])
+            elif inner is None and (trailing := _trailing_label(after)) is not None:
+                return _Head(trailing.label, len(line.text))
         if found is None and (trailing := _trailing_label(line)) is not None:
             return trailing  # "Self-referrals – Questions 2 to 4": the numbers say more than the words
         rest = line.sub(found[1], len(line.text)) if found else line

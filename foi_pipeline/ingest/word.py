@@ -25,6 +25,7 @@ from lxml import etree
 
 from foi_pipeline.ingest.html_page import CELL_SEPARATOR
 from foi_pipeline.ingest.text import normalise
+from foi_pipeline.ingest.word_numbering import BULLET, ListNumbering
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # whole package
 MAX_RATIO = 100  # ... or over 50 MB at more than 100:1
@@ -155,8 +156,9 @@ def docx_to_text(data: bytes) -> str:
         if body is None:
             return ""
         headers, footers = _margins(archive, main, body)
+        numbering = _list_numbering(archive, main)
     lines: list[str] = []
-    _block_lines(body, lines)
+    _block_lines(body, lines, numbering)
     return normalise("\n".join([*headers, *lines, *footers]))
 
 
@@ -183,8 +185,25 @@ def _margins(archive: zipfile.ZipFile, main: str, body: etree._Element) -> tuple
     return found[_w("headerReference")], found[_w("footerReference")]
 
 
-def _block_lines(container: etree._Element, lines: list[str]) -> None:
-    """Paragraphs and tables of a body (or cell, or text box) in order; content-control wrappers are entered."""
+def _list_numbering(archive: zipfile.ZipFile, main: str) -> ListNumbering | None:
+    """Word's list numbering for the main part (its numbering and styles parts), or None when it has none."""
+    rels = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    names = set(archive.namelist())
+    parts: dict[str, str] = {}
+    if rels in names:
+        for rel in _parse_part(archive, rels):
+            kind = rel.get("Type", "").rsplit("/", 1)[-1]
+            if kind in ("numbering", "styles"):
+                parts[kind] = posixpath.normpath(posixpath.join(posixpath.dirname(main), rel.get("Target", "")))
+    numbering, styles = (parts.get(k) for k in ("numbering", "styles"))
+    if numbering not in names:
+        return None
+    return ListNumbering(_parse_part(archive, numbering), _parse_part(archive, styles) if styles in names else None)
+
+
+def _block_lines(container: etree._Element, lines: list[str], numbering: ListNumbering | None = None) -> None:
+    """Paragraphs and tables of a body (or cell, or text box) in order; content-control wrappers are entered.
+    A paragraph Word numbers starts with its number or bullet, indented by its level ("  • 57 men")."""
     stack = [iter(container)]
     while stack:
         child = next(stack[-1], None)
@@ -194,11 +213,14 @@ def _block_lines(container: etree._Element, lines: list[str]) -> None:
         tag = child.tag
         if tag == P:
             text, boxes = _paragraph(child)
+            label = numbering.label(child) if numbering is not None else None
+            if label is not None and text.strip():
+                text = "  " * label[1] + label[0] + " " + text.lstrip()
             lines.append(text)
             for box in boxes:
-                _block_lines(box, lines)
+                _block_lines(box, lines, numbering)
         elif tag == TBL:
-            lines.extend(_table_lines(child))
+            lines.extend(_table_lines(child, numbering))
         elif tag in _WRAPPERS:
             stack.append(iter(child))
 
@@ -258,14 +280,16 @@ def _children(el: etree._Element, tag: str) -> list[etree._Element]:
     return found
 
 
-def _cell_text(tc: etree._Element) -> str:
+def _cell_text(tc: etree._Element, numbering: ListNumbering | None = None) -> str:
     """A cell's paragraphs on one line, so its row stays one line. Paragraphs that end mid-sentence are items of a
     list ("Lancashire Constabulary" / "Blackpool Council" / ...) and keep apart with "; "; sentences with a space."""
     lines: list[str] = []
-    _block_lines(tc, lines)
+    _block_lines(tc, lines, numbering)
     out = ""
     for line in (" ".join(line.split()) for line in lines if line.strip()):
-        between = "; " if line[:1].isupper() and not out.endswith(_SENTENCE_ENDS) else " "
+        bulleted = line.startswith(BULLET + " ")
+        line = line.removeprefix(BULLET + " ")  # a cell's bulleted items are a list like any other
+        between = "; " if (bulleted or line[:1].isupper()) and not out.endswith(_SENTENCE_ENDS) else " "
         out = line if not out else out + between + line
     return out
 
@@ -273,7 +297,7 @@ def _cell_text(tc: etree._Element) -> str:
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
 
 
-def _table_lines(tbl: etree._Element) -> list[str]:
+def _table_lines(tbl: etree._Element, numbering: ListNumbering | None = None) -> list[str]:
     """One line per row, cells joined with ' | '. A horizontally merged cell is one cell (w:gridSpan; legacy
     w:hMerge continuations are skipped); a vertically merged continuation is an empty cell, so every row keeps
     its columns. Layout tables (one cell per row, or a table inside) are read as paragraphs, like HTML's."""
@@ -282,10 +306,10 @@ def _table_lines(tbl: etree._Element) -> list[str]:
     if all(len(cells) <= 1 for cells in rows) or next(itertools.islice(tbl.iter(TBL), 1, None), None) is not None:
         for cells in rows:
             for tc in cells:
-                _block_lines(tc, lines)
+                _block_lines(tc, lines, numbering)
         return lines
     for cells in rows:
-        texts = [_cell_text(tc) for tc in cells]
+        texts = [_cell_text(tc, numbering) for tc in cells]
         if any(texts):
             lines.append(CELL_SEPARATOR.join(texts))
     return lines
