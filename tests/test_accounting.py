@@ -258,3 +258,16 @@ def test_foi_review_shows_the_line_and_the_csv_prefills_the_guess(tmp_path, monk
     counts = pd.read_parquet(warehouse / "parquet" / "funnel_counts.parquet")
     row = counts[(counts["route"] == "agency") & (counts["stage"] == "referred")].iloc[0]
     assert int(row["count"]) == 30 and row["extracted_value"] == "value:96"
+
+
+def test_figures_before_the_first_answer_are_accounted_for_too():
+    """A table or sentence of figures between the letter's opening and its first recognised answer."""
+    intro = ("Dear Requester,\n\nWe introduce our two programmes below.\n\n"
+             "Figures at a glance\nFresh Start | 31 | 22 | 17\nWe also spent £4,200 on training.\n"
+             "Our numbering is one higher than yours.\n\n")
+    text = LETTER.format(agency="96").replace("Dear Requester,\n\n", intro)
+    unread = {r["value"]: r for r in _items(_read(text))}
+    assert {"31", "22", "17", "£4,200"} <= set(unread)
+    assert "one" not in unread  # words in the letter's own introduction are no figures
+    assert unread["22"]["table_name"] == "funnel_counts" and unread["£4,200"]["table_name"] == "budgets"
+    assert unread["22"]["reason"] == "'22' before the answers was not read into any programme"

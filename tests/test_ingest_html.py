@@ -188,3 +188,18 @@ def test_a_list_in_a_table_cell_keeps_its_items_apart_on_the_row():
         "Question | Response", "2. Self-referred | Drive: 12; CARA: N/A", "8. Referrers | Kent Police; Medway Council",
         "9. Funders | The Home Office. The OPCC.", "5. Referred | 82 (approx.)",
     ]
+
+
+@pytest.mark.parametrize("deep", [False, True])
+def test_site_navigation_is_no_part_of_the_reply(deep):
+    """A disclosure log's breadcrumb "<ol><li>Home</li>..." would read as numbered answers 1, 2, ..."""
+    body = ('<nav aria-label="Breadcrumb"><ol><li>Home</li><li>Disclosure log</li></ol></nav>'
+            "<h1>Perpetrator programmes</h1><p>Drive</p><p>CARA</p>")
+    if deep:
+        body = "<div>" * (MAX_DEPTH + 10) + body + "</div>" * (MAX_DEPTH + 10)
+    assert html_to_text(body) == "Perpetrator programmes\n\nDrive\n\nCARA"
+
+
+def test_an_unclosed_nav_keeps_the_page():
+    deep = "<div>" * (MAX_DEPTH + 10) + "<nav><p>Reply text</p>" + "</div>" * (MAX_DEPTH + 10)
+    assert html_to_text(deep) == "Reply text"

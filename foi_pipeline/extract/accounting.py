@@ -81,7 +81,8 @@ class Region:
     questions: tuple[Question, ...] = ()
     heading: str = ""
     statuses: frozenset[str] = frozenset()  # what the answers table says these questions' answers state
-    figures: bool = True  # False for text read for names only (the introduction before the answers)
+    figures: bool = True  # False for text read for names only
+    introduction: bool = False  # the text before the first answer: programmes, and any figure no answer took
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,8 @@ def _parts_of_a_budget(figures: list[Figure], marks: Marks) -> set[Span]:
 def _worth_reading(figure: Figure, region: Region) -> bool:
     """Answers to questions that feed no fact (the evaluation link) hold no figure of the request; in a scope
     answer only money and counts of people are."""
+    if region.introduction:  # what the letter says of itself before answering: only figures in digits or money
+        return figure.kind in {"count", "money"} and any(c.isdigit() for c in figure.span.text)
     tables = {q.table for q in region.questions}
     if not tables or tables & set(FACT_TABLES):
         return True
@@ -353,9 +356,11 @@ def unread_figures(text: str, regions: list[Region], marks: Marks, names: dict[s
                     continue
                 status_listed = True
             seen.add(key)
-            table, slot = _table_and_field(figure, region.questions)
+            asked = () if region.introduction else region.questions
+            table, slot = _table_and_field(figure, asked)
             programme = programme_named(_clause_of(text, figure.span), _line_of(text, figure.span), region.heading, names)
-            reason = f"'{figure.span.text}' {describe_questions(region.questions)} was not read into any programme"
+            where = "before the answers" if region.introduction else describe_questions(region.questions)
+            reason = f"'{figure.span.text}' {where} was not read into any programme"
             out.append(Unread(figure, table, slot, programme, reason, region))
     return out
 

@@ -456,8 +456,9 @@ def _account(text: str, doc_id: str, blocks: list[Block], preamble: Span, letter
         regions = [Region(b.body, tuple(b.questions), b.heading.text, frozenset(status_of.get(q.key) for q in b.questions) - {None})
                    for b in blocks if b.body]
         scope = tuple(q for q in questions if q.table == "programmes")
-        if preamble and scope:  # programmes are often introduced before the answers ("Q1: see above")
-            regions.append(Region(preamble, scope, figures=False))
+        if preamble and scope:  # programmes are often introduced before the answers ("Q1: see above"), and a
+            # table or a sentence there may give figures that no answer took
+            regions.append(Region(preamble, scope, introduction=True))
     marks = Marks([Mark(r["char_start"], r["char_end"], t, r.get("status"), _amount(r.get("amount_gbp"), r.get("count")), r.get("programme_id"))
                    for t in ("programmes", "funnel_counts", "budgets", "funders", "referrers") for r in tables[t]]
                   + [Mark(r["char_start"], r["char_end"], r["table_name"], None, None, r["programme_id"], review=True) for r in tables["review_queue"]])

@@ -27,7 +27,10 @@ _IN_CELL_BREAKS_RE = re.compile(r"(?P<before>[^\s\ue000-\ue0ff]?)[\s\ue006]*\ue0
 _MARKS = re.compile("[\ue000-\ue005]")
 _PRE_SPLIT = re.compile("([\ue003\ue004])")
 
-_DROP = ["script", "style", "template", "noscript", "title", "svg", "iframe", "object", "math", "frameset", "select", "datalist"]
+# Not what the page says: code, styles, embedded objects, and the site's navigation (menus, breadcrumbs, whose
+# "1. Home 2. Who we are" would read as numbered answers).
+_DROP = ["script", "style", "template", "noscript", "title", "svg", "iframe", "object", "math", "frameset", "select", "datalist",
+         "nav"]
 _HIDDEN = ", ".join(["[hidden]", *(f'[style*="{rule}" i]' for rule in ("display:none", "display: none", "visibility:hidden", "visibility: hidden"))])
 _PARA_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article"}
 _LINE_TAGS = {
@@ -50,7 +53,7 @@ _NOT_NESTING = {
 }
 _ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
 _OTHER_MARKUP = re.compile(r"<[!?/][^<>]*>")
-_DROPPED_START = re.compile(r"<!--|<(script|style|template|head|title|noscript|svg|iframe|object|math|select|datalist)\b")
+_DROPPED_START = re.compile(r"<!--|<(script|style|template|head|title|noscript|svg|iframe|object|math|select|datalist|nav)\b")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
 
 
@@ -299,6 +302,8 @@ def _drop_elements(html: str) -> str:
         closer = "-->" if m.group(0) == "<!--" else "</" + m.group(1)
         end = lowered.find(closer, m.end())
         if end < 0:
+            if m.group(1) == "nav":  # an unclosed <nav> may hold the whole page: keep it
+                out.append(html[m.start() :])
             return "".join(out)
         close = lowered.find(">", end)
         pos = len(html) if close < 0 else close + 1
