@@ -233,3 +233,34 @@ def test_bullets_set_off_by_a_tab_head_titled_answers_not_a_table():
 def test_a_sentence_before_a_colon_is_no_title():
     seg = segment("Dear Requester\n\n–  Drive has no self-referral route: all cases come through MARAC.\n", SPEC)
     assert not [b for b in seg.blocks if b.titled is not None]
+
+
+@pytest.mark.parametrize("heading, keys", [
+    ("Referrals, acceptances and completions (men only, 1 April 2022 to 31 March 2023)",
+     {"self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed"}),
+    ("Self-referrals: acceptances and completions", {"self_referred", "self_accepted", "self_completed"}),
+    ("Agency referrals, starts and completers", {"agency_referred", "agency_accepted", "agency_completed"}),
+    ("## Referred and accepted", {"self_referred", "self_accepted", "agency_referred", "agency_accepted"}),
+])
+def test_a_heading_naming_several_stages_heads_their_count_questions(heading, keys):
+    seg = segment(f"Dear Requester\n\n{heading}\nProgramme | Referred | Accepted\nDrive | 12 | 9\n", SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    (block,) = seg.blocks
+    assert {q.key for q in block.questions} == keys
+
+
+@pytest.mark.parametrize("line", [
+    "Self-referred males accepted",  # one stage: the route phrase names none
+    "We received 40 referrals and 30 were accepted.",  # a sentence
+    "Referrals and completions in 2021/22 and 2022/23 by quarter and by programme and by route",  # too long
+])
+def test_what_is_no_several_stage_heading(line):
+    seg = segment(f"Dear Requester\n\n{line}\nThe answer.\n", SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    assert not any(len(b.questions) > 1 for b in seg.blocks)
+
+
+def test_referrals_accepted_is_one_stage_not_a_list():
+    seg = segment("Dear Requester\n\nAgency referrals accepted\nDrive: 12\n", SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    assert [q.key for b in seg.blocks for q in b.questions] == ["agency_accepted"]

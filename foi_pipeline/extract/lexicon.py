@@ -94,6 +94,17 @@ def route_named(text: str, label: bool = False) -> str | None:
     return next((route for route in contract.ROUTES if patterns[route].search(text)), None)
 
 
+def stages_named(text: str) -> set[str]:
+    """Every stage the text names beyond its route phrases ("Referrals, acceptances and completions": all three)."""
+    rest = ROUTE_PHRASE_RE.sub(" ", text)
+    return {stage for stage in STAGE_ORDER if _STAGE_RES[stage].search(rest)}
+
+
+def routes_named(text: str) -> set[str]:
+    """Every route the text names ("Self and agency referrals": both)."""
+    return {route for route in contract.ROUTES if _ROUTE_RES[route].search(text)}
+
+
 def population_words(population: str) -> str:
     """The pattern for the words that name one population ("males", "men")."""
     return POPULATION_WORDS[population]

@@ -16,6 +16,7 @@ from itertools import islice
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
+from foi_pipeline.contract import ROUTES
 from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.gates import has_any
 from foi_pipeline.extract.spans import WRAP_WIDTH, Span, lines
@@ -514,6 +515,8 @@ class _LineReader:
         rest = line.sub(found[1], len(line.text)) if found else line
         label = found[0] if found else None
         question, score, echo_end = matcher.match(rest.text)
+        if question is None and found is None and (funnel := _funnel_heading(line, titles)) is not None:
+            return funnel
         if question is not None:
             # "Self-referred males who completed – 32": the question's words, then the answer on the same line.
             sep = _TITLE_SEPARATOR_RE.search(rest.text)
@@ -540,6 +543,30 @@ class _LineReader:
             colon = _COLON_RE.search(rest.text)
             heading_end = rest.start + colon.start() + 1 if colon and colon.start() < 70 else line.end
         return _Head(label, heading_end, echo=question, echo_score=score)
+
+
+_ASIDE_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+MAX_FUNNEL_HEADING_WORDS = 8
+# "Agency referrals, starts and ...": referrals as an item of the list (not "Agency referrals accepted")
+_REFERRALS_NOUN_RE = re.compile(r"\breferrals\b[^\S\n]*(?:,|:|&|\band\b)", re.IGNORECASE)
+
+
+def _funnel_heading(line: Span, titles: TitleMatcher) -> _Head | None:
+    """"Referrals, acceptances and completions (men only, 2022/23)": a short heading naming two or more funnel
+    stages heads the answer to each count question of those stages, for the routes it names (both when none)."""
+    words = _ASIDE_RE.sub(" ", line.text).strip(" *#:-–—\t")
+    if not words or len(words.split()) > MAX_FUNNEL_HEADING_WORDS or words.endswith((".", "?", "!", ",")) or _DIGIT_RE.search(words):
+        return None
+    stages = lexicon.stages_named(words)
+    if _REFERRALS_NOUN_RE.search(words):  # "Agency referrals, starts and completers": referrals are one of the list
+        stages.add("referred")
+    if len(stages) < 2:
+        return None
+    routes = lexicon.routes_named(words) or set(ROUTES)
+    numbers = tuple(sorted(q.number for (route, stage), q in titles.counts.items() if route in routes and stage in stages and q.number))
+    if len(numbers) < 2:
+        return None
+    return _Head(Label(line.text.strip(), "range", numbers, line.strip()), len(line.text))
 
 
 # "Funding and budget (questions 9 and 10)", "Self-referrals – Questions 2 to 4": a heading in the reply's own
