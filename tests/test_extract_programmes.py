@@ -41,6 +41,10 @@ def _programmes(scope: str, context: str = ""):
         ("The service is known as Safer Families and is run by Acme.", ["Safer Families"]),
         ("It is a course which the provider has named ‘Fresh Start’.", ["Fresh Start"]),
         ("We did not commission the Building Better Relationships programme, which Probation runs.", []),
+        # names set with a dash before "delivered by", in sentences of one paragraph; the provider is no programme
+        ("Two programmes were commissioned: Fresh Start (FS) – delivered by Acme Support Service. A group course. "
+         "KEEL (Keeping Everyone Emotionally Level) – delivered by The Harbour Trust. A short course.", ["FS", "KEEL"]),
+        ("Safe Home – provided by Brightwater Community Service.", ["Safe Home"]),
     ],
 )
 def test_programmes_named_in_scope_answers(text, names):

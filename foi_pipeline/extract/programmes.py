@@ -68,8 +68,8 @@ ORDINAL_NAME_RE = re.compile(
 # "In County Durham, Drive is delivered by Rivers CIC", "CARA (...), delivered by The Hampton Trust, is ...": a
 # name, then who delivers it
 NAME_DELIVERED_RE = re.compile(
-    r"(?:^|[,;:]\s+|\.\s+)(?:(?i:the)\s+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+(?:[A-Z+&][\w'’+-]*|of|for|to)){0,5})"
-    r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?(?:\s+(?:is|was|are|were)\s+(?:\w+ly\s+)?|,\s+(?:also\s+)?)"
+    r"(?:^\s*|[,;:]\s+|\.\s+)(?:(?i:the)\s+)?(?P<name>[A-Z+][\w'’+-]*(?:[^\S\n]+(?:[A-Z+&][\w'’+-]*|of|for|to)){0,5})"
+    r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?(?:\s+(?:is|was|are|were)\s+(?:\w+ly\s+)?|,\s+(?:also\s+)?|[^\S\n]+[–—-][^\S\n]+)"
     r"(?:delivered|provided|run|operated|facilitated)\s+by\b"
 )
 _NAME_WORDS = r"[A-Z+][\w'’+-]*(?:\s+(?:[A-Z+][\w'’+-]*|of|and|for|to|the|&|in|on|with|a|i|y|yn))*"  # may wrap
@@ -103,6 +103,7 @@ PROVIDER_CUE_RE = re.compile(
     r"\bdelivered\s+in\s+partnership\s+(?:between|with)\s+|\bprovider\s+(?:is|was)\s+",
     re.IGNORECASE,
 )
+_AFTER_PROVIDER_CUE_RE = re.compile(r"(?:" + PROVIDER_CUE_RE.pattern + r")(?:the\s+)?$", re.IGNORECASE)
 _GENERIC = {
     "programme", "programmes", "the programme", "intervention", "interventions", "service", "services", "project",
     "course", "the service", "scheme", "both", "all", "total", "the total", "overall", "combined", "answer", "response",
@@ -582,7 +583,9 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
         for m in ACRONYM_APPOSITIVE_RE.finditer(text):
             long = _LONG_NAME_END_RE.split(m.group("long"))[0]
             found.append((m.start("long"), base.sub(m.start("long"), m.start("long") + len(long.rstrip())), m.group("acr")))
-        for _, span, alias in sorted(found, key=lambda f: f[0]):
+        for start, span, alias in sorted(found, key=lambda f: f[0]):
+            if _AFTER_PROVIDER_CUE_RE.search(text, max(0, start - 120), start):
+                continue  # "... – delivered by Splitz Support Service": the provider, not a programme
             if alias and _is_acronym(alias) and not _abbreviates(alias, span.text):
                 alias = None
             if not alias and not _tokens(span.text) - _TOPIC_TOKENS:
