@@ -231,3 +231,10 @@ def test_sentences_run_across_the_line_breaks_of_a_wrapped_paragraph():
     assert [s.text for s in sentences(_span(text))] == [
         "Inspire to Change is a Respect-accredited behaviour change programme for men assessed as\nstandard risk.",
         "It runs weekly.", "Drive: 40", "CARA: 12"]
+
+
+@pytest.mark.parametrize("mark", ["(A)", "A)", "(a)", "(I)"])
+def test_programmes_listed_under_capital_letters_or_numerals(mark):
+    second = {"(A)": "(B)", "A)": "B)", "(a)": "(b)", "(I)": "(II)"}[mark]
+    registry = _programmes(f"{mark} Safe Home – a group course for men.\n{second} Fresh Start – one-to-one work.")
+    assert [p.name for p in registry.programmes] == ["Safe Home", "Fresh Start"]

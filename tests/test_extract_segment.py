@@ -264,3 +264,14 @@ def test_referrals_accepted_is_one_stage_not_a_list():
     seg = segment("Dear Requester\n\nAgency referrals accepted\nDrive: 12\n", SPEC)
     align(seg.blocks, SPEC, seg.lettered)
     assert [q.key for b in seg.blocks for q in b.questions] == ["agency_accepted"]
+
+
+@pytest.mark.parametrize("heading, key", [
+    ("7. Agency-referred males who completed the programme", "agency_completed"),
+    ("4. Self-referred males who completed the programme", "self_completed"),
+    ("6. Agency-referred males accepted onto the programme", "agency_accepted"),
+])
+def test_a_heading_naming_one_route_echoes_no_question_of_the_other(heading, key):
+    seg = segment(f"Dear Requester\n\n{heading}\n12\n", SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    assert [q.key for b in seg.blocks for q in b.questions] == [key]

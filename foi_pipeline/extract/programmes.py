@@ -92,7 +92,7 @@ NAME_IS_A_RE = re.compile(
 _TRAILING_SMALL_WORDS_RE = re.compile(r"(?:\s+(?:of|and|for|to|the|&|in|on|with|a))+$")
 ACRONYM_APPOSITIVE_RE = re.compile(r"\b(?P<acr>[A-Z][A-Z0-9+&]{1,7}),\s+the\s+(?P<long>[A-Z][^,.;()]{5,80})")
 INLINE_ENUM_RE = re.compile(r"(?:^|\s)\(?(?:[a-h]|i{1,3}|iv|v)\)\s+")
-SUBLABEL_RE = re.compile(r"^[^\S\n]*(?:[-•*–·▪◦]+[^\S\n]*)?(?:\(?[a-h][.)][^\S\n]+|\(?(?:i{1,3}|iv|v)[.)][^\S\n]+|\(?\d{1,2}[.)][^\S\n]+)?[-•*–·▪◦]?[^\S\n]*")
+SUBLABEL_RE = re.compile(r"^[^\S\n]*(?:[-•*–·▪◦]+[^\S\n]*)?(?:\(?[a-hA-H][.)][^\S\n]+|\(?(?:i{1,3}|iv|v|I{1,3}|IV|V)[.)][^\S\n]+|\(?\d{1,2}[.)][^\S\n]+)?[-•*–·▪◦]?[^\S\n]*")
 NEGATED_RE = re.compile(
     r"\b(?:not|never|no\s+longer|neither|nor)\b[^.]{0,60}\b(?:commission\w*|fund\w*|run|provided|offered|available)\b|"
     r"\b(?:is|was|are|were)\s+not\b|\bdid\s+not\b|\bdoes\s+not\b",

@@ -213,7 +213,11 @@ class EchoMatcher:
             return None, 0.0, 0
         where: list[int] | None = None
         best: tuple[float, Question | None, int] = (0.0, None, 0)
+        # "Agency-referred males who completed" is no echo of the self-referral question, however alike the words
+        routes = lexicon.routes_named(text)
         for question, qnorm in self.questions:
+            if question.route and len(routes) == 1 and question.route not in routes:
+                continue
             if len(norm) <= len(qnorm):
                 # A heading that is (part of) the question: "Financial Contributors:", "Budget inclusive of ..."
                 # (a score below the threshold cannot match, so rapidfuzz may stop early and report 0)
