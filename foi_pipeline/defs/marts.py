@@ -8,7 +8,7 @@ from foi_pipeline.contract import MARTS, TABLES
 from foi_pipeline.defs.metadata import table_metadata
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.marts import LINEAGE, UPSTREAM, build_coverage, build_sql_mart, connect
-from foi_pipeline.report import chart_markdown, charts, write_report
+from foi_pipeline.report import REPORT_MARTS, chart_markdown, charts, write_report
 from foi_pipeline.specs import load_requests
 
 
@@ -57,14 +57,14 @@ def marts(context: dg.AssetExecutionContext, foi: FoiSettings):
 mart_assets = [marts]
 
 
-@dg.asset(group_name="marts", kinds={"html"}, code_version="3", deps=[*TABLES, "programme_funnel", "area_summary"])
+@dg.asset(group_name="marts", kinds={"html"}, code_version="3", deps=[*TABLES, *REPORT_MARTS])
 def evidence_report(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
     """A static HTML report: national charts, and a page per reply with each extracted value highlighted. Built from
     this run's staged tables and published with them in one generation, so it always describes the published warehouse."""
     store = foi.run_warehouse(context)
     folder = store.stage_report()
     chart_list = charts(store.read_current("programme_funnel"), store.read_current("area_summary"), drawn=folder / "charts")
-    written = write_report(folder, {t: store.current_path(t) for t in (*TABLES, "area_summary")}, chart_list)
+    written = write_report(folder, {t: store.current_path(t) for t in (*TABLES, *REPORT_MARTS)}, chart_list)
     context.log.info(f"report: {written.rendered} of {written.pages} reply pages rendered, {written.removed} removed")
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(store.report_dir / "index.html")),
