@@ -198,6 +198,11 @@ RATE_BASES = ("exact", "approx", "bounded")
 UNKNOWN_STATUSES = ("not_held", "refused", "suppressed", "not_stated")
 COVERAGE_VALUES = ("answered", "not_applicable", "not_held", "refused", "not_answered", "no_reply")
 ALL_TABLES: dict[str, list[tuple[str, str]]] = {**TABLES, **MARTS}
+# Columns holding pounds and rates (fractions of 1), wherever they appear: exports format them as money and percentages.
+MONEY_COLUMNS = frozenset({"amount_gbp", "budget_gbp", "total_budget_gbp", "budget_median", "budget_min", "budget_max",
+                           "cost_per_referral", "cost_per_acceptance", "cost_per_completion", "cost_per_completion_median",
+                           "cost_per_completion_min", "cost_per_completion_max"})
+RATE_COLUMNS = frozenset(c for cols in MARTS.values() for c, t in cols if c.endswith("_rate") and t == "DOUBLE")
 
 TABLE_DOCS = {
     "documents": "One row per input file, readable or not.",

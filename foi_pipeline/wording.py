@@ -52,7 +52,7 @@ RULE_KINDS = {
 RULE_PARTS = {
     "digits": "written in digits", "words": "written in words", "fewer_than": "'fewer than' a number", "range": "a range",
     "plus": "a number and more", "star": "a '*' for a small number", "suppressed_marker": "marked as withheld",
-    "suppression_policy": "withheld under the small-numbers policy", "not_stated": "no figure given", "not_applicable": "not applicable",
+    "suppression_policy": "withheld under the small-numbers policy", "not_stated": "not stated", "not_applicable": "not applicable",
     "not_held": "not held", "refused": "refused", "suppressed": "withheld as a small number",
     "stage_from_clause": "its stage from its clause", "prose": "read from a sentence", "prose_respectively": "read from 'respectively'",
     "respectively": "read from 'respectively'", "table": "read from a table row", "table_row": "read from a table row",
