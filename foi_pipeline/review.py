@@ -12,6 +12,7 @@ from foi_pipeline.corrections import HEADER, line_problem
 from foi_pipeline.exports import csv_text
 from foi_pipeline.extract.accounting import UNREAD_FIELD
 from foi_pipeline.extract.quantities import find_money, read_count
+from foi_pipeline.wording import plural
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 TABLE_ORDER = {t: i for i, t in enumerate(["documents", "funnel_counts", "budgets", "programmes", "funders", "referrers", "answers"])}
@@ -70,7 +71,7 @@ def format_items(items: pd.DataFrame) -> str:
         line = str(row.get("line") or "").replace("\n", " ")
         if line and line != evidence:
             lines.append(f"    line: \"{line}\"")
-    lines.append(f"\n{len(items)} item(s)")
+    lines.append(f"\n{plural(len(items), 'item')}")
     return "\n".join(lines)
 
 

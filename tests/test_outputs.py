@@ -346,3 +346,33 @@ def test_a_multi_page_pdf_reply_exports_to_xlsx(tmp_path):
     [source] = [row[header.index("source_path")] for row in book["documents"].iter_rows(min_row=2)]
     assert source.value == "=1+1.pdf" and source.data_type == "s"
     assert not (tmp_path / "x" / ".foi.xlsx.tmp").exists()
+
+
+def test_the_cli_says_what_is_wrong(built, tmp_path, capsys):
+    warehouse, _ = built
+    assert main(["review", "--severity", "bogus", "--warehouse", str(warehouse)]) == 2
+    err = capsys.readouterr().err
+    assert "unknown severity 'bogus'" in err and "error, warning, info" in err
+    assert main(["review", "--severity", "ERROR,warning", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "[warning]" in out and re.search(r"\n\d+ items\n?$", out) and "(s)" not in out
+    a_file = tmp_path / "reply.txt"
+    a_file.write_text("1. CARA: 20\n")
+    assert main(["run", "--raw", str(a_file), "--warehouse", str(tmp_path / "wh")]) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and "does not exist" not in err
+    assert main(["run", "--raw", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "wh")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_failed_check_is_named_once_in_its_review_item():
+    from foi_pipeline.pipeline import validation_review_rows
+    from foi_pipeline.schemas import validate_table
+
+    funnel = frame("funnel_counts", [
+        {"doc_id": "d" * 16, "programme_id": "p", "population": "male", "route": "agency", "stage": stage, "status": "value",
+         "count": count, "count_low": count, "count_high": count, "qualifier": "exact", "char_start": 0, "char_end": 0,
+         "evidence_text": "", "extractor": "test"} for stage, count in (("referred", 50), ("accepted", 20), ("completed", 30))])
+    rows = validation_review_rows("funnel_counts", funnel, validate_table("funnel_counts", funnel))
+    [reason] = [r["reason"] for r in rows if "completed" in r["reason"]]
+    assert reason.count("more completed than accepted") == 1 and "failed check" not in reason
