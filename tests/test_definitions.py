@@ -5,7 +5,7 @@ import os
 import dagster as dg
 import pytest
 
-from foi_pipeline.contract import TABLES
+from foi_pipeline.contract import MARTS, TABLES
 from foi_pipeline.definitions import defs as lazy_defs
 from foi_pipeline.extract import EXTRACTOR_VERSION
 
@@ -33,8 +33,21 @@ def test_the_graph_has_every_contract_table_between_ingest_and_the_warehouse(def
     assert {dg.AssetKey(t) for t in TABLES} | {dg.AssetKey("evidence_report")} <= upstream  # the report is published with the tables
     assert dg.AssetKey("raw_documents") in graph.get(dg.AssetKey("extraction")).parent_keys
     groups = {key: asset.group_names_by_key[dg.AssetKey(key)] for key, asset in assets.items()}
-    assert groups["raw_documents"] == "ingest" and groups["extraction"] == "extract" and groups["warehouse"] == "warehouse"
-    assert all(groups[t] == "warehouse" for t in TABLES)
+    assert groups["raw_documents"] == "ingest" and groups["extraction"] == "extract" and groups["warehouse"] == "publish"
+    assert all(groups[t] == "tables" for t in TABLES) and all(groups[m] == "marts" for m in MARTS)
+    assert groups["evidence_report"] == "report"
+
+
+def test_the_groups_flow_one_way_so_the_first_view_shows_the_flow(defs):
+    """Between groups every edge goes forward in ingest -> extract -> tables -> marts -> report -> publish: the UI's
+    collapsed view of the groups is that chain, with no edge back."""
+    order = ["ingest", "extract", "tables", "marts", "report", "publish"]
+    graph = defs.resolve_asset_graph()
+    group = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert set(group.values()) == set(order)
+    edges = {(group[parent], group[key]) for key in group for parent in graph.get(key).parent_keys if group[parent] != group[key]}
+    assert all(order.index(a) < order.index(b) for a, b in edges), edges
+    assert {(a, b) for a, b in zip(order, order[1:])} <= edges  # each group feeds the next
 
 
 def test_every_asset_has_a_description_kinds_and_a_code_version(defs):

@@ -376,3 +376,34 @@ def test_a_failed_check_is_named_once_in_its_review_item():
     rows = validation_review_rows("funnel_counts", funnel, validate_table("funnel_counts", funnel))
     [reason] = [r["reason"] for r in rows if "completed" in r["reason"]]
     assert reason.count("more completed than accepted") == 1 and "failed check" not in reason
+
+
+def test_the_marts_have_asset_checks_of_their_own_and_they_pass(built):
+    _, result = built
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations() if e.asset_key.to_user_string() in MARTS}
+    assert set(evaluations) == {"programme_funnel_one_row_per_programme", "programme_funnel_rates_between_0_and_1",
+                                "programme_costs_totals_equal_their_parts", "area_summary_totals_equal_their_parts"}
+    assert all(e.passed for e in evaluations.values()), {n: e.metadata for n, e in evaluations.items() if not e.passed}
+
+
+def test_the_mart_checks_find_what_breaks_them(built):
+    from foi_pipeline import mart_checks
+
+    warehouse, _ = built
+    funnel = _sql(warehouse, "SELECT * FROM programme_funnel")
+    costs = _sql(warehouse, "SELECT * FROM programme_costs")
+    summary = _sql(warehouse, "SELECT * FROM area_summary")
+    assert mart_checks.duplicate_programmes(funnel).empty and mart_checks.rates_out_of_range(funnel).empty
+    assert mart_checks.costs_not_adding_up(funnel, costs).empty and mart_checks.area_totals_not_adding_up(funnel, summary).empty
+    assert len(mart_checks.duplicate_programmes(pd.concat([funnel, funnel.head(1)]))) == 2
+    over = funnel.copy()
+    over.loc[0, "agency_completion_rate"] = 1.25
+    assert len(mart_checks.rates_out_of_range(over)) == 1
+    norfolk = costs.index[(costs["area"] == "Norfolk") & (costs["programme"] == "CARA")][0]
+    wrong = costs.copy()
+    wrong.loc[norfolk, "completed"] = 67
+    assert len(mart_checks.costs_not_adding_up(funnel, wrong)) == 2  # the expected row and the wrong one
+    assert len(mart_checks.costs_not_adding_up(funnel, pd.concat([costs, costs.loc[[norfolk]]]))) == 1  # counted twice
+    short = summary.copy()
+    short.loc[short["area"] == "Kent", "total_referred"] = 1
+    assert mart_checks.area_totals_not_adding_up(funnel, short)["area"].tolist() == ["Kent"]
