@@ -220,6 +220,29 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ui(args: argparse.Namespace) -> int:
+    """`dg dev` (the command Dagster recommends), with Ctrl-C and SIGTERM stopping it cleanly wherever it was started.
+
+    A job started in the background by a shell inherits SIGINT as ignored, and Dagster's dev command then ignores
+    SIGTERM too (it gives SIGTERM SIGINT's handler): such a UI could only be killed, leaving its processes behind.
+    Both go back to their defaults before `dg` replaces this process, so either stops it the way Ctrl-C does."""
+    import signal
+    import shutil
+
+    from foi_pipeline.defs.resources import PROJECT_ROOT
+
+    dg = shutil.which("dg")
+    if dg is None:
+        print("error: the `dg` command is not installed (uv sync installs it with dagster-dg-cli)", file=sys.stderr)
+        return 2
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "data" / "dagster_home"))
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    os.chdir(PROJECT_ROOT)  # dg finds the project from pyproject.toml's [tool.dg]
+    os.execv(dg, [dg, "dev", "--port", str(args.port), *(["--host", args.host] if args.host else [])])
+    return 0  # not reached: exec replaces the process
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="foi", description="Turn a folder of FOI replies into validated tables.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -260,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--n", type=int, default=1000, help="number of replies (default 1000)")
     bench.add_argument("--workdir", help="where to put the replies and the warehouse (default: a temporary folder)")
     bench.set_defaults(func=_bench)
+
+    ui = commands.add_parser("ui", help="serve the Dagster UI (dg dev); Ctrl-C or SIGTERM stops it cleanly")
+    ui.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+    ui.add_argument("--host", help="host to listen on (default 127.0.0.1)")
+    ui.set_defaults(func=_ui)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -151,3 +151,29 @@ def test_an_ephemeral_run_writes_no_output_files(monkeypatch):
     with dg.instance_for_test() as instance:  # `dagster dev`: files kept for re-execution
         assert dg.materialize([upstream, downstream], instance=instance, resources={"io_manager": hand_over_io_manager}).success
     assert len(written) == 2
+
+
+def test_foi_ui_runs_dg_dev_with_signals_that_stop_it(monkeypatch):
+    """`make ui` is `foi ui`: `dg dev` (no superseded command), with SIGINT and SIGTERM at their defaults even when the
+    shell that started it in the background had SIGINT ignored (Dagster then ignores SIGTERM too)."""
+    import signal
+
+    from foi_pipeline import cli
+    from foi_pipeline.defs.resources import PROJECT_ROOT
+
+    calls = []
+    monkeypatch.setattr(os, "execv", lambda path, argv: calls.append((path, argv, os.getcwd())))
+    monkeypatch.setattr(os, "chdir", lambda path: calls.append(("chdir", str(path))))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        assert cli.main(["ui", "--port", "3999"]) == 0
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_DFL and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    [chdir, (path, argv, _)] = calls
+    assert chdir == ("chdir", str(PROJECT_ROOT)) and path.endswith("/dg") and argv[1:] == ["dev", "--port", "3999"]
+    assert os.environ["DAGSTER_HOME"] == str(PROJECT_ROOT / "data" / "dagster_home")
+    assert "foi ui" in (PROJECT_ROOT / "Makefile").read_text()
