@@ -203,7 +203,9 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame, drawn: Path | None 
 
 
 def chart_markdown(chart: Chart) -> str:
-    return f"![{chart.title}](data:image/svg+xml;base64,{base64.b64encode(chart.svg.encode()).decode()})"
+    """The chart as an image, and what its partial bars leave out."""
+    notes = "".join(f"\n- {note}" for note in chart.notes)
+    return f"![{chart.title}](data:image/svg+xml;base64,{base64.b64encode(chart.svg.encode()).decode()})" + (f"\n{notes}" if notes else "")
 
 
 def _value_of(table: str, row: dict) -> str:

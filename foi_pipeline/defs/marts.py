@@ -34,7 +34,7 @@ MART_DESCRIPTIONS = {
 
 
 def _mart_spec(mart: str) -> dg.AssetSpec:
-    return dg.AssetSpec(mart, group_name="marts", kinds={"duckdb", "parquet"}, code_version="1", deps=UPSTREAM[mart],
+    return dg.AssetSpec(mart, group_name="marts", kinds={"duckdb", "parquet"}, code_version="2", deps=UPSTREAM[mart],
                         description=MART_DESCRIPTIONS[mart],
                         metadata={"dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c, t) for c, t in MARTS[mart]])})
 
@@ -98,7 +98,7 @@ def marts(context: dg.AssetExecutionContext, foi: FoiSettings):
 mart_assets = [marts]
 
 
-@dg.asset(group_name="report", kinds={"html"}, code_version="3", deps=[*TABLES, *REPORT_MARTS])
+@dg.asset(group_name="report", kinds={"html"}, code_version="4", deps=[*TABLES, *REPORT_MARTS])
 def evidence_report(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
     """A static HTML report: national charts, and a page per reply with each extracted value highlighted. Built from
     this run's staged tables and published with them in one generation, so it always describes the published warehouse."""
