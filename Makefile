@@ -31,5 +31,6 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# `dg dev` through `foi ui`, which makes Ctrl-C and SIGTERM stop it cleanly even when started in the background.
 ui: install
-	@$(UV) run dagster dev -w workspace.yaml
+	@$(UV) run foi ui

@@ -30,8 +30,8 @@ def _run(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    if not Path(settings.raw_dir).is_dir():
-        print(f"error: raw folder {settings.raw_dir} does not exist (set FOI_RAW_DIR or pass --raw)", file=sys.stderr)
+    if problem := _folder_problem(Path(settings.raw_dir), "raw folder", "set FOI_RAW_DIR or pass --raw"):
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     if problem := corrections_problem(Path(settings.corrections_dir)):
         print(f"error: {problem}; nothing was run, the previous warehouse is unchanged", file=sys.stderr)
@@ -71,9 +71,39 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _folder_problem(path: Path, what: str, hint: str) -> str | None:
+    """Why a path given as a folder is not one: missing, or a file (pass the folder that holds it)."""
+    if path.is_dir():
+        return None
+    if path.exists():
+        return f"{what} {path} is a file, not a folder: pass the folder that holds the replies ({hint})"
+    return f"{what} {path} does not exist ({hint})"
+
+
+def _severities(given: str | None) -> list[str] | None:
+    """The severities asked for, each one of SEVERITIES; a ValueError names the valid ones."""
+    from foi_pipeline.contract import SEVERITIES
+
+    if not given:
+        return None
+    asked = [s.strip().lower() for s in given.split(",") if s.strip()]
+    unknown = [s for s in asked if s not in SEVERITIES]
+    if unknown or not asked:
+        raise ValueError(f"unknown severity {', '.join(repr(s) for s in unknown) or repr(given)}: "
+                         f"use one or more of {', '.join(SEVERITIES)}, separated by commas")
+    return asked
+
+
+def _rows(check: dg.AssetCheckEvaluation) -> int:
+    value = check.metadata.get("failing_rows")
+    return int(getattr(value, "value", value) or 0)
+
+
 def _print_failure(result: dg.ExecuteInProcessResult, store: Warehouse) -> None:
     """Why the run failed, and what is published: nothing, since the warehouse step, the last, publishes all or nothing."""
     import dagster as dg
+
+    from foi_pipeline.wording import plural
 
     events = result.all_events
     failed = [e.step_key for e in events if e.event_type_value == "STEP_FAILURE"]
@@ -83,7 +113,7 @@ def _print_failure(result: dg.ExecuteInProcessResult, store: Warehouse) -> None:
             print(f"  {event.step_key or 'start'}: {_reason(error)}", file=sys.stderr)
     for check in result.get_asset_check_evaluations():
         if not check.passed and check.severity == dg.AssetCheckSeverity.ERROR:
-            print(f"  check {check.check_name} failed: {check.metadata.get('failing_rows')} row(s)", file=sys.stderr)
+            print(f"  check {check.check_name} failed: {plural(_rows(check), 'row')}", file=sys.stderr)
     where = f"at step(s) {', '.join(failed)}" if failed else "before its first step"
     published = store.published_at()
     kept = (f"the previous warehouse (published {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(published))}) is kept"
@@ -110,13 +140,22 @@ def _evaluate(args: argparse.Namespace) -> int:
         print("evaluate is not available yet", file=sys.stderr)
         return 2
     settings = settings_from_env(args.raw, args.warehouse)
+    if args.raw and (problem := _folder_problem(Path(args.raw), "raw folder", "--raw names the folder the gold files live in")):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     return evaluate_cli(Path(args.gold), Path(settings.warehouse_dir), Path(args.raw) if args.raw else None)
 
 
 def _review(args: argparse.Namespace) -> int:
+    from foi_pipeline.wording import plural
     from foi_pipeline.defs.resources import settings_from_env
     from foi_pipeline.review import corrections_rows, format_items, review_items, write_corrections_csv
 
+    try:
+        severities = _severities(args.severity)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     store = settings_from_env(None, args.warehouse).warehouse()
     try:
         tables = {t: store.read(t) for t in ("review_queue", "documents", "programmes", "funnel_counts", "budgets", "document_text")}
@@ -124,18 +163,22 @@ def _review(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     items = review_items(tables["review_queue"], tables["documents"], tables["programmes"], tables["document_text"])
-    if args.severity:
-        items = items[items["severity"].isin(args.severity.split(","))]
+    if severities:
+        items = items[items["severity"].isin(severities)]
     if args.csv:
         rows = corrections_rows(items, tables)
         write_corrections_csv(Path(args.csv), rows)
-        print(f"wrote {len(rows)} correction line(s) to {args.csv}: edit 'value', add 'author', drop it into data/corrections/")
+        print(f"wrote {plural(len(rows), 'correction line')} to {args.csv}: edit 'value', add 'author', drop it into data/corrections/")
+        return 0
+    if items.empty and severities and not tables["review_queue"].empty:
+        print(f"Nothing to review at severity {', '.join(severities)} ({plural(len(tables['review_queue']), 'item')} at others).")
         return 0
     print(format_items(items))
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
+    from foi_pipeline.wording import plural
     from foi_pipeline.defs.resources import settings_from_env
     from foi_pipeline.exports import export
 
@@ -146,7 +189,7 @@ def _export(args: argparse.Namespace) -> int:
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(f"wrote {len(written)} file(s) to {out}")
+    print(f"wrote {plural(len(written), 'file')} to {out}")
     return 0
 
 
@@ -177,6 +220,29 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ui(args: argparse.Namespace) -> int:
+    """`dg dev` (the command Dagster recommends), with Ctrl-C and SIGTERM stopping it cleanly wherever it was started.
+
+    A job started in the background by a shell inherits SIGINT as ignored, and Dagster's dev command then ignores
+    SIGTERM too (it gives SIGTERM SIGINT's handler): such a UI could only be killed, leaving its processes behind.
+    Both go back to their defaults before `dg` replaces this process, so either stops it the way Ctrl-C does."""
+    import signal
+    import shutil
+
+    from foi_pipeline.defs.resources import PROJECT_ROOT
+
+    dg = shutil.which("dg")
+    if dg is None:
+        print("error: the `dg` command is not installed (uv sync installs it with dagster-dg-cli)", file=sys.stderr)
+        return 2
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / "data" / "dagster_home"))
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    os.chdir(PROJECT_ROOT)  # dg finds the project from pyproject.toml's [tool.dg]
+    os.execv(dg, [dg, "dev", "--port", str(args.port), *(["--host", args.host] if args.host else [])])
+    return 0  # not reached: exec replaces the process
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="foi", description="Turn a folder of FOI replies into validated tables.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -197,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
 
     review = commands.add_parser("review", help="list what needs a person's look, most important first")
     review.add_argument("--csv", help="write the items as a corrections-ready CSV instead")
-    review.add_argument("--severity", help="only these severities, e.g. error,warning")
+    review.add_argument("--severity", help="only these severities: error, warning, info (e.g. error,warning)")
     review.add_argument("--warehouse", help="warehouse folder (default: $FOI_WAREHOUSE_DIR or data/warehouse)")
     review.set_defaults(func=_review)
 
@@ -217,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--n", type=int, default=1000, help="number of replies (default 1000)")
     bench.add_argument("--workdir", help="where to put the replies and the warehouse (default: a temporary folder)")
     bench.set_defaults(func=_bench)
+
+    ui = commands.add_parser("ui", help="serve the Dagster UI (dg dev); Ctrl-C or SIGTERM stops it cleanly")
+    ui.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+    ui.add_argument("--host", help="host to listen on (default 127.0.0.1)")
+    ui.set_defaults(func=_ui)
 
     args = parser.parse_args(argv)
     return args.func(args)

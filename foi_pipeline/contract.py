@@ -160,6 +160,11 @@ MARTS: dict[str, list[tuple[str, str]]] = {
         *[(f"{r}_{s}{suffix}", t) for r in ROUTES for s in STAGES for suffix, t in (("", "INTEGER"), ("_status", "VARCHAR"))],
         ("self_acceptance_rate", "DOUBLE"), ("self_completion_rate", "DOUBLE"),
         ("agency_acceptance_rate", "DOUBLE"), ("agency_completion_rate", "DOUBLE"), ("reply_id", "VARCHAR"),
+        # each figure's qualifier, and its bounds where it is a range ("fewer than 5": 1 to 4; "10-15")
+        *[(f"{r}_{s}{suffix}", t) for r in ROUTES for s in STAGES
+          for suffix, t in (("_qualifier", "VARCHAR"), ("_low", "INTEGER"), ("_high", "INTEGER"))],
+        # what each rate rests on: RATE_BASES
+        *[(f"{r}_{rate}_rate_basis", "VARCHAR") for r in ROUTES for rate in ("acceptance", "completion")],
     ],
     "programme_costs": [
         ("doc_id", "VARCHAR"), ("request_id", "VARCHAR"), ("area", "VARCHAR"), ("programme_id", "VARCHAR"),
@@ -172,6 +177,9 @@ MARTS: dict[str, list[tuple[str, str]]] = {
         ("area", "VARCHAR"), ("request_id", "VARCHAR"), ("authority", "VARCHAR"), ("information_status", "VARCHAR"),
         ("replies", "INTEGER"), ("programmes", "INTEGER"), ("programme_names", "VARCHAR"), ("total_budget_gbp", "DECIMAL(14,2)"),
         ("total_referred", "INTEGER"), ("total_completed", "INTEGER"),
+        # a total that leaves out a programme whose figure is unknown (not stated, not held, refused, suppressed)
+        ("total_budget_partial", "BOOLEAN"), ("total_referred_partial", "BOOLEAN"), ("total_completed_partial", "BOOLEAN"),
+        ("total_referred_basis", "VARCHAR"), ("total_completed_basis", "VARCHAR"),
     ],
     "coverage": [
         ("request_id", "VARCHAR"), ("recipient", "VARCHAR"), ("question_no", "INTEGER"), ("question_key", "VARCHAR"),
@@ -183,8 +191,18 @@ MARTS: dict[str, list[tuple[str, str]]] = {
         ("cost_per_completion_median", "DOUBLE"), ("cost_per_completion_min", "DOUBLE"), ("cost_per_completion_max", "DOUBLE"),
     ],
 }
+# What a rate or a total rests on: only exact figures, an approximate one ("c. 160"), or a bound ("over 20", "fewer
+# than 5", "10-15", or an upper bound such as a figure that also counts women). A bound outranks an approximation.
+RATE_BASES = ("exact", "approx", "bounded")
+# A figure's status that leaves a total short: the figure exists but is not given.
+UNKNOWN_STATUSES = ("not_held", "refused", "suppressed", "not_stated")
 COVERAGE_VALUES = ("answered", "not_applicable", "not_held", "refused", "not_answered", "no_reply")
 ALL_TABLES: dict[str, list[tuple[str, str]]] = {**TABLES, **MARTS}
+# Columns holding pounds and rates (fractions of 1), wherever they appear: exports format them as money and percentages.
+MONEY_COLUMNS = frozenset({"amount_gbp", "budget_gbp", "total_budget_gbp", "budget_median", "budget_min", "budget_max",
+                           "cost_per_referral", "cost_per_acceptance", "cost_per_completion", "cost_per_completion_median",
+                           "cost_per_completion_min", "cost_per_completion_max"})
+RATE_COLUMNS = frozenset(c for cols in MARTS.values() for c, t in cols if c.endswith("_rate") and t == "DOUBLE")
 
 TABLE_DOCS = {
     "documents": "One row per input file, readable or not.",
@@ -299,7 +317,26 @@ COLUMN_DOCS = {
     "cost_per_completion_median": "Median cost per completion.", "cost_per_completion_min": "Lowest cost per completion.",
     "cost_per_completion_max": "Highest cost per completion.",
 }
+COLUMN_DOCS.update({
+    "total_budget_partial": "True when total_budget_gbp leaves out a programme whose budget is not given.",
+    "total_referred_partial": "True when total_referred leaves out a programme whose referrals are not given (not stated, "
+                              "not held, refused or suppressed).",
+    "total_completed_partial": "True when total_completed leaves out a programme whose completions are not given.",
+    "total_referred_basis": "What total_referred rests on: exact, approx or bounded.",
+    "total_completed_basis": "What total_completed rests on: exact, approx or bounded.",
+})
+for _route in ROUTES:
+    for _rate in ("acceptance", "completion"):
+        COLUMN_DOCS[f"{_route}_{_rate}_rate_basis"] = (
+            f"What {_route}_{_rate}_rate rests on: exact (both figures exact), approx (an approximate figure) or bounded "
+            "(a figure given as a bound or a range: the rate is a bound too).")
 for _suffix_route in ROUTES:
     for _stage in STAGES:
         COLUMN_DOCS.setdefault(f"{_suffix_route}_{_stage}", f"{_suffix_route} route, {_stage}: the figure when it is a value.")
         COLUMN_DOCS.setdefault(f"{_suffix_route}_{_stage}_status", f"{_suffix_route} route, {_stage}: its status.")
+        COLUMN_DOCS.setdefault(f"{_suffix_route}_{_stage}_qualifier", f"{_suffix_route} route, {_stage}: exact, approx, at_least "
+                               "or at_most (e.g. a figure that also counts people outside the requested population).")
+        COLUMN_DOCS.setdefault(f"{_suffix_route}_{_stage}_low", f"{_suffix_route} route, {_stage}: the lowest the figure can be, "
+                               "where it is a range (1 for 'fewer than 5').")
+        COLUMN_DOCS.setdefault(f"{_suffix_route}_{_stage}_high", f"{_suffix_route} route, {_stage}: the highest it can be, where "
+                               "it is a range (4 for 'fewer than 5').")

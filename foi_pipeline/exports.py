@@ -3,6 +3,10 @@
 Text in the tables comes from replies, file names and corrections, so it is never trusted: in XLSX it is written
 as text (never a formula) without the control characters a worksheet cannot hold; in CSV a cell that a
 spreadsheet would read as a formula gets a leading single quote (OWASP's CSV-injection advice).
+
+Ready to use: every sheet has a frozen header row, filters and fitted column widths, pounds in a £ format and rates
+in a % format, after a README sheet; CSV files are UTF-8 (with a byte order mark, which spreadsheets need to read
+'£'), with a header row and ISO dates.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from foi_pipeline.contract import ALL_TABLES, COLUMN_DOCS, COVERAGE_VALUES, QUALIFIERS, STATUSES, TABLE_DOCS
+from foi_pipeline.contract import (
+    ALL_TABLES, COLUMN_DOCS, COVERAGE_VALUES, MONEY_COLUMNS, QUALIFIERS, RATE_BASES, RATE_COLUMNS, STATUSES, TABLE_DOCS,
+)
 from foi_pipeline.warehouse import Warehouse
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -23,10 +30,18 @@ VOCABULARIES = {
     "status": ", ".join(STATUSES),
     "qualifier": ", ".join(QUALIFIERS),
     "coverage": ", ".join(COVERAGE_VALUES),
+    **{c: ", ".join(RATE_BASES) for cols in ALL_TABLES.values() for c, _ in cols if c.endswith("_basis")},
+    **{c: ", ".join(QUALIFIERS) for cols in ALL_TABLES.values() for c, _ in cols if c.endswith("_qualifier")},
+    **{c: ", ".join(STATUSES) for cols in ALL_TABLES.values() for c, _ in cols if c.endswith("_status") and c != "information_status"
+       and c != "parse_status"},
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 CELL_LIMIT = 32000  # a worksheet cell holds 32,767 characters
+MONEY_FORMAT = '"£"#,##0.00'
+RATE_FORMAT = "0.0%"
+MIN_WIDTH, MAX_WIDTH, WIDTH_SAMPLE = 8, 60, 2000
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte order mark, so a spreadsheet opening the file reads '£' as '£'
 
 
 def csv_text(value: object) -> object:
@@ -53,8 +68,16 @@ def _xlsx_text(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub("", value)[:CELL_LIMIT] if isinstance(value, str) else value
 
 
+def _width(values: pd.Series, header: str) -> float:
+    """A column wide enough for its header and its longest value (of the first rows), within reason."""
+    sample = values.head(WIDTH_SAMPLE).map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+    longest = max([len(header), *(max((len(line) for line in v.split("\n")), default=0) for v in sample)])
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
+
+
 def _write_sheet(writer: pd.ExcelWriter, df: pd.DataFrame, sheet_name: str) -> None:
-    """The frame as a sheet in which every text cell is text: openpyxl would store a string starting with '=' as a formula."""
+    """The frame as a sheet ready to use: a frozen header row with filters, columns sized to their contents, pounds
+    and rates in number formats, and every text cell text (openpyxl would store a string starting with '=' as a formula)."""
     out, text = df.copy(), _text_columns(df)
     for column in text:
         out[column] = out[column].map(_xlsx_text)
@@ -65,6 +88,15 @@ def _write_sheet(writer: pd.ExcelWriter, df: pd.DataFrame, sheet_name: str) -> N
         for i, value in enumerate(out[column], start=2):
             if isinstance(value, str) and value.startswith("="):
                 sheet.cell(row=i, column=j).data_type = "s"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(out.columns)))}{len(out) + 1}"
+    for j, column in enumerate(out.columns, start=1):
+        letter = get_column_letter(j)
+        sheet.column_dimensions[letter].width = _width(out[column], str(column))
+        number_format = MONEY_FORMAT if column in MONEY_COLUMNS else RATE_FORMAT if column in RATE_COLUMNS else None
+        if number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = number_format
 
 
 def _for_spreadsheet(df: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -111,7 +143,13 @@ def export(warehouse: Warehouse, fmt: str, out: Path) -> list[Path]:
     elif fmt == "csv":
         for name in names:
             target = out / f"{name}.csv"
-            _for_csv(_for_spreadsheet(warehouse.read(name), name)).to_csv(target, index=False)
+            tmp = target.with_name(f".{target.name}.tmp")
+            try:
+                _for_csv(_for_spreadsheet(warehouse.read(name), name)).to_csv(tmp, index=False, encoding=CSV_ENCODING,
+                                                                              date_format="%Y-%m-%d")
+                tmp.replace(target)
+            finally:
+                tmp.unlink(missing_ok=True)
             written.append(target)
     else:
         target = out / "foi.xlsx"

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from foi_pipeline.contract import MARTS, ROUTES, STAGES
+from foi_pipeline.contract import MARTS, ROUTES, STAGES, UNKNOWN_STATUSES
 from foi_pipeline.specs import RequestSpec
 
 # documents has one row per file; a document's facts join to its one readable row, when the marts count it
@@ -23,15 +23,34 @@ REPLIES = f"""
   FROM ({READABLE_DOCUMENTS}) GROUP BY reply_id
 """
 
+# A figure that is a range: its bounds differ from the figure ("10-15", "over 20"), or there is no figure ("fewer than 5").
+_RANGE = "(f.status IN ('value', 'suppressed') AND (f.count_low IS DISTINCT FROM f.count OR f.count_high IS DISTINCT FROM f.count))"
+_BOUNDED = f"(f.qualifier IN ('at_least', 'at_most') OR {_RANGE})"
+UNKNOWN = "(" + ", ".join(f"'{s}'" for s in UNKNOWN_STATUSES) + ")"
+
 _PIVOT = ",\n".join(
     f"max(CASE WHEN f.route = '{r}' AND f.stage = '{s}' AND f.status = 'value' THEN f.count END) AS {r}_{s},\n"
-    f"max(CASE WHEN f.route = '{r}' AND f.stage = '{s}' THEN f.status END) AS {r}_{s}_status"
+    f"max(CASE WHEN f.route = '{r}' AND f.stage = '{s}' THEN f.status END) AS {r}_{s}_status,\n"
+    f"max(CASE WHEN f.route = '{r}' AND f.stage = '{s}' AND f.status IN ('value', 'suppressed') THEN f.qualifier END) AS {r}_{s}_qualifier,\n"
+    f"max(CASE WHEN f.route = '{r}' AND f.stage = '{s}' AND {_RANGE} THEN f.count_low END) AS {r}_{s}_low,\n"
+    f"max(CASE WHEN f.route = '{r}' AND f.stage = '{s}' AND {_RANGE} THEN f.count_high END) AS {r}_{s}_high"
     for r in ROUTES for s in STAGES
 )
 
 
 def _rate(num: str, den: str) -> str:
     return f"CASE WHEN {num} IS NOT NULL AND {den} > 0 THEN {num}::DOUBLE / {den} END"
+
+
+def _basis(rate: str, *slots: str) -> str:
+    """What a rate of the pivoted slots rests on (RATE_BASES): a bound outranks an approximation."""
+    bounded = " OR ".join(f"{s}_qualifier IN ('at_least', 'at_most') OR {s}_low IS NOT NULL OR {s}_high IS NOT NULL" for s in slots)
+    approx = " OR ".join(f"{s}_qualifier = 'approx'" for s in slots)
+    return f"CASE WHEN {rate} IS NULL THEN NULL WHEN {bounded} THEN 'bounded' WHEN {approx} THEN 'approx' ELSE 'exact' END"
+
+
+_RATES = {f"{r}_{name}_rate": (f"v.{r}_{num}", f"v.{r}_{den}") for r in ROUTES
+          for name, num, den in (("acceptance", "accepted", "referred"), ("completion", "completed", "accepted"))}
 
 
 PROGRAMME_FUNNEL = f"""
@@ -47,7 +66,9 @@ SELECT p.doc_id, r.request_id, r.area, v.programme_id, p.name AS programme, p.ca
   {_rate("v.self_completed", "v.self_accepted")} AS self_completion_rate,
   {_rate("v.agency_accepted", "v.agency_referred")} AS agency_acceptance_rate,
   {_rate("v.agency_completed", "v.agency_accepted")} AS agency_completion_rate,
-  d.reply_id
+  d.reply_id,
+  {", ".join(f"v.{r}_{s}_{part}" for r in ROUTES for s in STAGES for part in ("qualifier", "low", "high"))},
+  {", ".join(f"{_basis(_rate(num, den), num, den)} AS {rate}_basis" for rate, (num, den) in _RATES.items())}
 FROM pivoted v JOIN programmes p USING (programme_id) JOIN docs d ON d.doc_id = p.doc_id JOIN replies r USING (reply_id)
 ORDER BY r.area, p.name, v.programme_id
 """
@@ -80,6 +101,23 @@ FROM totals t LEFT JOIN programme_budgets b USING (programme_id)
 ORDER BY t.area, t.programme, t.programme_id
 """
 
+_TOTALLED = ("referred", "completed")
+# Per reply: each stage's known figures added up, whether a programme's figure is missing from it, and what it rests on.
+_REPLY_TOTALS = ",\n    ".join(
+    f"sum(CASE WHEN f.stage = '{s}' AND f.status = 'value' THEN f.count END) AS {s}, "
+    f"bool_or(f.stage = '{s}' AND f.status IN {UNKNOWN}) AS {s}_partial, "
+    f"CASE WHEN bool_or(f.stage = '{s}' AND f.status = 'value' AND {_BOUNDED}) THEN 'bounded' "
+    f"WHEN bool_or(f.stage = '{s}' AND f.status = 'value' AND f.qualifier = 'approx') THEN 'approx' ELSE 'exact' END AS {s}_basis"
+    for s in _TOTALLED)
+# Per area: the same over its replies (a flag only where there is a total to qualify).
+_AREA_FLAGS = ",\n  ".join([
+    "CASE WHEN sum(coalesce(b.programmes_amount, b.reply_amount)) IS NOT NULL "
+    "THEN coalesce(bool_or(b.programmes_amount IS NOT NULL AND g.unknown > 0), false) END AS total_budget_partial",
+    *(f"CASE WHEN sum(c.{s}) IS NOT NULL THEN coalesce(bool_or(c.{s}_partial), false) END AS total_{s}_partial" for s in _TOTALLED),
+    *(f"CASE WHEN sum(c.{s}) IS NULL THEN NULL WHEN bool_or(c.{s} IS NOT NULL AND c.{s}_basis = 'bounded') THEN 'bounded' "
+      f"WHEN bool_or(c.{s} IS NOT NULL AND c.{s}_basis = 'approx') THEN 'approx' ELSE 'exact' END AS total_{s}_basis" for s in _TOTALLED),
+])
+
 AREA_SUMMARY = f"""
 WITH docs AS ({READABLE_DOCUMENTS}),
 replies AS (SELECT * FROM ({REPLIES}) WHERE area IS NOT NULL),
@@ -94,10 +132,15 @@ budgets_by_reply AS (
     sum(CASE WHEN b.programme_id IS NULL THEN b.amount_gbp END) AS reply_amount
   FROM budgets b JOIN docs d USING (doc_id) WHERE b.counted AND b.status = 'value' GROUP BY d.reply_id
 ),
+programme_budget_known AS (  -- each programme of a reply, and whether one of its budget rows gives a figure
+  SELECT d.reply_id, p.reply_programme_id, coalesce(bool_or(b.status = 'value'), false) AS known
+  FROM programmes p JOIN docs d USING (doc_id) LEFT JOIN budgets b ON b.programme_id = p.programme_id AND b.counted
+  GROUP BY d.reply_id, p.reply_programme_id
+),
+budget_gaps AS (SELECT reply_id, count(*) FILTER (WHERE NOT known) AS unknown FROM programme_budget_known GROUP BY reply_id),
 counts AS (
   SELECT d.reply_id,
-    sum(CASE WHEN f.stage = 'referred' AND f.status = 'value' THEN f.count END) AS referred,
-    sum(CASE WHEN f.stage = 'completed' AND f.status = 'value' THEN f.count END) AS completed
+    {_REPLY_TOTALS}
   FROM funnel_counts f JOIN docs d USING (doc_id) WHERE f.counted GROUP BY d.reply_id
 )
 SELECT r.area, r.request_id, any_value(r.authority ORDER BY r.response_date DESC) AS authority,
@@ -105,8 +148,9 @@ SELECT r.area, r.request_id, any_value(r.authority ORDER BY r.response_date DESC
   count(DISTINCT r.reply_id) AS replies, coalesce(any_value(a.programmes), 0) AS programmes,
   any_value(a.programme_names) AS programme_names,
   sum(coalesce(b.programmes_amount, b.reply_amount))::DECIMAL(14,2) AS total_budget_gbp,
-  sum(c.referred) AS total_referred, sum(c.completed) AS total_completed
-FROM replies r LEFT JOIN budgets_by_reply b USING (reply_id) LEFT JOIN counts c USING (reply_id)
+  sum(c.referred) AS total_referred, sum(c.completed) AS total_completed,
+  {_AREA_FLAGS}
+FROM replies r LEFT JOIN budgets_by_reply b USING (reply_id) LEFT JOIN counts c USING (reply_id) LEFT JOIN budget_gaps g USING (reply_id)
   LEFT JOIN programmes_by_area a ON a.area = r.area AND a.request_id IS NOT DISTINCT FROM r.request_id
 GROUP BY r.area, r.request_id
 ORDER BY r.area, r.request_id
@@ -137,6 +181,10 @@ LINEAGE: dict[str, dict[str, list[tuple[str, str]]]] = {
         "programme": [("programmes", "name")], "canonical_name": [("programmes", "canonical_name")],
         "area": [("documents", "area")], "request_id": [("documents", "request_id")], "population": [("funnel_counts", "population")],
         "programme_id": [("programmes", "reply_programme_id")], "reply_id": [("documents", "reply_id")],
+        **{f"{r}_{s}_qualifier": [("funnel_counts", "qualifier")] for r in ROUTES for s in STAGES},
+        **{f"{r}_{s}_{b}": [("funnel_counts", f"count_{b}")] for r in ROUTES for s in STAGES for b in ("low", "high")},
+        **{f"{rate}_basis": [("funnel_counts", "qualifier"), ("funnel_counts", "count_low"), ("funnel_counts", "count_high")]
+           for rate in _RATES},
     },
     "programme_costs": {
         "budget_gbp": [("budgets", "amount_gbp")], "budget_period": [("budgets", "period")],
@@ -153,6 +201,9 @@ LINEAGE: dict[str, dict[str, list[tuple[str, str]]]] = {
         "replies": [("documents", "reply_id")], "programmes": [("programmes", "reply_programme_id")], "programme_names": [("programmes", "name")],
         "total_budget_gbp": [("budgets", "amount_gbp")], "total_referred": [("funnel_counts", "count")],
         "total_completed": [("funnel_counts", "count")],
+        "total_budget_partial": [("budgets", "status"), ("programmes", "reply_programme_id")],
+        "total_referred_partial": [("funnel_counts", "status")], "total_completed_partial": [("funnel_counts", "status")],
+        "total_referred_basis": [("funnel_counts", "qualifier")], "total_completed_basis": [("funnel_counts", "qualifier")],
     },
     "coverage": {"coverage": [("answers", "status"), ("documents", "area")], "recipient": [("documents", "area")],
                  "doc_id": [("documents", "doc_id")], "source_path": [("documents", "source_path")]},

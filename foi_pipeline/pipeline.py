@@ -421,6 +421,12 @@ def _cell(row: dict, column: str) -> object:
     return None if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else value
 
 
+def _check_reason(failure) -> str:
+    """The failure's sentence, naming the check only where the sentence does not already say it."""
+    sentence = failure.sentence
+    return sentence if sentence.startswith(failure.check) else f"{sentence} (failed check '{failure.check}')"
+
+
 def validation_review_rows(table: str, df: pd.DataFrame, failures: list) -> list[dict]:
     """One review item per failing row and check, pointing at the row's own evidence."""
     rows = []
@@ -430,7 +436,7 @@ def validation_review_rows(table: str, df: pd.DataFrame, failures: list) -> list
         has_span = row and _cell(row, "evidence_text") is not None and _cell(row, "char_start") is not None
         rows.append({
             "doc_id": doc_id, "table_name": table, "field": failure.column or failure.check,
-            "reason": f"failed check '{failure.check}': {failure.sentence}", "severity": failure.severity,
+            "reason": _check_reason(failure), "severity": failure.severity,
             "char_start": int(row["char_start"]) if has_span else 0, "char_end": int(row["char_end"]) if has_span else 0,
             "evidence_text": row["evidence_text"] if has_span else "", "extractor": f"validation:{failure.check}",
             "programme_id": _cell(row, "programme_id"), "value": failure.value,

@@ -12,6 +12,7 @@ from foi_pipeline.corrections import HEADER, line_problem
 from foi_pipeline.exports import csv_text
 from foi_pipeline.extract.accounting import UNREAD_FIELD
 from foi_pipeline.extract.quantities import find_money, read_count
+from foi_pipeline.wording import plural
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 TABLE_ORDER = {t: i for i, t in enumerate(["documents", "funnel_counts", "budgets", "programmes", "funders", "referrers", "answers"])}
@@ -34,12 +35,27 @@ def review_items(review: pd.DataFrame, documents: pd.DataFrame, programmes: pd.D
 
 
 def _line(text: str | None, start: object, end: object) -> str:
-    """The whole line (or lines) a span lies on, so a doubt shows its context."""
+    """The line (or lines) a span lies on, cut around the span when long, so a doubt shows its context."""
+    return "".join(context(text, start, end)).strip()
+
+
+def context(text: str | None, start: object, end: object, width: int = 240) -> tuple[str, str, str]:
+    """The line around a span, as (before, evidence, after), cut to about `width` characters around the evidence
+    (an ellipsis where it is cut), so a doubt on a long line still shows the words that explain it."""
     if not text or pd.isna(start) or pd.isna(end) or int(end) <= int(start):
-        return ""
-    first = text.rfind("\n", 0, int(start)) + 1
-    last = text.find("\n", int(end))
-    return text[first : last if last >= 0 else len(text)].strip()
+        return "", "", ""
+    start, end = int(start), int(end)
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    last = len(text) if last < 0 else last
+    if last - first > width:
+        room = max(20, (width - (end - start)) // 2)
+        first, last = max(first, start - room), min(last, end + room)
+    before = text[first:start].lstrip()
+    after = text[end:last].rstrip()
+    cut_before = first > 0 and text[first - 1] != "\n"
+    cut_after = last < len(text) and text[last] != "\n"
+    return ("…" if cut_before else "") + before, text[start:end], after + ("…" if cut_after else "")
 
 
 def format_items(items: pd.DataFrame) -> str:
@@ -54,8 +70,8 @@ def format_items(items: pd.DataFrame) -> str:
             lines.append(f"    evidence (chars {row['char_start']}-{row['char_end']}): \"{evidence[:160]}{'…' if len(evidence) > 160 else ''}\"")
         line = str(row.get("line") or "").replace("\n", " ")
         if line and line != evidence:
-            lines.append(f"    line: \"{line[:200]}{'…' if len(line) > 200 else ''}\"")
-    lines.append(f"\n{len(items)} item(s)")
+            lines.append(f"    line: \"{line}\"")
+    lines.append(f"\n{plural(len(items), 'item')}")
     return "\n".join(lines)
 
 

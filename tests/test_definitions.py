@@ -5,7 +5,7 @@ import os
 import dagster as dg
 import pytest
 
-from foi_pipeline.contract import TABLES
+from foi_pipeline.contract import MARTS, TABLES
 from foi_pipeline.definitions import defs as lazy_defs
 from foi_pipeline.extract import EXTRACTOR_VERSION
 
@@ -33,8 +33,21 @@ def test_the_graph_has_every_contract_table_between_ingest_and_the_warehouse(def
     assert {dg.AssetKey(t) for t in TABLES} | {dg.AssetKey("evidence_report")} <= upstream  # the report is published with the tables
     assert dg.AssetKey("raw_documents") in graph.get(dg.AssetKey("extraction")).parent_keys
     groups = {key: asset.group_names_by_key[dg.AssetKey(key)] for key, asset in assets.items()}
-    assert groups["raw_documents"] == "ingest" and groups["extraction"] == "extract" and groups["warehouse"] == "warehouse"
-    assert all(groups[t] == "warehouse" for t in TABLES)
+    assert groups["raw_documents"] == "ingest" and groups["extraction"] == "extract" and groups["warehouse"] == "publish"
+    assert all(groups[t] == "tables" for t in TABLES) and all(groups[m] == "marts" for m in MARTS)
+    assert groups["evidence_report"] == "report"
+
+
+def test_the_groups_flow_one_way_so_the_first_view_shows_the_flow(defs):
+    """Between groups every edge goes forward in ingest -> extract -> tables -> marts -> report -> publish: the UI's
+    collapsed view of the groups is that chain, with no edge back."""
+    order = ["ingest", "extract", "tables", "marts", "report", "publish"]
+    graph = defs.resolve_asset_graph()
+    group = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert set(group.values()) == set(order)
+    edges = {(group[parent], group[key]) for key in group for parent in graph.get(key).parent_keys if group[parent] != group[key]}
+    assert all(order.index(a) < order.index(b) for a, b in edges), edges
+    assert {(a, b) for a, b in zip(order, order[1:])} <= edges  # each group feeds the next
 
 
 def test_every_asset_has_a_description_kinds_and_a_code_version(defs):
@@ -138,3 +151,29 @@ def test_an_ephemeral_run_writes_no_output_files(monkeypatch):
     with dg.instance_for_test() as instance:  # `dagster dev`: files kept for re-execution
         assert dg.materialize([upstream, downstream], instance=instance, resources={"io_manager": hand_over_io_manager}).success
     assert len(written) == 2
+
+
+def test_foi_ui_runs_dg_dev_with_signals_that_stop_it(monkeypatch):
+    """`make ui` is `foi ui`: `dg dev` (no superseded command), with SIGINT and SIGTERM at their defaults even when the
+    shell that started it in the background had SIGINT ignored (Dagster then ignores SIGTERM too)."""
+    import signal
+
+    from foi_pipeline import cli
+    from foi_pipeline.defs.resources import PROJECT_ROOT
+
+    calls = []
+    monkeypatch.setattr(os, "execv", lambda path, argv: calls.append((path, argv, os.getcwd())))
+    monkeypatch.setattr(os, "chdir", lambda path: calls.append(("chdir", str(path))))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        assert cli.main(["ui", "--port", "3999"]) == 0
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_DFL and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    [chdir, (path, argv, _)] = calls
+    assert chdir == ("chdir", str(PROJECT_ROOT)) and path.endswith("/dg") and argv[1:] == ["dev", "--port", "3999"]
+    assert os.environ["DAGSTER_HOME"] == str(PROJECT_ROOT / "data" / "dagster_home")
+    assert "foi ui" in (PROJECT_ROOT / "Makefile").read_text()

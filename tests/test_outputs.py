@@ -1,5 +1,8 @@
 """Analysts' outputs: marts, exports, the evidence report (in headless Chromium) and read-only SQL."""
 
+import csv
+import html
+import io
 import os
 import re
 import shutil
@@ -14,7 +17,7 @@ import pytest
 from fpdf import FPDF
 
 from foi_pipeline.cli import main
-from foi_pipeline.contract import ALL_TABLES, MARTS, TABLES
+from foi_pipeline.contract import ALL_TABLES, COVERAGE_VALUES, MARTS, TABLES
 from foi_pipeline.defs.assets import all_assets
 from foi_pipeline.defs.resources import settings_from_env
 from foi_pipeline.exports import export
@@ -164,7 +167,7 @@ def test_report_renders_in_chromium_with_highlights_and_no_injected_script(built
         assert not re.search(r"(?:src|href|url)\s*[=(]\s*[\"']?\s*(?:https?:)?//", html_text)  # no remote resources
     dom = _dom(browser, index, tmp_path / "profile")
     assert "FOI evidence report" in dom and "National overview" in dom and "<svg" in dom
-    assert dom.count("href=\"replies/") == len(pages)
+    assert dom.split("id=\"replies\"", 1)[1].count("href=\"replies/") == len(pages)
     norfolk = next(p for p in pages if "CARA" in p.read_text())
     dom = _dom(browser, norfolk, tmp_path / "profile")
     assert dom.count('<mark class="count"') >= 6 and '<mark class="money"' in dom and "all replies" in dom
@@ -172,6 +175,105 @@ def test_report_renders_in_chromium_with_highlights_and_no_injected_script(built
     dom = _dom(browser, gwent, tmp_path / "profile")
     assert "data-pwned=" not in dom.split("<body", 1)[1].split(">", 1)[0]  # the injected script never ran
     assert "&lt;script&gt;document.body.setAttribute" in dom
+
+
+# Codes of the tables that the report must not show (outside a reply's own text): statuses, slots, rules, qualifiers.
+INTERNAL_CODES = re.compile(r"\b(?:not_applicable|not_held|not_stated|not_answered|no_reply|partly_held|at_most|at_least|"
+                            r"(?:self|agency)_(?:referred|accepted|completed)|unread_figure|funnel_counts|review_queue)\b|"
+                            r"\b(?:status|count|budget|answer|funders|referrers|programme):[a-z_]+")
+
+
+def _shown_text(dom: str) -> str:
+    """What a reader sees of a page: its markup without tags, attributes, styles or the reply's own text."""
+    body = re.sub(r"<pre class=\"reply\">.*?</pre>", "", dom.split("<body", 1)[1], flags=re.S)
+    body = re.sub(r"<style.*?</style>", "", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_report_in_chromium_speaks_the_analysts_language(built, tmp_path):
+    """Money as £60,000, rates as percentages, the legend, the coverage grid with the bodies to chase first, and
+    no internal codes, in the DOM headless Chromium builds."""
+    warehouse, _ = built
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("chromium is not installed (make test installs it)")
+    dom = _dom(browser, warehouse / "report" / "index.html", tmp_path / "profile")
+    shown = _shown_text(dom)
+    assert re.search(r"\b\d{1,3}%", shown) and "£209,333" not in shown  # rates as percentages
+    assert re.search(r"£\d{1,3},\d{3}\b(?!\.)", shown) and not re.search(r"£[\d,]+\.0\b", shown)
+    assert "Highlights in a reply's text" in shown and "figure read into nothing" in shown  # the legend
+    assert re.search(r"\d+ files, \d+ readable replies, \d+ programmes, \d+ review items", shown) and "(s)" not in shown
+    assert not INTERNAL_CODES.search(shown), INTERNAL_CODES.search(shown)
+    grid = dom.split('<table class="coverage">', 2)[2].split("</table>", 1)[0]  # the males request's grid
+    rows = re.findall(r"<tr>(.*?)</tr>", grid, flags=re.S)[1:]  # under the header
+    assert rows and "cov-no_reply" in rows[0] and "chase: no reply" in rows[0]  # whom to chase, first
+    assert any("Norfolk" in r and "cov-answered" in r and "cov-not_applicable" in r for r in rows)
+    assert any("Wiltshire" in r and "cov-not_held" in r for r in rows)
+    legend = dom.split('class="legend coverage-legend"', 1)[1].split("</p>", 1)[0]
+    assert all(f"cov-{c}" in legend for c in COVERAGE_VALUES)
+    assert "partial" in shown and "hatched" in shown  # a chart's partial bar is explained
+    west_midlands = next(p for p in (warehouse / "report" / "replies").glob("*.html") if "West Midlands" in p.read_text())
+    page = _dom(browser, west_midlands, tmp_path / "profile")
+    seen = _shown_text(page)
+    assert "budget: £60,000" in seen and "budget: £209,332.78" in seen and "£60,000.0" not in seen
+    assert "203 (at most)" in seen and "not applicable" in seen and "read from a list item" in seen
+    assert not INTERNAL_CODES.search(seen), INTERNAL_CODES.search(seen)
+    targets = set(re.findall(r'href="#(ev-[^"]+)"', page))
+    assert targets and all(f'id="{t}"' in page for t in targets)  # every row links to its highlight
+    assert all(f'id="{t}"' in page for t in set(re.findall(r'href="#(row-[^"]+)"', page)))  # and every highlight to its row
+
+
+def test_programme_funnel_carries_qualifiers_bounds_and_what_rates_rest_on(built):
+    warehouse, _ = built
+    funnel = _sql(warehouse, "SELECT * FROM programme_funnel WHERE request_id = 'dapp-2022-23-males'")
+    one = lambda area, programme: funnel[(funnel["area"] == area) & (funnel["programme"] == programme)].squeeze()  # noqa: E731
+    cara = one("West Midlands", "CARA")
+    assert cara["agency_referred"] == 203 and cara["agency_referred_qualifier"] == "at_most"  # "approx. 10% ... were women"
+    assert cara["agency_completed_qualifier"] == "exact" and pd.isna(cara["agency_referred_low"])
+    cobi = one("Kent", "COBI")
+    assert cobi["self_referred_status"] == "suppressed" and (cobi["self_referred_low"], cobi["self_referred_high"]) == (1, 4)
+    devon = one("Devon and Cornwall", "CARA")
+    assert devon["agency_completed_qualifier"] == "approx" and devon["agency_completion_rate_basis"] == "approx"
+    assert devon["agency_acceptance_rate_basis"] == "exact"
+    alcohol = one("West Midlands", "Alcohol Related DA Course")
+    assert pd.isna(alcohol["agency_completion_rate"]) and pd.isna(alcohol["agency_completion_rate_basis"])
+    summary = _sql(warehouse, "SELECT * FROM area_summary WHERE request_id = 'dapp-2022-23-males'").set_index("area")
+    assert summary.loc["West Midlands", "total_referred_partial"]  # EASI's agency referrals are not stated
+    assert summary.loc["West Midlands", "total_referred_basis"] == "bounded"
+    assert not summary.loc["Norfolk", "total_referred_partial"] and summary.loc["Norfolk", "total_referred_basis"] == "exact"
+    assert pd.isna(summary.loc["Wiltshire", "total_referred_partial"])  # no total, nothing to qualify
+
+
+def test_xlsx_sheets_are_ready_to_use_and_csv_is_utf8_with_iso_dates(built, tmp_path):
+    warehouse, _ = built
+    assert main(["export", "--format", "xlsx", "--warehouse", str(warehouse), "--out", str(tmp_path / "x")]) == 0
+    book = openpyxl.load_workbook(tmp_path / "x" / "foi.xlsx")
+    assert book.sheetnames[0] == "README"
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), sheet.title
+    def column(sheet_name: str, name: str) -> list:
+        sheet = book[sheet_name]
+        header = [c.value for c in sheet[1]]
+        return [row[header.index(name)] for row in sheet.iter_rows(min_row=2)]
+    amounts = [c for c in column("budgets", "amount_gbp") if c.value is not None]
+    assert amounts and all(c.number_format == '"£"#,##0.00' for c in amounts)
+    rates = [c for c in column("programme_funnel", "agency_completion_rate") if c.value is not None]
+    assert rates and all(c.number_format == "0.0%" and 0 <= c.value <= 1 for c in rates)
+    assert all(c.number_format == '"£"#,##0.00' for c in column("programme_costs", "cost_per_completion"))
+    documents = book["documents"]
+    header = [c.value for c in documents[1]]
+    widths = {h: documents.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width for i, h in enumerate(header)}
+    assert widths["source_path"] > widths["byte_size"] >= 8 and max(widths.values()) <= 60
+    assert main(["export", "--format", "csv", "--warehouse", str(warehouse), "--out", str(tmp_path / "c")]) == 0
+    raw = (tmp_path / "c" / "documents.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfdoc_id,source_path,")  # UTF-8 (with the mark spreadsheets look for) and a header
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    dates = [r["response_date"] for r in rows if r["response_date"]]
+    assert dates and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates)
+    budgets = (tmp_path / "c" / "budgets.csv").read_text(encoding="utf-8-sig")
+    assert "£" in budgets or "amount_gbp" in budgets.splitlines()[0]
+    assert not list((tmp_path / "c").glob(".*.tmp"))
 
 
 def _stage_and_publish(root: Path, tables: dict[str, pd.DataFrame]) -> Warehouse:
@@ -244,3 +346,64 @@ def test_a_multi_page_pdf_reply_exports_to_xlsx(tmp_path):
     [source] = [row[header.index("source_path")] for row in book["documents"].iter_rows(min_row=2)]
     assert source.value == "=1+1.pdf" and source.data_type == "s"
     assert not (tmp_path / "x" / ".foi.xlsx.tmp").exists()
+
+
+def test_the_cli_says_what_is_wrong(built, tmp_path, capsys):
+    warehouse, _ = built
+    assert main(["review", "--severity", "bogus", "--warehouse", str(warehouse)]) == 2
+    err = capsys.readouterr().err
+    assert "unknown severity 'bogus'" in err and "error, warning, info" in err
+    assert main(["review", "--severity", "ERROR,warning", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "[warning]" in out and re.search(r"\n\d+ items\n?$", out) and "(s)" not in out
+    a_file = tmp_path / "reply.txt"
+    a_file.write_text("1. CARA: 20\n")
+    assert main(["run", "--raw", str(a_file), "--warehouse", str(tmp_path / "wh")]) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and "does not exist" not in err
+    assert main(["run", "--raw", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "wh")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_failed_check_is_named_once_in_its_review_item():
+    from foi_pipeline.pipeline import validation_review_rows
+    from foi_pipeline.schemas import validate_table
+
+    funnel = frame("funnel_counts", [
+        {"doc_id": "d" * 16, "programme_id": "p", "population": "male", "route": "agency", "stage": stage, "status": "value",
+         "count": count, "count_low": count, "count_high": count, "qualifier": "exact", "char_start": 0, "char_end": 0,
+         "evidence_text": "", "extractor": "test"} for stage, count in (("referred", 50), ("accepted", 20), ("completed", 30))])
+    rows = validation_review_rows("funnel_counts", funnel, validate_table("funnel_counts", funnel))
+    [reason] = [r["reason"] for r in rows if "completed" in r["reason"]]
+    assert reason.count("more completed than accepted") == 1 and "failed check" not in reason
+
+
+def test_the_marts_have_asset_checks_of_their_own_and_they_pass(built):
+    _, result = built
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations() if e.asset_key.to_user_string() in MARTS}
+    assert set(evaluations) == {"programme_funnel_one_row_per_programme", "programme_funnel_rates_between_0_and_1",
+                                "programme_costs_totals_equal_their_parts", "area_summary_totals_equal_their_parts"}
+    assert all(e.passed for e in evaluations.values()), {n: e.metadata for n, e in evaluations.items() if not e.passed}
+
+
+def test_the_mart_checks_find_what_breaks_them(built):
+    from foi_pipeline import mart_checks
+
+    warehouse, _ = built
+    funnel = _sql(warehouse, "SELECT * FROM programme_funnel")
+    costs = _sql(warehouse, "SELECT * FROM programme_costs")
+    summary = _sql(warehouse, "SELECT * FROM area_summary")
+    assert mart_checks.duplicate_programmes(funnel).empty and mart_checks.rates_out_of_range(funnel).empty
+    assert mart_checks.costs_not_adding_up(funnel, costs).empty and mart_checks.area_totals_not_adding_up(funnel, summary).empty
+    assert len(mart_checks.duplicate_programmes(pd.concat([funnel, funnel.head(1)]))) == 2
+    over = funnel.copy()
+    over.loc[0, "agency_completion_rate"] = 1.25
+    assert len(mart_checks.rates_out_of_range(over)) == 1
+    norfolk = costs.index[(costs["area"] == "Norfolk") & (costs["programme"] == "CARA")][0]
+    wrong = costs.copy()
+    wrong.loc[norfolk, "completed"] = 67
+    assert len(mart_checks.costs_not_adding_up(funnel, wrong)) == 2  # the expected row and the wrong one
+    assert len(mart_checks.costs_not_adding_up(funnel, pd.concat([costs, costs.loc[[norfolk]]]))) == 1  # counted twice
+    short = summary.copy()
+    short.loc[short["area"] == "Kent", "total_referred"] = 1
+    assert mart_checks.area_totals_not_adding_up(funnel, short)["area"].tolist() == ["Kent"]

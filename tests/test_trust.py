@@ -260,7 +260,7 @@ def test_foi_review_lists_items_and_writes_a_corrections_csv(seeds, capsys, tmp_
     assert _run(raw, warehouse, corrections).success
     assert main(["review", "--warehouse", str(warehouse)]) == 0
     out = capsys.readouterr().out
-    assert out.index("[warning]") < out.index("item(s)") and "labelled '6.'" in out and 'evidence (chars' in out
+    assert out.index("[warning]") < out.rindex(" item") and "labelled '6.'" in out and 'evidence (chars' in out
     csv_path = tmp_path / "todo.csv"
     assert main(["review", "--warehouse", str(warehouse), "--csv", str(csv_path)]) == 0
     rows = pd.read_csv(csv_path, dtype=str).fillna("")

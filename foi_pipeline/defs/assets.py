@@ -83,7 +83,7 @@ def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDo
 
 
 def _table_spec(table: str) -> dg.AssetSpec:
-    return dg.AssetSpec(table, group_name="warehouse", kinds={"parquet"}, code_version="2", description=TABLE_DESCRIPTIONS[table],
+    return dg.AssetSpec(table, group_name="tables", kinds={"parquet"}, code_version="2", description=TABLE_DESCRIPTIONS[table],
                         metadata={"dagster/column_schema": table_schema(table)}, deps=["raw_documents", "extraction"])
 
 
@@ -140,7 +140,7 @@ def _corrected(context: dg.AssetExecutionContext, tables: Tables, foi: FoiSettin
     }
 
 
-@dg.asset(group_name="warehouse", kinds={"duckdb", "parquet"}, code_version="2", deps=[*ALL_TABLES, "evidence_report"])
+@dg.asset(group_name="publish", kinds={"duckdb", "parquet"}, code_version="2", deps=[*ALL_TABLES, "evidence_report"])
 def warehouse(context: dg.AssetExecutionContext, foi: FoiSettings) -> dg.MaterializeResult:
     """foi.duckdb, parquet/<table>.parquet (tables and marts) and report/, published together as one generation once
     every table passed its contract checks, holding the `warehouse` pool's slot. A run that would lose every published
