@@ -165,6 +165,9 @@ def test_a_list_of_programmes_may_give_each_its_provider_in_a_clause(text, provi
         ("We funded one programme, Open Door. It runs weekly.", ["Open Door"]),
         ("Keystone is a Respect-accredited behaviour change programme for men.", ["Keystone"]),
         ("Northway (Northway Family Service), delivered by Acme CIC, is a course.", ["Northway"]),
+        # a second name for the same programme, set after a comma
+        ("The first is the Anyshire Behaviour Change Programme, known locally as the ABCP, a group course.", ["ABCP"]),
+        ("Our programme, known as Safe Steps, is a group course.", ["Safe Steps"]),
     ],
 )
 def test_programmes_named_in_sentences(text, names):

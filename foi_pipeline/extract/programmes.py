@@ -103,6 +103,7 @@ PROVIDER_CUE_RE = re.compile(
     r"\bdelivered\s+in\s+partnership\s+(?:between|with)\s+|\bprovider\s+(?:is|was)\s+",
     re.IGNORECASE,
 )
+_AFTER_A_COMMA_RE = re.compile(r",[^\S\n]*$")
 _AFTER_PROVIDER_CUE_RE = re.compile(r"(?:" + PROVIDER_CUE_RE.pattern + r")(?:the\s+)?$", re.IGNORECASE)
 _GENERIC = {
     "programme", "programmes", "the programme", "intervention", "interventions", "service", "services", "project",
@@ -566,9 +567,14 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
             found.append((m.start("name"), base.sub(m.start("name"), m.end("name")), m.group("alias")))
         for m in _AND_NAME_DELIVERED_RE.finditer(text):
             found.append((m.start("name"), base.sub(m.start("name"), m.end("name")), None))
+        known_as: list[tuple[int, str, tuple[int, Span, str | None]]] = []  # ", known locally as Y": cue, name, as found
         for m in NAMED_AS_RE.finditer(text):
             group = "quoted" if m.group("quoted") else "name"
             name = _TRAILING_SMALL_WORDS_RE.sub("", _NAME_END_RE.split(m.group(group))[0])
+            given = (m.start(group), base.sub(m.start(group), m.start(group) + len(name)), m.group("alias"))
+            if _AFTER_A_COMMA_RE.search(text, 0, m.start()):
+                known_as.append((m.start(), name, given))
+                continue
             found.append((m.start(group), base.sub(m.start(group), m.start(group) + len(name)), m.group("alias")))
         for pattern in (ORDINAL_NAME_RE, NAME_DELIVERED_RE, APPOSITIVE_NAME_RE, NAME_IS_A_RE, DASH_NAME_RE):
             for m in pattern.finditer(text):
@@ -583,6 +589,15 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
         for m in ACRONYM_APPOSITIVE_RE.finditer(text):
             long = _LONG_NAME_END_RE.split(m.group("long"))[0]
             found.append((m.start("long"), base.sub(m.start("long"), m.start("long") + len(long.rstrip())), m.group("acr")))
+        # "the Cambridge Behaviour Change Programme, known locally as the CBCP": the second name is the first's alias
+        for cue, name, given in known_as:
+            before = [i for i, (_, span, alias) in enumerate(found) if span.end - base.start <= cue and
+                      not text[span.end - base.start : cue].strip(" ,")]
+            if before:
+                start, span, alias = found[before[-1]]
+                found[before[-1]] = (start, span, alias or name)
+            else:
+                found.append(given)  # "Our programme, known as Safe Steps, ...": the only name
         for start, span, alias in sorted(found, key=lambda f: f[0]):
             if _AFTER_PROVIDER_CUE_RE.search(text, max(0, start - 120), start):
                 continue  # "... – delivered by Splitz Support Service": the provider, not a programme
