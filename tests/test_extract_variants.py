@@ -949,3 +949,14 @@ def test_a_programme_named_on_a_line_of_its_own_heads_the_figures_under_it(a, b,
     assert funnel[("Safe Home", "self_referred")][:2] == ("value", 7)
     assert funnel[("Steps Forward", "self_accepted")][:2] == ("value", 22)
     assert funnel[("Safe Home", "self_accepted")][:2] == ("value", 5)
+
+
+def test_a_figure_for_everyone_yields_to_the_figure_for_the_requested_population():
+    text = _LINE_LABELLED.split("1. Name")[0] + (
+        "We commission one programme, Steps Forward, a group course delivered by Cranstoun.\n\n"
+        "Agencies referred 112 people to Steps Forward during the year. Of the 103 men referred by agencies, "
+        "71 were accepted onto the programme and 39 completed it.\n"
+    )
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Steps Forward", "agency_referred")][:2] == ("value", 103)
+    assert any("said of males" in r["reason"] for r in ex.tables["review_queue"])

@@ -79,3 +79,11 @@ def test_never_raises_and_answers_only_contract_values(text):
     assert lexicon.own_stage(text) in (*contract.STAGES, None)
     assert lexicon.route_named(text) in (*contract.ROUTES, None)
     assert lexicon.route_named(text, label=True) in (*contract.ROUTES, None)
+
+
+@pytest.mark.parametrize("after, said", [
+    (" men referred by agencies", 1), (" males", 1), (" people were referred", -1), (" individuals", -1),
+    (" women", -1), (" were accepted", 0), ("", 0),
+])
+def test_whom_the_words_after_a_figure_say_it_counts(after, said):
+    assert lexicon.said_of(after, "male") == said

@@ -105,6 +105,20 @@ def routes_named(text: str) -> set[str]:
     return {route for route in contract.ROUTES if _ROUTE_RES[route].search(text)}
 
 
+_FIRST_WORDS_RE = re.compile(r"^[\W\d]*(?:\w+(?:[^\w\n]+|$)){0,2}")  # a figure's next words: "men referred", "people were"
+
+
+def said_of(words_after: str, population: str) -> int:
+    """Whom the words after a figure say it counts: 1 the requested population ("103 men"), -1 other people or
+    everyone ("112 people", "41 individuals", "9 women"), 0 when they do not say."""
+    head = _FIRST_WORDS_RE.match(words_after).group()
+    if re.search(POPULATION_WORDS[population], head, re.IGNORECASE):
+        return 1
+    if re.search(other_population_words(population), head, re.IGNORECASE) or re.search(PEOPLE_WORDS, head, re.IGNORECASE):
+        return -1
+    return 0
+
+
 def population_words(population: str) -> str:
     """The pattern for the words that name one population ("males", "men")."""
     return POPULATION_WORDS[population]

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from foi_pipeline import contract
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.accounting import (
     UNANSWERED_FIELD, UNREAD_FIELD, Mark, Marks, Region, answered_unread, organisation_doubts, programme_doubts, status_doubts, unread_figures,
     budget_doubts, metadata_doubts, missing_programmes, unanswered, unread_names,
@@ -376,7 +377,14 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         if key not in chosen:
             chosen[key] = fact
         elif chosen[key].reading.count != fact.reading.count or chosen[key].reading.status != fact.reading.status:
-            review("funnel_counts", f"{fact.route}_{fact.stage}", "the reply gives two different answers for this figure; the first is used", fact.span, programme=fact.programme, value=str(fact.reading.count))
+            first = chosen[key]
+            if _said_of_population(text, first, spec.population) < 0 < _said_of_population(text, fact, spec.population):
+                # "112 people were referred ... Of the 103 men referred": the figure for the requested population
+                chosen[key] = fact
+                review("funnel_counts", f"{fact.route}_{fact.stage}", f"the reply gives two different answers for this "
+                       f"figure; the one said of {spec.population}s is used", first.span, programme=fact.programme, value=str(first.reading.count))
+            else:
+                review("funnel_counts", f"{fact.route}_{fact.stage}", "the reply gives two different answers for this figure; the first is used", fact.span, programme=fact.programme, value=str(fact.reading.count))
     said_of_all = _whole_answer_statuses(spec, tables["answers"], facts, seg.blocks)
     for programme in registry.programmes:
         for route, stage in ROUTES_STAGES:
@@ -486,6 +494,16 @@ def _account(text: str, doc_id: str, blocks: list[Block], preamble: Span, letter
             "doc_id": doc_id, "table_name": doubt.table, "field": doubt.field, "reason": doubt.reason, "severity": doubt.severity,
             **evidence(doubt.span, "accounting:doubt"), "programme_id": doubt.programme, "value": doubt.value, "suggested_field": None,
         })
+
+
+_WORDS_AFTER_A_FIGURE = 40  # characters after a figure that say whom it counts ("112 people", "103 men referred")
+
+
+def _said_of_population(text: str, fact: CountFact, population: str) -> int:
+    """1 when the words right after a figure name the requested population ("103 men"), -1 when they name other
+    people or everyone ("112 people", "41 individuals"), else 0."""
+    after = text[fact.span.end : fact.span.end + _WORDS_AFTER_A_FIGURE].split(".")[0]
+    return lexicon.said_of(after, population)
 
 
 def _amount(money: object, count: object) -> Decimal | None:
