@@ -19,7 +19,7 @@ install:
 	  || python3 -m pip install --quiet --user --break-system-packages uv; }
 	@$(UV) sync --frozen --quiet --compile-bytecode
 
-run: install antiword
+run: install
 	@$(UV) run foi run
 
 test: install chromium antiword

@@ -23,6 +23,7 @@ from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
 from odf.text import H, Note, NoteBody, NoteCitation, P
 
 from foi_pipeline.bench.outlook import MsgAttachment, MsgMessage, write_msg
+from foi_pipeline.bench.synthetic import rtf_document
 from foi_pipeline.extract import extract_reply
 from foi_pipeline.ingest import MSG, ingest_directory, ingest_file, parse_bytes
 from foi_pipeline.ingest import legacy_word, spreadsheet
@@ -62,22 +63,7 @@ def odt(lines: list[str]) -> bytes:
 
 
 def rtf(text: str) -> bytes:
-    """A minimal RTF document, a paragraph a line, as WordPad writes one."""
-    def escape(line: str) -> str:
-        out = []
-        for ch in line:
-            if ch in "\\{}":
-                out.append("\\" + ch)
-            elif ch == "\t":
-                out.append("\\tab ")
-            elif ord(ch) > 127:
-                code = ord(ch)
-                out.append(f"\\u{code - 65536 if code > 32767 else code}?")
-            else:
-                out.append(ch)
-        return "".join(out)
-    body = "".join(f"{escape(line)}\\par\n" for line in text.split("\n"))
-    return ("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}\\uc1\\pard\\f0\\fs22 " + body + "}").encode("ascii")
+    return rtf_document(text)
 
 
 def xlsx(sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = (), merges: dict[str, list[str]] | None = None) -> bytes:
