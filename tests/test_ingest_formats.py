@@ -157,10 +157,11 @@ def test_a_sheet_reads_as_the_same_table_in_a_docx_under_its_name():
 
 
 def test_hidden_sheets_empty_rows_and_columns_go_default_names_are_no_heading():
-    data = xlsx({"Sheet1": [["Title of the return"], [], ["Programme", None, "Referred"], [None], ["Drive", None, 96]],
+    data = xlsx({"Sheet1": [["Title of the return"], [], ["Programme", None, "Referred"], [None], ["Drive", None, 96],
+                            ["Change Hub"], ["Safe Steps", None, 12], ["* fewer than five"]],
                  "Working": [["do not publish", 1]], "Notes": [["Figures are for males."]]}, hidden=("Working",))
-    assert read(data, "book.xlsx") == ("Title of the return\nProgramme | Referred\nDrive | 96\n\n"
-                                       "Notes\nFigures are for males.")
+    assert read(data, "book.xlsx") == ("Title of the return\nProgramme | Referred\nDrive | 96\nChange Hub | \nSafe Steps | 12\n"
+                                       "* fewer than five\n\nNotes\nFigures are for males.")
 
 
 def test_merged_cells_are_one_cell_across_and_empty_below():
@@ -179,7 +180,7 @@ def test_formulas_are_read_as_their_saved_values_never_evaluated():
     xml, n = re.subn(r"<c r=\"B2\"([^>]*)><f>1\+1</f><v\s*/?>(</v>)?</c>", r'<c r="B2"\1><f>1+1</f><v>41</v></c>', xml)
     assert n == 1
     assert read(rezip(data, {sheet: xml.encode()}), "f.xlsx").split("\n")[-1] == "Drive | 41"  # the saved 41, not 2
-    assert read(data, "f.xlsx").split("\n")[-1] == "Drive | "  # no saved value: nothing is computed
+    assert read(data, "f.xlsx").split("\n")[-1] == "Drive"  # no saved value: nothing is computed, the cell is empty
 
 
 def test_values_read_as_the_sheet_shows_them():
@@ -248,7 +249,7 @@ def test_csv_delimiter_and_encoding_are_sniffed():
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"], blacklist_characters="|"), min_size=1, max_size=8)
+@given(st.lists(st.lists(st.text(st.characters(blacklist_categories=["Cs", "Cc", "Cf", "Co", "Zs", "Zl", "Zp"], blacklist_characters="|"), min_size=1, max_size=8)
                          .filter(lambda s: s.strip() == s and " " not in s), min_size=2, max_size=4), min_size=1, max_size=6)
        .filter(lambda rows: len({len(r) for r in rows}) == 1))
 def test_csv_rows_read_back_cell_for_cell(rows):
@@ -440,12 +441,17 @@ def test_a_damaged_file_is_unreadable_with_a_clear_reason(name):
     assert status == "unreadable" and len(error) > 10
 
 
+_SOURCES: dict[str, bytes] = {}
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_corrupted_workbooks_and_documents_never_crash_the_reader(data):
     kind = data.draw(st.sampled_from(["xlsx", "ods", "odt", "rtf", "csv"]))
-    source = {"xlsx": xlsx({"S": FUNNEL}), "ods": ods(FUNNEL), "odt": odt(["5. 96", "Drive | 3"]),
-              "rtf": rtf("Dear Requester,\n5. 96"), "csv": b"a,b\n1,2\n"}[kind]
+    if not _SOURCES:  # written once: odfpy stamps the time into each file, and the examples must replay
+        _SOURCES.update(xlsx=xlsx({"S": FUNNEL}), ods=ods(FUNNEL), odt=odt(["5. 96", "Drive | 3"]),
+                        rtf=rtf("Dear Requester,\n5. 96"), csv=b"a,b\n1,2\n")
+    source = _SOURCES[kind]
     position = data.draw(st.integers(0, len(source) - 1))
     junk = data.draw(st.binary(min_size=1, max_size=16))
     media_type, status, error, text = parse_bytes(source[:position] + junk + source[position + len(junk):], f"x.{kind}")

@@ -2,10 +2,10 @@
 all four formats; openpyxl reads an .xlsx calamine cannot).
 
 A sheet reads as a Word table does (foi_pipeline.ingest.tables): one line per row, cells joined by " | ",
-under a line with the sheet's name (Excel's own default names, "Sheet1", are no heading and are left out);
+under a line with the sheet's name (default names, "Sheet1" or openpyxl's "Sheet", are no heading and are left out);
 sheets are separated by a blank line. Columns empty in the whole sheet are left out; empty rows are skipped and
-split the sheet into blocks, and a block's rows before its first row of two or more cells (a title, a note) are
-paragraphs. A horizontally merged cell is one cell; the rows under a vertical merge get an empty cell, so every
+split the sheet into blocks, and a block's rows of one cell before its first row of two or more cells and after
+its last (a title, a note) are paragraphs. A horizontally merged cell is one cell; the rows under a vertical merge get an empty cell, so every
 row keeps its columns. Hidden and very hidden sheets, chart and macro sheets are not read. A formula is read as
 the value Excel last saved with it, never evaluated. Numbers are written plainly (203, 12.5): the cell's
 number format (a currency sign, a percentage) is not applied; dates are ISO (2023-03-31).
@@ -30,7 +30,7 @@ from foi_pipeline.ingest.tables import cell_text, table_lines
 from foi_pipeline.ingest.text import normalise
 
 MAX_CELLS = 2_000_000  # cells of one workbook's sheets, counted from A1 to each sheet's last used cell
-DEFAULT_SHEET_NAME = re.compile(r"(?i)(sheet|tabelle|feuil|hoja|foglio|blad)\s*\d+")
+DEFAULT_SHEET_NAME = re.compile(r"(?i)(sheet|tabelle|feuil|hoja|foglio|blad)\s*\d*")
 KINDS = {"xlsx": "XLSX workbook", "xls": "XLS workbook", "ods": "ODS spreadsheet"}
 
 Merge = tuple[tuple[int, int], tuple[int, int]]  # (first row, first column), (last row, last column), from 0
@@ -177,13 +177,15 @@ def _blocks(rows: list[list[str | None]]) -> Iterator[list[list[str | None]]]:
 
 
 def _block_lines(block: list[list[str | None]]) -> list[str]:
-    """A block's leading rows of one cell (a title, a note) are paragraphs; the rest is a table."""
+    """A block's rows of one cell before its first row of two or more and after its last (a title, a note) are
+    paragraphs; the rows from the first to the last are a table."""
     rows = [[cell for cell in row if cell is not None] for row in block]
-    lead = 0
-    while lead < len(rows) and sum(1 for cell in rows[lead] if cell) <= 1:
-        lead += 1
-    paragraphs = [next((cell for cell in row if cell), "") for row in rows[:lead]]
-    return paragraphs + table_lines(rows[lead:])
+    wide = [i for i, row in enumerate(rows) if sum(1 for cell in row if cell) > 1]
+    first, last = (wide[0], wide[-1]) if wide else (len(rows), len(rows) - 1)
+
+    def paragraphs(part: list[list[str]]) -> list[str]:
+        return [next((cell for cell in row if cell), "") for row in part]
+    return paragraphs(rows[:first]) + table_lines(rows[first:last + 1]) + paragraphs(rows[last + 1:])
 
 
 # -- extent guards -------------------------------------------------------------------------------------------
