@@ -32,6 +32,7 @@ from foi_pipeline.pipeline import frame
 from foi_pipeline.extract.quantities import _APPROX_BEFORE_RE  # the lexicon's words for "about"
 
 EMAIL = "message/rfc822"
+EMAILS = {EMAIL, "application/vnd.ms-outlook"}  # .eml and Outlook's .msg
 _SCALED_AMOUNT_RE = re.compile(r"\d[ \t]*(?:k|m|mn|bn|million|thousand|billion)\b", re.IGNORECASE)  # "£1.2m" is rounded
 _QUALIFIER_WORDS = {"approx": "about ", "at_least": "at least ", "at_most": "at most "}
 
@@ -202,7 +203,7 @@ def merge_reply(
     rank = {m["doc_id"]: i for i, m in enumerate(members)}
     counted = {m["doc_id"]: _true(m.get("counted")) for m in members}
     path = {m["doc_id"]: str(m["source_path"]) for m in members}
-    email = {m["doc_id"] for m in members if m.get("media_type") == EMAIL}
+    email = {m["doc_id"] for m in members if m.get("media_type") in EMAILS}
 
     def why(kept: str, other: str) -> str:
         return ("attachments before the e-mail's own text" if other in email and kept not in email
@@ -305,7 +306,7 @@ def reply_order(rows: Sequence[dict]) -> tuple[list[str], list[int]]:
     parents = _parents(rows)
     chains = [_chain(r["doc_id"], parents) for r in rows]
     replies = [c[-1] for c in chains]
-    key = [(not _true(r.get("counted")), r.get("media_type") == EMAIL, -len(c), str(r["source_path"])) for r, c in zip(rows, chains)]
+    key = [(not _true(r.get("counted")), r.get("media_type") in EMAILS, -len(c), str(r["source_path"])) for r, c in zip(rows, chains)]
     ranks = [0] * len(rows)
     families: dict[str, list[int]] = {}
     for i, reply in enumerate(replies):

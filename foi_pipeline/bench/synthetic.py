@@ -3,11 +3,14 @@
 Generated from templates with varied layouts (numbered answers after the quoted request, Q/Answer pairs,
 a table of figures, lettered answers, inline "heading – answer" lines, the request answered once per programme
 under headings, the whole reply as one table with a column per programme) and written as text, PDF, DOCX,
-HTML or e-mail in the proportions of a real batch. Figures are random; nothing is copied from fixtures.
+HTML, e-mail, Outlook .msg, workbook (.xlsx, a row a line, a cell per table column), CSV, OpenDocument text or
+RTF, in the proportions of a real batch. Figures are random; nothing is copied from fixtures.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
 import json
 import random
@@ -16,12 +19,14 @@ from email.message import EmailMessage
 from html import escape
 from pathlib import Path
 
+import openpyxl
 from docx import Document
 from fpdf import FPDF
 
 from foi_pipeline.specs import RequestSpec, load_catalogue, load_requests
 
-FORMAT_SHARES = {"txt": 0.30, "pdf": 0.35, "docx": 0.20, "html": 0.10, "eml": 0.05}
+FORMAT_SHARES = {"txt": 0.27, "pdf": 0.33, "docx": 0.18, "html": 0.08, "eml": 0.05, "msg": 0.02, "xlsx": 0.03, "csv": 0.01,
+                 "odt": 0.02, "rtf": 0.01}
 PROGRAMME_POOL = [
     ("Cautioning and Relationship Abuse", "CARA"), ("Drive Project", None), ("Safer Homes Programme", None),
     ("Turning Point Programme", None), ("Compulsive and Obsessive Behaviour Intervention", "COBI"),
@@ -234,6 +239,75 @@ def _eml(lines: list[str], gold: dict) -> bytes:
     return message.as_bytes()
 
 
+def _cells(lines: list[str]) -> list[list[str]]:
+    """A line a row; a table line's cells a cell each (the text a spreadsheet's user would type); a Markdown
+    table's |---| rule is no row."""
+    rows = []
+    for line in lines:
+        if line and set(line) <= set("|-: "):
+            continue
+        rows.append([cell.strip() for cell in line.strip().strip("|").split(" | ")] if " | " in line else [line])
+    return rows
+
+
+def _xlsx(lines: list[str]) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in _cells(lines):
+        workbook.active.append([int(c) if c.isdigit() else c for c in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv(lines: list[str]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(_cells(lines))
+    return buffer.getvalue().encode("utf-8")
+
+
+def _odt(lines: list[str]) -> bytes:
+    from odf import teletype
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    for line in lines:
+        paragraph = P()
+        teletype.addTextToElement(paragraph, line)
+        document.text.addElement(paragraph)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def rtf_document(text: str) -> bytes:
+    """A minimal RTF document, a paragraph a line (non-ASCII as \\u escapes), as WordPad writes one."""
+    def escape(line: str) -> str:
+        out = []
+        for ch in line:
+            code = ord(ch)
+            if ch in "\\{}":
+                out.append("\\" + ch)
+            elif ch == "\t":
+                out.append("\\tab ")
+            elif code > 127:
+                out.append(f"\\u{code - 65536 if code > 32767 else code}?")
+            else:
+                out.append(ch)
+        return "".join(out)
+    body = "".join(f"{escape(line)}\\par\n" for line in text.split("\n"))
+    return ("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}\\uc1\\pard\\f0\\fs22 " + body + "}").encode("ascii")
+
+
+def _msg(lines: list[str], gold: dict) -> bytes:
+    from foi_pipeline.bench.outlook import MsgMessage, write_msg
+
+    return write_msg(MsgMessage(
+        subject=f"RE: FOI request {gold['foi_reference']}", sender_name="FOI Officer", sender_email="foi@example.org",
+        to=[("Requester", "requester@example.org")], sent=dt.datetime(2023, 8, 14, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        body="\r\n".join(lines)))
+
+
 def write_corpus(folder: Path, n: int, seed: int = 7) -> dict:
     """Write n replies under folder and return their gold (GOLD_FORMAT)."""
     rng = random.Random(seed)
@@ -247,11 +321,13 @@ def write_corpus(folder: Path, n: int, seed: int = 7) -> dict:
         reply = make_reply(i, rng, spec, areas)
         fmt = rng.choices(formats, weights)[0]
         data = {"txt": lambda: "\n".join(reply.lines).encode(), "pdf": lambda: _pdf(reply.lines), "docx": lambda: _docx(reply.lines),
-                "html": lambda: _html(reply.lines), "eml": lambda: _eml(reply.lines, reply.gold)}[fmt]()
+                "html": lambda: _html(reply.lines), "eml": lambda: _eml(reply.lines, reply.gold),
+                "msg": lambda: _msg(reply.lines, reply.gold), "xlsx": lambda: _xlsx(reply.lines), "csv": lambda: _csv(reply.lines),
+                "odt": lambda: _odt(reply.lines), "rtf": lambda: rtf_document("\n".join(reply.lines))}[fmt]()
         name = f"{reply.name}.{fmt}"
         (folder / name).write_bytes(data)
         gold = dict(reply.gold, file=name)
-        if fmt == "eml":
+        if fmt in ("eml", "msg"):
             gold["response_date"] = "2023-08-14"
         documents.append(gold)
     gold = {"documents": documents}

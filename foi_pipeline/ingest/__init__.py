@@ -4,7 +4,9 @@ Plain functions, no Dagster. Nothing here raises for a bad file: a parser failur
 'unreadable' with the error, a file we do not read becomes 'unsupported', 'too_large' or 'duplicate', so
 every input is accounted for (DESIGN.md section 3: never a silent gap).
 
-Modules, one job each: text (encodings, normalisation), html_page, pdf, word (DOCX), mail (.eml).
+Modules, one job each: text (encodings, normalisation), html_page, pdf, word (DOCX), mail (.eml), spreadsheet
+(.xlsx, .xlsm, .xls, .ods), delimited (.csv, .tsv), odf (.odt), rtf, legacy_word (.doc), outlook (.msg); tables
+(rows to lines, as DOCX tables read) and package (zip bombs, DTDs, encryption) serve them.
 """
 
 from __future__ import annotations
@@ -18,23 +20,38 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from foi_pipeline.ingest.delimited import delimited_to_text
 from foi_pipeline.ingest.html_page import decode_html, html_to_text
-from foi_pipeline.ingest.mail import parse_email
+from foi_pipeline.ingest.legacy_word import MISSING_TOOL, MissingTool, doc_to_text
+from foi_pipeline.ingest.mail import ParsedEmail, parse_email
+from foi_pipeline.ingest.odf import odt_to_text
+from foi_pipeline.ingest.outlook import parse_msg
+from foi_pipeline.ingest.package import Encrypted
 from foi_pipeline.ingest.pdf import NeedsOCR, pdf_to_text
+from foi_pipeline.ingest.rtf import rtf_to_text
+from foi_pipeline.ingest.spreadsheet import workbook_to_text
 from foi_pipeline.ingest.text import decode_text
 from foi_pipeline.ingest.word import UnsafeDocx, docx_to_text
 
 __all__ = [
     "IngestedDocument", "ingest_directory", "ingest_file", "parse_bytes", "decode_text", "media_type_of",
-    "MEDIA_TYPES", "DEFAULT_MAX_BYTES", "INGEST_VERSION", "IGNORED_DIRS",
+    "MEDIA_TYPES", "DEFAULT_MAX_BYTES", "INGEST_VERSION", "IGNORED_DIRS", "MSG",
 ]
 
 # Bump when the text produced for the same bytes changes: it keys the result cache (foi_pipeline.cache).
-INGEST_VERSION = "11"
+INGEST_VERSION = "12"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_EMAIL_NESTING = 5  # an e-mail attached to an e-mail attached to ...
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
+XLS = "application/vnd.ms-excel"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+ODT = "application/vnd.oasis.opendocument.text"
+RTF = "application/rtf"
+DOC = "application/msword"
+MSG = "application/vnd.ms-outlook"
 MEDIA_TYPES = {
     ".txt": "text/plain",
     ".text": "text/plain",
@@ -45,6 +62,16 @@ MEDIA_TYPES = {
     ".pdf": "application/pdf",
     ".docx": DOCX,
     ".eml": "message/rfc822",
+    ".xlsx": XLSX,
+    ".xlsm": XLSM,
+    ".xls": XLS,
+    ".ods": ODS,
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".odt": ODT,
+    ".rtf": RTF,
+    ".doc": DOC,
+    ".msg": MSG,
 }
 
 # Looked up by name at call time, so a test can replace one parser (monkeypatch ingest.pdf_to_text).
@@ -55,7 +82,20 @@ _PARSERS: dict[str, Callable[[bytes], str]] = {
     "application/pdf": lambda data: pdf_to_text(data),
     DOCX: lambda data: docx_to_text(data),
     "message/rfc822": lambda data: parse_email(data).text,
+    XLSX: lambda data: workbook_to_text(data, "xlsx"),
+    XLSM: lambda data: workbook_to_text(data, "xlsx"),
+    XLS: lambda data: workbook_to_text(data, "xls"),
+    ODS: lambda data: workbook_to_text(data, "ods"),
+    "text/csv": lambda data: delimited_to_text(data, ","),
+    "text/tab-separated-values": lambda data: delimited_to_text(data, "\t"),
+    ODT: lambda data: odt_to_text(data),
+    RTF: lambda data: rtf_to_text(data),
+    "text/rtf": lambda data: rtf_to_text(data),
+    DOC: lambda data: doc_to_text(data),
+    MSG: lambda data: parse_msg(data).text,
 }
+# Messages: their text is a document, and each attachment a document of its own (parent_doc_id).
+_MESSAGES: dict[str, Callable[[bytes], ParsedEmail]] = {"message/rfc822": parse_email, MSG: parse_msg}
 # Version-control folders are tooling, not replies; every other file, hidden ones included, is a document.
 IGNORED_DIRS = {".git", ".hg", ".svn"}
 
@@ -107,7 +147,7 @@ def parse_bytes(data: bytes, name: str, *, media_type: str | None = None) -> tup
         text = _PARSERS[detected](data)
     except NeedsOCR as err:
         return detected, "needs_ocr", str(err), None
-    except UnsafeDocx as err:
+    except (UnsafeDocx, MissingTool, Encrypted) as err:
         return detected, "unreadable", str(err), None
     except Exception as err:  # noqa: BLE001 - a parser crash must never fail the run
         return detected, "unreadable", _describe(err, detected), None
@@ -139,16 +179,16 @@ def _documents(source_path: str, data: bytes, sha: str, *, parent: str | None = 
                depth: int = 0) -> list[IngestedDocument]:
     """One document for the bytes; an e-mail adds one per attachment, right after it."""
     media_type = media_type_of(source_path)
-    if media_type != "message/rfc822" and declared == "message/rfc822" and media_type not in _PARSERS:
+    if media_type not in _MESSAGES and declared in _MESSAGES and media_type not in _PARSERS:
         media_type = declared
-    if media_type != "message/rfc822":
+    if media_type not in _MESSAGES:
         media_type, status, error, text = parse_bytes(data, source_path, media_type=declared)
         return [IngestedDocument(sha[:16], source_path, media_type, sha, len(data), status, error, text, parent)]
     if depth > MAX_EMAIL_NESTING:
         return [IngestedDocument(sha[:16], source_path, media_type, sha, len(data), "unreadable",
                                  f"e-mail nested more than {MAX_EMAIL_NESTING} levels deep in other e-mails", None, parent)]
     try:
-        parsed = parse_email(data)
+        parsed = _MESSAGES[media_type](data)
     except Exception as err:  # noqa: BLE001
         return [IngestedDocument(sha[:16], source_path, media_type, sha, len(data), "unreadable", _describe(err, media_type), None, parent)]
     ok = bool(parsed.text.strip())
@@ -235,7 +275,8 @@ def _ingest(path: str, source_path: str, max_bytes: int, cache: Any) -> list[Ing
     docs = cache.get(key)
     if docs is None:
         docs = _documents(source_path, data, sha)
-        cache.put(key, docs)
+        if not any((d.parse_error or "").startswith(MISSING_TOOL) for d in docs):  # read again once it is installed
+            cache.put(key, docs)
     return docs
 
 
