@@ -593,7 +593,7 @@ def holdout3_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout3"), sorted(p for p in (FIXTURES / "holdout3").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT3_FLOOR = 0.59  # 59.8 % when first read blind
+HOLDOUT3_FLOOR = 0.69  # 59.8 % when first read blind, 70.1 % after the lexicon, Word list numbering and the layout rules it showed
 SILENT_CEILING = 0.03  # slots wrong or missing with no review item pointing a person at them
 
 
