@@ -275,3 +275,10 @@ def test_a_heading_naming_one_route_echoes_no_question_of_the_other(heading, key
     seg = segment(f"Dear Requester\n\n{heading}\n12\n", SPEC)
     align(seg.blocks, SPEC, seg.lettered)
     assert [q.key for b in seg.blocks for q in b.questions] == [key]
+
+
+@pytest.mark.parametrize("heading", ["Programmes commissioned", "Programme commissioned", "Interventions", "Programmes:"])
+def test_a_whole_title_names_its_question_in_the_singular_or_the_plural(heading):
+    seg = segment(f"Dear Requester\n\n{heading}\nDrive – a one-to-one intervention delivered by Acme.\n", SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    assert [q.key for b in seg.blocks for q in b.questions] == ["programme_scope"]

@@ -257,12 +257,18 @@ _COPULA_RE = re.compile(r"\b(?:is|are|was|were|has|have)\b")
 _NEGATION_RE = re.compile(r"\b(?:no|not|never|cannot)\b", re.IGNORECASE)
 
 
+def _title_key(title: str) -> str:
+    """A whole title as compared: lower case, spaces collapsed, each word singular ("Programmes commissioned" is
+    the title "programme commissioned")."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in title.lower().split())
+
+
 class TitleMatcher:
     """Short headings that name a question in the reply's own words ("Self-referred males accepted", "Budget")."""
 
     def __init__(self, spec: RequestSpec):
         self.counts = {(q.route, q.stage): q for q in spec.questions if q.route}
-        self.whole_titles = {" ".join(t.lower().split()): q for q in spec.questions for t in q.titles}
+        self.whole_titles = {_title_key(t): q for q in spec.questions for t in q.titles}
         cues = sorted(((cue.lower(), q) for q in spec.questions if not q.route for cue in q.cues), key=lambda c: -len(c[0]))
         self.cues = [(cue, re.compile(r"(?<!\w)" + re.escape(cue) + r"(?!\w)"), q) for cue, q in cues]
         # Most titles name no cue at all: a cue's pattern can only match where the cue is a substring.
@@ -280,8 +286,8 @@ class TitleMatcher:
         if not words or len(words) > max_words or _DIGIT_RE.search(title):
             return None
         lowered = title.lower()
-        if whole_titles and lowered in self.whole_titles:
-            return self.whole_titles[lowered]
+        if whole_titles and (key := _title_key(lowered)) in self.whole_titles:
+            return self.whole_titles[key]
         if self._any_word.search(lowered) is None:
             return None
         named = has_any(lowered, self._cue_words)
@@ -303,7 +309,7 @@ class TitleMatcher:
         return None
 
     def _is_whole_title(self, title: str) -> bool:
-        return " ".join(title.strip(" *#:-–—\t").lower().split()) in self.whole_titles
+        return _title_key(title.strip(" *#:-–—\t")) in self.whole_titles
 
     def split(self, rest: str, whole_titles: bool = True) -> tuple[Question | None, int]:
         """(question, where the answer starts) for "Title – answer" / "Title:" lines, else (None, 0).
