@@ -45,6 +45,9 @@ def _programmes(scope: str, context: str = ""):
         ("Two programmes were commissioned: Fresh Start (FS) – delivered by Acme Support Service. A group course. "
          "KEEL (Keeping Everyone Emotionally Level) – delivered by The Harbour Trust. A short course.", ["FS", "KEEL"]),
         ("Safe Home – provided by Brightwater Community Service.", ["Safe Home"]),
+        # the answer says how many it names: a service of the programme is no second one
+        ("We fund one perpetrator programme: Fresh Start (FS), delivered by Acme, with a linked Partner Support Service.", ["FS"]),
+        ("Fresh Start: a one-to-one intervention.\nFamily Safety Project: group work.", ["Fresh Start", "Family Safety Project"]),
     ],
 )
 def test_programmes_named_in_scope_answers(text, names):

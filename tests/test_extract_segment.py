@@ -282,3 +282,10 @@ def test_a_whole_title_names_its_question_in_the_singular_or_the_plural(heading)
     seg = segment(f"Dear Requester\n\n{heading}\nDrive – a one-to-one intervention delivered by Acme.\n", SPEC)
     align(seg.blocks, SPEC, seg.lettered)
     assert [q.key for b in seg.blocks for q in b.questions] == ["programme_scope"]
+
+
+def test_a_line_opening_with_a_figure_past_the_requests_numbers_is_no_label():
+    seg = segment("Dear Requester\n\n4. Self-referred males who completed\n22. A further 6 men were still attending.\n", SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    (block,) = seg.blocks
+    assert block.body.text.startswith("22. A further")

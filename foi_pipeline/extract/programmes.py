@@ -445,6 +445,7 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
     """Programmes named in the scope answer(s); providers and descriptions from the same items."""
     for block in scope:
         last: Programme | None = None
+        before = len(registry.programmes)
         for item in _items(block):
             letter = LETTER_ITEM_RE.match(item.text)
             item = _strip_sublabel(item)
@@ -482,6 +483,11 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
             # Equation)": each programme is described by the words from its name to the next one's.
             for (start, programme), (end, _) in zip(named, [*named[1:], (len(item.text), None)]):
                 describe(programme, item.sub(start, end) if len(named) > 1 else item, registry)
+        if _ONE_PROGRAMME_RE.search(block.text) and len(registry.programmes) > before + 1:
+            # "The Commissioner funds one programme: X, ... with a linked Partner Support Service": the answer says
+            # how many it names; the names after the first are parts or services of it
+            registry.programmes[before + 1 :] = []
+            registry.letters = {k: p for k, p in registry.letters.items() if p in registry.programmes}
     # The letter's own introduction may spell out a programme's short name: "... Stalking Intervention (EASI)".
     for span in context:
         for m in PROSE_NAME_RE.finditer(span.text):
@@ -501,6 +507,9 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
 
 
 _SENTENCE_RE = re.compile(r"[^.\n]+")
+_ONE_PROGRAMME_RE = re.compile(
+    r"(?<![\w-])(?:one|a\s+single|only\s+one)\s+(?:[\w-]+\s+){0,2}(?:programme|intervention|course|project|scheme)\b(?!s)"
+    r"(?![^.\n]{0,40}\b(?:and|plus)\s+(?:one|a|an|two)\b)", re.IGNORECASE)
 _ALL_OF_THEM_RE = re.compile(r"\b(?:both|all|they|these|each|the\s+(?:two|three|four)|the\s+interventions|the\s+programmes)\b", re.IGNORECASE)
 
 

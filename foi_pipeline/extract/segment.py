@@ -491,12 +491,17 @@ def _placed(label: Label, line: Span) -> Label:
     return Label(label.text, label.kind, label.numbers, span)
 
 
+LABEL_SLACK = 3  # list numbers may run a little past the request's (an unnumbered question numbered, a note)
+
+
 class _LineReader:
     """Reads lines as headings. Replies quote the request and its boilerplate word for word, so readings are kept
     across replies (bounded), keyed by the line and the two facts about its surroundings that change the reading."""
 
     def __init__(self, matcher: EchoMatcher, titles: TitleMatcher):
         self.matcher, self.titles = matcher, titles
+        # "22. A further 6 men ..." opens with a figure, not an answer's number: no request has that many questions
+        self.highest_label = max((q.number or 0 for q, _ in matcher.questions), default=0) + LABEL_SLACK
         self._seen: dict[tuple[str, bool, bool], _Head | None] = {}
 
     def read(self, text: str, lettered: bool, whole_titles: bool) -> _Head | None:
@@ -511,6 +516,8 @@ class _LineReader:
     def _read(self, line: Span, lettered: bool, whole_titles: bool) -> _Head | None:
         matcher, titles = self.matcher, self.titles
         found = _label(line, lettered)
+        if found is not None and found[0].kind == "number" and found[0].numbers[0] > self.highest_label:
+            found = None
         if found is not None and found[0].kind == "number":
             # "4. Question 8 – referring organisations", "2. Self-referrals – Questions 2 to 4": a list's own number
             # (Word numbers its items itself) before the question's; the question's number says which it answers
