@@ -289,3 +289,14 @@ def test_a_line_opening_with_a_figure_past_the_requests_numbers_is_no_label():
     align(seg.blocks, SPEC, seg.lettered)
     (block,) = seg.blocks
     assert block.body.text.startswith("22. A further")
+
+
+@pytest.mark.parametrize("heading, key", [
+    ("Question 8 – organisations who made a referral", "referrers"),
+    ("Organisations that referred men", "referrers"),
+    ("Referrals by partner organisations", "agency_referred"),
+])
+def test_a_title_about_organisations_that_referred_is_the_referrers_question(heading, key):
+    seg = segment(f"Dear Requester\n\n{heading}\nKent Police; Medway Council\n", SPEC)
+    align(seg.blocks, SPEC, seg.lettered)
+    assert [q.key for b in seg.blocks for q in b.questions] == [key]

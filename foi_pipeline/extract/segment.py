@@ -257,6 +257,9 @@ _COPULA_RE = re.compile(r"\b(?:is|are|was|were|has|have)\b")
 _NEGATION_RE = re.compile(r"\b(?:no|not|never|cannot)\b", re.IGNORECASE)
 
 
+_ORGANISATIONS_RE = re.compile(r"(?<!partner )\borganisations?\b|\breferrers\b|\bnames\s+of\b", re.IGNORECASE)
+
+
 def _title_key(title: str) -> str:
     """A whole title as compared: lower case, spaces collapsed, each word singular ("Programmes commissioned" is
     the title "programme commissioned")."""
@@ -269,6 +272,7 @@ class TitleMatcher:
     def __init__(self, spec: RequestSpec):
         self.counts = {(q.route, q.stage): q for q in spec.questions if q.route}
         self.whole_titles = {_title_key(t): q for q in spec.questions for t in q.titles}
+        self.referrers = next((q for q in spec.questions if q.table == "referrers"), None)
         cues = sorted(((cue.lower(), q) for q in spec.questions if not q.route for cue in q.cues), key=lambda c: -len(c[0]))
         self.cues = [(cue, re.compile(r"(?<!\w)" + re.escape(cue) + r"(?!\w)"), q) for cue, q in cues]
         # Most titles name no cue at all: a cue's pattern can only match where the cue is a substring.
@@ -298,6 +302,8 @@ class TitleMatcher:
         stage = lexicon.stage_named(lowered)
         if not named and stage is None:
             return None  # no cue, and no stage word
+        if stage == "referred" and self.referrers is not None and _ORGANISATIONS_RE.search(lowered):
+            return self.referrers  # "Organisations who made a referral": who referred, not how many
         if stage and _POPULATION_WORDS.search(lowered):
             route = lexicon.route_named(lowered) or "agency"
             return self.counts.get((route, stage))
