@@ -960,3 +960,36 @@ def test_a_figure_for_everyone_yields_to_the_figure_for_the_requested_population
     ex, names, funnel, *_ = read(text, is_file=False)
     assert funnel[("Steps Forward", "agency_referred")][:2] == ("value", 103)
     assert any("said of males" in r["reason"] for r in ex.tables["review_queue"])
+
+
+_ALIGNED = """Office of the Police and Crime Commissioner for Norfolk
+Our reference: FOI/2023/311
+
+Dear Requester,
+
+The OPCC holds information relevant to your request.
+
+Q1. Name of the programme(s)
+  (A) Steps Forward - a 24-week group programme delivered by Cranstoun.
+  (B) Safe Home - a one-to-one intervention delivered by the Daisy Programme.
+
+Q2-Q7. Referrals, acceptances and completions (males only)
+
+{header}
+  Q2  Males who self-referred             {a}31{b}7
+  Q3  Self-referred males accepted        {a}22{b}5
+  Q5  Males referred by an agency         {a}140{c}19
+"""
+
+
+@pytest.mark.parametrize("header, a, b, c", [
+    ("                                        Steps Forward     Safe Home", "     ", "                ", "               "),
+    ("                                         Steps Forward   Safe Home", "      ", "              ", "             "),
+])
+def test_an_aligned_text_table_headed_only_over_its_figure_columns(header, a, b, c):
+    text = _ALIGNED.format(header=header, a=a, b=b, c=c)
+    _, names, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Steps Forward", "self_referred")][:2] == ("value", 31)
+    assert funnel[("Safe Home", "self_referred")][:2] == ("value", 7)
+    assert funnel[("Steps Forward", "agency_referred")][:2] == ("value", 140)
+    assert funnel[("Safe Home", "agency_referred")][:2] == ("value", 19)

@@ -93,6 +93,11 @@ def _bordered_tables(body: Span) -> list[Table]:
             cells = _cells(line)
         if cells and len(run) == 1 and len(cells) == len(run[0]) + 1 and "|" not in raw:
             run[0].insert(0, run_lines[0].sub(0, 0))  # a header over the row labels' column leaves that cell blank
+        elif cells and len(run) == 1 and len(cells) > len(run[0]) + 1 and "|" not in raw and \
+                _heads_the_last_columns(run[0], run_lines[0], cells, line):
+            # "            EPP      Make the Change" over "Q2  Males who self-referred   88   64": the header names
+            # only the figures' columns; the label columns under it are blank
+            run[0][:0] = [run_lines[0].sub(0, 0)] * (len(cells) - len(run[0]))
         if cells and (not run or len(cells) == len(run[0]) or ("|" in raw and abs(len(cells) - len(run[0])) <= 1)):
             run.append(cells)
             run_lines.append(line)
@@ -101,6 +106,19 @@ def _bordered_tables(body: Span) -> list[Table]:
             tables.append(Table(rows=run, span=Span(run_lines[0].start, run_lines[-1].end, body.text[run_lines[0].start - body.start : run_lines[-1].end - body.start])))
         run, run_lines = ([cells], [line]) if cells else ([], [])
     return tables
+
+
+COLUMN_TOLERANCE = 3  # characters a figure may stand off the heading over it (centred, right-aligned)
+
+
+def _heads_the_last_columns(header: list[Span], header_line: Span, cells: list[Span], line: Span) -> bool:
+    """Whether each heading stands over one of the row's last cells, in order, by where they sit on their lines."""
+    for heading, cell in zip(header, cells[len(cells) - len(header) :]):
+        h0, h1 = heading.start - header_line.start, heading.end - header_line.start
+        c0, c1 = cell.start - line.start, cell.end - line.start
+        if c1 < h0 - COLUMN_TOLERANCE or c0 > h1 + COLUMN_TOLERANCE:
+            return False
+    return True
 
 
 def _wrapped_label_row(body: Span, lines: list[str], offsets: list[int], index: int, width: int) -> tuple[list[Span], Span, int] | None:
