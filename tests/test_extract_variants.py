@@ -993,3 +993,17 @@ def test_an_aligned_text_table_headed_only_over_its_figure_columns(header, a, b,
     assert funnel[("Safe Home", "self_referred")][:2] == ("value", 7)
     assert funnel[("Steps Forward", "agency_referred")][:2] == ("value", 140)
     assert funnel[("Safe Home", "agency_referred")][:2] == ("value", 19)
+
+
+def test_a_merged_heading_over_the_programmes_own_column_headings():
+    text = _ALIGNED.split("Q2-Q7.")[0] + (
+        "Q2-Q7. Referrals, acceptances and completions\n"
+        "Males, 1 April 2022 – 31 March 2023 | Programme\n"
+        " | Steps Forward | Safe Home\n"
+        "2. Self-referred | 31 | N/A\n"
+        "5. Referred by an agency | 140 | 19\n"
+    )
+    _, names, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Steps Forward", "self_referred")][:2] == ("value", 31)
+    assert funnel[("Safe Home", "self_referred")][0] == "not_applicable"
+    assert funnel[("Safe Home", "agency_referred")][:2] == ("value", 19)

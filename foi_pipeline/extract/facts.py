@@ -445,6 +445,10 @@ def _count_cell(programme: Programme, cell: Span, route: str, stage: str, legend
 def _count_table(table: Table, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts,
                  route: str | None = None, column_routes: list[str | None] | None = None,
                  legend: dict[str, CountReading] | None = None) -> None:
+    if len(table.rows) > 2 and not any(registry.resolve(c.text) for c in table.rows[0]) and not table.rows[1][0].text.strip() \
+            and any(registry.resolve(c.text) for c in table.rows[1][1:]):
+        # "| Males, 2022/23 | Programme |" over "| | Drive | CARA |": a merged heading over the programmes' own
+        table = Table(rows=table.rows[1:], span=table.span)
     header = table.rows[0]
     routes = {q.route for q in questions}
     route = routes.pop() if len(routes) == 1 else route  # the route the block's questions share, for headings without one
