@@ -244,3 +244,15 @@ def test_programmes_listed_under_capital_letters_or_numerals(mark):
     second = {"(A)": "(B)", "A)": "B)", "(a)": "(b)", "(I)": "(II)"}[mark]
     registry = _programmes(f"{mark} Safe Home – a group course for men.\n{second} Fresh Start – one-to-one work.")
     assert [p.name for p in registry.programmes] == ["Safe Home", "Fresh Start"]
+
+
+@pytest.mark.parametrize("heading", ["Your right to complain", "Internal review and complaints", "OPCC RESPONSE",
+                                     "Contributor Type 2021/22 2022/23", "Financial contributors and budget"])
+def test_a_list_of_bodies_stops_short_of_the_letters_next_heading(heading):
+    found = split_organisations(_span(f"Kent Police\nMedway Council\n{heading}"), ORGS, lenient=True)
+    assert [o.name for o in found] == ["Kent Police", "Medway Council"]
+
+
+def test_a_body_named_after_a_heading_and_colon_is_kept():
+    found = split_organisations(_span("OPCC response: Kent Police; Medway Council"), ORGS, lenient=True)
+    assert "Medway Council" in [o.name for o in found] and len(found) == 2

@@ -58,6 +58,10 @@ ROUTE_PHRASE_RE = re.compile(ROUTE_PHRASES, re.IGNORECASE)
 
 POPULATION_WORDS: dict[str, str] = {p: _alternation(words) for p, words in _DATA["populations"].items()}
 PEOPLE_WORDS: str = _alternation(_DATA["people"])
+# A phrase that opens or ends with a heading of the letter's own sections, or holds a year or a figure.
+LETTER_SECTION_RE = re.compile(
+    r"^(?:(?:the|our|opcc|opfcc|pcc)\s+)?" + _alternation(_DATA["letter_sections"]) + r"|" + _alternation(_DATA["letter_sections"]) + r"\s*$"
+    r"|\b(?:19|20)\d\d(?:\s*[/-]\s*\d\d)?\b", re.IGNORECASE)
 ANY_STAGE_OR_ROUTE_RE = re.compile(
     "|".join([*STAGE_WORDS.values(), *ROUTE_LABEL_WORDS.values()]), re.IGNORECASE
 )

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.metadata import AUTHORITY_RE, authority_phrase
 from foi_pipeline.extract.spans import WRAP_WIDTH, Span
 from foi_pipeline.specs import Catalogue
@@ -105,10 +106,23 @@ class OrganisationCatalogue:
 _CAPITAL_RE = re.compile(r"[A-Z]")
 
 
+MAX_SECTION_HEADING_WORDS = 8
+
+
+def is_letter_section(phrase: str, catalogue: OrganisationCatalogue | None = None) -> bool:
+    """A heading of the letter's own sections ("Internal review and complaints", "OPCC RESPONSE"), not a body."""
+    phrase = phrase.strip()
+    if ":" in phrase or len(phrase.split()) > MAX_SECTION_HEADING_WORDS:
+        return False  # "OPCC response: Kent Police" names a body after the heading
+    return bool(lexicon.LETTER_SECTION_RE.search(phrase)) and not (catalogue is not None and catalogue.known(phrase))
+
+
 def looks_like_org(phrase: str, catalogue: OrganisationCatalogue | None = None) -> bool:
     """An organisation has an organisation noun, is in the catalogue, or is an acronym."""
     phrase = phrase.strip()
     if not phrase or _NOT_ORGS.match(phrase) or len(phrase) > 160:
+        return False
+    if is_letter_section(phrase, catalogue):
         return False
     if catalogue is not None and catalogue.known(phrase):
         return True
@@ -221,6 +235,8 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
     for piece in pieces:
         for item in [piece] if listed else _split_commas(piece, lambda pos: is_protected(pos - span.start), catalogue):
             cleaned = _clean(item)
+            if is_letter_section(cleaned.text, catalogue):
+                continue  # "Your right to complain" after the last funder: the letter's next heading
             if looks_like_org(cleaned.text, catalogue) or ((lenient or listed) and _capitalised_name(cleaned.text)):
                 name = catalogue.normalise(" ".join(cleaned.text.split()))  # a wrapped name is one line again
                 if all(_norm(name) != _norm(o.name) for o in out):
