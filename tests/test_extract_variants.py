@@ -1007,3 +1007,18 @@ def test_a_merged_heading_over_the_programmes_own_column_headings():
     assert funnel[("Steps Forward", "self_referred")][:2] == ("value", 31)
     assert funnel[("Safe Home", "self_referred")][0] == "not_applicable"
     assert funnel[("Safe Home", "agency_referred")][:2] == ("value", 19)
+
+
+def test_referrers_introduced_by_received_referrals_from_and_a_paragraph_going_on_about_one_programme():
+    text = _ALIGNED.split("Q2-Q7.")[0] + (
+        "Q8. Organisations making referrals\n"
+        "Steps Forward received referrals from: Norfolk Constabulary; Norfolk County Council Children's Services; and GP practices.\n"
+        "All referrals to Safe Home were made through the Norfolk MARAC. The agencies which brought the cases were "
+        "Norfolk Constabulary and the Leeway IDVA Service.\n"
+    )
+    _, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    steps = {o for p, o in referrers if p == "Steps Forward"}
+    safe = {o for p, o in referrers if p == "Safe Home"}
+    assert "Norfolk County Council Children's Services" in steps and "Norfolk County Council Children's Services" not in safe
+    assert "Norfolk MARAC" in safe or "the Norfolk MARAC" in {o.lower() for o in safe} | safe
+    assert not any(o.lower().startswith("the agencies") for _, o in referrers)

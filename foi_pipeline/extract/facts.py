@@ -62,7 +62,10 @@ PARTNERSHIP_FUNDER_RE = re.compile(
 FUNDING_SOURCE_RE = re.compile(r"(?:\b(?:support|contributions?|funding|grants?|money)|£[\d,.]+(?:\s*(?:k|m|million)\b)?)\s+(?:from|by)\s+", re.IGNORECASE)
 REFERRER_CUE_RE = re.compile(
     r"\b(?:referrals?\s+(?:were\s+|are\s+|was\s+|is\s+)?(?:made|received|come|came|sent)?\s*(?:by|from)|referred\s+by|"
-    r"referring\s+(?:agency|agencies|organisations?)\s+(?:is|are|was|were)|only\s+referr\w+\s+(?:by|from))\s+",
+    r"referring\s+(?:agency|agencies|organisations?)\s+(?:is|are|was|were)|only\s+referr\w+\s+(?:by|from)|"
+    # "X received referrals from: A; B", "All referrals to Drive were made through Bedfordshire MARAC"
+    r"received\s+(?:its\s+|their\s+)?(?:\w+\s+)?referrals?\s+from|referrals?\s+(?:to\s+\S+(?:\s+\S+)?\s+)?(?:were|are)\s+made\s+(?:through|via))"
+    r":?\s+",
     re.IGNORECASE,
 )
 SELF_REFERENCE_RE = re.compile(
@@ -618,6 +621,7 @@ def expand_self_reference(org: OrgMention, authority: str | None) -> OrgMention:
 
 
 _ORG_CLAUSE_CUT_RE = re.compile(r";|\.\s+|\n")
+_EVERY_PROGRAMME_RE = re.compile(r"\b(?:both|all|each|either|neither|every)\b", re.IGNORECASE)
 
 
 def _org_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
@@ -639,11 +643,19 @@ def _org_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
 
 def _clauses_naming_one(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
     out, pos = [], 0
+    cut_before = "\n"
     for m in [*_ORG_CLAUSE_CUT_RE.finditer(body.text), None]:
         end = m.start() if m else len(body.text)
         clause = body.sub(pos, end)
         pos = m.end() if m else len(body.text)
+        cut, cut_before = cut_before, (m.group() if m else "\n")
         if not clause:
+            continue
+        if not mentions(clause, registry) and out and out[-1].programme is not None and "\n" not in cut \
+                and not _EVERY_PROGRAMME_RE.search(clause.text):
+            # "X received referrals from: A; B; and C. The agencies that ... were D and E": the same paragraph
+            # goes on about the programme it named
+            out.append(Piece(out[-1].programme, clause))
             continue
         found = mentions(clause, registry)
         programmes = {p.name: p for _, p in found}
