@@ -323,21 +323,21 @@ class TitleMatcher:
 
         `whole_titles` off where the line may continue the one above ("... Change Pathway\nProgramme: N/A")."""
         m = _TITLE_SEPARATOR_RE.search(rest)
-        if m and _INTRODUCES_A_LIST_RE.search(rest[: m.start()].rstrip() + ":"):
-            return None, 0  # "Safer Choices received referrals from: A; B" introduces a list, it titles nothing
         if m and m.start() <= 70 and not _NEGATION_RE.search(rest, 0, m.start()):  # "Drive has no self-referral route: ..." is a sentence
             question = self.match(rest[: m.start()], whole_titles)
             if question is not None and self._is_whole_title(rest[: m.start()]) and _FIGURE_START_RE.match(rest[m.end():]):
                 question = None  # "Programme: £314,000" answers no "Programme:" question: a wrapped line
+            if question is not None and question.route and _INTRODUCES_A_LIST_RE.search(rest[: m.start()].rstrip() + ":"):
+                return None, 0  # "Safer Choices received referrals from: A; B" introduces a list, it counts nothing
             if question is not None:
                 return question, m.end()
         stripped = rest.strip()
-        if _INTRODUCES_A_LIST_RE.search(stripped):
-            return None, 0  # "Safer Choices received referrals from:" introduces its answer's list, it titles none
         if len(rest.split()) <= 6 and not stripped.endswith((".", "?", "!")) and (
             _DASH_OR_COLON_RE.match(stripped) or stripped.endswith(":") or not _COPULA_RE.search(stripped)
         ):
             question = self.match(rest, whole_titles)
+            if question is not None and question.route and _INTRODUCES_A_LIST_RE.search(stripped):
+                return None, 0  # "Safer Choices received referrals from:" introduces its answer's list
             if question is not None:
                 return question, len(rest)
         return None, 0
