@@ -271,3 +271,14 @@ def test_figures_before_the_first_answer_are_accounted_for_too():
     assert "one" not in unread  # words in the letter's own introduction are no figures
     assert unread["22"]["table_name"] == "funnel_counts" and unread["£4,200"]["table_name"] == "budgets"
     assert unread["22"]["reason"] == "'22' before the answers was not read into any programme"
+
+
+def test_a_programme_named_in_an_organisation_answer_with_nothing_read_for_it_is_listed():
+    text = LETTER.format(agency="96").replace(
+        "Answer: Fresh Start, a perpetrator programme of 24 weekly sessions.",
+        "Answer: Fresh Start, a group programme.\nSafe Home: a one-to-one intervention.",
+    ).replace("10. Budget inclusive of Running Costs", "9. Financial Contributors\nAnswer: Fresh Start: Home Office; Anyshire County Council. "
+              "Safe Home is paid for from our own pooled budget.\n\n10. Budget inclusive of Running Costs")
+    items = _items(_read(text), UNANSWERED_FIELD)
+    assert any(i["table_name"] == "funders" and "Safe Home" in i["reason"] for i in items)
+    assert not any(i["table_name"] == "funders" and "Fresh Start" in i["reason"] for i in items)

@@ -403,6 +403,10 @@ class Doubt:
     severity: str = "warning"
 
 
+_ORG_TOPIC_RES = {"funders": re.compile(r"\b(?:fund\w*|contribut\w*|grant)\b", re.IGNORECASE),
+                  "referrers": re.compile(r"\breferr\w*\s+(?:\w+\s+){0,3}?(?:from|by|through|via)\b", re.IGNORECASE)}
+
+
 def organisation_doubts(regions: list[Region], tables: dict[str, list[dict]], names: dict[str, list[str]], looks_like_org) -> list[Doubt]:
     """Organisation answers that read nothing, lists read for the whole of a reply with several programmes, and
     names read that may be no organisation (a heading such as "Your right to complain")."""
@@ -417,6 +421,19 @@ def organisation_doubts(regions: list[Region], tables: dict[str, list[dict]], na
             if not inside and len(region.span.text.strip()) > 3 and not stated & {"not_held", "refused", "not_applicable"}:
                 q = next(q for q in region.questions if q.table == table)
                 out.append(Doubt(table, UNANSWERED_FIELD, f"question {q.number or q.key} was answered but no {column.replace('organisation', 'referrer')} was read", region.span))
+        answering = [r for r in regions if (any(q.table == table for q in r.questions) or (not r.questions and r.figures))
+                     and not r.statuses & {"not_held", "refused", "not_applicable"}
+                     and not {s for _, _, s in find_status_phrases(r.span.text)} & {"not_held", "refused"}]
+        if answering and rows and not any(r["programme_id"] is None for r in rows):
+            for pid, programme_names in names.items():
+                named_in = [r for r in answering if any(n.lower() in r.span.text.lower() for n in programme_names)]
+                if named_in and not any(r["programme_id"] == pid for r in rows):
+                    # "CARA: A; B" read, Drive's own list not, though the answer names Drive: point the analyst at it
+                    region = named_in[0]
+                    out.append(Doubt(table, UNANSWERED_FIELD, f"no {column.replace('organisation', 'referrer')} was read for "
+                                     f"{programme_names[0]}, though the reply names {table} for another programme", region.span, pid))
+        elif answering and not rows and not answering[0].questions and _ORG_TOPIC_RES[table].search(answering[0].span.text):
+            out.append(Doubt(table, UNANSWERED_FIELD, f"the letter speaks of {table} but none was read", answering[0].span))
         if len(names) > 1 and any(r["programme_id"] is None for r in rows):
             first = next(r for r in rows if r["programme_id"] is None)
             out.append(Doubt(table, column, f"{table} were read for the whole reply, not per programme: say which programme each serves",
