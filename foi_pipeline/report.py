@@ -184,10 +184,25 @@ def render_index(counts: dict[str, int], readable: pd.DataFrame, area_summary: p
                      "" if pd.isna(row["total_referred"]) else row["total_referred"], "" if pd.isna(row["total_completed"]) else row["total_completed"]]
             parts.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
         parts.append("</table>")
+    sources = readable["text_source"] if "text_source" in readable else [None] * len(readable)
     parts.append("<h2 id='replies'>Replies</h2><nav>" + "".join(
-        f"<a href='replies/{esc(d)}.html'>{esc(str(a if isinstance(a, str) and a else p))}</a>"
-        for d, a, p in zip(readable["doc_id"], readable["area"], readable["source_path"])) + "</nav>")
+        f"<a href='replies/{esc(d)}.html'>{esc(str(a if isinstance(a, str) and a else p))}"
+        f"{' (OCR)' if s in ('ocr', 'mixed') else ''}</a>"
+        for d, a, p, s in zip(readable["doc_id"], readable["area"], readable["source_path"], sources)) + "</nav>")
     return _page("FOI evidence report", parts)
+
+
+def _ocr_note(doc: dict) -> str | None:
+    """'Read by OCR ...' for a reply whose text came (partly) from scanned pages: its figures deserve a look."""
+    source = doc.get("text_source")
+    if source not in ("ocr", "mixed"):
+        return None
+    pages = doc.get("ocr_pages")
+    conf = doc.get("ocr_confidence")
+    how = "Read by OCR" if source == "ocr" else "Partly read by OCR"
+    details = [f"{int(pages)} scanned page(s)" if pages is not None and not pd.isna(pages) else "",
+               f"mean word confidence {float(conf):.0f} %" if conf is not None and not pd.isna(conf) else ""]
+    return f"{how} ({', '.join(d for d in details if d)}): check doubtful figures against the scan."
 
 
 def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[str, str]) -> str:
@@ -218,6 +233,9 @@ def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[
         f"<p class='muted'>{esc(str(doc.get('authority') or ''))} · ref {esc(str(doc.get('foi_reference') or '–'))} · "
         f"{esc(str(doc.get('response_date') or '')[:10])} · {esc(str(doc.get('information_status') or ''))}</p>",
     ]
+    ocr = _ocr_note(doc)
+    if ocr:
+        parts.append(f"<p class='ocr'>{esc(ocr)}</p>")
     if review_html:
         parts.append("<ul>" + "".join(review_html) + "</ul>")
     parts.append("<table><tr><th>table</th><th>programme</th><th>value</th><th>evidence</th><th>rule</th></tr>" + "".join(rows_html) + "</table>")

@@ -108,7 +108,8 @@ def furniture_edits(pages: list[str]) -> list[Edit]:
         seen_on: dict[tuple[str, str], set[int]] = {}
         for number, zone in enumerate(zones):
             for _, _, line, where in zone:
-                if "\t" not in line and len(line) <= 120 and not _ANSWER_LABEL.match(line):
+                words = sum(c.isalpha() for c in line) >= 3  # a figure alone is an answer or a page number, not a header
+                if words and "\t" not in line and len(line) <= 120 and not _ANSWER_LABEL.match(line):
                     seen_on.setdefault((_shape(line), where), set()).add(number)
         repeated = {key for key, on in seen_on.items() if len(on) >= 2}
         kept_header: set[str] = set()
@@ -127,14 +128,23 @@ def furniture_edits(pages: list[str]) -> list[Edit]:
             if _PAGE_NUMBER.match(line) and (not bare or int(bare.group(1)) == number + 1):
                 if len(pages) >= 2 or not bare:
                     removed[start] = end
-    return [Edit(start, _line_end(start, end, pages, offsets), "") for start, end in sorted(removed.items())]
+    joined = PAGE_BREAK.join(pages)
+    merged: list[list[int]] = []  # runs of removed lines, with only line breaks (or blank lines) between them
+    for start, end in sorted(removed.items()):
+        if merged and not joined[merged[-1][1] : start].strip(" \t\n"):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [Edit(*_with_break(start, end, pages, offsets), "") for start, end in merged]
 
 
-def _line_end(start: int, end: int, pages: list[str], offsets: list[int]) -> int:
-    """A removed line takes its line break with it (the one after it, else the one before is left alone)."""
+def _with_break(start: int, end: int, pages: list[str], offsets: list[int]) -> tuple[int, int]:
+    """A removed line takes a line break with it: the one after it, or on a page's last line the one before."""
     page = bisect_right(offsets, start) - 1
     page_end = offsets[page] + len(pages[page])
-    return end + 1 if end < page_end else end
+    if end < page_end:
+        return start, end + 1
+    return (start - 1, end) if start > offsets[page] else (start, end)
 
 
 def hyphen_edits(text: str) -> list[Edit]:

@@ -19,7 +19,7 @@ from foi_pipeline.ingest.text import normalise
 # A gap wider than this many word heights separates columns. A word space is about a quarter of a word's
 # height and a justified line's widest about one; the gutter between a table's columns is wider (measured on
 # generated tables scanned at 150 to 300 dpi, tests/test_ocr_layout.py and tests/test_ingest_ocr.py).
-COLUMN_GAP_IN_HEIGHTS = 1.6
+COLUMN_GAP_IN_HEIGHTS = 2.0
 # Words whose centres lie closer than this many word heights (after deskewing) are on one row.
 SAME_ROW_IN_HEIGHTS = 0.5
 
@@ -28,6 +28,8 @@ CONFUSABLE_IN_FIGURES = "lI|OoSsBZ"
 _HAS_DIGIT = re.compile(r"\d")
 _FIGURE_LIKE = re.compile(rf"^[(£$]?[\d{re.escape(CONFUSABLE_IN_FIGURES)}][\d,.{re.escape(CONFUSABLE_IN_FIGURES)}]*[%)]?$")
 _EDGE_PUNCTUATION = ".,;:!?)(\"'"
+# A question's number glued to its answer ("4.N/A"): OCR missed the space after the label.
+_GLUED_LABEL = re.compile(r"^(\(?\d{1,2}[.)])(?=[A-Za-z£])")
 
 
 @dataclass(frozen=True)
@@ -124,14 +126,17 @@ def layout_page(words: list[Word]) -> PageLayout:
         if pieces:
             pieces.append("\n")
             at += 1
-        height = statistics.median(w.height for w in row) or 1
         previous: Word | None = None
         for word in row:
             text = " ".join(normalise(word.text).split())
             if not text:
                 continue
+            glued = _GLUED_LABEL.match(text)
+            if glued:
+                text = f"{glued.group(1)} {text[glued.end():]}"
             if previous is not None:
                 gap = word.left - (previous.left + previous.width)
+                height = max(previous.height, word.height, 1)  # the taller of the two, as pdf.py measures a gap
                 separator = "\t" if gap > COLUMN_GAP_IN_HEIGHTS * height else " "
                 pieces.append(separator)
                 at += 1

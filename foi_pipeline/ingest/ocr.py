@@ -108,15 +108,58 @@ def _api() -> Any:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         import tesserocr
 
-        _API["api"] = tesserocr.PyTessBaseAPI(path=tessdata_dir() + os.sep, lang=LANGUAGE, psm=tesserocr.PSM.AUTO)
+        _API["api"] = tesserocr.PyTessBaseAPI(path=tessdata_dir() + os.sep, lang=LANGUAGE, psm=tesserocr.PSM.SINGLE_COLUMN)
     return _API["api"]
 
 
+# A sheet fed a little crooked is turned straight before OCR: Tesseract's line recogniser misreads a skewed line's
+# first figure ("1." as "14." at 0.6 degrees, with 84 % confidence), and reads it right once the page is straight.
+MAX_SKEW_DEGREES = 5.0
+_SKEW_SAMPLE_WIDTH = 600
+
+
+def skew_angle(image: Any) -> float:
+    """The rotation (degrees, counter-clockwise) that makes the page's lines horizontal: the angle at which the
+    rows of ink on a small black-and-white copy are sharpest (the projection profile's largest jumps)."""
+    import numpy as np
+    from PIL import Image
+
+    scale = _SKEW_SAMPLE_WIDTH / image.width
+    small = image.convert("L").resize((_SKEW_SAMPLE_WIDTH, max(1, round(image.height * scale))))
+    ink = Image.fromarray(((np.asarray(small) < 128) * 255).astype(np.uint8))
+
+    def sharpness(angle: float) -> float:
+        rows = np.asarray(ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0), dtype=np.float32).sum(axis=1)
+        return float(np.sum(np.diff(rows) ** 2))
+
+    coarse = max(np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 0.5), key=sharpness)
+    best = float(max(np.arange(coarse - 0.5, coarse + 0.51, 0.05), key=sharpness))
+    # A page of two short lines has too little ink to measure: turn it only when the rows are clearly sharper.
+    return best if sharpness(best) > 1.1 * sharpness(0.0) else 0.0
+
+
+def cleaned(image: Any) -> Any:
+    """The page with a scanner's speckle taken out (a 3x3 median): on a page of little text, grey noise decides
+    Tesseract's black-and-white threshold and the page reads as nothing."""
+    from PIL import ImageFilter
+
+    return image.filter(ImageFilter.MedianFilter(3))
+
+
+def deskewed(image: Any) -> Any:
+    from PIL import Image
+
+    angle = skew_angle(image)
+    if abs(angle) < 0.05:
+        return image
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+
+
 def recognise(image: Any, dpi: int = OCR_DPI) -> OcrPage:
-    """Tesseract's words and boxes on one page image (PIL), in the image's pixels."""
+    """Tesseract's words and boxes on one page image (PIL), turned straight first; boxes in its pixels."""
     started = time.perf_counter()
     api = _api()
-    gray = image.convert("L")
+    gray = deskewed(cleaned(image.convert("L")))
     api.SetImage(gray)
     api.SetSourceResolution(int(dpi))
     api.Recognize()
@@ -173,6 +216,13 @@ def read_page(data: bytes, kind: str, index: int, dpi: int = OCR_DPI) -> OcrPage
     if kind == "pdf":
         return recognise(render_pdf_page(data, index, dpi), dpi)
     return recognise(image_frames(data)[index])
+
+
+class MemoryCache(dict):
+    """The get/put store of a reader given no cache: pages read on the workers wait here to be parsed."""
+
+    def put(self, key: Any, value: Any) -> None:
+        self[key] = value
 
 
 PageKey = tuple[str, str, int, int, str]  # (sha256 of the file's bytes, kind, page, dpi, OCR_VERSION)
@@ -232,7 +282,7 @@ class OcrReader:
         jobs = list(self.pending.items())
         self.pending = {}
         if self.cache is None:
-            self.cache = {}
+            self.cache = MemoryCache()
         results: list[OcrPage] | None = None
         if self.workers > 1 and len(jobs) >= PARALLEL_MIN_PAGES:
             try:
