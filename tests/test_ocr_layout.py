@@ -52,6 +52,8 @@ def test_figures_with_letters_ocr_confuses_with_digits_or_little_confidence_are_
     assert "'O'" in figure_doubt("£25,0O0", 96, 80)
     assert "'S'" in figure_doubt("2S", 96, 80) and "'B'" in figure_doubt("B8", 96, 80)
     assert "41 %" in figure_doubt("82", 41, 80)
+    assert "comma" in figure_doubt("£25.000", 96, 80)
+    assert figure_doubt("£209,332.78", 96, 80) is None and figure_doubt("£1.2m", 96, 80) is None
     assert figure_doubt("82", 96, 80) is None
     assert figure_doubt("£25,000.", 91, 80) is None
     assert figure_doubt("Offenders", 20, 80) is None  # no digit: not a figure

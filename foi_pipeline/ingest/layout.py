@@ -29,6 +29,8 @@ _HAS_DIGIT = re.compile(r"\d")
 _FIGURE_LIKE = re.compile(rf"^[(£$]?[\d{re.escape(CONFUSABLE_IN_FIGURES)}][\d,.{re.escape(CONFUSABLE_IN_FIGURES)}]*[%)]?$")
 _EDGE_PUNCTUATION = ".,;:!?)(\"'"
 # A question's number glued to its answer ("4.N/A"): OCR missed the space after the label.
+# "£25.000": a point before three digits and no more, where OCR often reads a thousands comma as a point.
+_POINT_FOR_COMMA = re.compile(r"\d\.\d{3}(?!\d)")
 _GLUED_LABEL = re.compile(r"^(\(?\d{1,2}[.)])(?=[A-Za-z£])")
 
 
@@ -159,6 +161,8 @@ def figure_doubt(text: str, conf: float, min_conf: float) -> str | None:
     if confused and _FIGURE_LIKE.match(core):
         letters = ", ".join(f"'{c}'" for c in confused)
         return f"holds {letters}, which OCR confuses with digits"
+    if _POINT_FOR_COMMA.search(core) and not re.search(r"\d,\d{3}", core):
+        return "has a point before three digits, where OCR often reads a thousands comma as a point"
     if conf < min_conf:
         return f"was read with {conf:.0f} % confidence (below {min_conf:.0f} %)"
     return None

@@ -138,12 +138,17 @@ def skew_angle(image: Any) -> float:
     return best if sharpness(best) > 1.1 * sharpness(0.0) else 0.0
 
 
-def cleaned(image: Any) -> Any:
-    """The page with a scanner's speckle taken out (a 3x3 median): on a page of little text, grey noise decides
-    Tesseract's black-and-white threshold and the page reads as nothing."""
+def cleaned(image: Any, size: int = 3) -> Any:
+    """The page with a scanner's speckle taken out (a median of size x size pixels): on a page of little text, grey
+    noise decides Tesseract's black-and-white threshold and the page reads as nothing."""
     from PIL import ImageFilter
 
-    return image.filter(ImageFilter.MedianFilter(3))
+    return image.filter(ImageFilter.MedianFilter(size))
+
+
+# A page where fewer words than this are found is read again with a wider median: an enlarged coarse scan's
+# grains outlast a 3x3 one (a one-line reply scanned at 150 dpi read as nothing, and whole with a 5x5).
+FEW_WORDS = 3
 
 
 def deskewed(image: Any) -> Any:
@@ -159,12 +164,16 @@ def recognise(image: Any, dpi: int = OCR_DPI) -> OcrPage:
     """Tesseract's words and boxes on one page image (PIL), turned straight first; boxes in its pixels."""
     started = time.perf_counter()
     api = _api()
-    gray = deskewed(cleaned(image.convert("L")))
-    api.SetImage(gray)
-    api.SetSourceResolution(int(dpi))
-    api.Recognize()
-    words = tuple(_tsv_words(api.GetTSVText(0)))
-    api.Clear()
+    enlarged = _enlarged(image.convert("L"))
+    for size in (3, 5):
+        gray = deskewed(cleaned(enlarged, size))
+        api.SetImage(gray)
+        api.SetSourceResolution(int(dpi))
+        api.Recognize()
+        words = tuple(_tsv_words(api.GetTSVText(0)))
+        api.Clear()
+        if len(words) >= FEW_WORDS:
+            break
     return OcrPage(words, gray.width, gray.height, time.perf_counter() - started)
 
 
@@ -179,13 +188,23 @@ def _tsv_words(tsv: str) -> Iterable[Word]:
 
 
 def render_pdf_page(data: bytes, index: int, dpi: int = OCR_DPI) -> Any:
-    """One page of a PDF as a grey PIL image at `dpi`."""
+    """One page of a PDF as a grey PIL image: at `dpi`, or at the resolution of the scan that fills it when that is
+    lower (rendering a 150 dpi scan at 300 dpi only blurs its speckle into blobs; recognise enlarges it after
+    cleaning)."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     document = pdfium.PdfDocument(data)
     try:
         page = document[index]
         try:
+            width, height = page.get_size()
+            for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                left, bottom, right, top = image.get_bounds()
+                if (right - left) * (top - bottom) >= 0.5 * width * height and right > left:
+                    native = image.get_px_size()[0] / ((right - left) / 72)
+                    dpi = int(max(100, min(dpi, native)))
+                    break
             return page.render(scale=dpi / 72, grayscale=True).to_pil()
         finally:
             page.close()
@@ -194,12 +213,11 @@ def render_pdf_page(data: bytes, index: int, dpi: int = OCR_DPI) -> Any:
 
 
 def image_frames(data: bytes) -> list[Any]:
-    """The pages of an image file (a TIFF may hold several), each enlarged when it is too coarse for OCR."""
+    """The pages of an image file (a TIFF may hold several), grey."""
     from PIL import Image, ImageSequence
 
     with Image.open(io.BytesIO(data)) as image:
-        frames = [frame.convert("L") for frame in ImageSequence.Iterator(image)]
-    return [_enlarged(frame) for frame in frames]
+        return [frame.convert("L") for frame in ImageSequence.Iterator(image)]
 
 
 def _enlarged(image: Any) -> Any:
