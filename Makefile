@@ -5,7 +5,7 @@ export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 # Resolved when each recipe line runs, so a uv that `install` has just put in ~/.local/bin is found.
 UV = $$(command -v uv 2>/dev/null || echo python3 -m uv)
 
-.PHONY: install run test ui chromium antiword
+.PHONY: install run test ui chromium antiword ocr
 
 # Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every run would otherwise compile
 # dagster and pandas from source (about 6 s).
@@ -22,7 +22,7 @@ install:
 run: install
 	@$(UV) run foi run
 
-test: install chromium antiword
+test: install chromium antiword ocr
 	@$(UV) run pytest
 
 # Debian's chromium, for the test that opens the evidence report in a headless browser.
@@ -30,6 +30,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's Tesseract and its English data, for scanned replies (the tesserocr binding reads tesseract-ocr-eng's model).
+ocr:
+	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx eng; } || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null; }
 
 # Debian's antiword, which reads old Word (.doc) replies; without it a .doc is recorded as unreadable, saying why.
 antiword:

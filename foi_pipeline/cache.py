@@ -85,6 +85,30 @@ class ResultCache:
         _saved(self.path, lambda: _write_atomically(self.path, {k: v for k, v in self.entries.items() if k in self.used}), self.warn)
 
 
+class ContentCache(ResultCache):
+    """Results keyed first by the SHA-256 of a file's bytes (the OCR of its pages: seconds each), kept while a file
+    with those bytes is in the raw folder, even in runs that did not need them (the parsed text was cached), so
+    a new ingest version re-reads the text layers but not the scans."""
+
+    def __init__(self, folder: Path, kind: str, version: str, warn: Warn = _warn):
+        super().__init__(folder, kind, version, warn)
+        self.added = 0
+
+    def put(self, key: Any, value: Any) -> None:
+        super().put(key, value)
+        self.added += 1
+
+    def save(self, live: set[str] | None = None) -> None:  # type: ignore[override]
+        """Keep the entries of these files' bytes (every entry when None); no write when nothing changed."""
+        kept = self.entries if live is None else {k: v for k, v in self.entries.items() if k[0] in live}
+        if not self.added and len(kept) == len(self.entries) and self.path.exists():
+            return
+        if not kept and not self.path.exists():
+            return
+        _saved(self.path, lambda: _write_atomically(self.path, kept), self.warn)
+        self.entries, self.added = dict(kept), 0
+
+
 class TableCache:
     """Extracted rows of every reply, one frame per table, in one pickle named by the extractor's version.
 

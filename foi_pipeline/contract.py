@@ -16,6 +16,9 @@ CONTRIBUTIONS = ("cash", "in_kind", "unknown")
 SEVERITIES = ("error", "warning", "info")
 # How documents.request_id was chosen; "none": the text does not read as a reply to any request (no request_id).
 REQUEST_MATCHES = ("quoted", "folder", "default", "none")
+# How documents.text was got: the file's own text (a PDF's text layer, a Word or HTML file's text), OCR of
+# scanned pages or images, or both (a PDF mixing typed and scanned pages).
+TEXT_SOURCES = ("text_layer", "ocr", "mixed")
 
 PROVENANCE: list[tuple[str, str]] = [
     ("char_start", "INTEGER"),
@@ -60,6 +63,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("superseded_by", "VARCHAR"),  # the reply counted instead of this one
         ("reply_id", "VARCHAR"),  # the reply it is part of: an e-mail and its attachments are one reply
         ("reply_rank", "INTEGER"),  # its place in the reply's precedence (0 first: attachments before the e-mail)
+        ("text_source", "VARCHAR"),  # TEXT_SOURCES: text_layer, ocr or mixed
+        ("ocr_confidence", "DOUBLE"),  # mean OCR word confidence (0-100) when some of the text came from OCR
+        ("ocr_pages", "INTEGER"),  # pages read by OCR
     ],
     "document_text": [
         ("doc_id", "VARCHAR"),
@@ -253,6 +259,10 @@ COLUMN_DOCS = {
     "reply_programme_id": "The programme this one counts as in the marts: programmes of one reply that are the same programme "
                           "(same canonical_name, or same name or alias ignoring case and punctuation) count once, as the "
                           "first of them in the reply's order; otherwise its own programme_id.",
+    "text_source": "How the text was got: text_layer (the file's own text), ocr (scanned pages or an image read by OCR) or "
+                   "mixed (a PDF of typed and scanned pages).",
+    "ocr_confidence": "Tesseract's mean word confidence (0-100) over the pages read by OCR; blank when no page was.",
+    "ocr_pages": "Pages read by OCR (0 when none).",
     "superseded_by": "For a reply not counted because another from the same area answers the same request: that reply's file.",
     "text": "The reply's text.",
     "question_no": "The question's number in the request (blank for unnumbered lines).",

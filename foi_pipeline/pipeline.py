@@ -34,7 +34,7 @@ SORT_KEYS = {
     "referrers": ["doc_id", "programme_id", "organisation"],
     "review_queue": ["doc_id", "table_name", "field", "char_start", "reason"],
 }
-_PANDAS_TYPES = {"VARCHAR": "string", "INTEGER": "Int64", "BIGINT": "Int64", "BOOLEAN": "boolean", "DATE": "object", "DECIMAL(14,2)": "object",
+_PANDAS_TYPES = {"VARCHAR": "string", "INTEGER": "Int64", "DOUBLE": "Float64", "BIGINT": "Int64", "BOOLEAN": "boolean", "DATE": "object", "DECIMAL(14,2)": "object",
                  "VARCHAR[]": "object"}
 
 
@@ -283,8 +283,26 @@ def documents_table(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs
             "request_match": how, "population": spec.population if spec else None, "parent_doc_id": doc.parent_doc_id,
             "duplicate_of": doc.duplicate_of, "email_from": doc.email_headers.get("From"), "email_to": doc.email_headers.get("To"),
             "email_date": doc.email_headers.get("Date"), "email_subject": doc.email_headers.get("Subject"),
+            "text_source": doc.text_source if doc.parse_status == "ok" else None,
+            "ocr_confidence": doc.ocr_confidence if doc.parse_status == "ok" else None, "ocr_pages": doc.ocr_pages,
         })
     return frame("documents", rows)
+
+
+def ingest_review_rows(docs: list[IngestedDocument]) -> list[dict]:
+    """Review items ingest noted (OCR's doubtful figures, scanned pages not read), one per note of a readable
+    document; their spans index into the document's text."""
+    rows, seen = [], set()
+    for doc in docs:
+        if doc.parse_status != "ok" or doc.doc_id in seen:
+            continue
+        seen.add(doc.doc_id)
+        for note in doc.notes:
+            rows.append({"doc_id": doc.doc_id, "table_name": "document_text", "field": note["field"], "severity": "warning",
+                         "reason": note["reason"], "char_start": note["char_start"], "char_end": note["char_end"],
+                         "evidence_text": note["evidence_text"], "extractor": "ingest:ocr", "programme_id": None,
+                         "value": note["value"], "suggested_field": None})
+    return rows
 
 
 def document_text_table(docs: list[IngestedDocument]) -> pd.DataFrame:
@@ -303,6 +321,9 @@ def build_tables(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs: l
     tables = {"documents": documents_table(docs, corpus, specs), "document_text": document_text_table(docs)}
     for table in EXTRACTED_TABLES:
         tables[table] = corpus.tables.get(table, empty_frame(table))
+    noted = ingest_review_rows(docs)
+    if noted:
+        tables["review_queue"] = frame("review_queue", [*tables["review_queue"].to_dict("records"), *noted])
     return tables
 
 

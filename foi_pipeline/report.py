@@ -389,7 +389,8 @@ def render_index(counts: dict[str, int], readable: pd.DataFrame, area_summary: p
             parts.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
         parts.append("</table>")
     parts.append("<h2 id='replies'>Replies</h2><nav class='replies'>" + "".join(
-        f"<a href='replies/{esc(row['doc_id'])}.html'>{esc(_title(row))}</a>" for row in readable.to_dict("records")) + "</nav>")
+        f"<a href='replies/{esc(row['doc_id'])}.html'>{esc(_title(row))}{' (OCR)' if row.get('text_source') in ('ocr', 'mixed') else ''}</a>"
+        for row in readable.to_dict("records")) + "</nav>")
     return _page("FOI evidence report", parts)
 
 
@@ -405,6 +406,19 @@ def _review_line(text: str, start: int, end: int) -> str:
     """The line a doubt points into, escaped, its evidence in bold; a long line is cut around the evidence."""
     before, evidence, after = context(text, start, end)
     return html.escape(before) + f"<strong>{html.escape(evidence)}</strong>" + html.escape(after) if evidence else ""
+
+
+def _ocr_note(doc: dict) -> str | None:
+    """'Read by OCR ...' for a reply whose text came (partly) from scanned pages: its figures deserve a look."""
+    source = doc.get("text_source")
+    if source not in ("ocr", "mixed"):
+        return None
+    pages = doc.get("ocr_pages")
+    conf = doc.get("ocr_confidence")
+    how = "Read by OCR" if source == "ocr" else "Partly read by OCR"
+    details = [f"{int(pages)} scanned page(s)" if pages is not None and not pd.isna(pages) else "",
+               f"mean word confidence {float(conf):.0f} %" if conf is not None and not pd.isna(conf) else ""]
+    return f"{how} ({', '.join(d for d in details if d)}): check doubtful figures against the scan."
 
 
 def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[str, str]) -> str:
@@ -446,6 +460,9 @@ def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[
         f"<section id='doc-{esc(doc_id)}'><h1>{esc(heading)}</h1>",
         f"<p class='muted'>{esc(' · '.join(d for d in details if d and d != 'None' and d != 'NaT'))}</p>",
     ]
+    ocr = _ocr_note(doc)
+    if ocr:
+        parts.append(f"<p class='ocr'>{esc(ocr)}</p>")
     if review_html:
         parts.append(f"<h2>To review ({len(review_html)})</h2><ul>" + "".join(review_html) + "</ul>")
     parts.append(LEGEND)

@@ -35,7 +35,7 @@ def built(tmp_path_factory):
 def _tables(warehouse: Path) -> dict[str, list[dict]]:
     con = duckdb.connect(str(warehouse / "foi.duckdb"), read_only=True)
     try:
-        return {t: [{k: (list(v) if hasattr(v, "tolist") and not isinstance(v, str) else v) for k, v in row.items()}
+        return {t: [{k: (list(v) if hasattr(v, "tolist") and not isinstance(v, str) else None if v != v else v) for k, v in row.items()}
                     for row in con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').df().to_dict("records")] for t in TABLES}
     finally:
         con.close()

@@ -179,10 +179,10 @@ def test_a_crashing_parser_makes_the_file_unreadable_not_the_run(tmp_path, monke
     (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "b.txt").write_bytes(b"fine")
 
-    def explode(data: bytes) -> str:
+    def explode(data: bytes, ocr: object = None) -> str:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(ingest_module, "pdf_to_text", explode)
+    monkeypatch.setattr(ingest_module, "read_pdf", explode)
     docs = {d.source_path: d for d in ingest_directory(tmp_path)}
     assert docs["a.pdf"].parse_status == "unreadable" and "RecursionError" in docs["a.pdf"].parse_error
     assert docs["b.txt"].parse_status == "ok"

@@ -102,9 +102,13 @@ def test_pdf_pages_and_page_breaks(tmp_path):
     assert "CARA: 203" in first and "Budget: 60,000 GBP" in second
 
 
-def test_pdf_without_text_layer_needs_ocr(tmp_path):
+def test_pdf_without_text_layer_needs_ocr_when_tesseract_is_missing(tmp_path, monkeypatch):
+    from foi_pipeline.ingest import ocr
+
+    monkeypatch.setattr(ocr, "tessdata_dir", lambda: None)  # as on a machine without tesseract-ocr-eng
     doc = _ingest(tmp_path, {"scan.pdf": _pdf([""])})["scan.pdf"]
     assert doc.parse_status == "needs_ocr" and "OCR" in doc.parse_error
+    assert "tesseract-ocr-eng" in doc.parse_error and doc.text_source is None
 
 
 def test_encrypted_and_broken_pdfs_are_unreadable_with_a_reason(tmp_path):
@@ -155,7 +159,8 @@ def test_bad_inputs_are_all_accounted_for(tmp_path):
     assert docs[".DS_Store"].parse_status == "unsupported"
     assert docs["copy of a.txt"].parse_status == "duplicate" and docs["copy of a.txt"].duplicate_of == "a.txt"
     assert docs["empty.txt"].parse_status == "empty"
-    assert docs["image.png"].parse_status == "unsupported" and ".png" in docs["image.png"].parse_error
+    # an image is read by OCR; these bytes are no image, and say so
+    assert docs["image.png"].parse_status == "unreadable" and "image" in docs["image.png"].parse_error
     assert docs["big.txt"].parse_status == "too_large" and docs["big.txt"].byte_size == 2000 and "limit" in docs["big.txt"].parse_error
     assert docs["odd ..name é.txt"].parse_status == "ok"
     assert all(d.parse_error for d in docs.values() if d.parse_status != "ok")

@@ -85,10 +85,13 @@ def test_too_large_files_are_hashed_in_chunks_never_read_whole(tmp_path):
 
 
 def test_unsupported_and_empty_files(tmp_path):
-    write(tmp_path, {"photo.JPG": b"\xff\xd8", "Makefile": b"all:", "blank.txt": b" \n\t", "zero.html": b""})
+    write(tmp_path, {"photo.JPG": b"\xff\xd8", "clip.webm": b"\x1aE", "Makefile": b"all:", "blank.txt": b" \n\t", "zero.html": b""})
     docs = by_path(ingest_directory(tmp_path))
-    assert (docs["photo.JPG"].media_type, docs["photo.JPG"].parse_status, docs["photo.JPG"].parse_error) == (
-        "image/jpeg", "unsupported", "unsupported file type '.jpg'")
+    assert (docs["clip.webm"].media_type, docs["clip.webm"].parse_status, docs["clip.webm"].parse_error) == (
+        "video/webm", "unsupported", "unsupported file type '.webm'")
+    # images are read by OCR: two bytes of a JPEG are no image
+    assert (docs["photo.JPG"].media_type, docs["photo.JPG"].parse_status) == ("image/jpeg", "unreadable")
+    assert docs["photo.JPG"].parse_error.startswith("UnidentifiedImageError")
     assert (docs["Makefile"].parse_status, docs["Makefile"].parse_error) == ("unsupported", "unsupported file type (no extension)")
     for name in ("blank.txt", "zero.html"):
         assert (docs[name].parse_status, docs[name].parse_error, docs[name].text) == ("empty", "the file contains no text", None)

@@ -44,12 +44,22 @@ def ingest_one(tmp_path: Path, name: str, data: bytes):
     return ingest_file(tmp_path / name, tmp_path)
 
 
+def _logo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (120, 40), 200).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def test_headers_then_plain_body_and_attachments_in_order(tmp_path):
     message = reply()
     message.add_attachment(docx_bytes("1. CARA: 203"), maintype="application", subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="answers.docx")
     message.add_attachment(pdf_bytes("Budget: £60,000"), maintype="application", subtype="pdf", filename="budget.pdf")
     message.add_attachment("<p>Q3 &amp; Q4: N/A</p>".encode(), maintype="text", subtype="html", filename="log.html")
-    message.add_attachment(b"\x89PNG\r\n\x1a\n", maintype="image", subtype="png", filename="logo.png")
+    message.add_attachment(_logo(), maintype="image", subtype="png", filename="logo.png")
     mail, *attachments = ingest_one(tmp_path, "mail/reply.eml", message.as_bytes())
 
     assert (mail.source_path, mail.media_type, mail.parse_status) == ("mail/reply.eml", "message/rfc822", "ok")
@@ -63,9 +73,10 @@ def test_headers_then_plain_body_and_attachments_in_order(tmp_path):
         ("mail/reply.eml#answers.docx", DOCX, "ok", "1. CARA: 203"),
         ("mail/reply.eml#budget.pdf", "application/pdf", "ok", "Budget: £60,000"),
         ("mail/reply.eml#log.html", "text/html", "ok", "Q3 & Q4: N/A"),
-        ("mail/reply.eml#logo.png", "image/png", "unsupported", None),
+        ("mail/reply.eml#logo.png", "image/png", "empty", None),
     ]
-    assert attachments[-1].parse_error == "unsupported file type '.png'"
+    # a signature's logo is too small to hold a reply: it is not sent to OCR
+    assert attachments[-1].parse_error == "the image (120x40 pixels) is too small to hold a reply; it was not read by OCR"
     for attachment in attachments:
         assert attachment.parent_doc_id == mail.doc_id
         assert attachment.doc_id == attachment.sha256[:16] != mail.doc_id

@@ -6,7 +6,7 @@ import pytest
 from fpdf import FPDF
 
 from foi_pipeline.ingest import parse_bytes
-from foi_pipeline.ingest.pdf import PAGE_BREAK, pdf_to_text
+from foi_pipeline.ingest.pdf import PAGE_BREAK, pdf_to_text, read_pdf
 
 
 def make_pdf(pages: list[list[str]], *, user_password: str | None = None) -> bytes:
@@ -32,19 +32,37 @@ def test_pages_in_order_joined_by_a_form_feed_line():
     assert "\r" not in text
 
 
-def test_a_line_ending_in_a_hyphen_keeps_the_hyphen_and_the_break():
-    # pdfium reports such a hyphen as U+FFFE and drops the line break after it.
-    assert pdf_to_text(make_pdf([["The pro-", "gramme costs £5"]])) == "The pro-\ngramme costs £5"
+def test_a_word_hyphenated_at_a_line_end_reads_whole():
+    # pdfium reports such a hyphen as U+FFFE and drops the line break after it; the word is joined on its first line.
+    assert pdf_to_text(make_pdf([["The pro-", "gramme costs £5"]])) == "The programme\ncosts £5"
+    assert pdf_to_text(make_pdf([["Males who self-", "referred: 12"]])) == "Males who self-referred:\n12"
 
 
-def test_a_page_without_a_text_layer_needs_ocr():
+def test_a_page_without_a_text_layer_needs_ocr_when_tesseract_is_missing(monkeypatch):
+    from foi_pipeline.ingest import ocr
+
+    monkeypatch.setattr(ocr, "tessdata_dir", lambda: None)
     media_type, status, error, text = parse_bytes(make_pdf([[], []]), "scan.pdf")
     assert (status, text) == ("needs_ocr", None)
-    assert error == "PDF has 2 page(s) but no text layer; it needs OCR"
+    assert error.startswith("PDF has 2 page(s) but no text layer; it needs OCR, and OCR is not available")
+    assert "apt-get install tesseract-ocr tesseract-ocr-eng" in error
 
 
-def test_a_scan_with_some_text_pages_is_read_and_keeps_its_page_count():
+def test_a_scan_with_some_text_pages_is_read_and_keeps_its_page_count(monkeypatch):
+    from foi_pipeline.ingest import ocr
+
+    monkeypatch.setattr(ocr, "tessdata_dir", lambda: None)  # the drawn page is not read: the typed one is
     assert parse_bytes(make_pdf([[], ["typed page"]]), "mixed.pdf")[1:] == ("ok", None, PAGE_BREAK + "typed page")
+
+
+def test_a_blank_page_is_not_sent_to_ocr():
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    pdf.add_page()
+    pdf.cell(0, 6, "typed page")
+    reading = read_pdf(bytes(pdf.output()))
+    assert (reading.text, reading.text_source, reading.ocr_pages) == (PAGE_BREAK + "typed page", "text_layer", 0)
 
 
 def test_a_password_protected_pdf_is_unreadable_with_the_reason():

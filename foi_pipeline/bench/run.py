@@ -4,7 +4,7 @@ The report's last line is one JSON object with the keys docs, ingest_docs_per_s,
 extract_docs_per_s_per_core, end_to_end_s, incremental_one_doc_s, peak_rss_mb, accuracy, and <format>_docs_per_s
 for every other format in the mix (docx, html, eml, msg, xlsx, csv, odt, rtf, txt), plus doc_docs_per_s: no
 library here writes Word 97 files, so .doc is timed on the files in tests/fixtures/formats/ when antiword is
-installed.
+installed; and ocr_pages_per_s.
 """
 
 from __future__ import annotations
@@ -104,6 +104,8 @@ def run_bench(n: int, workdir: Path | None = None, say=print) -> dict:
         else:
             rates[f"{fmt}_docs_per_s"] = _rate(len(payloads), seconds)
 
+    ocr = _ocr_rates(root / "scans", say)
+
     say("extract (one process) ...")
     specs, catalogue = load_requests(), load_catalogue()
     readable = [d for d in docs if d.parse_status == "ok"]
@@ -143,8 +145,42 @@ def run_bench(n: int, workdir: Path | None = None, say=print) -> dict:
         "peak_rss_mb": peak_rss_mb,
         "accuracy": round(accuracy, 4),
         **{key: value for key, value in rates.items() if key != "pdf_pages_per_s"},
+        **ocr,
     }
     return result
+
+
+OCR_SCANS = 3  # scanned letters of two pages (a few generated scans: OCR costs seconds a page)
+
+
+def _ocr_rates(folder: Path, say) -> dict:
+    """OCR pages per second over the workers, through ingest as a run reads them, on scans made here (a
+    two-page letter at 200 dpi with noise and a slight turn, as an image-only PDF); None without Tesseract."""
+    import os
+
+    from foi_pipeline.bench.scans import BENCH_LETTER, image_pdf, letter_pdf, scan
+    from foi_pipeline.ingest import ingest_directory
+    from foi_pipeline.ingest.ocr import OcrReader, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        say(f"OCR: not measured ({reason})")
+        return {"ocr_pages_per_s": None, "ocr_s_per_page_one_core": None}
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    pdf = letter_pdf(BENCH_LETTER)
+    for i in range(OCR_SCANS):
+        (folder / f"scan_{i}.pdf").write_bytes(image_pdf(scan(pdf, dpi=200, seed=i), 200))
+    say(f"OCR ({OCR_SCANS} scanned replies, {os.cpu_count() or 1} workers) ...")
+    reader = OcrReader(workers=os.cpu_count() or 1)
+    started = time.perf_counter()
+    docs = ingest_directory(folder, ocr=reader)
+    seconds = time.perf_counter() - started
+    pages = sum(d.ocr_pages for d in docs)
+    say(f"  {pages} pages in {seconds:.1f} s")
+    return {"ocr_pages_per_s": round(pages / seconds, 2) if seconds else None,
+            "ocr_s_per_page_one_core": round(reader.seconds / pages, 2) if pages else None}
 
 
 def report(result: dict) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from foi_pipeline.contract import ALL_TABLES, TABLES
 from foi_pipeline.corrections import CorrectionsError, apply_corrections, load_corrections, outcome_review_rows, outcome_summary
-from foi_pipeline.cache import PassedValidation, ResultCache, TableCache, assets_fingerprint
+from foi_pipeline.cache import ContentCache, PassedValidation, ResultCache, TableCache, assets_fingerprint
 from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.metadata import table_metadata, table_schema
 from foi_pipeline.defs.pool import pool_slot
@@ -17,6 +17,7 @@ from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.extract import EXTRACTOR_VERSION
 from foi_pipeline.freshness import folder_fingerprint, record_published
 from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
+from foi_pipeline.ingest.ocr import OCR_VERSION, OcrReader
 from foi_pipeline.pipeline import (
     ExtractedCorpus, assigned_requests, build_tables, extract_corpus, frame, mark_counted, validate_tables,
 )
@@ -51,14 +52,26 @@ def raw_documents(context: dg.AssetExecutionContext, foi: FoiSettings) -> list[I
             last[0] = time.monotonic()
             context.log.info(f"ingesting {i}/{n}: {path}")
 
+    def ocr_progress(done: int, total: int) -> None:
+        if done == 1 or done == total or time.monotonic() - last[0] > PROGRESS_EVERY_S:
+            last[0] = time.monotonic()
+            context.log.info(f"OCR: read {done}/{total} scanned pages")
+
     cache = ResultCache(foi.cache_dir, "ingest", INGEST_VERSION, warn=context.log.warning)
+    # Scanned pages (seconds each) are cached apart, by the file's bytes: a new ingest version does not OCR them again.
+    ocr = OcrReader(cache=ContentCache(foi.cache_dir, "ocr", OCR_VERSION, warn=context.log.warning), workers=foi.workers)
     fingerprint = folder_fingerprint(foi.raw_path)  # before reading: a file changed meanwhile makes the sensor run again
-    docs = ingest_directory(foi.raw_path, max_bytes=foi.max_bytes, progress=progress, cache=cache)
+    docs = ingest_directory(foi.raw_path, max_bytes=foi.max_bytes, progress=progress, cache=cache, ocr=ocr,
+                            ocr_progress=ocr_progress)
     cache.save()
+    ocr.cache.save(live={d.sha256 for d in docs if d.sha256})
     by_status = Counter(d.parse_status for d in docs)
+    by_source = Counter(d.text_source for d in docs if d.text_source)
     context.add_output_metadata({
         "files": len(docs), "parsed": cache.misses, "reused_from_cache": cache.hits, "raw_fingerprint": fingerprint,
         **{f"parse_status/{k}": v for k, v in sorted(by_status.items())},
+        **{f"text_source/{k}": v for k, v in sorted(by_source.items())},
+        "ocr_pages_read": ocr.pages_read, "ocr_seconds": round(ocr.seconds, 2),
     })
     return docs
 

@@ -13,6 +13,7 @@ import re
 # (to the same code point, as latin-1 would), so the decode can never fail.
 codecs.register_error("foi-latin1", lambda err: (err.object[err.start : err.end].decode("latin-1"), err.end))
 
+LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 # C1 controls in decoded text are almost always Windows-1252 bytes decoded as latin-1 upstream
 # (U+0092 for a right quote): show the character the author typed; drop the undefined ones.
 _C1 = {cp: bytes([cp]).decode("cp1252", errors="ignore") or None for cp in range(0x80, 0xA0)}
@@ -26,8 +27,10 @@ _TRANSLATE = {
     # zero-width ones are nothing: every rule after ingest then needs to know only " ".
     **{cp: " " for cp in [0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]},
     **{cp: None for cp in [0x200B, 0x2060, 0xFEFF]},
+    # Ligatures (from typeset PDFs and OCR) are the letters they join: "ﬁnancial" is "financial".
+    **LIGATURES,
 }
-_SPECIAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\xa0\u2000-\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\ufffe\uffff]")
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\xa0\u2000-\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufb00-\ufb06\ufeff\ufffe\uffff]")
 
 LATIN1_FAMILY = {
     "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "cp819", "ibm819", "us-ascii", "ascii",
@@ -37,7 +40,7 @@ LATIN1_FAMILY = {
 
 def normalise(text: str) -> str:
     """"\\r\\n" and "\\r" become "\\n"; control characters go (tab and form feed stay: a form feed marks a page);
-    Unicode spaces become " "."""
+    Unicode spaces become " "; ligatures become their letters."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _SPECIAL.search(text):

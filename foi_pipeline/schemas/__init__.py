@@ -18,6 +18,7 @@ from pandera.typing import Series
 
 from foi_pipeline.contract import (
     CONTRIBUTIONS, INFORMATION_STATUSES, PARSE_STATUSES, QUALIFIERS, REQUEST_MATCHES, ROUTES, SEVERITIES, STAGES, STATUSES,
+    TEXT_SOURCES,
 )
 
 MAX_BUDGET = 50_000_000
@@ -67,6 +68,9 @@ class Documents(pa.DataFrameModel):
     request_match: Series[pd.StringDtype] = pa.Field(isin=REQUEST_MATCHES, nullable=True)
     counted: Series[pd.BooleanDtype] = pa.Field(nullable=True)
     superseded_by: Series[pd.StringDtype] = pa.Field(nullable=True)
+    text_source: Series[pd.StringDtype] = pa.Field(isin=TEXT_SOURCES, nullable=True)
+    ocr_confidence: Series[pd.Float64Dtype] = pa.Field(ge=0, le=100, nullable=True)
+    ocr_pages: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
 
     @pa.dataframe_check(error=doubt("response_date is in the future or before 2000"))
     def plausible_date(cls, df: pd.DataFrame) -> Series[bool]:
