@@ -22,7 +22,7 @@ MIN_COLUMN_GAP = 1.5
 # A gutter (an x-range that no word of the table touches) narrower than this many line heights is a word space.
 MIN_GUTTER = 0.5
 # Lines further apart than this many line heights (blank space between them) are not one table.
-MAX_LINE_SPACING = 1.6
+MAX_LINE_SPACING = 2.5
 # A rule is at most this many line heights thick ...
 MAX_RULE_THICKNESS = 0.5
 # ... and at least this long, relative to its thickness.
@@ -215,13 +215,16 @@ def _ruled_table(words: Sequence[Word], grid: tuple[list[Rule], list[Rule]], hei
     def column(i: int) -> int:
         return _slot(column_cuts, (words[i].x0 + words[i].x1) / 2)
 
-    if len(bands) >= 3:  # a rule under every row: each band is one row, however many lines its cells take
-        rows = [[i for line in band for i in line] for band in bands]
-        cells = [[[i for i in row if column(i) == c] for c in range(columns)] for row in rows]
-    else:  # ruled round the edge and under the heading only: the rows within a band come from its lines
-        cells = []
-        for band in bands:
-            cells += _rows(words, band, column, columns)
+    # A band between two rules is one row, however many lines its cells take, unless its lines read as whole rows
+    # of their own, each with a label and a figure (a table ruled round the edge and under the heading only).
+    cells = []
+    for band in bands:
+        split = _rows(words, band, column, columns)
+        if len(split) >= 2 and all(row[0] and sum(1 for part in row if part) >= 2 for row in split):
+            cells += split
+        else:
+            row = [i for line in band for i in line]
+            cells.append([[i for i in row if column(i) == c] for c in range(columns)])
     return _table(words, cells, line_of, (x0, top, x1, bottom), inside)
 
 
@@ -347,24 +350,36 @@ def _has_gap(words: Sequence[Word], line: list[int]) -> bool:
     return any(words[b].x0 - words[a].x1 >= MIN_COLUMN_GAP * h for a, b in zip(line, line[1:]))
 
 
-def _gutters(words: Sequence[Word], lines: list[list[int]], height: float) -> list[tuple[float, float]]:
-    """X-ranges no word of the lines touches, wide enough, and crossed by a column gap on at least one line."""
+def _gutters(words: Sequence[Word], lines: list[list[int]], height: float,
+             confirming: list[list[int]] | None = None) -> list[tuple[float, float]]:
+    """X-ranges no word of the lines touches, wider than two word spaces, each crossed by a column gap on at
+    least one line (of confirming, when given)."""
     spans = sorted((words[i].x0, words[i].x1) for line in lines for i in line)
+    narrowest = max(MIN_GUTTER * height, 2 * _word_space(words, lines))
     empty: list[tuple[float, float]] = []
     right = spans[0][1]
     for x0, x1 in spans[1:]:
-        if x0 - right >= MIN_GUTTER * height:
+        if x0 - right >= narrowest:
             empty.append((right, x0))
         right = max(right, x1)
     confirmed = []
     for g0, g1 in empty:
-        for line in lines:
+        for line in lines if confirming is None else confirming:
             h = _line_box(words, line)[2]
             if any(words[a].x1 <= g0 and words[b].x0 >= g1 and words[b].x0 - words[a].x1 >= MIN_COLUMN_GAP * h
                    for a, b in zip(line, line[1:])):
                 confirmed.append((g0, g1))
                 break
     return confirmed
+
+
+def _word_space(words: Sequence[Word], lines: list[list[int]]) -> float:
+    """The usual space between two words of a line (gaps under a line height), 0 when no line has two words."""
+    spaces = []
+    for line in lines:
+        h = _line_box(words, line)[2]
+        spaces += [g for a, b in zip(line, line[1:]) if 0 < (g := words[b].x0 - words[a].x1) < h]
+    return _median(spaces)
 
 
 def _crosses(words: Sequence[Word], line: list[int], gutters: list[tuple[float, float]]) -> bool:
@@ -378,9 +393,13 @@ def _gutter_table(words: Sequence[Word], lines: list[list[int]], start: int, end
     while end > start:
         block = lines[start:end + 1]
         height = _median([_line_box(words, line)[2] for line in block]) or 1.0
-        gutters = _gutters(words, [line for line, seed in zip(block, seeds[start:end + 1]) if seed], height)
+        with_gaps = [line for line, seed in zip(block, seeds[start:end + 1]) if seed]
+        gutters = _gutters(words, with_gaps, height)
         if not gutters:
             return None, start + 1
+        fitting = _gutters(words, block, height, with_gaps)
+        if len(fitting) == len(gutters):  # the lines without a gap keep to the columns too: the gutters narrow
+            gutters = fitting
         crossing = next((k for k, line in enumerate(block) if _crosses(words, line, gutters)), None)
         if crossing is not None:
             # keep the lines before the first line that crosses, back to the last one with a gap
