@@ -215,11 +215,12 @@ def _ruled_table(words: Sequence[Word], grid: tuple[list[Rule], list[Rule]], hei
     def column(i: int) -> int:
         return _slot(column_cuts, (words[i].x0 + words[i].x1) / 2)
 
-    # A band between two rules is one row, however many lines its cells take, unless its lines read as whole rows
-    # of their own, each with a label and a figure (a table ruled round the edge and under the heading only).
+    # A band between two rules is one row, however many lines its cells take. In a table ruled round the edge and
+    # under the heading only (two bands), a band whose lines read as whole rows of their own, each with a label
+    # and a figure, is that many rows.
     cells = []
     for band in bands:
-        split = _rows(words, band, column, columns)
+        split = _rows(words, band, column, columns) if len(bands) <= 2 else []
         if len(split) >= 2 and all(row[0] and sum(1 for part in row if part) >= 2 for row in split):
             cells += split
         else:
