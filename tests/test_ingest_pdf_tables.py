@@ -83,6 +83,18 @@ def test_question_by_programme_table_whose_row_labels_wrap_over_three_lines():
     assert lines == [" | ".join(row) for row in rows]
 
 
+def test_a_fully_ruled_table_whose_every_cell_wraps_keeps_one_row_between_rules():
+    pdf = _pdf()
+    rows = [("Question", "Reframe", "STRIVE"),
+            ("8. Organisations making referrals", "Avon and Somerset Constabulary; Bristol City Council Children's "
+             "Services; GP practices", "Avon and Somerset Constabulary (via the Integrated Offender Management teams)"),
+            ("9. Financial contributors", "Office of the Police and Crime Commissioner; Bristol City Council",
+             "Home Office (Domestic Abuse Perpetrator Intervention Fund)"),
+            ("10. Budget inclusive of running costs", "£312,400 for 2022/23", "£268,950 for 2022/23")]
+    _table(pdf, rows, col_widths=(1, 2, 2), v_align="TOP")
+    assert _lines(pdf_to_text(bytes(pdf.output()))) == [" | ".join(row) for row in rows]
+
+
 def test_a_table_that_goes_on_to_page_two_keeps_its_repeated_header_once_on_each_page():
     pdf = _pdf()
     pdf.multi_cell(0, 5, "Table 2 - Agency referrals by referring organisation", new_x="LMARGIN", new_y="NEXT")
