@@ -10,7 +10,7 @@ as Word and plain-text tables do, and the row reads as a row.
 A table whose cells wrap ("Self-" / "referred") is read again from where its words sit on the page
 (foi_pipeline.ingest.pdf_layout): its ruling lines, else its gutters, give the columns and rows, and it is written
 as a Word table is, one line a row, cells joined with " | ". Only pages with a column gap on two lines or ruling
-lines are measured so; the rest of the page's text is as before.
+lines and a column gap on one are measured so; the rest of the page's text is as before.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> str:
             text = textpage.get_text_range()
             if textpage.count_chars() == len(text):  # pdfium's character indices are the text's positions
                 gaps, gap_lines = _column_gaps(textpage, text)
-                rules = _rules(page)
+                # A table has a column gap on one line at least; a page without one costs nothing more.
+                rules = _rules(page) if gap_lines else []
                 tables = _tables(textpage, text, rules) if gap_lines >= 2 or len(rules) >= 4 else []
                 text = _compose(text, gaps, tables)
         finally:
@@ -102,7 +103,7 @@ def _column_gaps(textpage: pdfium.PdfTextPage, text: str) -> tuple[list[tuple[in
 
 def _rules(page: pdfium.PdfPage) -> list[Rule]:
     """The page's ruling lines, in top-down coordinates: thin path objects, and the straight edges of stroked
-    paths (a table drawn as one rectangle a cell). Pages without path objects cost one call an object."""
+    paths (a table drawn as one rectangle a cell)."""
     raw = page.raw
     count = pdfium_c.FPDFPage_CountObjects(raw)
     paths = [obj for obj in (pdfium_c.FPDFPage_GetObject(raw, n) for n in range(max(count, 0)))
