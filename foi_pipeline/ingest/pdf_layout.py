@@ -13,7 +13,7 @@ use them. Coordinates grow rightwards and downwards (top < bottom), as in an ima
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 # A line of a table has at least one gap this many line heights wide between two of its words: a word space is
@@ -64,8 +64,11 @@ def find_tables(words: Sequence[Word], rules: Iterable[Rule] = ()) -> list[Table
     """Every table on the page, top to bottom: ruled ones from their grid, then borderless ones from gutters.
 
     A table has at least two rows and two columns with text; anything less is left to the text as it reads.
+    Table.words are indices into words; blank words and boxes that are not finite are never part of a table.
     """
-    words = [w for w in words if w.text.strip() and _finite(w) and w.x1 >= w.x0 and w.bottom >= w.top]
+    given = words
+    keep = [i for i, w in enumerate(given) if w.text.strip() and _finite(w) and w.x1 >= w.x0 and w.bottom >= w.top]
+    words = [given[i] for i in keep]
     if len(words) < 4:
         return []
     height = _median([w.bottom - w.top for w in words]) or 1.0
@@ -78,6 +81,7 @@ def find_tables(words: Sequence[Word], rules: Iterable[Rule] = ()) -> list[Table
             taken |= table.words
     free = [i for i in range(len(words)) if i not in taken]
     tables += _gutter_tables(words, free, height)
+    tables = [replace(t, words=frozenset(keep[i] for i in t.words)) for t in tables]  # indices into the words given
     return sorted(tables, key=lambda t: (t.top, t.x0))
 
 
