@@ -282,3 +282,16 @@ def test_a_programme_named_in_an_organisation_answer_with_nothing_read_for_it_is
     items = _items(_read(text), UNANSWERED_FIELD)
     assert any(i["table_name"] == "funders" and "Safe Home" in i["reason"] for i in items)
     assert not any(i["table_name"] == "funders" and "Fresh Start" in i["reason"] for i in items)
+
+
+def test_a_programme_described_under_a_count_question_and_read_as_nothing_is_listed():
+    """Programmes listed 1., 2., 3. in a scope answer can read as answers 2 and 3: the ones lost are listed."""
+    from foi_pipeline.extract.accounting import unread_names
+
+    text = "Safe Home – a one-to-one intervention delivered by Acme Trust.\n"
+    region = Region(Span(0, len(text), text), (SPEC.question("self_referred"),))
+    tables = {"programmes": [{"name": "Fresh Start", "aliases": [], "providers": []}], "funders": [], "referrers": []}
+    [doubt] = unread_names([region], tables, [])
+    assert doubt.table == "programmes" and "Safe Home" in doubt.reason
+    tables["programmes"].append({"name": "Safe Home", "aliases": [], "providers": []})
+    assert unread_names([region], tables, []) == []

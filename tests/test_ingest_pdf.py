@@ -119,7 +119,7 @@ def make_table_pdf(intro: str, rows: list[tuple[str, ...]], outro: str = "") -> 
     return bytes(pdf.output())
 
 
-def test_table_cells_on_one_line_are_separated_by_tabs_not_single_spaces():
+def test_a_drawn_tables_cells_are_joined_by_the_cell_separator_not_single_spaces():
     text = pdf_to_text(make_table_pdf(
         "Questions 2 to 7 are answered in the table below.",
         [("Stage", "Drive", "Change Hub"), ("Self-referred", "12", "N/A"), ("Referred by an agency", "84", "fewer than 5")],
@@ -127,11 +127,21 @@ def test_table_cells_on_one_line_are_separated_by_tabs_not_single_spaces():
     ))
     assert text.splitlines() == [
         "Questions 2 to 7 are answered in the table below.",
-        "Stage\tDrive\tChange Hub",
-        "Self-referred\t12\tN/A",
-        "Referred by an agency\t84\tfewer than 5",
+        "Stage | Drive | Change Hub",
+        "Self-referred | 12 | N/A",
+        "Referred by an agency | 84 | fewer than 5",
         "Question 8: Durham Constabulary and the Probation Service.",
     ]
+
+
+def test_a_single_line_with_a_column_gap_gets_a_tab():
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(120, 6, "Office of the Commissioner | REF/23/112")
+    pdf.cell(0, 6, "Page 1", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, "Dear Requester,", new_x="LMARGIN", new_y="NEXT")
+    assert pdf_to_text(bytes(pdf.output())) == "Office of the Commissioner | REF/23/112\tPage 1\nDear Requester,"
 
 
 def test_words_set_apart_by_ordinary_or_bold_spacing_keep_their_spaces():

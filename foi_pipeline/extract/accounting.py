@@ -537,6 +537,12 @@ def _normal(name: str) -> str:
     return re.sub(r"^the ", "", re.sub(r"[^a-z0-9]+", " ", name.lower().replace("&", " and ")).strip())
 
 
+_DESCRIBED_PROGRAMME_RE = re.compile(
+    r"^[^\S\n]*(?:\(?\d{1,2}[.)][^\S\n]+)?(?P<name>[A-Z][\w'’&+-]*(?:[^\S\n]+(?:[A-Z&][\w'’+-]*|of|for|to|and)){0,5})"
+    r"(?:[^\S\n]*\([^)\n]{1,60}\))?[^\S\n]+[–—-][^\S\n]+an?[^\S\n][^\n]{0,120}?"
+    r"\b(?:programme|intervention|course|project|scheme)\b", re.MULTILINE)
+
+
 def unread_names(regions: list[Region], tables: dict[str, list[dict]], own_office: list[str]) -> list[Doubt]:
     """Names in the answers about programmes, funders and referrers that were read as nothing: one item per
     answer, listing them (a provider, a referrer or a programme the reader did not take in)."""
@@ -554,7 +560,17 @@ def unread_names(regions: list[Region], tables: dict[str, list[dict]], own_offic
     out: list[Doubt] = []
     for region in regions:
         kinds = [t for t in _NAME_TABLES if not region.questions or any(q.table == t for q in region.questions)]
-        if not kinds or region.statuses & {"not_held", "refused"}:
+        if not kinds:
+            # "2. Safer Choices – a stalking intervention delivered by X" under a count question: a programme
+            # described where the answers are misnumbered, and read as nothing
+            described = [region.span.sub(m.start("name"), m.end("name")) for m in _DESCRIBED_PROGRAMME_RE.finditer(region.span.text)]
+            missed = [d for d in described if not is_read(d.text, ["programmes"])]
+            if missed:
+                listed = "; ".join(d.text for d in missed)
+                out.append(Doubt("programmes", "unread_name", f"described as a programme {describe_questions(region.questions)} "
+                                 f"but not read as one: {listed}", missed[0], None, listed))
+            continue
+        if region.statuses & {"not_held", "refused"}:
             continue
         missed = [m for m in name_mentions(region.span, asides="programmes" in kinds) if not is_read(m.text, kinds)]
         if missed:

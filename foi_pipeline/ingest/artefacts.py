@@ -109,14 +109,14 @@ def furniture_edits(pages: list[str]) -> list[Edit]:
         for number, zone in enumerate(zones):
             for _, _, line, where in zone:
                 words = sum(c.isalpha() for c in line) >= 3  # a figure alone is an answer or a page number, not a header
-                if words and "\t" not in line and len(line) <= 120 and not _ANSWER_LABEL.match(line):
+                if words and "\t" not in line and " | " not in line and len(line) <= 120 and not _ANSWER_LABEL.match(line):
                     seen_on.setdefault((_shape(line), where), set()).add(number)
         repeated = {key for key, on in seen_on.items() if len(on) >= 2}
         kept_header: set[str] = set()
         for number, zone in enumerate(zones):
             for start, end, line, where in zone:
                 key = (_shape(line), where)
-                if key not in repeated or "\t" in line:
+                if key not in repeated or "\t" in line or " | " in line:
                     continue
                 if where == "top" and key[0] not in kept_header:
                     kept_header.add(key[0])  # the letter's heading where it first appears
