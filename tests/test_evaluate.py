@@ -598,8 +598,7 @@ def holdout4_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout4"), sorted(p for p in (FIXTURES / "holdout4").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT4_FLOOR = 0.60  # 57.4 % when first read blind, 61.0 % once PDF tables were laid out as tables
-HOLDOUT4_SILENT_CEILING = 0.034  # 3.3 %: over the 3 % target, held here so that it does not grow
+HOLDOUT4_FLOOR = 0.61  # 57.4 % when first read blind, 61.5 % once PDF tables were laid out as tables
 HOLDOUT3_FLOOR = 0.69  # 59.8 % when first read blind, 70.1 % after the lexicon, Word list numbering and the layout rules it showed
 SILENT_CEILING = 0.03  # slots wrong or missing with no review item pointing a person at them
 
@@ -610,8 +609,7 @@ def test_held_out_replies_stay_above_their_floor_and_their_misses_are_flagged(fo
     warehouse = request.getfixturevalue(f"{folder}_warehouse")
     report = evaluate(json.loads((FIXTURES / folder / "gold.json").read_text()), load_tables(warehouse))
     assert report.overall >= floor, format_report(report)
-    ceiling = HOLDOUT4_SILENT_CEILING if folder == "holdout4" else SILENT_CEILING
-    assert report.silent_share <= ceiling, "\n".join(f"{m.file} | {m.programme} | {m.field}" for m in report.silent)
+    assert report.silent_share <= SILENT_CEILING, "\n".join(f"{m.file} | {m.programme} | {m.field}" for m in report.silent)
 
 
 def test_the_seeds_and_dev_corpus_raise_few_review_items(dev_warehouse, seeds_warehouse):

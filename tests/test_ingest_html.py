@@ -203,3 +203,9 @@ def test_site_navigation_is_no_part_of_the_reply(deep):
 def test_an_unclosed_nav_keeps_the_page():
     deep = "<div>" * (MAX_DEPTH + 10) + "<nav><p>Reply text</p>" + "</div>" * (MAX_DEPTH + 10)
     assert html_to_text(deep) == "Reply text"
+
+
+def test_a_breadcrumb_trail_marked_by_its_class_is_no_part_of_the_reply():
+    html = ('<ol class="crumbs"><li>Home</li><li>Transparency</li></ol><div aria-label="Breadcrumb">Home / FOI</div>'
+            "<h1>Disclosure log</h1><p>We hold no information.</p>")
+    assert html_to_text(html) == "Disclosure log\n\nWe hold no information."

@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 # Bump when the text produced for the same bytes changes: it keys the result cache (foi_pipeline.cache).
-INGEST_VERSION = "14"
+INGEST_VERSION = "15"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_EMAIL_NESTING = 5  # an e-mail attached to an e-mail attached to ...
 

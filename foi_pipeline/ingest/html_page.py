@@ -32,6 +32,7 @@ _PRE_SPLIT = re.compile("([\ue003\ue004])")
 _DROP = ["script", "style", "template", "noscript", "title", "svg", "iframe", "object", "math", "frameset", "select", "datalist",
          "nav"]
 _HIDDEN = ", ".join(["[hidden]", *(f'[style*="{rule}" i]' for rule in ("display:none", "display: none", "visibility:hidden", "visibility: hidden"))])
+_BREADCRUMBS = '[class*="crumb" i], [aria-label*="crumb" i], [id*="crumb" i]'
 _PARA_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article"}
 _LINE_TAGS = {
     "address", "aside", "body", "caption", "center", "dd", "details", "dialog", "dir", "div", "dt", "fieldset",
@@ -154,6 +155,9 @@ def _marks_by_dom(tree: LexborHTMLParser, lowered: str) -> str:
         for node in root.css(",".join(drop)):
             node.decompose(recursive=False)  # detaches (does not free) the element, so nested matches are safe
     features = {name for name, probe in _FEATURES if probe in lowered}
+    if "crumb" in lowered:  # a breadcrumb trail ("Home > Transparency > ...") marked by its class, not in a <nav>
+        for node in root.css(_BREADCRUMBS):
+            node.decompose(recursive=False)
     if "hidden" in features:
         for node in root.css(_HIDDEN):
             node.decompose(recursive=False)
