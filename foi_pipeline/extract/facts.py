@@ -240,11 +240,6 @@ def _after_label(piece: Piece) -> Span:
     return rest.sub(m.end(), len(rest.text)) if m else rest
 
 
-def _stage_word(text: str) -> str | None:
-    """The funnel stage a clause states for its figure, beyond its route words ("82 referrals were accepted")."""
-    return lexicon.own_stage(text)
-
-
 def _figure_anchors(body: Span) -> list[int]:
     return [body.start + r.start for r in find_counts(body.text)]
 
@@ -266,7 +261,7 @@ def read_count_block(
     block_stage = question.stage
     # A block labelled for one stage whose figures speak of another ("6." holding completions and
     # "partial completers") answers the other stage.
-    stated = [_stage_word(text.text) for p, text in zip(all_pieces, texts) if p.programme is not None]
+    stated = [lexicon.own_stage(text.text) for p, text in zip(all_pieces, texts) if p.programme is not None]
     stated = [s for s in stated if s]
     order = {"referred": 0, "accepted": 1, "completed": 2}
     if trust_label_only and len(questions) == 1 and stated and block_stage not in stated:
@@ -301,7 +296,7 @@ def _count_piece(
     if reading.status == "value" and single:
         clause = text_span.text[reading.end : reading.end + 80]
         clause = _CLAUSE_END_RE.split(clause)[0]
-        own = _stage_word(clause)
+        own = lexicon.own_stage(clause)
         if own and own != stage and not SIDE_REMARK_RE.search(clause):
             stage, rule = own, rule + "+stage_from_clause"
     note_text = (text_span.text[: reading.start] + " " + text_span.text[reading.end :]).strip(" .;,:-–\n")

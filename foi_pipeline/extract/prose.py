@@ -38,10 +38,6 @@ REFERRED_FROM_RE = re.compile(
 )
 
 
-def _stage(text: str) -> str | None:
-    return lexicon.stage_named(text)
-
-
 def _route(text: str) -> str | None:
     return lexicon.route_named(text) or ("agency" if _REFERRED_BY_A_NAME_RE.search(text) else None)
 
@@ -167,7 +163,7 @@ def _read_clauses(sentence: Span, programme: Programme | None, route: str | None
             named = {id(p): p for _, p in mentions(clause, registry)}
             own = next(iter(named.values())) if len(named) == 1 else None
         # "22 agency-referred and 9 self-referred men completed": a clause's stage may be stated after the "and"
-        stage = _own_stage(clause.text) or _stage_after_and(clauses[i + 1 :]) or _stage(clause.text)
+        stage = _own_stage(clause.text) or _stage_after_and(clauses[i + 1 :]) or lexicon.stage_named(clause.text)
         if stage is None and programme is None and own is not None and previous is not None and previous[0] is not own:
             stage = previous[1]  # "40 were referred to Drive and 18 to CARA"
         reading = read_count(clause.text)
@@ -216,7 +212,7 @@ def _respectively(sentence: Span, programme: Programme) -> list[CountFact]:
     # respectively"), else precedes them ("the self- and agency-referred numbered 12 and 30 respectively").
     for part in (sentence.text[listed.end() :], sentence.text[: listed.start()]):
         routes = [_route(m.group()) for m in _ROUTE_MENTION_RE.finditer(part)]
-        stages = [_stage(m.group()) for m in _STAGE_MENTION_RE.finditer(lexicon.ROUTE_PHRASE_RE.sub(" ", part))]
+        stages = [lexicon.stage_named(m.group()) for m in _STAGE_MENTION_RE.finditer(lexicon.ROUTE_PHRASE_RE.sub(" ", part))]
         if len(routes) == len(numbers) and len(set(routes)) == len(routes) and (stage := _own_stage(sentence.text)):
             pairs = [(route, stage) for route in routes]
         elif len(stages) == len(numbers) and len(set(stages)) == len(stages) and len(set(all_routes)) == 1:

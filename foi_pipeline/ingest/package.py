@@ -14,7 +14,7 @@ import zipfile
 from lxml import etree
 
 from foi_pipeline.ingest.word import (
-    MAX_ENTRIES, MAX_PROLOG, MAX_RATIO, MAX_UNCOMPRESSED, MAX_XML_PART, UnsafeDocx, _declares_dtd, _parser,
+    MAX_PROLOG, MAX_XML_PART, UnsafeDocx, _declares_dtd, _parser, check_archive,
 )
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -51,15 +51,8 @@ def open_package(data: bytes, kind: str) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as err:
         raise ValueError(f"{kind} is damaged or not a {kind} file: {err}") from None
-    infos = archive.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise UnsafePackage(f"{kind} has {len(infos)} parts (over {MAX_ENTRIES}); refused as a possible zip bomb")
-    total = sum(i.file_size for i in infos)
-    compressed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_UNCOMPRESSED or (total > 50 * 1024 * 1024 and total / compressed > MAX_RATIO):
-        raise UnsafePackage(f"{kind} would expand to {total / 1e6:.0f} MB (compressed {compressed / 1e6:.1f} MB); "
-                            "refused as a possible zip bomb")
-    for info in infos:
+    check_archive(archive, kind, UnsafePackage)
+    for info in archive.infolist():
         if info.filename.endswith((".xml", ".rels", ".vml")) and not info.is_dir():
             if info.file_size > MAX_XML_PART:
                 raise UnsafePackage(f"{kind} part {info.filename} is {info.file_size / 1e6:.0f} MB of XML "

@@ -15,6 +15,7 @@ from foi_pipeline.ingest.html_page import CELL_SEPARATOR
 __all__ = ["CELL_SEPARATOR", "cell_text", "join_cell_lines", "table_lines"]
 
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
+BULLET = "•"  # the mark a list item is drawn with (Word's bullets are written as it)
 
 
 def cell_text(text: str) -> str:
@@ -27,7 +28,9 @@ def join_cell_lines(lines: Sequence[str]) -> str:
     ("Lancashire Constabulary" / "Blackpool Council") and keep apart with "; ", sentences with a space."""
     out = ""
     for line in (cell_text(line) for line in lines if line.strip()):
-        between = "; " if line[:1].isupper() and not out.endswith(_SENTENCE_ENDS) else " "
+        bulleted = line.startswith(BULLET + " ")
+        line = line.removeprefix(BULLET + " ")  # a cell's bulleted items are a list like any other
+        between = "; " if (bulleted or line[:1].isupper()) and not out.endswith(_SENTENCE_ENDS) else " "
         out = line if not out else out + between + line
     return out
 

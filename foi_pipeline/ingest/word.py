@@ -25,7 +25,8 @@ from lxml import etree
 
 from foi_pipeline.ingest.html_page import CELL_SEPARATOR
 from foi_pipeline.ingest.text import normalise
-from foi_pipeline.ingest.word_numbering import BULLET, ListNumbering
+from foi_pipeline.ingest.tables import join_cell_lines
+from foi_pipeline.ingest.word_numbering import ListNumbering
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # whole package
 MAX_RATIO = 100  # ... or over 50 MB at more than 100:1
@@ -72,17 +73,18 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-def _check_archive(archive: zipfile.ZipFile) -> None:
-    """Refuse zip bombs before decompressing anything (declared sizes bound what zipfile will inflate)."""
+def check_archive(archive: zipfile.ZipFile, kind: str = "DOCX", unsafe: type[Exception] | None = None) -> None:
+    """Refuse zip bombs before decompressing anything (declared sizes bound what zipfile will inflate); every
+    zip package the ingest reads (DOCX, XLSX, ODS, ODT) goes through this one check."""
+    unsafe = unsafe or UnsafeDocx
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise UnsafeDocx(f"DOCX has {len(infos)} parts (over {MAX_ENTRIES}); refused as a possible zip bomb")
+        raise unsafe(f"{kind} has {len(infos)} parts (over {MAX_ENTRIES}); refused as a possible zip bomb")
     total = sum(i.file_size for i in infos)
     compressed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNCOMPRESSED or (total > 50 * 1024 * 1024 and total / compressed > MAX_RATIO):
-        raise UnsafeDocx(
-            f"DOCX would expand to {total / 1e6:.0f} MB (compressed {compressed / 1e6:.1f} MB); refused as a possible zip bomb"
-        )
+        raise unsafe(f"{kind} would expand to {total / 1e6:.0f} MB (compressed {compressed / 1e6:.1f} MB); "
+                     "refused as a possible zip bomb")
 
 
 def _ascii_view(data: bytes) -> bytes:
@@ -149,7 +151,7 @@ def docx_to_text(data: bytes) -> str:
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ValueError("not a DOCX (ZIP) package: an OLE2 file, i.e. a legacy .doc or a password-protected document")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        _check_archive(archive)
+        check_archive(archive)
         main = _main_part(archive)
         document = _parse_part(archive, main)
         body = document.find(_w("body"))
@@ -285,16 +287,7 @@ def _cell_text(tc: etree._Element, numbering: ListNumbering | None = None) -> st
     list ("Lancashire Constabulary" / "Blackpool Council" / ...) and keep apart with "; "; sentences with a space."""
     lines: list[str] = []
     _block_lines(tc, lines, numbering)
-    out = ""
-    for line in (" ".join(line.split()) for line in lines if line.strip()):
-        bulleted = line.startswith(BULLET + " ")
-        line = line.removeprefix(BULLET + " ")  # a cell's bulleted items are a list like any other
-        between = "; " if (bulleted or line[:1].isupper()) and not out.endswith(_SENTENCE_ENDS) else " "
-        out = line if not out else out + between + line
-    return out
-
-
-_SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
+    return join_cell_lines(lines)
 
 
 def _table_lines(tbl: etree._Element, numbering: ListNumbering | None = None) -> list[str]:

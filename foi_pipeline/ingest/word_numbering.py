@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from foi_pipeline.ingest.tables import BULLET
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -22,7 +24,6 @@ def _w(name: str) -> str:
 
 
 VAL = _w("val")
-BULLET = "•"
 MAX_LEVELS = 9
 INDENT_STEP = 360  # twips: a quarter inch, the smallest step Word's own list styles nest by
 MAX_DEPTH = 3
