@@ -256,3 +256,36 @@ def test_a_list_of_bodies_stops_short_of_the_letters_next_heading(heading):
 def test_a_body_named_after_a_heading_and_colon_is_kept():
     found = split_organisations(_span("OPCC response: Kent Police; Medway Council"), ORGS, lenient=True)
     assert "Medway Council" in [o.name for o in found] and len(found) == 2
+
+
+@pytest.mark.parametrize("heading", ["Total", "Totals:", "Notes", "Funder", "Referral source", "Grand total"])
+def test_a_tables_heading_or_sum_row_is_no_body(heading):
+    found = split_organisations(_span(f"Kent Police\n{heading}\nMedway Council"), ORGS, lenient=True)
+    assert [o.name for o in found] == ["Kent Police", "Medway Council"]
+
+
+@pytest.mark.parametrize("text, bodies", [
+    ("Kent Police, Essex County Council Children and Families Service and Medway Council",
+     ["Kent Police", "Essex County Council Children and Families Service", "Medway Council"]),
+    ("Kent Police, Cardiff Council Children and Young People Services", ["Kent Police", "Cardiff Council Children and Young People Services"]),
+    ("Surrey County Council Adult Social Care and Public Health, Kent Police", ["Surrey County Council Adult Social Care and Public Health", "Kent Police"]),
+])
+def test_an_and_inside_a_departments_name_joins_one_body(text, bodies):
+    assert [o.name for o in split_organisations(_span(text), ORGS, lenient=True)] == bodies
+
+
+def test_two_bodies_joined_by_and_stay_two():
+    names = [o.name for o in split_organisations(_span("Cardiff Council and Swansea Council Children's Services"), ORGS, lenient=True)]
+    assert names == ["Cardiff Council", "Swansea Council Children's Services"]
+
+
+def test_a_wrapped_line_inside_a_sentence_is_no_list_break():
+    text = ("Referrals came from Kent Police, Medway Council Children's Services, the Early Help Team of Kent\n"
+            "County Council and the Probation Service.")
+    names = [o.name for o in split_organisations(_span(text), ORGS, lenient=True)]
+    assert "Early Help Team of Kent County Council" in " ".join(names) and "County Council" not in names
+
+
+def test_a_short_list_line_still_breaks_the_list():
+    names = [o.name for o in split_organisations(_span("Kent Police, Medway Council\nThe Probation Service"), ORGS, lenient=True)]
+    assert names[-1] == "The Probation Service"

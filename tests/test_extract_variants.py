@@ -1022,3 +1022,24 @@ def test_referrers_introduced_by_received_referrals_from_and_a_paragraph_going_o
     assert "Norfolk County Council Children's Services" in steps and "Norfolk County Council Children's Services" not in safe
     assert "Norfolk MARAC" in safe or "the Norfolk MARAC" in {o.lower() for o in safe} | safe
     assert not any(o.lower().startswith("the agencies") for _, o in referrers)
+
+
+def test_referrers_listed_under_each_programmes_name_and_a_totals_row():
+    text = """Dear Requester,
+Freedom of Information request FOI 2023/55
+1. The Name/Title/Scope of the commissioned programme in your area
+(a) Safer Homes Programme (SHP) - a group course for men
+(b) Fresh Start - one-to-one work
+8. The names of the organisations who have made a referral to the programme
+(a) SHP:
+- Kent Police
+- Kent County Council Children and Families Service
+(b) Fresh Start:
+- Medway Council Children's Services
+Referrer | Referrals
+Kent Police | 40
+Total | 40
+"""
+    _, names, _, _, _, referrers = read(text, is_file=False)
+    assert {r[1] for r in referrers} == {"Kent Police", "Kent County Council Children and Families Service",
+                                          "Medway Council Children's Services"}

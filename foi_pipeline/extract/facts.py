@@ -769,11 +769,17 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
         named += [p for cell, p in zip(row[1:], columns[1:]) if p is not None and cell.text.strip(" -–—0").lower() not in {"", "n/a", "nil", "none"}]
         targets = list({id(p): p for p in named}.values()) or list(registry.programmes) or [None]
         contribution = "in_kind" if IN_KIND_RE.search(rest) else "cash" if CASH_RE.search(rest) else "unknown"
-        for org in split_organisations(row[0], orgs, lenient=True):
+        for org in _not_programmes(split_organisations(row[0], orgs, lenient=True), registry):
             org = expand_self_reference(org, authority)
             for programme in targets:
                 fact = OrgFact(programme, org, f"{kind}:table", contribution if kind == "funders" else "unknown")
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)
+
+
+def _not_programmes(found: list[OrgMention], registry: ProgrammeRegistry) -> list[OrgMention]:
+    """A programme's own name heading its list of referrers ("(a) DAPP:") is no organisation."""
+    names = {n.lower() for p in registry.programmes for n in p.names()}
+    return [o for o in found if o.as_written.strip().lower() not in names]
 
 
 def read_funders_of_budget(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
@@ -801,7 +807,7 @@ def _org_text(body: Span, kind: str, registry: ProgrammeRegistry, orgs: Organisa
         else:
             named = {p.name: p for _, p in mentions(text_span, registry)}
             targets = list(named.values()) if 0 < len(named) < len(registry.programmes) and not _has_parenthetical_programme(text_span, registry) else list(registry.programmes) or [None]
-        for org in found:
+        for org in _not_programmes(found, registry):
             contribution = _contribution(text_span, org, found) if kind == "funders" else "unknown"
             org, org_targets = _org_targets(text_span, org, targets, registry, orgs)
             org = expand_self_reference(org, authority)

@@ -62,6 +62,9 @@ PEOPLE_WORDS: str = _alternation(_DATA["people"])
 LETTER_SECTION_RE = re.compile(
     r"^(?:(?:the|our|opcc|opfcc|pcc)\s+)?" + _alternation(_DATA["letter_sections"]) + r"|" + _alternation(_DATA["letter_sections"]) + r"\s*$"
     r"|\b(?:19|20)\d\d(?:\s*[/-]\s*\d\d)?\b", re.IGNORECASE)
+# A cell or line that is only a heading or a sum of the rows: "Total", "Notes", "Referral source".
+TABLE_HEADING_RE = re.compile(r"^\W*" + _alternation(_DATA["table_headings"]) + r"\W*$", re.IGNORECASE)
+DEPARTMENT_WORDS: frozenset[str] = frozenset(w.lower() for w in _DATA["department_words"])
 ANY_STAGE_OR_ROUTE_RE = re.compile(
     "|".join([*STAGE_WORDS.values(), *ROUTE_LABEL_WORDS.values()]), re.IGNORECASE
 )

@@ -114,6 +114,8 @@ def is_letter_section(phrase: str, catalogue: OrganisationCatalogue | None = Non
     phrase = phrase.strip()
     if ":" in phrase or len(phrase.split()) > MAX_SECTION_HEADING_WORDS:
         return False  # "OPCC response: Kent Police" names a body after the heading
+    if lexicon.TABLE_HEADING_RE.match(phrase):
+        return True  # "Total", "Notes": a table's heading or sum row
     return bool(lexicon.LETTER_SECTION_RE.search(phrase)) and not (catalogue is not None and catalogue.known(phrase))
 
 
@@ -219,7 +221,8 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
 
     # Split on semicolons and newlines first, then on commas / "and" outside protected names.
     # In a wrapped paragraph a line break is a space ("... by Safer\nWales."), not the end of a list item.
-    cuts = [m for m in _LIST_CUT_RE.finditer(text) if not is_protected(m.start()) and not (wrapped and m.group() == "\n")]
+    cuts = [m for m in _LIST_CUT_RE.finditer(text)
+            if not is_protected(m.start()) and not (m.group() == "\n" and (wrapped or _wraps_at(text, m.start())))]
     pieces: list[Span] = []
     last = 0
     for m in [*cuts, None]:
@@ -231,7 +234,7 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
         last = m.end() if m else last
 
     out: list[OrgMention] = []
-    listed = ";" in text or ("\n" in text.strip() and not wrapped)
+    listed = ";" in text or (not wrapped and any(m.group() == "\n" and m.start() < len(text.rstrip()) for m in cuts))
     for piece in pieces:
         for item in [piece] if listed else _split_commas(piece, lambda pos: is_protected(pos - span.start), catalogue):
             cleaned = _clean(item)
@@ -242,6 +245,19 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
                 if all(_norm(name) != _norm(o.name) for o in out):
                     out.append(OrgMention(name=name, as_written=cleaned.text, span=cleaned))
     return out
+
+
+_SENTENCE_END_RE = re.compile(r"[.;:!?]\s*$")
+_LIST_ITEM_START_RE = re.compile(r"\s*(?:[•·▪◦●○■□➢►>*\-–—]|\(?[a-z0-9]{1,3}[.)]\s)")
+
+
+def _wraps_at(text: str, newline: int) -> bool:
+    """A line break inside a sentence: the line is as long as wrapped lines are, ends no sentence and the next
+    line starts no list item ("... BCP Council Children's Services, Dorset\nCouncil Children's Services")."""
+    line = text[text.rfind("\n", 0, newline) + 1 : newline]
+    following = text[newline + 1 : newline + 80]
+    return (len(line) >= WRAP_WIDTH and not _SENTENCE_END_RE.search(line) and "," in line
+            and not _LIST_ITEM_START_RE.match(following) and not following.startswith("\n"))
 
 
 _CAPITALISED_START_RE = re.compile(r"(?:the\s+)?[A-Z+]")
@@ -269,13 +285,26 @@ def _split_commas(piece: Span, is_protected, catalogue: OrganisationCatalogue) -
         last = m.end()
     parts.append(piece.sub(last, len(text)))
     merged: list[Span] = []
-    for part in parts:
-        if merged and (_fragment(_clean(part).text, catalogue) or _fragment(_clean(merged[-1]).text, catalogue)):
+    for part, sep in zip(parts, [None, *seps]):
+        if merged and (_fragment(_clean(part).text, catalogue) or _fragment(_clean(merged[-1]).text, catalogue)
+                       or (sep is not None and "," not in sep.group() and _one_department(merged[-1].text, part.text))):
             prev = merged[-1]
             merged[-1] = Span(prev.start, part.end, piece.text[prev.start - piece.start : part.end - piece.start])
         else:
             merged.append(part)
     return merged
+
+
+_WORD_RE = re.compile(r"[\w'’]+")
+
+
+def _one_department(left: str, right: str) -> bool:
+    """"Kent County Council Children" and "Families Service": one department's name, not two bodies."""
+    left_words = _WORD_RE.findall(left)
+    right_words = [w for w in _WORD_RE.findall(right) if w.lower() != "the"]
+    departments = lexicon.DEPARTMENT_WORDS
+    return (bool(left_words) and left_words[-1].lower().replace("’", "'") in departments and bool(right_words)
+            and all(w.lower().replace("’", "'") in departments for w in right_words))
 
 
 _NEGATIVE_START_RE = re.compile(r"\s*(?:no|there|none)\b", re.IGNORECASE)
