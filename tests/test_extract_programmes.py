@@ -289,3 +289,9 @@ def test_a_wrapped_line_inside_a_sentence_is_no_list_break():
 def test_a_short_list_line_still_breaks_the_list():
     names = [o.name for o in split_organisations(_span("Kent Police, Medway Council\nThe Probation Service"), ORGS, lenient=True)]
     assert names[-1] == "The Probation Service"
+
+
+@pytest.mark.parametrize("line", ["Lancashire", "The East Midlands", "Funder", "Type", "Figures"])
+def test_a_place_or_a_tables_heading_listed_beside_programmes_is_no_programme(line):
+    registry = _programmes(f"1. Safe Home – a group course for men.\n2. {line}\n3. Fresh Start – one-to-one work.")
+    assert [p.name for p in registry.programmes] == ["Safe Home", "Fresh Start"]

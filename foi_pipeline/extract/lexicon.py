@@ -64,6 +64,7 @@ LETTER_SECTION_RE = re.compile(
     r"|\b(?:19|20)\d\d(?:\s*[/-]\s*\d\d)?\b", re.IGNORECASE)
 # A cell or line that is only a heading or a sum of the rows: "Total", "Notes", "Referral source".
 TABLE_HEADING_RE = re.compile(r"^\W*" + _alternation(_DATA["table_headings"]) + r"\W*$", re.IGNORECASE)
+REGIONS: frozenset[str] = frozenset(r.lower() for r in _DATA["regions"])
 DEPARTMENT_WORDS: frozenset[str] = frozenset(w.lower() for w in _DATA["department_words"])
 ANY_STAGE_OR_ROUTE_RE = re.compile(
     "|".join([*STAGE_WORDS.values(), *ROUTE_LABEL_WORDS.values()]), re.IGNORECASE

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after, split_organisations
 from foi_pipeline.extract.spans import WRAP_WIDTH, Span
 from foi_pipeline.specs import Catalogue, CatalogueEntry
@@ -163,8 +164,8 @@ def _abbreviates(acronym: str, name: str) -> bool:
 
 def looks_like_name(name: str) -> bool:
     """A programme name: mostly capitalised words, short, not a sentence opener or a generic word."""
-    if not name or name.lower() in _GENERIC or _NOT_A_NAME_START.match(name):
-        return False
+    if not name or name.lower() in _GENERIC or _NOT_A_NAME_START.match(name) or lexicon.TABLE_HEADING_RE.match(name):
+        return False  # "Funder", "Type": a table's heading
     words = name.split()
     if len(words) > 14 or len(name) > 120:
         return False
@@ -247,6 +248,8 @@ class ProgrammeRegistry:
         self._mentions: dict[tuple[Span, int, int], list[tuple[Span, Programme]]] = {}
         # "referred to as (a) and (b) in every answer": the letter each programme is listed under in the scope answer
         self.letters: dict[str, Programme] = {}
+        # Places a reply names beside its programmes ("Lancashire", "the East Midlands"): never a programme's name.
+        self.places = lexicon.REGIONS | {n.lower() for a in catalogue.areas for n in (a.name, *a.aliases)}
 
     def state(self) -> tuple[int, int]:
         """Changes whenever a programme or a name is added (renaming a programme keeps its old name as an alias)."""
@@ -277,7 +280,7 @@ class ProgrammeRegistry:
             first, _, second = name.partition(" / ")  # "Cyfle i Newid / Opportunity to Change": a name in two languages
             if looks_like_name(first) and looks_like_name(second):
                 name, alias = first.strip(), second.strip()
-        if not looks_like_name(name) or self.orgs.known(name):
+        if not looks_like_name(name) or self.orgs.known(name) or re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).lower() in self.places:
             return None  # "the Probation Service" is an organisation, whatever its head noun
         existing = self.resolve(name) or (self.resolve(alias) if alias else None)
         if existing and alias and _is_acronym(name) and not _is_acronym(existing.name):
