@@ -300,3 +300,21 @@ def test_a_title_about_organisations_that_referred_is_the_referrers_question(hea
     seg = segment(f"Dear Requester\n\n{heading}\nKent Police; Medway Council\n", SPEC)
     align(seg.blocks, SPEC, seg.lettered)
     assert [q.key for b in seg.blocks for q in b.questions] == [key]
+
+
+@pytest.mark.parametrize("later", ["Questions 2 to 7 are answered in the table below.", "2. 14 men referred themselves."])
+def test_a_list_an_introduction_announces_is_the_first_answers_not_answers_of_its_own(later):
+    text = ("Dear Requester,\nWe commissioned three services for males in 2022/23 which fall within the scope of your request:\n"
+            "1. Restart – a behaviour change programme for men, delivered by Leeway.\n"
+            "2. Safer Choices – a stalking intervention delivered by an NHS trust.\n"
+            "3. Youth Respect – a programme for boys aged 10 to 17.\n"
+            f"{later}\n")
+    _, blocks = _aligned(text)
+    assert blocks[0][0] == "1." and "Youth Respect" in blocks[0][2] and "Safer Choices" in blocks[0][2]
+    assert all(b[0] != "3." for b in blocks)
+
+
+def test_numbered_answers_after_a_colon_stay_answers_when_nothing_claims_their_numbers_again():
+    text = "Dear Requester,\nOur answers are as follows:\n1. Safe Steps, delivered by Acme Trust.\n2. 12\n3. 10\n"
+    _, blocks = _aligned(text)
+    assert [b[0] for b in blocks] == ["1.", "2.", "3."]

@@ -1043,3 +1043,33 @@ Total | 40
     _, names, _, _, _, referrers = read(text, is_file=False)
     assert {r[1] for r in referrers} == {"Kent Police", "Kent County Council Children and Families Service",
                                           "Medway Council Children's Services"}
+
+
+@pytest.mark.parametrize("written, authority", [
+    ("OPCCN", "Office of the Police and Crime Commissioner for Norfolk"),
+    ("NOPCC", "Nottinghamshire Office of the Police and Crime Commissioner"),
+    ("the OPCC for Cleveland", "Office of the Police and Crime Commissioner for Cleveland"),
+    ("Police and Crime Commissioner for Suffolk", "Office of the Police and Crime Commissioner for Suffolk"),
+    ("the Staffordshire Commissioner's Office", "Office of the Staffordshire Commissioner"),
+])
+def test_the_letters_own_office_however_it_names_itself(written, authority):
+    from foi_pipeline.extract.facts import expand_self_reference
+    from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention
+    from foi_pipeline.extract.programmes import ProgrammeRegistry
+    from foi_pipeline.extract.spans import Span
+
+    places = ProgrammeRegistry(CATALOGUE, OrganisationCatalogue(CATALOGUE)).places
+    mention = OrgMention(written, written, Span(0, len(written), written))
+    assert expand_self_reference(mention, authority, places).name == authority
+
+
+@pytest.mark.parametrize("written", ["Office of the Police and Crime Commissioner for Suffolk", "Norfolk County Council", "NCC"])
+def test_another_office_or_body_of_the_same_place_is_not_the_letters_own(written):
+    from foi_pipeline.extract.facts import expand_self_reference
+    from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention
+    from foi_pipeline.extract.programmes import ProgrammeRegistry
+    from foi_pipeline.extract.spans import Span
+
+    places = ProgrammeRegistry(CATALOGUE, OrganisationCatalogue(CATALOGUE)).places
+    mention = OrgMention(written, written, Span(0, len(written), written))
+    assert expand_self_reference(mention, "Office of the Police and Crime Commissioner for Norfolk", places).name == written

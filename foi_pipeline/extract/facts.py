@@ -609,8 +609,37 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
 # --- funders and referrers -----------------------------------------------------------------------
 
 
-def expand_self_reference(org: OrgMention, authority: str | None) -> OrgMention:
-    if authority and SELF_REFERENCE_RE.match(org.as_written.strip()):
+_OFFICE_ACRONYM = r"(?:OPCC|OPFCC|PCC|PFCC|OPCVC|PCVC)"
+
+
+@lru_cache(maxsize=1024)
+def _authority_place(authority: str, places: frozenset[str]) -> str | None:
+    """The place in the office's name ("... for Norfolk", "Nottinghamshire Office of ...", "Office of the
+    Staffordshire Commissioner"): the longest known place it contains."""
+    lowered = authority.lower()
+    found = [p for p in places if re.search(rf"\b{re.escape(p)}\b", lowered)]
+    if not found:
+        return None
+    place = max(found, key=len)
+    start = lowered.index(place)
+    return authority[start : start + len(place)]
+
+
+def expand_self_reference(org: OrgMention, authority: str | None, places: frozenset[str] = frozenset()) -> OrgMention:
+    """The letter's own office however it names itself: "the OPCC", "the OPCC for Cleveland", "Police and Crime
+    Commissioner for Suffolk", "the Staffordshire Commissioner's Office", "OPCCN", "NOPCC" (its place's initials)."""
+    if not authority:
+        return org
+    written = org.as_written.strip()
+    candidates = [written]
+    place = _authority_place(authority, places)
+    if place:
+        name = re.escape(place).replace(r"\ ", r"\s+")
+        candidates.append(re.sub(rf"\s*(?:\bfor\s+(?:the\s+)?)?\b{name}(?:['’]s)?(?=\s|$)\s*", " ", written, flags=re.IGNORECASE).strip())
+        initials = "".join(w[0] for w in place.split() if w[:1].isupper())
+        if initials and re.fullmatch(rf"(?:{initials}{_OFFICE_ACRONYM}|{_OFFICE_ACRONYM}{initials})", written):
+            candidates.append(written[len(initials):] if written.startswith(initials) else written[: -len(initials)])
+    if any(c and SELF_REFERENCE_RE.match(c) for c in candidates):
         return OrgMention(name=authority, as_written=org.as_written, span=org.span)
     return org
 
@@ -758,7 +787,7 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
             if programme is None or column >= len(row):
                 continue
             for org in split_organisations(row[column], orgs, lenient=True):
-                fact = OrgFact(programme, expand_self_reference(org, authority), f"{kind}:table", "unknown")
+                fact = OrgFact(programme, expand_self_reference(org, authority, registry.places), f"{kind}:table", "unknown")
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)
         return
     rows = table.rows if split_organisations(header[0], orgs) else table.rows[1:]  # a header names no organisation
@@ -770,7 +799,7 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
         targets = list({id(p): p for p in named}.values()) or list(registry.programmes) or [None]
         contribution = "in_kind" if IN_KIND_RE.search(rest) else "cash" if CASH_RE.search(rest) else "unknown"
         for org in _not_programmes(split_organisations(row[0], orgs, lenient=True), registry):
-            org = expand_self_reference(org, authority)
+            org = expand_self_reference(org, authority, registry.places)
             for programme in targets:
                 fact = OrgFact(programme, org, f"{kind}:table", contribution if kind == "funders" else "unknown")
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)
@@ -810,7 +839,7 @@ def _org_text(body: Span, kind: str, registry: ProgrammeRegistry, orgs: Organisa
         for org in _not_programmes(found, registry):
             contribution = _contribution(text_span, org, found) if kind == "funders" else "unknown"
             org, org_targets = _org_targets(text_span, org, targets, registry, orgs)
-            org = expand_self_reference(org, authority)
+            org = expand_self_reference(org, authority, registry.places)
             for programme in org_targets:
                 fact = OrgFact(programme, org, f"{kind}:{'cue' if cue.search(text_span.text) else 'list'}", contribution)
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)

@@ -249,7 +249,7 @@ class ProgrammeRegistry:
         # "referred to as (a) and (b) in every answer": the letter each programme is listed under in the scope answer
         self.letters: dict[str, Programme] = {}
         # Places a reply names beside its programmes ("Lancashire", "the East Midlands"): never a programme's name.
-        self.places = lexicon.REGIONS | {n.lower() for a in catalogue.areas for n in (a.name, *a.aliases)}
+        self.places = lexicon.REGIONS | frozenset(n.lower() for a in catalogue.areas for n in (a.name, *a.aliases))
 
     def state(self) -> tuple[int, int]:
         """Changes whenever a programme or a name is added (renaming a programme keeps its old name as an alias)."""

@@ -89,7 +89,7 @@ def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalo
         for kind, cues in (("funders", (FUNDED_BY_RE, AND_BY_RE) if funded else ()), ("referrers", (REFERRED_FROM_RE,))):
             for cue in cues:
                 for org in organisations_after(sentence, cue, orgs):
-                    getattr(facts, kind).append(OrgFact(programme, expand_self_reference(org, authority), f"{kind}:prose"))
+                    getattr(facts, kind).append(OrgFact(programme, expand_self_reference(org, authority, registry.places), f"{kind}:prose"))
 
 
 def read_prose_counts(body: Span, registry: ProgrammeRegistry, routes: tuple[str, ...]) -> tuple[list[CountFact], bool]:

@@ -753,6 +753,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
 
     _mark_quoted_request(heads)
     answers = _without_sub_lists(text, _without_numbered_lists_before([b for b in heads if not b.is_quote]))
+    answers = _without_introduced_lists(text, answers)
     quote_end = max((b.heading.end for b in heads if b.is_quote), default=0)
     first_answer = answers[0].start if answers else len(text)
 
@@ -836,6 +837,31 @@ def _without_numbered_lists_before(answers: list[Block]) -> list[Block]:
             dropped.update(range(i, j))
         i = max(j, i + 1)
     return [b for k, b in enumerate(answers) if k not in dropped]
+
+
+def _without_introduced_lists(text: str, answers: list[Block]) -> list[Block]:
+    """A list numbered from 1 after a sentence that introduces it ("... three services which fall within the scope
+    of your request:\n1. Restart ...\n2. Safer Choices ...") before labels that claim its numbers again
+    ("Questions 2 to 7 are answered in the table below"): the list is the first answer's, not answers 1, 2, 3."""
+    kept: list[Block] = []
+    i = 0
+    while i < len(answers):
+        j = i
+        while (j < len(answers) and (label := answers[j].label) is not None and label.kind == "number"
+               and label.numbers == (j - i + 1,) and answers[j].echo is None and answers[j].titled is None):
+            j += 1
+        run = answers[i:j]
+        claimed_later = {n for b in answers[j:] if b.label is not None for n in b.label.numbers}
+        introduced = len(run) >= 2 and text[: run[0].start].rstrip().endswith(":")
+        if introduced and claimed_later & set(range(2, len(run) + 1)):
+            first = run[0]
+            first.body = Span.of(text, first.body.start, run[-1].body.end)
+            kept.append(first)
+            i = j
+            continue
+        kept.append(answers[i])
+        i += 1
+    return kept
 
 
 _COLON_RE = re.compile(r":\s+\S")
