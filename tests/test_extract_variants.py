@@ -1073,3 +1073,29 @@ def test_another_office_or_body_of_the_same_place_is_not_the_letters_own(written
     places = ProgrammeRegistry(CATALOGUE, OrganisationCatalogue(CATALOGUE)).places
     mention = OrgMention(written, written, Span(0, len(written), written))
     assert expand_self_reference(mention, "Office of the Police and Crime Commissioner for Norfolk", places).name == written
+
+
+def test_first_questions_in_one_table_a_column_per_programme_then_answers_below():
+    text = """Dear Requester,
+Freedom of Information request FOI 2023/61
+The Office of the Police and Crime Commissioner commissioned two programmes in 2022/23. Questions 1 to 7 are answered in the table below, with each programme in its own column.
+ | Safe Home | Fresh Start
+Q1 Scope | Group course for men. | One-to-one work.
+Q2 Self-referred | N/A | 14
+Q3 Self-referred accepted | N/A | 11
+Q4 Self-referred completed | N/A | 6
+Q5 Agency referred | 60 | 22
+Q6 Agency referred accepted | 52 | 17
+Q7 Agency referred completed | 40 | 9
+Question 8
+Safe Home referrals come from Kent Police. Fresh Start received referrals from Kent Police and Medway Council.
+Question 10
+Safe Home: £38,500. Fresh Start: £41,000.
+"""
+    _, names, funnel, budgets, _, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Start", "Safe Home"]
+    assert funnel[("Fresh Start", "self_referred")] == ("value", 14, "exact")
+    assert funnel[("Safe Home", "self_referred")][0] == "not_applicable"
+    assert funnel[("Safe Home", "agency_completed")] == ("value", 40, "exact")
+    assert budgets["Fresh Start"][1] == 41000.0
+    assert ("Fresh Start", "Medway Council") in referrers

@@ -260,6 +260,15 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         if table is not None:
             sections = table_sections(table)
             seg.blocks = [block for section in sections for block in section.blocks]
+    elif len(sections) <= 1 and seg.preamble:
+        # The first questions answered in one table before the answers that follow ("Questions 1 to 7 are answered
+        # in the table below, with each programme in its own column", then "Question 8"): the table's columns are
+        # sections for the questions its rows name, the answers after it speak of every programme.
+        table = find_question_table(text, spec, within=seg.preamble)
+        answered = {q.key for b in seg.blocks for q in b.questions}
+        if table is not None and not answered & {q.key for q, _, _ in table.rows}:
+            sections = table_sections(table)
+            seg.blocks = [block for section in sections for block in section.blocks] + seg.blocks
     section_registries = _section_registries(sections, catalogue, orgs)
     registry_of = {id(b): own for section, own in zip(sections, section_registries) for b in section.blocks}
     section_of = {id(b): i for i, section in enumerate(sections) for b in section.blocks} if section_registries else {}

@@ -444,13 +444,14 @@ class QuestionTable:
     rows: list[tuple[Question, Span, list[Span]]]  # question, its cell, the answer cell under each column
 
 
-def find_question_table(text: str, spec: RequestSpec) -> QuestionTable | None:
-    """The table whose rows answer MIN_TABLE_QUESTIONS or more questions of the request, one column per programme."""
+def find_question_table(text: str, spec: RequestSpec, within: Span | None = None) -> QuestionTable | None:
+    """The table (in `within`, else anywhere) whose rows answer MIN_TABLE_QUESTIONS or more questions of the
+    request, one column per programme."""
     from foi_pipeline.extract.tables import find_tables
 
     matcher, titles = _matchers(spec)
     by_number = {q.number: q for q in spec.questions if q.number}
-    for table in find_tables(Span(0, len(text), text)):
+    for table in find_tables(within if within is not None else Span(0, len(text), text)):
         width = len(table.rows[0])
         if width < 2:
             continue
