@@ -1099,3 +1099,39 @@ Safe Home: £38,500. Fresh Start: £41,000.
     assert funnel[("Safe Home", "agency_completed")] == ("value", 40, "exact")
     assert budgets["Fresh Start"][1] == 41000.0
     assert ("Fresh Start", "Medway Council") in referrers
+
+
+RUN_ON_QUOTE = (
+    'You asked: "Please provide the following information for your Domestic Abuse Perpetrator Programme for the\n'
+    "2022/2023 Financial Year: 1. The Name/Title/Scope of the commissioned programme in your area 2. The total\n"
+    "number of males who self-referred into the programme 3. The total number of self-referred males who were accepted\n"
+    "onto the programme 4. The total number of self-referred males who have completed the programme 5. The total\n"
+    "number of males referred by an agency (e.g., police, social service etc.) into the programme 6. The total number of\n"
+    "referred males who were accepted on to the programme 7. The total number of referred males who have completed the\n"
+    "programme 8. The names of the organisations who have made a referral to the programme Link to evaluation of\n"
+    "programme efficacy: 9. Financial Contributors: (Inclusive of Statutory, Non-Statutory Organisations and individual\n"
+    'voluntary donations) 10. Budget inclusive of Running Costs"\n')
+
+
+def test_a_run_on_quoted_request_then_a_numbered_question_table_across_two_pages():
+    text = ("Dear Requester,\nFreedom of Information request FOI 2023/77\n" + RUN_ON_QUOTE +
+            "We have answered each question for each service in the table below.\n"
+            "Q | Question | Safe Home | Fresh Start\n"
+            "1 | Name / title / scope of the commissioned programme | A group course for men. | One-to-one work.\n"
+            "2 | Total number of males who self-referred | N/A | 14\n"
+            "3 | Self-referred males accepted onto the programme | N/A | 11\n"
+            "4 | Self-referred males who completed the programme | N/A | 6*\n"
+            "Page 1 of 2\n\n"
+            "Q | Question | Safe Home | Fresh Start\n"
+            "5 | Males referred by an agency | 60 | 22\n"
+            "6 | Referred males accepted onto the programme | 52 | 17\n"
+            "7 | Referred males who completed the programme | 40 | 9\n"
+            "10 | Budget inclusive of running costs | £38,500 | £41,000\n"
+            "* Includes men who completed after the year end.\n")
+    _, names, funnel, budgets, _, _ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Start", "Safe Home"]
+    assert funnel[("Fresh Start", "self_completed")][:2] == ("value", 6)
+    assert funnel[("Safe Home", "agency_referred")] == ("value", 60, "exact")
+    assert funnel[("Safe Home", "agency_completed")] == ("value", 40, "exact")
+    assert funnel[("Fresh Start", "agency_completed")] == ("value", 9, "exact")
+    assert budgets["Safe Home"][1] == 38500.0

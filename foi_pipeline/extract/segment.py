@@ -8,6 +8,7 @@ question text) and the answer text under it, up to the next heading.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -451,23 +452,31 @@ def find_question_table(text: str, spec: RequestSpec, within: Span | None = None
 
     matcher, titles = _matchers(spec)
     by_number = {q.number: q for q in spec.questions if q.number}
-    for table in find_tables(within if within is not None else Span(0, len(text), text)):
+    tables = find_tables(within if within is not None else Span(0, len(text), text))
+    for k, table in enumerate(tables):
         width = len(table.rows[0])
-        if width < 2:
-            continue
-        rows = []
-        for row in table.rows[1:]:
-            if len(row) != width:
+        # A table that breaks across pages goes on in the next ones as wide, under its header repeated.
+        continued = [table.rows[1:], *(t.rows for t in itertools.takewhile(lambda t: len(t.rows[0]) == width, tables[k + 1 :]))]
+        # The question in the first column ("Q5 Agency referred"), or a number column then the question's words
+        # ("| Q | Question | Drive | CARA |"): the programmes' columns follow it.
+        for column in (0, 1):
+            if width < column + 2:
                 continue
-            label, words_start = _leading_label(row[0], False)
-            words = row[0].text[words_start:]
-            question = matcher.match(words)[0] or titles.match(words, whole_titles=False)
-            if question is None and label is not None and len(label.numbers) == 1 and not words.strip():
-                question = by_number.get(label.numbers[0])
-            if question is not None and all(question is not q for q, _, _ in rows):
-                rows.append((question, row[0], row[1:]))
-        if len(rows) >= MIN_TABLE_QUESTIONS:
-            return QuestionTable(columns=table.rows[0][1:], rows=rows)
+            rows = []
+            for row in itertools.chain.from_iterable(continued):
+                if len(row) != width:
+                    continue
+                label, words_start = _leading_label(row[column], False)
+                words = row[column].text[words_start:]
+                numbered = _label_cell(row[0], False) if column else None  # "| 7 | Referred males who completed |"
+                question = (by_number.get(numbered.numbers[0]) if numbered is not None and len(numbered.numbers) == 1 else None) \
+                    or matcher.match(words)[0] or titles.match(words, whole_titles=False)
+                if question is None and label is not None and len(label.numbers) == 1 and not words.strip():
+                    question = by_number.get(label.numbers[0])
+                if question is not None and all(question is not q for q, _, _ in rows):
+                    rows.append((question, row[column], row[column + 1 :]))
+            if len(rows) >= MIN_TABLE_QUESTIONS:
+                return QuestionTable(columns=table.rows[0][column + 1 :], rows=rows)
     return None
 
 
@@ -752,7 +761,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         end = min([g.start for g in group_lines if block.heading.end <= g.start < end], default=end)
         block.body = Span.of(text, block.heading.end, end)
 
-    _mark_quoted_request(heads)
+    _mark_quoted_request(heads, matcher)
     answers = _without_sub_lists(text, _without_numbered_lists_before([b for b in heads if not b.is_quote]))
     answers = _without_introduced_lists(text, answers)
     quote_end = max((b.heading.end for b in heads if b.is_quote), default=0)
@@ -912,15 +921,19 @@ def _strip_answer_prefix(body: Span) -> Span:
     return body
 
 
-def _mark_quoted_request(heads: list[Block]) -> None:
-    """A run of question-text headings with nothing under them is the request quoted back, not answers.
+def _mark_quoted_request(heads: list[Block], matcher: EchoMatcher) -> None:
+    """A run of question-text headings with nothing under them but more of the request is the request quoted
+    back, not answers ("... in your area 2. The total number of males who self-referred into\nthe programme 3.":
+    a quote run on in one wrapped paragraph).
 
     The last quoted question's "body" is the letter's own text before its answers (the preamble).
     """
     i = 0
     while i < len(heads):
         j = i
-        while j < len(heads) and heads[j].echo is not None and _only_quote_residue(heads[j].body.text):
+        while j < len(heads) and (heads[j].echo is not None and _only_quote_residue(heads[j].body.text)
+                                  or (heads[j].echo or heads[j].titled) is not None
+                                  and _opens_with_a_question(heads[j].body.text, matcher)):
             j += 1
         if j < len(heads) and heads[j].echo is not None:
             j += 1  # the last quoted question, followed by the letter's own words
@@ -936,3 +949,19 @@ _QUOTE_RESIDUE_RE = re.compile(r"[\s\"“”*:\-–.]+")
 
 def _only_quote_residue(text: str) -> bool:
     return not _QUOTE_RESIDUE_RE.sub("", text)
+
+
+QUESTION_OPENING_CHARS = 120
+
+
+def _opens_with_a_question(text: str, matcher: EchoMatcher) -> bool:
+    """A body that goes straight on with another numbered question of the request, or is one whole."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    opening = " ".join(stripped[:QUESTION_OPENING_CHARS].split())
+    label, words_start = _leading_label(Span(0, len(opening), opening), False)
+    if label is not None:
+        return matcher.match(opening[words_start:])[0] is not None
+    question, _, end = matcher.match(stripped) if len(stripped) <= QUESTION_OPENING_CHARS else (None, 0.0, 0)
+    return question is not None and end >= len(stripped) - 2
