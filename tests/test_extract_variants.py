@@ -1135,3 +1135,22 @@ def test_a_run_on_quoted_request_then_a_numbered_question_table_across_two_pages
     assert funnel[("Safe Home", "agency_completed")] == ("value", 40, "exact")
     assert funnel[("Fresh Start", "agency_completed")] == ("value", 9, "exact")
     assert budgets["Safe Home"][1] == 38500.0
+
+
+def test_one_programmes_table_a_row_per_stage_and_a_column_per_route_with_a_total():
+    text = """Dear Sir,
+Freedom of Information request FOI 0423-23
+Question 1
+The Commissioner commissions Positive Futures, delivered by Cheshire Without Abuse.
+Questions 2 to 7
+The figures requested are shown in Table 1.
+Stage (2022/23) | Self-referral | Agency referral | Total
+Referred into the programme | 48 | 126 | 174
+Accepted onto the programme | 31 | 84 | 115
+Completed the programme | 17 | 39 | 56
+Question 8
+Kent Police.
+"""
+    _, names, funnel, _, _, _ = read(text, is_file=False)
+    (p,) = names.values()
+    assert [funnel[(p, f"{r}_{s}")][1] for r in ("self", "agency") for s in ("referred", "accepted", "completed")] == [48, 31, 17, 126, 84, 39]

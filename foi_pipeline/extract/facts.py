@@ -461,6 +461,16 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
                     _count_cell(programme, cell, question.route, question.stage, legend, registry, spec, facts)
         return
     row_questions = [_classify_row(row[0].text, spec, route) for row in table.rows[1:]]
+    header_routes = [_route_named(c.text.lower()) if i else None for i, c in enumerate(header)]
+    if len(registry.programmes) == 1 and len({r for r in header_routes if r}) >= 2:
+        # "| Stage | Self-referral | Agency referral | Total |": a row per stage, a column per route (the total
+        # column names no route and is left)
+        for row in table.rows[1:]:
+            for i, column_route in enumerate(header_routes):
+                question = _classify_row(row[0].text, spec, column_route) if column_route and i < len(row) else None
+                if question is not None and question.route == column_route:
+                    _count_cell(registry.programmes[0], row[i], column_route, question.stage, legend, registry, spec, facts)
+        return
     if len(registry.programmes) == 1 and len({id(q) for q in row_questions if q is not None}) >= 2:
         # A row per stage and a column per period, in a reply about one programme: the total column
         # ("Measure | Q1 | Q2 | Q3 | Q4 | Total": quarters, not questions 1 to 4), or the only one.
