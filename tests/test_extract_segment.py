@@ -318,3 +318,14 @@ def test_numbered_answers_after_a_colon_stay_answers_when_nothing_claims_their_n
     text = "Dear Requester,\nOur answers are as follows:\n1. Safe Steps, delivered by Acme Trust.\n2. 12\n3. 10\n"
     _, blocks = _aligned(text)
     assert [b[0] for b in blocks] == ["1.", "2.", "3."]
+
+
+@pytest.mark.parametrize("prefix", ["OPFCC response – ", "OPCC RESPONSE: ", "Our answer: ", "Response: ", "A5. "])
+def test_an_answers_own_response_prefix_is_not_part_of_it(prefix):
+    _, blocks = _aligned(QUOTED + f"Question 5: The total number of males referred by an agency (e.g., police, social service etc.) into the programme\n{prefix}Drive: 94.\n")
+    assert blocks[-1][2] == "Drive: 94."
+
+
+def test_a_programmes_name_before_response_is_kept():
+    _, blocks = _aligned(QUOTED + "Question 5: The total number of males referred by an agency (e.g., police, social service etc.) into the programme\nDrive responded to 94 referrals.\n")
+    assert blocks[-1][2] == "Drive responded to 94 referrals."

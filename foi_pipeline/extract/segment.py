@@ -52,7 +52,9 @@ _WORD_RE = re.compile(_NUMBER_WORD + r"|\bto\b", re.IGNORECASE)
 NUMBER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<n>\d{1,2})[^\S\n]*[.)](?!\d))(?=[^\S\n]|$)")
 LETTER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<l>[a-o])[.)])(?=[^\S\n])")
 ANSWER_PREFIX_RE = re.compile(
-    r"[^\S\n]*(?:\*\*)?(?:Answer|Response|Reply|A)(?:[^\S\n]*\d{1,2})?[^\S\n]*[:.\-–][^\S\n]*(?:\*\*)?", re.IGNORECASE)  # "A1." too
+    # "Response:", "A1.", "OPFCC response –", "Our answer:"
+    r"[^\S\n]*(?:\*\*)?(?:(?:(?-i:[A-Z]{2,8})|Our|The|Force|Commissioner['’]s)[^\S\n]+)?(?:Answer|Response|Reply|A)(?:[^\S\n]*\d{1,2})?"
+    r"[^\S\n]*[:.\-–][^\S\n]*(?:\*\*)?", re.IGNORECASE)
 
 BOILERPLATE_RE = re.compile(
     r"^\W*(?:"
