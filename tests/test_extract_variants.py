@@ -1154,3 +1154,33 @@ Kent Police.
     _, names, funnel, _, _, _ = read(text, is_file=False)
     (p,) = names.values()
     assert [funnel[(p, f"{r}_{s}")][1] for r in ("self", "agency") for s in ("referred", "accepted", "completed")] == [48, 31, 17, 126, 84, 39]
+
+
+def test_a_question_table_a_column_per_programme_with_referrers_and_funders_in_tables_of_their_own():
+    text = """FOI Response
+Office of the Police and Crime Commissioner - Freedom of Information Response
+FOI reference: OPCC-FOI-23-099
+No. | Question | Safe Home | Fresh Start
+1 | Name/Title/Scope of the commissioned programme | Safe Home - a group course. | Fresh Start - one-to-one work.
+2 | Males who self-referred | 14 | N/A
+3 | Self-referred males accepted | 9 | N/A
+4 | Self-referred males completed | * | N/A
+5 | Males referred by an agency | 63 | 58
+6 | Referred males accepted | 44 | 58
+7 | Referred males completed | 21 | 47
+8 | Organisations who made a referral | See 'Referrers' tab | See 'Referrers' tab
+9 | Financial contributors | See 'Funding' tab | See 'Funding' tab
+10 | Budget inclusive of running costs | 136250 | 38000
+
+Referrers
+Referring organisation | Safe Home | Fresh Start
+Kent Police | Yes | Yes
+Medway Council Children's Services | Yes |
+"""
+    _, names, funnel, budgets, _, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Start", "Safe Home"]
+    assert funnel[("Safe Home", "self_referred")] == ("value", 14, "exact")
+    assert funnel[("Fresh Start", "agency_completed")] == ("value", 47, "exact")
+    assert funnel[("Safe Home", "self_completed")][0] == "suppressed"
+    assert budgets["Fresh Start"][1] == 38000.0
+    assert ("Safe Home", "Medway Council Children's Services") in referrers

@@ -19,7 +19,7 @@ from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wo
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, describe, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
 from foi_pipeline.extract.sections import Section, heading_name, split_sections, table_sections
-from foi_pipeline.extract.segment import Block, find_question_table, segment
+from foi_pipeline.extract.segment import ANSWER_PREFIX_RE, Block, find_question_table, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
 from foi_pipeline.extract.tables import find_tables
 from foi_pipeline.specs import Catalogue, Question, RequestSpec
@@ -178,6 +178,15 @@ def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: Org
     return registries
 
 
+_YEAR_OR_REFERENCE_RE = re.compile(r"\d{2,}")
+
+
+def _names_a_programme(cell: Span) -> bool:
+    """A column heading that names a programme, not a year, a reference or "Response"."""
+    name = heading_name(cell).text
+    return looks_like_name(name) and not _YEAR_OR_REFERENCE_RE.search(name) and not ANSWER_PREFIX_RE.fullmatch(name + ":")
+
+
 def _same_programme(programme: Programme, other: Programme) -> None:
     """Two names a section gives its one programme: the other's names become aliases, and what it says is kept."""
     for name in other.names():
@@ -260,15 +269,17 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         if table is not None:
             sections = table_sections(table)
             seg.blocks = [block for section in sections for block in section.blocks]
-    elif len(sections) <= 1 and seg.preamble:
-        # The first questions answered in one table before the answers that follow ("Questions 1 to 7 are answered
-        # in the table below, with each programme in its own column", then "Question 8"): the table's columns are
-        # sections for the questions its rows name, the answers after it speak of every programme.
-        table = find_question_table(text, spec, within=seg.preamble)
-        answered = {q.key for b in seg.blocks for q in b.questions}
-        if table is not None and not answered & {q.key for q, _, _ in table.rows}:
+    elif len(sections) <= 1 and (table := find_question_table(text, spec)) is not None:
+        # Questions answered in one table, a column per programme, beside answers outside it ("Questions 1 to 7 are
+        # answered in the table below, with each programme in its own column", then "Question 8"): the table's
+        # columns are sections for the questions its rows name (its rows are no answers of their own), the answers
+        # outside it speak of every programme ("See the Referrers tab"). Unless an answer outside it gives figures
+        # for one of its count questions too.
+        counts = {q.key for q, _, _ in table.rows if q.route}
+        outside = [b for b in seg.blocks if not table.start <= b.start < table.end]
+        if all(_names_a_programme(c) for c in table.columns) and not any(counts & {q.key for q in b.questions} for b in outside):
             sections = table_sections(table)
-            seg.blocks = [block for section in sections for block in section.blocks] + seg.blocks
+            seg.blocks = [block for section in sections for block in section.blocks] + outside
     section_registries = _section_registries(sections, catalogue, orgs)
     registry_of = {id(b): own for section, own in zip(sections, section_registries) for b in section.blocks}
     section_of = {id(b): i for i, section in enumerate(sections) for b in section.blocks} if section_registries else {}

@@ -445,6 +445,8 @@ class QuestionTable:
 
     columns: list[Span]  # the header cells over the answer columns: the programmes
     rows: list[tuple[Question, Span, list[Span]]]  # question, its cell, the answer cell under each column
+    start: int = 0  # where the table (and its continuations on later pages) starts and ends in the text
+    end: int = 0
 
 
 def find_question_table(text: str, spec: RequestSpec, within: Span | None = None) -> QuestionTable | None:
@@ -458,7 +460,8 @@ def find_question_table(text: str, spec: RequestSpec, within: Span | None = None
     for k, table in enumerate(tables):
         width = len(table.rows[0])
         # A table that breaks across pages goes on in the next ones as wide, under its header repeated.
-        continued = [table.rows[1:], *(t.rows for t in itertools.takewhile(lambda t: len(t.rows[0]) == width, tables[k + 1 :]))]
+        following = list(itertools.takewhile(lambda t: len(t.rows[0]) == width, tables[k + 1 :]))
+        continued = [table.rows[1:], *(t.rows for t in following)]
         # The question in the first column ("Q5 Agency referred"), or a number column then the question's words
         # ("| Q | Question | Drive | CARA |"): the programmes' columns follow it.
         for column in (0, 1):
@@ -478,7 +481,8 @@ def find_question_table(text: str, spec: RequestSpec, within: Span | None = None
                 if question is not None and all(question is not q for q, _, _ in rows):
                     rows.append((question, row[column], row[column + 1 :]))
             if len(rows) >= MIN_TABLE_QUESTIONS:
-                return QuestionTable(columns=table.rows[0][column + 1 :], rows=rows)
+                return QuestionTable(columns=table.rows[0][column + 1 :], rows=rows, start=table.span.start,
+                                     end=max(t.span.end for t in [table, *following]))
     return None
 
 
