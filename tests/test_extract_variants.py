@@ -1184,3 +1184,47 @@ Medway Council Children's Services | Yes |
     assert funnel[("Safe Home", "self_completed")][0] == "suppressed"
     assert budgets["Fresh Start"][1] == 38000.0
     assert ("Safe Home", "Medway Council Children's Services") in referrers
+
+
+PROGRAMME_TABLE_REPLY = """Office of the Police and Crime Commissioner for Northumbria
+Ref: FOI/23/052
+30th June 2023
+Dear Requester,
+Your request for information – Domestic Abuse Perpetrator Programme for males, 2022/23
+1. Name / title / scope
+Programme | Delivered by | Scope
+Pathways | Northern Respect Partnership CIC | Group programme for men aged 18 and over.
+STEP (Stop The Escalation Project) | Tyneside Family Support Service | A short voluntary course, for self-referrals only.
+2. Pathways received thirty-two self-referrals from males. STEP received nineteen.
+3. Of these, twenty-five self-referred males were accepted onto Pathways and sixteen onto STEP.
+4. Fourteen self-referred males completed Pathways; eleven completed STEP.
+5. Pathways received fifty-eight referrals of males from agencies. STEP does not accept agency referrals, so questions 5 to 7 do not apply to it.
+6. Forty-four agency-referred males were accepted onto Pathways.
+7. Twenty-nine agency-referred males completed Pathways.
+7. Referring organisations. Referrals came from Northumbria Police and Gateshead Council.
+8. Financial contributors and 9. Budget (2022/23, inclusive of running costs):
+Programme | Financial contributors | Budget 2022/23
+Pathways | Office of the Police and Crime Commissioner for Northumbria; Home Office | £96,250
+STEP | Office of the Police and Crime Commissioner for Northumbria; Wessex County Council | £31,800
+Your right to complain: if you are unhappy with our response you may ask for an internal review by
+writing to the Chief Executive at the address below within 40 working days.
+Yours sincerely,
+"""
+
+
+def test_a_table_of_programmes_with_providers_a_route_that_does_not_apply_and_one_heading_for_two_questions():
+    ex, names, funnel, budgets, funders, referrers = read(PROGRAMME_TABLE_REPLY, is_file=False)
+    assert sorted(names.values()) == ["Pathways", "STEP"]
+    programmes = {p["name"]: p for p in ex.tables["programmes"]}
+    assert programmes["Pathways"]["providers"] == ["Northern Respect Partnership CIC"]
+    assert programmes["STEP"]["providers"] == ["Tyneside Family Support Service"]
+    assert "Stop The Escalation Project" in programmes["STEP"]["aliases"]
+    assert funnel[("Pathways", "agency_referred")] == ("value", 58, "exact")  # "questions 5 to 7" are no figures
+    # "STEP does not accept agency referrals": not applicable, at every stage of that route
+    assert [funnel[("STEP", f"agency_{s}")][0] for s in ("referred", "accepted", "completed")] == ["not_applicable"] * 3
+    assert funnel[("STEP", "self_completed")] == ("value", 11, "exact")
+    # "7. Referring organisations." (numbering drifted) and "8. Financial contributors and 9. Budget"
+    assert {r[1] for r in referrers} == {"Northumbria Police", "Gateshead Council"}
+    assert budgets["Pathways"][:2] == ("value", 96250.0) and budgets["STEP"][:2] == ("value", 31800.0)
+    assert ("STEP", "Wessex County Council") in {f[:2] for f in funders}  # not "Essex": a slip is inside a word
+    assert not any("right to complain" in f[1].lower() or "Chief Executive" in f[1] for f in funders)

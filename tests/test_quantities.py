@@ -493,3 +493,14 @@ def test_any_amount_reads_back(amount, template):
 def test_totals_periods_and_abbreviated_qualifiers(text, count, qualifier):
     reading = read_count(text)
     assert (reading.status, reading.count, reading.qualifier) == ("value", count, qualifier)
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("questions 5 to 7 do not apply to it", []),
+    ("see sections 40(2) and 43 of the Act; 12 men", [12]),
+    ("Questions 5-7: 14 men", [14]),
+    ("10 in cohort 1 and 12 in cohort 2", [10, 12]),  # a cohort's number is no count, the next figure is
+    ("Question 5 - 17", [17]),  # a label and its answer, not a range
+])
+def test_the_end_of_a_range_of_questions_or_sections_is_no_figure(text, counts):
+    assert [r.count for r in find_counts(text) if r.status == "value"] == counts

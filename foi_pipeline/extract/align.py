@@ -58,7 +58,10 @@ def align(blocks: list[Block], spec: RequestSpec, lettered: bool) -> None:
 
 def _check_content(block: Block, spec: RequestSpec) -> None:
     """Overrule a label when the content plainly answers another (non-count) question, or none is given."""
-    if block.alignment in {"question_text", "heading"} or len(block.questions) > 1:
+    if block.alignment in {"question_text", "heading"}:
+        return
+    if len(block.questions) > 1:
+        _check_heading_topics(block, spec)
         return
     text = block.heading.text + "\n" + block.body.text
     hits = _topic_hits(block.body.text)
@@ -85,6 +88,19 @@ def _check_content(block: Block, spec: RequestSpec) -> None:
         question = next((q for q in spec.questions if best_topic and _topic_of(q) == best_topic), None)
         if question:
             block.questions, block.alignment = [question], "content"
+
+
+def _check_heading_topics(block: Block, spec: RequestSpec) -> None:
+    """"8. Financial contributors and 9. Budget" where the numbering has drifted: an answer to several questions
+    whose own heading names other questions' topics answers those."""
+    heading = block.heading.text + " " + block.body.text.split("\n", 1)[0][:120]
+    named = [t for t, n in _topic_hits(heading).items() if n]
+    labelled = {_topic_of(q) for q in block.questions}
+    if len(named) < 2 or labelled == set(named):
+        return
+    questions = [q for topic in named if (q := next((q for q in spec.questions if _topic_of(q) == topic), None))]
+    if len(questions) == len(named):
+        block.questions, block.alignment = sorted(questions, key=spec.questions.index), "content"
 
 
 def disagreement(block: Block) -> str | None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention, organisations_after, split_organisations
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, mentions
-from foi_pipeline.extract.quantities import CountReading, MoneyReading, find_counts, find_money, may_state_status, read_count
+from foi_pipeline.extract.quantities import CountReading, MoneyReading, find_counts, find_money, find_statuses, may_state_status, read_count
 from foi_pipeline.extract.spans import Span
 from foi_pipeline.extract.tables import Table, find_tables, outside_tables
 from foi_pipeline.specs import Question, RequestSpec
@@ -208,6 +208,7 @@ def _lettered_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
 
 
 _CLAUSE_CUT_RE = re.compile(r"\.\s|;|\band\b|,(?!\d)|\n")  # not the comma in "£42,500"
+_SENTENCE_CUT_RE = re.compile(r"\.\s|\n")
 
 
 def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> list[Piece]:
@@ -216,7 +217,9 @@ def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> lis
     cuts = [body.start]
     for left, right in zip(anchors, anchors[1:]):
         between = body.text[left - body.start : right - body.start]
-        seps = list(_CLAUSE_CUT_RE.finditer(between))
+        # The last sentence end between them, else the last lesser break: a figure's clause runs to its sentence's end
+        # ("58 referrals for X. Y does not accept agency referrals, so this does not apply").
+        seps = list(_SENTENCE_CUT_RE.finditer(between)) or list(_CLAUSE_CUT_RE.finditer(between))
         cuts.append(left + (seps[-1].start() if seps else len(between) // 2))
     cuts.append(body.end)
     out = []
@@ -241,7 +244,9 @@ def _after_label(piece: Piece) -> Span:
 
 
 def _figure_anchors(body: Span) -> list[int]:
-    return [body.start + r.start for r in find_counts(body.text)]
+    """Where the answer's figures, and the phrases that stand for one ("STEP does not apply"), start."""
+    starts = {r.start for r in find_counts(body.text)} | {start for start, _, _ in find_statuses(body.text)}
+    return [body.start + start for start in sorted(starts)]
 
 
 def read_count_block(

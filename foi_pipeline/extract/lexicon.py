@@ -66,9 +66,17 @@ LETTER_SECTION_RE = re.compile(
 TABLE_HEADING_RE = re.compile(r"^\W*" + _alternation(_DATA["table_headings"]) + r"\W*$", re.IGNORECASE)
 REGIONS: frozenset[str] = frozenset(r.lower() for r in _DATA["regions"])
 DEPARTMENT_WORDS: frozenset[str] = frozenset(w.lower() for w in _DATA["department_words"])
+_COLUMN_HEADING_RES = {kind: re.compile(r"^\W*" + _alternation(words) + r"\W*$", re.IGNORECASE)
+                       for kind, words in _DATA["column_headings"].items()}
 ANY_STAGE_OR_ROUTE_RE = re.compile(
     "|".join([*STAGE_WORDS.values(), *ROUTE_LABEL_WORDS.values()]), re.IGNORECASE
 )
+
+
+def column_holds(heading: str) -> str | None:
+    """What a column of a table of programmes holds, by its heading alone: "programme", "provider",
+    "description", or None ("Delivered by" -> provider; "Programme name" -> programme)."""
+    return next((kind for kind, pattern in _COLUMN_HEADING_RES.items() if pattern.match(heading)), None)
 
 
 def stage_named(text: str) -> str | None:

@@ -95,12 +95,18 @@ class OrganisationCatalogue:
         if len(key) > 6 and self._fuzzy_keys:
             # The first key (in catalogue order) within 94% of this one; one rapidfuzz call scores them all.
             close = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=94, limit=None)
+            # A slip inside words, never another word: "Wessex Police" is not "Essex Police"
+            close = [c for c in close if _initials_of(c[0]) == _initials_of(key)]
             if close:
                 return self.by_key[self._fuzzy_keys[min(index for _, _, index in close)]]
         return name
 
     def known(self, name: str) -> bool:
         return _key(name) in self.by_key
+
+
+def _initials_of(key: str) -> str:
+    return "".join(word[0] for word in key.split())
 
 
 _CAPITAL_RE = re.compile(r"[A-Z]")

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after, split_organisations
 from foi_pipeline.extract.spans import WRAP_WIDTH, Span
+from foi_pipeline.extract.tables import Table, find_tables, outside_tables
 from foi_pipeline.specs import Catalogue, CatalogueEntry
 
 HEAD_NOUNS = r"(?:Programme|Programmes|Program|Intervention|Interventions|Project|Course|Scheme|Initiative|Pathway|Hub|Service)"
@@ -444,53 +445,90 @@ def _listed_after_colon(item: Span, registry: ProgrammeRegistry) -> list[tuple[i
     return named
 
 
+def _programme_table(table: Table, registry: ProgrammeRegistry) -> bool:
+    """"Programme | Delivered by | Scope", a row per programme: each row names one, with its providers and what it
+    is. A table with no column headed as the programmes' names is not one."""
+    kinds = [lexicon.column_holds(cell.text) for cell in table.rows[0]]
+    if "programme" not in kinds:
+        return False
+    for row in table.rows[1:]:
+        if len(row) != len(kinds):
+            continue
+        cell = row[kinds.index("programme")]
+        m = _item_name(cell.text)
+        if m is None:
+            continue
+        name = cell.sub(m.start("name"), m.end("name"))
+        programme = registry.add(name.text, name, m.group("alias"), "programme:table_row")
+        if programme is None:
+            continue
+        for kind, value in zip(kinds, row):
+            if kind == "provider":
+                programme.add_providers([o.name for o in split_organisations(value, registry.orgs, lenient=True)])
+            elif kind == "description" and not programme.description:
+                programme.description = _SPACES_RE.sub(" ", value.text).strip()[:300]
+    return True
+
+
 def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: ProgrammeRegistry) -> None:
     """Programmes named in the scope answer(s); providers and descriptions from the same items."""
-    for block in scope:
-        last: Programme | None = None
-        before = len(registry.programmes)
-        for item in _items(block):
-            letter = LETTER_ITEM_RE.match(item.text)
-            item = _strip_sublabel(item)
-            named_as = _NAME_FIELD_RE.match(item.text)
-            if named_as is not None:
-                item = item.sub(named_as.end(), len(item.text))  # "Programme: Caring Dads" names Caring Dads
-            field = _FIELD_RE.match(item.text)
-            if field is not None:
-                # "Provider: Interventions Alliance" / "Scope: a 24-session course" under "Programme: X": about X
-                if last is not None:
-                    value = item.sub(field.end(), len(item.text))
-                    if field.group("provider"):
-                        last.add_providers([o.name for o in split_organisations(value, registry.orgs, lenient=True)])
-                    elif not last.description:
-                        last.description = _SPACES_RE.sub(" ", value.text).strip()[:300]
-                continue
-            m = _item_name(item.text)
-            programme = None
-            if m and not NEGATED_RE.search(item.text[: m.end() + 40]):
-                name_span = item.sub(m.start("name"), m.end("name"))
-                if len(name_span.text.split()) <= 14:
-                    programme = registry.add(name_span.text, name_span, m.group("alias"), "programme:list_item")
-            if programme is not None:
-                describe(programme, item, registry)
-                last = programme
-                if letter is not None:
-                    registry.letters.setdefault(letter.group("letter").lower(), programme)
-                continue
-            named = _listed_after_colon(item, registry) or _prose_programmes(item, registry)
-            if not named and last is not None and not _ALL_OF_THEM_RE.search(item.text):
-                # "The programme is delivered across X by Y": the lines after an item go on about its programme
-                last.add_providers([o.name for o in organisations_after(item, PROVIDER_CUE_RE, registry.orgs)])
-            last = named[-1][1] if named else last
-            # "the Drive Project (delivered by Safe Lives) and the Men and Masculinities Course (delivered by
-            # Equation)": each programme is described by the words from its name to the next one's.
-            for (start, programme), (end, _) in zip(named, [*named[1:], (len(item.text), None)]):
-                describe(programme, item.sub(start, end) if len(named) > 1 else item, registry)
-        if _ONE_PROGRAMME_RE.search(block.text) and len(registry.programmes) > before + 1:
-            # "The Commissioner funds one programme: X, ... with a linked Partner Support Service": the answer says
-            # how many it names; the names after the first are parts or services of it
-            registry.programmes[before + 1 :] = []
-            registry.letters = {k: p for k, p in registry.letters.items() if p in registry.programmes}
+    for answer in scope:
+        tables = [t for t in find_tables(answer) if _programme_table(t, registry)]
+        for block in outside_tables(answer, tables):
+            _find_programmes_in_items(block, registry)
+    _find_aliases_and_shared_providers(scope, context, registry)
+
+
+def _find_programmes_in_items(block: Span, registry: ProgrammeRegistry) -> None:
+    """Programmes named as the items of a scope answer, one per line or several in one."""
+    last: Programme | None = None
+    before = len(registry.programmes)
+    for item in _items(block):
+        letter = LETTER_ITEM_RE.match(item.text)
+        item = _strip_sublabel(item)
+        named_as = _NAME_FIELD_RE.match(item.text)
+        if named_as is not None:
+            item = item.sub(named_as.end(), len(item.text))  # "Programme: Caring Dads" names Caring Dads
+        field = _FIELD_RE.match(item.text)
+        if field is not None:
+            # "Provider: Interventions Alliance" / "Scope: a 24-session course" under "Programme: X": about X
+            if last is not None:
+                value = item.sub(field.end(), len(item.text))
+                if field.group("provider"):
+                    last.add_providers([o.name for o in split_organisations(value, registry.orgs, lenient=True)])
+                elif not last.description:
+                    last.description = _SPACES_RE.sub(" ", value.text).strip()[:300]
+            continue
+        m = _item_name(item.text)
+        programme = None
+        if m and not NEGATED_RE.search(item.text[: m.end() + 40]):
+            name_span = item.sub(m.start("name"), m.end("name"))
+            if len(name_span.text.split()) <= 14:
+                programme = registry.add(name_span.text, name_span, m.group("alias"), "programme:list_item")
+        if programme is not None:
+            describe(programme, item, registry)
+            last = programme
+            if letter is not None:
+                registry.letters.setdefault(letter.group("letter").lower(), programme)
+            continue
+        named = _listed_after_colon(item, registry) or _prose_programmes(item, registry)
+        if not named and last is not None and not _ALL_OF_THEM_RE.search(item.text):
+            # "The programme is delivered across X by Y": the lines after an item go on about its programme
+            last.add_providers([o.name for o in organisations_after(item, PROVIDER_CUE_RE, registry.orgs)])
+        last = named[-1][1] if named else last
+        # "the Drive Project (delivered by Safe Lives) and the Men and Masculinities Course (delivered by
+        # Equation)": each programme is described by the words from its name to the next one's.
+        for (start, programme), (end, _) in zip(named, [*named[1:], (len(item.text), None)]):
+            describe(programme, item.sub(start, end) if len(named) > 1 else item, registry)
+    if _ONE_PROGRAMME_RE.search(block.text) and len(registry.programmes) > before + 1:
+        # "The Commissioner funds one programme: X, ... with a linked Partner Support Service": the answer says
+        # how many it names; the names after the first are parts or services of it
+        registry.programmes[before + 1 :] = []
+        registry.letters = {k: p for k, p in registry.letters.items() if p in registry.programmes}
+
+
+def _find_aliases_and_shared_providers(scope: list[Span], context: list[Span], registry: ProgrammeRegistry) -> None:
+    """Short names the letter's introduction spells out, and providers a sentence gives every programme."""
     # The letter's own introduction may spell out a programme's short name: "... Stalking Intervention (EASI)".
     for span in context:
         for m in PROSE_NAME_RE.finditer(span.text):

@@ -514,11 +514,17 @@ _NOT_COUNT_AFTER_RE = re.compile(
     r"|[ \t]*\)?[ \t]+above\b",
     re.IGNORECASE,
 )
+# What a number after these words refers to: a section, a question, a page, not a count of people.
+_REFERENCE_WORDS = (
+    r"(?:sections?|ss?\.|paragraphs?|paras?\.?|articles?|regulations?|regs?\.?|schedules?|clauses?|annex(?:es)?|appendix|appendices|chapters?|"
+    r"pages?|pp?\.|parts?|questions?|q\.?|answers?|ans\.?|items?|points?|tier|phase|stage|level|step|cohort|wave|round|module|band|grade|"
+    r"version|option|lot|room|floor|box|table|figure|chart|priority|no\.|nos\.)")
 _NOT_COUNT_BEFORE_RE = re.compile(
     r"(?:£|\$|€|\bgbp|(?<![a-z])[x×])[ \t]*$"  # "2 x 5", not the x that ends "approx"
-    r"|\b(?:sections?|ss?\.|paragraphs?|paras?\.?|articles?|regulations?|regs?\.?|schedules?|clauses?|annex(?:es)?|appendix|appendices|chapters?|"
-    r"pages?|pp?\.|parts?|questions?|q\.?|answers?|ans\.?|items?|points?|tier|phase|stage|level|step|cohort|wave|round|module|band|grade|"
-    r"version|option|lot|room|floor|box|table|figure|chart|priority|no\.|nos\.)[ \t]*[#.]?[ \t]*$"
+    r"|\b" + _REFERENCE_WORDS + r"[ \t]*[#.]?[ \t]*$"
+    # the end of a range of them: "questions 5 to 7", "sections 40(2) and 43"
+    r"|\b(?:questions?|q|sections?|ss?\.|paragraphs?|paras?\.?|pages?|pp?\.|parts?|answers?|items?|points?|clauses?|articles?)"
+    r"[ \t]*[#.]?[ \t]*\d{1,3}[a-z]?(?:\(\d+\))?(?:[ \t]*(?:to|and|or|&)[ \t]*|[-–])$"  # not "Question 5 - 17": a label, its answer
     r"|\bsee[ \t]+(?:also[ \t]+)?(?:answer[ \t]+|question[ \t]+|q[ \t]*|point[ \t]+|item[ \t]+|section[ \t]+)?$"
     r"|\b(?:aged?|ages)[ \t]+(?:between[ \t]+|from[ \t]+|of[ \t]+|over[ \t]+|under[ \t]+|above[ \t]+|below[ \t]+)?$"
     r"|\bthe[ \t]+age[ \t]+of[ \t]+$|\bage[ \t]+(?:limit[ \t]+|range[ \t]+)?(?:is[ \t]+|was[ \t]+|of[ \t]+)?(?:from[ \t]+)?$",
@@ -549,7 +555,7 @@ def _may_end_with(before: str, marks: str) -> bool:
 
 
 _QUALIFIER_MARKS = ".>≥=~±-"  # "c. 40", "> 40", "≥40", ">= 40", "~40", "±40", "+/- 40"
-_NOT_COUNT_MARKS = ".#£$€×"  # "No. 5", "# 5", "£5", "$5", "€5", "2 × 5"
+_NOT_COUNT_MARKS = ".#£$€×-–&"  # "No. 5", "# 5", "£5", "$5", "€5", "2 × 5", "questions 5 - 7", "5 & 6"
 
 
 def _qualify(text: str, start: int, end: int, value: int) -> tuple[str, int, int | None, int, int]:
@@ -845,6 +851,14 @@ def _status_hits(text: str, ctx: _Context, suppressed: bool) -> list[tuple[int, 
     if any(strong for *_, strong in hits):
         hits = [h for h in hits if h[3]]
     return sorted(((s, e, st) for s, e, st, _ in hits), key=lambda h: (h[0], -(h[1] - h[0])))
+
+
+def find_statuses(text: str) -> list[tuple[int, int, str]]:
+    """Every phrase in an answer that states a status instead of a figure ("do not apply", "not held"), in order:
+    (start, end, status)."""
+    text = _unwrapped(text)
+    readings, ctx = _scan(text)
+    return _status_hits(text, ctx, any(r.status == "suppressed" for r in readings))
 
 
 def read_count(text: str) -> CountReading:

@@ -94,6 +94,16 @@ def _all_of_the_stage_before(spec: RequestSpec, answers: list[dict], text: str, 
                      note=f"'all': as many as {route} {_STAGE_BEFORE[stage]}", qualifier="exact")
 
 
+def _route_not_applicable(chosen: dict, programme: int, route: str, stage: str) -> CountFact | None:
+    """A route that does not apply to a programme ("Y does not accept agency referrals") does not apply at its later
+    stages either, where the reply says nothing else of them: no one is accepted by a route no one is referred by."""
+    before = chosen.get((programme, route, _STAGE_BEFORE.get(stage, "")))
+    if before is None or before.reading.status != "not_applicable":
+        return None
+    return CountFact(before.programme, route, stage, before.reading, before.span, "count:route_not_applicable",
+                     note=f"{route} {_STAGE_BEFORE[stage]} does not apply")
+
+
 _AS_REFERENCED_RE = re.compile(
     r"^\W*(?P<ref>(?:as|same\s+as|see)\s+(?:per\s+)?(?:(?:the\s+|my\s+|our\s+)?(?:answer|response)s?\s+(?:to|for|at|in)\s+)?"
     r"(?:above|q(?:uestion)?\.?\s*(?P<n>\d{1,2})|(?:the\s+)?previous(?:\s+(?:answer|question|response))?))\W*$",
@@ -415,6 +425,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                 fact = _all_of_the_stage_before(spec, tables["answers"], text, chosen, id(programme), route, stage)
             if fact is None:
                 fact = _as_referenced(spec, seg.blocks, chosen, id(programme), route, stage)
+            if fact is None:
+                fact = _route_not_applicable(chosen, id(programme), route, stage)
             if fact is not None:
                 chosen.setdefault((id(programme), route, stage), fact)  # a later "All" or "As above" may rest on this one
             reading = fact.reading if fact else None

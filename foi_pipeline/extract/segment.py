@@ -49,6 +49,7 @@ WORD_Q_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(_NUMBER_WORD + r"|\bto\b", re.IGNORECASE)
+_SECOND_NUMBER_RE = re.compile(r"[^\S\n]+[^\n:]{2,60}?[^\S\n](?:and|&)[^\S\n]+(?:Q(?:uestion)?[^\S\n]*)?(?P<n>\d{1,2})[.)][^\S\n]+[A-Z]")
 NUMBER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<n>\d{1,2})[^\S\n]*[.)](?!\d))(?=[^\S\n]|$)")
 LETTER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<l>[a-o])[.)])(?=[^\S\n])")
 ANSWER_PREFIX_RE = re.compile(
@@ -58,7 +59,8 @@ ANSWER_PREFIX_RE = re.compile(
 
 BOILERPLATE_RE = re.compile(
     r"^\W*(?:"
-    r"(?:freedom\s+of\s+information\s+)?right\s+(?:of|to)\s+(?:appeal|complain)"
+    r"(?:freedom\s+of\s+information\s+)?(?:your\s+|the\s+)?rights?\s+(?:of|to)\s+(?:appeal|complain|request\s+(?:a|an)\s+(?:internal\s+)?review)"
+    r"|your\s+rights\W*$"
     r"|internal\s+review\W*$|internal\s+review\s*:"
     r"|(?:if|should)\s+you\s+(?:are|remain|feel|were|have)?\s*(?:still\s+)?(?:not\s+(?:satisfied|happy|content)|unhappy|dissatisfied|any\s+(?:complaint|concern))"
     r"|you\s+(?:may|can|have\s+the\s+right\s+to)\s+(?:ask|request|apply|complain|appeal)\b.*(?:review|commissioner)"
@@ -159,6 +161,10 @@ def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
                 numbers = tuple(range(a, b + 1)) if 0 < b - a < 12 else (a, b)
             else:
                 numbers = (int(m.group("n")),)
+                # "8. Financial contributors and 9. Budget (2022/23):" heads one answer to both questions
+                also = _SECOND_NUMBER_RE.match(line.text, m.end())
+                if also is not None and int(also.group("n")) > numbers[0]:
+                    kind, numbers = "range", (numbers[0], int(also.group("n")))
             if not 0 < numbers[0] <= 40:
                 return None
             span = line.sub(m.start("label"), m.end("label"))
@@ -250,6 +256,7 @@ class EchoMatcher:
 
 
 _FIGURE_START_RE = re.compile(r"\s*[£$€0-9]")
+_SENTENCE_TITLE_RE = re.compile(r"((?:[A-Z][\w'’-]*)(?:[^\S\n]+[\w'’-]+){0,3})\.[^\S\n]+(?=[A-Z])")
 _TITLE_SEPARATOR_RE = re.compile(r"\s+[–—-]\s+|:\s+|:$|\?\s+|\s+[–—-]$")
 # Words saying whom a title counts: a route, referrals, a population or people ("Self-referred males accepted")
 _POPULATION_WORDS = re.compile("|".join([*lexicon.ROUTE_WORDS.values(), lexicon.STAGE_WORDS["referred"],
@@ -573,6 +580,10 @@ class _LineReader:
             titled, answer_start = titles.split(rest.text[lead:], whole_titles=whole_titles)
             if titled is not None:
                 return _Head(label, rest.start + lead + answer_start, titled=titled)
+            sentence_title = _SENTENCE_TITLE_RE.match(rest.text, lead) if found else None
+            if sentence_title and (titled := titles.match(sentence_title.group(1))) is not None and not titled.route:
+                # "7. Referring organisations. The provider does not hold ...": a title closed by a full stop
+                return _Head(label, rest.start + sentence_title.end(), titled=titled)
             asked = _ASKED_RE.match(rest.text)
             if asked or (_INTERROGATIVE_RE.match(rest.text) and rest.text.rstrip().endswith("?")):
                 # "Question: How many males self-referred into the programme?": the reply's own wording of a question
