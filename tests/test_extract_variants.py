@@ -1228,3 +1228,56 @@ def test_a_table_of_programmes_with_providers_a_route_that_does_not_apply_and_on
     assert budgets["Pathways"][:2] == ("value", 96250.0) and budgets["STEP"][:2] == ("value", 31800.0)
     assert ("STEP", "Wessex County Council") in {f[:2] for f in funders}  # not "Essex": a slip is inside a word
     assert not any("right to complain" in f[1].lower() or "Chief Executive" in f[1] for f in funders)
+
+
+RESPONSE_HEADINGS_PAGE = """Office of the Police and Crime Commissioner for Surrey
+FOI 2023/0147 – Commissioned programmes for males (2022/23)
+
+Response
+
+OPCC Response – Name / title / scope
+
+Change Course – a domestic abuse perpetrator programme for men aged 18 and over, delivered by Cranstoun.
+
+Inform Plus (Surrey) – a psycho-educational programme delivered by the Lucy Faithfull Foundation.
+
+OPCC Response – Questions 2 – 4 (self-referrals)
+
+Change Course: N/A. This is not a self-referral service.
+
+Inform Plus: 118 men self-referred in 2022/23 and 90 of these were accepted onto the programme.
+
+OPCC Response – Questions 5 – 7 (agency referrals)
+
+Change Course: 289 men were referred by agencies in 2022/23, 176 were accepted and 92 have completed.
+
+Inform Plus: The provider does not record who signposted a participant, so we do not hold separate figures for agency referrals, acceptances or completions.
+
+OPCC Response – Referring organisations
+
+Change Course referrals by organisation, 2022/23:
+
+Referring organisation | Number of males referred
+Surrey Police | 141
+Surrey County Council Children's Services | 88
+
+Inform Plus: not applicable – see above.
+
+OPCC Response – Financial contributors
+
+Change Course is jointly funded by the OPCC for Surrey and Surrey County Council. Inform Plus is funded solely by the OPCC.
+"""
+
+
+def test_headings_after_the_offices_response_prefix_a_table_introduced_for_one_programme_and_stages_not_held():
+    ex, names, funnel, budgets, funders, referrers = read(RESPONSE_HEADINGS_PAGE, is_file=False)
+    assert sorted(names.values()) == ["Change Course", "Inform Plus"]
+    assert {p["name"]: p["aliases"] for p in ex.tables["programmes"]}["Inform Plus"] == []  # "(Surrey)" is a place
+    assert funnel[("Change Course", "self_referred")][0] == "not_applicable"
+    assert funnel[("Change Course", "agency_completed")] == ("value", 92, "exact")
+    assert funnel[("Inform Plus", "self_accepted")] == ("value", 90, "exact")
+    assert [funnel[("Inform Plus", f"agency_{s}")][0] for s in ("referred", "accepted", "completed")] == ["not_held"] * 3
+    assert {r for r in referrers} == {("Change Course", "Surrey Police"), ("Change Course", "Surrey County Council Children's Services")}
+    assert {f[:2] for f in funders} == {("Change Course", "Office of the Police and Crime Commissioner for Surrey"),
+                                        ("Change Course", "Surrey County Council"),
+                                        ("Inform Plus", "Office of the Police and Crime Commissioner for Surrey")}

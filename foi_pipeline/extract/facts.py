@@ -779,16 +779,28 @@ def read_org_block(
         return
     tables = find_tables(body)
     for table in tables:
-        _org_table(table, kind, registry, orgs, authority, facts)
+        _org_table(table, kind, registry, orgs, authority, facts, _introduced_programme(body, table, registry))
     for part in outside_tables(body, tables) if tables else [body]:
         _org_text(part, kind, registry, orgs, authority, facts)
+
+
+def _introduced_programme(body: Span, table: Table, registry: ProgrammeRegistry) -> Programme | None:
+    """The one programme the line above a table names ("Inspire to Change referrals by organisation:"): the
+    table's rows are its own."""
+    above = body.text[: table.span.start - body.start].rstrip()
+    if not above.endswith(":"):
+        return None
+    line = body.sub(above.rfind("\n") + 1, len(above))
+    named = {p.name: p for _, p in mentions(line, registry)}
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 _FUNDER_HEADING_RE = re.compile(r"fund|contribut|financ|partner|source", re.IGNORECASE)
 _REFERRER_HEADING_RE = re.compile(r"refer|agenc|organisation|source", re.IGNORECASE)
 
 
-def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts) -> None:
+def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts,
+               introduced: Programme | None = None) -> None:
     """"| Funder | Contribution |" tables: an organisation per row in the first column; the rest of the row says
     how it contributes and, if it names one, for which programme."""
     header = table.rows[0]
@@ -811,7 +823,7 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
         rest = " ".join(cell.text for cell in row[1:])
         named = [p for cell in row[1:] for _, p in mentions(cell, registry)]
         named += [p for cell, p in zip(row[1:], columns[1:]) if p is not None and cell.text.strip(" -–—0").lower() not in {"", "n/a", "nil", "none"}]
-        targets = list({id(p): p for p in named}.values()) or list(registry.programmes) or [None]
+        targets = list({id(p): p for p in named}.values()) or ([introduced] if introduced else list(registry.programmes)) or [None]
         contribution = "in_kind" if IN_KIND_RE.search(rest) else "cash" if CASH_RE.search(rest) else "unknown"
         for org in _not_programmes(split_organisations(row[0], orgs, lenient=True), registry):
             org = expand_self_reference(org, authority, registry.places)

@@ -269,11 +269,14 @@ class ProgrammeRegistry:
         exact = [p for p in hits if any(mention.strip().lower() == n.lower() for n in p.names())]
         return exact[0] if len(exact) == 1 else None
 
+    def _is_place(self, name: str) -> bool:
+        return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).lower() in self.places
+
     def add(self, name: str, span: Span, alias: str | None, rule: str) -> Programme | None:
         name = _clean_name(name)
         alias = _clean_name(alias) if alias else None
-        if alias and not looks_like_name(alias):
-            alias = None
+        if alias and (not looks_like_name(alias) or self._is_place(alias)):
+            alias = None  # "Inform Plus (Hertfordshire)": where it runs, not another name
         # "Long Name (ACR)" and "Long Name ("Short Name")": the short form is what the reply uses later.
         if alias and (_is_acronym(alias) or len(alias) < len(name)) and looks_like_name(name):
             name, alias = alias, name
@@ -281,7 +284,7 @@ class ProgrammeRegistry:
             first, _, second = name.partition(" / ")  # "Cyfle i Newid / Opportunity to Change": a name in two languages
             if looks_like_name(first) and looks_like_name(second):
                 name, alias = first.strip(), second.strip()
-        if not looks_like_name(name) or self.orgs.known(name) or re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).lower() in self.places:
+        if not looks_like_name(name) or self.orgs.known(name) or self._is_place(name):
             return None  # "the Probation Service" is an organisation, whatever its head noun
         existing = self.resolve(name) or (self.resolve(alias) if alias else None)
         if existing and alias and _is_acronym(name) and not _is_acronym(existing.name):

@@ -9,6 +9,7 @@ or to the one the paragraph was about; a sentence naming two is left alone (its 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from foi_pipeline import contract
@@ -66,10 +67,13 @@ def _own_stage(text: str) -> str | None:
     return lexicon.own_stage(_OF_THE_REFERRALS_RE.sub(" ", text), verbs=True)
 
 
+_OF_THESE_RE = re.compile(r"^\W*and\s+\S+\s+of\s+(?:these|them|those|whom)\b", re.IGNORECASE)
+
+
 def _stage_after_and(following: list[Span]) -> str | None:
     for clause in following:
-        if not _AND_RE.match(clause.text):
-            return None
+        if not _AND_RE.match(clause.text) or _OF_THESE_RE.search(clause.text):
+            return None  # "118 self-referred and 90 of these were accepted": a later stage of the same men
         if (stage := _own_stage(clause.text)) is not None:
             return stage
     return None
@@ -176,8 +180,14 @@ def _read_clauses(sentence: Span, programme: Programme | None, route: str | None
         elif reading.status == "not_applicable":  # "it does not take self-referrals": the whole route
             for each in contract.STAGES:
                 facts.counts.append(CountFact(own, route, each, reading, evidence, "count:prose"))
-        elif stage and reading.status in {"not_held", "refused", "suppressed"}:  # "we do not hold the number who ..."
+        elif stage and reading.status == "suppressed":
             facts.counts.append(CountFact(own, route, stage, reading, evidence, "count:prose", qualifier=reading.qualifier))
+        elif stage and reading.status in {"not_held", "refused"}:
+            # "we do not hold the number who ...", "... separate figures for agency referrals, acceptances or
+            # completions": every stage the clause names
+            listed = " ".join(c.text for c in [clause, *itertools.takewhile(lambda c: read_count(c.text).status == "not_stated", clauses[i + 1 :])])
+            for each in [s for s in contract.STAGES if lexicon.names_stage(listed, s)] or [stage]:
+                facts.counts.append(CountFact(own, route, each, reading, evidence, "count:prose"))
     return route
 
 

@@ -549,6 +549,12 @@ class _LineReader:
 
     def _read(self, line: Span, lettered: bool, whole_titles: bool) -> _Head | None:
         matcher, titles = self.matcher, self.titles
+        prefix = ANSWER_PREFIX_RE.match(line.text) if line.text[:1] != " " else None
+        if prefix is not None and prefix.end() < len(line.text.rstrip()):
+            # "OPCC Response – Questions 2 – 4 (self-referrals)": the reply's own heading after its response prefix
+            head = self._read(line.sub(prefix.end(), len(line.text)), lettered, whole_titles)
+            if head is not None:
+                return head
         found = _label(line, lettered)
         if found is not None and found[0].kind == "number" and found[0].numbers[0] > self.highest_label:
             found = None
@@ -560,7 +566,7 @@ class _LineReader:
             if inner is not None and inner[0].kind in ("q", "range"):
                 found = (inner[0], found[1] + inner[1])
             elif inner is None and (trailing := _trailing_label(after)) is not None:
-                return _Head(trailing.label, len(line.text))
+                return _Head(trailing.label, line.end)
         if found is None and (trailing := _trailing_label(line)) is not None:
             return trailing  # "Self-referrals – Questions 2 to 4": the numbers say more than the words
         rest = line.sub(found[1], len(line.text)) if found else line
@@ -589,7 +595,7 @@ class _LineReader:
                 # "Question: How many males self-referred into the programme?": the reply's own wording of a question
                 titled = titles.match(rest.text[asked.end() if asked else 0 :], whole_titles=False, max_words=MAX_ASKED_WORDS)
                 if titled is not None:
-                    return _Head(label, len(line.text), titled=titled)
+                    return _Head(label, line.end, titled=titled)
         if found is None and question is None:
             return None
         heading_end = rest.start + echo_end if question is not None else rest.start
