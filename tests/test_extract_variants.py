@@ -1281,3 +1281,46 @@ def test_headings_after_the_offices_response_prefix_a_table_introduced_for_one_p
     assert {f[:2] for f in funders} == {("Change Course", "Office of the Police and Crime Commissioner for Surrey"),
                                         ("Change Course", "Surrey County Council"),
                                         ("Inform Plus", "Office of the Police and Crime Commissioner for Surrey")}
+
+
+LONG_TABLES_REPLY = """Office of the Police and Crime Commissioner for Cheshire
+FOI reference: FOI/2023/101
+Response date: 19/07/2023
+Dear Requester,
+1. We commissioned two services for males in 2022/23:
+(a) Turning Point – a behaviour change programme for adult men, delivered by Cheshire Domestic Violence and Abuse Services.
+(b) Young Voices – a programme for boys aged 10 to 17, delivered by Break.
+Questions 2 to 7 are answered in the tables below.
+Programme | Route | Males referred | Males accepted onto the programme | Males who completed | Provider comments
+Turning Point | Self-referral | approx. 50 | 41 | 23 | The main route.
+Turning Point | Agency referral | 77 | 63 | around 40 | Provisional.
+Young Voices | Self-referral | N/A | N/A | N/A | Not a self-referral service.
+Young Voices | Agency referral | 26 | 21 | 12 | Through the Youth Justice Service.
+Agency referrals, 1 April 2022 to 31 March 2023
+Programme | Measure | All participants | Of which male
+Turning Point | Referred by an agency | 212 | 198
+ | Accepted onto programme | 171 | 160
+ | Completed programme | 104 | 97
+Yours sincerely,
+"""
+
+
+def test_tables_with_a_route_column_or_a_row_per_stage_under_a_programme_named_once():
+    ex, names, funnel, budgets, funders, referrers = read(LONG_TABLES_REPLY, is_file=False)
+    programmes = {p["name"]: p for p in ex.tables["programmes"]}
+    assert programmes["Turning Point"]["providers"] == ["Cheshire Domestic Violence and Abuse Services"]  # one name
+    assert funnel[("Turning Point", "self_referred")] == ("value", 50, "approx")
+    assert funnel[("Turning Point", "self_completed")] == ("value", 23, "exact")
+    assert funnel[("Young Voices", "self_accepted")][0] == "not_applicable"
+    assert funnel[("Young Voices", "agency_completed")] == ("value", 12, "exact")
+    # the second table's male column, its programme named on the first of its rows only; the first reading stands
+    # and the other is a review item
+    assert funnel[("Turning Point", "agency_referred")] == ("value", 77, "exact")
+    assert any("two different answers" in r["reason"] and r["field"] == "agency_referred" for r in ex.tables["review_queue"])
+
+
+def test_a_table_with_a_row_per_stage_under_each_programme_reads_the_column_for_the_requested_population():
+    text = LONG_TABLES_REPLY.split("Questions 2 to 7")[0] + "Questions 5 to 7:\n" + LONG_TABLES_REPLY.split("31 March 2023\n")[1]
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert funnel[("Turning Point", "agency_referred")] == ("value", 198, "exact")
+    assert funnel[("Turning Point", "agency_completed")] == ("value", 97, "exact")

@@ -465,6 +465,8 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
                 if programme is not None:
                     _count_cell(programme, cell, question.route, question.stage, legend, registry, spec, facts)
         return
+    if _long_table(table, registry, spec, route, legend, facts):
+        return
     row_questions = [_classify_row(row[0].text, spec, route) for row in table.rows[1:]]
     header_routes = [_route_named(c.text.lower()) if i else None for i, c in enumerate(header)]
     if len(registry.programmes) == 1 and len({r for r in header_routes if r}) >= 2:
@@ -505,7 +507,9 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         if programme is not None and not any(c.text.strip() for c in row[1:]):
             group = programme
             continue
-        row_route = None
+        # "| Restart | Self-referral | 50 | 41 | 23 |": a column of routes between the programme and its figures
+        row_route = next((r for cell, q in zip(row[1:], column_questions[1:]) if q is None and len(cell.text) <= 40
+                          and (r := _route_named(cell.text))), None) if programme is not None else None
         if programme is None and group is not None:
             label = row[0].text
             row_route = _route_named(label) or ("agency" if lexicon.names_stage(label, "referred") else None)
@@ -515,6 +519,41 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         for cell, question in zip(row[1:], column_questions[1:]):
             if question is not None:
                 _count_cell(programme, cell, row_route or question.route, question.stage, legend, registry, spec, facts)
+
+
+def _population_column(header: list[Span], first: int, spec: RequestSpec) -> int | None:
+    """Which of the figure columns from `first` on counts the requested population: the only one, the one that names
+    it ("Of which male"), else none can be told."""
+    if len(header) - first == 1:
+        return first
+    own = re.compile(lexicon.population_words(spec.population), re.IGNORECASE)
+    other = re.compile(lexicon.other_population_words(spec.population), re.IGNORECASE)
+    named = [i for i in range(first, len(header)) if own.search(header[i].text) and not other.search(header[i].text)]
+    return named[0] if len(named) == 1 else None
+
+
+def _long_table(table: Table, registry: ProgrammeRegistry, spec: RequestSpec, route: str | None,
+                legend: dict[str, CountReading] | None, facts: Facts) -> bool:
+    """"| Programme | Measure | All participants | Of which male |": a row per programme and stage, the programme
+    named on its first row only (the cells under it merged), the figure in the column for the requested population."""
+    header = table.rows[0]
+    if len(header) < 3 or lexicon.column_holds(header[0].text) != "programme":
+        return False
+    column = _population_column(header, 2, spec)
+    programme: Programme | None = None
+    found = []
+    for row in table.rows[1:]:
+        if len(row) != len(header):
+            continue
+        programme = registry.resolve(row[0].text) if row[0].text.strip() else programme
+        question = _classify_row(row[1].text, spec, route)
+        if programme is not None and question is not None and question.route:
+            found.append((programme, question, row))
+    if len(found) < 2 or column is None:
+        return False
+    for programme, question, row in found:
+        _count_cell(programme, row[column], question.route, question.stage, legend, registry, spec, facts)
+    return True
 
 
 # --- money ---------------------------------------------------------------------------------------

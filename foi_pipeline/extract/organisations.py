@@ -293,7 +293,8 @@ def _split_commas(piece: Span, is_protected, catalogue: OrganisationCatalogue) -
     merged: list[Span] = []
     for part, sep in zip(parts, [None, *seps]):
         if merged and (_fragment(_clean(part).text, catalogue) or _fragment(_clean(merged[-1]).text, catalogue)
-                       or (sep is not None and "," not in sep.group() and _one_department(merged[-1].text, part.text))):
+                       or (sep is not None and "," not in sep.group() and _one_department(merged[-1].text, part.text))
+                       or (sep is not None and sep.group().strip() in {"and", "&"} and _one_name(merged[-1].text, part.text, catalogue))):
             prev = merged[-1]
             merged[-1] = Span(prev.start, part.end, piece.text[prev.start - piece.start : part.end - piece.start])
         else:
@@ -311,6 +312,18 @@ def _one_department(left: str, right: str) -> bool:
     departments = lexicon.DEPARTMENT_WORDS
     return (bool(left_words) and left_words[-1].lower().replace("’", "'") in departments and bool(right_words)
             and all(w.lower().replace("’", "'") in departments for w in right_words))
+
+
+_ORG_NOUN_AT_END_RE = re.compile(ORG_NOUN_RE.pattern + r"\W*$")
+
+
+def _one_name(left: str, right: str, catalogue: OrganisationCatalogue) -> bool:
+    """"Leeway Domestic Violence" and "Abuse Services": words that name no body of their own before an "and", then
+    one word and the head noun they share ("Drug and Alcohol Services"). One organisation; "Change Collective and
+    Safe Homes Ltd" are two."""
+    words = _WORD_RE.findall(left)
+    return (len(words) >= 2 and words[-1][:1].isupper() and not ORG_NOUN_RE.search(left) and not catalogue.known(left)
+            and bool(_ORG_NOUN_AT_END_RE.search(right)) and right.strip()[:1].isupper() and len(_WORD_RE.findall(right)) == 2)
 
 
 _NEGATIVE_START_RE = re.compile(r"\s*(?:no|there|none)\b", re.IGNORECASE)
