@@ -1324,3 +1324,18 @@ def test_a_table_with_a_row_per_stage_under_each_programme_reads_the_column_for_
     ex, names, funnel, *_ = read(text, is_file=False)
     assert funnel[("Turning Point", "agency_referred")] == ("value", 198, "exact")
     assert funnel[("Turning Point", "agency_completed")] == ("value", 97, "exact")
+
+
+def test_a_reply_that_is_one_table_a_row_per_programme_under_the_questions_as_headings():
+    text = ("Lancashire Combined Authority\nData\n"
+            "Programme | Provider | Q2 Males self-referred | Q3 Self-referred males accepted | Q4 Self-referred males completed | "
+            "Q5 Males referred by an agency | Q6 Agency-referred males accepted | Q7 Agency-referred males completed | Q10 Budget\n"
+            "Fresh Path | Fresh Path CIC | 143 | 98 | 51 | 301 | 187 | 95 | 575000\n"
+            "Drive Preston | Preston Safer Relationships | N/A | N/A | N/A | 88 | 70 | n/k | 198500\n"
+            "Total (all programmes) |  | 143 | 98 | 51 | 389 | 257 |  | 773500\n")
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Drive Preston", "Fresh Path"]  # the total row is no programme
+    assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [301, 187, 95]
+    assert funnel[("Drive Preston", "self_referred")][0] == "not_applicable"
+    assert funnel[("Drive Preston", "agency_completed")][0] == "not_held"
+    assert budgets["Drive Preston"][:2] == ("value", 198500.0)

@@ -275,7 +275,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     # Answers given once per programme, each section under its own heading: a section's answers speak of its programme.
     sections = split_sections(seg.blocks, seg.preamble, {q.key: i for i, q in enumerate(spec.questions)})
     if not any(b.questions for b in seg.blocks):
-        table = find_question_table(text, spec)  # the whole reply as one table, a column per programme
+        table = find_question_table(text, spec, transposed=True)  # the whole reply as one table, a column or a row per programme
         if table is not None:
             sections = table_sections(table)
             seg.blocks = [block for section in sections for block in section.blocks]

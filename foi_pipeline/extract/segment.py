@@ -456,9 +456,10 @@ class QuestionTable:
     end: int = 0
 
 
-def find_question_table(text: str, spec: RequestSpec, within: Span | None = None) -> QuestionTable | None:
+def find_question_table(text: str, spec: RequestSpec, within: Span | None = None, transposed: bool = False) -> QuestionTable | None:
     """The table (in `within`, else anywhere) whose rows answer MIN_TABLE_QUESTIONS or more questions of the
-    request, one column per programme."""
+    request, one column per programme; `transposed` also a row per programme under the questions as headings
+    (for a reply that is that table alone: beside answers of its own, such a table is read with them)."""
     from foi_pipeline.extract.tables import find_tables
 
     matcher, titles = _matchers(spec)
@@ -490,7 +491,36 @@ def find_question_table(text: str, spec: RequestSpec, within: Span | None = None
             if len(rows) >= MIN_TABLE_QUESTIONS:
                 return QuestionTable(columns=table.rows[0][column + 1 :], rows=rows, start=table.span.start,
                                      end=max(t.span.end for t in [table, *following]))
+        if transposed and (rows_table := _programme_rows(table, following, spec, by_number, matcher, titles)) is not None:
+            return rows_table
     return None
+
+
+_TOTAL_ROW_RE = re.compile(r"^\W*(?:grand\s+)?totals?\b", re.IGNORECASE)
+
+
+def _programme_rows(table, following: list, spec: RequestSpec, by_number: dict, matcher: "EchoMatcher",
+                    titles: "TitleMatcher") -> QuestionTable | None:
+    """"| Programme | Provider | Q2 Males self-referred | Q3 ... |": the questions as column headings and a row per
+    programme, the first column its name (a workbook's data sheet). Read as its transpose; a total row is no programme."""
+    header = table.rows[0]
+    if lexicon.column_holds(header[0].text) != "programme":
+        return None
+    naming = next((q for q in spec.questions if q.table == "programmes"), None)
+    columns: list[tuple[Question, Span, int]] = [(naming, header[0], 0)] if naming is not None else []
+    for i, cell in enumerate(header[1:], start=1):
+        label, words_start = _leading_label(cell, False)
+        words = cell.text[words_start:]
+        question = (by_number.get(label.numbers[0]) if label is not None and len(label.numbers) == 1 else None) \
+            or matcher.match(words)[0] or titles.match(words, whole_titles=False)
+        if question is not None and all(question is not q for q, _, _ in columns):
+            columns.append((question, cell, i))
+    body = [row for row in itertools.chain(table.rows[1:], *(t.rows[1:] for t in following))
+            if len(row) == len(header) and row[0].text.strip() and not _TOTAL_ROW_RE.match(row[0].text)]
+    if len(columns) < MIN_TABLE_QUESTIONS + 1 or not body:
+        return None
+    return QuestionTable(columns=[row[0] for row in body], rows=[(q, cell, [row[i] for row in body]) for q, cell, i in columns],
+                         start=table.span.start, end=max(t.span.end for t in [table, *following]))
 
 
 MIN_TABLE_QUESTIONS = 3
