@@ -1339,3 +1339,16 @@ def test_a_reply_that_is_one_table_a_row_per_programme_under_the_questions_as_he
     assert funnel[("Drive Preston", "self_referred")][0] == "not_applicable"
     assert funnel[("Drive Preston", "agency_completed")][0] == "not_held"
     assert budgets["Drive Preston"][:2] == ("value", 198500.0)
+
+
+def test_a_letter_in_paragraphs_each_under_a_heading_that_names_its_programme():
+    text = ("Office of the Police and Crime Commissioner for Avon and Somerset\nDear Requester\n"
+            "We hold information about two programmes and describe each below.\n"
+            "Fresh Start\nFresh Start is our community behaviour change programme, delivered by Avon Change Ltd. In 2022/23\n"
+            "agencies referred 88 men, of whom 61 were accepted.\n"
+            "Safe Steps Somerset\nSafe Steps works with high-harm perpetrators and is delivered by Somerset Safety Trust. It does not\n"
+            "accept self-referrals.\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Start", "Safe Steps Somerset"]
+    assert funnel[("Fresh Start", "agency_referred")] == ("value", 88, "exact")
+    assert funnel[("Safe Steps Somerset", "self_referred")][0] == "not_applicable"

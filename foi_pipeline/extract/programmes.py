@@ -564,11 +564,30 @@ _LONG_NAME_END_RE = re.compile(r"\s+(?:which|that|who|is|was)\b")
 
 def find_programmes_in_prose(text: Span, registry: ProgrammeRegistry) -> None:
     """A letter written in sentences: programmes named in them ("funds one programme, the Safe Steps Programme,
-    run by Cranstoun"), each described by the sentence that names it. No line is taken for a list item."""
+    run by Cranstoun"), each described by the sentence that names it. No line is taken for a list item, but a
+    heading that the paragraph under it opens by repeating names the programme it describes."""
+    _headed_paragraphs(text, registry)
     for sentence in sentences(text):
         named = _prose_programmes(sentence, registry)
         for (start, programme), (end, _) in zip(named, [*named[1:], (len(sentence.text), None)]):
             describe(programme, sentence.sub(start, end) if len(named) > 1 else sentence, registry)
+
+
+_HEADING_LINE_RE = re.compile(r"^[^\S\n]*(?P<name>[A-Z+][\w'’+&-]*(?:[^\S\n]+[\w'’+&()-]+){0,4})[^\S\n]*\n(?P<next>[^\n]{20,})", re.MULTILINE)
+
+
+def _headed_paragraphs(text: Span, registry: ProgrammeRegistry) -> None:
+    """"Restart" on a line of its own over "Restart is GMCA's community ... programme": the heading names a
+    programme, when the paragraph under it opens with the heading's first word."""
+    for m in _HEADING_LINE_RE.finditer(text.text):
+        name, following = m.group("name").strip(), m.group("next")
+        first = name.split()[0]
+        if not following.startswith(first + " ") or name.endswith((".", ":", ",")) or not looks_like_name(name):
+            continue
+        span = text.sub(m.start("name"), m.start("name") + len(name))
+        programme = registry.add(name, span, None, "programme:heading")
+        if programme is not None:
+            describe(programme, text.sub(m.start("next"), m.end("next")), registry)
 
 
 _SENTENCE_RE_IN_RUN = re.compile(r"[^.!?]+(?:[.!?](?!\d)|$)")
