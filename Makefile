@@ -5,7 +5,7 @@ export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 # Resolved when each recipe line runs, so a uv that `install` has just put in ~/.local/bin is found.
 UV = $$(command -v uv 2>/dev/null || echo python3 -m uv)
 
-.PHONY: install run test ui chromium antiword ocr
+.PHONY: install run test lint ui chromium antiword ocr
 
 # Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every run would otherwise compile
 # dagster and pandas from source (about 6 s).
@@ -24,6 +24,11 @@ run: install
 
 test: install chromium antiword ocr
 	@$(UV) run pytest
+
+# ruff's rules (no reformatting: long lines are the house style) and mypy's types, as configured in pyproject.toml.
+lint: install
+	@$(UV) run ruff check .
+	@$(UV) run mypy
 
 # Debian's chromium, for the test that opens the evidence report in a headless browser.
 chromium:
