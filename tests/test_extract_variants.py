@@ -1352,3 +1352,16 @@ def test_a_letter_in_paragraphs_each_under_a_heading_that_names_its_programme():
     assert sorted(names.values()) == ["Fresh Start", "Safe Steps Somerset"]
     assert funnel[("Fresh Start", "agency_referred")] == ("value", 88, "exact")
     assert funnel[("Safe Steps Somerset", "self_referred")][0] == "not_applicable"
+
+
+def test_a_contract_shared_with_a_neighbour_reads_the_own_areas_column():
+    text = ("Office of the Police and Crime Commissioner for Cleveland\nDear Requester\n"
+            "Re: Domestic Abuse Perpetrator Programme 2022/23\n"
+            "1. Programme: Turning Tides, delivered by Tides CIC for Cleveland and Durham under one contract.\n"
+            "Measure | Cleveland | Durham | Combined contract\n"
+            "5. Males referred by an agency | 120 | 95 | 215\n"
+            "6. Referred males accepted | 80 | 61 | 141\n"
+            "7. Referred males completed | 40 | 33 | 73\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert list(names.values()) == ["Turning Tides"]
+    assert [funnel[("Turning Tides", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [120, 80, 40]

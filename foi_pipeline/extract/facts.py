@@ -481,7 +481,9 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
     if len(registry.programmes) == 1 and len({id(q) for q in row_questions if q is not None}) >= 2:
         # A row per stage and a column per period, in a reply about one programme: the total column
         # ("Measure | Q1 | Q2 | Q3 | Q4 | Total": quarters, not questions 1 to 4), or the only one.
-        column = next((i for i, c in enumerate(header) if i and _TOTAL_RE.search(c.text)), 1 if len(header) == 2 else None)
+        column = _own_area_column(header, registry)
+        if column is None:
+            column = next((i for i, c in enumerate(header) if i and _TOTAL_RE.search(c.text)), 1 if len(header) == 2 else None)
         if column is None and all(_PERIOD_HEADING_RE.match(c.text) for c in header[1:]):
             # "| Q1 Apr–Jun 2022 | Q2 Jul–Sep 2022 | ... |" with no total column: the periods add up to the year
             for row, question in zip(table.rows[1:], row_questions):
@@ -519,6 +521,15 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         for cell, question in zip(row[1:], column_questions[1:]):
             if question is not None:
                 _count_cell(programme, cell, row_route or question.route, question.stage, legend, registry, spec, facts)
+
+
+def _own_area_column(header: list[Span], registry: ProgrammeRegistry) -> int | None:
+    """"| | Northumbria | Durham | Combined contract |": a contract shared with a neighbour, a column per area; the
+    reply's own area's column is the answer, not the combined one."""
+    areas = [i for i, c in enumerate(header) if i and c.text.strip().lower() in registry.places]
+    if len(areas) < 2 or registry.area is None:
+        return None
+    return next((i for i in areas if header[i].text.strip().lower() == registry.area.lower()), None)
 
 
 def _population_column(header: list[Span], first: int, spec: RequestSpec) -> int | None:
@@ -589,18 +600,20 @@ def _fy_pattern(financial_year: str) -> re.Pattern[str]:
 
 def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
     tables = find_tables(body)
-    if tables:
-        for table in tables:
-            for row in table.rows:
-                named = registry.resolve(row[0].text)
-                programme = named or _year_row_programme(row[0].text, registry, spec)
-                if programme is None:  # a "Total" row, a heading or another year: not a programme's budget
-                    continue
-                cells = row[1:]
-                for cell in cells:
-                    if _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table", of_request_year=named is None):
-                        break
+    rows_read = False
+    for table in tables:
+        for row in table.rows:
+            named = registry.resolve(row[0].text)
+            programme = named or _year_row_programme(row[0].text, registry, spec)
+            if programme is None:  # a "Total" row, a heading or another year: not a programme's budget
+                continue
+            rows_read = True
+            for cell in row[1:]:
+                if _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table", of_request_year=named is None):
+                    break
+    if rows_read:
         return
+    # no row names a programme or a year ("| 10. Budget | The contract runs ... |"): the answer's words say
     for piece in pieces(body, registry, lambda: [body.start + m.start for m in find_money(body.text)]):
         _money_piece(piece, _after_label(piece), registry, spec, facts)
 

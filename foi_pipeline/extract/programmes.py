@@ -251,6 +251,7 @@ class ProgrammeRegistry:
         self.letters: dict[str, Programme] = {}
         # Places a reply names beside its programmes ("Lancashire", "the East Midlands"): never a programme's name.
         self.places = lexicon.REGIONS | frozenset(n.lower() for a in catalogue.areas for n in (a.name, *a.aliases))
+        self.area: str | None = None  # the reply's own police force area, once its letter has said it
 
     def state(self) -> tuple[int, int]:
         """Changes whenever a programme or a name is added (renaming a programme keeps its old name as an alias)."""

@@ -291,6 +291,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             sections = table_sections(table)
             seg.blocks = [block for section in sections for block in section.blocks] + outside
     section_registries = _section_registries(sections, catalogue, orgs)
+    for own in [registry, *section_registries]:
+        own.area = meta.area
     registry_of = {id(b): own for section, own in zip(sections, section_registries) for b in section.blocks}
     section_of = {id(b): i for i, section in enumerate(sections) for b in section.blocks} if section_registries else {}
     for own in section_registries:
