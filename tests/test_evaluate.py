@@ -577,7 +577,7 @@ def holdout_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout"), sorted(p for p in (FIXTURES / "holdout").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT_FLOOR = 0.86  # 33-65 % when first read blind, 87 % after the fixes it showed: a floor, not a target
+HOLDOUT_FLOOR = 0.87  # 33-65 % when first read blind, 88 % after the fixes it and later sets showed: a floor, not a target
 
 
 @pytest.fixture(scope="module")
@@ -598,8 +598,8 @@ def holdout4_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout4"), sorted(p for p in (FIXTURES / "holdout4").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT4_FLOOR = 0.70  # 57.4 % when first read blind, 71.3 % after question tables, per-route table columns and the lexicon of headings and places
-HOLDOUT3_FLOOR = 0.86  # 59.8 % when first read blind, 86.9 % after the lexicon, Word list numbering and the layout rules it and later sets showed
+HOLDOUT4_FLOOR = 0.81  # 57.4 % when first read blind, 82.1 % after question tables, per-route and per-area table columns, long and transposed tables and the lexicon of headings and places
+HOLDOUT3_FLOOR = 0.87  # 59.8 % when first read blind, 88.1 % after the lexicon, Word list numbering and the layout rules it and later sets showed
 SILENT_CEILING = 0.03  # slots wrong or missing with no review item pointing a person at them
 
 
