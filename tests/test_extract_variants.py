@@ -1365,3 +1365,16 @@ def test_a_contract_shared_with_a_neighbour_reads_the_own_areas_column():
     ex, names, funnel, *_ = read(text, is_file=False)
     assert list(names.values()) == ["Turning Tides"]
     assert [funnel[("Turning Tides", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [120, 80, 40]
+
+
+def test_a_question_quoted_without_its_aside_still_heads_its_answer():
+    # "referred by an agency (e.g., police, social service etc.) into the programme", the aside left out
+    text = ("Office of the Police and Crime Commissioner for Cleveland\nDear Requester\n"
+            "Re: Domestic Abuse Perpetrator Programme 2022/23\n"
+            "Question | Response\n"
+            "1. The Name/Title/Scope of the commissioned programme in your area | Turning Tides, delivered by Tides CIC\n"
+            "5. The total number of males referred by an agency into the programme | 120\n"
+            "10. Budget inclusive of Running Costs | The Commissioner's share for 2022/23 was £312,000.\n")
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert funnel[("Turning Tides", "agency_referred")] == ("value", 120, "exact")
+    assert budgets["Turning Tides"][:2] == ("value", 312000.0)

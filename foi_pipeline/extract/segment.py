@@ -184,6 +184,9 @@ def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
     return None
 
 
+_MID_ASIDE_RE = re.compile(r"\s*\([^()]*\)(?=\s*\w)")  # an aside the question goes on after, not a closing note
+
+
 def _cannot_reach(needle: str, haystack: str, cutoff: float) -> bool:
     """Whether fuzz.partial_ratio(needle, haystack) (needle the shorter) is surely below `cutoff`.
 
@@ -200,7 +203,10 @@ class EchoMatcher:
     """Finds lines that repeat a question of the request (quoted request lists, question-as-heading answers)."""
 
     def __init__(self, spec: RequestSpec):
-        self.questions = [(q, _norm(q.text)) for q in spec.questions]
+        # A reply quoting a question may leave out its asides ("referred by an agency (e.g., police, social
+        # service etc.) into the programme"): each question is matched with them and without.
+        self.questions = [(q, norm) for q in spec.questions
+                          for norm in dict.fromkeys((_norm(q.text), _norm(_MID_ASIDE_RE.sub(" ", q.text)))) if norm]
         self._seen: dict[tuple[str, float], tuple[Question | None, float, int]] = {}
 
     def match(self, text: str, threshold: float = ECHO_THRESHOLD) -> tuple[Question | None, float, int]:
