@@ -1378,3 +1378,24 @@ def test_a_question_quoted_without_its_aside_still_heads_its_answer():
     ex, names, funnel, budgets, *_ = read(text, is_file=False)
     assert funnel[("Turning Tides", "agency_referred")] == ("value", 120, "exact")
     assert budgets["Turning Tides"][:2] == ("value", 312000.0)
+
+
+def test_a_data_sheet_with_a_row_per_programme_beside_answers_of_its_own():
+    # a workbook attached to an e-mail: the figures sheet (a row per programme, a provider column), then a sheet
+    # answering the questions the figures do not
+    text = ("Office of the Sussex Police and Crime Commissioner – FOI response\n"
+            "Programme | Provider | Q2 Self-referred | Q3 Self-referred accepted | Q4 Self-referred completed | Q5 Agency referred | "
+            "Q6 Agency referred accepted | Q7 Agency referred completed | Q10 Budget 2022/23 (£) | Q9 Financial contributors\n"
+            "Fresh Path | Pathway Trust | 27 | 19 | <5 | 158 | 112 | 63 | 241500 | Sussex PCC; Home Office\n"
+            "Steady Steps | Steady CIC | N/A | N/A | N/A | 204 | 187 | 161 | 58750 | Sussex PCC\n\n"
+            "Question | Response\n"
+            "Q1 Name/Title/Scope | Fresh Path: a 26-week group programme. Steady Steps: workshops for first-time offenders.\n"
+            "Q8 Referring organisations | Fresh Path: Sussex Police; Probation Service. Steady Steps: Sussex Police.\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert {p["name"]: p["providers"] for p in ex.tables["programmes"]} == {"Fresh Path": ["Pathway Trust"], "Steady Steps": ["Steady CIC"]}
+    assert funnel[("Fresh Path", "agency_referred")] == ("value", 158, "exact")
+    assert funnel[("Steady Steps", "self_referred")][0] == "not_applicable"
+    assert budgets["Steady Steps"][:2] == ("value", 58750.0)
+    assert {(p, f) for p, f, _ in funders} >= {("Steady Steps", "Office of the Sussex Police and Crime Commissioner"),
+                                                ("Fresh Path", "Home Office")}

@@ -87,3 +87,10 @@ def test_never_raises_and_answers_only_contract_values(text):
 ])
 def test_whom_the_words_after_a_figure_say_it_counts(after, said):
     assert lexicon.said_of(after, "male") == said
+
+
+def test_a_commissioners_office_by_its_place_and_initials_is_an_organisation():
+    from foi_pipeline.extract.organisations import looks_like_org
+
+    assert looks_like_org("Sussex PCC") and looks_like_org("North Wales OPCC") and looks_like_org("Essex PFCC")
+    assert not looks_like_org("For context, the PCC's total budget")

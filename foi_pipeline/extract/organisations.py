@@ -22,6 +22,8 @@ ORG_NOUN_RE = re.compile(
     r"Society|Team|Teams|Unit|Directorate|Government|Executive|Institute|Fund|Federation|Women's|Women’s|"
     r"Refuge|Solutions|Consortium|Panel|Hub|Project|MARAC|MATAC|IDVA|partnership|organisations|agencies)\b"
 )
+# "Sussex PCC", "North Wales OPCC": a commissioner's office by its place and its initials
+_PLACE_AND_OFFICE_INITIALS_RE = re.compile(r"^(?:[A-Z][\w&'’-]*\s+){1,3}O?P[FV]?CC$")
 ACRONYM_RE = re.compile(r"^(?:[A-Z][A-Z&]{1,7}s?|[A-Z]{2,}\w*)$")
 _LEAD_RE = re.compile(r"^(?:and|or|also|plus|including|both|all|only|from|by|with|via|through)\s+", re.IGNORECASE)
 _TRAIL_RE = re.compile(
@@ -136,6 +138,8 @@ def looks_like_org(phrase: str, catalogue: OrganisationCatalogue | None = None) 
         return True
     words = phrase.split()
     if len(words) == 1 and ACRONYM_RE.match(words[0].strip("().,")):
+        return True
+    if _PLACE_AND_OFFICE_INITIALS_RE.match(phrase):
         return True
     return bool(ORG_NOUN_RE.search(phrase)) and bool(_CAPITAL_RE.search(phrase))
 

@@ -183,6 +183,8 @@ def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: Org
                 describe(own.programmes[0], body, own)
         if not own.programmes:
             return []
+        if section.provider is not None and len(own.programmes) == 1 and looks_like_name(section.provider.text):
+            own.programmes[0].add_providers([section.provider.text.strip()])  # "| Inspire to Change | Cranstoun | 27 |"
         own.refresh_canonical()
         registries.append(own)
     return registries
@@ -195,6 +197,15 @@ def _names_a_programme(cell: Span) -> bool:
     """A column heading that names a programme, not a year, a reference or "Response"."""
     name = heading_name(cell).text
     return looks_like_name(name) and not _YEAR_OR_REFERENCE_RE.search(name) and not ANSWER_PREFIX_RE.fullmatch(name + ":")
+
+
+def _table_of_programmes(table, blocks: list[Block]) -> bool:
+    """A question table whose columns are programmes: each heading names one, or (a row per programme, read as its
+    transpose) it stands apart from every answer: a data sheet beside the answers, not a table inside one of them,
+    which that answer reads with its own words."""
+    if table.by_row:
+        return not any(b.body and b.body.start <= table.start < b.body.end for b in blocks)
+    return all(_names_a_programme(c) for c in table.columns)
 
 
 def _same_programme(programme: Programme, other: Programme) -> None:
@@ -279,7 +290,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         if table is not None:
             sections = table_sections(table)
             seg.blocks = [block for section in sections for block in section.blocks]
-    elif len(sections) <= 1 and (table := find_question_table(text, spec)) is not None:
+    elif len(sections) <= 1 and (table := find_question_table(text, spec, transposed=True)) is not None:
         # Questions answered in one table, a column per programme, beside answers outside it ("Questions 1 to 7 are
         # answered in the table below, with each programme in its own column", then "Question 8"): the table's
         # columns are sections for the questions its rows name (its rows are no answers of their own), the answers
@@ -287,7 +298,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         # for one of its count questions too.
         counts = {q.key for q, _, _ in table.rows if q.route}
         outside = [b for b in seg.blocks if not table.start <= b.start < table.end]
-        if all(_names_a_programme(c) for c in table.columns) and not any(counts & {q.key for q in b.questions} for b in outside):
+        if _table_of_programmes(table, seg.blocks) and not any(counts & {q.key for q in b.questions} for b in outside):
             sections = table_sections(table)
             seg.blocks = [block for section in sections for block in section.blocks] + outside
     section_registries = _section_registries(sections, catalogue, orgs)

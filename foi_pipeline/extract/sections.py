@@ -33,6 +33,7 @@ _DESCRIPTION_DASH_RE = re.compile(r"\s+[–—-]\s+")
 class Section:
     blocks: list[Block]
     heading: Span | None  # "Programme two: Stalking Perpetrator Intervention", where the reply gives one
+    provider: Span | None = None  # the programme's cell in a table's "Provider" column
 
 
 def _keys(block: Block) -> set[str]:
@@ -118,5 +119,6 @@ def table_sections(table: QuestionTable) -> list[Section]:
     for i, column in enumerate(table.columns):
         blocks = [Block(label=None, heading=cell, body=cells[i], questions=[question], alignment="heading")
                   for question, cell, cells in table.rows if i < len(cells)]
-        sections.append(Section(blocks, column if looks_like_name(heading_name(column).text) else None))
+        provider = table.providers[i] if i < len(table.providers) else None
+        sections.append(Section(blocks, column if looks_like_name(heading_name(column).text) else None, provider))
     return sections

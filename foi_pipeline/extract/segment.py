@@ -460,6 +460,8 @@ class QuestionTable:
     rows: list[tuple[Question, Span, list[Span]]]  # question, its cell, the answer cell under each column
     start: int = 0  # where the table (and its continuations on later pages) starts and ends in the text
     end: int = 0
+    by_row: bool = False  # read as the transpose of a row per programme: its first column named them
+    providers: list[Span] = field(default_factory=list)  # by_row: each programme's cell in a "Provider" column
 
 
 def find_question_table(text: str, spec: RequestSpec, within: Span | None = None, transposed: bool = False) -> QuestionTable | None:
@@ -525,8 +527,10 @@ def _programme_rows(table, following: list, spec: RequestSpec, by_number: dict, 
             if len(row) == len(header) and row[0].text.strip() and not _TOTAL_ROW_RE.match(row[0].text)]
     if len(columns) < MIN_TABLE_QUESTIONS + 1 or not body:
         return None
+    provider = next((i for i, cell in enumerate(header) if i and lexicon.column_holds(cell.text) == "provider"), None)
     return QuestionTable(columns=[row[0] for row in body], rows=[(q, cell, [row[i] for row in body]) for q, cell, i in columns],
-                         start=table.span.start, end=max(t.span.end for t in [table, *following]))
+                         start=table.span.start, end=max(t.span.end for t in [table, *following]), by_row=True,
+                         providers=[row[provider] for row in body] if provider is not None else [])
 
 
 MIN_TABLE_QUESTIONS = 3
