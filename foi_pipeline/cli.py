@@ -147,9 +147,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from foi_pipeline.wording import plural
     from foi_pipeline.defs.resources import settings_from_env
     from foi_pipeline.review import corrections_rows, format_items, review_items, write_corrections_csv
+    from foi_pipeline.wording import plural
 
     try:
         severities = _severities(args.severity)
@@ -178,9 +178,9 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from foi_pipeline.wording import plural
     from foi_pipeline.defs.resources import settings_from_env
     from foi_pipeline.exports import export
+    from foi_pipeline.wording import plural
 
     store = settings_from_env(None, args.warehouse).warehouse()
     out = Path(args.out or store.root / "exports" / args.format)
@@ -226,8 +226,8 @@ def _ui(args: argparse.Namespace) -> int:
     A job started in the background by a shell inherits SIGINT as ignored, and Dagster's dev command then ignores
     SIGTERM too (it gives SIGTERM SIGINT's handler): such a UI could only be killed, leaving its processes behind.
     Both go back to their defaults before `dg` replaces this process, so either stops it the way Ctrl-C does."""
-    import signal
     import shutil
+    import signal
 
     from foi_pipeline.defs.resources import PROJECT_ROOT
 

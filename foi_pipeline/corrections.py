@@ -369,7 +369,7 @@ def _apply_list(tables: dict[str, pd.DataFrame], c: Correction, doc_id: str, pro
             "programme_id": programme_id, "value": name,
         }])], ignore_index=True)
         return f"removed {column} {name}"
-    row = {col: None for col in df.columns}
+    row = dict.fromkeys(df.columns)
     row.update({"doc_id": doc_id, "programme_id": programme_id, column: c.value, f"{column}_as_written": c.value,
                 "char_start": 0, "char_end": 0, "evidence_text": "", "extractor": c.source,
                 "extracted_value": None, "correction": f"{c.source}: {c.note} ({c.author})".strip()})
@@ -384,14 +384,14 @@ def _add_programme(tables: dict[str, pd.DataFrame], c: Correction, doc_id: str) 
     pid = f"{doc_id}-{re.sub(r'[^a-z0-9]+', '-', c.value.lower()).strip('-')[:40] or 'programme'}"
     source = {"char_start": 0, "char_end": 0, "evidence_text": "", "extractor": c.source, "extracted_value": None,
               "correction": f"{c.source}: {c.note} ({c.author})".strip()}
-    programme = {col: None for col in tables["programmes"].columns}
+    programme = dict.fromkeys(tables["programmes"].columns)
     programme.update({"programme_id": pid, "doc_id": doc_id, "name": c.value, "providers": [], "aliases": [], **source})
     tables["programmes"] = pd.concat([tables["programmes"], pd.DataFrame([programme])], ignore_index=True)
     population = tables["documents"].loc[tables["documents"]["doc_id"] == doc_id, "population"].iloc[0]
-    funnel = [{**{col: None for col in tables["funnel_counts"].columns}, "doc_id": doc_id, "programme_id": pid, "population": population,
+    funnel = [{**dict.fromkeys(tables["funnel_counts"].columns), "doc_id": doc_id, "programme_id": pid, "population": population,
                "route": r, "stage": s, "status": "not_stated", **source} for r in ROUTES for s in STAGES]
     tables["funnel_counts"] = pd.concat([tables["funnel_counts"], pd.DataFrame(funnel)], ignore_index=True)
-    budget = {**{col: None for col in tables["budgets"].columns}, "doc_id": doc_id, "programme_id": pid, "status": "not_stated", **source}
+    budget = {**dict.fromkeys(tables["budgets"].columns), "doc_id": doc_id, "programme_id": pid, "status": "not_stated", **source}
     tables["budgets"] = pd.concat([tables["budgets"], pd.DataFrame([budget])], ignore_index=True)
     return f"added programme {c.value}"
 

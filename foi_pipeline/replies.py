@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from foi_pipeline.contract import columns
-from foi_pipeline.pipeline import frame
 from foi_pipeline.extract.quantities import _APPROX_BEFORE_RE  # the lexicon's words for "about"
+from foi_pipeline.pipeline import frame
 
 EMAIL = "message/rfc822"
 EMAILS = {EMAIL, "application/vnd.ms-outlook"}  # .eml and Outlook's .msg

@@ -16,6 +16,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -28,8 +29,18 @@ from foi_pipeline.extract.accounting import UNREAD_FIELD
 from foi_pipeline.ingest import INGEST_VERSION
 from foi_pipeline.review import context
 from foi_pipeline.wording import (
-    COVERAGE_WORDS, FIELD_WORDS, INFORMATION_WORDS, ROUTE_WORDS, STATUS_WORDS, TABLE_WORDS, figure, money, percent, plural,
-    rule_words, words,
+    COVERAGE_WORDS,
+    FIELD_WORDS,
+    INFORMATION_WORDS,
+    ROUTE_WORDS,
+    STATUS_WORDS,
+    TABLE_WORDS,
+    figure,
+    money,
+    percent,
+    plural,
+    rule_words,
+    words,
 )
 
 # New rendering code, new pages; a new ingest version, new texts (a reply's text is fixed by its bytes and that version).
@@ -236,7 +247,7 @@ def _highlight(text: str, marks: list[tuple[int, int, str, str]]) -> str:
     to the row of the first span covering it, and each row's first piece carries the id its row links back to."""
     bounds = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
     out = []
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in pairwise(bounds):
         piece = html.escape(text[start:end])
         covering = [m for m in marks if m[0] <= start and end <= m[1] and m[0] < m[1]]
         if covering:
@@ -258,6 +269,12 @@ def _page(title: str, body: list[str]) -> str:
         f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
         f"<title>{html.escape(title)}</title>", f"<style>{STYLE}</style></head><body>", *body, "</body></html>",
     ])
+
+
+def _area_total(row: dict, column: str, shown: str) -> str:
+    """An area's total, marked when it leaves out a programme whose figure the reply does not give."""
+    flag = row.get(f"{column}_partial")
+    return f"{shown} (partial)" if shown and isinstance(flag, (bool, np.bool_)) and flag else shown
 
 
 def _cell(value: object) -> str:
@@ -379,13 +396,10 @@ def render_index(counts: dict[str, int], readable: pd.DataFrame, area_summary: p
                      "figure the reply does not give.</p><table><tr><th>area</th><th>request</th><th>information</th>"
                      "<th>programmes</th><th>total budget</th><th>referred</th><th>completed</th></tr>")
         for row in area_summary.to_dict("records"):
-            def total(column: str, shown: str) -> str:
-                flag = row.get(f"{column}_partial")
-                return f"{shown} (partial)" if shown and isinstance(flag, (bool, np.bool_)) and flag else shown
-
             cells = [row["area"], _cell(row["request_id"]), INFORMATION_WORDS.get(row["information_status"], _cell(row["information_status"])),
-                     _cell(row["programme_names"]), total("total_budget", money(row["total_budget_gbp"])),
-                     total("total_referred", _cell(row["total_referred"])), total("total_completed", _cell(row["total_completed"]))]
+                     _cell(row["programme_names"]), _area_total(row, "total_budget", money(row["total_budget_gbp"])),
+                     _area_total(row, "total_referred", _cell(row["total_referred"])),
+                     _area_total(row, "total_completed", _cell(row["total_completed"]))]
             parts.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
         parts.append("</table>")
     parts.append("<h2 id='replies'>Replies</h2><nav class='replies'>" + "".join(

@@ -19,6 +19,7 @@ one, never a mix, and a run killed at any moment leaves one of them whole. The p
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -254,10 +255,8 @@ class Warehouse:
                 shutil.rmtree(self.staging_dir, ignore_errors=True)  # nothing was published; leave nothing behind
                 raise
             _fault("switched")
-            try:
+            with contextlib.suppress(OSError):  # published already; what is left goes next time
                 self._remove_old(keep={generation.name, previous})
-            except OSError:
-                pass  # published already; what is left goes next time
         return Published(generation, rows)
 
     def _adopt_old_layout(self) -> None:

@@ -306,7 +306,7 @@ class OcrReader:
             try:
                 results = _read_in_workers([job for _, job in jobs], self.dpi, min(self.workers, len(jobs)), progress)
             except (BrokenProcessPool, OSError) as err:  # a worker killed: read the pages here instead
-                warnings.warn(f"OCR workers failed ({err.__class__.__name__}: {err}); reading the pages in this process")
+                warnings.warn(f"OCR workers failed ({err.__class__.__name__}: {err}); reading the pages in this process", stacklevel=2)
         if results is None:
             results = []
             for i, (_, (data, kind, index)) in enumerate(jobs, 1):

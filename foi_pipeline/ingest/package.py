@@ -14,7 +14,12 @@ import zipfile
 from lxml import etree
 
 from foi_pipeline.ingest.word import (
-    MAX_PROLOG, MAX_XML_PART, UnsafeDocx, _declares_dtd, _parser, check_archive,
+    MAX_PROLOG,
+    MAX_XML_PART,
+    UnsafeDocx,
+    _declares_dtd,
+    _parser,
+    check_archive,
 )
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

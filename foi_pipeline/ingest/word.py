@@ -24,8 +24,8 @@ import zipfile
 from lxml import etree
 
 from foi_pipeline.ingest.html_page import CELL_SEPARATOR
-from foi_pipeline.ingest.text import normalise
 from foi_pipeline.ingest.tables import join_cell_lines
+from foi_pipeline.ingest.text import normalise
 from foi_pipeline.ingest.word_numbering import ListNumbering
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # whole package
@@ -241,7 +241,7 @@ def _paragraph(p: etree._Element) -> tuple[str, list[etree._Element]]:
         if tag == T:
             if el.text:
                 parts.append(el.text)
-        elif tag == TAB or tag == PTAB:
+        elif tag in (TAB, PTAB):
             parts.append("\t")
         elif tag == BR:
             if el.get(W_TYPE) in (None, "textWrapping"):
