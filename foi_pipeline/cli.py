@@ -23,7 +23,7 @@ def _run(args: argparse.Namespace) -> int:
     from foi_pipeline.corrections import corrections_problem
     from foi_pipeline.defs.assets import all_assets
     from foi_pipeline.defs.resources import run_resources, settings_from_env
-    from foi_pipeline.warehouse import WarehouseNotWritable
+    from foi_pipeline.warehouse import WarehouseNotWritable, fetch_value
 
     try:
         settings = settings_from_env(args.raw, args.warehouse, allow_shrink=args.allow_shrink)
@@ -57,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
     con = duckdb.connect(str(store.database), read_only=True)
     try:
         statuses = con.execute("SELECT parse_status, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
-        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("programmes", "funnel_counts", "review_queue")}
+        counts = {t: fetch_value(con, f'SELECT count(*) FROM "{t}"') for t in ("programmes", "funnel_counts", "review_queue")}
     finally:
         con.close()
     print("\nfoi: done, the new warehouse is published")
@@ -96,7 +96,8 @@ def _severities(given: str | None) -> list[str] | None:
 
 def _rows(check: dg.AssetCheckEvaluation) -> int:
     value = check.metadata.get("failing_rows")
-    return int(getattr(value, "value", value) or 0)
+    rows = value.value if value is not None else 0
+    return int(rows) if isinstance(rows, (int, float)) else 0
 
 
 def _print_failure(result: dg.ExecuteInProcessResult, store: Warehouse) -> None:
@@ -106,7 +107,7 @@ def _print_failure(result: dg.ExecuteInProcessResult, store: Warehouse) -> None:
     from foi_pipeline.wording import plural
 
     events = result.all_events
-    failed = [e.step_key for e in events if e.event_type_value == "STEP_FAILURE"]
+    failed = [e.step_key or "start" for e in events if e.event_type_value == "STEP_FAILURE"]
     for event in events:
         error = getattr(event.event_specific_data, "error", None)
         if event.event_type_value in ("STEP_FAILURE", "RESOURCE_INIT_FAILURE") and error:

@@ -28,6 +28,7 @@ from foi_pipeline.contract import ROUTES, TABLES, UNKNOWN_STATUSES
 from foi_pipeline.extract.accounting import UNREAD_FIELD
 from foi_pipeline.ingest import INGEST_VERSION
 from foi_pipeline.review import context
+from foi_pipeline.warehouse import fetch_value
 from foi_pipeline.wording import (
     COVERAGE_WORDS,
     FIELD_WORDS,
@@ -547,7 +548,7 @@ def write_report(folder: Path, parquet: dict[str, Path], chart_list: list[Chart]
         todo = sorted(d for d, fp in wanted.items() if old.get(d) != fp or not (replies / f"{d}.html").exists())
         if todo:
             _render_pages(con, replies, readable[readable["doc_id"].isin(todo)], todo)
-        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("documents", "programmes", "review_queue")}
+        counts = {t: fetch_value(con, f'SELECT count(*) FROM "{t}"') for t in ("documents", "programmes", "review_queue")}
         marts = {m: con.execute(f'SELECT * EXCLUDE (file_row_number) FROM "{m}"').df() if m in parquet else pd.DataFrame()
                  for m in REPORT_MARTS}
     finally:

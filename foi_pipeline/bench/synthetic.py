@@ -103,7 +103,7 @@ def _scope(programmes: list[SyntheticProgramme]) -> list[str]:
     return out
 
 
-def _answers(layout: str, spec: RequestSpec, programmes: list[SyntheticProgramme], referrer: str, funders: str, table_rows: list[list[str]]) -> list[str]:
+def _answers(layout: str, spec: RequestSpec, programmes: list[SyntheticProgramme], referrer: str, funders: str, table_rows: list[str]) -> list[str]:
     budgets = "; ".join(f"{p.short}: £{p.budget:,}" for p in programmes) if len(programmes) > 1 else f"£{programmes[0].budget:,}"
     if layout == "numbered":
         lines = ["1. The interventions were:", *_scope(programmes)]
@@ -252,8 +252,9 @@ def _cells(lines: list[str]) -> list[list[str]]:
 
 def _xlsx(lines: list[str]) -> bytes:
     workbook = openpyxl.Workbook()
+    sheet = workbook.worksheets[0]  # a new workbook has one sheet
     for row in _cells(lines):
-        workbook.active.append([int(c) if c.isdigit() else c for c in row])
+        sheet.append([int(c) if c.isdigit() else c for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -76,6 +76,6 @@ def _part_declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
 def parse_part(archive: zipfile.ZipFile, name: str) -> etree._Element:
     """One XML part of a package that passed open_package, with the hardened parser (no DTD, entities, network)."""
     root = etree.fromstring(archive.read(name), _parser())
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # lxml-stubs leave doctype out of DocInfo
         raise UnsafePackage(f"{name} contains a DTD/entity declarations, refused for safety")
     return root

@@ -212,8 +212,8 @@ def _ruled_table(words: Sequence[Word], grid: tuple[list[Rule], list[Rule]], hei
         parts: dict[int, list[int]] = {}
         for i in line:
             parts.setdefault(_slot(row_cuts, (words[i].top + words[i].bottom) / 2), []).append(i)
-        for band, part in parts.items():
-            bands[band].append(part)
+        for at, part in parts.items():
+            bands[at].append(part)
     bands = [band for band in bands if band]
     columns = len(column_cuts) - 1
 

@@ -9,9 +9,16 @@ from __future__ import annotations
 import codecs
 import re
 
-# Windows-1252 leaves five bytes undefined (0x81 0x8D 0x8F 0x90 0x9D); map them the way browsers do
-# (to the same code point, as latin-1 would), so the decode can never fail.
-codecs.register_error("foi-latin1", lambda err: (err.object[err.start : err.end].decode("latin-1"), err.end))
+
+def _latin1(err: UnicodeError) -> tuple[str, int]:
+    """Windows-1252 leaves five bytes undefined (0x81 0x8D 0x8F 0x90 0x9D); map them the way browsers do
+    (to the same code point, as latin-1 would), so the decode can never fail."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return err.object[err.start : err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("foi-latin1", _latin1)
 
 LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 # C1 controls in decoded text are almost always Windows-1252 bytes decoded as latin-1 upstream

@@ -127,7 +127,7 @@ def _parse_part(archive: zipfile.ZipFile, name: str) -> etree._Element:
     if _declares_dtd(data):
         raise UnsafeDocx(f"DOCX contains a DTD/entity declarations (in {name}), refused for safety")
     root = etree.fromstring(data, _parser())
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # lxml-stubs leave doctype out of DocInfo
         raise UnsafeDocx(f"DOCX contains a DTD/entity declarations (in {name}), refused for safety")
     return root
 
