@@ -306,7 +306,7 @@ def _apply(tables: dict[str, pd.DataFrame], c: Correction) -> str:
         df = tables["documents"]
         mask = df["doc_id"] == doc_id
         before = str(df.loc[mask, c.field].iloc[0])
-        value = _date(c.value) if c.field == "response_date" else _yes_no(c.value) if c.field == "counted" else c.value
+        value: date | bool | str = _date(c.value) if c.field == "response_date" else _yes_no(c.value) if c.field == "counted" else c.value
         _mark(df, mask, c, before)
         df.loc[mask, c.field] = value
         return f"documents.{c.field} = {c.value}"
@@ -320,8 +320,8 @@ def _apply(tables: dict[str, pd.DataFrame], c: Correction) -> str:
         mask = df["programme_id"] == programme_id
         before = str(df.loc[mask, c.field].iloc[0])
         _mark(df, mask, c, before)
-        value: object = [v.strip() for v in c.value.split(";") if v.strip()] if c.field in ("providers", "aliases") else c.value
-        df.loc[mask, c.field] = pd.Series([value] * int(mask.sum()), index=df.index[mask], dtype="object")
+        new_value: object = [v.strip() for v in c.value.split(";") if v.strip()] if c.field in ("providers", "aliases") else c.value
+        df.loc[mask, c.field] = pd.Series([new_value] * int(mask.sum()), index=df.index[mask], dtype="object")
         return f"programmes.{c.field} = {c.value}"
     if c.table == "funnel_counts":
         route, _, stage = c.field.partition("_")
