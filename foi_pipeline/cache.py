@@ -98,7 +98,7 @@ class ContentCache(ResultCache):
         super().put(key, value)
         self.added += 1
 
-    def save(self, live: set[str] | None = None) -> None:  # type: ignore[override]
+    def save(self, live: set[str] | None = None) -> None:
         """Keep the entries of these files' bytes (every entry when None); no write when nothing changed."""
         kept = self.entries if live is None else {k: v for k, v in self.entries.items() if k[0] in live}
         if not self.added and len(kept) == len(self.entries) and self.path.exists():

@@ -44,7 +44,7 @@ def wrap_label(label: str, width: int = LABEL_CHARS, lines: int = LABEL_LINES) -
     """A label over at most `lines` lines of about `width` characters (a very long last line ends in '…')."""
     wrapped = textwrap.wrap(label, width=width, break_long_words=True) or [""]
     if len(wrapped) > lines:
-        wrapped = wrapped[: lines - 1] + [textwrap.shorten(" ".join(wrapped[lines - 1:]), width=width, placeholder="…")]
+        wrapped = [*wrapped[: lines - 1], textwrap.shorten(" ".join(wrapped[lines - 1:]), width=width, placeholder="…")]
     return wrapped
 
 

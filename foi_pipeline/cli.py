@@ -23,7 +23,7 @@ def _run(args: argparse.Namespace) -> int:
     from foi_pipeline.corrections import corrections_problem
     from foi_pipeline.defs.assets import all_assets
     from foi_pipeline.defs.resources import run_resources, settings_from_env
-    from foi_pipeline.warehouse import WarehouseNotWritable
+    from foi_pipeline.warehouse import WarehouseNotWritable, fetch_value
 
     try:
         settings = settings_from_env(args.raw, args.warehouse, allow_shrink=args.allow_shrink)
@@ -57,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
     con = duckdb.connect(str(store.database), read_only=True)
     try:
         statuses = con.execute("SELECT parse_status, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
-        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("programmes", "funnel_counts", "review_queue")}
+        counts = {t: fetch_value(con, f'SELECT count(*) FROM "{t}"') for t in ("programmes", "funnel_counts", "review_queue")}
     finally:
         con.close()
     print("\nfoi: done, the new warehouse is published")
@@ -96,7 +96,8 @@ def _severities(given: str | None) -> list[str] | None:
 
 def _rows(check: dg.AssetCheckEvaluation) -> int:
     value = check.metadata.get("failing_rows")
-    return int(getattr(value, "value", value) or 0)
+    rows = value.value if value is not None else 0
+    return int(rows) if isinstance(rows, (int, float)) else 0
 
 
 def _print_failure(result: dg.ExecuteInProcessResult, store: Warehouse) -> None:
@@ -106,7 +107,7 @@ def _print_failure(result: dg.ExecuteInProcessResult, store: Warehouse) -> None:
     from foi_pipeline.wording import plural
 
     events = result.all_events
-    failed = [e.step_key for e in events if e.event_type_value == "STEP_FAILURE"]
+    failed = [e.step_key or "start" for e in events if e.event_type_value == "STEP_FAILURE"]
     for event in events:
         error = getattr(event.event_specific_data, "error", None)
         if event.event_type_value in ("STEP_FAILURE", "RESOURCE_INIT_FAILURE") and error:
@@ -147,9 +148,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from foi_pipeline.wording import plural
     from foi_pipeline.defs.resources import settings_from_env
     from foi_pipeline.review import corrections_rows, format_items, review_items, write_corrections_csv
+    from foi_pipeline.wording import plural
 
     try:
         severities = _severities(args.severity)
@@ -178,9 +179,9 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from foi_pipeline.wording import plural
     from foi_pipeline.defs.resources import settings_from_env
     from foi_pipeline.exports import export
+    from foi_pipeline.wording import plural
 
     store = settings_from_env(None, args.warehouse).warehouse()
     out = Path(args.out or store.root / "exports" / args.format)
@@ -226,8 +227,8 @@ def _ui(args: argparse.Namespace) -> int:
     A job started in the background by a shell inherits SIGINT as ignored, and Dagster's dev command then ignores
     SIGTERM too (it gives SIGTERM SIGINT's handler): such a UI could only be killed, leaving its processes behind.
     Both go back to their defaults before `dg` replaces this process, so either stops it the way Ctrl-C does."""
-    import signal
     import shutil
+    import signal
 
     from foi_pipeline.defs.resources import PROJECT_ROOT
 

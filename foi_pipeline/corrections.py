@@ -306,7 +306,7 @@ def _apply(tables: dict[str, pd.DataFrame], c: Correction) -> str:
         df = tables["documents"]
         mask = df["doc_id"] == doc_id
         before = str(df.loc[mask, c.field].iloc[0])
-        value = _date(c.value) if c.field == "response_date" else _yes_no(c.value) if c.field == "counted" else c.value
+        value: date | bool | str = _date(c.value) if c.field == "response_date" else _yes_no(c.value) if c.field == "counted" else c.value
         _mark(df, mask, c, before)
         df.loc[mask, c.field] = value
         return f"documents.{c.field} = {c.value}"
@@ -320,8 +320,8 @@ def _apply(tables: dict[str, pd.DataFrame], c: Correction) -> str:
         mask = df["programme_id"] == programme_id
         before = str(df.loc[mask, c.field].iloc[0])
         _mark(df, mask, c, before)
-        value: object = [v.strip() for v in c.value.split(";") if v.strip()] if c.field in ("providers", "aliases") else c.value
-        df.loc[mask, c.field] = pd.Series([value] * int(mask.sum()), index=df.index[mask], dtype="object")
+        new_value: object = [v.strip() for v in c.value.split(";") if v.strip()] if c.field in ("providers", "aliases") else c.value
+        df.loc[mask, c.field] = pd.Series([new_value] * int(mask.sum()), index=df.index[mask], dtype="object")
         return f"programmes.{c.field} = {c.value}"
     if c.table == "funnel_counts":
         route, _, stage = c.field.partition("_")
@@ -369,7 +369,7 @@ def _apply_list(tables: dict[str, pd.DataFrame], c: Correction, doc_id: str, pro
             "programme_id": programme_id, "value": name,
         }])], ignore_index=True)
         return f"removed {column} {name}"
-    row = {col: None for col in df.columns}
+    row = dict.fromkeys(df.columns)
     row.update({"doc_id": doc_id, "programme_id": programme_id, column: c.value, f"{column}_as_written": c.value,
                 "char_start": 0, "char_end": 0, "evidence_text": "", "extractor": c.source,
                 "extracted_value": None, "correction": f"{c.source}: {c.note} ({c.author})".strip()})
@@ -384,14 +384,14 @@ def _add_programme(tables: dict[str, pd.DataFrame], c: Correction, doc_id: str) 
     pid = f"{doc_id}-{re.sub(r'[^a-z0-9]+', '-', c.value.lower()).strip('-')[:40] or 'programme'}"
     source = {"char_start": 0, "char_end": 0, "evidence_text": "", "extractor": c.source, "extracted_value": None,
               "correction": f"{c.source}: {c.note} ({c.author})".strip()}
-    programme = {col: None for col in tables["programmes"].columns}
+    programme = dict.fromkeys(tables["programmes"].columns)
     programme.update({"programme_id": pid, "doc_id": doc_id, "name": c.value, "providers": [], "aliases": [], **source})
     tables["programmes"] = pd.concat([tables["programmes"], pd.DataFrame([programme])], ignore_index=True)
     population = tables["documents"].loc[tables["documents"]["doc_id"] == doc_id, "population"].iloc[0]
-    funnel = [{**{col: None for col in tables["funnel_counts"].columns}, "doc_id": doc_id, "programme_id": pid, "population": population,
+    funnel = [{**dict.fromkeys(tables["funnel_counts"].columns), "doc_id": doc_id, "programme_id": pid, "population": population,
                "route": r, "stage": s, "status": "not_stated", **source} for r in ROUTES for s in STAGES]
     tables["funnel_counts"] = pd.concat([tables["funnel_counts"], pd.DataFrame(funnel)], ignore_index=True)
-    budget = {**{col: None for col in tables["budgets"].columns}, "doc_id": doc_id, "programme_id": pid, "status": "not_stated", **source}
+    budget = {**dict.fromkeys(tables["budgets"].columns), "doc_id": doc_id, "programme_id": pid, "status": "not_stated", **source}
     tables["budgets"] = pd.concat([tables["budgets"], pd.DataFrame([budget])], ignore_index=True)
     return f"added programme {c.value}"
 

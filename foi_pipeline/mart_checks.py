@@ -50,7 +50,7 @@ def costs_not_adding_up(funnel: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFra
     got = costs[["reply_id", "programme_id", *stages]].copy()
 
     def keyed(df: pd.DataFrame) -> pd.DataFrame:
-        out = df.astype({s: "Int64" for s in stages}).astype({s: "string" for s in stages}).fillna({s: "" for s in stages})
+        out = df.astype(dict.fromkeys(stages, "Int64")).astype(dict.fromkeys(stages, "string")).fillna(dict.fromkeys(stages, ""))
         return out.assign(n=out.groupby(list(out.columns)).cumcount())
 
     merged = keyed(expected).merge(keyed(got), how="outer", indicator=True)

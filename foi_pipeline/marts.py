@@ -9,6 +9,7 @@ import pandas as pd
 
 from foi_pipeline.contract import MARTS, ROUTES, STAGES, UNKNOWN_STATUSES
 from foi_pipeline.specs import RequestSpec
+from foi_pipeline.wording import missing
 
 # documents has one row per file; a document's facts join to its one readable row, when the marts count it
 # (documents.counted: a reply to a known request, and one reply per area and request).
@@ -253,11 +254,11 @@ def build_coverage(documents: pd.DataFrame, answers: pd.DataFrame, specs: list[R
     for doc_id, path, request_id, area, reply_id, rank in zip(readable["doc_id"], readable["source_path"], readable["request_id"],
                                                              readable["area"], readable["reply_id"], readable["reply_rank"]):
         members.setdefault(reply_id, []).append((rank, doc_id, path, request_id, area))
-    replies: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    replies: dict[tuple[object, object], list[tuple[str, str]]] = {}  # by (request_id, area), either unknown
     for reply in members.values():
         reply.sort(key=lambda m: m[0])
-        request_id = next((m[3] for m in reply if not pd.isna(m[3])), None)
-        area = next((m[4] for m in reply if not pd.isna(m[4])), None)
+        request_id = next((m[3] for m in reply if not missing(m[3])), None)
+        area = next((m[4] for m in reply if not missing(m[4])), None)
         replies.setdefault((request_id, area), []).extend((doc_id, path) for _, doc_id, path, _, _ in reply)
     status = {(d, k): s for d, k, s in zip(answers["doc_id"], answers["question_key"], answers["status"])}
     rows = []

@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from foi_pipeline.wording import missing
+
 READ_ONLY_TYPES = {"SELECT", "EXPLAIN", "PRAGMA"}
 
 
@@ -31,7 +33,7 @@ def run_query(database: Path, sql: str) -> pd.DataFrame:
         result = None
         for statement in statements:
             result = con.execute(statement.query)
-        return result.df()
+        return result.df() if result is not None else pd.DataFrame()
     except duckdb.Error as err:
         if "read-only" in str(err).lower() or "external access" in str(err).lower():
             raise WriteRefused(f"foi query only reads: {err}") from err
@@ -45,7 +47,7 @@ def format_table(df: pd.DataFrame, max_width: int = 60) -> str:
         return "(no rows)" if len(df.columns) else "(nothing returned)"
 
     def short(v: object) -> object:
-        text = "" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v)
+        text = "" if missing(v) else str(v)
         text = text.replace("\n", " ")
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 

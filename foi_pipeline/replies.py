@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from foi_pipeline.contract import columns
-from foi_pipeline.pipeline import frame
 from foi_pipeline.extract.quantities import _APPROX_BEFORE_RE  # the lexicon's words for "about"
+from foi_pipeline.pipeline import frame
+from foi_pipeline.wording import missing
 
 EMAIL = "message/rfc822"
 EMAILS = {EMAIL, "application/vnd.ms-outlook"}  # .eml and Outlook's .msg
@@ -50,7 +51,7 @@ class ReplyMerge:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, (list, tuple, np.ndarray)) and bool(pd.isna(value)))
+    return missing(value)
 
 
 def _true(value: object) -> bool:
@@ -151,9 +152,10 @@ def budget_reading(rows: Sequence[dict], text: str = "") -> Reading | None:
 def agree(a: Reading, b: Reading) -> bool:
     """Two readings of one slot agree when they are the same status, or figures whose intervals meet: 120 and
     'about 120', £1,198,450 and '£1.2m', 3 and 'fewer than 5'."""
-    if a[0] == "figure" and b[0] == "figure":
-        return a[1] <= b[2] and b[1] <= a[2]
-    return a[0] == b[0]
+    (a_kind, a_low, a_high), (b_kind, b_low, b_high) = a, b
+    if a_kind == "figure" and b_kind == "figure" and a_low is not None and a_high is not None and b_low is not None and b_high is not None:
+        return a_low <= b_high and b_low <= a_high
+    return a_kind == b_kind
 
 
 def _describe_count(row: dict) -> str:
@@ -165,7 +167,7 @@ def _describe_count(row: dict) -> str:
     low, high = row.get("count_low"), row.get("count_high")
     if row.get("qualifier") == "approx" and not _missing(low) and not _missing(high) and low != high:
         return f"{low} to {high}"
-    return f"{_QUALIFIER_WORDS.get(row.get('qualifier'), '')}{row['count']}"
+    return f"{_QUALIFIER_WORDS.get(str(row.get('qualifier')), '')}{row['count']}"
 
 
 def _describe_budget(rows: Sequence[dict], text: str) -> str:
@@ -238,18 +240,20 @@ def merge_reply(
         programme = None if _missing(row.get("programme_id")) else same_as.get(row["programme_id"], row["programme_id"])
         by_slot.setdefault(programme, {}).setdefault(row["doc_id"], []).append(i)
     for programme, docs in by_slot.items():
-        readings = {d: budget_reading([budgets[i] for i in rows], texts.get(d, "")) for d, rows in docs.items()}
-        first, *others = sorted(docs, key=lambda d: order(d, readings[d] is not None))
-        for i in docs[first]:  # all of that document's rows for the slot (a budget may come in parts)
-            merge.budgets_counted[i] = counted.get(first, False)
+        readings = {d: budget_reading([budgets[i] for i in members], texts.get(d, "")) for d, members in docs.items()}
+        first_doc, *other_docs = sorted(docs, key=lambda d: order(d, readings[d] is not None))
+        for i in docs[first_doc]:  # all of that document's rows for the slot (a budget may come in parts)
+            merge.budgets_counted[i] = counted.get(first_doc, False)
         what = f"the budget of {names.get(programme, programme)}" if programme else "the reply's whole budget"
-        for d in others:
-            if counted.get(first) and readings[first] and readings[d] and counted.get(d) and not agree(readings[first], readings[d]):
-                rows = [budgets[i] for i in docs[d]]
+        kept_budget = readings[first_doc]
+        for d in other_docs:
+            other_budget = readings[d]
+            if counted.get(first_doc) and kept_budget and other_budget and counted.get(d) and not agree(kept_budget, other_budget):
+                theirs = [budgets[i] for i in docs[d]]
                 merge.review.append(_review(
-                    _evidence_row(rows), "budgets", "amount_gbp", what,
-                    (_describe_budget([budgets[i] for i in docs[first]], texts.get(first, "")), path[first]),
-                    (_describe_budget(rows, texts.get(d, "")), path[d]), "budgets correction of amount_gbp", why(first, d)))
+                    _evidence_row(theirs), "budgets", "amount_gbp", what,
+                    (_describe_budget([budgets[i] for i in docs[first_doc]], texts.get(first_doc, "")), path[first_doc]),
+                    (_describe_budget(theirs, texts.get(d, "")), path[d]), "budgets correction of amount_gbp", why(first_doc, d)))
     merge.review.extend(_whole_against_programmes(budgets, by_slot, merge.budgets_counted, counted, path, texts))
     return merge
 
@@ -272,14 +276,14 @@ def _whole_against_programmes(
     [(doc, whole_rows)] = givers.items()
     reading = budget_reading(whole_rows, texts.get(doc, ""))
     in_programmes = [i for p, docs in by_slot.items() if p is not None for rows in docs.values() for i in rows]
-    if reading[0] != "figure" or any(budgets[i]["doc_id"] == doc and budgets[i]["status"] == "value" for i in in_programmes):
+    if reading is None or reading[0] != "figure" or any(budgets[i]["doc_id"] == doc and budgets[i]["status"] == "value" for i in in_programmes):
         return []
     taken: dict[str, list[dict]] = {}
     for i in in_programmes:
         if budgets_counted[i] and budgets[i]["status"] == "value":
             taken.setdefault(budgets[i]["doc_id"], []).append(budgets[i])
-    parts = [budget_reading(rows, texts.get(d, "")) for d, rows in taken.items()]
-    total: Reading = ("figure", sum(p[1] for p in parts), sum(p[2] for p in parts))
+    parts = [part for d, rows in taken.items() if (part := budget_reading(rows, texts.get(d, ""))) is not None]
+    total: Reading = ("figure", sum(p[1] or 0.0 for p in parts), sum(p[2] or 0.0 for p in parts))
     if not taken or agree(reading, total):
         return []
     kept = " + ".join(_describe_budget(rows, texts.get(d, "")) for d, rows in taken.items())

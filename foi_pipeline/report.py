@@ -16,6 +16,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -27,9 +28,21 @@ from foi_pipeline.contract import ROUTES, TABLES, UNKNOWN_STATUSES
 from foi_pipeline.extract.accounting import UNREAD_FIELD
 from foi_pipeline.ingest import INGEST_VERSION
 from foi_pipeline.review import context
+from foi_pipeline.warehouse import fetch_value
 from foi_pipeline.wording import (
-    COVERAGE_WORDS, FIELD_WORDS, INFORMATION_WORDS, ROUTE_WORDS, STATUS_WORDS, TABLE_WORDS, figure, money, percent, plural,
-    rule_words, words,
+    COVERAGE_WORDS,
+    FIELD_WORDS,
+    INFORMATION_WORDS,
+    ROUTE_WORDS,
+    STATUS_WORDS,
+    TABLE_WORDS,
+    figure,
+    missing,
+    money,
+    percent,
+    plural,
+    rule_words,
+    words,
 )
 
 # New rendering code, new pages; a new ingest version, new texts (a reply's text is fixed by its bytes and that version).
@@ -85,7 +98,7 @@ class _Axis:
 
 
 def _bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, xlim: tuple[float, float] | None = None,
-               drawn: Path | None = None, partial: pd.DataFrame | None = None, axis: _Axis = _Axis(),
+               drawn: Path | None = None, partial: pd.Series | pd.DataFrame | None = None, axis: _Axis = _Axis(),
                notes: tuple[str, ...] = ()) -> Chart:
     """Horizontal bars; a long series keeps its MAX_BARS lowest and highest, and the title says so. `partial`
     (same shape as `data`, booleans) hatches the bars that leave out figures not given.
@@ -178,10 +191,11 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame, drawn: Path | None 
         label = budgets["area"] + (" (" + budgets["request_id"].fillna("no request") + ")" if several else "")
         flagged = budgets.get("total_budget_partial", pd.Series(False, index=budgets.index)).astype("boolean").fillna(False)
         keyed = budgets.assign(label=label, partial=flagged)
-        totals = keyed.groupby("label")["total_budget_gbp"].sum().astype(float).sort_values()
-        partial = keyed.groupby("label")["partial"].any().reindex(totals.index)
-        notes = tuple(f"{name}: a programme's budget is not given, so the total leaves it out" for name in partial[partial].index)
-        out.append(_bar_chart(totals, title, "£", "#54a24b", drawn=drawn, partial=partial if partial.any() else None,
+        budget_totals = keyed.groupby("label")["total_budget_gbp"].sum().astype(float).sort_values()
+        budget_partial = keyed.groupby("label")["partial"].any().reindex(budget_totals.index)
+        notes = tuple(f"{name}: a programme's budget is not given, so the total leaves it out"
+                      for name in budget_partial[budget_partial].index)
+        out.append(_bar_chart(budget_totals, title, "£", "#54a24b", drawn=drawn, partial=budget_partial if budget_partial.any() else None,
                               axis=_Axis("money"), notes=notes))
     title = "Agency-route completion rate by programme (completed / accepted)"
     rates = funnel.dropna(subset=["agency_completion_rate"]) if not funnel.empty else funnel
@@ -190,9 +204,9 @@ def charts(funnel: pd.DataFrame, area_summary: pd.DataFrame, drawn: Path | None 
     else:
         records = rates.to_dict("records")
         basis = [r.get("agency_completion_rate_basis") for r in records]
-        label = [f"{_label(r)}: {r['programme']}" + {"approx": " (approx.)", "bounded": " (a bound)"}.get(b, "")
-                 for r, b in zip(records, basis)]
-        series = pd.Series(rates["agency_completion_rate"].astype(float).to_numpy(), index=label).sort_values()
+        labels = [f"{_label(r)}: {r['programme']}" + {"approx": " (approx.)", "bounded": " (a bound)"}.get(str(b), "")
+                  for r, b in zip(records, basis)]
+        series = pd.Series(rates["agency_completion_rate"].astype(float).to_numpy(), index=labels).sort_values()
         out.append(_bar_chart(series, title, "completion rate", "#f2a541", xlim=(0, 1), drawn=drawn, axis=_Axis("percent")))
     if drawn is not None and drawn.exists():
         shown = {chart.svg for chart in out}
@@ -236,7 +250,7 @@ def _highlight(text: str, marks: list[tuple[int, int, str, str]]) -> str:
     to the row of the first span covering it, and each row's first piece carries the id its row links back to."""
     bounds = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
     out = []
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in pairwise(bounds):
         piece = html.escape(text[start:end])
         covering = [m for m in marks if m[0] <= start and end <= m[1] and m[0] < m[1]]
         if covering:
@@ -260,8 +274,14 @@ def _page(title: str, body: list[str]) -> str:
     ])
 
 
+def _area_total(row: dict, column: str, shown: str) -> str:
+    """An area's total, marked when it leaves out a programme whose figure the reply does not give."""
+    flag = row.get(f"{column}_partial")
+    return f"{shown} (partial)" if shown and isinstance(flag, (bool, np.bool_)) and flag else shown
+
+
 def _cell(value: object) -> str:
-    return "" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else str(value)
+    return "" if missing(value) else str(value)
 
 
 def _funnel_cell(row: dict, route: str, stage: str) -> str:
@@ -379,13 +399,10 @@ def render_index(counts: dict[str, int], readable: pd.DataFrame, area_summary: p
                      "figure the reply does not give.</p><table><tr><th>area</th><th>request</th><th>information</th>"
                      "<th>programmes</th><th>total budget</th><th>referred</th><th>completed</th></tr>")
         for row in area_summary.to_dict("records"):
-            def total(column: str, shown: str) -> str:
-                flag = row.get(f"{column}_partial")
-                return f"{shown} (partial)" if shown and isinstance(flag, (bool, np.bool_)) and flag else shown
-
             cells = [row["area"], _cell(row["request_id"]), INFORMATION_WORDS.get(row["information_status"], _cell(row["information_status"])),
-                     _cell(row["programme_names"]), total("total_budget", money(row["total_budget_gbp"])),
-                     total("total_referred", _cell(row["total_referred"])), total("total_completed", _cell(row["total_completed"]))]
+                     _cell(row["programme_names"]), _area_total(row, "total_budget", money(row["total_budget_gbp"])),
+                     _area_total(row, "total_referred", _cell(row["total_referred"])),
+                     _area_total(row, "total_completed", _cell(row["total_completed"]))]
             parts.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
         parts.append("</table>")
     parts.append("<h2 id='replies'>Replies</h2><nav class='replies'>" + "".join(
@@ -432,7 +449,7 @@ def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[
             spanned = row["char_end"] > row["char_start"]
             if spanned:
                 marks.append((int(row["char_start"]), int(row["char_end"]), css, row_id))
-            programme = names.get(row.get("programme_id"), "") if table != "programmes" else row["name"]
+            programme = names.get(str(row.get("programme_id")), "") if table != "programmes" else row["name"]
             link = f"<a href='#ev-{esc(row_id)}'>in the text</a>" if spanned else ""
             rows_html.append(
                 f"<tr id='row-{row_id}'><td>{esc(TABLE_WORDS[table])}</td><td>{esc(str(programme or ''))}</td><td>{esc(_value_of(table, row))}</td>"
@@ -446,7 +463,7 @@ def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[
             css = "unread" if row.get("field") == UNREAD_FIELD else "review"
             marks.append((start, end, css, row_id))
         field = FIELD_WORDS.get(row["field"], str(row["field"]).replace("_", " "))
-        programme = names.get(row.get("programme_id"), "") if isinstance(row.get("programme_id"), str) else ""
+        programme = names.get(pid, "") if isinstance(pid := row.get("programme_id"), str) else ""
         about = f"{TABLE_WORDS.get(row['table_name'], row['table_name'])}, {field}" + (f" ({programme})" if programme else "")
         shown = (f"<br><span class='context'>“{line}”</span> <a href='#ev-{esc(row_id)}'>in the text</a>") if line else ""
         review_html.append(f"<li id='row-{row_id}' class='review-item'><strong>{esc(row['severity'])}</strong> · {esc(about)}: "
@@ -454,7 +471,7 @@ def render_reply(doc: dict, text: str, rows: dict[str, list[dict]], names: dict[
     title = _title(doc)
     heading = title if title == doc["source_path"] else f"{title} – {doc['source_path']}"
     details = [str(doc.get("authority") or ""), f"ref {doc['foi_reference']}" if _cell(doc.get("foi_reference")) else "",
-               str(doc.get("response_date") or "")[:10], INFORMATION_WORDS.get(doc.get("information_status"), "")]
+               str(doc.get("response_date") or "")[:10], INFORMATION_WORDS.get(str(doc.get("information_status")), "")]
     parts = [
         "<p><a href='../index.html#replies'>← all replies</a></p>",
         f"<section id='doc-{esc(doc_id)}'><h1>{esc(heading)}</h1>",
@@ -533,7 +550,7 @@ def write_report(folder: Path, parquet: dict[str, Path], chart_list: list[Chart]
         todo = sorted(d for d, fp in wanted.items() if old.get(d) != fp or not (replies / f"{d}.html").exists())
         if todo:
             _render_pages(con, replies, readable[readable["doc_id"].isin(todo)], todo)
-        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("documents", "programmes", "review_queue")}
+        counts = {t: fetch_value(con, f'SELECT count(*) FROM "{t}"') for t in ("documents", "programmes", "review_queue")}
         marts = {m: con.execute(f'SELECT * EXCLUDE (file_row_number) FROM "{m}"').df() if m in parquet else pd.DataFrame()
                  for m in REPORT_MARTS}
     finally:
@@ -554,7 +571,7 @@ def _render_pages(con: duckdb.DuckDBPyConnection, replies: Path, docs: pd.DataFr
         return con.execute(f'SELECT * EXCLUDE (file_row_number) FROM "{table}" WHERE doc_id IN (SELECT unnest(?)) '
                            "ORDER BY file_row_number", [doc_ids]).df()
 
-    texts = dict(rows_of("document_text")[["doc_id", "text"]].itertuples(index=False))
+    texts: dict[str, str] = dict(rows_of("document_text")[["doc_id", "text"]].itertuples(index=False))
     programmes = rows_of("programmes")
     names = dict(zip(programmes["programme_id"], programmes["name"]))
     rows: dict[str, dict[str, list[dict]]] = {}

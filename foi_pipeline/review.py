@@ -12,7 +12,7 @@ from foi_pipeline.corrections import HEADER, line_problem
 from foi_pipeline.exports import csv_text
 from foi_pipeline.extract.accounting import UNREAD_FIELD
 from foi_pipeline.extract.quantities import find_money, read_count
-from foi_pipeline.wording import plural
+from foi_pipeline.wording import missing, plural
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 TABLE_ORDER = {t: i for i, t in enumerate(["documents", "funnel_counts", "budgets", "programmes", "funders", "referrers", "answers"])}
@@ -42,20 +42,22 @@ def _line(text: str | None, start: object, end: object) -> str:
 def context(text: str | None, start: object, end: object, width: int = 240) -> tuple[str, str, str]:
     """The line around a span, as (before, evidence, after), cut to about `width` characters around the evidence
     (an ellipsis where it is cut), so a doubt on a long line still shows the words that explain it."""
-    if not text or pd.isna(start) or pd.isna(end) or int(end) <= int(start):
+    if missing(start) or missing(end):
         return "", "", ""
-    start, end = int(start), int(end)
-    first = text.rfind("\n", 0, start) + 1
-    last = text.find("\n", end)
+    lo, hi = int(start), int(end)  # type: ignore[call-overload]  # a span's ends are whole numbers in the frames
+    if not text or hi <= lo:
+        return "", "", ""
+    first = text.rfind("\n", 0, lo) + 1
+    last = text.find("\n", hi)
     last = len(text) if last < 0 else last
     if last - first > width:
-        room = max(20, (width - (end - start)) // 2)
-        first, last = max(first, start - room), min(last, end + room)
-    before = text[first:start].lstrip()
-    after = text[end:last].rstrip()
+        room = max(20, (width - (hi - lo)) // 2)
+        first, last = max(first, lo - room), min(last, hi + room)
+    before = text[first:lo].lstrip()
+    after = text[hi:last].rstrip()
     cut_before = first > 0 and text[first - 1] != "\n"
     cut_after = last < len(text) and text[last] != "\n"
-    return ("…" if cut_before else "") + before, text[start:end], after + ("…" if cut_after else "")
+    return ("…" if cut_before else "") + before, text[lo:hi], after + ("…" if cut_after else "")
 
 
 def format_items(items: pd.DataFrame) -> str:

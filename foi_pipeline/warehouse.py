@@ -28,9 +28,10 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -254,10 +255,8 @@ class Warehouse:
                 shutil.rmtree(self.staging_dir, ignore_errors=True)  # nothing was published; leave nothing behind
                 raise
             _fault("switched")
-            try:
+            with suppress(OSError):  # published already; what is left goes next time
                 self._remove_old(keep={generation.name, previous})
-            except OSError:
-                pass  # published already; what is left goes next time
         return Published(generation, rows)
 
     def _adopt_old_layout(self) -> None:
@@ -280,7 +279,7 @@ class Warehouse:
         con = duckdb.connect()
         try:
             old, new = (f"read_parquet('{p.as_posix()}')" for p in (published, self.staged_path("documents")))
-            before, after = (con.execute(f"SELECT count(DISTINCT source_path) FROM {t}").fetchone()[0] for t in (old, new))
+            before, after = (fetch_value(con, f"SELECT count(DISTINCT source_path) FROM {t}") for t in (old, new))
             lost = [r[0] for r in con.execute(f"SELECT source_path FROM {old} EXCEPT SELECT source_path FROM {new} ORDER BY 1").fetchall()]
         finally:
             con.close()
@@ -380,6 +379,14 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         return con.execute(f"SELECT * FROM read_parquet('{path.as_posix()}')").df()
     finally:
         con.close()
+
+
+def fetch_value(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The one value of a query that returns one row (an aggregate such as count(*))."""
+    row = con.execute(sql).fetchone()
+    if row is None:
+        raise ValueError(f"no row from {sql}")
+    return row[0]
 
 
 def row_count(path: Path) -> int:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TypeGuard
 
+import numpy as np
 import pandas as pd
 
 from foi_pipeline.contract import ROUTES, STAGES
@@ -133,5 +135,13 @@ def figure(count: object, status: object, qualifier: object = None, low: object 
     return f"{text} ({said})" if said else text
 
 
-def _known(value: object) -> bool:
-    return not isinstance(value, (list, tuple)) and not pd.isna(value)
+def missing(value: object) -> bool:
+    """A cell that holds nothing: None, NaN, NaT or pd.NA (a list is a value, even an empty one)."""
+    if value is None or isinstance(value, (list, tuple, np.ndarray)):
+        return value is None
+    return bool(pd.isna(value))  # type: ignore[call-overload]  # pandas-stubs' isna takes no plain object, though it reads any scalar
+
+
+def _known(value: object) -> TypeGuard[float]:
+    """A figure that is there (the frames hold numbers, numpy's too, which int() and float() read)."""
+    return not isinstance(value, (list, tuple)) and not missing(value)

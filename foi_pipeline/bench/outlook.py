@@ -38,8 +38,8 @@ class MsgMessage:
 
 
 def _filetime(moment: dt.datetime) -> int:
-    epoch = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)
-    return int((moment.astimezone(dt.timezone.utc) - epoch).total_seconds() * 10_000_000)
+    epoch = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
+    return int((moment.astimezone(dt.UTC) - epoch).total_seconds() * 10_000_000)
 
 
 def _unicode(text: str) -> bytes:

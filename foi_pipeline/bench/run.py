@@ -112,7 +112,7 @@ def run_bench(n: int, workdir: Path | None = None, say=print) -> dict:
     matched = [(d, match_request(d.text, d.source_path, specs)[0]) for d in readable]
     started = time.perf_counter()
     for doc, spec in matched:
-        extract_reply(doc.text, doc_id=doc.doc_id, spec=spec, catalogue=catalogue)
+        extract_reply(doc.text or "", doc_id=doc.doc_id, spec=spec, catalogue=catalogue)
     extract_s = time.perf_counter() - started
     ingested, extracted = len(docs), len(matched)
     del docs, readable, matched  # the pipeline run below reads everything again; these would only add to its memory

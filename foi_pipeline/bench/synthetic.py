@@ -103,12 +103,12 @@ def _scope(programmes: list[SyntheticProgramme]) -> list[str]:
     return out
 
 
-def _answers(layout: str, spec: RequestSpec, programmes: list[SyntheticProgramme], referrer: str, funders: str, table_rows: list[list[str]]) -> list[str]:
+def _answers(layout: str, spec: RequestSpec, programmes: list[SyntheticProgramme], referrer: str, funders: str, table_rows: list[str]) -> list[str]:
     budgets = "; ".join(f"{p.short}: £{p.budget:,}" for p in programmes) if len(programmes) > 1 else f"£{programmes[0].budget:,}"
     if layout == "numbered":
         lines = ["1. The interventions were:", *_scope(programmes)]
         lines += [f"{n}. {_label_value(programmes, slot)}" for n, slot in zip(range(2, 8), STAGES)]
-        return lines + [f"8. {referrer}.", f"9. {funders}.", f"10. {budgets}"]
+        return [*lines, f"8. {referrer}.", f"9. {funders}.", f"10. {budgets}"]
     if layout == "qa":
         lines = []
         for q in spec.questions:
@@ -129,8 +129,8 @@ def _answers(layout: str, spec: RequestSpec, programmes: list[SyntheticProgramme
         return lines
     if layout == "table":
         lines = ["Question 1 – Name and scope", *_scope(programmes), "Questions 2 to 7 – figures", *table_rows]
-        return lines + [f"Question 8 – Referring organisations: {referrer}.", f"Question 9 – Financial contributors: {funders}.",
-                        f"Question 10 – Budget: {budgets}"]
+        return [*lines, f"Question 8 – Referring organisations: {referrer}.", f"Question 9 – Financial contributors: {funders}.",
+                f"Question 10 – Budget: {budgets}"]
     if layout == "sections":  # the request answered once per programme, each under its own heading
         lines = ["We fund more than one programme, so we have answered for each in turn.", ""]
         for n, p in enumerate(programmes, 1):
@@ -148,11 +148,11 @@ def _answers(layout: str, spec: RequestSpec, programmes: list[SyntheticProgramme
         letters = "abcdefghij"
         lines = ["a) The interventions we fund:", *_scope(programmes)]
         lines += [f"{letters[i + 1]}) {_label_value(programmes, slot)}" for i, slot in enumerate(STAGES)]
-        return lines + [f"h) {referrer}.", f"i) {funders}.", f"j) {budgets}"]
+        return [*lines, f"h) {referrer}.", f"i) {funders}.", f"j) {budgets}"]
     # inline headings
     lines = ["Name and scope of the programme –", *_scope(programmes)]
     lines += [f"{t} – {_label_value(programmes, slot)}" for t, slot in zip(STAGE_TITLES, STAGES)]
-    return lines + [f"Referring organisations – {referrer}.", f"Financial contributors – {funders}.", f"Budget – {budgets}"]
+    return [*lines, f"Referring organisations – {referrer}.", f"Financial contributors – {funders}.", f"Budget – {budgets}"]
 
 
 @dataclass
@@ -252,8 +252,9 @@ def _cells(lines: list[str]) -> list[list[str]]:
 
 def _xlsx(lines: list[str]) -> bytes:
     workbook = openpyxl.Workbook()
+    sheet = workbook.worksheets[0]  # a new workbook has one sheet
     for row in _cells(lines):
-        workbook.active.append([int(c) if c.isdigit() else c for c in row])
+        sheet.append([int(c) if c.isdigit() else c for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -308,6 +309,20 @@ def _msg(lines: list[str], gold: dict) -> bytes:
         body="\r\n".join(lines)))
 
 
+def _render(fmt: str, reply: SyntheticReply) -> bytes:
+    """The reply's file in one format: only the chosen format is built (a PDF or a .msg takes a while)."""
+    lines = reply.lines
+    if fmt == "txt":
+        return "\n".join(lines).encode()
+    if fmt == "rtf":
+        return rtf_document("\n".join(lines))
+    if fmt == "eml":
+        return _eml(lines, reply.gold)
+    if fmt == "msg":
+        return _msg(lines, reply.gold)
+    return {"pdf": _pdf, "docx": _docx, "html": _html, "xlsx": _xlsx, "csv": _csv, "odt": _odt}[fmt](lines)
+
+
 def write_corpus(folder: Path, n: int, seed: int = 7) -> dict:
     """Write n replies under folder and return their gold (GOLD_FORMAT)."""
     rng = random.Random(seed)
@@ -320,10 +335,7 @@ def write_corpus(folder: Path, n: int, seed: int = 7) -> dict:
     for i in range(n):
         reply = make_reply(i, rng, spec, areas)
         fmt = rng.choices(formats, weights)[0]
-        data = {"txt": lambda: "\n".join(reply.lines).encode(), "pdf": lambda: _pdf(reply.lines), "docx": lambda: _docx(reply.lines),
-                "html": lambda: _html(reply.lines), "eml": lambda: _eml(reply.lines, reply.gold),
-                "msg": lambda: _msg(reply.lines, reply.gold), "xlsx": lambda: _xlsx(reply.lines), "csv": lambda: _csv(reply.lines),
-                "odt": lambda: _odt(reply.lines), "rtf": lambda: rtf_document("\n".join(reply.lines))}[fmt]()
+        data = _render(fmt, reply)
         name = f"{reply.name}.{fmt}"
         (folder / name).write_bytes(data)
         gold = dict(reply.gold, file=name)

@@ -144,9 +144,9 @@ def _key_lines(text: str, whole: str) -> list[tuple[int, int]]:
     out = []
     for m in _KEY_LINE_RE.finditer(text):
         symbol = m.group("symbol").strip()
-        if symbol and not symbol[0].isalpha() or symbol.lower() in {"n/a", "n/k", "n/r", "na", "nil"}:
-            if whole.count(symbol) > 1:
-                out.append((m.start(), m.end()))
+        marker = (symbol and not symbol[0].isalpha()) or symbol.lower() in {"n/a", "n/k", "n/r", "na", "nil"}
+        if marker and whole.count(symbol) > 1:
+            out.append((m.start(), m.end()))
     return out
 
 

@@ -7,15 +7,24 @@ into pieces that belong to one programme before anything is read from it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from itertools import pairwise
 
 from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention, organisations_after, split_organisations
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, mentions
-from foi_pipeline.extract.quantities import CountReading, MoneyReading, find_counts, find_money, find_statuses, may_state_status, read_count
+from foi_pipeline.extract.quantities import (
+    CountReading,
+    MoneyReading,
+    find_counts,
+    find_money,
+    find_statuses,
+    may_state_status,
+    read_count,
+)
 from foi_pipeline.extract.spans import Span
 from foi_pipeline.extract.tables import Table, find_tables, outside_tables
 from foi_pipeline.specs import Question, RequestSpec
@@ -215,7 +224,7 @@ def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> lis
     """'82 referrals ... for CARA and 240 for the Change Hub ...': one clause per figure, cut at the last
     'and' / ';' / '.' / ',' between two figures; each clause belongs to the programme it names."""
     cuts = [body.start]
-    for left, right in zip(anchors, anchors[1:]):
+    for left, right in pairwise(anchors):
         between = body.text[left - body.start : right - body.start]
         # The last sentence end between them, else the last lesser break: a figure's clause runs to its sentence's end
         # ("58 referrals for X. Y does not accept agency referrals, so this does not apply").
@@ -223,7 +232,7 @@ def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> lis
         cuts.append(left + (seps[-1].start() if seps else len(between) // 2))
     cuts.append(body.end)
     out = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in pairwise(cuts):
         clause = _sub(body, start, end)
         named = mentions(clause, registry)
         out.append(Piece(named[0][1] if named else None, clause, label=named[0][0] if named else None))

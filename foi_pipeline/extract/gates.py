@@ -23,7 +23,4 @@ def fold(text: str) -> str:
 
 def has_any(folded: str, words: tuple[str, ...]) -> bool:
     """Whether any of the words occurs in the (folded) text."""
-    for word in words:
-        if word in folded:
-            return True
-    return False
+    return any(word in folded for word in words)

@@ -110,7 +110,7 @@ def _trim_place(place: str) -> str:
     parts = re.split(r"(,\s*|\s+and\s+)", place)
     kept = parts[0]
     for sep, part in zip(parts[1::2], parts[2::2]):
-        if _ORG_NOUNS.search(part) or part.lower().startswith("the ") and "," in sep or _ADDRESS_PART_RE.search(part):
+        if _ORG_NOUNS.search(part) or (part.lower().startswith("the ") and "," in sep) or _ADDRESS_PART_RE.search(part):
             break  # "Cheshire, Clemonds Hey, Oakmere Road, Winsford CW7": the address follows
         kept += sep + part
     kept = re.sub(r"(?:\s+(?:and|of|the|&))+$|[\s,]+$", "", kept)
@@ -237,7 +237,7 @@ _MONTH_NUMBERS = {
 _WEEKDAYS = {"mon", "monday", "tue", "tuesday", "wed", "wednesday", "thu", "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday"}
 
 
-def _plain_date(s: str) -> dt.date | None | bool:
+def _plain_date(s: str) -> dt.date | bool | None:
     """The date of a plain "D Month YYYY" string, None when it is no valid date, False when dateutil must decide."""
     m = _PLAIN_DATE_RE.fullmatch(s)
     if m is None or (m.group("weekday") and m.group("weekday").lower() not in _WEEKDAYS):

@@ -381,7 +381,7 @@ def _name_run_end(text: str) -> int:
         if token == ")":
             return m.start()  # "(delivered by Safe Lives) and the ...": the bracket the cue stood in closes
         if token == ";" or token.endswith(":") or (token.endswith(".") and not _ABBREVIATION_RE.match(token)):
-            return m.end() if not token == ";" else m.start()
+            return m.end() if token != ";" else m.start()
         if token == "," or token.startswith("("):
             pos = m.end()
             continue

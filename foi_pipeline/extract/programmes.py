@@ -353,7 +353,7 @@ def _items(block: Span) -> list[Span]:
     for span in _lines_unwrapped(block):
         if not span:
             continue
-        cuts = [m for m in INLINE_ENUM_RE.finditer(span.text)]
+        cuts = list(INLINE_ENUM_RE.finditer(span.text))
         if len(cuts) >= 2:
             bounds = [m.start() for m in cuts] + [len(span.text)]
             head = span.sub(0, bounds[0])

@@ -158,7 +158,7 @@ def _read_clauses(sentence: Span, programme: Programme | None, route: str | None
                   registry: ProgrammeRegistry, facts: Facts) -> str | None:
     """Each clause's figure by the route and stage words it uses; returns the route the sentence ends on."""
     bounds = [0, *(c.start() for c in _CLAUSE_CUT_RE.finditer(sentence.text)), len(sentence.text)]
-    clauses = [sentence.sub(start, end) for start, end in zip(bounds, bounds[1:])]
+    clauses = [sentence.sub(start, end) for start, end in itertools.pairwise(bounds)]
     previous: tuple[Programme, str] | None = None  # the last clause's programme and stage
     for i, clause in enumerate(clauses):
         route = _route(clause.text) or route

@@ -569,7 +569,7 @@ def _qualify(text: str, start: int, end: int, value: int) -> tuple[str, int, int
             if qualifier == "at_most":
                 return "at_most", 0, value, q_start, end
             if qualifier == "at_least":
-                strict = bool(m.groupdict().get("strict")) or m.group().strip().startswith(">") and "=" not in m.group()
+                strict = bool(m.groupdict().get("strict")) or (m.group().strip().startswith(">") and "=" not in m.group())
                 return "at_least", value + 1 if strict else value, None, q_start, end
             return "approx", value, value, q_start, end
     after = _AFTER_QUALIFIER_RE.match(text, end)

@@ -8,15 +8,43 @@ from decimal import Decimal
 from foi_pipeline import contract
 from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.accounting import (
-    UNANSWERED_FIELD, UNREAD_FIELD, Mark, Marks, Region, answered_unread, organisation_doubts, programme_doubts, status_doubts, unread_figures,
-    budget_doubts, metadata_doubts, missing_programmes, unanswered, unread_names,
+    UNANSWERED_FIELD,
+    UNREAD_FIELD,
+    Mark,
+    Marks,
+    Region,
+    answered_unread,
+    budget_doubts,
+    metadata_doubts,
+    missing_programmes,
+    organisation_doubts,
+    programme_doubts,
+    status_doubts,
+    unanswered,
+    unread_figures,
+    unread_names,
 )
 from foi_pipeline.extract.align import align, disagreement
-from foi_pipeline.extract.facts import CountFact, Facts, read_count_block, read_funders_of_budget, read_money_block, read_org_block, read_stage_tables
+from foi_pipeline.extract.facts import (
+    CountFact,
+    Facts,
+    read_count_block,
+    read_funders_of_budget,
+    read_money_block,
+    read_org_block,
+    read_stage_tables,
+)
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue, looks_like_org
+from foi_pipeline.extract.programmes import (
+    Programme,
+    ProgrammeRegistry,
+    describe,
+    find_programmes_in_prose,
+    find_programmes_in_scope,
+    looks_like_name,
+)
 from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wording
-from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, describe, find_programmes_in_prose, find_programmes_in_scope, looks_like_name
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
 from foi_pipeline.extract.sections import Section, heading_name, split_sections, table_sections
 from foi_pipeline.extract.segment import ANSWER_PREFIX_RE, Block, find_question_table, segment

@@ -40,7 +40,7 @@ Q_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {w: i for i, w in enumerate(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split(), start=1)}
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen"], start=1)}
 _NUMBER_WORD = r"(?:" + "|".join(_NUMBER_WORDS) + r")"
 # "Question one", "Questions two, three and four": the numbers written as words
 WORD_Q_LABEL_RE = re.compile(
@@ -236,10 +236,7 @@ class EchoMatcher:
             if len(norm) <= len(qnorm):
                 # A heading that is (part of) the question: "Financial Contributors:", "Budget inclusive of ..."
                 # (a score below the threshold cannot match, so rapidfuzz may stop early and report 0)
-                if _cannot_reach(norm, qnorm, threshold):
-                    score = 0.0
-                else:
-                    score = fuzz.partial_ratio(norm, qnorm, score_cutoff=threshold)
+                score = 0.0 if _cannot_reach(norm, qnorm, threshold) else fuzz.partial_ratio(norm, qnorm, score_cutoff=threshold)
                 if len(norm) < 0.5 * len(qnorm):
                     score -= 5 if len(norm) >= 20 or score >= 99 else 15
                 end = len(text)
@@ -326,7 +323,7 @@ class TitleMatcher:
             return self.counts.get((route, stage))
         if not named:
             return None
-        for cue, pattern, question in self.cues:
+        for _, pattern, question in self.cues:
             if pattern.search(lowered):
                 return question
         return None
@@ -359,10 +356,10 @@ class TitleMatcher:
         return None, 0
 
 
-_MATCHERS: dict[int, tuple[RequestSpec, "EchoMatcher", "TitleMatcher", "_LineReader"]] = {}
+_MATCHERS: dict[int, tuple[RequestSpec, EchoMatcher, TitleMatcher, _LineReader]] = {}
 
 
-def _matchers_entry(spec: RequestSpec) -> tuple[RequestSpec, "EchoMatcher", "TitleMatcher", "_LineReader"]:
+def _matchers_entry(spec: RequestSpec) -> tuple[RequestSpec, EchoMatcher, TitleMatcher, _LineReader]:
     """One set of matchers per request spec, kept across replies."""
     entry = _MATCHERS.get(id(spec))
     if entry is None or entry[0] is not spec:
@@ -371,12 +368,12 @@ def _matchers_entry(spec: RequestSpec) -> tuple[RequestSpec, "EchoMatcher", "Tit
     return entry
 
 
-def _matchers(spec: RequestSpec) -> tuple["EchoMatcher", "TitleMatcher"]:
+def _matchers(spec: RequestSpec) -> tuple[EchoMatcher, TitleMatcher]:
     entry = _matchers_entry(spec)
     return entry[1], entry[2]
 
 
-def _line_reader(spec: RequestSpec) -> "_LineReader":
+def _line_reader(spec: RequestSpec) -> _LineReader:
     return _matchers_entry(spec)[3]
 
 
@@ -429,7 +426,7 @@ def _label_cell(cell: Span, lettered: bool) -> Label | None:
     return label if label is not None and not cell.text[end:].strip() else None
 
 
-def _question_row(text: str, line: Span, lettered: bool, matcher: "EchoMatcher", titles: "TitleMatcher") -> Block | None:
+def _question_row(text: str, line: Span, lettered: bool, matcher: EchoMatcher, titles: TitleMatcher) -> Block | None:
     """A question-and-answer table ("| 5. Males referred by an agency | 97 |", or Word's "Question | Response" rows):
     a row of two cells (three with a label cell first) whose question cell names a question is that answer's
     heading, and its last cell the answer. Rows of wider tables (a column per programme) are not answers."""
@@ -476,7 +473,7 @@ def find_question_table(text: str, spec: RequestSpec, within: Span | None = None
     for k, table in enumerate(tables):
         width = len(table.rows[0])
         # A table that breaks across pages goes on in the next ones as wide, under its header repeated.
-        following = list(itertools.takewhile(lambda t: len(t.rows[0]) == width, tables[k + 1 :]))
+        following = list(itertools.takewhile(lambda t, width=width: len(t.rows[0]) == width, tables[k + 1 :]))
         continued = [table.rows[1:], *(t.rows for t in following)]
         # The question in the first column ("Q5 Agency referred"), or a number column then the question's words
         # ("| Q | Question | Drive | CARA |"): the programmes' columns follow it.
@@ -507,8 +504,8 @@ def find_question_table(text: str, spec: RequestSpec, within: Span | None = None
 _TOTAL_ROW_RE = re.compile(r"^\W*(?:grand\s+)?totals?\b", re.IGNORECASE)
 
 
-def _programme_rows(table, following: list, spec: RequestSpec, by_number: dict, matcher: "EchoMatcher",
-                    titles: "TitleMatcher") -> QuestionTable | None:
+def _programme_rows(table, following: list, spec: RequestSpec, by_number: dict, matcher: EchoMatcher,
+                    titles: TitleMatcher) -> QuestionTable | None:
     """"| Programme | Provider | Q2 Males self-referred | Q3 ... |": the questions as column headings and a row per
     programme, the first column its name (a workbook's data sheet). Read as its transpose; a total row is no programme."""
     header = table.rows[0]
@@ -735,12 +732,12 @@ def _next_text(text_lines: list[Span], i: int) -> str:
     return next((line.text for line in islice(text_lines, i + 1, None) if line.text.strip()), "")
 
 
-def _route_title_follows(following: str, reader: "_LineReader", lettered: bool) -> bool:
+def _route_title_follows(following: str, reader: _LineReader, lettered: bool) -> bool:
     head = reader.read(following, lettered, True)
     return (head is not None and head.titled is not None and bool(head.titled.route)) or _ROUTE_ONLY_RE.match(following) is not None
 
 
-def _route_only(line: Span, stage: str, titles: "TitleMatcher") -> Block | None:
+def _route_only(line: Span, stage: str, titles: TitleMatcher) -> Block | None:
     m = _ROUTE_ONLY_RE.match(line.text)
     question = titles.counts.get((lexicon.route_named(m.group("route"), label=True), stage)) if m else None
     return Block(label=None, heading=line.sub(0, m.end()), titled=question) if question is not None else None
@@ -819,7 +816,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
                            echo=head.echo, echo_score=head.echo_score, titled=head.titled))
 
     # Bodies run to the next heading (or stage heading: "Acceptances" is not part of the answer above it).
-    for block, following in zip(heads, heads[1:] + [None]):
+    for block, following in zip(heads, [*heads[1:], None]):
         end = following.start if following else len(text)
         end = min([g.start for g in group_lines if block.heading.end <= g.start < end], default=end)
         block.body = Span.of(text, block.heading.end, end)
@@ -994,9 +991,9 @@ def _mark_quoted_request(heads: list[Block], matcher: EchoMatcher) -> None:
     i = 0
     while i < len(heads):
         j = i
-        while j < len(heads) and (heads[j].echo is not None and _only_quote_residue(heads[j].body.text)
-                                  or (heads[j].echo or heads[j].titled) is not None
-                                  and _opens_with_a_question(heads[j].body.text, matcher)):
+        while j < len(heads) and ((heads[j].echo is not None and _only_quote_residue(heads[j].body.text))
+                                  or ((heads[j].echo or heads[j].titled) is not None
+                                  and _opens_with_a_question(heads[j].body.text, matcher))):
             j += 1
         if j < len(heads) and heads[j].echo is not None:
             j += 1  # the last quoted question, followed by the letter's own words

@@ -17,18 +17,18 @@ class Span(NamedTuple):
     text: str
 
     @classmethod
-    def of(cls, source: str, start: int, end: int) -> "Span":
+    def of(cls, source: str, start: int, end: int) -> Span:
         start, end = max(0, start), min(len(source), end)
         return _new(cls, (start, max(start, end), source[start:max(start, end)]))
 
-    def strip(self, chars: str | None = None) -> "Span":
+    def strip(self, chars: str | None = None) -> Span:
         """The same span without surrounding whitespace (or the given characters)."""
         text = self.text
         left = len(text) - len(text.lstrip(chars))
         stripped = text.strip(chars)
         return _new(Span, (self.start + left, self.start + left + len(stripped), stripped))
 
-    def sub(self, start: int, end: int) -> "Span":
+    def sub(self, start: int, end: int) -> Span:
         """A sub-span, with offsets relative to this span's text."""
         if start < 0:
             start = 0

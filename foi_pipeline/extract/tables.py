@@ -82,7 +82,7 @@ def _bordered_tables(body: Span) -> list[Table]:
                 continue
         if blank and run and "|" in run_lines[-1].text and _next_is_pipe_row(lines, index):
             continue  # pages that put each row in a paragraph separate rows with blank lines
-        if raw and "|" in raw and _SEPARATOR_ROW.match(raw) or raw.strip().startswith("+-"):
+        if (raw and "|" in raw and _SEPARATOR_ROW.match(raw)) or raw.strip().startswith("+-"):
             continue
         if blank or ("|" not in raw and "\t" not in raw and "  " not in raw):
             cells = None  # a row needs cell borders or a gap between columns
@@ -213,7 +213,6 @@ def _column_headings(body: Span, offsets: list[int], index: int, raw: str, width
     if not all(_HEADING_WORD_RE.match(t.group()) for t in tokens[-width:]):
         return None  # column headings are words ("Referred", "Q1", "Total", "2022/23")
     base = offsets[index]
-    first = tokens[-width].start()
     corner = body.sub(base + tokens[0].start(), base + tokens[-width - 1].end()) if len(tokens) > width else body.sub(base, base)
     return [corner, *(body.sub(base + t.start(), base + t.end()) for t in tokens[-width:])]
 

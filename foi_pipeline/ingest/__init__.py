@@ -30,11 +30,11 @@ from foi_pipeline.ingest.delimited import delimited_to_text
 from foi_pipeline.ingest.html_page import decode_html, html_to_text
 from foi_pipeline.ingest.legacy_word import MISSING_TOOL, MissingTool, doc_to_text
 from foi_pipeline.ingest.mail import ParsedEmail, parse_email
-from foi_pipeline.ingest.ocr import INSTALL_HINT, OcrPending, OcrReader, OcrUnavailable
+from foi_pipeline.ingest.ocr import OcrPending, OcrReader, OcrUnavailable
 from foi_pipeline.ingest.odf import odt_to_text
 from foi_pipeline.ingest.outlook import parse_msg
 from foi_pipeline.ingest.package import Encrypted
-from foi_pipeline.ingest.pdf import NeedsOCR, pdf_to_text, read_pdf
+from foi_pipeline.ingest.pdf import NeedsOCR, read_pdf
 from foi_pipeline.ingest.rtf import rtf_to_text
 from foi_pipeline.ingest.scan import Reading, read_image
 from foi_pipeline.ingest.spreadsheet import workbook_to_text
@@ -42,8 +42,17 @@ from foi_pipeline.ingest.text import decode_text
 from foi_pipeline.ingest.word import UnsafeDocx, docx_to_text
 
 __all__ = [
-    "IngestedDocument", "ingest_directory", "ingest_file", "parse_bytes", "decode_text", "media_type_of",
-    "MEDIA_TYPES", "DEFAULT_MAX_BYTES", "INGEST_VERSION", "IGNORED_DIRS", "MSG",
+    "DEFAULT_MAX_BYTES",
+    "IGNORED_DIRS",
+    "INGEST_VERSION",
+    "MEDIA_TYPES",
+    "MSG",
+    "IngestedDocument",
+    "decode_text",
+    "ingest_directory",
+    "ingest_file",
+    "media_type_of",
+    "parse_bytes",
 ]
 
 # Bump when the text produced for the same bytes changes: it keys the result cache (foi_pipeline.cache).

@@ -113,7 +113,7 @@ def furniture_edits(pages: list[str]) -> list[Edit]:
                     seen_on.setdefault((_shape(line), where), set()).add(number)
         repeated = {key for key, on in seen_on.items() if len(on) >= 2}
         kept_header: set[str] = set()
-        for number, zone in enumerate(zones):
+        for zone in zones:
             for start, end, line, where in zone:
                 key = (_shape(line), where)
                 if key not in repeated or "\t" in line or " | " in line:
@@ -125,9 +125,8 @@ def furniture_edits(pages: list[str]) -> list[Edit]:
     for number, zone in enumerate(zones):
         for start, end, line, _ in zone:
             bare = _BARE_NUMBER.match(line)
-            if _PAGE_NUMBER.match(line) and (not bare or int(bare.group(1)) == number + 1):
-                if len(pages) >= 2 or not bare:
-                    removed[start] = end
+            if _PAGE_NUMBER.match(line) and (not bare or int(bare.group(1)) == number + 1) and (len(pages) >= 2 or not bare):
+                removed[start] = end
     joined = PAGE_BREAK.join(pages)
     merged: list[list[int]] = []  # runs of removed lines, with only line breaks (or blank lines) between them
     for start, end in sorted(removed.items()):
@@ -152,7 +151,7 @@ def hyphen_edits(text: str) -> list[Edit]:
     lowered = text.lower()
     edits = []
     for match in _LINE_END_HYPHEN.finditer(text):
-        first, second, punctuation, spaces = match.groups()
+        first, second, punctuation, _spaces = match.groups()
         whole, compound = (first + second).lower(), f"{first}-{second}".lower()
         keep = first.lower() in HYPHENATED_PREFIXES or (compound in lowered and not re.search(rf"\b{re.escape(whole)}\b", lowered))
         joined = (f"-{second}" if keep else second) + punctuation
@@ -177,7 +176,9 @@ def clean_pages(pages: list[str]) -> tuple[str, SpanMap]:
 
 
 class _Chained(SpanMap):
-    def __init__(self, first: SpanMap, second: SpanMap):  # noqa: D107 - two maps, one after the other
+    """Two maps, one after the other."""
+
+    def __init__(self, first: SpanMap, second: SpanMap):
         self.first, self.second = first, second
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:

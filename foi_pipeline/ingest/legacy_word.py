@@ -96,9 +96,14 @@ def _docbook_tables(xml: str) -> list[list[str]]:
         return []
     tables = []
     for group in root.iter("tgroup"):
-        rows = [[cell_text("".join(entry.itertext())) for entry in row.iter("entry")] for row in group.iter("row")]
+        rows = [[cell_text(_text(entry)) for entry in row.iter("entry")] for row in group.iter("row")]
         tables.append(table_lines(rows))
     return tables
+
+
+def _text(el: etree._Element) -> str:
+    """An element's text; lxml-stubs type it as str | bytes, and text parsed from a str is str."""
+    return "".join(t if isinstance(t, str) else t.decode() for t in el.itertext())
 
 
 def _with_tables(lines: list[str], tables: list[list[str]]) -> list[str]:

@@ -62,7 +62,7 @@ def parse_email(data: bytes) -> ParsedEmail:
             continue
         if part.is_multipart():
             payload = part.get_payload()
-            stack.extend(reversed(payload if isinstance(payload, list) else []))
+            stack.extend(reversed([p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []))
             continue
         filename = _filename(part)
         if content_type in ("text/plain", "text/html") and not filename and part.get_content_disposition() != "attachment":
@@ -105,7 +105,7 @@ def _part_text(part: Message) -> str:
 def _message_bytes(part: Message) -> bytes:
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else None
-    if inner is None:
+    if not isinstance(inner, Message):
         return _payload(part)
     try:
         return inner.as_bytes(policy=policy.default)

@@ -101,14 +101,15 @@ def _api() -> Any:
     """One Tesseract engine per process (starting one loads its model, about 0.2 s)."""
     if "api" not in _API:
         reason = unavailable_reason()
-        if reason:
-            raise OcrUnavailable(reason)
+        folder = tessdata_dir()
+        if reason or folder is None:
+            raise OcrUnavailable(reason or "Tesseract's English language data (eng.traineddata) was not found")
         # Tesseract's OpenMP threads fight each other and the other processes on a small machine: one page on two
         # threads took 2.8 s, on one 1.0 s. Set before the library loads, and only when nobody chose otherwise.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         import tesserocr
 
-        _API["api"] = tesserocr.PyTessBaseAPI(path=tessdata_dir() + os.sep, lang=LANGUAGE, psm=tesserocr.PSM.SINGLE_COLUMN)
+        _API["api"] = tesserocr.PyTessBaseAPI(path=folder + os.sep, lang=LANGUAGE, psm=tesserocr.PSM.SINGLE_COLUMN)
     return _API["api"]
 
 
@@ -306,7 +307,7 @@ class OcrReader:
             try:
                 results = _read_in_workers([job for _, job in jobs], self.dpi, min(self.workers, len(jobs)), progress)
             except (BrokenProcessPool, OSError) as err:  # a worker killed: read the pages here instead
-                warnings.warn(f"OCR workers failed ({err.__class__.__name__}: {err}); reading the pages in this process")
+                warnings.warn(f"OCR workers failed ({err.__class__.__name__}: {err}); reading the pages in this process", stacklevel=2)
         if results is None:
             results = []
             for i, (_, (data, kind, index)) in enumerate(jobs, 1):

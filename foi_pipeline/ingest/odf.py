@@ -107,7 +107,7 @@ def _block_lines(container: etree._Element, lines: list[str]) -> None:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue
-        if tag == P or tag == H:
+        if tag in (P, H):
             parts: list[str] = []
             boxes: list[etree._Element] = []
             notes: list[etree._Element] = []

@@ -13,7 +13,7 @@ import email.utils
 import logging
 
 from foi_pipeline.ingest.html_page import decode_html, html_to_text
-from foi_pipeline.ingest.mail import HEADERS, Attachment, ParsedEmail, _unique, _UNSAFE_NAME
+from foi_pipeline.ingest.mail import _UNSAFE_NAME, HEADERS, Attachment, ParsedEmail, _unique
 from foi_pipeline.ingest.text import normalise
 
 logging.getLogger("extract_msg").setLevel(logging.ERROR)  # it logs every property it does not know

@@ -14,7 +14,12 @@ import zipfile
 from lxml import etree
 
 from foi_pipeline.ingest.word import (
-    MAX_PROLOG, MAX_XML_PART, UnsafeDocx, _declares_dtd, _parser, check_archive,
+    MAX_PROLOG,
+    MAX_XML_PART,
+    UnsafeDocx,
+    _declares_dtd,
+    _parser,
+    check_archive,
 )
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -71,6 +76,6 @@ def _part_declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
 def parse_part(archive: zipfile.ZipFile, name: str) -> etree._Element:
     """One XML part of a package that passed open_package, with the hardened parser (no DTD, entities, network)."""
     root = etree.fromstring(archive.read(name), _parser())
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # lxml-stubs leave doctype out of DocInfo
         raise UnsafePackage(f"{name} contains a DTD/entity declarations, refused for safety")
     return root

@@ -26,11 +26,11 @@ from bisect import bisect_right
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from foi_pipeline.ingest.artefacts import PAGE_BREAK
-from foi_pipeline.ingest.ocr import OcrReader
-from foi_pipeline.ingest.scan import PageText, Reading, assemble, ocr_page_text
+from foi_pipeline.ingest.artefacts import PAGE_BREAK as PAGE_BREAK  # re-exported: a PDF's text splits into pages on it
 from foi_pipeline.ingest.html_page import CELL_SEPARATOR
+from foi_pipeline.ingest.ocr import OcrReader
 from foi_pipeline.ingest.pdf_layout import Rule, Table, Word, find_tables
+from foi_pipeline.ingest.scan import PageText, Reading, assemble, ocr_page_text
 from foi_pipeline.ingest.text import normalise
 
 _LINE_END_HYPHEN = re.compile("\ufffe(?:\r?\n)?")
@@ -144,7 +144,7 @@ def _column_gaps(textpage: pdfium.PdfTextPage, text: str) -> tuple[list[tuple[in
             continue
         before = len(gaps)
         for spaces in _SPACES_BETWEEN_WORDS.finditer(text, line.start(), line.end()):
-            left, bottom, right, top = textpage.get_charbox(spaces.start() - 1)
+            _, bottom, right, top = textpage.get_charbox(spaces.start() - 1)
             next_left, next_bottom, _, next_top = textpage.get_charbox(spaces.end())
             height = max(top - bottom, next_top - next_bottom)
             if height > 0 and abs(bottom - next_bottom) < height and next_left - right > COLUMN_GAP_IN_HEIGHTS * height:
@@ -225,7 +225,7 @@ def _compose(text: str, gaps: list[tuple[int, int]], tables: list[tuple[Table, l
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
     line_starts = [start for start, _ in lines]
     owner: dict[int, int] = {}
-    for number, (table, offsets) in enumerate(tables):
+    for number, (_, offsets) in enumerate(tables):
         mine = {bisect_right(line_starts, offset) - 1 for offset in offsets}
         if any(line in owner for line in mine):
             continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import NamedTuple
 
 # A line of a table has at least one gap this many line heights wide between two of its words: a word space is
@@ -211,8 +212,8 @@ def _ruled_table(words: Sequence[Word], grid: tuple[list[Rule], list[Rule]], hei
         parts: dict[int, list[int]] = {}
         for i in line:
             parts.setdefault(_slot(row_cuts, (words[i].top + words[i].bottom) / 2), []).append(i)
-        for band, part in parts.items():
-            bands[band].append(part)
+        for at, part in parts.items():
+            bands[at].append(part)
     bands = [band for band in bands if band]
     columns = len(column_cuts) - 1
 
@@ -267,7 +268,7 @@ def _rows(words: Sequence[Word], lines: list[list[int]], column, columns: int) -
     if not lines:
         return []
     tops = [min(words[i].top for i in line) for line in lines]
-    spacings = [b - a for a, b in zip(tops, tops[1:])]
+    spacings = [b - a for a, b in pairwise(tops)]
     threshold = _spacing_threshold(spacings)
     rows: list[list[list[int]]] = []
     first_filled: set[int] = set()
@@ -302,7 +303,7 @@ def _spacing_threshold(spacings: list[float]) -> float | None:
     ordered = sorted(spacings)
     if ordered[0] <= 0 or ordered[-1] < 1.25 * ordered[0]:
         return None
-    jump, at = max((b / max(a, 1e-6), n) for n, (a, b) in enumerate(zip(ordered, ordered[1:])))
+    jump, at = max((b / max(a, 1e-6), n) for n, (a, b) in enumerate(pairwise(ordered)))
     if jump < 1.25:
         return None
     return (ordered[at] + ordered[at + 1]) / 2
@@ -352,7 +353,7 @@ def _close(words: Sequence[Word], above: list[int], below: list[int]) -> bool:
 
 def _has_gap(words: Sequence[Word], line: list[int]) -> bool:
     h = _line_box(words, line)[2]
-    return any(words[b].x0 - words[a].x1 >= MIN_COLUMN_GAP * h for a, b in zip(line, line[1:]))
+    return any(words[b].x0 - words[a].x1 >= MIN_COLUMN_GAP * h for a, b in pairwise(line))
 
 
 def _gutters(words: Sequence[Word], lines: list[list[int]], height: float,
@@ -372,7 +373,7 @@ def _gutters(words: Sequence[Word], lines: list[list[int]], height: float,
         for line in lines if confirming is None else confirming:
             h = _line_box(words, line)[2]
             if any(words[a].x1 <= g0 and words[b].x0 >= g1 and words[b].x0 - words[a].x1 >= MIN_COLUMN_GAP * h
-                   for a, b in zip(line, line[1:])):
+                   for a, b in pairwise(line)):
                 confirmed.append((g0, g1))
                 break
     return confirmed
@@ -383,7 +384,7 @@ def _word_space(words: Sequence[Word], lines: list[list[int]]) -> float:
     spaces = []
     for line in lines:
         h = _line_box(words, line)[2]
-        spaces += [g for a, b in zip(line, line[1:]) if 0 < (g := words[b].x0 - words[a].x1) < h]
+        spaces += [g for a, b in pairwise(line) if 0 < (g := words[b].x0 - words[a].x1) < h]
     return _median(spaces)
 
 
@@ -417,14 +418,14 @@ def _gutter_table(words: Sequence[Word], lines: list[list[int]], start: int, end
         if after < len(lines) and not seeds[after] and _close(words, lines[end], lines[after]):
             line = lines[after]
             if words[line[0]].text[:1].islower() and not _crosses(words, line, gutters):
-                block = block + [line]
+                block = [*block, line]
                 after += 1
         cuts = [min(words[i].x0 for line in block for i in line) - 1]
         cuts += [(g0 + g1) / 2 for g0, g1 in gutters]
         cuts.append(max(words[i].x1 for line in block for i in line) + 1)
         columns = len(cuts) - 1
         line_of = {i: n for n, line in enumerate(block) for i in line}
-        cells = _rows(words, block, lambda i: _slot(cuts, (words[i].x0 + words[i].x1) / 2), columns)
+        cells = _rows(words, block, lambda i, cuts=cuts: _slot(cuts, (words[i].x0 + words[i].x1) / 2), columns)
         members = [i for line in block for i in line]
         box = (cuts[0], min(words[i].top for i in members), cuts[-1], max(words[i].bottom for i in members))
         table = _table(words, cells, line_of, box, members)

@@ -63,7 +63,7 @@ def read_workbook(data: bytes, kind: str) -> list[Sheet]:
             return _calamine(data)
         except Encrypted:
             raise
-        except Exception as err:  # noqa: BLE001 - calamine refuses a few odd but valid .xlsx: openpyxl reads those
+        except Exception as err:  # calamine refuses a few odd but valid .xlsx: openpyxl reads those
             if kind == "ods" or _is_ods(data):
                 raise
             try:

@@ -9,24 +9,31 @@ from __future__ import annotations
 import codecs
 import re
 
-# Windows-1252 leaves five bytes undefined (0x81 0x8D 0x8F 0x90 0x9D); map them the way browsers do
-# (to the same code point, as latin-1 would), so the decode can never fail.
-codecs.register_error("foi-latin1", lambda err: (err.object[err.start : err.end].decode("latin-1"), err.end))
+
+def _latin1(err: UnicodeError) -> tuple[str, int]:
+    """Windows-1252 leaves five bytes undefined (0x81 0x8D 0x8F 0x90 0x9D); map them the way browsers do
+    (to the same code point, as latin-1 would), so the decode can never fail."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return err.object[err.start : err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("foi-latin1", _latin1)
 
 LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 # C1 controls in decoded text are almost always Windows-1252 bytes decoded as latin-1 upstream
 # (U+0092 for a right quote): show the character the author typed; drop the undefined ones.
 _C1 = {cp: bytes([cp]).decode("cp1252", errors="ignore") or None for cp in range(0x80, 0xA0)}
 _TRANSLATE = {
-    **{cp: None for cp in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF]},
+    **dict.fromkeys([*range(0x09), *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF]),
     0x0B: "\n",  # vertical tab: Word's manual line break in plain-text exports
     0x2028: "\n",  # Unicode line / paragraph separators: one line-break convention
     0x2029: "\n",
     **_C1,
     # No-break, thin and other fixed-width spaces are spaces ("fewer than 5" from a Word file has two), and
     # zero-width ones are nothing: every rule after ingest then needs to know only " ".
-    **{cp: " " for cp in [0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]},
-    **{cp: None for cp in [0x200B, 0x2060, 0xFEFF]},
+    **dict.fromkeys([0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000], " "),
+    **dict.fromkeys([0x200B, 0x2060, 0xFEFF]),
     # Ligatures (from typeset PDFs and OCR) are the letters they join: "ﬁnancial" is "financial".
     **LIGATURES,
 }

@@ -24,8 +24,8 @@ import zipfile
 from lxml import etree
 
 from foi_pipeline.ingest.html_page import CELL_SEPARATOR
-from foi_pipeline.ingest.text import normalise
 from foi_pipeline.ingest.tables import join_cell_lines
+from foi_pipeline.ingest.text import normalise
 from foi_pipeline.ingest.word_numbering import ListNumbering
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # whole package
@@ -127,7 +127,7 @@ def _parse_part(archive: zipfile.ZipFile, name: str) -> etree._Element:
     if _declares_dtd(data):
         raise UnsafeDocx(f"DOCX contains a DTD/entity declarations (in {name}), refused for safety")
     root = etree.fromstring(data, _parser())
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # lxml-stubs leave doctype out of DocInfo
         raise UnsafeDocx(f"DOCX contains a DTD/entity declarations (in {name}), refused for safety")
     return root
 
@@ -241,7 +241,7 @@ def _paragraph(p: etree._Element) -> tuple[str, list[etree._Element]]:
         if tag == T:
             if el.text:
                 parts.append(el.text)
-        elif tag == TAB or tag == PTAB:
+        elif tag in (TAB, PTAB):
             parts.append("\t")
         elif tag == BR:
             if el.get(W_TYPE) in (None, "textWrapping"):

@@ -67,9 +67,10 @@ def format_number(n: int, fmt: str) -> str:
 
 
 def _int(el: etree._Element | None, default: int) -> int:
+    value = _val(el)
     try:
-        return int(el.get(VAL)) if el is not None else default
-    except (TypeError, ValueError):
+        return int(value) if value is not None else default
+    except ValueError:
         return default
 
 
@@ -79,10 +80,10 @@ class ListNumbering:
     def __init__(self, numbering: etree._Element | None, styles: etree._Element | None):
         abstract: dict[str, dict[int, Level]] = {}
         for an in numbering.iterfind(_w("abstractNum")) if numbering is not None else ():
-            abstract[an.get(_w("abstractNumId"))] = {
+            abstract[an.get(_w("abstractNumId")) or ""] = {
                 _int_attr(lvl, _w("ilvl")): Level(
-                    fmt=(lvl.find(_w("numFmt")).get(VAL) if lvl.find(_w("numFmt")) is not None else "decimal"),
-                    text=(lvl.find(_w("lvlText")).get(VAL, "") if lvl.find(_w("lvlText")) is not None else ""),
+                    fmt=_val(lvl.find(_w("numFmt"))) or "decimal",
+                    text=_val(lvl.find(_w("lvlText"))) or "",
                     start=_int(lvl.find(_w("start")), 1),
                     left=_indent(lvl.find(_w("pPr"))),
                 )
@@ -97,7 +98,7 @@ class ListNumbering:
                 if start is not None and ilvl in levels:
                     lv = levels[ilvl]
                     levels[ilvl] = Level(lv.fmt, lv.text, _int(start, lv.start), lv.left)
-            self._lists[num.get(_w("numId"))] = levels
+            self._lists[num.get(_w("numId")) or ""] = levels
         # The least indent of any level: a list at it is at the top; each INDENT_STEP more is one level deeper.
         # Word's "List Bullet 2" is a list of its own at level 0, nested only by its indent.
         lefts = [lv.left for levels in self._lists.values() for lv in levels.values() if lv.left > 0]
@@ -105,13 +106,13 @@ class ListNumbering:
         self._style_numbering: dict[str, tuple[str | None, int | None]] = {}
         self._based_on: dict[str, str] = {}
         for style in styles.iterfind(_w("style")) if styles is not None else ():
-            sid = style.get(_w("styleId"))
+            sid = style.get(_w("styleId")) or ""
             num_pr = style.find(f"{_w('pPr')}/{_w('numPr')}")
             if num_pr is not None:
                 self._style_numbering[sid] = (_val(num_pr.find(_w("numId"))), _opt_int(num_pr.find(_w("ilvl"))))
-            based = style.find(_w("basedOn"))
-            if based is not None and based.get(VAL):
-                self._based_on[sid] = based.get(VAL)
+            based = _val(style.find(_w("basedOn")))
+            if based:
+                self._based_on[sid] = based
         self._counters: dict[str, list[int | None]] = {}
 
     def _from_style(self, style: str | None) -> tuple[str | None, int | None]:
@@ -143,7 +144,8 @@ class ListNumbering:
             return None
         counters = self._counters.setdefault(num_id, [None] * MAX_LEVELS)
         level = levels[ilvl]
-        counters[ilvl] = level.start if counters[ilvl] is None else counters[ilvl] + 1
+        current = counters[ilvl]
+        counters[ilvl] = level.start if current is None else current + 1
         for deeper in range(ilvl + 1, MAX_LEVELS):
             counters[deeper] = None
         left = _indent(p_pr) or level.left
@@ -159,7 +161,9 @@ class ListNumbering:
             placeholder = f"%{k + 1}"
             if placeholder in text:
                 lv = levels.get(k, level)
-                value = counters[k] if counters[k] is not None else lv.start
+                value = counters[k]
+                if value is None:
+                    value = lv.start
                 text = text.replace(placeholder, format_number(value, lv.fmt))
         return (text.strip(), depth) if text.strip() else None
 
