@@ -50,6 +50,8 @@ from typing import Any, NamedTuple
 import pandas as pd
 from rapidfuzz import fuzz
 
+from foi_pipeline.contract import columns
+
 FUNNEL_SLOTS = ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")
 DOCUMENT_FIELDS = ("authority", "area", "foi_reference", "response_date", "financial_year", "information_status", "population")
 PROGRAMME_FIELDS = ("providers", *FUNNEL_SLOTS, "budget_gbp", "funders", "referrers")
@@ -68,16 +70,6 @@ GENERIC_ORGANISATION_WORDS = {
     "childrens", "adult", "adults", "local", "authority", "uk", "england", "wales", "national", "community",
 }
 
-# Columns evaluate() reads, so that a table absent from an old warehouse reads as empty.
-_COLUMNS = {
-    "documents": ["doc_id", "source_path", "sha256", "parse_status", "parse_error", "parent_doc_id", "duplicate_of", *DOCUMENT_FIELDS],
-    "programmes": ["programme_id", "doc_id", "name", "canonical_name", "aliases", "providers"],
-    "funnel_counts": ["doc_id", "programme_id", "population", "route", "stage", "count", "count_low", "count_high", "status", "qualifier", "evidence_text"],
-    "budgets": ["doc_id", "programme_id", "amount_gbp", "status", "period", "evidence_text"],
-    "funders": ["doc_id", "programme_id", "funder"],
-    "referrers": ["doc_id", "programme_id", "organisation"],
-    "review_queue": ["doc_id", "table_name", "field", "programme_id", "severity"],
-}
 
 
 class FieldScore(NamedTuple):
@@ -565,7 +557,7 @@ def load_tables(warehouse_dir: Path) -> dict[str, pd.DataFrame]:
         tables = {}
         for name in TABLES:
             path = parquet / f"{name}.parquet"
-            tables[name] = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=_COLUMNS[name])
+            tables[name] = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=columns(name))
         return tables
     database = warehouse_dir / "foi.duckdb"
     if database.exists():
@@ -579,7 +571,7 @@ def load_tables(warehouse_dir: Path) -> dict[str, pd.DataFrame]:
             present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             if "documents" not in present:
                 raise WarehouseMissing(f"{database} has no documents table: run `foi run` first")
-            return {name: con.execute(f'SELECT * FROM "{name}"').df() if name in present else pd.DataFrame(columns=_COLUMNS[name]) for name in TABLES}
+            return {name: con.execute(f'SELECT * FROM "{name}"').df() if name in present else pd.DataFrame(columns=columns(name)) for name in TABLES}
         finally:
             con.close()
     raise WarehouseMissing(f"no warehouse in {warehouse_dir} (expected parquet/documents.parquet or foi.duckdb): run `foi run` first")

@@ -20,21 +20,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from foi_pipeline.contract import (
-    ALL_TABLES, COLUMN_DOCS, COVERAGE_VALUES, MONEY_COLUMNS, QUALIFIERS, RATE_BASES, RATE_COLUMNS, STATUSES, TABLE_DOCS,
-)
+from foi_pipeline import metadata
+from foi_pipeline.contract import ALL_TABLES, MONEY_COLUMNS, RATE_COLUMNS
 from foi_pipeline.warehouse import Warehouse
 
 FORMATS = ("csv", "xlsx", "parquet")
-VOCABULARIES = {
-    "status": ", ".join(STATUSES),
-    "qualifier": ", ".join(QUALIFIERS),
-    "coverage": ", ".join(COVERAGE_VALUES),
-    **{c: ", ".join(RATE_BASES) for cols in ALL_TABLES.values() for c, _ in cols if c.endswith("_basis")},
-    **{c: ", ".join(QUALIFIERS) for cols in ALL_TABLES.values() for c, _ in cols if c.endswith("_qualifier")},
-    **{c: ", ".join(STATUSES) for cols in ALL_TABLES.values() for c, _ in cols if c.endswith("_status") and c != "information_status"
-       and c != "parse_status"},
-}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 CELL_LIMIT = 32000  # a worksheet cell holds 32,767 characters
@@ -102,7 +92,7 @@ def _write_sheet(writer: pd.ExcelWriter, df: pd.DataFrame, sheet_name: str) -> N
 def _for_spreadsheet(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Numbers stay numbers, dates stay dates; lists become '; '-joined text; tz-free timestamps."""
     out = df.copy()
-    for column, sql_type in ALL_TABLES[table]:
+    for column, sql_type in metadata.sql_columns(table):
         if column not in out.columns:
             continue
         if sql_type.endswith("[]"):
@@ -115,14 +105,13 @@ def _for_spreadsheet(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def readme_sheet() -> pd.DataFrame:
+    """The workbook's README: every table and its columns with their types and meanings (vocabularies and ranges
+    included), from the declarations in foi_pipeline/metadata."""
     rows = []
-    for table, cols in ALL_TABLES.items():
-        rows.append({"table": table, "column": "", "type": "", "meaning": TABLE_DOCS.get(table, "")})
-        for column, sql_type in cols:
-            meaning = COLUMN_DOCS.get(column, "")
-            if column in VOCABULARIES:
-                meaning += f" Values: {VOCABULARIES[column]}."
-            rows.append({"table": "", "column": column, "type": sql_type, "meaning": meaning})
+    for t in metadata.TABLE_METADATA.values():
+        rows.append({"table": t.name, "column": "", "type": "", "meaning": t.description})
+        for f in t.columns:
+            rows.append({"table": "", "column": f.name, "type": f.type, "meaning": f.documentation})
     return pd.DataFrame(rows)
 
 

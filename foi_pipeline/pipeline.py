@@ -14,8 +14,9 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 
+from foi_pipeline import metadata
 from foi_pipeline.cache import TableCache
-from foi_pipeline.contract import FACT_TABLES, TABLES, columns
+from foi_pipeline.contract import FACT_TABLES, columns
 from foi_pipeline.corrections import Correction
 from foi_pipeline.corrections import _match_docs as match_docs  # the rule that finds a correction's file
 from foi_pipeline.extract import EXTRACTOR_VERSION, Extraction, extract_reply
@@ -23,19 +24,12 @@ from foi_pipeline.ingest import IngestedDocument
 from foi_pipeline.specs import Catalogue, RequestSpec, match_request, reads_as_request_correspondence
 
 EXTRACTED_TABLES = (*FACT_TABLES, "review_queue")
-SORT_KEYS = {
-    "documents": ["source_path"],
-    "document_text": ["doc_id"],
-    "answers": ["doc_id", "question_key"],
-    "programmes": ["doc_id", "programme_id"],
-    "funnel_counts": ["doc_id", "programme_id", "route", "stage"],
-    "budgets": ["doc_id", "programme_id", "char_start"],
-    "funders": ["doc_id", "programme_id", "funder"],
-    "referrers": ["doc_id", "programme_id", "organisation"],
-    "review_queue": ["doc_id", "table_name", "field", "char_start", "reason"],
-}
-_PANDAS_TYPES = {"VARCHAR": "string", "INTEGER": "Int64", "DOUBLE": "Float64", "BIGINT": "Int64", "BOOLEAN": "boolean", "DATE": "object", "DECIMAL(14,2)": "object",
-                 "VARCHAR[]": "object"}
+
+
+def sort_key(table: str) -> list[str]:
+    """The columns a table's rows are kept in order by (its declaration's sort key)."""
+    return list(metadata.table(table).sort_key) if table in metadata.TABLE_METADATA else []
+
 
 
 def empty_frame(table: str) -> pd.DataFrame:
@@ -46,13 +40,13 @@ def empty_frame(table: str) -> pd.DataFrame:
 def frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
     """Rows -> a DataFrame with exactly the contract's columns, in order, sorted by the table's keys."""
     df = pd.DataFrame(list(rows), columns=columns(table))
-    for name, sql_type in TABLES[table]:
-        df[name] = df[name].astype(_PANDAS_TYPES[sql_type]) if sql_type not in ("DATE", "DECIMAL(14,2)", "VARCHAR[]") else df[name].astype("object")
+    for name, sql_type in metadata.sql_columns(table):
+        df[name] = df[name].astype(pd.api.types.pandas_dtype(metadata.pandas_dtype(sql_type)))
     return sort_frame(table, df)
 
 
 def sort_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    keys = [k for k in SORT_KEYS.get(table, []) if k in df.columns]
+    keys = [k for k in sort_key(table) if k in df.columns]
     if keys and len(df):
         df = df.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
     return df
@@ -187,7 +181,7 @@ def _extract_all(
         try:
             outcomes = _extract_in_workers(todo, specs, catalogue, workers, progress)
         except (BrokenProcessPool, OSError) as err:  # a worker killed (out of memory, a signal): read them here instead
-            warnings.warn(f"extraction workers failed ({err.__class__.__name__}: {err}); extracting in this process")
+            warnings.warn(f"extraction workers failed ({err.__class__.__name__}: {err}); extracting in this process", stacklevel=2)
         else:
             yield from ((doc, spec, outcome) for (doc, spec), outcome in zip(todo, outcomes))
             return

@@ -37,7 +37,7 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
-from foi_pipeline.contract import ALL_TABLES
+from foi_pipeline.metadata import sql_columns
 from foi_pipeline.processes import process_alive
 
 DATABASE = "foi.duckdb"
@@ -81,7 +81,7 @@ def _fault(point: str) -> None:
 
 
 def _select_typed(table: str) -> str:
-    casts = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in ALL_TABLES[table])
+    casts = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in sql_columns(table))
     return f"SELECT {casts} FROM frame"
 
 
@@ -361,7 +361,7 @@ def _link_or_copy(src: str, dst: str) -> None:
 def _prepare(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Make values DuckDB can cast: lists stay lists, decimals become strings (exact), dates stay dates."""
     out = df.copy()
-    for name, sql_type in ALL_TABLES[table]:
+    for name, sql_type in sql_columns(table):
         if sql_type.startswith("DECIMAL"):
             out[name] = out[name].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)).astype("object")
         elif sql_type == "VARCHAR[]":

@@ -7,9 +7,9 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from foi_pipeline.cache import ContentCache, PassedValidation, ResultCache, TableCache, assets_fingerprint
 from foi_pipeline.contract import ALL_TABLES, TABLES
 from foi_pipeline.corrections import CorrectionsError, apply_corrections, load_corrections, outcome_review_rows, outcome_summary
-from foi_pipeline.cache import ContentCache, PassedValidation, ResultCache, TableCache, assets_fingerprint
 from foi_pipeline.defs.checks import CHECK_SPECS, check_results
 from foi_pipeline.defs.metadata import table_metadata, table_schema
 from foi_pipeline.defs.pool import pool_slot
@@ -18,24 +18,20 @@ from foi_pipeline.extract import EXTRACTOR_VERSION
 from foi_pipeline.freshness import folder_fingerprint, record_published
 from foi_pipeline.ingest import INGEST_VERSION, IngestedDocument, ingest_directory
 from foi_pipeline.ingest.ocr import OCR_VERSION, OcrReader
+from foi_pipeline.metadata import TABLE_METADATA
 from foi_pipeline.pipeline import (
-    ExtractedCorpus, assigned_requests, build_tables, extract_corpus, frame, mark_counted, validate_tables,
+    ExtractedCorpus,
+    assigned_requests,
+    build_tables,
+    extract_corpus,
+    frame,
+    mark_counted,
+    validate_tables,
 )
 from foi_pipeline.replies import merge_replies
 from foi_pipeline.schemas import SCHEMA_VERSION, validate_table
 from foi_pipeline.specs import load_catalogue, load_requests
 
-TABLE_DESCRIPTIONS = {
-    "documents": "One row per input file, readable or not, with the request it answers and the letter's metadata.",
-    "document_text": "The text of every readable reply: what every evidence span points into.",
-    "answers": "One row per reply and question of its request: the reply's own label, the answer text and how it was aligned.",
-    "programmes": "Every programme or intervention a reply names, with providers, a one-line description and a catalogue type.",
-    "funnel_counts": "Referred, accepted and completed, by route (self / agency), per programme, with status, qualifier and bounds.",
-    "budgets": "Budget per programme (or for the whole reply), in pounds, with its period.",
-    "funders": "Organisations that fund each programme, cash or in kind.",
-    "referrers": "Organisations that refer people to each programme.",
-    "review_queue": "Values a person should check, with the reason and the evidence: extraction doubts, failed checks, unapplied corrections.",
-}
 Tables = dict[str, pd.DataFrame]
 PROGRESS_EVERY_S = 5.0
 
@@ -96,7 +92,7 @@ def extraction(context: dg.AssetExecutionContext, raw_documents: list[IngestedDo
 
 
 def _table_spec(table: str) -> dg.AssetSpec:
-    return dg.AssetSpec(table, group_name="tables", kinds={"parquet"}, code_version="2", description=TABLE_DESCRIPTIONS[table],
+    return dg.AssetSpec(table, group_name="tables", kinds={"parquet"}, code_version="2", description=TABLE_METADATA[table].description,
                         metadata={"dagster/column_schema": table_schema(table)}, deps=["raw_documents", "extraction"])
 
 

@@ -6,13 +6,13 @@ import dagster as dg
 import pandas as pd
 
 from foi_pipeline.contract import MARTS, TABLES
-from foi_pipeline.defs.metadata import preview, table_metadata
+from foi_pipeline.defs.metadata import preview, table_schema
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.mart_checks import area_totals_not_adding_up, costs_not_adding_up, duplicate_programmes, rates_out_of_range
 from foi_pipeline.marts import LINEAGE, UPSTREAM, build_coverage, build_sql_mart, connect
+from foi_pipeline.metadata import TABLE_METADATA
 from foi_pipeline.report import REPORT_MARTS, chart_markdown, charts, write_report
 from foi_pipeline.specs import load_requests
-
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
@@ -24,19 +24,11 @@ def _lineage(mart: str) -> dg.TableColumnLineage:
     })
 
 
-MART_DESCRIPTIONS = {
-    "programme_funnel": "One row per reply x programme x population: the six counts with statuses; acceptance and completion rates per route.",
-    "programme_costs": "Budget per referral, per acceptance and per completion, where both sides are known.",
-    "area_summary": "Per area and request: authority, information status, programmes, total budget, referrals and completions.",
-    "coverage": "Per request: every body it was sent to x question: answered, not applicable, not held, refused, not answered, or no reply.",
-    "programme_types": "Per catalogue programme type: areas that run it, median and range of budget and of cost per completion.",
-}
 
 
 def _mart_spec(mart: str) -> dg.AssetSpec:
     return dg.AssetSpec(mart, group_name="marts", kinds={"duckdb", "parquet"}, code_version="2", deps=UPSTREAM[mart],
-                        description=MART_DESCRIPTIONS[mart],
-                        metadata={"dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c, t) for c, t in MARTS[mart]])})
+                        description=TABLE_METADATA[mart].description, metadata={"dagster/column_schema": table_schema(mart)})
 
 
 def _check(mart: str, name: str, description: str, blocking: bool, extra: tuple[str, ...] = ()) -> dg.AssetCheckSpec:
@@ -71,12 +63,12 @@ def _check_result(name: str, built: dict[str, pd.DataFrame]) -> dg.AssetCheckRes
                                metadata={"failing_rows": len(failing), "sample": dg.MetadataValue.md(preview(failing, 20))})
 
 
-@dg.multi_asset(name="marts", specs=[_mart_spec(m) for m in MART_DESCRIPTIONS], check_specs=[c[0] for c in MART_CHECKS.values()])
+@dg.multi_asset(name="marts", specs=[_mart_spec(m) for m in MARTS], check_specs=[c[0] for c in MART_CHECKS.values()])
 def marts(context: dg.AssetExecutionContext, foi: FoiSettings):
     """The comparison tables, built with DuckDB over this run's staged Parquet files, in one step, and their checks."""
     store = foi.run_warehouse(context)
     built: dict[str, pd.DataFrame] = {}
-    for mart in MART_DESCRIPTIONS:  # in dependency order: a mart may read one staged before it
+    for mart in MARTS:  # in dependency order: a mart may read one staged before it
         if mart == "coverage":
             df = build_coverage(store.read_current("documents"), store.read_current("answers"), load_requests())
         else:
@@ -86,9 +78,9 @@ def marts(context: dg.AssetExecutionContext, foi: FoiSettings):
             finally:
                 con.close()
         store.stage(mart, df)
-        metadata = table_metadata(mart, df) if mart in TABLES else {
-            "dagster/row_count": len(df), "preview": dg.MetadataValue.md(df.head(10).to_markdown(index=False) if len(df) else "_no rows_")}
-        metadata["dagster/column_lineage"] = _lineage(mart)
+        metadata = {"dagster/row_count": len(df), "dagster/column_schema": table_schema(mart),
+                    "preview": dg.MetadataValue.md(df.head(10).to_markdown(index=False) if len(df) else "_no rows_"),
+                    "dagster/column_lineage": _lineage(mart)}
         built[mart] = df
         yield dg.MaterializeResult(asset_key=mart, metadata=metadata)
     for name in MART_CHECKS:

@@ -1,15 +1,26 @@
-"""Materialisation metadata every table asset shows in the UI: row count, schema and a preview."""
+"""Metadata every table asset shows in the UI: its column schema (from the declarations), row count and a preview."""
 
 from __future__ import annotations
 
 import dagster as dg
 import pandas as pd
 
-from foi_pipeline.contract import TABLES
+from foi_pipeline import metadata
 
 
 def table_schema(table: str) -> dg.TableSchema:
-    return dg.TableSchema(columns=[dg.TableColumn(name, sql_type) for name, sql_type in TABLES[table]])
+    """The table's columns as the Dagster UI shows them: type, description (with vocabulary and range), whether it may
+    be blank, and uniqueness, all from the table's declaration (foi_pipeline/metadata)."""
+    t = metadata.table(table)
+    key = list(t.primary_key)
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(f.name, f.type, description=f.documentation, constraints=dg.TableColumnConstraints(
+                nullable=not t.is_required(f.name), unique=key == [f.name], other=f.constraints()))
+            for f in t.columns
+        ],
+        constraints=dg.TableConstraints(other=[f"unique: {', '.join(key)}"]) if len(key) > 1 else None,
+    )
 
 
 def _short(value: object, width: int = 48) -> object:

@@ -9,143 +9,59 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
-from foi_pipeline.contract import (
-    CONTRIBUTIONS, INFORMATION_STATUSES, PARSE_STATUSES, QUALIFIERS, REQUEST_MATCHES, ROUTES, SEVERITIES, STAGES, STATUSES,
-    TEXT_SOURCES,
-)
+from foi_pipeline.metadata import FIELDS, pandas_dtype, table
 
 MAX_BUDGET = 50_000_000
-# The rules' version: this file and the contract it checks. Rows validated under another version are validated again.
-SCHEMA_VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in (Path(__file__), Path(__file__).parents[1] / "contract.py"))).hexdigest()[:12]
-DOUBTS: set[str] = set()  # error messages of checks whose failures are doubts (WARN), not broken contracts
+_RULE_FILES = (Path(__file__), *(Path(__file__).parents[1] / "metadata").glob("*.py"))
+# The rules' version: this file and the declarations it checks. Rows validated under another version are validated again.
+SCHEMA_VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(_RULE_FILES))).hexdigest()[:12]
 
 
-def doubt(message: str) -> str:
-    DOUBTS.add(message)
-    return message
+@dataclass(frozen=True)
+class Rule:
+    """A rule over rows that one column's declaration cannot state (several columns, or other rows). A `doubt`
+    (an implausible value) goes to review_queue as a warning; any other failure is a broken contract."""
+
+    message: str
+    holds: Callable[[pd.DataFrame], pd.Series]
+    doubt: bool = False
 
 
-class _Provenance(pa.DataFrameModel):
-    class Config:
-        coerce = True
-
-    doc_id: Series[pd.StringDtype] = pa.Field(str_matches=r"^[0-9a-f]{16}$")
-    char_start: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    char_end: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    evidence_text: Series[pd.StringDtype]
-    extractor: Series[pd.StringDtype]
-
-    @pa.dataframe_check(error="char_end is before char_start")
-    def span_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["char_end"] >= df["char_start"]
-
-    @pa.dataframe_check(error="evidence_text is not as long as its span")
-    def span_length(cls, df: pd.DataFrame) -> Series[bool]:
-        return (df["char_end"] - df["char_start"]) == df["evidence_text"].str.len()
+def _span_ordered(df: pd.DataFrame) -> pd.Series:
+    return df["char_end"] >= df["char_start"]
 
 
-class Documents(pa.DataFrameModel):
-    class Config:
-        coerce = True
-
-    doc_id: Series[pd.StringDtype] = pa.Field(str_matches=r"^[0-9a-f]{16}$")
-    source_path: Series[pd.StringDtype] = pa.Field(unique=True)
-    media_type: Series[pd.StringDtype]
-    sha256: Series[pd.StringDtype] = pa.Field(nullable=True)
-    byte_size: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    request_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    parse_status: Series[pd.StringDtype] = pa.Field(isin=PARSE_STATUSES)
-    information_status: Series[pd.StringDtype] = pa.Field(isin=INFORMATION_STATUSES, nullable=True)
-    financial_year: Series[pd.StringDtype] = pa.Field(str_matches=r"^\d{4}/\d{2}$", nullable=True)
-    response_date: Series[object] = pa.Field(nullable=True)
-    request_match: Series[pd.StringDtype] = pa.Field(isin=REQUEST_MATCHES, nullable=True)
-    counted: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    superseded_by: Series[pd.StringDtype] = pa.Field(nullable=True)
-    text_source: Series[pd.StringDtype] = pa.Field(isin=TEXT_SOURCES, nullable=True)
-    ocr_confidence: Series[pd.Float64Dtype] = pa.Field(ge=0, le=100, nullable=True)
-    ocr_pages: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-
-    @pa.dataframe_check(error=doubt("response_date is in the future or before 2000"))
-    def plausible_date(cls, df: pd.DataFrame) -> Series[bool]:
-        dates = pd.to_datetime(df["response_date"], errors="coerce")
-        ok = dates.isna() | ((dates >= pd.Timestamp(2000, 1, 1)) & (dates <= pd.Timestamp(dt.date.today())))
-        return ok
-
-    @pa.dataframe_check(error="a file that was not read has no parse_error saying why")
-    def error_explained(cls, df: pd.DataFrame) -> Series[bool]:
-        return (df["parse_status"] == "ok") | df["parse_error"].notna()
+def _span_length(df: pd.DataFrame) -> pd.Series:
+    return (df["char_end"] - df["char_start"]) == df["evidence_text"].str.len()
 
 
-class DocumentText(pa.DataFrameModel):
-    class Config:
-        coerce = True
-
-    doc_id: Series[pd.StringDtype] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$")
-    text: Series[pd.StringDtype]
+def _plausible_date(df: pd.DataFrame) -> pd.Series:
+    dates = pd.to_datetime(df["response_date"], errors="coerce")
+    return dates.isna() | ((dates >= pd.Timestamp(2000, 1, 1)) & (dates <= pd.Timestamp(dt.date.today())))
 
 
-class Answers(_Provenance):
-    question_no: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    question_key: Series[pd.StringDtype]
-    numbered_as: Series[pd.StringDtype] = pa.Field(nullable=True)
-    status: Series[pd.StringDtype] = pa.Field(isin=STATUSES)
-
-    class Config:
-        coerce = True
-        unique = ["doc_id", "question_key"]
+def _error_explained(df: pd.DataFrame) -> pd.Series:
+    return (df["parse_status"] == "ok") | df["parse_error"].notna()
 
 
-class Programmes(_Provenance):
-    class Config:
-        coerce = True
-
-    programme_id: Series[pd.StringDtype] = pa.Field(unique=True)
-    name: Series[pd.StringDtype] = pa.Field(str_length={"min_value": 1})
-    canonical_name: Series[pd.StringDtype] = pa.Field(nullable=True)
+def _count_iff_value(df: pd.DataFrame) -> pd.Series:
+    return df["count"].notna() == (df["status"] == "value")
 
 
-class FunnelCounts(_Provenance):
-    programme_id: Series[pd.StringDtype]
-    population: Series[pd.StringDtype] = pa.Field(nullable=True)
-    route: Series[pd.StringDtype] = pa.Field(isin=ROUTES)
-    stage: Series[pd.StringDtype] = pa.Field(isin=STAGES)
-    count: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    count_low: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    count_high: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    status: Series[pd.StringDtype] = pa.Field(isin=STATUSES)
-    qualifier: Series[pd.StringDtype] = pa.Field(isin=QUALIFIERS, nullable=True)
+def _non_negative(df: pd.DataFrame) -> pd.Series:
+    return (df["count"].isna() | (df["count"] >= 0)).astype(bool)
 
-    class Config:
-        coerce = True
-        unique = ["programme_id", "route", "stage"]
 
-    @pa.dataframe_check(error="count must be given exactly when status is 'value'")
-    def count_iff_value(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["count"].notna() == (df["status"] == "value")
-
-    @pa.dataframe_check(error=doubt("a count is negative"))
-    def non_negative(cls, df: pd.DataFrame) -> Series[bool]:
-        return (df["count"].isna() | (df["count"] >= 0)).astype(bool)
-
-    @pa.dataframe_check(error=doubt("the interval's low bound is above its high bound"))
-    def interval_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        low, high = df["count_low"], df["count_high"]
-        return (low.isna() | high.isna() | (low <= high)).astype(bool)
-
-    @pa.dataframe_check(error=doubt("more accepted than referred for this programme and route"))
-    def accepted_within_referred(cls, df: pd.DataFrame) -> Series[bool]:
-        return _within(df, "accepted", "referred")
-
-    @pa.dataframe_check(error=doubt("more completed than accepted for this programme and route"))
-    def completed_within_accepted(cls, df: pd.DataFrame) -> Series[bool]:
-        return _within(df, "completed", "accepted")
+def _interval_ordered(df: pd.DataFrame) -> pd.Series:
+    low, high = df["count_low"], df["count_high"]
+    return (low.isna() | high.isna() | (low <= high)).astype(bool)
 
 
 def _within(df: pd.DataFrame, stage: str, bound: str) -> pd.Series:
@@ -160,63 +76,74 @@ def _within(df: pd.DataFrame, stage: str, bound: str) -> pd.Series:
     return ok
 
 
-class Budgets(_Provenance):
-    class Config:
-        coerce = True
-
-    programme_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    amount_gbp: Series[object] = pa.Field(nullable=True)
-    status: Series[pd.StringDtype] = pa.Field(isin=STATUSES)
-    period: Series[pd.StringDtype] = pa.Field(nullable=True)
-
-    @pa.dataframe_check(error="amount_gbp must be given exactly when status is 'value'")
-    def amount_iff_value(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["amount_gbp"].notna() == (df["status"] == "value")
-
-    @pa.dataframe_check(error=doubt(f"a budget outside the plausible range £0 to £{MAX_BUDGET:,}"))
-    def plausible_amount(cls, df: pd.DataFrame) -> Series[bool]:
-        amounts = pd.to_numeric(df["amount_gbp"].astype("object").map(lambda v: None if v is None else float(v)), errors="coerce")
-        return amounts.isna() | ((amounts >= 0) & (amounts <= MAX_BUDGET))
+def _amount_iff_value(df: pd.DataFrame) -> pd.Series:
+    return df["amount_gbp"].notna() == (df["status"] == "value")
 
 
-class Funders(_Provenance):
-    class Config:
-        coerce = True
-
-    programme_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    funder: Series[pd.StringDtype] = pa.Field(str_length={"min_value": 1})
-    contribution: Series[pd.StringDtype] = pa.Field(isin=CONTRIBUTIONS)
+def _plausible_amount(df: pd.DataFrame) -> pd.Series:
+    amounts = pd.to_numeric(df["amount_gbp"].astype("object").map(lambda v: None if v is None else float(v)), errors="coerce")
+    return amounts.isna() | ((amounts >= 0) & (amounts <= MAX_BUDGET))
 
 
-class Referrers(_Provenance):
-    class Config:
-        coerce = True
-
-    programme_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    organisation: Series[pd.StringDtype] = pa.Field(str_length={"min_value": 1})
-
-
-class ReviewQueue(_Provenance):
-    table_name: Series[pd.StringDtype]
-    field: Series[pd.StringDtype]
-    reason: Series[pd.StringDtype] = pa.Field(str_length={"min_value": 1})
-    severity: Series[pd.StringDtype] = pa.Field(isin=SEVERITIES)
-
-    class Config:
-        coerce = True
-
-
-MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "documents": Documents,
-    "document_text": DocumentText,
-    "answers": Answers,
-    "programmes": Programmes,
-    "funnel_counts": FunnelCounts,
-    "budgets": Budgets,
-    "funders": Funders,
-    "referrers": Referrers,
-    "review_queue": ReviewQueue,
+PROVENANCE_RULES = [
+    Rule("char_end is before char_start", _span_ordered),
+    Rule("evidence_text is not as long as its span", _span_length),
+]
+RULES: dict[str, list[Rule]] = {
+    "documents": [
+        Rule("response_date is in the future or before 2000", _plausible_date, doubt=True),
+        Rule("a file that was not read has no parse_error saying why", _error_explained),
+    ],
+    "funnel_counts": [
+        Rule("count must be given exactly when status is 'value'", _count_iff_value),
+        Rule("a count is negative", _non_negative, doubt=True),
+        Rule("the interval's low bound is above its high bound", _interval_ordered, doubt=True),
+        Rule("more accepted than referred for this programme and route", lambda df: _within(df, "accepted", "referred"), doubt=True),
+        Rule("more completed than accepted for this programme and route", lambda df: _within(df, "completed", "accepted"), doubt=True),
+    ],
+    "budgets": [
+        Rule("amount_gbp must be given exactly when status is 'value'", _amount_iff_value),
+        Rule(f"a budget outside the plausible range £0 to £{MAX_BUDGET:,}", _plausible_amount, doubt=True),
+    ],
 }
+
+
+def rules(name: str) -> list[Rule]:
+    """The table's rules over rows: the span rules where it carries provenance, then its own."""
+    return [*(PROVENANCE_RULES if table(name).provenance else []), *RULES.get(name, [])]
+
+
+DOUBTS: set[str] = {r.message for rs in (PROVENANCE_RULES, *RULES.values()) for r in rs if r.doubt}
+_DATAFRAME_CHECKS: set[str] = {r.message for rs in (PROVENANCE_RULES, *RULES.values()) for r in rs}
+
+
+def _column(field: str, required: bool, unique: bool) -> pa.Column:
+    """A column's pandera declaration, from its field: type, blanks, vocabulary, range, pattern, uniqueness."""
+    f = FIELDS[field]
+    checks = []
+    if f.values:
+        checks.append(pa.Check.isin(f.values))
+    if f.minimum is not None:
+        checks.append(pa.Check.ge(f.minimum))
+    if f.maximum is not None:
+        checks.append(pa.Check.le(f.maximum))
+    if f.pattern:
+        checks.append(pa.Check.str_matches(f.pattern))
+    if f.non_empty:
+        checks.append(pa.Check.str_length(min_value=1))
+    return pa.Column(pandas_dtype(f.type), checks=checks, nullable=not required, unique=unique, coerce=True, name=field)
+
+
+def model(name: str) -> pa.DataFrameSchema:
+    """The pandera schema of a contract table, generated from its declaration (built when asked, so it is always
+    the declaration's), with the table's rules over rows."""
+    t = table(name)
+    key = list(t.primary_key)
+    return pa.DataFrameSchema(
+        {f.name: _column(f.name, t.is_required(f.name), key == [f.name]) for f in t.columns},
+        checks=[pa.Check(r.holds, error=r.message) for r in rules(name)],
+        unique=key if len(key) > 1 else None, coerce=True, name=name,
+    )
 
 
 @dataclass(frozen=True)
@@ -244,9 +171,11 @@ def _describe(check: str) -> str:
         return "a duplicate key: another row has the same identifying columns"
     if check.startswith("greater_than_or_equal_to("):
         return f"a value below the minimum {check[25:-1]}"
+    if check.startswith("less_than_or_equal_to("):
+        return f"a value above the maximum {check[22:-1]}"
     if check == "not_nullable":
         return "a missing value in a required column"
-    if check.startswith("coerce_dtype") or check.startswith("dtype("):
+    if check.startswith(("coerce_dtype", "dtype(")):
         return f"a value of the wrong type ({check})"
     if check == "column_in_dataframe":
         return "a contract column is missing"
@@ -257,9 +186,8 @@ def _describe(check: str) -> str:
 
 def validate_table(table: str, df: pd.DataFrame) -> list[Failure]:
     """Every failure of the table's model, collected at once (lazy validation); the frame is left as it is."""
-    model = MODELS[table]
     try:
-        model.validate(df, lazy=True)
+        model(table).validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         failures = []
         cases = err.failure_cases
@@ -280,9 +208,3 @@ def validate_table(table: str, df: pd.DataFrame) -> list[Failure]:
         return failures
     return []
 
-
-_DATAFRAME_CHECKS = {
-    "char_end is before char_start", "evidence_text is not as long as its span", "count must be given exactly when status is 'value'",
-    "amount_iff_value", "a file that was not read has no parse_error saying why", "amount_gbp must be given exactly when status is 'value'",
-    *DOUBTS,
-}
