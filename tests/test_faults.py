@@ -212,14 +212,13 @@ def test_odd_file_names(tmp_path, name):
     assert doc.source_path == f"sub dir/{name}" and doc.parse_status == "ok"
 
 
-def test_a_ten_megabyte_single_line_file(tmp_path):
+def test_a_ten_megabyte_single_line_file(catalogue, males_spec, tmp_path):
     (tmp_path / "huge.txt").write_text("1. " + "word 12 " * 1_300_000)
     [doc] = ingest_directory(tmp_path)
     assert doc.parse_status == "ok" and len(doc.text) > 10_000_000
     from foi_pipeline.extract import extract_reply
-    from foi_pipeline.specs import load_catalogue, load_requests
 
-    extraction = extract_reply(doc.text, doc_id=doc.doc_id, spec=load_requests()[0], catalogue=load_catalogue())
+    extraction = extract_reply(doc.text, doc_id=doc.doc_id, spec=males_spec, catalogue=catalogue)
     assert extraction.tables["programmes"] == []
 
 

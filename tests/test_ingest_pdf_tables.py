@@ -364,13 +364,11 @@ def _funnel_reply() -> bytes:
     return bytes(pdf.output())
 
 
-def test_a_programme_by_stage_table_with_a_wrapped_header_is_read_by_the_extractor():
+def test_a_programme_by_stage_table_with_a_wrapped_header_is_read_by_the_extractor(catalogue, males_spec):
     from foi_pipeline.extract import extract_reply
-    from foi_pipeline.specs import load_catalogue, load_requests
 
     text = pdf_to_text(_funnel_reply())
-    spec = next(s for s in load_requests() if s.population == "male")
-    tables = extract_reply(text, doc_id="d", spec=spec, catalogue=load_catalogue()).tables
+    tables = extract_reply(text, doc_id="d", spec=males_spec, catalogue=catalogue).tables
     names = {p["programme_id"]: p["name"] for p in tables["programmes"]}
     funnel = {(names[r["programme_id"]], r["route"], r["stage"]): (r["status"], r["count"]) for r in tables["funnel_counts"]}
     assert funnel[("Drive", "agency", "referred")] == ("value", 84)

@@ -22,7 +22,6 @@ from foi_pipeline.defs.assets import all_assets
 from foi_pipeline.defs.resources import settings_from_env
 from foi_pipeline.exports import export
 from foi_pipeline.pipeline import empty_frame, frame
-from foi_pipeline.specs import load_requests
 from foi_pipeline.warehouse import Warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -81,10 +80,10 @@ def test_area_summary_and_programme_types(built):
     assert cara["areas"] == 3 and cara["budget_min"] == 25000.0 and cara["budget_max"] == 238500.0
 
 
-def test_coverage_grid_covers_every_recipient_and_question(built):
+def test_coverage_grid_covers_every_recipient_and_question(request_specs, built):
     warehouse, _ = built
     coverage = _sql(warehouse, "SELECT * FROM coverage")
-    for spec in load_requests():
+    for spec in request_specs:
         assert len(coverage[coverage["request_id"] == spec.id]) == len(spec.recipients) * len(spec.questions)
     status = lambda area, key: coverage[(coverage["recipient"] == area) & (coverage["question_key"] == key) & (coverage["request_id"] == "dapp-2022-23-males")]["coverage"].item()  # noqa: E731
     assert status("Norfolk", "agency_referred") == "answered"
