@@ -78,7 +78,7 @@ def test_plain_text_table_with_programmes_as_columns_and_suppression(read):
         ("Men and Masculinities Course", "Office of the Police and Crime Commissioner for Northumbria"),
     }
     assert len(referrers) == 4  # two organisations, given once for both programmes
-    assert [p["canonical_name"] for p in ex.tables["programmes"]][0] == "Drive"
+    assert next(p["canonical_name"] for p in ex.tables["programmes"]) == "Drive"
 
 
 def test_misnumbered_answers_realigned_by_content_and_flagged_for_review(read):
@@ -1282,7 +1282,7 @@ def test_headings_after_the_offices_response_prefix_a_table_introduced_for_one_p
     assert funnel[("Change Course", "agency_completed")] == ("value", 92, "exact")
     assert funnel[("Inform Plus", "self_accepted")] == ("value", 90, "exact")
     assert [funnel[("Inform Plus", f"agency_{s}")][0] for s in ("referred", "accepted", "completed")] == ["not_held"] * 3
-    assert {r for r in referrers} == {("Change Course", "Surrey Police"), ("Change Course", "Surrey County Council Children's Services")}
+    assert set(referrers) == {("Change Course", "Surrey Police"), ("Change Course", "Surrey County Council Children's Services")}
     assert {f[:2] for f in funders} == {("Change Course", "Office of the Police and Crime Commissioner for Surrey"),
                                         ("Change Course", "Surrey County Council"),
                                         ("Inform Plus", "Office of the Police and Crime Commissioner for Surrey")}

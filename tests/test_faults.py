@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from foi_pipeline import ingest as ingest_module
 from foi_pipeline.bench.synthetic import write_corpus
-from foi_pipeline.contract import ALL_TABLES
 from foi_pipeline.cli import main
+from foi_pipeline.contract import ALL_TABLES
 from foi_pipeline.definitions import refresh_multiprocess_job
 from foi_pipeline.defs.assets import all_assets
 from foi_pipeline.defs.pool import POOL

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 from fpdf import FPDF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -305,7 +304,7 @@ def test_word_boxes_and_rules_give_a_ruled_table_with_a_wrapped_header():
 
 
 def test_table_words_index_the_words_given_blank_ones_included():
-    words = [Word(" ", 0, 0, 1, 1)] + _words([(100, [(50, "Stage"), (300, "Drive")]), (115, [(50, "Referred"), (300, "84")])])
+    words = [Word(" ", 0, 0, 1, 1), *_words([(100, [(50, "Stage"), (300, "Drive")]), (115, [(50, "Referred"), (300, "84")])])]
     (table,) = find_tables(words)
     assert table.words == frozenset({1, 2, 3, 4}) and table.rows == (("Stage", "Drive"), ("Referred", "84"))
 

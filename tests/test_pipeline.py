@@ -14,6 +14,7 @@ from foi_pipeline.extract import Extraction
 from foi_pipeline.ingest import IngestedDocument
 from foi_pipeline.pipeline import build_tables, documents_table, empty_frame, extract_corpus, frame
 from foi_pipeline.specs import Catalogue
+
 QUOTED_FEMALES = "5. The total number of females referred by an agency (e.g., police, social service etc.) into the programme"
 
 
@@ -43,7 +44,7 @@ def fake_extractor(calls: list[str], crash_on: str | None = None, **metadata):
 
 
 def test_empty_frames_have_every_contract_column_and_type():
-    for table, cols in TABLES.items():
+    for table in TABLES:
         df = empty_frame(table)
         assert list(df.columns) == columns(table) and df.empty
     dtypes = empty_frame("funnel_counts").dtypes

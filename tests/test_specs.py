@@ -1,7 +1,6 @@
 """Request specs as YAML: loading, matching a reply to its request, and adding a request with a file only."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
@@ -40,7 +39,7 @@ def test_a_third_request_needs_only_a_yaml_file(tmp_path):
 def test_malformed_specs_are_clear_errors(tmp_path):
     (tmp_path / "requests").mkdir()
     (tmp_path / "requests" / "bad.yaml").write_text("id: x\ntitle: y\n")
-    with pytest.raises(SpecError, match="bad.yaml: missing key"):
+    with pytest.raises(SpecError, match=r"bad\.yaml: missing key"):
         load_requests(tmp_path)
     (tmp_path / "requests" / "bad.yaml").write_text("id: [unclosed")
     with pytest.raises(SpecError, match="not valid YAML"):
