@@ -1372,7 +1372,7 @@ def test_a_contract_shared_with_a_neighbour_reads_the_own_areas_column(read):
     assert [funnel[("Turning Tides", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [120, 80, 40]
 
 
-def test_a_question_quoted_without_its_aside_still_heads_its_answer():
+def test_a_question_quoted_without_its_aside_still_heads_its_answer(read):
     # "referred by an agency (e.g., police, social service etc.) into the programme", the aside left out
     text = ("Office of the Police and Crime Commissioner for Cleveland\nDear Requester\n"
             "Re: Domestic Abuse Perpetrator Programme 2022/23\n"
