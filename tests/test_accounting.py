@@ -10,10 +10,8 @@ from hypothesis import strategies as st
 from foi_pipeline.extract import extract_reply
 from foi_pipeline.extract.accounting import UNANSWERED_FIELD, UNREAD_FIELD, Marks, Region, figures_in, unread_figures
 from foi_pipeline.extract.spans import Span
-from foi_pipeline.specs import load_catalogue, load_requests
+from foi_pipeline.specs import Catalogue, RequestSpec
 
-SPEC = next(s for s in load_requests() if s.id == "dapp-2022-23-males")
-CATALOGUE = load_catalogue()
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 LETTER = """Office of the Police and Crime Commissioner for Anyshire
@@ -38,39 +36,41 @@ If you are unhappy you may write to the Information Commissioner, Wycliffe House
 """
 
 
-def _read(text: str):
-    return extract_reply(text, doc_id="d" * 16, spec=SPEC, catalogue=CATALOGUE)
+@pytest.fixture(scope="module")
+def read(males_spec: RequestSpec, catalogue: Catalogue):
+    """Extract a reply to the males request (module-scoped, so the property test below can take it)."""
+    return lambda text: extract_reply(text, doc_id="d" * 16, spec=males_spec, catalogue=catalogue)
 
 
 def _items(extraction, field: str = UNREAD_FIELD):
     return [r for r in extraction.tables["review_queue"] if r["field"] == field]
 
 
-def test_a_figure_read_into_a_fact_raises_nothing():
-    extraction = _read(LETTER.format(agency="96"))
+def test_a_figure_read_into_a_fact_raises_nothing(read):
+    extraction = read(LETTER.format(agency="96"))
     assert _items(extraction) == [] and _items(extraction, UNANSWERED_FIELD) == []
 
 
-def test_a_figure_nothing_read_is_listed_with_its_slot_programme_and_span():
+def test_a_figure_nothing_read_is_listed_with_its_slot_programme_and_span(males_spec):
     text = "Intro\nDrive received 96 referrals from the police; CARA none we could count.\n"
     body = Span(6, len(text) - 1, text[6:-1])
-    question = SPEC.question("agency_referred")
+    question = males_spec.question("agency_referred")
     [item, *_] = unread_figures(text, [Region(body, (question,))], Marks([]), {"p-drive": ["Drive"], "p-cara": ["CARA"]})
     assert item.figure.span.text == "96" and text[item.figure.span.start : item.figure.span.end] == "96"
     assert (item.table, item.field, item.programme) == ("funnel_counts", "agency_referred", "p-drive")
     assert item.reason == "'96' under question 5 (agency referred) was not read into any programme"
 
 
-def test_an_unread_figure_reaches_review_queue_with_valid_provenance():
+def test_an_unread_figure_reaches_review_queue_with_valid_provenance(read):
     text = LETTER.format(agency="96")
-    extraction = _read(text.replace("Answer: £60,000", "Answer: £60,000 (the Home Office paid £12,345 of it in 2021 for set-up)"))
+    extraction = read(text.replace("Answer: £60,000", "Answer: £60,000 (the Home Office paid £12,345 of it in 2021 for set-up)"))
     [item] = [r for r in _items(extraction) if r["value"] == "£12,345"]
     assert item["table_name"] == "budgets" and item["suggested_field"] == "amount_gbp"
     assert item["extractor"] == "accounting:money"
 
 
-def test_non_facts_are_not_listed():
-    extraction = _read(LETTER.format(agency="96"))
+def test_non_facts_are_not_listed(read):
+    extraction = read(LETTER.format(agency="96"))
     values = {r["value"] for r in extraction.tables["review_queue"]}
     for non_fact in ("24", "2023", "117", "0303", "5AF", "12"):
         assert not any(non_fact in (v or "") for v in values)
@@ -107,8 +107,9 @@ def _unread(text: str, marks: list, questions=()) -> list[str]:
 
 
 def test_a_breakdown_that_adds_up_to_a_figure_read_is_accounted_for():
-    from foi_pipeline.extract.accounting import Mark
     from decimal import Decimal
+
+    from foi_pipeline.extract.accounting import Mark
 
     text = "67 in total (Berkshire 28, Buckinghamshire 14, Oxfordshire 11, Milton Keynes 14)"
     assert _unread(text, [Mark(0, 2, "funnel_counts", "value", Decimal(67))]) == []
@@ -116,8 +117,9 @@ def test_a_breakdown_that_adds_up_to_a_figure_read_is_accounted_for():
 
 
 def test_parts_of_a_budget_and_a_total_of_budgets_are_accounted_for():
-    from foi_pipeline.extract.accounting import Mark
     from decimal import Decimal
+
+    from foi_pipeline.extract.accounting import Mark
 
     text = "DAPP: £250,000 (Home Office £200,000; PCC contribution £50,000). Total for both: £300,000. Other: £50,000"
     marks = [Mark(6, 14, "budgets", "value", Decimal(250000)), Mark(text.rindex("£"), len(text), "budgets", "value", Decimal(50000))]
@@ -132,43 +134,43 @@ def test_a_key_under_a_table_explains_symbols():
     assert _unread(text, marks) == []
 
 
-def test_answered_but_unread_names_the_question_and_programme():
+def test_answered_but_unread_names_the_question_and_programme(read):
     text = LETTER.format(agency="Please see the attached spreadsheet for the agency figures.")
-    items = _items(_read(text), UNANSWERED_FIELD)
+    items = _items(read(text), UNANSWERED_FIELD)
     assert [i["suggested_field"] for i in items] == ["agency_referred"]
     assert "question 5 was answered but no figure was read for Fresh Start" in items[0]["reason"]
 
 
-def test_a_held_reply_with_no_programme_is_an_error():
+def test_a_held_reply_with_no_programme_is_an_error(read):
     text = "Dear Requester,\n\nWe hold the information you asked for. Referrals: 96. Completions: 40.\n\nYours sincerely\n"
-    items = [r for r in _read(text).tables["review_queue"] if r["table_name"] == "programmes" and r["field"] == "name"]
+    items = [r for r in read(text).tables["review_queue"] if r["table_name"] == "programmes" and r["field"] == "name"]
     assert items and items[0]["severity"] == "error"
 
 
-def test_a_heading_read_as_a_funder_is_doubted():
+def test_a_heading_read_as_a_funder_is_doubted(read):
     text = LETTER.format(agency="96").replace("10. Budget", "9. Financial Contributors\nAnswer: Home Office; Your right to complain\n\n10. Budget")
-    extraction = _read(text)
+    extraction = read(text)
     names = [r["funder"] for r in extraction.tables["funders"]]
     doubts = [r for r in extraction.tables["review_queue"] if r["table_name"] == "funders" and r["field"] == "funder"]
     if "Your right to complain" in names:
         assert any(d["value"] == "Your right to complain" for d in doubts)
 
 
-def test_the_seeds_raise_few_items():
+def test_the_seeds_raise_few_items(read):
     from foi_pipeline.ingest import ingest_file
 
     items = 0
     for path in sorted(SEEDS.iterdir()):
         for doc in ingest_file(path, SEEDS):
-            items += len([r for r in _read(doc.text).tables["review_queue"] if r["extractor"].startswith("accounting:")])
+            items += len([r for r in read(doc.text).tables["review_queue"] if r["extractor"].startswith("accounting:")])
     assert items <= 4
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("0123456789 £%.,:;-–()|\nabcNAHeldfewrthn/*")), max_size=300))
-def test_accounting_never_raises_and_spans_are_valid(text):
+def test_accounting_never_raises_and_spans_are_valid(read, text):
     answer = f"1. Programme\nAnswer: Drive\n\n5. Agency referrals\nAnswer: {text}\n"
-    extraction = _read(answer)
+    extraction = read(answer)
     for row in extraction.tables["review_queue"]:
         assert answer[row["char_start"] : row["char_end"]] == row["evidence_text"]
 
@@ -187,9 +189,9 @@ def test_name_mentions_take_organisations_and_short_names_across_a_wrapped_line(
     assert [m.text for m in name_mentions(_span(text))] == ["CfC", "Beacon\n   Behaviour Change Ltd"]
 
 
-def test_names_read_as_nothing_are_listed_once_per_answer():
+def test_names_read_as_nothing_are_listed_once_per_answer(males_spec):
     text = "Drive, delivered by Safer Homes Trust, and STEP, delivered by the Hampton Trust."
-    scope = SPEC.question("programme_scope")
+    scope = males_spec.question("programme_scope")
     tables = {"programmes": [{"name": "Drive", "aliases": [], "providers": ["The Hampton Trust"], "canonical_name": None}],
               "funders": [], "referrers": []}
     [doubt] = unread_names([Region(_span(text), (scope,))], tables, ["Office of the Police and Crime Commissioner for Anyshire"])
@@ -198,9 +200,9 @@ def test_names_read_as_nothing_are_listed_once_per_answer():
     assert unread_names([Region(_span(text), (scope,))], tables, []) == []
 
 
-def test_a_label_that_is_no_programme_is_doubted():
+def test_a_label_that_is_no_programme_is_doubted(males_spec):
     text = "5. Make the Change: 164. Project Anchor: 58.\n"
-    question = SPEC.question("agency_referred")
+    question = males_spec.question("agency_referred")
     unread = unread_figures(text, [Region(_span(text), (question,))], Marks([]), {"p1": ["Make the Change"]})
     doubts = missing_programmes(text, [u for u in unread if u.figure.span.text == "58"], {"p1": ["Make the Change"]})
     assert [d.value for d in doubts] == ["Project Anchor"]
@@ -224,20 +226,20 @@ def test_a_reference_the_letter_gives_but_was_not_read_is_doubted():
     assert metadata_doubts("Office of the Police and Crime Commissioner for Anyshire\nRef: 12", "Office of the Police and Crime Commissioner for Anyshire", "12") == []
 
 
-def test_a_budget_answered_but_unread_is_listed():
+def test_a_budget_answered_but_unread_is_listed(read):
     text = LETTER.format(agency="96").replace("Answer: £60,000", "Answer: the contract value is shown in the attached schedule")
-    items = [r for r in _read(text).tables["review_queue"] if r["field"] == UNANSWERED_FIELD and r["table_name"] == "budgets"]
+    items = [r for r in read(text).tables["review_queue"] if r["field"] == UNANSWERED_FIELD and r["table_name"] == "budgets"]
     assert [i["suggested_field"] for i in items] == ["amount_gbp"]
 
 
 # --- acting on it: foi review and its corrections CSV --------------------------------------------
 
-def test_foi_review_shows_the_line_and_the_csv_prefills_the_guess(tmp_path, monkeypatch, capsys):
+def test_foi_review_shows_the_line_and_the_csv_prefills_the_guess(tmp_path, warehouse_dir, monkeypatch, capsys):
     import pandas as pd
 
     from foi_pipeline.cli import main
 
-    raw, warehouse, corrections = tmp_path / "raw", tmp_path / "wh", tmp_path / "corrections"
+    raw, warehouse, corrections = tmp_path / "raw", warehouse_dir, tmp_path / "corrections"
     raw.mkdir()
     corrections.mkdir()
     (raw / "anyshire.txt").write_text(LETTER.format(agency="96 (a further 30 came through the MARAC route)"))
@@ -260,36 +262,36 @@ def test_foi_review_shows_the_line_and_the_csv_prefills_the_guess(tmp_path, monk
     assert int(row["count"]) == 30 and row["extracted_value"] == "value:96"
 
 
-def test_figures_before_the_first_answer_are_accounted_for_too():
+def test_figures_before_the_first_answer_are_accounted_for_too(read):
     """A table or sentence of figures between the letter's opening and its first recognised answer."""
     intro = ("Dear Requester,\n\nWe introduce our two programmes below.\n\n"
              "Figures at a glance\nFresh Start | 31 | 22 | 17\nWe also spent £4,200 on training.\n"
              "Our numbering is one higher than yours.\n\n")
     text = LETTER.format(agency="96").replace("Dear Requester,\n\n", intro)
-    unread = {r["value"]: r for r in _items(_read(text))}
+    unread = {r["value"]: r for r in _items(read(text))}
     assert {"31", "22", "17", "£4,200"} <= set(unread)
     assert "one" not in unread  # words in the letter's own introduction are no figures
     assert unread["22"]["table_name"] == "funnel_counts" and unread["£4,200"]["table_name"] == "budgets"
     assert unread["22"]["reason"] == "'22' before the answers was not read into any programme"
 
 
-def test_a_programme_named_in_an_organisation_answer_with_nothing_read_for_it_is_listed():
+def test_a_programme_named_in_an_organisation_answer_with_nothing_read_for_it_is_listed(read):
     text = LETTER.format(agency="96").replace(
         "Answer: Fresh Start, a perpetrator programme of 24 weekly sessions.",
         "Answer: Fresh Start, a group programme.\nSafe Home: a one-to-one intervention.",
     ).replace("10. Budget inclusive of Running Costs", "9. Financial Contributors\nAnswer: Fresh Start: Home Office; Anyshire County Council. "
               "Safe Home is paid for from our own pooled budget.\n\n10. Budget inclusive of Running Costs")
-    items = _items(_read(text), UNANSWERED_FIELD)
+    items = _items(read(text), UNANSWERED_FIELD)
     assert any(i["table_name"] == "funders" and "Safe Home" in i["reason"] for i in items)
     assert not any(i["table_name"] == "funders" and "Fresh Start" in i["reason"] for i in items)
 
 
-def test_a_programme_described_under_a_count_question_and_read_as_nothing_is_listed():
+def test_a_programme_described_under_a_count_question_and_read_as_nothing_is_listed(males_spec):
     """Programmes listed 1., 2., 3. in a scope answer can read as answers 2 and 3: the ones lost are listed."""
     from foi_pipeline.extract.accounting import unread_names
 
     text = "Safe Home – a one-to-one intervention delivered by Acme Trust.\n"
-    region = Region(Span(0, len(text), text), (SPEC.question("self_referred"),))
+    region = Region(Span(0, len(text), text), (males_spec.question("self_referred"),))
     tables = {"programmes": [{"name": "Fresh Start", "aliases": [], "providers": []}], "funders": [], "referrers": []}
     [doubt] = unread_names([region], tables, [])
     assert doubt.table == "programmes" and "Safe Home" in doubt.reason

@@ -1,5 +1,6 @@
 """The Dagster Definitions load, and every asset carries what the UI and re-runs rely on."""
 
+import itertools
 import os
 
 import dagster as dg
@@ -47,7 +48,7 @@ def test_the_groups_flow_one_way_so_the_first_view_shows_the_flow(defs):
     assert set(group.values()) == set(order)
     edges = {(group[parent], group[key]) for key in group for parent in graph.get(key).parent_keys if group[parent] != group[key]}
     assert all(order.index(a) < order.index(b) for a, b in edges), edges
-    assert {(a, b) for a, b in zip(order, order[1:])} <= edges  # each group feeds the next
+    assert {(a, b) for a, b in itertools.pairwise(order)} <= edges  # each group feeds the next
 
 
 def test_every_asset_has_a_description_kinds_and_a_code_version(defs):

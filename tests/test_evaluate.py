@@ -17,7 +17,13 @@ import pandas as pd
 import pytest
 
 from foi_pipeline.evaluate import (
-    FieldScore, evaluate, evaluate_cli, format_report, load_tables, same_org, same_orgs,
+    FieldScore,
+    evaluate,
+    evaluate_cli,
+    format_report,
+    load_tables,
+    same_org,
+    same_orgs,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -31,7 +31,13 @@ def test_skip_groups_never_hide_a_skipped_span():
 
 def test_suppression_and_policy_words_never_hide_a_match():
     from foi_pipeline.extract.quantities import (
-        _MARKER_RE, _POLICY_RES, _POLICY_WORDS, _STAR_RE, _SUPPRESSED_RES, _SUPPRESSION_WORDS, _ZERO_NOUN_RE,
+        _MARKER_RE,
+        _POLICY_RES,
+        _POLICY_WORDS,
+        _STAR_RE,
+        _SUPPRESSED_RES,
+        _SUPPRESSION_WORDS,
+        _ZERO_NOUN_RE,
     )
 
     suppression = [*(p for p, _, _ in _SUPPRESSED_RES), _STAR_RE, _MARKER_RE, _ZERO_NOUN_RE]
@@ -56,8 +62,8 @@ def test_fold_keeps_every_case_insensitive_match_as_a_substring():
 
 
 def test_status_prechecks_never_hide_a_status():
-    from foi_pipeline.extract.quantities import _ANY_STATUS_WORD_RE, _STATUS_NEEDS, _STATUS_RES
     from foi_pipeline.extract.gates import fold
+    from foi_pipeline.extract.quantities import _ANY_STATUS_WORD_RE, _STATUS_NEEDS, _STATUS_RES
 
     rng = random.Random(5)
     tokens = ["not", "NOT", "n/a", "N/A", "N.A.", "NA", "applicable", "apply", "self", "ſelf", "referrals", "refer", "only", "accepts",
@@ -126,7 +132,12 @@ def test_plain_dates_read_as_dateutil_reads_them():
 
 def test_words_before_a_figure_are_searched_only_where_they_can_end():
     from foi_pipeline.extract.quantities import (
-        _APPROX_BEFORE_RE, _AT_LEAST_BEFORE_RE, _AT_MOST_BEFORE_RE, _NOT_COUNT_BEFORE_RE, _NOT_COUNT_MARKS, _QUALIFIER_MARKS,
+        _APPROX_BEFORE_RE,
+        _AT_LEAST_BEFORE_RE,
+        _AT_MOST_BEFORE_RE,
+        _NOT_COUNT_BEFORE_RE,
+        _NOT_COUNT_MARKS,
+        _QUALIFIER_MARKS,
         _may_end_with,
     )
 

@@ -10,9 +10,7 @@ from foi_pipeline.extract.metadata import (
     read_reference,
     read_response_date,
 )
-from foi_pipeline.specs import load_catalogue
 
-AREAS = load_catalogue().areas
 TODAY = dt.date(2026, 11, 23)
 
 
@@ -29,8 +27,8 @@ TODAY = dt.date(2026, 11, 23)
          "Office of the Police and Crime Commissioner for Cheshire", "Cheshire"),  # the address after the name
     ],
 )
-def test_authority_and_area(text, authority, area):
-    assert read_authority(text, AREAS) == (authority, area)
+def test_authority_and_area(catalogue, text, authority, area):
+    assert read_authority(text, catalogue.areas) == (authority, area)
 
 
 @pytest.mark.parametrize(

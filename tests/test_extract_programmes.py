@@ -1,26 +1,30 @@
 """Programmes and organisations named in replies, in our own variations of how replies name them."""
 
-import re
-
 import pytest
 
 from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after, split_organisations
 from foi_pipeline.extract.programmes import PROVIDER_CUE_RE, ProgrammeRegistry, find_programmes_in_scope, mentions, short_form
 from foi_pipeline.extract.spans import Span
-from foi_pipeline.specs import load_catalogue
-
-CATALOGUE = load_catalogue()
-ORGS = OrganisationCatalogue(CATALOGUE)
+from foi_pipeline.specs import Catalogue
 
 
 def _span(text: str) -> Span:
     return Span(0, len(text), text)
 
 
-def _programmes(scope: str, context: str = ""):
-    registry = ProgrammeRegistry(CATALOGUE, ORGS)
-    find_programmes_in_scope([_span(scope)], [_span(context)], registry)
-    return registry
+@pytest.fixture(scope="module")
+def org_catalogue(catalogue: Catalogue) -> OrganisationCatalogue:
+    return OrganisationCatalogue(catalogue)
+
+
+@pytest.fixture
+def registry_of(catalogue: Catalogue, org_catalogue: OrganisationCatalogue):
+    """The programmes found in an answer's scope (and the reply's other text), read with the real catalogue."""
+    def read(scope: str, context: str = "") -> ProgrammeRegistry:
+        registry = ProgrammeRegistry(catalogue, org_catalogue)
+        find_programmes_in_scope([_span(scope)], [_span(context)], registry)
+        return registry
+    return read
 
 
 @pytest.mark.parametrize(
@@ -50,13 +54,13 @@ def _programmes(scope: str, context: str = ""):
         ("Fresh Start: a one-to-one intervention.\nFamily Safety Project: group work.", ["Fresh Start", "Family Safety Project"]),
     ],
 )
-def test_programmes_named_in_scope_answers(text, names):
-    registry = _programmes(text)
+def test_programmes_named_in_scope_answers(registry_of, text, names):
+    registry = registry_of(text)
     assert [p.name for p in registry.programmes] == names
 
 
-def test_mentions_resolve_short_forms_and_acronyms_to_one_programme():
-    registry = _programmes("- Intensive Change One-to-One Programme: early work.\n- Stalking Perpetrator Clinic: for stalking.\n- Respect Young People Programme (RYPP): families.")
+def test_mentions_resolve_short_forms_and_acronyms_to_one_programme(registry_of):
+    registry = registry_of("- Intensive Change One-to-One Programme: early work.\n- Stalking Perpetrator Clinic: for stalking.\n- Respect Young People Programme (RYPP): families.")
     assert len(registry.programmes) == 3
     assert registry.resolve("One-to-One").name == "Intensive Change One-to-One Programme"
     assert registry.resolve("Stalking").name == "Stalking Perpetrator Clinic"
@@ -67,8 +71,8 @@ def test_mentions_resolve_short_forms_and_acronyms_to_one_programme():
         "Intensive Change One-to-One Programme", "Stalking Perpetrator Clinic", "RYPP"]
 
 
-def test_providers_from_items_and_from_statements_about_all_programmes():
-    registry = _programmes(
+def test_providers_from_items_and_from_statements_about_allregistry_of(registry_of):
+    registry = registry_of(
         "Both interventions are delivered by Acme Alliance working with the police.\n"
         "- Safe Steps: group work.\n- Turning Point: delivered jointly by Hope Trust and Bright Futures CIC, with ..."
     )
@@ -77,8 +81,8 @@ def test_providers_from_items_and_from_statements_about_all_programmes():
     assert providers["Turning Point"] == ["Hope Trust", "Bright Futures CIC", "Acme Alliance"]
 
 
-def test_catalogue_gives_canonical_names():
-    registry = _programmes("Conditional Cautioning and Relationship Abuse (CARA): workshops.\nThe Drive Project: high harm.")
+def test_catalogue_gives_canonical_names(registry_of):
+    registry = registry_of("Conditional Cautioning and Relationship Abuse (CARA): workshops.\nThe Drive Project: high harm.")
     assert [p.canonical_name for p in registry.programmes] == ["CARA", "Drive"]
 
 
@@ -101,8 +105,8 @@ def test_catalogue_gives_canonical_names():
          ["Avon and Somerset Constabulary", "Bristol City Council"]),  # the bodies named after "including"
     ],
 )
-def test_organisation_lists(text, orgs):
-    assert [o.name for o in split_organisations(_span(text), ORGS)] == orgs
+def test_organisation_lists(org_catalogue, text, orgs):
+    assert [o.name for o in split_organisations(_span(text), org_catalogue)] == orgs
 
 
 @pytest.mark.parametrize(
@@ -114,8 +118,8 @@ def test_organisation_lists(text, orgs):
         ("delivered by Kent Police\nProbation Service.", ["Kent Police", "The Probation Service"]),  # two names
     ],
 )
-def test_a_name_wrapped_before_its_last_word_is_one_organisation(text, orgs):
-    found = organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)
+def test_a_name_wrapped_before_its_last_word_is_one_organisation(org_catalogue, text, orgs):
+    found = organisations_after(_span(text), PROVIDER_CUE_RE, org_catalogue)
     assert [o.name for o in found] == orgs
     assert all(text[o.span.start : o.span.end] == o.as_written for o in found)
 
@@ -129,12 +133,12 @@ def test_a_name_wrapped_before_its_last_word_is_one_organisation(text, orgs):
         ("delivered in Kent by Interventions Alliance.", "Interventions Alliance"),
     ],
 )
-def test_a_provider_cue_may_hold_an_adverb_or_a_place(text, provider):
-    assert [o.name for o in organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)] == [provider]
+def test_a_provider_cue_may_hold_an_adverb_or_a_place(org_catalogue, text, provider):
+    assert [o.name for o in organisations_after(_span(text), PROVIDER_CUE_RE, org_catalogue)] == [provider]
 
 
-def test_two_programmes_in_one_sentence_each_get_their_own_provider():
-    registry = _programmes("The OPCC commissioned two programmes: the Drive Project (delivered by Safe Lives) and the "
+def test_two_programmes_in_one_sentence_each_get_their_own_provider(registry_of):
+    registry = registry_of("The OPCC commissioned two programmes: the Drive Project (delivered by Safe Lives) and the "
                            "Men and Masculinities Course (delivered by Equation).\nAnswers to questions 2 to 7 are in the table below.")
     assert {p.name: p.providers for p in registry.programmes} == {"Drive Project": ["SafeLives"], "Men and Masculinities Course": ["Equation"]}
 
@@ -150,8 +154,8 @@ def test_two_programmes_in_one_sentence_each_get_their_own_provider():
         ("The OPCC funds two programmes: Caring Dads and the Change Project.", {"Caring Dads": [], "Change Project": []}),
     ],
 )
-def test_a_list_of_programmes_may_give_each_its_provider_in_a_clause(text, providers):
-    assert {p.name: p.providers for p in _programmes(text).programmes} == providers
+def test_a_list_of_programmes_may_give_each_its_provider_in_a_clause(registry_of, text, providers):
+    assert {p.name: p.providers for p in registry_of(text).programmes} == providers
 
 
 @pytest.mark.parametrize(
@@ -173,17 +177,17 @@ def test_a_list_of_programmes_may_give_each_its_provider_in_a_clause(text, provi
         ("Our programme, known as Safe Steps, is a group course.", ["Safe Steps"]),
     ],
 )
-def test_programmes_named_in_sentences(text, names):
+def test_programmes_named_in_sentences(catalogue, org_catalogue, text, names):
     from foi_pipeline.extract.programmes import find_programmes_in_prose
 
-    registry = ProgrammeRegistry(CATALOGUE, ORGS)
+    registry = ProgrammeRegistry(catalogue, org_catalogue)
     find_programmes_in_prose(_span(text), registry)
     assert [p.name for p in registry.programmes] == names
 
 
-def test_organisations_after_a_cue_stop_at_the_end_of_the_names():
+def test_organisations_after_a_cue_stop_at_the_end_of_the_names(org_catalogue):
     text = "It is provided by Change Collective and Safe Homes Ltd. in partnership with the council, and evaluated by a university."
-    found = organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)
+    found = organisations_after(_span(text), PROVIDER_CUE_RE, org_catalogue)
     assert [o.name for o in found] == ["Change Collective", "Safe Homes Ltd"]
     for org in found:
         assert text[org.span.start : org.span.end] == org.as_written
@@ -198,20 +202,20 @@ def test_short_forms_drop_the_head_noun(name, short):
     assert short_form(name) == short
 
 
-def test_a_short_form_is_written_capitalised():
-    registry = _programmes("- Drive Project: one-to-one work.\n- Change Hub Programme: group work.")
+def test_a_short_form_is_written_capitalised(registry_of):
+    registry = registry_of("- Drive Project: one-to-one work.\n- Change Hub Programme: group work.")
     found = [(s.text, p.name) for s, p in mentions(_span("We drive down harm; Drive took 96 and the Change Hub 54."), registry)]
     assert found == [("Drive", "Drive Project"), ("Change Hub", "Change Hub Programme")]
 
 
-def test_a_programme_written_as_a_form_of_fields():
-    registry = _programmes("Programme: Building Better Relationships (BBR)\nProvider: Interventions Alliance\nScope: a 24-session group programme\n"
+def test_a_programme_written_as_a_form_of_fields(registry_of):
+    registry = registry_of("Programme: Building Better Relationships (BBR)\nProvider: Interventions Alliance\nScope: a 24-session group programme\n"
                            "Programme: Caring Dads\nDelivered by: Barnardo's\nDuration: 17 weeks")
     assert [(p.name, p.providers) for p in registry.programmes] == [("BBR", ["Interventions Alliance"]), ("Caring Dads", ["Barnardo's"])]
 
 
-def test_each_programme_in_one_sentence_keeps_its_own_provider():
-    registry = _programmes("We commission CARA, delivered by the Hampton Trust, and Drive, delivered by SafeLives.")
+def test_each_programme_in_one_sentence_keeps_its_own_provider(registry_of):
+    registry = registry_of("We commission CARA, delivered by the Hampton Trust, and Drive, delivered by SafeLives.")
     assert [(p.name, p.providers) for p in registry.programmes] == [("CARA", ["The Hampton Trust"]), ("Drive", ["SafeLives"])]
 
 
@@ -223,10 +227,10 @@ def test_each_programme_in_one_sentence_keeps_its_own_provider():
         ("delivered by Barnardo's in two towns", ["Barnardo's"]),
     ],
 )
-def test_organisations_after_funding_cues(text, orgs):
+def test_organisations_after_funding_cues(org_catalogue, text, orgs):
     from foi_pipeline.extract.prose import FUNDED_BY_RE
 
-    assert [o.name for o in organisations_after(_span(text), FUNDED_BY_RE, ORGS) or organisations_after(_span(text), PROVIDER_CUE_RE, ORGS)] == orgs
+    assert [o.name for o in organisations_after(_span(text), FUNDED_BY_RE, org_catalogue) or organisations_after(_span(text), PROVIDER_CUE_RE, org_catalogue)] == orgs
 
 
 def test_sentences_run_across_the_line_breaks_of_a_wrapped_paragraph():
@@ -240,27 +244,27 @@ def test_sentences_run_across_the_line_breaks_of_a_wrapped_paragraph():
 
 
 @pytest.mark.parametrize("mark", ["(A)", "A)", "(a)", "(I)"])
-def test_programmes_listed_under_capital_letters_or_numerals(mark):
+def test_programmes_listed_under_capital_letters_or_numerals(registry_of, mark):
     second = {"(A)": "(B)", "A)": "B)", "(a)": "(b)", "(I)": "(II)"}[mark]
-    registry = _programmes(f"{mark} Safe Home – a group course for men.\n{second} Fresh Start – one-to-one work.")
+    registry = registry_of(f"{mark} Safe Home – a group course for men.\n{second} Fresh Start – one-to-one work.")
     assert [p.name for p in registry.programmes] == ["Safe Home", "Fresh Start"]
 
 
 @pytest.mark.parametrize("heading", ["Your right to complain", "Internal review and complaints", "OPCC RESPONSE",
                                      "Contributor Type 2021/22 2022/23", "Financial contributors and budget"])
-def test_a_list_of_bodies_stops_short_of_the_letters_next_heading(heading):
-    found = split_organisations(_span(f"Kent Police\nMedway Council\n{heading}"), ORGS, lenient=True)
+def test_a_list_of_bodies_stops_short_of_the_letters_next_heading(org_catalogue, heading):
+    found = split_organisations(_span(f"Kent Police\nMedway Council\n{heading}"), org_catalogue, lenient=True)
     assert [o.name for o in found] == ["Kent Police", "Medway Council"]
 
 
-def test_a_body_named_after_a_heading_and_colon_is_kept():
-    found = split_organisations(_span("OPCC response: Kent Police; Medway Council"), ORGS, lenient=True)
+def test_a_body_named_after_a_heading_and_colon_is_kept(org_catalogue):
+    found = split_organisations(_span("OPCC response: Kent Police; Medway Council"), org_catalogue, lenient=True)
     assert "Medway Council" in [o.name for o in found] and len(found) == 2
 
 
 @pytest.mark.parametrize("heading", ["Total", "Totals:", "Notes", "Funder", "Referral source", "Grand total"])
-def test_a_tables_heading_or_sum_row_is_no_body(heading):
-    found = split_organisations(_span(f"Kent Police\n{heading}\nMedway Council"), ORGS, lenient=True)
+def test_a_tables_heading_or_sum_row_is_no_body(org_catalogue, heading):
+    found = split_organisations(_span(f"Kent Police\n{heading}\nMedway Council"), org_catalogue, lenient=True)
     assert [o.name for o in found] == ["Kent Police", "Medway Council"]
 
 
@@ -270,28 +274,28 @@ def test_a_tables_heading_or_sum_row_is_no_body(heading):
     ("Kent Police, Cardiff Council Children and Young People Services", ["Kent Police", "Cardiff Council Children and Young People Services"]),
     ("Surrey County Council Adult Social Care and Public Health, Kent Police", ["Surrey County Council Adult Social Care and Public Health", "Kent Police"]),
 ])
-def test_an_and_inside_a_departments_name_joins_one_body(text, bodies):
-    assert [o.name for o in split_organisations(_span(text), ORGS, lenient=True)] == bodies
+def test_an_and_inside_a_departments_name_joins_one_body(org_catalogue, text, bodies):
+    assert [o.name for o in split_organisations(_span(text), org_catalogue, lenient=True)] == bodies
 
 
-def test_two_bodies_joined_by_and_stay_two():
-    names = [o.name for o in split_organisations(_span("Cardiff Council and Swansea Council Children's Services"), ORGS, lenient=True)]
+def test_two_bodies_joined_by_and_stay_two(org_catalogue):
+    names = [o.name for o in split_organisations(_span("Cardiff Council and Swansea Council Children's Services"), org_catalogue, lenient=True)]
     assert names == ["Cardiff Council", "Swansea Council Children's Services"]
 
 
-def test_a_wrapped_line_inside_a_sentence_is_no_list_break():
+def test_a_wrapped_line_inside_a_sentence_is_no_list_break(org_catalogue):
     text = ("Referrals came from Kent Police, Medway Council Children's Services, the Early Help Team of Kent\n"
             "County Council and the Probation Service.")
-    names = [o.name for o in split_organisations(_span(text), ORGS, lenient=True)]
+    names = [o.name for o in split_organisations(_span(text), org_catalogue, lenient=True)]
     assert "Early Help Team of Kent County Council" in " ".join(names) and "County Council" not in names
 
 
-def test_a_short_list_line_still_breaks_the_list():
-    names = [o.name for o in split_organisations(_span("Kent Police, Medway Council\nThe Probation Service"), ORGS, lenient=True)]
+def test_a_short_list_line_still_breaks_the_list(org_catalogue):
+    names = [o.name for o in split_organisations(_span("Kent Police, Medway Council\nThe Probation Service"), org_catalogue, lenient=True)]
     assert names[-1] == "The Probation Service"
 
 
 @pytest.mark.parametrize("line", ["Lancashire", "The East Midlands", "Funder", "Type", "Figures"])
-def test_a_place_or_a_tables_heading_listed_beside_programmes_is_no_programme(line):
-    registry = _programmes(f"1. Safe Home – a group course for men.\n2. {line}\n3. Fresh Start – one-to-one work.")
+def test_a_place_or_a_tables_heading_listed_beside_programmes_is_no_programme(registry_of, line):
+    registry = registry_of(f"1. Safe Home – a group course for men.\n2. {line}\n3. Fresh Start – one-to-one work.")
     assert [p.name for p in registry.programmes] == ["Safe Home", "Fresh Start"]

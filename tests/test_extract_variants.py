@@ -12,35 +12,40 @@ import pytest
 
 from foi_pipeline.extract import extract_reply
 from foi_pipeline.ingest import parse_bytes
-from foi_pipeline.specs import load_catalogue, load_requests, match_request
+from foi_pipeline.specs import Catalogue, RequestSpec, match_request
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
-SPECS = load_requests()
-CATALOGUE = load_catalogue()
 
 
-def read(name_or_text: str, is_file: bool = True):
-    if is_file and not name_or_text.endswith(".txt"):  # a page, a document: as ingest reads it
-        text = parse_bytes((VARIANTS / name_or_text).read_bytes(), name_or_text)[3]
-    else:
-        text = (VARIANTS / name_or_text).read_text(encoding="utf-8") if is_file else name_or_text
-    spec, _ = match_request(text, "reply.txt", SPECS)
-    extraction = extract_reply(text, doc_id="doc", spec=spec, catalogue=CATALOGUE)
-    names = {p["programme_id"]: p["name"] for p in extraction.tables["programmes"]}
-    funnel = {
-        (names[r["programme_id"]], f"{r['route']}_{r['stage']}"): (r["status"], r["count"], r["qualifier"])
-        for r in extraction.tables["funnel_counts"]
-    }
-    budgets = {names.get(r["programme_id"]): (r["status"], r["amount_gbp"] and float(r["amount_gbp"]), r["period"]) for r in extraction.tables["budgets"]}
-    funders = {(names.get(r["programme_id"]), r["funder"], r["contribution"]) for r in extraction.tables["funders"]}
-    referrers = {(names.get(r["programme_id"]), r["organisation"]) for r in extraction.tables["referrers"]}
-    for table, rows in extraction.tables.items():
-        for row in rows:
-            assert text[row["char_start"] : row["char_end"]] == row["evidence_text"], (table, row)
-    return extraction, names, funnel, budgets, funders, referrers
+@pytest.fixture(scope="module")
+def read(request_specs: list[RequestSpec], catalogue: Catalogue):
+    """Extract a variant (a file under fixtures/variants/, or the text itself) under the request its wording matches,
+    checking every span, and return the extraction with its facts keyed by programme name."""
+
+    def read_variant(name_or_text: str, is_file: bool = True):
+        if is_file and not name_or_text.endswith(".txt"):  # a page, a document: as ingest reads it
+            text = parse_bytes((VARIANTS / name_or_text).read_bytes(), name_or_text)[3]
+        else:
+            text = (VARIANTS / name_or_text).read_text(encoding="utf-8") if is_file else name_or_text
+        spec, _ = match_request(text, "reply.txt", request_specs)
+        extraction = extract_reply(text, doc_id="doc", spec=spec, catalogue=catalogue)
+        names = {p["programme_id"]: p["name"] for p in extraction.tables["programmes"]}
+        funnel = {
+            (names[r["programme_id"]], f"{r['route']}_{r['stage']}"): (r["status"], r["count"], r["qualifier"])
+            for r in extraction.tables["funnel_counts"]
+        }
+        budgets = {names.get(r["programme_id"]): (r["status"], r["amount_gbp"] and float(r["amount_gbp"]), r["period"]) for r in extraction.tables["budgets"]}
+        funders = {(names.get(r["programme_id"]), r["funder"], r["contribution"]) for r in extraction.tables["funders"]}
+        referrers = {(names.get(r["programme_id"]), r["organisation"]) for r in extraction.tables["referrers"]}
+        for table, rows in extraction.tables.items():
+            for row in rows:
+                assert text[row["char_start"] : row["char_end"]] == row["evidence_text"], (table, row)
+        return extraction, names, funnel, budgets, funders, referrers
+
+    return read_variant
 
 
-def test_inline_question_answer_lines_with_word_numbers_and_qualifiers():
+def test_inline_question_answer_lines_with_word_numbers_and_qualifiers(read):
     ex, names, funnel, budgets, funders, referrers = read("inline_prose_single.txt")
     assert list(names.values()) == ["Safer Futures Programme"]
     p = "Safer Futures Programme"
@@ -58,7 +63,7 @@ def test_inline_question_answer_lines_with_word_numbers_and_qualifiers():
     assert str(ex.metadata["response_date"]) == "2023-08-30"
 
 
-def test_plain_text_table_with_programmes_as_columns_and_suppression():
+def test_plain_text_table_with_programmes_as_columns_and_suppression(read):
     ex, names, funnel, budgets, funders, referrers = read("table_columns.txt")
     assert sorted(names.values()) == ["Drive", "Men and Masculinities Course"]
     assert funnel[("Drive", "self_referred")][0] == "not_applicable"
@@ -73,10 +78,10 @@ def test_plain_text_table_with_programmes_as_columns_and_suppression():
         ("Men and Masculinities Course", "Office of the Police and Crime Commissioner for Northumbria"),
     }
     assert len(referrers) == 4  # two organisations, given once for both programmes
-    assert [p["canonical_name"] for p in ex.tables["programmes"]][0] == "Drive"
+    assert next(p["canonical_name"] for p in ex.tables["programmes"]) == "Drive"
 
 
-def test_misnumbered_answers_realigned_by_content_and_flagged_for_review():
+def test_misnumbered_answers_realigned_by_content_and_flagged_for_review(read):
     ex, names, funnel, budgets, funders, referrers = read("misnumbered_refusal.txt")
     p = "Turning Point Programme"
     assert funnel[(p, "self_referred")][0] == "not_held"
@@ -91,7 +96,7 @@ def test_misnumbered_answers_realigned_by_content_and_flagged_for_review():
     assert any("labelled '9.'" in r and "question 10" in r for r in reasons)
 
 
-def test_email_reply_with_two_programmes_per_answer():
+def test_email_reply_with_two_programmes_per_answer(read):
     ex, names, funnel, budgets, funders, referrers = read("email_multi.eml.txt")
     assert sorted(names.values()) == ["HRP", "SAI"]
     assert funnel[("SAI", "self_referred")][0] == "not_applicable"  # "Q2-Q4: These are not self-referral services."
@@ -116,7 +121,7 @@ def test_email_reply_with_two_programmes_per_answer():
         ("5. Over 100 referrals.", ("value", 100, "at_least")),
     ],
 )
-def test_single_programme_count_answers(answer, expected):
+def test_single_programme_count_answers(read, answer, expected):
     text = "1. Safe Homes Programme: a group course.\n2. N/A\n" + answer + "\n"
     _, names, funnel, *_ = read(text, is_file=False)
     assert funnel[("Safe Homes Programme", "agency_referred")] == expected
@@ -124,7 +129,7 @@ def test_single_programme_count_answers(answer, expected):
     assert funnel[("Safe Homes Programme", "agency_accepted")][0] == "not_stated"
 
 
-def test_multi_programme_answer_in_prose_with_names_after_figures():
+def test_multi_programme_answer_in_prose_with_names_after_figures(read):
     text = (
         "1. (a) Alpha Project: group work. (b) Beta Intervention: one-to-one work.\n"
         "5. 45 referrals for Alpha Project and 12 for the Beta Intervention.\n"
@@ -139,7 +144,7 @@ def test_multi_programme_answer_in_prose_with_names_after_figures():
     assert budgets["Alpha Project"][1] == 30000.0 and budgets["Beta Intervention"][1] == 12500.0
 
 
-def test_reply_with_no_commissioned_programme_has_none():
+def test_reply_with_no_commissioned_programme_has_none(read):
     text = (
         "We did not commission a domestic abuse perpetrator programme in 2022/23 and hold no information "
         "for questions 1 to 10. Building Better Relationships is run by the Probation Service, not by this office."
@@ -149,7 +154,7 @@ def test_reply_with_no_commissioned_programme_has_none():
     assert ex.metadata["information_status"] == "not_held"
 
 
-def test_docx_style_table_with_an_empty_top_left_cell():
+def test_docx_style_table_with_an_empty_top_left_cell(read):
     text = (
         "1. (a) Alpha Project: group work. (b) Beta Intervention: one-to-one work.\n"
         "Questions 2 to 7\n"
@@ -165,7 +170,7 @@ def test_docx_style_table_with_an_empty_top_left_cell():
     assert funnel[("Alpha Project", "agency_accepted")][1] == 10
 
 
-def test_q_and_a_prefixed_answers():
+def test_q_and_a_prefixed_answers(read):
     ex, names, funnel, budgets, funders, referrers = read("qa_prefixed.txt")
     assert list(names.values()) == ["Choices Programme"]  # not "A1", the answer's own prefix
     p = "Choices Programme"
@@ -178,7 +183,7 @@ def test_q_and_a_prefixed_answers():
 
 
 @pytest.mark.parametrize("layout", ["markdown", "word"])
-def test_question_and_answer_table_with_roman_numerals(layout):
+def test_question_and_answer_table_with_roman_numerals(read, layout):
     text = (VARIANTS / "question_answer_table.txt").read_text(encoding="utf-8")
     if layout == "word":  # python-docx rows as the DOCX reader writes them: "cell | cell", no outer pipes
         text = "\n".join(line.strip("| ") if line.startswith("| ") else line for line in text.splitlines() if not line.startswith("|---"))
@@ -194,7 +199,7 @@ def test_question_and_answer_table_with_roman_numerals(layout):
     assert {a["question_key"]: a["numbered_as"] for a in ex.tables["answers"]}["agency_referred"] == "(v)"
 
 
-def test_figures_given_by_quarter_with_a_total():
+def test_figures_given_by_quarter_with_a_total(read):
     ex, names, funnel, budgets, funders, referrers = read("quarterly_figures.txt")
     p = "Gloucestershire Change Programme"
     assert list(names.values()) == [p]
@@ -204,7 +209,7 @@ def test_figures_given_by_quarter_with_a_total():
     assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Gloucestershire", "Home Office"}  # its fund, named
 
 
-def test_an_html_question_and_answer_table():
+def test_an_html_question_and_answer_table(read):
     from foi_pipeline.ingest import parse_bytes
 
     _, status, error, text = parse_bytes((VARIANTS / "html_question_table.html").read_bytes(), "reply.html")
@@ -219,7 +224,7 @@ def test_an_html_question_and_answer_table():
     assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Avon and Somerset"}
 
 
-def test_ranges_of_questions_answered_at_once_and_a_refused_budget():
+def test_ranges_of_questions_answered_at_once_and_a_refused_budget(read):
     ex, names, funnel, budgets, funders, referrers = read("ranges_and_refusals.txt")
     p = "Change Course"
     assert list(names.values()) == [p]
@@ -231,7 +236,7 @@ def test_ranges_of_questions_answered_at_once_and_a_refused_budget():
     assert {r[1] for r in referrers} == {"Humberside Police", "The Probation Service"}
 
 
-def test_an_email_answering_below_each_quoted_question():
+def test_an_email_answering_below_each_quoted_question(read):
     ex, names, funnel, budgets, funders, referrers = read("email_inline_answers.txt")
     [programme] = ex.tables["programmes"]
     assert "DAIP" in {programme["name"], *programme["aliases"]} and programme["providers"] == ["Barnardo's"]
@@ -242,7 +247,7 @@ def test_an_email_answering_below_each_quoted_question():
     assert {r[1] for r in referrers} == {"Northumbria Police", "Newcastle City Council", "Gateshead Council"}
 
 
-def test_a_word_reply_with_its_letterhead_in_the_header_and_answers_in_a_table(tmp_path):
+def test_a_word_reply_with_its_letterhead_in_the_header_and_answers_in_a_table(read, tmp_path):
     import io
 
     from docx import Document
@@ -275,7 +280,7 @@ def test_a_word_reply_with_its_letterhead_in_the_header_and_answers_in_a_table(t
     assert budgets[p][:2] == ("value", 184000.0)
 
 
-def test_a_letter_written_in_sentences():
+def test_a_letter_written_in_sentences(read):
     ex, names, funnel, budgets, funders, referrers = read("prose_letter.txt")
     p = "Safe Steps Programme"
     assert list(names.values()) == [p] and ex.tables["programmes"][0]["providers"] == ["Cranstoun"]
@@ -287,14 +292,14 @@ def test_a_letter_written_in_sentences():
     assert {f[1] for f in funders} == {"Home Office", "Office of the Police and Crime Commissioner for Suffolk"}
 
 
-def test_prose_figures_need_one_programme_and_both_a_route_and_a_stage():
+def test_prose_figures_need_one_programme_and_both_a_route_and_a_stage(read):
     text = ("Office of the Police and Crime Commissioner for Suffolk\n\nDear Requester,\n\nWe fund the Safe Steps Programme and "
             "the Change Hub Project. There were 16 self-referrals and 88 agency referrals across them. 40 men attended.\n")
     ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
     assert len(names) == 2 and {v[0] for v in funnel.values()} == {"not_stated"}  # which programme? not placed
 
 
-def test_a_table_of_stages_by_programme_set_under_another_answer():
+def test_a_table_of_stages_by_programme_set_under_another_answer(read):
     ex, names, funnel, budgets, funders, referrers = read("stage_columns_under_scope.txt")
     assert sorted(names.values()) == ["Drive Project", "Men and Masculinities Course"]  # not "Answers to questions 2 to 7"
     drive, mm = "Drive Project", "Men and Masculinities Course"
@@ -306,7 +311,7 @@ def test_a_table_of_stages_by_programme_set_under_another_answer():
     assert budgets[drive][:2] == ("value", 230000.0) and budgets[mm][:2] == ("value", 95000.0)
 
 
-def test_answers_that_give_two_financial_years_are_read_for_the_request_s():
+def test_answers_that_give_two_financial_years_are_read_for_the_request_s(read):
     ex, names, funnel, budgets, funders, referrers = read("two_financial_years.txt")
     p = "Staffordshire Change Programme"
     assert list(names.values()) == [p]
@@ -316,14 +321,14 @@ def test_answers_that_give_two_financial_years_are_read_for_the_request_s():
 
 
 @pytest.mark.parametrize("answer, count", [("12 in 2021/22 and 19 in 2022/23", 19), ("2022/23: 19 (2021/22: 12)", 19), ("19", 19)])
-def test_the_request_year_s_figure_wherever_it_stands(answer, count):
+def test_the_request_year_s_figure_wherever_it_stands(read, answer, count):
     text = ("Office of the Police and Crime Commissioner for Staffordshire\n\n1. Name of the programme\nThe Change Programme.\n\n"
             f"2. Males who self-referred\n{answer}\n")
     _, _, funnel, *_ = read(text, is_file=False)
     assert funnel[("Change Programme", "self_referred")][1] == count
 
 
-def test_a_letter_in_sentences_about_two_programmes():
+def test_a_letter_in_sentences_about_two_programmes(read):
     ex, names, funnel, budgets, funders, referrers = read("prose_two_programmes.txt")
     drive, hub = "Drive Project", "Change Hub Programme"
     assert sorted(names.values()) == [hub, drive]
@@ -333,7 +338,7 @@ def test_a_letter_in_sentences_about_two_programmes():
     assert [funnel[(hub, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [54, 40, 22]
 
 
-def test_all_means_as_many_as_the_stage_before():
+def test_all_means_as_many_as_the_stage_before(read):
     text = (VARIANTS / "qa_prefixed.txt").read_text(encoding="utf-8")
     text = text.replace("A3. 11", "A3. All").replace("A6. 71", "A6. All of them").replace("A7. 38", "A7. all completed")
     ex, names, funnel, *_ = read(text, is_file=False)
@@ -347,7 +352,7 @@ def test_all_means_as_many_as_the_stage_before():
     assert funnel[(p, "self_accepted")][0] == "not_stated"
 
 
-def test_bulleted_answers_under_loose_headings():
+def test_bulleted_answers_under_loose_headings(read):
     ex, names, funnel, budgets, funders, referrers = read("bulleted_headings.txt")
     p = "Derbyshire Change Programme"
     assert list(names.values()) == [p] and ex.tables["programmes"][0]["providers"] == ["Cranstoun"]  # "Programme:" is a whole title
@@ -373,7 +378,7 @@ def _sections_variant(heading_one: str, heading_two: str, second_scope: str | No
     ("", "", "1. Name/Title/Scope: The Stalking Perpetrator Intervention, a one-to-one intervention provided by Hestia.",
      ["Turning Point", "Stalking Perpetrator Intervention"]),  # no headings: each section's own scope answer names it
 ])
-def test_answers_given_once_per_programme_in_sections(heading_one, heading_two, second_scope, names):
+def test_answers_given_once_per_programme_in_sections(read, heading_one, heading_two, second_scope, names):
     text = _sections_variant(heading_one, heading_two, second_scope)
     ex, got, funnel, budgets, funders, referrers = read(text, is_file=False)
     one, two = names
@@ -390,7 +395,7 @@ def test_answers_given_once_per_programme_in_sections(heading_one, heading_two, 
         assert {p["name"]: p["providers"] for p in ex.tables["programmes"]}[two] == ["Hestia"]
 
 
-def test_a_repeated_answer_number_is_not_a_second_section():
+def test_a_repeated_answer_number_is_not_a_second_section(read):
     text = (VARIANTS / "qa_prefixed.txt").read_text(encoding="utf-8").replace("A6. 71", "A6. 71\n\nOther Partners\n\nQ2. The total number of males who self-referred\nA2. 14")
     ex, names, funnel, *_ = read(text, is_file=False)
     p = "Choices Programme"
@@ -399,7 +404,7 @@ def test_a_repeated_answer_number_is_not_a_second_section():
     assert any("more than one answer" in r["reason"] for r in ex.tables["review_queue"])
 
 
-def test_answers_written_as_sentences_under_question_headings():
+def test_answers_written_as_sentences_under_question_headings(read):
     ex, names, funnel, budgets, funders, referrers = read("answers_in_sentences.txt")
     p = "C4C"
     assert list(names.values()) == [p] and ex.tables["programmes"][0]["aliases"] == ["Choices for Change"]  # 'is called "Choices for Change" (C4C)'
@@ -412,7 +417,7 @@ def test_answers_written_as_sentences_under_question_headings():
     assert {r[1] for r in referrers} == {"Gloucestershire Constabulary", "Children's Social Care", "The Probation Service", "GP surgeries"}
 
 
-def test_an_email_answering_in_bold_under_quoted_questions():
+def test_an_email_answering_in_bold_under_quoted_questions(read):
     ex, names, funnel, budgets, funders, referrers = read("email_bold_answers.txt")
     p = "Northumbria Respect Programme"
     assert list(names.values()) == [p]
@@ -435,7 +440,7 @@ def _as_docx_rows(text: str) -> str:
     lambda t: _as_docx_rows(t).replace(" | ", "\t"),  # tab-separated columns
     lambda t: t.replace("| 2. Males who self-referred |", "| The total number of males who self-referred into the programme |"),  # question text, no number
 ])
-def test_a_reply_that_is_one_table_with_a_column_per_programme(layout):
+def test_a_reply_that_is_one_table_with_a_column_per_programme(read, layout):
     text = layout((VARIANTS / "question_by_programme_table.txt").read_text(encoding="utf-8"))
     ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
     drive, hub = "Drive", "Change Hub"
@@ -452,7 +457,7 @@ def test_a_reply_that_is_one_table_with_a_column_per_programme(layout):
     assert answers["agency_referred"]["answer_text"] == "96" and answers["agency_referred"]["alignment"] == "heading"
 
 
-def test_a_column_headed_by_a_short_form_is_one_programme_with_its_long_name():
+def test_a_column_headed_by_a_short_form_is_one_programme_with_its_long_name(read):
     text = (VARIANTS / "question_by_programme_table.txt").read_text(encoding="utf-8")
     text = text.replace("| Drive |", "| CARA |").replace("| Drive – one-to-one work with high-harm perpetrators, delivered by SafeLives",
                                                            "| Cautioning and Relationship Abuse, delivered by SafeLives")
@@ -468,7 +473,7 @@ def test_a_column_headed_by_a_short_form_is_one_programme_with_its_long_name():
     "Drive: 96 | Change Hub: 54", "Drive: 96, Change Hub: 54", "• Drive = 96\n• Change Hub = 54", "Change Hub 54; Drive 96",
     "Drive (96) and Change Hub (54)",
 ])
-def test_one_answer_giving_each_programme_s_figure_by_its_short_name(answer):
+def test_one_answer_giving_each_programme_s_figure_by_its_short_name(read, answer):
     text = ("Office of the Police and Crime Commissioner for Surrey\n\n1. Name/Title/Scope\nWe commission the Drive Project (delivered by "
             "SafeLives) and the Change Hub Programme (delivered by Cranstoun).\n\n5. Males referred by an agency\n" + answer + "\n")
     _, _, funnel, *_ = read(text, is_file=False)
@@ -483,21 +488,21 @@ def test_one_answer_giving_each_programme_s_figure_by_its_short_name(answer):
     ("We cannot break this down by sex; total referrals were 130", ("value", 130, "at_most")),  # others included: an upper bound
     ("130 (men and women)", ("value", 130, "at_most")),
 ])
-def test_figures_for_the_requested_population(answer, expected):
+def test_figures_for_the_requested_population(read, answer, expected):
     text = ("Office of the Police and Crime Commissioner for Surrey\n\n1. Name/Title/Scope\nWe commission the Drive Project, delivered by SafeLives."
             "\n\n5. Males referred by an agency\n" + answer + "\n")
     _, _, funnel, *_ = read(text, is_file=False)
     assert funnel[("Drive Project", "agency_referred")] == expected
 
 
-def test_the_men_counted_from_are_not_another_population():
+def test_the_men_counted_from_are_not_another_population(read):
     text = ("Office of the Police and Crime Commissioner for Surrey\n\n1. Name/Title/Scope\nWe commission the Drive Project, delivered by SafeLives."
             "\n\n6. Referred males accepted\nOf the 58 men referred, 41 were accepted\n")
     _, _, funnel, *_ = read(text, is_file=False)
     assert funnel[("Drive Project", "agency_accepted")] == ("value", 41, "exact")
 
 
-def test_answers_that_point_to_another_answer():
+def test_answers_that_point_to_another_answer(read):
     ex, names, funnel, *_ = read("answers_as_above.txt")
     p = "Drive Project"
     assert [funnel[(p, k)][0] for k in ("self_referred", "self_accepted", "self_completed")] == ["not_applicable"] * 3  # "As above", "See answer to question 2"
@@ -518,7 +523,7 @@ def _restyled(text: str, answer: str, item: str) -> str:
 
 
 @pytest.mark.parametrize("answer, item", [("{n}.", "{n})"), ("Q{n}.", "{n}."), ("{n})", "({n})"), ("Question {n}:", "{n}.")])
-def test_a_numbered_list_inside_an_answer_is_not_answers_1_and_2(answer, item):
+def test_a_numbered_list_inside_an_answer_is_not_answers_1_and_2(read, answer, item):
     text = _restyled((VARIANTS / "numbered_list_in_scope_answer.txt").read_text(encoding="utf-8"), answer, item)
     ex, names, funnel, budgets, *_ = read(text, is_file=False)
     assert list(names.values()) == ["Drive", "Change Hub"]
@@ -528,7 +533,7 @@ def test_a_numbered_list_inside_an_answer_is_not_answers_1_and_2(answer, item):
     assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "answers"]
 
 
-def test_funders_and_referrers_given_as_tables():
+def test_funders_and_referrers_given_as_tables(read):
     ex, names, funnel, budgets, funders, referrers = read("organisation_tables.txt")
     p = "Norfolk Change Programme"
     assert funders == {(p, "Home Office", "cash"), (p, "Office of the Police and Crime Commissioner for Norfolk", "cash"), (p, "Norfolk County Council", "in_kind")}
@@ -537,7 +542,7 @@ def test_funders_and_referrers_given_as_tables():
     assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "answers"]
 
 
-def test_a_funders_table_with_a_column_per_programme():
+def test_a_funders_table_with_a_column_per_programme(read):
     text = ("Office of the Police and Crime Commissioner for Essex\n\n1. Name/Title/Scope\nWe commission the Drive Project (delivered by SafeLives) "
             "and the Change Hub Programme (delivered by Cranstoun).\n\n9. Financial contributors\n| Funder | Drive | Change Hub |\n|---|---|---|\n"
             "| Home Office | £100,000 | - |\n| OPCC | £30,000 | £50,000 |\n| Essex County Council | - | in kind |\n")
@@ -554,7 +559,7 @@ def test_a_funders_table_with_a_column_per_programme():
     ("2023", ("not_stated", None, None)),  # a year is no amount
     ("£45k per annum", ("value", 45000.0, "annual")),
 ])
-def test_budget_answers(answer, expected):
+def test_budget_answers(read, answer, expected):
     text = ("Office of the Police and Crime Commissioner for Surrey\n\n1. Name/Title/Scope\nWe commission the Drive Project, delivered by SafeLives."
             "\n\n10. Budget inclusive of running costs\n" + answer + "\n")
     ex, names, funnel, budgets, *_ = read(text, is_file=False)
@@ -566,7 +571,7 @@ def test_budget_answers(answer, expected):
     lambda t: re.sub(r"^Self-referr\w+: ", "Self: ", re.sub(r"^Agency[- ]referr\w+: ", "Agency: ", t, flags=re.M), flags=re.M),  # "Self: 22"
     lambda t: t.replace("Acceptances", "Number accepted onto the programme:").replace("Completions", "**Completed**"),
 ])
-def test_figures_grouped_under_stage_headings(layout):
+def test_figures_grouped_under_stage_headings(read, layout):
     ex, names, funnel, budgets, funders, referrers = read(layout((VARIANTS / "stage_groups.txt").read_text(encoding="utf-8")), is_file=False)
     p = "Lancashire Change Programme"
     assert [funnel[(p, k)][1] for k in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")] == [43, 22, 21, 294, 171, 103]
@@ -576,7 +581,7 @@ def test_figures_grouped_under_stage_headings(layout):
     assert {a["question_key"]: a["answer_text"] for a in ex.tables["answers"]}["agency_referred"] == "294"  # "Acceptances" is not part of it
 
 
-def test_funding_alone_heads_the_budget_when_an_amount_follows():
+def test_funding_alone_heads_the_budget_when_an_amount_follows(read):
     text = (VARIANTS / "stage_groups.txt").read_text(encoding="utf-8").replace("Funding\nThe Home Office and the OPCC.\n\nBudget\n", "Funding\n")
     ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
     assert budgets["Lancashire Change Programme"][:2] == ("value", 210000.0) and not funders
@@ -586,7 +591,7 @@ def test_funding_alone_heads_the_budget_when_an_amount_follows():
     ("Funding: the Home Office and the OPCC.", {"Home Office", "Office of the Police and Crime Commissioner for Lancashire"}, 210000.0),
     ("Funding – £95,000 from the Home Office", {"Home Office"}, 95000.0),
 ])
-def test_funding_on_one_line_with_its_answer(line, funders, budget):
+def test_funding_on_one_line_with_its_answer(read, line, funders, budget):
     text = (VARIANTS / "stage_groups.txt").read_text(encoding="utf-8").replace("Funding\nThe Home Office and the OPCC.", line)
     if "£" in line:
         text = text.replace("Budget\n£210,000\n", "")
@@ -594,7 +599,7 @@ def test_funding_on_one_line_with_its_answer(line, funders, budget):
     assert {f[1] for f in got} == funders and budgets["Lancashire Change Programme"][1] == budget
 
 
-def test_a_letter_whose_sentences_go_on_about_the_programme_named_before():
+def test_a_letter_whose_sentences_go_on_about_the_programme_named_before(read):
     ex, names, funnel, budgets, *_ = read("prose_paragraphs.txt")
     drive, hub = "Drive Project", "Change Hub Programme"
     assert [funnel[(drive, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [96, 71, 33]  # "Of these, 71 were accepted"
@@ -610,7 +615,7 @@ def test_a_letter_whose_sentences_go_on_about_the_programme_named_before():
     lambda t: t.replace("Question: ", "").replace("Answer: ", ""),  # the question alone on its line, ending in "?"
     lambda t: t.replace("Question: ", "**Q:** "),
 ])
-def test_questions_asked_in_the_reply_s_own_words(layout):
+def test_questions_asked_in_the_reply_s_own_words(read, layout):
     ex, names, funnel, budgets, funders, referrers = read(layout((VARIANTS / "questions_in_own_words.txt").read_text(encoding="utf-8")), is_file=False)
     p = "CCP"
     assert list(names.values()) == [p]
@@ -625,7 +630,7 @@ def test_questions_asked_in_the_reply_s_own_words(layout):
     lambda t: t,  # "2-4. Self-referrals" over "| Programme | Referred | Accepted | Completed |"
     lambda t: t.replace("\n\n2-4. Self-referrals\n", "\nSelf-referrals:\n").replace("\n\n5-7. Agency referrals\n", "\n\nReferrals from agencies:\n"),  # captions in the scope answer
 ])
-def test_tables_of_stages_whose_route_is_said_above_them(layout):
+def test_tables_of_stages_whose_route_is_said_above_them(read, layout):
     ex, names, funnel, *_ = read(layout((VARIANTS / "stage_columns_per_route.txt").read_text(encoding="utf-8")), is_file=False)
     drive, hub = "Drive Project", "Change Hub Programme"
     assert {funnel[(drive, k)][0] for k in ("self_referred", "self_accepted", "self_completed")} == {"not_applicable"}
@@ -644,8 +649,8 @@ def test_question_ranges_without_a_q(line, numbers):
     assert (found[0].numbers if found else None) == numbers
 
 
-def test_numbers_aligned_with_a_tab_as_word_exports_them():
-    spec = next(s for s in SPECS if s.default)
+def test_numbers_aligned_with_a_tab_as_word_exports_them(males_spec, read):
+    spec = males_spec  # the default request
     quoted = "\n".join(f"{q.number}.\t{q.text}" for q in spec.questions if q.number)
     answers = ("1.\tThe Drive Project, delivered by SafeLives.\n2.\tN/A\n3.\tN/A\n4.\tN/A\n5.\t96\n6.\t71\n7.\t33\n"
                "8.\tKent Police\n9.\tThe Home Office\n10.\t£230,000")
@@ -658,14 +663,14 @@ def test_numbers_aligned_with_a_tab_as_word_exports_them():
     assert answers_by_key["programme_scope"] == "The Drive Project, delivered by SafeLives."  # not the quoted request
 
 
-def test_tables_with_a_row_per_year_are_read_for_the_request_s_year():
+def test_tables_with_a_row_per_year_are_read_for_the_request_s_year(read):
     ex, names, funnel, budgets, *_ = read("tables_by_year.txt")
     p = "Durham Change Programme"
     assert [funnel[(p, k)][1] for k in ("agency_referred", "agency_accepted", "agency_completed")] == [50, 35, 25]  # the 2022/23 row
     assert budgets[p] == ("value", 95000.0, "2022/23")
 
 
-def test_a_narrative_letter_with_the_request_quoted_at_its_end_is_read_as_prose():
+def test_a_narrative_letter_with_the_request_quoted_at_its_end_is_read_as_prose(read):
     # The numbered questions after the signature are the request, not the answers: the letter above is read.
     ex, names, funnel, budgets, funders, referrers = read("narrative_request_quoted_last.txt")
     p = "Steady Ground"  # "known locally as Steady Ground"
@@ -686,7 +691,7 @@ def test_a_narrative_letter_with_the_request_quoted_at_its_end_is_read_as_prose(
     assert ("Steady Ground", "Gloucestershire County Council") in referrers  # "The remainder were made by ..."
 
 
-def test_answers_grouped_under_headings_that_end_with_their_question_numbers():
+def test_answers_grouped_under_headings_that_end_with_their_question_numbers(read):
     ex, names, funnel, budgets, funders, referrers = read("grouped_answers_under_headings.txt")
     assert set(names.values()) == {"Turnaround", "SWAP"}  # "The first is Turnaround ..." / "The second is SWAP (...)"
     providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
@@ -721,7 +726,7 @@ def test_answers_grouped_under_headings_that_end_with_their_question_numbers():
          {"self_completed": 4, "agency_completed": 19}),  # the date's year is no figure of the list
     ],
 )
-def test_figures_paired_with_their_routes_or_stages_by_respectively(sentence, expected):
+def test_figures_paired_with_their_routes_or_stages_by_respectively(read, sentence, expected):
     text = ("Office of the Police and Crime Commissioner for Dorset\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
             "Dear Requester\n\nThe Commissioner funds one programme, which is called Harbour Lights. " + sentence + "\n")
     _, names, funnel, *_ = read(text, is_file=False)
@@ -729,7 +734,7 @@ def test_figures_paired_with_their_routes_or_stages_by_respectively(sentence, ex
     assert got == expected
 
 
-def test_tables_flattened_to_single_spaces_with_programme_rows_over_route_rows():
+def test_tables_flattened_to_single_spaces_with_programme_rows_over_route_rows(read):
     # As text copied out of a PDF: "Agency referrals 74 52 21", programmes on rows of their own, questions
     # wrapped onto a second line ("... accepted onto the" / "programme").
     ex, names, funnel, budgets, funders, referrers = read("flattened_pdf_tables.txt")
@@ -743,7 +748,7 @@ def test_tables_flattened_to_single_spaces_with_programme_rows_over_route_rows()
     assert [funnel[("Harbour", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [112, 81, 36]
 
 
-def test_a_table_of_stages_by_quarter_is_read_from_its_total_column():
+def test_a_table_of_stages_by_quarter_is_read_from_its_total_column(read):
     # "Stage Q1 Q2 Q3 Q4 Total": Q1 to Q4 are quarters here, not questions 1 to 4.
     ex, names, funnel, budgets, funders, referrers = read("quarterly_table_one_programme.txt")
     assert ex.tables["programmes"][0]["providers"] == ["Orwell Change CIC"]  # "delivered across Ipswich, ... by"
@@ -753,7 +758,7 @@ def test_a_table_of_stages_by_quarter_is_read_from_its_total_column():
                    "agency_accepted": 85, "agency_completed": 27}
 
 
-def test_a_narrative_letter_whose_headings_name_no_programme_is_read_as_prose():
+def test_a_narrative_letter_whose_headings_name_no_programme_is_read_as_prose(read):
     # "Our services" and "Referrals and outcomes" head paragraphs, not numbered answers; the request is quoted
     # as one run-on paragraph whose numbers ("... the programme 3. The total number ...") are no figures.
     ex, names, funnel, budgets, funders, referrers = read("narrative_with_headings.txt")
@@ -769,7 +774,7 @@ def test_a_narrative_letter_whose_headings_name_no_programme_is_read_as_prose():
     assert funnel[("CP", "self_referred")][0] == "not_stated"  # the quoted "3." and "4." are not read
 
 
-def test_programmes_listed_under_letters_answer_under_the_same_letters_everywhere():
+def test_programmes_listed_under_letters_answer_under_the_same_letters_everywhere(read):
     ex, names, funnel, budgets, funders, referrers = read("lettered_programmes_in_every_answer.txt")
     programmes = {p["name"]: p for p in ex.tables["programmes"]}
     assert set(programmes) == {"Llwybr Newydd", "Steadfast"}
@@ -783,7 +788,7 @@ def test_programmes_listed_under_letters_answer_under_the_same_letters_everywher
     assert (budgets["Llwybr Newydd"][1], budgets["Steadfast"][1]) == (120500.0, 58000.0)
 
 
-def test_a_disclosure_log_page_with_breadcrumbs_and_answers_in_table_cells():
+def test_a_disclosure_log_page_with_breadcrumbs_and_answers_in_table_cells(read):
     ex, names, funnel, budgets, funders, referrers = read("disclosure_log_page.html")
     # "1. Home 2. Freedom of Information ..." (the breadcrumbs) are no answers to questions 1 to 4
     programmes = {p["name"]: p for p in ex.tables["programmes"]}
@@ -795,7 +800,7 @@ def test_a_disclosure_log_page_with_breadcrumbs_and_answers_in_table_cells():
     assert {r[1] for r in referrers} == {"Cambridgeshire Constabulary", "Peterborough City Council", "MARAC"}
 
 
-def test_statuses_and_referrers_stated_in_sentences():
+def test_statuses_and_referrers_stated_in_sentences(read):
     text = (
         "Office of the Police and Crime Commissioner for Dorset\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
         "Dear Requester\n\nThe Commissioner funds two programmes, Harbour Lights and Keel. Neither programme accepts self-referrals.\n\n"
@@ -813,7 +818,7 @@ def test_statuses_and_referrers_stated_in_sentences():
     assert referrers == {("Harbour Lights", "Dorset Police"), ("Harbour Lights", "The Probation Service"), ("Keel", "GP practices")}
 
 
-def test_a_table_with_a_row_per_programme_names_each_ones_funders_and_amounts_keep_their_commas():
+def test_a_table_with_a_row_per_programme_names_each_ones_funders_and_amounts_keep_their_commas(read):
     text = (
         "Office of the Police and Crime Commissioner for Durham\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
         "1. We commission two programmes: Drive and CARA.\n"
@@ -828,7 +833,7 @@ def test_a_table_with_a_row_per_programme_names_each_ones_funders_and_amounts_ke
     assert (budgets["Drive"][1], budgets["CARA"][1]) == (395000.0, 21600.0)
 
 
-def test_a_budget_sentence_is_not_cut_at_the_comma_inside_an_amount():
+def test_a_budget_sentence_is_not_cut_at_the_comma_inside_an_amount(read):
     text = (
         "Office of the Police and Crime Commissioner for Derbyshire\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
         "Dear Requester\n\nThe Commissioner funds two programmes, Keystone and Harbour Lights.\n\n"
@@ -838,7 +843,7 @@ def test_a_budget_sentence_is_not_cut_at_the_comma_inside_an_amount():
     assert (budgets["Keystone"][1], budgets["Harbour Lights"][1]) == (42500.0, 18250.0)
 
 
-def test_of_which_columns_take_the_route_of_the_column_before_them():
+def test_of_which_columns_take_the_route_of_the_column_before_them(read):
     text = (
         "Office of the Police and Crime Commissioner for Sussex\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
         "1. We commission two programmes: Reframe and Stride.\n"
@@ -853,7 +858,7 @@ def test_of_which_columns_take_the_route_of_the_column_before_them():
     assert funnel[("Stride", "agency_completed")][0] == "not_held"  # "n/r": not recorded
 
 
-def test_a_table_of_stages_by_quarter_without_a_total_adds_up_its_quarters():
+def test_a_table_of_stages_by_quarter_without_a_total_adds_up_its_quarters(read):
     text = (
         "Office of the Police and Crime Commissioner for Lancashire\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
         "1. Our programme is called ReSet.\n"
@@ -871,7 +876,7 @@ def test_a_table_of_stages_by_quarter_without_a_total_adds_up_its_quarters():
     assert funnel[("ReSet", "agency_completed")][0] == "not_stated"  # a quarter not given: no total is made up
 
 
-def test_a_table_with_route_groups_over_stage_columns_and_a_key_under_it():
+def test_a_table_with_route_groups_over_stage_columns_and_a_key_under_it(read):
     text = (
         "Office of the Police and Crime Commissioner for Merseyside\nDomestic Abuse Perpetrator Programme 2022/23\n\n"
         "1. We commission two programmes: Anchor and Drive.\n"
@@ -901,7 +906,7 @@ def test_a_key_on_one_line_gives_each_symbol_its_status():
     assert {sym: r.status for sym, r in legend.items()} == {"–": "not_applicable", "*": "suppressed", "n/r": "not_held"}
 
 
-def test_programme_headings_over_bulleted_titled_answers_make_one_section_each():
+def test_programme_headings_over_bulleted_titled_answers_make_one_section_each(read):
     # Each programme's bullets start again at its scope, and a section may skip questions (no self-referral route).
     ex, names, funnel, *_ = read("programme_headings_with_bulleted_answers.txt")
     programmes = {p["name"]: p["aliases"] for p in ex.tables["programmes"]}
@@ -941,7 +946,7 @@ For comparison, 2021/22: 99
 
 
 @pytest.mark.parametrize("a, b, sep", [("", "", ""), ("- ", "- ", ""), ("• ", "• ", " –"), ("", "", ":")])
-def test_a_programme_named_on_a_line_of_its_own_heads_the_figures_under_it(a, b, sep):
+def test_a_programme_named_on_a_line_of_its_own_heads_the_figures_under_it(read, a, b, sep):
     text = _LINE_LABELLED.format(a=a, b=b, sep=sep, n1=31, n2=7, n3=22, n4=5)
     _, names, funnel, *_ = read(text, is_file=False)
     assert sorted(names.values()) == ["Safe Home", "Steps Forward"]
@@ -951,7 +956,7 @@ def test_a_programme_named_on_a_line_of_its_own_heads_the_figures_under_it(a, b,
     assert funnel[("Safe Home", "self_accepted")][:2] == ("value", 5)
 
 
-def test_a_figure_for_everyone_yields_to_the_figure_for_the_requested_population():
+def test_a_figure_for_everyone_yields_to_the_figure_for_the_requested_population(read):
     text = _LINE_LABELLED.split("1. Name")[0] + (
         "We commission one programme, Steps Forward, a group course delivered by Cranstoun.\n\n"
         "Agencies referred 112 people to Steps Forward during the year. Of the 103 men referred by agencies, "
@@ -986,7 +991,7 @@ Q2-Q7. Referrals, acceptances and completions (males only)
     ("                                        Steps Forward     Safe Home", "     ", "                ", "               "),
     ("                                         Steps Forward   Safe Home", "      ", "              ", "             "),
 ])
-def test_an_aligned_text_table_headed_only_over_its_figure_columns(header, a, b, c):
+def test_an_aligned_text_table_headed_only_over_its_figure_columns(read, header, a, b, c):
     text = _ALIGNED.format(header=header, a=a, b=b, c=c)
     _, names, funnel, *_ = read(text, is_file=False)
     assert funnel[("Steps Forward", "self_referred")][:2] == ("value", 31)
@@ -995,7 +1000,7 @@ def test_an_aligned_text_table_headed_only_over_its_figure_columns(header, a, b,
     assert funnel[("Safe Home", "agency_referred")][:2] == ("value", 19)
 
 
-def test_a_merged_heading_over_the_programmes_own_column_headings():
+def test_a_merged_heading_over_the_programmes_own_column_headings(read):
     text = _ALIGNED.split("Q2-Q7.")[0] + (
         "Q2-Q7. Referrals, acceptances and completions\n"
         "Males, 1 April 2022 – 31 March 2023 | Programme\n"
@@ -1009,7 +1014,7 @@ def test_a_merged_heading_over_the_programmes_own_column_headings():
     assert funnel[("Safe Home", "agency_referred")][:2] == ("value", 19)
 
 
-def test_referrers_introduced_by_received_referrals_from_and_a_paragraph_going_on_about_one_programme():
+def test_referrers_introduced_by_received_referrals_from_and_a_paragraph_going_on_about_one_programme(read):
     text = _ALIGNED.split("Q2-Q7.")[0] + (
         "Q8. Organisations making referrals\n"
         "Steps Forward received referrals from: Norfolk Constabulary; Norfolk County Council Children's Services; and GP practices.\n"
@@ -1024,7 +1029,7 @@ def test_referrers_introduced_by_received_referrals_from_and_a_paragraph_going_o
     assert not any(o.lower().startswith("the agencies") for _, o in referrers)
 
 
-def test_referrers_listed_under_each_programmes_name_and_a_totals_row():
+def test_referrers_listed_under_each_programmes_name_and_a_totals_row(read):
     text = """Dear Requester,
 Freedom of Information request FOI 2023/55
 1. The Name/Title/Scope of the commissioned programme in your area
@@ -1052,30 +1057,30 @@ Total | 40
     ("Police and Crime Commissioner for Suffolk", "Office of the Police and Crime Commissioner for Suffolk"),
     ("the Staffordshire Commissioner's Office", "Office of the Staffordshire Commissioner"),
 ])
-def test_the_letters_own_office_however_it_names_itself(written, authority):
+def test_the_letters_own_office_however_it_names_itself(catalogue, written, authority):
     from foi_pipeline.extract.facts import expand_self_reference
     from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention
     from foi_pipeline.extract.programmes import ProgrammeRegistry
     from foi_pipeline.extract.spans import Span
 
-    places = ProgrammeRegistry(CATALOGUE, OrganisationCatalogue(CATALOGUE)).places
+    places = ProgrammeRegistry(catalogue, OrganisationCatalogue(catalogue)).places
     mention = OrgMention(written, written, Span(0, len(written), written))
     assert expand_self_reference(mention, authority, places).name == authority
 
 
 @pytest.mark.parametrize("written", ["Office of the Police and Crime Commissioner for Suffolk", "Norfolk County Council", "NCC"])
-def test_another_office_or_body_of_the_same_place_is_not_the_letters_own(written):
+def test_another_office_or_body_of_the_same_place_is_not_the_letters_own(catalogue, written):
     from foi_pipeline.extract.facts import expand_self_reference
     from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention
     from foi_pipeline.extract.programmes import ProgrammeRegistry
     from foi_pipeline.extract.spans import Span
 
-    places = ProgrammeRegistry(CATALOGUE, OrganisationCatalogue(CATALOGUE)).places
+    places = ProgrammeRegistry(catalogue, OrganisationCatalogue(catalogue)).places
     mention = OrgMention(written, written, Span(0, len(written), written))
     assert expand_self_reference(mention, "Office of the Police and Crime Commissioner for Norfolk", places).name == written
 
 
-def test_first_questions_in_one_table_a_column_per_programme_then_answers_below():
+def test_first_questions_in_one_table_a_column_per_programme_then_answers_below(read):
     text = """Dear Requester,
 Freedom of Information request FOI 2023/61
 The Office of the Police and Crime Commissioner commissioned two programmes in 2022/23. Questions 1 to 7 are answered in the table below, with each programme in its own column.
@@ -1113,7 +1118,7 @@ RUN_ON_QUOTE = (
     'voluntary donations) 10. Budget inclusive of Running Costs"\n')
 
 
-def test_a_run_on_quoted_request_then_a_numbered_question_table_across_two_pages():
+def test_a_run_on_quoted_request_then_a_numbered_question_table_across_two_pages(read):
     text = ("Dear Requester,\nFreedom of Information request FOI 2023/77\n" + RUN_ON_QUOTE +
             "We have answered each question for each service in the table below.\n"
             "Q | Question | Safe Home | Fresh Start\n"
@@ -1137,7 +1142,7 @@ def test_a_run_on_quoted_request_then_a_numbered_question_table_across_two_pages
     assert budgets["Safe Home"][1] == 38500.0
 
 
-def test_one_programmes_table_a_row_per_stage_and_a_column_per_route_with_a_total():
+def test_one_programmes_table_a_row_per_stage_and_a_column_per_route_with_a_total(read):
     text = """Dear Sir,
 Freedom of Information request FOI 0423-23
 Question 1
@@ -1156,7 +1161,7 @@ Kent Police.
     assert [funnel[(p, f"{r}_{s}")][1] for r in ("self", "agency") for s in ("referred", "accepted", "completed")] == [48, 31, 17, 126, 84, 39]
 
 
-def test_a_question_table_a_column_per_programme_with_referrers_and_funders_in_tables_of_their_own():
+def test_a_question_table_a_column_per_programme_with_referrers_and_funders_in_tables_of_their_own(read):
     text = """FOI Response
 Office of the Police and Crime Commissioner - Freedom of Information Response
 FOI reference: OPCC-FOI-23-099
@@ -1212,7 +1217,7 @@ Yours sincerely,
 """
 
 
-def test_a_table_of_programmes_with_providers_a_route_that_does_not_apply_and_one_heading_for_two_questions():
+def test_a_table_of_programmes_with_providers_a_route_that_does_not_apply_and_one_heading_for_two_questions(read):
     ex, names, funnel, budgets, funders, referrers = read(PROGRAMME_TABLE_REPLY, is_file=False)
     assert sorted(names.values()) == ["Pathways", "STEP"]
     programmes = {p["name"]: p for p in ex.tables["programmes"]}
@@ -1269,7 +1274,7 @@ Change Course is jointly funded by the OPCC for Surrey and Surrey County Council
 """
 
 
-def test_headings_after_the_offices_response_prefix_a_table_introduced_for_one_programme_and_stages_not_held():
+def test_headings_after_the_offices_response_prefix_a_table_introduced_for_one_programme_and_stages_not_held(read):
     ex, names, funnel, budgets, funders, referrers = read(RESPONSE_HEADINGS_PAGE, is_file=False)
     assert sorted(names.values()) == ["Change Course", "Inform Plus"]
     assert {p["name"]: p["aliases"] for p in ex.tables["programmes"]}["Inform Plus"] == []  # "(Surrey)" is a place
@@ -1277,7 +1282,7 @@ def test_headings_after_the_offices_response_prefix_a_table_introduced_for_one_p
     assert funnel[("Change Course", "agency_completed")] == ("value", 92, "exact")
     assert funnel[("Inform Plus", "self_accepted")] == ("value", 90, "exact")
     assert [funnel[("Inform Plus", f"agency_{s}")][0] for s in ("referred", "accepted", "completed")] == ["not_held"] * 3
-    assert {r for r in referrers} == {("Change Course", "Surrey Police"), ("Change Course", "Surrey County Council Children's Services")}
+    assert set(referrers) == {("Change Course", "Surrey Police"), ("Change Course", "Surrey County Council Children's Services")}
     assert {f[:2] for f in funders} == {("Change Course", "Office of the Police and Crime Commissioner for Surrey"),
                                         ("Change Course", "Surrey County Council"),
                                         ("Inform Plus", "Office of the Police and Crime Commissioner for Surrey")}
@@ -1305,7 +1310,7 @@ Yours sincerely,
 """
 
 
-def test_tables_with_a_route_column_or_a_row_per_stage_under_a_programme_named_once():
+def test_tables_with_a_route_column_or_a_row_per_stage_under_a_programme_named_once(read):
     ex, names, funnel, budgets, funders, referrers = read(LONG_TABLES_REPLY, is_file=False)
     programmes = {p["name"]: p for p in ex.tables["programmes"]}
     assert programmes["Turning Point"]["providers"] == ["Cheshire Domestic Violence and Abuse Services"]  # one name
@@ -1319,14 +1324,14 @@ def test_tables_with_a_route_column_or_a_row_per_stage_under_a_programme_named_o
     assert any("two different answers" in r["reason"] and r["field"] == "agency_referred" for r in ex.tables["review_queue"])
 
 
-def test_a_table_with_a_row_per_stage_under_each_programme_reads_the_column_for_the_requested_population():
+def test_a_table_with_a_row_per_stage_under_each_programme_reads_the_column_for_the_requested_population(read):
     text = LONG_TABLES_REPLY.split("Questions 2 to 7")[0] + "Questions 5 to 7:\n" + LONG_TABLES_REPLY.split("31 March 2023\n")[1]
     ex, names, funnel, *_ = read(text, is_file=False)
     assert funnel[("Turning Point", "agency_referred")] == ("value", 198, "exact")
     assert funnel[("Turning Point", "agency_completed")] == ("value", 97, "exact")
 
 
-def test_a_reply_that_is_one_table_a_row_per_programme_under_the_questions_as_headings():
+def test_a_reply_that_is_one_table_a_row_per_programme_under_the_questions_as_headings(read):
     text = ("Lancashire Combined Authority\nData\n"
             "Programme | Provider | Q2 Males self-referred | Q3 Self-referred males accepted | Q4 Self-referred males completed | "
             "Q5 Males referred by an agency | Q6 Agency-referred males accepted | Q7 Agency-referred males completed | Q10 Budget\n"
@@ -1341,7 +1346,7 @@ def test_a_reply_that_is_one_table_a_row_per_programme_under_the_questions_as_he
     assert budgets["Drive Preston"][:2] == ("value", 198500.0)
 
 
-def test_a_letter_in_paragraphs_each_under_a_heading_that_names_its_programme():
+def test_a_letter_in_paragraphs_each_under_a_heading_that_names_its_programme(read):
     text = ("Office of the Police and Crime Commissioner for Avon and Somerset\nDear Requester\n"
             "We hold information about two programmes and describe each below.\n"
             "Fresh Start\nFresh Start is our community behaviour change programme, delivered by Avon Change Ltd. In 2022/23\n"
@@ -1354,7 +1359,7 @@ def test_a_letter_in_paragraphs_each_under_a_heading_that_names_its_programme():
     assert funnel[("Safe Steps Somerset", "self_referred")][0] == "not_applicable"
 
 
-def test_a_contract_shared_with_a_neighbour_reads_the_own_areas_column():
+def test_a_contract_shared_with_a_neighbour_reads_the_own_areas_column(read):
     text = ("Office of the Police and Crime Commissioner for Cleveland\nDear Requester\n"
             "Re: Domestic Abuse Perpetrator Programme 2022/23\n"
             "1. Programme: Turning Tides, delivered by Tides CIC for Cleveland and Durham under one contract.\n"
@@ -1367,7 +1372,7 @@ def test_a_contract_shared_with_a_neighbour_reads_the_own_areas_column():
     assert [funnel[("Turning Tides", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [120, 80, 40]
 
 
-def test_a_question_quoted_without_its_aside_still_heads_its_answer():
+def test_a_question_quoted_without_its_aside_still_heads_its_answer(read):
     # "referred by an agency (e.g., police, social service etc.) into the programme", the aside left out
     text = ("Office of the Police and Crime Commissioner for Cleveland\nDear Requester\n"
             "Re: Domestic Abuse Perpetrator Programme 2022/23\n"

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from foi_pipeline import ingest as ingest_module
 from foi_pipeline.bench.synthetic import write_corpus
-from foi_pipeline.contract import ALL_TABLES
 from foi_pipeline.cli import main
+from foi_pipeline.contract import ALL_TABLES
 from foi_pipeline.definitions import refresh_multiprocess_job
 from foi_pipeline.defs.assets import all_assets
 from foi_pipeline.defs.pool import POOL
@@ -212,14 +212,13 @@ def test_odd_file_names(tmp_path, name):
     assert doc.source_path == f"sub dir/{name}" and doc.parse_status == "ok"
 
 
-def test_a_ten_megabyte_single_line_file(tmp_path):
+def test_a_ten_megabyte_single_line_file(catalogue, males_spec, tmp_path):
     (tmp_path / "huge.txt").write_text("1. " + "word 12 " * 1_300_000)
     [doc] = ingest_directory(tmp_path)
     assert doc.parse_status == "ok" and len(doc.text) > 10_000_000
     from foi_pipeline.extract import extract_reply
-    from foi_pipeline.specs import load_catalogue, load_requests
 
-    extraction = extract_reply(doc.text, doc_id=doc.doc_id, spec=load_requests()[0], catalogue=load_catalogue())
+    extraction = extract_reply(doc.text, doc_id=doc.doc_id, spec=males_spec, catalogue=catalogue)
     assert extraction.tables["programmes"] == []
 
 

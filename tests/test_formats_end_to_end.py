@@ -96,7 +96,7 @@ def warehouse(tmp_path_factory) -> Path:
     (raw / "surrey.eml").write_bytes(_eml("Surrey", "figures.docx", _word(), "vnd.openxmlformats-officedocument.wordprocessingml.document"))
     (raw / "essex.msg").write_bytes(write_msg(MsgMessage(
         subject=f"RE: FOI request - {REQUEST}", sender_name="FOI Team", sender_email="foi@essex.example",
-        to=[("Requester", "requester@example.org")], sent=dt.datetime(2023, 8, 15, 9, 12, tzinfo=dt.timezone.utc),
+        to=[("Requester", "requester@example.org")], sent=dt.datetime(2023, 8, 15, 9, 12, tzinfo=dt.UTC),
         body="Dear Requester,\r\n\r\nPlease find our response attached.\r\n\r\nFOI Team\r\n",
         attachments=[MsgAttachment("response.pdf", _pdf(LETTER), "application/pdf")])))
     (root / "corrections").mkdir()

@@ -114,7 +114,7 @@ def test_a_name_that_is_not_utf8_is_shown_escaped(tmp_path):
 
 
 def test_missing_raw_directory_is_a_clear_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist.*FOI_RAW_DIR"):
+    with pytest.raises(FileNotFoundError, match=r"does not exist.*FOI_RAW_DIR"):
         ingest_directory(tmp_path / "nope")
     (tmp_path / "file").write_text("x")
     with pytest.raises(FileNotFoundError, match="is not a folder"):

@@ -231,7 +231,7 @@ def test_zip_bombs_are_refused_before_decompressing():
 
 
 @pytest.mark.parametrize(
-    ("data", "reason"),
+    "data, reason",
     [
         (b"not a zip at all", "BadZipFile: File is not a zip file"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "legacy .doc or a password-protected document"),

@@ -58,7 +58,7 @@ def test_headers_then_plain_body_and_attachments_in_order(tmp_path):
     message = reply()
     message.add_attachment(docx_bytes("1. CARA: 203"), maintype="application", subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="answers.docx")
     message.add_attachment(pdf_bytes("Budget: £60,000"), maintype="application", subtype="pdf", filename="budget.pdf")
-    message.add_attachment("<p>Q3 &amp; Q4: N/A</p>".encode(), maintype="text", subtype="html", filename="log.html")
+    message.add_attachment(b"<p>Q3 &amp; Q4: N/A</p>", maintype="text", subtype="html", filename="log.html")
     message.add_attachment(_logo(), maintype="image", subtype="png", filename="logo.png")
     mail, *attachments = ingest_one(tmp_path, "mail/reply.eml", message.as_bytes())
 

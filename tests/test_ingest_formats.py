@@ -10,12 +10,12 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from msoffcrypto.format.ooxml import OOXMLFile
 import openpyxl
 import pytest
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msoffcrypto.format.ooxml import OOXMLFile
 from odf import teletype
 from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.style import Footer, Header, MasterPage, PageLayout
@@ -25,8 +25,7 @@ from odf.text import H, Note, NoteBody, NoteCitation, P
 from foi_pipeline.bench.outlook import MsgAttachment, MsgMessage, write_msg
 from foi_pipeline.bench.synthetic import rtf_document
 from foi_pipeline.extract import extract_reply
-from foi_pipeline.ingest import MSG, ingest_directory, ingest_file, parse_bytes
-from foi_pipeline.ingest import legacy_word, spreadsheet
+from foi_pipeline.ingest import MSG, ingest_directory, ingest_file, legacy_word, parse_bytes, spreadsheet
 from foi_pipeline.ingest.text import decode_text
 from foi_pipeline.specs import load_catalogue, load_requests
 
@@ -359,7 +358,7 @@ def test_without_antiword_a_doc_says_so_and_is_read_again_once_it_is_installed(t
 def message(attachments: list[MsgAttachment], *, headers: bool = True) -> bytes:
     return write_msg(MsgMessage(
         subject="RE: FOI 777/23", sender_name="FOI Team", sender_email="foi@opcc.example",
-        to=[("Jo Bloggs", "jo@example.org")], sent=dt.datetime(2023, 8, 15, 9, 12, tzinfo=dt.timezone.utc),
+        to=[("Jo Bloggs", "jo@example.org")], sent=dt.datetime(2023, 8, 15, 9, 12, tzinfo=dt.UTC),
         body="Dear Jo,\r\n\r\nPlease find our response attached.\r\n", attachments=attachments, headers=headers))
 
 

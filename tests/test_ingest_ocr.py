@@ -2,14 +2,13 @@
 with noise and a slight turn, saved as an image-only PDF or an image) and compare what they read as with the
 text-layer PDF they came from."""
 
+import re
 import shutil
 from email.message import EmailMessage
 from pathlib import Path
 
 import dagster as dg
 import duckdb
-import re
-
 import pytest
 
 from foi_pipeline.bench.scans import image_file, image_pdf, letter_pdf, scan, table_pdf

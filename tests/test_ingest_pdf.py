@@ -157,9 +157,8 @@ def test_words_set_apart_by_ordinary_or_bold_spacing_keep_their_spaces():
     assert "\t" not in pdf_to_text(bytes(pdf.output()))
 
 
-def test_a_pdf_table_of_stages_by_programme_is_read_as_a_table():
+def test_a_pdf_table_of_stages_by_programme_is_read_as_a_table(catalogue, males_spec):
     from foi_pipeline.extract import extract_reply
-    from foi_pipeline.specs import load_catalogue, load_requests
 
     data = make_table_pdf(
         "Office of the Police and Crime Commissioner for Durham\nDomestic Abuse Perpetrator Programme 2022/23\n"
@@ -177,8 +176,7 @@ def test_a_pdf_table_of_stages_by_programme_is_read_as_a_table():
         "10. Budget: Drive £120,000; Change Hub £30,000.",
     )
     text = pdf_to_text(data)
-    spec = next(s for s in load_requests() if s.population == "male")
-    tables = extract_reply(text, doc_id="d", spec=spec, catalogue=load_catalogue()).tables
+    tables = extract_reply(text, doc_id="d", spec=males_spec, catalogue=catalogue).tables
     names = {p["programme_id"]: p["name"] for p in tables["programmes"]}
     funnel = {(names[r["programme_id"]], r["route"], r["stage"]): (r["status"], r["count"]) for r in tables["funnel_counts"]}
     assert funnel[("Drive", "agency", "referred")] == ("value", 84)

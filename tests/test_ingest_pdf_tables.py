@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 from fpdf import FPDF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -305,7 +304,7 @@ def test_word_boxes_and_rules_give_a_ruled_table_with_a_wrapped_header():
 
 
 def test_table_words_index_the_words_given_blank_ones_included():
-    words = [Word(" ", 0, 0, 1, 1)] + _words([(100, [(50, "Stage"), (300, "Drive")]), (115, [(50, "Referred"), (300, "84")])])
+    words = [Word(" ", 0, 0, 1, 1), *_words([(100, [(50, "Stage"), (300, "Drive")]), (115, [(50, "Referred"), (300, "84")])])]
     (table,) = find_tables(words)
     assert table.words == frozenset({1, 2, 3, 4}) and table.rows == (("Stage", "Drive"), ("Referred", "84"))
 
@@ -364,13 +363,11 @@ def _funnel_reply() -> bytes:
     return bytes(pdf.output())
 
 
-def test_a_programme_by_stage_table_with_a_wrapped_header_is_read_by_the_extractor():
+def test_a_programme_by_stage_table_with_a_wrapped_header_is_read_by_the_extractor(catalogue, males_spec):
     from foi_pipeline.extract import extract_reply
-    from foi_pipeline.specs import load_catalogue, load_requests
 
     text = pdf_to_text(_funnel_reply())
-    spec = next(s for s in load_requests() if s.population == "male")
-    tables = extract_reply(text, doc_id="d", spec=spec, catalogue=load_catalogue()).tables
+    tables = extract_reply(text, doc_id="d", spec=males_spec, catalogue=catalogue).tables
     names = {p["programme_id"]: p["name"] for p in tables["programmes"]}
     funnel = {(names[r["programme_id"]], r["route"], r["stage"]): (r["status"], r["count"]) for r in tables["funnel_counts"]}
     assert funnel[("Drive", "agency", "referred")] == ("value", 84)

@@ -6,7 +6,8 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from foi_pipeline.ingest.word import docx_to_text
 from foi_pipeline.ingest.word_numbering import format_number

@@ -22,7 +22,6 @@ from foi_pipeline.defs.assets import all_assets
 from foi_pipeline.defs.resources import settings_from_env
 from foi_pipeline.exports import export
 from foi_pipeline.pipeline import empty_frame, frame
-from foi_pipeline.specs import load_requests
 from foi_pipeline.warehouse import Warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -81,10 +80,10 @@ def test_area_summary_and_programme_types(built):
     assert cara["areas"] == 3 and cara["budget_min"] == 25000.0 and cara["budget_max"] == 238500.0
 
 
-def test_coverage_grid_covers_every_recipient_and_question(built):
+def test_coverage_grid_covers_every_recipient_and_question(request_specs, built):
     warehouse, _ = built
     coverage = _sql(warehouse, "SELECT * FROM coverage")
-    for spec in load_requests():
+    for spec in request_specs:
         assert len(coverage[coverage["request_id"] == spec.id]) == len(spec.recipients) * len(spec.questions)
     status = lambda area, key: coverage[(coverage["recipient"] == area) & (coverage["question_key"] == key) & (coverage["request_id"] == "dapp-2022-23-males")]["coverage"].item()  # noqa: E731
     assert status("Norfolk", "agency_referred") == "answered"
@@ -108,7 +107,7 @@ def test_exports_keep_types(built, tmp_path):
     assert main(["export", "--format", "xlsx", "--warehouse", str(warehouse), "--out", str(tmp_path / "x")]) == 0
     book = openpyxl.load_workbook(tmp_path / "x" / "foi.xlsx")
     assert book.sheetnames[0] == "README" and set(ALL_TABLES) <= set(book.sheetnames)
-    readme = [row for row in book["README"].iter_rows(values_only=True)]
+    readme = list(book["README"].iter_rows(values_only=True))
     assert any(row[1] == "status" and "not_applicable" in row[3] for row in readme)
     sheet = book["budgets"]
     header = [c.value for c in sheet[1]]
@@ -300,7 +299,7 @@ def test_untrusted_text_is_text_in_xlsx_and_quoted_in_csv_and_numbers_stay_numbe
     assert cells["=1+1.txt"].data_type == "s" and cells["@SUM(A1)"].data_type == "s"
     assert book["document_text"]["B2"].value == "page one\n\npage two"
     header = [c.value for c in book["funnel_counts"][1]]
-    row = {h: c for h, c in zip(header, book["funnel_counts"][2])}
+    row = dict(zip(header, book["funnel_counts"][2]))
     assert row["count"].value == -5 and row["count"].data_type == "n"
     assert row["extractor"].data_type == "s" and row["extractor"].value == "=cmd|' /C calc'!A0"
     export(store, "csv", tmp_path / "c")

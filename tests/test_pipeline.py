@@ -13,11 +13,8 @@ from foi_pipeline.contract import TABLES, columns
 from foi_pipeline.extract import Extraction
 from foi_pipeline.ingest import IngestedDocument
 from foi_pipeline.pipeline import build_tables, documents_table, empty_frame, extract_corpus, frame
-from foi_pipeline.specs import Catalogue, load_requests
+from foi_pipeline.specs import Catalogue
 
-SPECS = load_requests()
-MALES = next(s for s in SPECS if s.id == "dapp-2022-23-males")
-FEMALES = next(s for s in SPECS if s.id == "dapp-2022-23-females")
 QUOTED_FEMALES = "5. The total number of females referred by an agency (e.g., police, social service etc.) into the programme"
 
 
@@ -47,7 +44,7 @@ def fake_extractor(calls: list[str], crash_on: str | None = None, **metadata):
 
 
 def test_empty_frames_have_every_contract_column_and_type():
-    for table, cols in TABLES.items():
+    for table in TABLES:
         df = empty_frame(table)
         assert list(df.columns) == columns(table) and df.empty
     dtypes = empty_frame("funnel_counts").dtypes
@@ -67,7 +64,7 @@ def test_frame_keeps_contract_order_drops_nothing_and_sorts_by_keys():
     assert budgets["amount_gbp"].tolist() == [Decimal("1.50")]
 
 
-def test_documents_has_a_row_for_every_file_readable_or_not(monkeypatch):
+def test_documents_has_a_row_for_every_file_readable_or_not(males_spec, request_specs, monkeypatch):
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor(
         [], authority="Office of the PCC for Norfolk", area="Norfolk", foi_reference="FOI/1", response_date="2023-08-09",
         information_status="held"))
@@ -79,8 +76,8 @@ def test_documents_has_a_row_for_every_file_readable_or_not(monkeypatch):
         doc("bad/copy.txt", None, "duplicate", "same bytes as reply.txt", doc_id=ok.doc_id, duplicate_of="reply.txt"),
         doc("mail.eml", "Please find attached.", email_headers={"From": "foi@opcc.example", "Subject": "Your FOI"}),
     ]
-    corpus = extract_corpus(docs, SPECS, Catalogue())
-    df = documents_table(docs, corpus, SPECS)
+    corpus = extract_corpus(docs, request_specs, Catalogue())
+    df = documents_table(docs, corpus, request_specs)
     assert list(df.columns) == columns("documents") and len(df) == len(docs)
     rows = {r["source_path"]: r for r in df.to_dict("records")}
     good = rows["reply.txt"]
@@ -88,7 +85,7 @@ def test_documents_has_a_row_for_every_file_readable_or_not(monkeypatch):
         "Office of the PCC for Norfolk", "Norfolk", "FOI/1", "held")
     assert good["response_date"] == dt.date(2023, 8, 9)
     assert (good["request_id"], good["request_match"], good["population"], good["financial_year"]) == (
-        MALES.id, "quoted", "male", MALES.financial_year)
+        males_spec.id, "quoted", "male", males_spec.financial_year)
     for path, status in (("bad/empty.txt", "empty"), ("bad/notes.xyz", "unsupported"), ("bad/copy.txt", "duplicate")):
         assert rows[path]["parse_status"] == status and rows[path]["parse_error"]
     assert pd.isna(rows["bad/empty.txt"]["authority"]) and pd.isna(rows["bad/notes.xyz"]["area"])
@@ -99,36 +96,36 @@ def test_documents_has_a_row_for_every_file_readable_or_not(monkeypatch):
     assert pd.isna(rows["mail.eml"]["email_to"])
 
 
-def test_request_is_matched_by_quoted_text_then_folder_then_default(monkeypatch):
+def test_request_is_matched_by_quoted_text_then_folder_then_default(females_spec, males_spec, request_specs, monkeypatch):
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
     docs = [
         doc("a.txt", QUOTED_FEMALES),
-        doc(f"{FEMALES.id}/b.txt", "Dear requester, see attached."),
+        doc(f"{females_spec.id}/b.txt", "Dear requester, see attached."),
         doc("inbox/c.txt", "Dear requester, please see below our answer to your FOI request."),
-        doc(f"{FEMALES.id}/broken.pdf", None, "unreadable", "not a PDF"),
+        doc(f"{females_spec.id}/broken.pdf", None, "unreadable", "not a PDF"),
     ]
-    corpus = extract_corpus(docs, SPECS, Catalogue())
-    assert corpus.requests == {"a.txt": (FEMALES.id, "quoted"), f"{FEMALES.id}/b.txt": (FEMALES.id, "folder"),
-                               "inbox/c.txt": (MALES.id, "default"), f"{FEMALES.id}/broken.pdf": (FEMALES.id, "folder")}
+    corpus = extract_corpus(docs, request_specs, Catalogue())
+    assert corpus.requests == {"a.txt": (females_spec.id, "quoted"), f"{females_spec.id}/b.txt": (females_spec.id, "folder"),
+                               "inbox/c.txt": (males_spec.id, "default"), f"{females_spec.id}/broken.pdf": (females_spec.id, "folder")}
     # A configured default (FOI_DEFAULT_REQUEST) replaces the spec marked default, and only for unmatched replies.
-    chosen = extract_corpus(docs, SPECS, Catalogue(), default_request=FEMALES.id).requests
-    assert chosen["inbox/c.txt"] == (FEMALES.id, "default") and chosen["a.txt"] == (FEMALES.id, "quoted")
+    chosen = extract_corpus(docs, request_specs, Catalogue(), default_request=females_spec.id).requests
+    assert chosen["inbox/c.txt"] == (females_spec.id, "default") and chosen["a.txt"] == (females_spec.id, "quoted")
 
 
-def test_funnel_population_comes_from_the_spec_when_the_extractor_leaves_it_empty(monkeypatch):
+def test_funnel_population_comes_from_the_spec_when_the_extractor_leaves_it_empty(request_specs, monkeypatch):
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
     docs = [doc("a.txt", QUOTED_FEMALES), doc("b.txt", "figures for referred males")]
-    tables = build_tables(docs, extract_corpus(docs, SPECS, Catalogue()), SPECS)
+    tables = build_tables(docs, extract_corpus(docs, request_specs, Catalogue()), request_specs)
     by_doc = dict(zip(tables["funnel_counts"]["doc_id"], tables["funnel_counts"]["population"]))
     assert by_doc == {docs[0].doc_id: "female", docs[1].doc_id: "male"}
 
 
-def test_each_doc_id_is_extracted_once_and_a_crash_becomes_a_review_item(monkeypatch):
+def test_each_doc_id_is_extracted_once_and_a_crash_becomes_a_review_item(request_specs, monkeypatch):
     calls: list[str] = []
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor(calls, crash_on="BROKEN"))
     first = doc("a.txt", "figures for referred males")
     docs = [first, doc("again/a.txt", "figures for referred males"), doc("c.txt", "BROKEN reply"), doc("d.txt", "another reply")]
-    tables = build_tables(docs, extract_corpus(docs, SPECS, Catalogue()), SPECS)
+    tables = build_tables(docs, extract_corpus(docs, request_specs, Catalogue()), request_specs)
     assert sorted(calls) == sorted({d.doc_id for d in docs})  # the second copy of a.txt is not read again
     assert set(tables["answers"]["doc_id"]) == {first.doc_id, docs[3].doc_id}
     [crash] = tables["review_queue"].to_dict("records")
@@ -139,9 +136,9 @@ def test_each_doc_id_is_extracted_once_and_a_crash_becomes_a_review_item(monkeyp
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
-def test_build_tables_gives_every_contract_table_even_with_nothing_readable(table):
+def test_build_tables_gives_every_contract_table_even_with_nothing_readable(request_specs, table):
     docs = [doc("x.xyz", None, "unsupported", "unsupported file type .xyz")]
-    tables = build_tables(docs, extract_corpus(docs, SPECS, Catalogue()), SPECS)
+    tables = build_tables(docs, extract_corpus(docs, request_specs, Catalogue()), request_specs)
     assert list(tables[table].columns) == columns(table)
     assert len(tables[table]) == (1 if table == "documents" else 0)
 
@@ -150,77 +147,74 @@ def _tables_of(corpus) -> dict[str, list]:
     return {t: df.to_dict("records") for t, df in corpus.tables.items()}
 
 
-def test_the_cache_reads_only_new_or_changed_replies_and_forgets_removed_ones(monkeypatch, tmp_path):
+def test_the_cache_reads_only_new_or_changed_replies_and_forgets_removed_ones(males_spec, request_specs, monkeypatch, tmp_path):
     calls: list[str] = []
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor(calls, area="Kent"))
     docs = [doc("a.txt", "figures for referred males"), doc("b.txt", "other figures"), doc("c.txt", "more figures")]
-    first = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    first = extract_corpus(docs, request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert (first.extracted, first.reused) == (3, 0)
 
     calls.clear()
-    again = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    again = extract_corpus(docs, request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert calls == [] and (again.extracted, again.reused) == (0, 3)
     assert _tables_of(again) == _tables_of(first) and again.metadata == first.metadata
 
     changed = [docs[0], doc("b.txt", "other figures, corrected"), doc("d.txt", "a new reply")]  # c.txt removed
-    later = extract_corpus(changed, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    later = extract_corpus(changed, request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert sorted(calls) == sorted([changed[1].doc_id, changed[2].doc_id]) and later.reused == 1
     assert set(later.tables["answers"]["doc_id"]) == {d.doc_id for d in changed}
-    assert TableCache(tmp_path, "extract", "v1").keys() == {f"{d.sha256}:{MALES.id}" for d in changed}
+    assert TableCache(tmp_path, "extract", "v1").keys() == {f"{d.sha256}:{males_spec.id}" for d in changed}
 
     calls.clear()
-    extract_corpus(changed, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v2"))  # a new extractor version
+    extract_corpus(changed, request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v2"))  # a new extractor version
     assert len(calls) == 3 and [p.name for p in tmp_path.glob("extract-*")] == ["extract-v2.pickle"]
 
 
-def test_a_crash_is_not_cached_and_a_reply_moved_to_another_request_is_read_again(monkeypatch, tmp_path):
+def test_a_crash_is_not_cached_and_a_reply_moved_to_another_request_is_read_again(females_spec, request_specs, monkeypatch, tmp_path):
     calls: list[str] = []
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor(calls, crash_on="BROKEN"))
     broken, plain = doc("c.txt", "BROKEN reply"), doc("inbox/x.txt", "Dear requester")
-    first = extract_corpus([broken, plain], SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    first = extract_corpus([broken, plain], request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert first.crashed == 1 and first.extracted == 1
     calls.clear()
-    moved = doc(f"{FEMALES.id}/x.txt", "Dear requester")  # same bytes, now in the females request's folder
-    again = extract_corpus([broken, moved], SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    moved = doc(f"{females_spec.id}/x.txt", "Dear requester")  # same bytes, now in the females request's folder
+    again = extract_corpus([broken, moved], request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert sorted(calls) == sorted([broken.doc_id, moved.doc_id]) and again.reused == 0
     assert set(again.tables["funnel_counts"]["population"]) == {"female"}
 
 
-def test_a_damaged_cache_file_is_only_a_slower_run(monkeypatch, tmp_path):
+def test_a_damaged_cache_file_is_only_a_slower_run(request_specs, monkeypatch, tmp_path):
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
     (tmp_path / "extract-v1.pickle").write_bytes(b"not a pickle")
-    corpus = extract_corpus([doc("a.txt", "figures")], SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    corpus = extract_corpus([doc("a.txt", "figures")], request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert corpus.extracted == 1 and TableCache(tmp_path, "extract", "v1").keys()
 
 
-def test_worker_processes_give_the_same_tables_as_one_process(monkeypatch):
+def test_worker_processes_give_the_same_tables_as_one_process(catalogue, request_specs, monkeypatch):
     from pathlib import Path
-
-    from foi_pipeline.specs import load_catalogue
 
     folder = Path(__file__).parent / "fixtures"
     texts = [p.read_text() for p in sorted([*folder.glob("seeds/*.txt"), *folder.glob("dev/*.txt")])]
     docs = [doc(f"r{i}.txt", text) for i, text in enumerate(texts)]
-    catalogue = load_catalogue()
-    alone = extract_corpus(docs, SPECS, catalogue, workers=1)
+    alone = extract_corpus(docs, request_specs, catalogue, workers=1)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_REPLIES", 2)
-    together = extract_corpus(docs, SPECS, catalogue, workers=2)
+    together = extract_corpus(docs, request_specs, catalogue, workers=2)
     assert together.extracted == len(docs) and _tables_of(together) == _tables_of(alone)
     assert together.metadata == alone.metadata
 
 
-def test_request_matches_are_remembered_with_the_rows(monkeypatch, tmp_path):
+def test_request_matches_are_remembered_with_the_rows(females_spec, males_spec, request_specs, monkeypatch, tmp_path):
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
     seen: list[str] = []
     real = pipeline.match_request
     monkeypatch.setattr(pipeline, "match_request", lambda text, path, specs: seen.append(path) or real(text, path, specs))
-    docs = [doc("a.txt", QUOTED_FEMALES), doc(f"{FEMALES.id}/b.txt", "Dear requester, our FOI answer")]
-    first = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    docs = [doc("a.txt", QUOTED_FEMALES), doc(f"{females_spec.id}/b.txt", "Dear requester, our FOI answer")]
+    first = extract_corpus(docs, request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert len(seen) == 2
-    again = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+    again = extract_corpus(docs, request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert len(seen) == 2 and again.requests == first.requests
     moved = [docs[0], doc("inbox/b.txt", "Dear requester, our FOI answer")]  # same bytes, another folder: matched again
-    assert extract_corpus(moved, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1")).requests["inbox/b.txt"] == (MALES.id, "default")
+    assert extract_corpus(moved, request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1")).requests["inbox/b.txt"] == (males_spec.id, "default")
     assert seen[2:] == ["inbox/b.txt"]
 
 
@@ -241,7 +235,7 @@ def test_doc_fingerprints_change_with_any_value_of_a_reply_and_only_that_reply()
     assert set(doc_fingerprints(apart)) == set(base)
 
 
-def test_broken_workers_fall_back_to_this_process(monkeypatch):
+def test_broken_workers_fall_back_to_this_process(request_specs, monkeypatch):
     from concurrent.futures.process import BrokenProcessPool
 
     calls: list[str] = []
@@ -254,7 +248,7 @@ def test_broken_workers_fall_back_to_this_process(monkeypatch):
     monkeypatch.setattr(pipeline, "_extract_in_workers", broken)
     docs = [doc(f"r{i}.txt", f"reply number {i}") for i in range(3)]
     with pytest.warns(UserWarning, match="extraction workers failed"):
-        corpus = extract_corpus(docs, SPECS, Catalogue(), workers=2)
+        corpus = extract_corpus(docs, request_specs, Catalogue(), workers=2)
     assert corpus.extracted == 3 and sorted(calls) == sorted(d.doc_id for d in docs)
 
 
@@ -289,7 +283,7 @@ def test_a_torn_journal_loses_only_what_it_held_and_is_rewritten(tmp_path):
     assert not torn.journal.exists() and TableCache(tmp_path, "extract", "v1").keys() == {"ka", "kb", "kc"}
 
 
-def test_a_cache_that_cannot_be_written_is_a_warning_not_an_error(monkeypatch, tmp_path):
+def test_a_cache_that_cannot_be_written_is_a_warning_not_an_error(request_specs, monkeypatch, tmp_path):
     import errno
 
     from foi_pipeline import cache as cache_module
@@ -303,7 +297,7 @@ def test_a_cache_that_cannot_be_written_is_a_warning_not_an_error(monkeypatch, t
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
     docs = [doc("a.txt", "figures for referred males")]
     with pytest.warns(CacheWriteWarning, match="No space left on device"):
-        corpus = extract_corpus(docs, SPECS, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
+        corpus = extract_corpus(docs, request_specs, Catalogue(), cache=TableCache(tmp_path, "extract", "v1"))
     assert corpus.extracted == 1 and len(corpus.tables["answers"]) == 1
     ingest = ResultCache(tmp_path, "ingest", "v1")
     ingest.put("key", "value")
@@ -347,9 +341,7 @@ def test_a_cache_folder_that_is_not_a_folder_is_a_warning(tmp_path):
 SHOPPING = "Shopping list\n\n1. Milk\n4. self completed: 6\n10. Bread £40\n"  # read as a programme, a count and a budget
 
 
-def test_a_text_that_is_no_reply_is_matched_to_no_request_and_weak_replies_are_still_read():
-    from foi_pipeline.specs import load_catalogue
-
+def test_a_text_that_is_no_reply_is_matched_to_no_request_and_weak_replies_are_still_read(catalogue, males_spec, request_specs):
     mail = doc("mail.eml", "Hi,\nsee attached.\nJo\n")
     docs = [
         doc("shopping.txt", SHOPPING),
@@ -358,51 +350,51 @@ def test_a_text_that_is_no_reply_is_matched_to_no_request_and_weak_replies_are_s
         mail,  # says nothing itself, but its attachment names the office: one reply
         doc("mail.eml#letter.txt", "Office of the Police and Crime Commissioner for Surrey\n1. Safe Steps\n", parent_doc_id=mail.doc_id),
     ]
-    corpus = extract_corpus(docs, SPECS, load_catalogue())
-    assert corpus.requests == {"shopping.txt": (None, "none"), **{d.source_path: (MALES.id, "default") for d in docs[1:]}}
-    tables = build_tables(docs, corpus, SPECS)
+    corpus = extract_corpus(docs, request_specs, catalogue)
+    assert corpus.requests == {"shopping.txt": (None, "none"), **{d.source_path: (males_spec.id, "default") for d in docs[1:]}}
+    tables = build_tables(docs, corpus, request_specs)
     shopping = tables["documents"].set_index("source_path").loc["shopping.txt"]
     assert shopping["request_match"] == "none" and pd.isna(shopping["request_id"]) and pd.isna(shopping["population"])
     assert tables["programmes"].loc[tables["programmes"]["doc_id"] == docs[0].doc_id, "name"].tolist() == ["Milk"]  # kept
 
 
-def test_a_correction_of_request_id_reads_the_reply_as_one_to_that_request(monkeypatch):
+def test_a_correction_of_request_id_reads_the_reply_as_one_to_that_request(females_spec, request_specs, monkeypatch):
     from foi_pipeline.corrections import Correction
     from foi_pipeline.pipeline import assigned_requests
 
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
     docs = [doc("shopping.txt", SHOPPING), doc("b.txt", "figures for referred males")]
-    corrections = [Correction("c.csv", 2, "shopping.txt", "documents", "", "request_id", FEMALES.id, "a reply after all", "A")]
+    corrections = [Correction("c.csv", 2, "shopping.txt", "documents", "", "request_id", females_spec.id, "a reply after all", "A")]
     assigned = assigned_requests(corrections, docs)
-    assert assigned == {docs[0].doc_id: FEMALES.id}
-    corpus = extract_corpus(docs, SPECS, Catalogue(), assigned=assigned)
-    tables = build_tables(docs, corpus, SPECS)
+    assert assigned == {docs[0].doc_id: females_spec.id}
+    corpus = extract_corpus(docs, request_specs, Catalogue(), assigned=assigned)
+    tables = build_tables(docs, corpus, request_specs)
     assert set(tables["funnel_counts"]["population"]) == {"female", "male"}
     assert tables["documents"].set_index("source_path").loc["shopping.txt", "population"] == "female"
 
 
-def test_no_fixture_reply_is_matched_to_no_request():
+def test_no_fixture_reply_is_matched_to_no_request(catalogue, request_specs):
     from pathlib import Path
 
     from foi_pipeline.ingest import ingest_directory
-    from foi_pipeline.specs import load_catalogue, reads_as_request_correspondence
+    from foi_pipeline.specs import reads_as_request_correspondence
 
     fixtures = Path(__file__).parent / "fixtures"
     docs = [d for folder in ("dev", "seeds", "holdout", "holdout2", "variants") for d in ingest_directory(fixtures / folder)
             if d.parse_status == "ok" and not d.source_path.endswith((".json", ".md"))]
     assert len(docs) > 80
-    corpus = extract_corpus(docs, SPECS, load_catalogue())
+    corpus = extract_corpus(docs, request_specs, catalogue)
     assert [path for path, (_, how) in corpus.requests.items() if how == "none"] == []
     # Each would be read on its wording alone, without the authority it names.
-    assert [d.source_path for d in docs if not reads_as_request_correspondence(d.text, SPECS)] == []
+    assert [d.source_path for d in docs if not reads_as_request_correspondence(d.text, request_specs)] == []
 
 
 def _documents(*rows: dict) -> pd.DataFrame:
-    base = {"media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "request_id": MALES.id}
+    base = {"media_type": "text/plain", "byte_size": 1, "parse_status": "ok", "request_id": "dapp-2022-23-males"}
     return frame("documents", [{**base, "doc_id": hashlib.sha256(r["source_path"].encode()).hexdigest()[:16], **r} for r in rows])
 
 
-def test_one_reply_per_area_and_request_is_counted():
+def test_one_reply_per_area_and_request_is_counted(females_spec, request_specs):
     from foi_pipeline.pipeline import mark_counted
 
     august, september = dt.date(2023, 8, 9), dt.date(2023, 9, 1)
@@ -412,7 +404,7 @@ def test_one_reply_per_area_and_request_is_counted():
         {"source_path": "kent.txt", "area": "Kent", "response_date": august},
         {"source_path": "mail.eml", "area": None, "response_date": september},
         {"source_path": "mail.eml#letter.pdf", "area": "Kent", "response_date": september},
-        {"source_path": "surrey.txt", "area": "Surrey", "request_id": FEMALES.id},
+        {"source_path": "surrey.txt", "area": "Surrey", "request_id": females_spec.id},
         {"source_path": "surrey_males.txt", "area": "Surrey"},
         {"source_path": "shopping.txt", "area": None, "request_id": None, "request_match": "none"},
         {"source_path": "typo.txt", "area": "Essex", "request_id": "dapp-2022-23-mails"},
@@ -423,7 +415,7 @@ def test_one_reply_per_area_and_request_is_counted():
     tables = {t: empty_frame(t) for t in TABLES}
     tables["documents"] = documents
     tables["document_text"] = frame("document_text", [{"doc_id": ids["shopping.txt"], "text": SHOPPING}])
-    out = mark_counted(tables, [s.id for s in SPECS])
+    out = mark_counted(tables, [s.id for s in request_specs])
     rows = out["documents"].set_index("source_path")
     assert rows["counted"].to_dict() == {
         "norfolk.txt": False, "norfolk_again.txt": True,  # the later file, the dates being the same
@@ -449,7 +441,7 @@ def test_one_reply_per_area_and_request_is_counted():
     # A person says which counts (or that a reply does not): that stands, and nothing is left to review.
     documents.loc[documents["source_path"] == "norfolk.txt", "counted"] = True
     documents.loc[documents["source_path"] == "shopping.txt", "counted"] = False
-    decided = mark_counted({**tables, "documents": documents}, [s.id for s in SPECS])
+    decided = mark_counted({**tables, "documents": documents}, [s.id for s in request_specs])
     rows = decided["documents"].set_index("source_path")
     assert (rows.loc["norfolk.txt", "counted"], rows.loc["norfolk_again.txt", "counted"]) == (True, False)
     assert rows.loc["norfolk_again.txt", "superseded_by"] == "norfolk.txt"

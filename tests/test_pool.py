@@ -61,9 +61,8 @@ def test_a_live_holder_is_waited_for_then_named_in_a_clear_error(instance, caplo
     holder = _started_run(instance, os.getpid())
     waiting = _started_run(instance, os.getpid())
     with pool_slot(instance, holder, "warehouse", 5, LOG):
-        with caplog.at_level(logging.WARNING), pytest.raises(PoolBusy) as busy:
-            with pool_slot(instance, waiting, "warehouse", 1.5, LOG):
-                pytest.fail("the slot is held")
+        with caplog.at_level(logging.WARNING), pytest.raises(PoolBusy) as busy, pool_slot(instance, waiting, "warehouse", 1.5, LOG):
+            pytest.fail("the slot is held")
         assert f"run {holder} (pid {os.getpid()})" in str(busy.value) and "FOI_PUBLISH_WAIT_S" in str(busy.value)
         assert f"waiting for the warehouse: run {holder} (pid {os.getpid()}) holds the 'warehouse' pool" in caplog.text
         assert _status(instance, holder) == dg.DagsterRunStatus.STARTED

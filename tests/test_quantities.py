@@ -4,6 +4,7 @@ Every table below was written for these tests (not copied from the fixtures); ea
 reply might put a figure, a status or a non-count number.
 """
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -440,7 +441,7 @@ def test_parsers_never_raise_and_spans_are_in_bounds(text):
         else:
             assert reading.count is None and reading.qualifier is None
     # in order and never overlapping
-    for a, b in zip(readings, readings[1:]):
+    for a, b in itertools.pairwise(readings):
         assert a.end <= b.start
     for money in find_money(text):
         assert 0 <= money.start < money.end <= len(text)

@@ -254,7 +254,7 @@ def test_a_body_repeating_the_attachment_gives_each_figure_once(warehouse):
     [row] = _query(warehouse, "SELECT * FROM programme_funnel WHERE area = 'Kent'").to_dict("records")
     assert [row[c] for c in ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")] == [
         40, 30, 12, 120, 90, 60]
-    paths = _query(warehouse, "SELECT source_path FROM documents WHERE doc_id = '%s'" % row["doc_id"])["source_path"].tolist()
+    paths = _query(warehouse, "SELECT source_path FROM documents WHERE doc_id = '{}'".format(row["doc_id"]))["source_path"].tolist()
     assert paths == ["kent.eml#response.pdf"]
     [cost] = _query(warehouse, "SELECT budget_gbp, completed FROM programme_costs WHERE area = 'Kent'").values.tolist()
     assert cost == [Decimal("1198450.00"), 72]

@@ -1,33 +1,28 @@
 """Request specs as YAML: loading, matching a reply to its request, and adding a request with a file only."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
 
 from foi_pipeline.specs import ASSETS_DIR, SpecError, load_catalogue, load_requests, match_request
 
-SPECS = load_requests()
-MALES = next(s for s in SPECS if s.id == "dapp-2022-23-males")
-FEMALES = next(s for s in SPECS if s.id == "dapp-2022-23-females")
+
+def test_both_shipped_requests_load_with_their_questions(females_spec, males_spec, request_specs):
+    assert {s.id for s in request_specs} >= {"dapp-2022-23-males", "dapp-2022-23-females"}
+    assert males_spec.population == "male" and females_spec.population == "female"
+    assert [q.number for q in males_spec.questions] == [1, 2, 3, 4, 5, 6, 7, 8, None, 9, 10]
+    assert males_spec.question("agency_completed").feeds == {"table": "funnel_counts", "route": "agency", "stage": "completed"}
+    assert "females" in females_spec.question("self_referred").text
 
 
-def test_both_shipped_requests_load_with_their_questions():
-    assert {s.id for s in SPECS} >= {"dapp-2022-23-males", "dapp-2022-23-females"}
-    assert MALES.population == "male" and FEMALES.population == "female"
-    assert [q.number for q in MALES.questions] == [1, 2, 3, 4, 5, 6, 7, 8, None, 9, 10]
-    assert MALES.question("agency_completed").feeds == {"table": "funnel_counts", "route": "agency", "stage": "completed"}
-    assert "females" in FEMALES.question("self_referred").text
-
-
-def test_match_by_quoted_text_then_folder_then_default():
+def test_match_by_quoted_text_then_folder_then_default(females_spec, males_spec, request_specs):
     quoted = "5. The total number of females referred by an agency (e.g., police, social service etc.) into the programme"
-    assert match_request(quoted, "reply.pdf", SPECS) == (FEMALES, "quoted")
-    assert match_request("figures for referred males", "x.txt", SPECS) == (MALES, "quoted")
-    assert match_request("Dear requester, see attached.", "dapp-2022-23-females/x.pdf", SPECS) == (FEMALES, "folder")
-    assert match_request("Dear requester, see attached.", "inbox/x.pdf", SPECS) == (MALES, "default")
-    assert match_request(None, "inbox/x.pdf", SPECS) == (MALES, "default")
+    assert match_request(quoted, "reply.pdf", request_specs) == (females_spec, "quoted")
+    assert match_request("figures for referred males", "x.txt", request_specs) == (males_spec, "quoted")
+    assert match_request("Dear requester, see attached.", "dapp-2022-23-females/x.pdf", request_specs) == (females_spec, "folder")
+    assert match_request("Dear requester, see attached.", "inbox/x.pdf", request_specs) == (males_spec, "default")
+    assert match_request(None, "inbox/x.pdf", request_specs) == (males_spec, "default")
 
 
 def test_a_third_request_needs_only_a_yaml_file(tmp_path):
@@ -44,7 +39,7 @@ def test_a_third_request_needs_only_a_yaml_file(tmp_path):
 def test_malformed_specs_are_clear_errors(tmp_path):
     (tmp_path / "requests").mkdir()
     (tmp_path / "requests" / "bad.yaml").write_text("id: x\ntitle: y\n")
-    with pytest.raises(SpecError, match="bad.yaml: missing key"):
+    with pytest.raises(SpecError, match=r"bad\.yaml: missing key"):
         load_requests(tmp_path)
     (tmp_path / "requests" / "bad.yaml").write_text("id: [unclosed")
     with pytest.raises(SpecError, match="not valid YAML"):

@@ -222,7 +222,7 @@ def test_a_value_or_field_of_the_wrong_form_is_a_clear_error(tmp_path, line, mes
 
 def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
     (tmp_path / "bad.csv").write_bytes(b"doc,table,programme,field,value,note,author\nx.txt,funders,CARA,funder,Caf\xe9 Trust,n,a\n")
-    with pytest.raises(CorrectionsError, match="bad.csv: line 2: not UTF-8"):
+    with pytest.raises(CorrectionsError, match=r"bad\.csv: line 2: not UTF-8"):
         load_corrections(tmp_path)
 
 
