@@ -58,8 +58,8 @@ PROGRAMME_FIELDS = ("providers", *FUNNEL_SLOTS, "budget_gbp", "funders", "referr
 FIELD_ORDER = ("document", *DOCUMENT_FIELDS, "programmes", *PROGRAMME_FIELDS)
 TABLES = ("documents", "programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue")
 # The table a review item must name for a wrong slot to count as flagged rather than missed silently.
-SLOT_TABLES = {**{s: "funnel_counts" for s in FUNNEL_SLOTS}, "budget_gbp": "budgets", "funders": "funders", "referrers": "referrers",
-               "providers": "programmes", "programmes": "programmes", **{f: "documents" for f in (*DOCUMENT_FIELDS, "document")}}
+SLOT_TABLES = {**dict.fromkeys(FUNNEL_SLOTS, "funnel_counts"), "budget_gbp": "budgets", "funders": "funders", "referrers": "referrers",
+               "providers": "programmes", "programmes": "programmes", **dict.fromkeys((*DOCUMENT_FIELDS, "document"), "documents")}
 PROGRAMME_NAME_THRESHOLD = 90
 ORGANISATION_THRESHOLD = 85
 # Words many bodies share; two names must also agree on a word that is not one of these.
@@ -493,7 +493,7 @@ def evaluate(gold: dict, tables: dict[str, pd.DataFrame], *, sha256_by_file: dic
             report.programmes["found"] += 1
             pid = row.get("programme_id")
 
-            def flagged(slot: str) -> bool:
+            def flagged(slot: str, doc_ids: set[str] = doc_ids, pid: Any = pid) -> bool:
                 return lookup.flagged(doc_ids, SLOT_TABLES[slot], pid)
 
             providers = _names(row.get("providers"))

@@ -1385,7 +1385,7 @@ def test_a_question_quoted_without_its_aside_still_heads_its_answer(read):
     assert budgets["Turning Tides"][:2] == ("value", 312000.0)
 
 
-def test_a_data_sheet_with_a_row_per_programme_beside_answers_of_its_own():
+def test_a_data_sheet_with_a_row_per_programme_beside_answers_of_its_own(read):
     # a workbook attached to an e-mail: the figures sheet (a row per programme, a provider column), then a sheet
     # answering the questions the figures do not
     text = ("Office of the Sussex Police and Crime Commissioner – FOI response\n"

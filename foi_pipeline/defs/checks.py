@@ -17,7 +17,10 @@ from foi_pipeline.contract import FACT_TABLES, TABLES
 from foi_pipeline.defs.metadata import preview
 from foi_pipeline.schemas import Failure
 from foi_pipeline.schemas.cross_table import (
-    held_without_programmes, missing_references, programmes_without_figures, provenance_failures,
+    held_without_programmes,
+    missing_references,
+    programmes_without_figures,
+    provenance_failures,
 )
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import dagster as dg
 from upath import UPath
@@ -121,7 +121,7 @@ class HandOverIOManager(dg.UPathIOManager):
     multiprocess executor work as usual), except that within one process the next step gets the object itself
     instead of reading the file back: unpickling 10,000 replies' tables is about a second per step."""
 
-    _held: dict[tuple[str, str, str], Any] = {}  # (run_id, step, output) -> object, for the current run only
+    _held: ClassVar[dict[tuple[str, str, str], Any]] = {}  # (run_id, step, output) -> object, for the current run only
     keep_files: bool = True  # off for an ephemeral instance (`foi run`, tests): its storage goes when the run ends
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
