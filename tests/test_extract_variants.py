@@ -1404,3 +1404,23 @@ def test_a_data_sheet_with_a_row_per_programme_beside_answers_of_its_own(read):
     assert budgets["Steady Steps"][:2] == ("value", 58750.0)
     assert {(p, f) for p, f, _ in funders} >= {("Steady Steps", "Office of the Sussex Police and Crime Commissioner"),
                                                 ("Fresh Path", "Home Office")}
+
+
+def test_a_table_per_programme_under_its_name_with_the_questions_by_number(read):
+    # one two-column table per programme, the question's number alone in the first column; the second table goes
+    # on over a page break under its header repeated
+    def table(name: str, scope: str, figures: list[str], budget: str) -> str:
+        rows = [f"1 | {scope}", *(f"{n} | {f}" for n, f in zip(range(2, 8), figures)), "8 | Kent Police; Probation Service"]
+        return f"Q | {name}\n" + "\n".join(rows) + "\n", f"Q | {name}\n10 | {budget}\n"
+
+    first, first_budget = table("Fresh Path", "Fresh Path – a group programme. Provider: Elm Foundation.", ["12", "9", "5", "88", "61", "30"], "£136,000")
+    second, second_budget = table("Steady Steps", "Steady Steps – workshops, delivered by Hampton Trust.", ["n/a", "n/a", "n/a", "96", "90", "79"], "£58,250")
+    text = ("Office of the Police and Crime Commissioner for Kent\nDear Requester\nOne table is given for each programme.\n"
+            "Programme 1 of 2\n" + first + first_budget.split("\n", 1)[1] + "Programme 2 of 2\n" + second
+            + "Office of the PCC, Maidstone ME15 9BZ\tPage 1 of 2\n\n" + second_budget)
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert {p["name"]: p["providers"] for p in ex.tables["programmes"]} == {"Fresh Path": ["Elm Foundation"], "Steady Steps": ["The Hampton Trust"]}
+    assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [88, 61, 30]
+    assert funnel[("Steady Steps", "self_referred")][0] == "not_applicable"
+    assert budgets["Fresh Path"][:2] == ("value", 136000.0) and budgets["Steady Steps"][:2] == ("value", 58250.0)

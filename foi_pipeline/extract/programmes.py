@@ -102,7 +102,8 @@ NEGATED_RE = re.compile(
 )
 PROVIDER_CUE_RE = re.compile(
     r"\b(?:delivered|provided|run|operated|facilitated)(?:\s+(?:[a-z]+ly|under\s+contract|on\s+(?:our|its|their|the\s+\w+['’]s)\s+behalf|(?:in|across|throughout)\s+[A-Z][^.;:()]{0,80}?))?\s+by\s+|"
-    r"\bdelivered\s+in\s+partnership\s+(?:between|with)\s+|\bprovider\s+(?:is|was)\s+",
+    r"\bdelivered\s+in\s+partnership\s+(?:between|with)\s+|\bprovider\s+(?:is|was)\s+|"
+    r"\b(?:provider|providers|delivered\s+by|delivery\s+partner)[^\S\n]*:[^\S\n]*",  # "Provider: Elm Foundation."
     re.IGNORECASE,
 )
 _AFTER_A_COMMA_RE = re.compile(r",[^\S\n]*$")

@@ -47,7 +47,7 @@ from foi_pipeline.extract.programmes import (
 from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wording
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
 from foi_pipeline.extract.sections import Section, heading_name, split_sections, table_sections
-from foi_pipeline.extract.segment import ANSWER_PREFIX_RE, Block, find_question_table, segment
+from foi_pipeline.extract.segment import ANSWER_PREFIX_RE, Block, find_question_table, find_question_tables, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
 from foi_pipeline.extract.tables import find_tables
 from foi_pipeline.specs import Catalogue, Question, RequestSpec
@@ -314,9 +314,12 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     # Answers given once per programme, each section under its own heading: a section's answers speak of its programme.
     sections = split_sections(seg.blocks, seg.preamble, {q.key: i for i, q in enumerate(spec.questions)})
     if not any(b.questions for b in seg.blocks):
-        table = find_question_table(text, spec, transposed=True)  # the whole reply as one table, a column or a row per programme
-        if table is not None:
-            sections = table_sections(table)
+        # the whole reply as one table, a column or a row per programme; or a table per programme, each under its name
+        tables = find_question_tables(text, spec, transposed=True)
+        if len(tables) > 1 and not all(not t.by_row and all(_names_a_programme(c) for c in t.columns) for t in tables):
+            tables = tables[:1]
+        if tables:
+            sections = [section for table in tables for section in table_sections(table)]
             seg.blocks = [block for section in sections for block in section.blocks]
     elif len(sections) <= 1 and (table := find_question_table(text, spec, transposed=True)) is not None:
         # Questions answered in one table, a column per programme, beside answers outside it ("Questions 1 to 7 are

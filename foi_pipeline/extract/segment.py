@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -462,22 +463,41 @@ class QuestionTable:
 
 
 def find_question_table(text: str, spec: RequestSpec, within: Span | None = None, transposed: bool = False) -> QuestionTable | None:
-    """The table (in `within`, else anywhere) whose rows answer MIN_TABLE_QUESTIONS or more questions of the
+    """The first table (in `within`, else anywhere) whose rows answer MIN_TABLE_QUESTIONS or more questions of the
     request, one column per programme; `transposed` also a row per programme under the questions as headings
     (for a reply that is that table alone: beside answers of its own, such a table is read with them)."""
+    return next(_question_tables(text, spec, within, transposed), None)
+
+
+def find_question_tables(text: str, spec: RequestSpec, transposed: bool = False) -> list[QuestionTable]:
+    """Every such table, in order: a reply may give one per programme ("Programme 1 of 3", "| Q | Drive |")."""
+    return list(_question_tables(text, spec, None, transposed))
+
+
+def _question_tables(text: str, spec: RequestSpec, within: Span | None, transposed: bool) -> Iterator[QuestionTable]:
     from foi_pipeline.extract.tables import find_tables
 
     matcher, titles = _matchers(spec)
     by_number = {q.number: q for q in spec.questions if q.number}
     tables = find_tables(within if within is not None else Span(0, len(text), text))
+    end = -1
     for k, table in enumerate(tables):
+        if table.span.start < end:
+            continue  # a page of a table already read
         width = len(table.rows[0])
-        # A table that breaks across pages goes on in the next ones as wide, under its header repeated.
-        following = list(itertools.takewhile(lambda t, width=width: len(t.rows[0]) == width, tables[k + 1 :]))
+        header = [c.text.strip() for c in table.rows[0]]
+
+        def continues(t, width: int = width, header: list[str] = header) -> bool:
+            # A table that breaks across pages goes on in the next ones as wide, under its header repeated; one as
+            # wide under a header of the same kind that names another programme is a table of its own.
+            head = [c.text.strip() for c in t.rows[0]]
+            return len(head) == width and not (head[0] == header[0] and head != header)
+
+        following = list(itertools.takewhile(continues, tables[k + 1 :]))
         continued = [table.rows[1:], *(t.rows for t in following)]
-        # The question in the first column ("Q5 Agency referred"), or a number column then the question's words
-        # ("| Q | Question | Drive | CARA |"): the programmes' columns follow it.
-        for column in (0, 1):
+        # A number column then the question's words ("| Q | Question | Drive | CARA |"), else the question in the
+        # first column ("Q5 Agency referred", or its number alone): the programmes' columns follow it.
+        for column in (1, 0):
             if width < column + 2:
                 continue
             rows = []
@@ -486,19 +506,24 @@ def find_question_table(text: str, spec: RequestSpec, within: Span | None = None
                     continue
                 label, words_start = _leading_label(row[column], False)
                 words = row[column].text[words_start:]
+                if label is None and (label := _label_cell(row[column], False)) is not None:
+                    words = ""  # "| 5 | 117 |": a bare number
                 numbered = _label_cell(row[0], False) if column else None  # "| 7 | Referred males who completed |"
                 question = (by_number.get(numbered.numbers[0]) if numbered is not None and len(numbered.numbers) == 1 else None) \
                     or matcher.match(words)[0] or titles.match(words, whole_titles=False)
                 if question is None and label is not None and len(label.numbers) == 1 and not words.strip():
-                    question = by_number.get(label.numbers[0])
+                    question = by_number.get(label.numbers[0])  # "| 5. |", "| 5 |": the question by its number
                 if question is not None and all(question is not q for q, _, _ in rows):
                     rows.append((question, row[column], row[column + 1 :]))
             if len(rows) >= MIN_TABLE_QUESTIONS:
-                return QuestionTable(columns=table.rows[0][column + 1 :], rows=rows, start=table.span.start,
-                                     end=max(t.span.end for t in [table, *following]))
-        if transposed and (rows_table := _programme_rows(table, following, spec, by_number, matcher, titles)) is not None:
-            return rows_table
-    return None
+                found: QuestionTable | None = QuestionTable(columns=table.rows[0][column + 1 :], rows=rows, start=table.span.start,
+                                                            end=max(t.span.end for t in [table, *following]))
+                break
+        else:
+            found = _programme_rows(table, following, spec, by_number, matcher, titles) if transposed else None
+        if found is not None:
+            end = found.end
+            yield found
 
 
 _TOTAL_ROW_RE = re.compile(r"^\W*(?:grand\s+)?totals?\b", re.IGNORECASE)
