@@ -1424,3 +1424,35 @@ def test_a_table_per_programme_under_its_name_with_the_questions_by_number(read)
     assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [88, 61, 30]
     assert funnel[("Steady Steps", "self_referred")][0] == "not_applicable"
     assert budgets["Fresh Path"][:2] == ("value", 136000.0) and budgets["Steady Steps"][:2] == ("value", 58250.0)
+
+
+QUOTED_REQUEST = (
+    "1. The Name/Title/Scope of the commissioned programme in your area\n"
+    "2. The total number of males who self-referred into the programme\n"
+    "3. The total number of self-referred males who were accepted onto the programme\n"
+    "4. The total number of self-referred males who have completed the programme\n"
+    "5. The total number of males referred by an agency (e.g., police, social service etc.) into the programme\n"
+    "6. The total number of referred males who were accepted on to the programme\n"
+    "7. The total number of referred males who have completed the programme\n"
+    "8. The names of the organisations who have made a referral to the programme\n"
+    "9. Financial Contributors: (Inclusive of Statutory, Non-Statutory Organisations and individual voluntary donations)\n"
+    "10. Budget inclusive of Running Costs\n")
+
+
+def test_programmes_first_named_in_a_table_under_merged_route_headings_are_described_by_the_letters_list(read):
+    text = ("Office of the Police and Crime Commissioner for Avon and Somerset\nDear Requester\n"
+            "You asked:\n" + QUOTED_REQUEST +
+            "Our response\nIn 2022/23 the Commissioner funded two interventions:\n"
+            "• Fresh Path – a one-to-one intervention, delivered by Elm Foundation;\n"
+            "• Steady Steps – a group programme, delivered by Hampton Trust.\n"
+            "Questions 2 to 7 – referrals, acceptances and completions:\n"
+            "Programme | Self-referrals | Referred by an agency\n"
+            " | Referred | Accepted | Completed | Referred | Accepted | Completed\n"
+            "Fresh Path | n/a | n/a | n/a | 112 | 87 | 41\n"
+            "Steady Steps | 38 | 29 | 14 | 64 | 45 | 22\n"
+            "Total | 38 | 29 | 14 | 176 | 132 | 63\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert {p["name"]: p["providers"] for p in ex.tables["programmes"]} == {"Fresh Path": ["Elm Foundation"], "Steady Steps": ["The Hampton Trust"]}
+    assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [38, 29, 14]
+    assert funnel[("Fresh Path", "agency_completed")] == ("value", 41, "exact")

@@ -49,7 +49,7 @@ from foi_pipeline.extract.quantities import CountReading, may_state_status, read
 from foi_pipeline.extract.sections import Section, heading_name, split_sections, table_sections
 from foi_pipeline.extract.segment import ANSWER_PREFIX_RE, Block, find_question_table, find_question_tables, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
-from foi_pipeline.extract.tables import find_tables
+from foi_pipeline.extract.tables import BULLET_MARK, find_tables
 from foi_pipeline.specs import Catalogue, Question, RequestSpec
 
 ROUTES_STAGES = [(r, s) for r in contract.ROUTES for s in contract.STAGES]
@@ -98,6 +98,19 @@ _ANSWER_LABEL_RE = re.compile(r"(?m)^[^\S\n]*(?:[-•*–]\s*)?(?P<name>[A-Z+][^
 _QUESTION_HEADING_RE = re.compile(r"question|programme|intervention|service", re.I)
 _PROGRAMME_HEADING_RE = re.compile(r"programme|intervention|service|project", re.I)
 _NOT_A_PROGRAMME_RE = re.compile(r"\b(?:total|answer|response|question|budget|cost|figure)\b", re.I)
+_LIST_ITEM_RE = re.compile(r"^[^\S\n]*" + BULLET_MARK + r"[^\S\n]*(?P<item>\S.*)$", re.MULTILINE)
+
+
+def _describe_from_list_items(preamble: Span, registry: ProgrammeRegistry) -> None:
+    """Programmes first named in the figures' tables, described in the letter's own list above them ("• Drive – a
+    one-to-one intervention ..., delivered by Safer Lives"): each item that opens with a programme's name."""
+    for m in _LIST_ITEM_RE.finditer(preamble.text):
+        item = preamble.sub(m.start("item"), m.end("item"))
+        for programme in registry.programmes:
+            if not programme.providers and any(item.text.lower().startswith(n.lower()) for n in programme.names()):
+                describe(programme, item, registry)
+
+
 _YEAR_BUDGET_TOTAL_RE = re.compile(r"\d{4}|budget|total", re.I)
 
 
@@ -257,15 +270,23 @@ def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
             if len(named_columns) >= 1 and _QUESTION_HEADING_RE.search(header[0].text):
                 for cell in named_columns:
                     registry.add(cell.text, cell, None, "programme:table_heading")
-            elif _PROGRAMME_HEADING_RE.search(header[0].text):
+            elif _PROGRAMME_HEADING_RE.search(header[0].text) or _stage_columns_under_a_blank(header):
                 for row in table.rows[1:]:
-                    if looks_like_name(row[0].text):
+                    if looks_like_name(row[0].text) and not _TOTAL_RE.match(row[0].text):
                         registry.add(row[0].text, row[0], None, "programme:table_row")
         for m in _ANSWER_LABEL_RE.finditer(block.body.text):
             name = m.group("name")
             if looks_like_name(name) and not _NOT_A_PROGRAMME_RE.search(name):
                 span = block.body.sub(m.start("name"), m.end("name"))
                 registry.add(name, span, None, "programme:answer_label")
+
+
+_TOTAL_RE = re.compile(r"\W*(?:grand\s+)?totals?\b", re.IGNORECASE)
+
+
+def _stage_columns_under_a_blank(header: list[Span]) -> bool:
+    """"|  | Referred | Accepted | Completed |" (the row under merged route headings): a row per programme."""
+    return not header[0].text.strip() and sum(lexicon.stage_named(c.text) is not None for c in header[1:]) >= 2
 
 
 _DISTINCT_QUESTIONS: dict[int, tuple[RequestSpec, bool]] = {}
@@ -344,6 +365,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
     if not registry.programmes:
         _extra_programmes(seg.blocks, registry)
+    _describe_from_list_items(seg.preamble, registry)
     # No answer tied to a question in a reply that holds the information: a letter written in sentences. So is one
     # whose few headings ("Referrals and outcomes") name no programme anywhere the answers were looked for.
     held = meta.information_status in {"held", "partly_held"}
