@@ -176,12 +176,32 @@ def same_text(a: Any, b: Any) -> bool:
     return normalise(a) == normalise(b)
 
 
+_COMMISSIONER = r"(?:police (?:fire and )?and crime commissioner|police and crime commissioner s office|o?p[fv]?cc|pcvc)"
+_COMMISSIONER_RES = (
+    re.compile(rf"^(?:office of the )?{_COMMISSIONER} (?:for )?(?P<place>.+)$"),  # "OPCC for Avon and Somerset"
+    re.compile(rf"^(?:office of the )?(?P<place>.+?) {_COMMISSIONER}$"),  # "Sussex PCC", "Office of the Sussex PCC"
+)
+
+
+def commissioner_place(name: str) -> str | None:
+    """The area of a commissioner's office however it is written ("Sussex PCC", "Office of the Police and Crime
+    Commissioner for Sussex", "OPCC for Sussex"), from a normalised name; None for any other body."""
+    for pattern in _COMMISSIONER_RES:
+        m = pattern.match(name)
+        if m:
+            return m.group("place")
+    return None
+
+
 def same_org(a: str, b: str) -> bool:
     """Organisation names that refer to the same body, loosely (see the module docstring)."""
     na, nb = normalise(a), normalise(b)
     if not na or not nb:
         return na == nb
     if na == nb or na.replace(" ", "") == nb.replace(" ", ""):
+        return True
+    place_a, place_b = commissioner_place(na), commissioner_place(nb)
+    if place_a and place_b and place_a == place_b:
         return True
     if min(len(na), len(nb)) >= 3 and (f" {na} " in f" {nb} " or f" {nb} " in f" {na} "):
         return True

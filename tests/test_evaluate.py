@@ -614,8 +614,8 @@ def holdout5_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout5"), sorted(p for p in (FIXTURES / "holdout5").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT5_FLOOR = 0.70  # 58.2 % when first read blind, 70.8 % after data sheets beside answers, a table per programme and tables under merged route headings
-HOLDOUT5_SILENT_CEILING = 0.05  # 7.0 % when first read, 5.0 % now: above SILENT_CEILING, to be brought down to it
+HOLDOUT5_FLOOR = 0.70  # 58.2 % when first read blind, 71.2 % after data sheets beside answers, a table per programme and tables under merged route headings
+HOLDOUT5_SILENT_CEILING = 0.05  # 7.0 % when first read, 4.5 % now: above SILENT_CEILING, to be brought down to it
 
 
 @pytest.mark.parametrize("folder, floor, ceiling", [
@@ -660,3 +660,13 @@ def test_foi_evaluate_on_the_seeds(seeds_warehouse, capsys):
     code = main(["evaluate", "--gold", str(FIXTURES / "seeds_gold" / "gold.json"), "--warehouse", str(seeds_warehouse)])
     out = capsys.readouterr().out
     assert code == 0 and "overall: 71/71 = 100.0%" in out and "agency_completed" in out
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Sussex PCC", "Office of the Sussex Police and Crime Commissioner", True),
+    ("OPCC for Avon and Somerset", "Office of the Police and Crime Commissioner for Avon and Somerset", True),
+    ("Derbyshire Police and Crime Commissioner", "Office of the Police and Crime Commissioner for Derbyshire", True),
+    ("Sussex PCC", "Office of the Police and Crime Commissioner for Surrey", False),
+])
+def test_a_commissioners_office_is_the_same_body_however_it_is_written(a, b, same):
+    assert same_org(a, b) is same
