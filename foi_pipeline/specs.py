@@ -37,6 +37,14 @@ class Question:
     def stage(self) -> str | None:
         return self.feeds.get("stage")
 
+    def count_slot(self) -> tuple[str, str]:
+        """The route and stage a count question feeds: the loader requires both of a question that names a route,
+        and only such questions are read as counts."""
+        route, stage = self.route, self.stage
+        assert route is not None, f"count question {self.key} without a route"
+        assert stage is not None, f"count question {self.key} without a stage"
+        return route, stage
+
 
 @dataclass(frozen=True)
 class RequestSpec:

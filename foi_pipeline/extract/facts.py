@@ -259,15 +259,6 @@ def _figure_anchors(body: Span) -> list[int]:
     return [body.start + start for start in sorted(starts)]
 
 
-def _fed(question: Question) -> tuple[str, str]:
-    """The route and stage a count question feeds: the spec loader requires both of a question that names a route,
-    and only such questions are read as counts."""
-    route, stage = question.route, question.stage
-    assert route is not None, f"count question {question.key} without a route"
-    assert stage is not None, f"count question {question.key} without a stage"
-    return route, stage
-
-
 def _or_unnamed(programmes: list[Programme]) -> list[Programme | None]:
     """The programmes a fact may be for: the reply's, else one it does not name (None)."""
     return [*programmes] or [None]
@@ -287,7 +278,7 @@ def read_count_block(
     question = questions[0]
     all_pieces = pieces(body, registry, lambda: _figure_anchors(body))
     texts = [_after_label(p) for p in all_pieces]
-    block_stage = _fed(question)[1]
+    block_stage = question.count_slot()[1]
     # A block labelled for one stage whose figures speak of another ("6." holding completions and
     # "partial completers") answers the other stage.
     own_stages = [lexicon.own_stage(text.text) for p, text in zip(all_pieces, texts) if p.programme is not None]
@@ -300,7 +291,7 @@ def read_count_block(
             block_stage = dominant
     for piece, text_span in zip(all_pieces, texts):
         for q in questions:
-            route, stage = _fed(q)
+            route, stage = q.count_slot()
             _count_piece(piece, text_span, route, block_stage if len(questions) == 1 else stage, len(questions) == 1,
                          registry, spec, facts)
 
@@ -396,7 +387,7 @@ def _sum_of_periods(row: list[Span], programme: Programme, question: Question, f
     count = sum(counts)
     span = row[1]  # evidence: the first period's figure; the note gives them all
     reading = CountReading("value", count, count, count, "exact", 0, len(span.text), "count:sum_of_periods")
-    facts.counts.append(CountFact(programme, *_fed(question), reading, span, "count:sum_of_periods",
+    facts.counts.append(CountFact(programme, *question.count_slot(), reading, span, "count:sum_of_periods",
                                   note=f"the sum of {len(readings)} periods ({', '.join(str(r.count) for r in readings)})",
                                   qualifier="exact"))
 
@@ -489,7 +480,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
                 continue
             for cell, programme in zip(row[1:], column_programmes[1:]):
                 if programme is not None:
-                    _count_cell(programme, cell, *_fed(question), legend, registry, spec, facts)
+                    _count_cell(programme, cell, *question.count_slot(), legend, registry, spec, facts)
         return
     if _long_table(table, registry, spec, route, legend, facts):
         return
@@ -502,7 +493,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
             for i, column_route in enumerate(header_routes):
                 question = _classify_row(row[0].text, spec, column_route) if column_route and i < len(row) else None
                 if question is not None and question.route == column_route:
-                    _count_cell(registry.programmes[0], row[i], *_fed(question), legend, registry, spec, facts)
+                    _count_cell(registry.programmes[0], row[i], *question.count_slot(), legend, registry, spec, facts)
         return
     if len(registry.programmes) == 1 and len({id(q) for q in row_questions if q is not None}) >= 2:
         # A row per stage and a column per period, in a reply about one programme: the total column
@@ -519,7 +510,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         for row, question in zip(table.rows[1:], row_questions):
             if question is not None and column is not None and column < len(row):
                 cell = row[column]
-                _count_cell(registry.programmes[0], cell, *_fed(question), legend, registry, spec, facts)
+                _count_cell(registry.programmes[0], cell, *question.count_slot(), legend, registry, spec, facts)
         if column is not None:
             return
     # "| Self-referrals | of which accepted | ... | Agency referrals | of which accepted |": a heading without a
@@ -546,7 +537,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
             continue
         for cell, question in zip(row[1:], column_questions[1:]):
             if question is not None:
-                _count_cell(programme, cell, row_route or _fed(question)[0], _fed(question)[1], legend, registry, spec, facts)
+                _count_cell(programme, cell, row_route or question.count_slot()[0], question.count_slot()[1], legend, registry, spec, facts)
 
 
 def _own_area_column(header: list[Span], registry: ProgrammeRegistry) -> int | None:
@@ -589,7 +580,7 @@ def _long_table(table: Table, registry: ProgrammeRegistry, spec: RequestSpec, ro
     if len(found) < 2 or column is None:
         return False
     for programme, question, row in found:
-        _count_cell(programme, row[column], *_fed(question), legend, registry, spec, facts)
+        _count_cell(programme, row[column], *question.count_slot(), legend, registry, spec, facts)
     return True
 
 
