@@ -337,11 +337,11 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     sections = split_sections(seg.blocks, seg.preamble, {q.key: i for i, q in enumerate(spec.questions)})
     if not any(b.questions for b in seg.blocks):
         # the whole reply as one table, a column or a row per programme; or a table per programme, each under its name
-        tables = find_question_tables(text, spec, transposed=True)
-        if len(tables) > 1 and not all(not t.by_row and all(_names_a_programme(c) for c in t.columns) for t in tables):
-            tables = tables[:1]
-        if tables:
-            sections = [section for table in tables for section in table_sections(table)]
+        question_tables = find_question_tables(text, spec, transposed=True)
+        if len(question_tables) > 1 and not all(not t.by_row and all(_names_a_programme(c) for c in t.columns) for t in question_tables):
+            question_tables = question_tables[:1]
+        if question_tables:
+            sections = [section for table in question_tables for section in table_sections(table)]
             seg.blocks = [block for section in sections for block in section.blocks]
     elif len(sections) <= 1 and (table := find_question_table(text, spec, transposed=True)) is not None:
         # Questions answered in one table, a column per programme, beside answers outside it ("Questions 1 to 7 are
