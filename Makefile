@@ -22,7 +22,7 @@ install:
 run: install
 	@$(UV) run foi run
 
-test: install chromium antiword ocr
+test: install chromium antiword ocr lint
 	@$(UV) run pytest
 
 # ruff's rules (no reformatting: long lines are the house style) and mypy's types, as configured in pyproject.toml.

@@ -282,7 +282,7 @@ def _iso_date(value: Any) -> str | None:
     if isinstance(value, (dt.date, pd.Timestamp)):
         return value.strftime("%Y-%m-%d")
     parsed = pd.to_datetime(str(value), errors="coerce")
-    return None if _missing(parsed) else parsed.strftime("%Y-%m-%d")
+    return parsed.strftime("%Y-%m-%d") if isinstance(parsed, pd.Timestamp) else None  # else NaT: no date
 
 
 def _financial_year(value: Any) -> str | None:
@@ -332,8 +332,9 @@ def _count_got(row: dict | None) -> dict | None:
 def _count_slot(gold: dict, row: dict | None) -> tuple[bool, dict | None]:
     got = _count_got(row)
     want = gold.get("status") or "not_stated"
-    have = got["status"] if got else "not_stated"
-    if want != have:
+    if not got:
+        return want == "not_stated", got
+    if want != got["status"]:
         return False, got
     if want == "value":
         if _int(gold.get("value")) is None or got["value"] != _int(gold.get("value")):
@@ -364,8 +365,9 @@ def _budget_slot(gold: dict, rows: list[dict]) -> tuple[bool, dict | None]:
         if len(rows) > 1:
             got["rows"] = len(rows)
     want = gold.get("status") or "not_stated"
-    have = got["status"] if got else "not_stated"
-    if want != have:
+    if not got:
+        return want == "not_stated", got
+    if want != got["status"]:
         return False, got
     if want == "value":
         expected = _money(gold.get("value"))

@@ -73,8 +73,9 @@ def _write_sheet(writer: pd.ExcelWriter, df: pd.DataFrame, sheet_name: str) -> N
         out[column] = out[column].map(_xlsx_text)
     out.to_excel(writer, sheet_name=sheet_name, index=False)
     sheet: Worksheet = writer.sheets[sheet_name]
-    for column in text:
-        j = out.columns.get_loc(column) + 1
+    for j, column in enumerate(out.columns, start=1):
+        if column not in text:
+            continue
         for i, value in enumerate(out[column], start=2):
             if isinstance(value, str) and value.startswith("="):
                 sheet.cell(row=i, column=j).data_type = "s"

@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -103,7 +104,8 @@ def extract_corpus(
         corpus.requests[doc.source_path] = (spec.id, how)
         if doc.parse_status != "ok" or doc.doc_id in keys:
             continue
-        spec = by_id.get(corpus.assigned.get(doc.doc_id), spec)
+        assigned_id = corpus.assigned.get(doc.doc_id)
+        spec = by_id.get(assigned_id, spec) if assigned_id is not None else spec
         keys[doc.doc_id] = key = f"{doc.sha256}:{spec.id}"
         if key not in cached:
             todo.append((doc, spec))
@@ -186,7 +188,7 @@ def _extract_all(
             yield from ((doc, spec, outcome) for (doc, spec), outcome in zip(todo, outcomes))
             return
     for i, (doc, spec) in enumerate(todo, 1):
-        yield doc, spec, _extract_one(doc.text, doc.doc_id, spec, catalogue)
+        yield doc, spec, _extract_one(doc.text or "", doc.doc_id, spec, catalogue)  # an "ok" document has its text
         if progress and (i % 500 == 0 or i == total):
             progress(i, total)
 
@@ -198,11 +200,17 @@ def _extract_one(text: str, doc_id: str, spec: RequestSpec, catalogue: Catalogue
         return f"{err.__class__.__name__}: {err}"
 
 
-_WORKER: dict[str, object] = {}
+class _WorkerState(TypedDict, total=False):
+    specs: dict[str, RequestSpec]
+    catalogue: Catalogue
+
+
+_WORKER: _WorkerState = {}
 
 
 def _start_worker(specs: list[RequestSpec], catalogue: Catalogue) -> None:
-    _WORKER.update(specs={s.id: s for s in specs}, catalogue=catalogue)
+    _WORKER["specs"] = {s.id: s for s in specs}
+    _WORKER["catalogue"] = catalogue
 
 
 def _extract_chunk(chunk: list[tuple[str, str, str]]) -> list[Extraction | str]:
@@ -264,7 +272,8 @@ def documents_table(docs: list[IngestedDocument], corpus: ExtractedCorpus, specs
     rows = []
     for doc in docs:
         request_id, how = corpus.requests.get(doc.source_path, (None, None))
-        spec = by_id.get(corpus.assigned.get(doc.doc_id) or request_id)  # the request the reply was read as
+        spec_id = corpus.assigned.get(doc.doc_id) or request_id
+        spec = by_id.get(spec_id) if spec_id is not None else None  # the request the reply was read as
         # A duplicate has the original's bytes, so the original's letter: same authority, area, date.
         meta = corpus.metadata.get(doc.doc_id, {}) if doc.parse_status in ("ok", "duplicate") else {}
         rows.append({

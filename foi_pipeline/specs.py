@@ -37,6 +37,14 @@ class Question:
     def stage(self) -> str | None:
         return self.feeds.get("stage")
 
+    def count_slot(self) -> tuple[str, str]:
+        """The route and stage a count question feeds: the loader requires both of a question that names a route,
+        and only such questions are read as counts."""
+        route, stage = self.route, self.stage
+        assert route is not None, f"count question {self.key} without a route"
+        assert stage is not None, f"count question {self.key} without a stage"
+        return route, stage
+
 
 @dataclass(frozen=True)
 class RequestSpec:
@@ -124,12 +132,16 @@ def _load_request(path: Path) -> RequestSpec:
     for i, q in enumerate(data["questions"], 1):
         if not isinstance(q, dict) or "key" not in q or "text" not in q:
             raise SpecError(f"{path}: question #{i} needs at least 'key' and 'text'")
+        feeds = dict(q.get("feeds") or {"table": "answers"})
+        if ("route" in feeds or feeds.get("table") == "funnel_counts") and not (feeds.get("route") and feeds.get("stage")):
+            # the extractor reads a count for the route and stage a question names: it needs both
+            raise SpecError(f"{path}: question #{i} feeds a count, so it needs both a 'route' and a 'stage'")
         questions.append(
             Question(
                 number=q.get("number"),
                 key=str(q["key"]),
                 text=str(q["text"]),
-                feeds=dict(q.get("feeds") or {"table": "answers"}),
+                feeds=feeds,
                 cues=tuple(str(c) for c in q.get("cues") or ()),
                 titles=tuple(str(t) for t in q.get("titles") or ()),
             )

@@ -44,6 +44,11 @@ def test_malformed_specs_are_clear_errors(tmp_path):
     (tmp_path / "requests" / "bad.yaml").write_text("id: [unclosed")
     with pytest.raises(SpecError, match="not valid YAML"):
         load_requests(tmp_path)
+    (tmp_path / "requests" / "bad.yaml").write_text(
+        "id: x\ntitle: y\nfinancial_year: 2022/23\npopulation: male\n"
+        "questions:\n  - {key: self_referred, text: Self-referred, feeds: {table: funnel_counts, route: self}}\n")
+    with pytest.raises(SpecError, match="needs both a 'route' and a 'stage'"):
+        load_requests(tmp_path)
 
 
 def test_catalogues_load():

@@ -6,7 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from foi_pipeline.contract import MARTS, TABLES
-from foi_pipeline.defs.metadata import preview, table_schema
+from foi_pipeline.defs.metadata import Metadata, preview, table_schema
 from foi_pipeline.defs.resources import FoiSettings
 from foi_pipeline.mart_checks import area_totals_not_adding_up, costs_not_adding_up, duplicate_programmes, rates_out_of_range
 from foi_pipeline.marts import LINEAGE, UPSTREAM, build_coverage, build_sql_mart, connect
@@ -78,7 +78,7 @@ def marts(context: dg.AssetExecutionContext, foi: FoiSettings):
             finally:
                 con.close()
         store.stage(mart, df)
-        metadata = {"dagster/row_count": len(df), "dagster/column_schema": table_schema(mart),
+        metadata: Metadata = {"dagster/row_count": len(df), "dagster/column_schema": table_schema(mart),
                     "preview": dg.MetadataValue.md(df.head(10).to_markdown(index=False) if len(df) else "_no rows_"),
                     "dagster/column_lineage": _lineage(mart)}
         built[mart] = df

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dagster as dg
 import pandas as pd
 
 from foi_pipeline import metadata
+
+# An asset's metadata: values of the kinds Dagster accepts (ints, strings, MetadataValue, TableSchema, lineage...);
+# its own name for that union (RawMetadataValue) is not part of its public API.
+Metadata = dict[str, Any]
 
 
 def table_schema(table: str) -> dg.TableSchema:
@@ -36,7 +42,7 @@ def preview(df: pd.DataFrame, rows: int = 10) -> str:
     return df.head(rows).map(_short).to_markdown(index=False)
 
 
-def table_metadata(table: str, df: pd.DataFrame) -> dict[str, object]:
+def table_metadata(table: str, df: pd.DataFrame) -> Metadata:
     return {
         "dagster/row_count": len(df),
         "dagster/column_schema": table_schema(table),

@@ -92,6 +92,8 @@ class FoiSettings(dg.ConfigurableResource):
         if context.run is None:
             return
         self.warehouse().check_writable()
+        assert context.instance is not None, "a run's resources are set up with its instance"
+        assert context.log is not None, "a run's resources are set up with its log"
         free_dead_runs(context.instance, context.log)
         self.warehouse().remove_abandoned()
 
@@ -150,8 +152,10 @@ class HandOverIOManager(dg.UPathIOManager):
 
 @dg.io_manager
 def hand_over_io_manager(init_context: dg.InitResourceContext) -> HandOverIOManager:
-    manager = HandOverIOManager(base_path=UPath(init_context.instance.storage_directory()))
-    manager.keep_files = not init_context.instance.is_ephemeral  # nothing could re-execute from an ephemeral run's files
+    instance = init_context.instance
+    assert instance is not None, "an IO manager is built for a run, with its instance"
+    manager = HandOverIOManager(base_path=UPath(instance.storage_directory()))
+    manager.keep_files = not instance.is_ephemeral  # nothing could re-execute from an ephemeral run's files
     return manager
 
 

@@ -22,8 +22,9 @@ looked at.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
@@ -227,34 +228,35 @@ def _breakdowns_and_totals(figures: list[Figure], region: Region, marks: Marks) 
     if not read:
         return set()
     accounted: set[Span] = set()
-    by_line: dict[int, list[Figure]] = {}
+    by_line: dict[int, list[tuple[Figure, Decimal]]] = {}  # each count with its amount, by the line it is on
     for f in figures:
         if f.kind == "count" and f.amount is not None:
-            by_line.setdefault(_line_bounds(text, f.span.start - base)[0], []).append(f)
+            by_line.setdefault(_line_bounds(text, f.span.start - base)[0], []).append((f, f.amount))
     read_set = set(read)
     for line_start, on_line in by_line.items():
-        values = [f.amount for f in on_line]
-        if len(on_line) >= 2 and (sum(values) in read_set or any(sum(values) - v == v for v in values)):  # type: ignore[misc]
-            accounted.update(f.span for f in on_line)
+        values = [amount for _, amount in on_line]
+        total = sum(values, Decimal(0))
+        if len(on_line) >= 2 and (total in read_set or any(total - v == v for v in values)):
+            accounted.update(f.span for f, _ in on_line)
             continue
         line = text[line_start : _line_bounds(text, line_start)[1]]
         if _TOTAL_WORD_RE.search(line):
             sums = {sum(c) for n in (2, 3, 4, 5, 6) for c in combinations(read[:16], n)} if len(read) >= 2 else set()
-            accounted.update(f.span for f in on_line if f.amount in sums)
+            accounted.update(f.span for f, amount in on_line if amount in sums)
     return accounted
 
 
 def _parts_of_a_budget(figures: list[Figure], marks: Marks) -> set[Span]:
     """Amounts of one answer that add up to a budget read ("£0.25m (Home Office £0.2m; PCC £0.05m)"): the
     parts of a figure already read."""
-    money = [f for f in figures if f.kind == "money" and f.amount is not None
+    money = [(f, f.amount) for f in figures if f.kind == "money" and f.amount is not None
              and not any(m.table == "budgets" for m in marks.within(f.span.start, f.span.end))][:8]
     budgets = set(marks.budget_amounts)
     parts: set[Span] = set()
     for n in (2, 3, 4):
         for combo in combinations(money, n):
-            if sum(f.amount for f in combo) in budgets:  # type: ignore[misc]
-                parts.update(f.span for f in combo)
+            if sum((amount for _, amount in combo), Decimal(0)) in budgets:
+                parts.update(f.span for f, _ in combo)
     return parts
 
 
@@ -282,7 +284,7 @@ class Unread:
     field: str | None  # <route>_<stage> or amount_gbp, when the question it answers says
     programme: str | None  # a programme_id, when its line or heading names one (or the reply has one)
     reason: str
-    region: Region = field(compare=False)
+    region: Region = dataclasses.field(compare=False)  # by its module: `field` in this body is the attribute above
 
 
 def _table_and_field(figure: Figure, questions: tuple[Question, ...]) -> tuple[str, str | None]:

@@ -191,10 +191,11 @@ def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | Callabl
             out.append(Piece(programme, _sub(body, span.start, end), label=span))
         return out
     distinct = {p.name for _, p in found}
-    if len(registry.programmes) >= 2 and distinct and callable(anchors):
-        anchors = anchors()
-    if len(registry.programmes) >= 2 and distinct and anchors and len(anchors) >= 2:
-        return _clauses(body, registry, anchors)
+    starts = None
+    if len(registry.programmes) >= 2 and distinct:
+        starts = anchors() if callable(anchors) else anchors
+    if starts and len(starts) >= 2:
+        return _clauses(body, registry, starts)
     if len(distinct) == 1 and len(registry.programmes) >= 2:
         return [Piece(found[0][1], body)]
     return [Piece(registry.programmes[0] if len(registry.programmes) == 1 else None, body)]
@@ -258,6 +259,11 @@ def _figure_anchors(body: Span) -> list[int]:
     return [body.start + start for start in sorted(starts)]
 
 
+def _or_unnamed(programmes: list[Programme]) -> list[Programme | None]:
+    """The programmes a fact may be for: the reply's, else one it does not name (None)."""
+    return [*programmes] or [None]
+
+
 def read_count_block(
     body: Span, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts,
     trust_label_only: bool = True,
@@ -272,11 +278,11 @@ def read_count_block(
     question = questions[0]
     all_pieces = pieces(body, registry, lambda: _figure_anchors(body))
     texts = [_after_label(p) for p in all_pieces]
-    block_stage = question.stage
+    block_stage = question.count_slot()[1]
     # A block labelled for one stage whose figures speak of another ("6." holding completions and
     # "partial completers") answers the other stage.
-    stated = [lexicon.own_stage(text.text) for p, text in zip(all_pieces, texts) if p.programme is not None]
-    stated = [s for s in stated if s]
+    own_stages = [lexicon.own_stage(text.text) for p, text in zip(all_pieces, texts) if p.programme is not None]
+    stated = [s for s in own_stages if s]
     order = {"referred": 0, "accepted": 1, "completed": 2}
     if trust_label_only and len(questions) == 1 and stated and block_stage not in stated:
         dominant = max(set(stated), key=stated.count)
@@ -285,8 +291,9 @@ def read_count_block(
             block_stage = dominant
     for piece, text_span in zip(all_pieces, texts):
         for q in questions:
-            stage = block_stage if len(questions) == 1 else q.stage
-            _count_piece(piece, text_span, q.route, stage, len(questions) == 1, registry, spec, facts)
+            route, stage = q.count_slot()
+            _count_piece(piece, text_span, route, block_stage if len(questions) == 1 else stage, len(questions) == 1,
+                         registry, spec, facts)
 
 
 _THREE_LETTERS_RE = re.compile(r"[A-Za-z]{3}")
@@ -374,12 +381,13 @@ _PERIOD_HEADING_RE = re.compile(r"\s*(?:Q[1-4]\b|Quarter\s*[1-4]\b|(?:Jan|Feb|Ma
 
 def _sum_of_periods(row: list[Span], programme: Programme, question: Question, facts: Facts) -> None:
     readings = [read_count(cell.text) for cell in row[1:]]
-    if not readings or any(r.status != "value" or r.count is None for r in readings):
+    counts = [r.count for r in readings if r.status == "value" and r.count is not None]
+    if not readings or len(counts) < len(readings):
         return  # a period not given: no total can be made
-    count = sum(r.count for r in readings)
+    count = sum(counts)
     span = row[1]  # evidence: the first period's figure; the note gives them all
     reading = CountReading("value", count, count, count, "exact", 0, len(span.text), "count:sum_of_periods")
-    facts.counts.append(CountFact(programme, question.route, question.stage, reading, span, "count:sum_of_periods",
+    facts.counts.append(CountFact(programme, *question.count_slot(), reading, span, "count:sum_of_periods",
                                   note=f"the sum of {len(readings)} periods ({', '.join(str(r.count) for r in readings)})",
                                   qualifier="exact"))
 
@@ -443,7 +451,7 @@ def table_legend(body: Span, tables: list[Table]) -> dict[str, CountReading]:
     return legend
 
 
-def _count_cell(programme: Programme, cell: Span, route: str, stage: str, legend: dict[str, CountReading],
+def _count_cell(programme: Programme, cell: Span, route: str, stage: str, legend: dict[str, CountReading] | None,
                 registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
     keyed = legend.get(" ".join(cell.text.lower().split())) if legend else None
     if keyed is None or read_count(cell.text).status != "not_stated":  # "N/A", "<5" say what they are themselves
@@ -472,7 +480,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
                 continue
             for cell, programme in zip(row[1:], column_programmes[1:]):
                 if programme is not None:
-                    _count_cell(programme, cell, question.route, question.stage, legend, registry, spec, facts)
+                    _count_cell(programme, cell, *question.count_slot(), legend, registry, spec, facts)
         return
     if _long_table(table, registry, spec, route, legend, facts):
         return
@@ -485,7 +493,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
             for i, column_route in enumerate(header_routes):
                 question = _classify_row(row[0].text, spec, column_route) if column_route and i < len(row) else None
                 if question is not None and question.route == column_route:
-                    _count_cell(registry.programmes[0], row[i], column_route, question.stage, legend, registry, spec, facts)
+                    _count_cell(registry.programmes[0], row[i], *question.count_slot(), legend, registry, spec, facts)
         return
     if len(registry.programmes) == 1 and len({id(q) for q in row_questions if q is not None}) >= 2:
         # A row per stage and a column per period, in a reply about one programme: the total column
@@ -502,7 +510,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         for row, question in zip(table.rows[1:], row_questions):
             if question is not None and column is not None and column < len(row):
                 cell = row[column]
-                _count_cell(registry.programmes[0], cell, question.route, question.stage, legend, registry, spec, facts)
+                _count_cell(registry.programmes[0], cell, *question.count_slot(), legend, registry, spec, facts)
         if column is not None:
             return
     # "| Self-referrals | of which accepted | ... | Agency referrals | of which accepted |": a heading without a
@@ -529,7 +537,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
             continue
         for cell, question in zip(row[1:], column_questions[1:]):
             if question is not None:
-                _count_cell(programme, cell, row_route or question.route, question.stage, legend, registry, spec, facts)
+                _count_cell(programme, cell, row_route or question.count_slot()[0], question.count_slot()[1], legend, registry, spec, facts)
 
 
 def _own_area_column(header: list[Span], registry: ProgrammeRegistry) -> int | None:
@@ -572,7 +580,7 @@ def _long_table(table: Table, registry: ProgrammeRegistry, spec: RequestSpec, ro
     if len(found) < 2 or column is None:
         return False
     for programme, question, row in found:
-        _count_cell(programme, row[column], question.route, question.stage, legend, registry, spec, facts)
+        _count_cell(programme, row[column], *question.count_slot(), legend, registry, spec, facts)
     return True
 
 
@@ -676,7 +684,7 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
     reading = read_count(text_span.text)
     if reading.status in {"refused", "not_held", "not_applicable"}:
         span = text_span.sub(reading.start, reading.end) if reading.end > reading.start else text_span.strip()
-        for programme in ([target] if target else registry.programmes or [None]):
+        for programme in ([target] if target else _or_unnamed(registry.programmes)):
             facts.money.append(MoneyFact(programme, reading.status, None, None, span, f"{rule_prefix}:{reading.rule}"))
         return True
     return False
@@ -742,7 +750,8 @@ def _org_pieces(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
 
 
 def _clauses_naming_one(body: Span, registry: ProgrammeRegistry) -> list[Piece]:
-    out, pos = [], 0
+    out: list[Piece] = []
+    pos = 0
     cut_before = "\n"
     for m in [*_ORG_CLAUSE_CUT_RE.finditer(body.text), None]:
         end = m.start() if m else len(body.text)
@@ -817,7 +826,8 @@ def _contribution(text_span: Span, org: OrgMention, found: list[OrgMention]) -> 
     if CASH_RE.search(window):
         return "cash"
     # "funded by the PCC and the County Council": the cue that introduces a list speaks for all of it
-    sentence = _SENTENCE_BEFORE_RE.search(text[max(0, start - 200) : start]).group()
+    before_match = _SENTENCE_BEFORE_RE.search(text[max(0, start - 200) : start])  # may be empty: it always matches
+    sentence = before_match.group() if before_match else ""
     cues = list(FUNDER_CUE_RE.finditer(sentence))
     if cues:
         cue = sentence[max(0, cues[-1].start() - 30) : cues[-1].end()]
@@ -884,7 +894,7 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
         rest = " ".join(cell.text for cell in row[1:])
         named = [p for cell in row[1:] for _, p in mentions(cell, registry)]
         named += [p for cell, p in zip(row[1:], columns[1:]) if p is not None and cell.text.strip(" -–—0").lower() not in {"", "n/a", "nil", "none"}]
-        targets = list({id(p): p for p in named}.values()) or ([introduced] if introduced else list(registry.programmes)) or [None]
+        targets = list({id(p): p for p in named}.values()) or ([introduced] if introduced else _or_unnamed(registry.programmes))
         contribution = "in_kind" if IN_KIND_RE.search(rest) else "cash" if CASH_RE.search(rest) else "unknown"
         for org in _not_programmes(split_organisations(row[0], orgs, lenient=True), registry):
             org = expand_self_reference(org, authority, registry.places)
@@ -919,11 +929,12 @@ def _org_text(body: Span, kind: str, registry: ProgrammeRegistry, orgs: Organisa
             found = split_organisations(text_span, orgs)
         if kind == "funders":
             found += [o for o in organisations_after(text_span, FUNDING_SOURCE_RE, orgs) if all(o.name != f.name for f in found)]
+        targets: list[Programme | None]
         if piece.programme is not None:
             targets = [piece.programme]
         else:
             named = {p.name: p for _, p in mentions(text_span, registry)}
-            targets = list(named.values()) if 0 < len(named) < len(registry.programmes) and not _has_parenthetical_programme(text_span, registry) else list(registry.programmes) or [None]
+            targets = list(named.values()) if 0 < len(named) < len(registry.programmes) and not _has_parenthetical_programme(text_span, registry) else _or_unnamed(registry.programmes)
         for org in _not_programmes(found, registry):
             contribution = _contribution(text_span, org, found) if kind == "funders" else "unknown"
             org, org_targets = _org_targets(text_span, org, targets, registry, orgs)

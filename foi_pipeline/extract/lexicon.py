@@ -127,7 +127,8 @@ _FIRST_WORDS_RE = re.compile(r"^[\W\d]*(?:\w+(?:[^\w\n]+|$)){0,2}")  # a figure'
 def said_of(words_after: str, population: str) -> int:
     """Whom the words after a figure say it counts: 1 the requested population ("103 men"), -1 other people or
     everyone ("112 people", "41 individuals", "9 women"), 0 when they do not say."""
-    head = _FIRST_WORDS_RE.match(words_after).group()
+    first_words = _FIRST_WORDS_RE.match(words_after)  # every part of the pattern may be empty: it always matches
+    head = first_words.group() if first_words else ""
     if re.search(POPULATION_WORDS[population], head, re.IGNORECASE):
         return 1
     if re.search(other_population_words(population), head, re.IGNORECASE) or re.search(PEOPLE_WORDS, head, re.IGNORECASE):

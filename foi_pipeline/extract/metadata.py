@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from dateutil import parser as dateparser
 
@@ -237,7 +238,7 @@ _MONTH_NUMBERS = {
 _WEEKDAYS = {"mon", "monday", "tue", "tuesday", "wed", "wednesday", "thu", "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday"}
 
 
-def _plain_date(s: str) -> dt.date | bool | None:
+def _plain_date(s: str) -> dt.date | Literal[False] | None:
     """The date of a plain "D Month YYYY" string, None when it is no valid date, False when dateutil must decide."""
     m = _PLAIN_DATE_RE.fullmatch(s)
     if m is None or (m.group("weekday") and m.group("weekday").lower() not in _WEEKDAYS):
@@ -292,9 +293,9 @@ def read_response_date(text: str, today: dt.date | None = None) -> dt.date | Non
             return value
     head_lines = text.splitlines()[:25]
     for line in head_lines:
-        m = DATE_RE.fullmatch(line.strip(" \t.,"))
-        if m:
-            value = _parse_date(m.group(), today)
+        alone = DATE_RE.fullmatch(line.strip(" \t.,"))
+        if alone:
+            value = _parse_date(alone.group(), today)
             if value:
                 return value
     for m in DATE_RE.finditer(text[:2500]):

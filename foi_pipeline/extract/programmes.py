@@ -403,7 +403,8 @@ def _inside_one_name(text: str, separator: re.Match[str]) -> bool:
     if separator.group().strip() != "and":
         return False
     before = _PART_START_RE.split(text[: separator.start()])[-1]
-    after = _NEXT_PART_RE.match(text, separator.end()).group()
+    next_part = _NEXT_PART_RE.match(text, separator.end())  # the pattern may match nothing: it always matches
+    after = next_part.group() if next_part else ""
     return not _HEAD_NOUN_RE.search(before) and bool(_HEAD_NOUN_AT_END_RE.search(after.rstrip(" ."))) and not after.lower().startswith("the ")
 
 
@@ -629,7 +630,7 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
         if NEGATED_RE.search(text):
             continue
         base = item.sub(sentence.start(), sentence.end())
-        found = []
+        found: list[tuple[int, Span, str | None]] = []  # where a name starts, the name, its alias if given
         for m in COMMISSIONED_RE.finditer(text):
             name = _NAME_END_RE.split(m.group("name"))[0]
             # "the Safe Steps Programme and the Change Hub Project": two names, each ending in its head noun

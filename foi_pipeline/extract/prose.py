@@ -114,7 +114,8 @@ def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, route
     if not registry.programmes:
         return
     default_route = routes[0] if len(routes) == 1 else None
-    last: tuple[Programme | None, str | None, int] | None = None  # programme, route, and where the paragraph ends
+    # the last sentence's programme, route, and where its paragraph ends (before the first sentence: none, -1)
+    last: tuple[Programme | None, str | None, int] = (None, None, -1)
     for sentence in sentences(body):
         if questions and _quotes_a_question(sentence.text, questions):
             continue  # the request quoted in a paragraph: "... 3. The total number of self-referred males who ... 4."
@@ -122,7 +123,7 @@ def _read_sentences(body: Span, registry: ProgrammeRegistry, facts: Facts, route
         paragraph_end = body.text.find("\n\n", end)
         paragraph_end = paragraph_end if paragraph_end >= 0 else len(body.text)
         named = {id(p): p for _, p in mentions(sentence, registry)}
-        same_paragraph = last is not None and start < last[2]
+        same_paragraph = start < last[2]
         if len(named) == 1:
             programme = next(iter(named.values()))
         elif named:
@@ -217,7 +218,7 @@ def _respectively(sentence: Span, programme: Programme) -> list[CountFact]:
             return []
         numbers.append((sentence.sub(m.start(), m.end()), reading))
     all_routes = [_route(m.group()) for m in _ROUTE_MENTION_RE.finditer(sentence.text)]
-    pairs = None
+    pairs: list[tuple[str | None, str | None]] | None = None  # route and stage, for each number in turn
     # The list it pairs with usually follows the figures ("12 and 30 were self- and agency-referred
     # respectively"), else precedes them ("the self- and agency-referred numbered 12 and 30 respectively").
     for part in (sentence.text[listed.end() :], sentence.text[: listed.start()]):
@@ -233,6 +234,8 @@ def _respectively(sentence: Span, programme: Programme) -> list[CountFact]:
         return []
     facts = []
     for (span, reading), (route, stage) in zip(numbers, pairs):
+        if route is None or stage is None:
+            continue  # a mention's own words always name one; the caller keeps only the routes asked
         reading = CountReading(reading.status, reading.count, reading.low, reading.high, reading.qualifier, 0, len(span.text), "count:respectively")
         facts.append(CountFact(programme, route, stage, reading, span, "count:prose_respectively", qualifier=reading.qualifier))
     return facts

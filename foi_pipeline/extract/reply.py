@@ -28,6 +28,7 @@ from foi_pipeline.extract.align import align, disagreement
 from foi_pipeline.extract.facts import (
     CountFact,
     Facts,
+    MoneyFact,
     read_count_block,
     read_funders_of_budget,
     read_money_block,
@@ -157,7 +158,7 @@ def _as_referenced(spec: RequestSpec, blocks: list[Block], chosen: dict, program
     question = next((q for q in spec.questions if q.route == route and q.stage == stage), None)
     at = next((i for i, b in enumerate(blocks) if question is not None and question in b.questions), None)
     m = _AS_REFERENCED_RE.match(blocks[at].body.text) if at is not None else None
-    if m is None:
+    if m is None or at is None:
         return None
     if m.group("n"):
         target = next((q for q in spec.questions if q.number == int(m.group("n"))), None)
@@ -190,8 +191,8 @@ def _whole_answer_statuses(spec: RequestSpec, answers: list[dict], facts: Facts,
             continue
         reading = read_count(body.text[:400])
         if reading.status == row["status"]:
-            out[(question.route, question.stage)] = CountFact(None, question.route, question.stage, reading,
-                                                              body.sub(reading.start, reading.end), "count:whole_answer")
+            route, stage = question.count_slot()
+            out[(route, stage)] = CountFact(None, route, stage, reading, body.sub(reading.start, reading.end), "count:whole_answer")
     return out
 
 
@@ -336,11 +337,11 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     sections = split_sections(seg.blocks, seg.preamble, {q.key: i for i, q in enumerate(spec.questions)})
     if not any(b.questions for b in seg.blocks):
         # the whole reply as one table, a column or a row per programme; or a table per programme, each under its name
-        tables = find_question_tables(text, spec, transposed=True)
-        if len(tables) > 1 and not all(not t.by_row and all(_names_a_programme(c) for c in t.columns) for t in tables):
-            tables = tables[:1]
-        if tables:
-            sections = [section for table in tables for section in table_sections(table)]
+        question_tables = find_question_tables(text, spec, transposed=True)
+        if len(question_tables) > 1 and not all(not t.by_row and all(_names_a_programme(c) for c in t.columns) for t in question_tables):
+            question_tables = question_tables[:1]
+        if question_tables:
+            sections = [section for table in question_tables for section in table_sections(table)]
             seg.blocks = [block for section in sections for block in section.blocks]
     elif len(sections) <= 1 and (table := find_question_table(text, spec, transposed=True)) is not None:
         # Questions answered in one table, a column per programme, beside answers outside it ("Questions 1 to 7 are
@@ -387,9 +388,10 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             count_questions = [q for q in block.questions if q.route]
             before = len(facts.counts)
             # One answer to several count questions, in sentences: each figure by the words of its own clause.
-            in_prose, figures = [], False
+            in_prose: list[CountFact] = []
+            figures = False
             if len(count_questions) > 1 and not find_tables(block.body):
-                in_prose, figures = read_prose_counts(block.body, own, tuple(dict.fromkeys(q.route for q in count_questions)))
+                in_prose, figures = read_prose_counts(block.body, own, tuple(dict.fromkeys(q.count_slot()[0] for q in count_questions)))
             if figures:
                 facts.counts += in_prose
             else:
@@ -409,9 +411,9 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             if "budgets" in tables_answered:
                 read_money_block(block.body, own, spec, facts)
                 read_funders_of_budget(block.body, own, orgs, meta.authority, facts)
-            for table in ("funders", "referrers"):
-                if table in tables_answered:
-                    read_org_block(block.body, table, own, orgs, meta.authority, facts)
+            for org_table in ("funders", "referrers"):
+                if org_table in tables_answered:
+                    read_org_block(block.body, org_table, own, orgs, meta.authority, facts)
 
     for block in seg.blocks:
         if block.questions and not block.questions[0].route:  # count answers read their own tables above
@@ -420,7 +422,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         read_prose(letter, registry, orgs, meta.authority, facts, request_wording([q.text for q in spec.questions]))
         read_money_block(letter, registry, spec, facts)
 
-    tables = {name: [] for name in ("answers", "programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue")}
+    tables: dict[str, list[dict]] = {name: [] for name in ("answers", "programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue")}
     pids = _programme_ids(doc_id, registry.programmes)
 
     def review(table: str, field: str, reason: str, span: Span, severity: str = "warning", programme: Programme | None = None, value: str | None = None) -> None:
@@ -430,23 +432,23 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         })
 
     # answers: one row per question of the request
-    held = [{id(q) for q in b.questions} for b in seg.blocks] if _identity_is_equality(spec, seg.blocks) else None
+    held_ids = [{id(q) for q in b.questions} for b in seg.blocks] if _identity_is_equality(spec, seg.blocks) else None
     for question in spec.questions:
-        if held is not None:
-            answering = [b for b, ids in zip(seg.blocks, held) if id(question) in ids]
+        if held_ids is not None:
+            answering = [b for b, ids in zip(seg.blocks, held_ids) if id(question) in ids]
         else:
             answering = [b for b in seg.blocks if question in b.questions]
-        block = next((b for b in answering if b.body), answering[0]) if answering else None  # a heading with nothing under it answers nothing
-        span = block.body if block else EMPTY
+        answer = next((b for b in answering if b.body), answering[0]) if answering else None  # a heading with nothing under it answers nothing
+        span = answer.body if answer else EMPTY
         tables["answers"].append({
             "doc_id": doc_id, "question_no": question.number, "question_key": question.key,
-            "numbered_as": block.label.text if block and block.label else None,
-            "answer_text": span.text if block else None, "status": _answer_status(block, question, facts, meta.information_status),
-            **evidence(span, f"answer:{block.alignment}" if block else "answer:none"),
-            "alignment": block.alignment if block else None,
+            "numbered_as": answer.label.text if answer and answer.label else None,
+            "answer_text": span.text if answer else None, "status": _answer_status(answer, question, facts, meta.information_status),
+            **evidence(span, f"answer:{answer.alignment}" if answer else "answer:none"),
+            "alignment": answer.alignment if answer else None,
         })
-        for extra in [b for b in answering if b is not block and b.body]:
-            if section_of.get(id(extra)) != section_of.get(id(block)):
+        for extra in [b for b in answering if b is not answer and b.body]:
+            if section_of.get(id(extra)) != section_of.get(id(answer)):
                 continue  # the same question answered again for the next section's programme
             review("answers", question.key, f"more than one answer reads as question {question.number or question.key}; the first is used", extra.body, "info")
     for block in seg.blocks:
@@ -484,26 +486,26 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     said_of_all = _whole_answer_statuses(spec, tables["answers"], facts, seg.blocks)
     for programme in registry.programmes:
         for route, stage in ROUTES_STAGES:
-            fact = chosen.get((id(programme), route, stage))
-            if fact is None and (route, stage) in said_of_all:
-                fact = said_of_all[(route, stage)]  # "questions 2 to 4 are not applicable": for every programme
-            if fact is None and len(registry.programmes) == 1:
-                fact = _all_of_the_stage_before(spec, tables["answers"], text, chosen, id(programme), route, stage)
-            if fact is None:
-                fact = _as_referenced(spec, seg.blocks, chosen, id(programme), route, stage)
-            if fact is None:
-                fact = _route_not_applicable(chosen, id(programme), route, stage)
-            if fact is not None:
-                chosen.setdefault((id(programme), route, stage), fact)  # a later "All" or "As above" may rest on this one
-            reading = fact.reading if fact else None
+            slot_fact = chosen.get((id(programme), route, stage))
+            if slot_fact is None and (route, stage) in said_of_all:
+                slot_fact = said_of_all[(route, stage)]  # "questions 2 to 4 are not applicable": for every programme
+            if slot_fact is None and len(registry.programmes) == 1:
+                slot_fact = _all_of_the_stage_before(spec, tables["answers"], text, chosen, id(programme), route, stage)
+            if slot_fact is None:
+                slot_fact = _as_referenced(spec, seg.blocks, chosen, id(programme), route, stage)
+            if slot_fact is None:
+                slot_fact = _route_not_applicable(chosen, id(programme), route, stage)
+            if slot_fact is not None:
+                chosen.setdefault((id(programme), route, stage), slot_fact)  # a later "All" or "As above" may rest on this one
+            reading = slot_fact.reading if slot_fact else None
             status = reading.status if reading else "not_stated"
             tables["funnel_counts"].append({
                 "doc_id": doc_id, "programme_id": pids[id(programme)], "population": spec.population,
                 "route": route, "stage": stage, "count": reading.count if reading and status == "value" else None,
                 "count_low": reading.low if reading else None, "count_high": reading.high if reading else None,
-                "status": status, "qualifier": (fact.qualifier if fact else None) if status in {"value", "suppressed"} else None,
-                "note": fact.note if fact else None,
-                **evidence(fact.span if fact else EMPTY, fact.rule if fact else "count:not_stated"),
+                "status": status, "qualifier": (slot_fact.qualifier if slot_fact else None) if status in {"value", "suppressed"} else None,
+                "note": slot_fact.note if slot_fact else None,
+                **evidence(slot_fact.span if slot_fact else EMPTY, slot_fact.rule if slot_fact else "count:not_stated"),
             })
 
     # an answer that points to another ("As above") says what that one says
@@ -513,13 +515,12 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             row["status"] = referenced[(question.route, question.stage)]
 
     # budgets: one row per programme (first amount or status found), plus any whole-reply amount
-    money_by_programme: dict[int | None, object] = {}
-    for fact in facts.money:
-        key = id(fact.programme) if fact.programme else None
-        money_by_programme.setdefault(key, fact)
+    money_by_programme: dict[int | None, MoneyFact] = {}
+    for money_fact in facts.money:
+        money_key = id(money_fact.programme) if money_fact.programme else None
+        money_by_programme.setdefault(money_key, money_fact)
     for programme in registry.programmes:
-        fact = money_by_programme.get(id(programme))
-        tables["budgets"].append(_budget_row(doc_id, pids[id(programme)], fact))
+        tables["budgets"].append(_budget_row(doc_id, pids[id(programme)], money_by_programme.get(id(programme))))
     if None in money_by_programme:
         tables["budgets"].append(_budget_row(doc_id, None, money_by_programme[None]))
 
@@ -559,7 +560,7 @@ def _account(text: str, doc_id: str, blocks: list[Block], preamble: Span, letter
     if letter is not None:
         regions = [Region(letter)]
     else:
-        regions = [Region(b.body, tuple(b.questions), b.heading.text, frozenset(status_of.get(q.key) for q in b.questions) - {None})
+        regions = [Region(b.body, tuple(b.questions), b.heading.text, frozenset(s for q in b.questions if (s := status_of.get(q.key)) is not None))
                    for b in blocks if b.body]
         scope = tuple(q for q in questions if q.table == "programmes")
         if preamble and scope:  # programmes are often introduced before the answers ("Q1: see above"), and a

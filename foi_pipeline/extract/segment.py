@@ -150,7 +150,8 @@ def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
     """The label at the start of a line and where the rest of the line starts."""
     # Every label starts right after the bullets and blanks (none of its first characters is one), so a
     # line whose first other character cannot start a label has none: most lines are prose.
-    start = _BULLET_RE.match(line.text).end()
+    bullets = _BULLET_RE.match(line.text)  # bullets and blanks, maybe none: it always matches
+    start = bullets.end() if bullets else 0
     first = line.text[start : start + 1]
     if first not in _LABEL_STARTS and not (allow_letters and first in _LETTER_LABEL_STARTS):
         return None
@@ -172,11 +173,11 @@ def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
             return Label(span.text, kind, numbers, span), m.end()
     if first in "qQrRpP" and (m := WORD_Q_LABEL_RE.match(line.text)) is not None:
         words = [w.lower() for w in _WORD_RE.findall(m.group("words"))]
-        numbers = [_NUMBER_WORDS[w] for w in words if w != "to"]
-        if "to" in words and len(numbers) == 2 and numbers[0] < numbers[1]:
-            numbers = list(range(numbers[0], numbers[1] + 1))
+        word_numbers = [_NUMBER_WORDS[w] for w in words if w != "to"]
+        if "to" in words and len(word_numbers) == 2 and word_numbers[0] < word_numbers[1]:
+            word_numbers = list(range(word_numbers[0], word_numbers[1] + 1))
         span = line.sub(m.start("label"), m.end("label"))
-        return Label(span.text, "range" if len(numbers) > 1 else "q", tuple(numbers), span), m.end()
+        return Label(span.text, "range" if len(word_numbers) > 1 else "q", tuple(word_numbers), span), m.end()
     if allow_letters:
         m = LETTER_LABEL_RE.match(line.text)
         if m:
@@ -500,7 +501,7 @@ def _question_tables(text: str, spec: RequestSpec, within: Span | None, transpos
         for column in (1, 0):
             if width < column + 2:
                 continue
-            rows = []
+            rows: list[tuple[Question, Span, list[Span]]] = []
             for row in itertools.chain.from_iterable(continued):
                 if len(row) != width:
                     continue
@@ -764,7 +765,10 @@ def _route_title_follows(following: str, reader: _LineReader, lettered: bool) ->
 
 def _route_only(line: Span, stage: str, titles: TitleMatcher) -> Block | None:
     m = _ROUTE_ONLY_RE.match(line.text)
-    question = titles.counts.get((lexicon.route_named(m.group("route"), label=True), stage)) if m else None
+    if m is None:
+        return None
+    route = lexicon.route_named(m.group("route"), label=True)
+    question = titles.counts.get((route, stage)) if route is not None else None
     return Block(label=None, heading=line.sub(0, m.end()), titled=question) if question is not None else None
 
 
@@ -896,7 +900,7 @@ def _without_sub_lists(text: str, answers: list[Block]) -> list[Block]:
         plain = block.label is not None and block.label.kind == "number" and block.echo is None and block.titled is None
         if block.label is not None and _label_style(block.label) == main:
             in_sub_list = False
-        elif plain and kept and (in_sub_list or block.label.numbers[0] == 1):
+        elif plain and block.label is not None and kept and (in_sub_list or block.label.numbers[0] == 1):
             in_sub_list = True
             kept[-1].body = Span.of(text, kept[-1].body.start, block.body.end)  # the item stays in the answer it is part of
             continue
@@ -916,18 +920,22 @@ def _without_numbered_lists_before(answers: list[Block]) -> list[Block]:
     if not echoed:
         return answers
 
-    def furniture(b: Block) -> bool:
+    def furniture_number(b: Block) -> int | None:
+        """The item's number when the block is a short item with a label only, else None."""
         first_line = b.body.text.strip().split("\n", 1)[0]
-        return (b.label is not None and b.echo is None and b.titled is None and len(b.label.numbers) == 1
-                and len(first_line) <= MAX_LIST_ITEM)
+        if (b.label is not None and b.echo is None and b.titled is None and len(b.label.numbers) == 1
+                and len(first_line) <= MAX_LIST_ITEM):
+            return b.label.numbers[0]
+        return None
 
     dropped: set[int] = set()
     i = 0
     while i < len(answers):
         j = i
-        while j < len(answers) and furniture(answers[j]) and answers[j].label.numbers[0] == j - i + 1:
+        while j < len(answers) and furniture_number(answers[j]) == j - i + 1:
             j += 1
-        answered_later = sum(echoed.get(b.label.numbers[0], -1) > b.start for b in answers[i:j])
+        # the run's items are numbered 1, 2, ... in turn
+        answered_later = sum(echoed.get(n, -1) > b.start for n, b in enumerate(answers[i:j], start=1))
         if j - i >= MIN_LIST_ITEMS and answered_later >= MIN_LIST_ITEMS - 1:
             dropped.update(range(i, j))
         i = max(j, i + 1)
