@@ -82,7 +82,7 @@ class ResultCache:
         nothing dropped: no write."""
         if self.misses == 0 and self.used == set(self.entries) and self.path.exists():
             return
-        _saved(self.path, lambda: _write_atomically(self.path, {k: v for k, v in self.entries.items() if k in self.used}), self.warn)
+        _saved(self.path, lambda: write_atomically(self.path, {k: v for k, v in self.entries.items() if k in self.used}), self.warn)
 
 
 class ContentCache(ResultCache):
@@ -105,7 +105,7 @@ class ContentCache(ResultCache):
             return
         if not kept and not self.path.exists():
             return
-        _saved(self.path, lambda: _write_atomically(self.path, kept), self.warn)
+        _saved(self.path, lambda: write_atomically(self.path, kept), self.warn)
         self.entries, self.added = dict(kept), 0
 
 
@@ -167,7 +167,7 @@ class TableCache:
             record = {"generation": self._generation, "keys": added, "requests": {k: v for k, v in requests.items() if k not in self.requests},
                       "metadata": {doc_id: metadata[doc_id] for doc_id in added if doc_id in metadata},
                       "tables": {table: _rows_of(df, set(added)) for table, df in tables.items()}}
-            if _saved(self.journal, lambda: _append_record(self.journal, record), self.warn):
+            if _saved(self.journal, lambda: append_record(self.journal, record), self.warn):
                 self._add(record)
                 self._appended += 1
             else:
@@ -179,7 +179,7 @@ class TableCache:
 
         def write() -> None:
             self.journal.unlink(missing_ok=True)  # before the new file: a journal left behind names the old generation anyway
-            _write_atomically(self.path, {"generation": self._generation, "keys": self._keys, "tables": self._tables,
+            write_atomically(self.path, {"generation": self._generation, "keys": self._keys, "tables": self._tables,
                                           "metadata": self._metadata, "requests": self.requests})
 
         _saved(self.path, write, self.warn)
@@ -205,7 +205,8 @@ def _read_journal(path: Path, generation: str) -> tuple[list[dict], bool]:
         return records, False
 
 
-def _append_record(path: Path, record: dict) -> None:
+def append_record(path: Path, record: dict) -> None:
+    """One pickled record added to a journal and flushed to disk, so a run killed meanwhile tears only this one."""
     with path.open("ab") as handle:
         pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
         handle.flush()
@@ -227,7 +228,7 @@ def _read_pickle(path: Path) -> Any:
     return value if isinstance(value, dict) else None
 
 
-def _write_atomically(path: Path, value: Any) -> None:
+def write_atomically(path: Path, value: Any) -> None:
     """Write a pickle beside its target and rename it into place; remove older versions of the same kind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
@@ -255,4 +256,4 @@ class PassedValidation:
     def save(self, passed: dict[str, dict[str, int]]) -> None:
         if passed != self.passed or not self.path.exists():
             self.passed = passed
-            _saved(self.path, lambda: _write_atomically(self.path, passed), self.warn)
+            _saved(self.path, lambda: write_atomically(self.path, passed), self.warn)

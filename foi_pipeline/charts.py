@@ -21,7 +21,7 @@ FONT = "font-family:system-ui,sans-serif;font-size:12px"
 PARTIAL = "partial: leaves out figures not given"
 
 
-def _nice_step(top: float, ticks: int = 5) -> float:
+def nice_step(top: float, ticks: int = 5) -> float:
     """A round step (1, 2 or 5 times a power of ten) giving about `ticks` steps up to `top`."""
     rough = top / ticks
     power = 10 ** math.floor(math.log10(rough))
@@ -57,7 +57,7 @@ def bar_chart(labels: list[str], series: dict[str, list[float]], xlabel: str, co
     partial = partial or {}
     values = [v for vs in series.values() for v in vs if not math.isnan(v)]
     top = xlim[1] if xlim else max([*values, 0.0])
-    step = _nice_step(top) if top > 0 else 1.0
+    step = nice_step(top) if top > 0 else 1.0
     top = xlim[1] if xlim else max(step, math.ceil(top / step) * step)
     wrapped = [wrap_label(label) for label in labels]
     left = min(320, 12 + CHAR * max((len(line) for lines in wrapped for line in lines), default=0))

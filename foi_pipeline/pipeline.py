@@ -181,7 +181,7 @@ def _extract_all(
     total = len(todo)
     if workers > 1 and total >= PARALLEL_MIN_REPLIES:
         try:
-            outcomes = _extract_in_workers(todo, specs, catalogue, workers, progress)
+            outcomes = extract_in_workers(todo, specs, catalogue, workers, progress)
         except (BrokenProcessPool, OSError) as err:  # a worker killed (out of memory, a signal): read them here instead
             warnings.warn(f"extraction workers failed ({err.__class__.__name__}: {err}); extracting in this process", stacklevel=2)
         else:
@@ -217,7 +217,7 @@ def _extract_chunk(chunk: list[tuple[str, str, str]]) -> list[Extraction | str]:
     return [_extract_one(text, doc_id, _WORKER["specs"][spec_id], _WORKER["catalogue"]) for doc_id, text, spec_id in chunk]
 
 
-def _extract_in_workers(
+def extract_in_workers(
     todo: list[tuple[IngestedDocument, RequestSpec]], specs: list[RequestSpec], catalogue: Catalogue, workers: int,
     progress: Callable[[int, int], None] | None,
 ) -> list[Extraction | str]:

@@ -109,21 +109,22 @@ def _bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, x
         data = pd.concat([data.head(MAX_BARS), data.tail(MAX_BARS)])
         partial = None if partial is None else pd.concat([partial.head(MAX_BARS), partial.tail(MAX_BARS)])
     if drawn is None:
-        chart = _draw_bars(data, title, xlabel, color, xlim, partial, axis)
+        chart = draw_bars(data, title, xlabel, color, xlim, partial, axis)
         return Chart(chart.title, chart.svg, notes)
     marks = "" if partial is None else partial.to_csv()
     key = hashlib.sha256(f"{REPORT_VERSION}|{title}|{xlabel}|{color}|{xlim}|{axis}|{data.to_csv()}|{marks}".encode()).hexdigest()[:20]
     path = drawn / f"{key}.svg"
     if path.exists():
         return Chart(title, path.read_text(encoding="utf-8"), notes)
-    chart = _draw_bars(data, title, xlabel, color, xlim, partial, axis)
+    chart = draw_bars(data, title, xlabel, color, xlim, partial, axis)
     drawn.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, chart.svg)
+    write_atomically(path, chart.svg)
     return Chart(chart.title, chart.svg, notes)
 
 
-def _draw_bars(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, xlim: tuple[float, float] | None,
+def draw_bars(data: pd.Series | pd.DataFrame, title: str, xlabel: str, color, xlim: tuple[float, float] | None,
                partial: pd.DataFrame | pd.Series | None = None, axis: _Axis = _Axis()) -> Chart:
+    """The drawing itself, the slow part a chart read back from its folder skips."""
     frame = data.to_frame(name=xlabel) if isinstance(data, pd.Series) else data
     colors = [color] if isinstance(color, str) else list(color)
     series = {str(name): [float(v) for v in frame[name].astype(float).fillna(float("nan"))] for name in frame.columns}
@@ -497,7 +498,9 @@ REPORT_MARTS = ("area_summary", "programme_funnel", "coverage")  # shown on the 
 SHOWN_TABLES = ("documents", *HIGHLIGHTED, "review_queue")  # not document_text: see REPORT_VERSION
 
 
-def _views(parquet: dict[str, Path]) -> duckdb.DuckDBPyConnection:
+def views(parquet: dict[str, Path]) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a view per table over its Parquet file (with each row's file_row_number): what
+    `fingerprints` and the report's pages query."""
     con = duckdb.connect()
     for name, path in parquet.items():
         con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{path.as_posix()}', file_row_number = true)")
@@ -539,7 +542,7 @@ def write_report(folder: Path, parquet: dict[str, Path], chart_list: list[Chart]
     except (OSError, ValueError):
         manifest = {}
     old = manifest.get("pages", {}) if manifest.get("version") == REPORT_VERSION else {}
-    con = _views(parquet)
+    con = views(parquet)
     try:
         readable = con.execute(
             "SELECT * EXCLUDE (file_row_number) FROM documents WHERE parse_status = 'ok' AND doc_id IN (SELECT doc_id FROM document_text) "
@@ -560,9 +563,9 @@ def write_report(folder: Path, parquet: dict[str, Path], chart_list: list[Chart]
         if page.stem not in wanted:
             page.unlink(missing_ok=True)
             removed += 1
-    _write_atomically(folder / "index.html", render_index(counts, readable, marts["area_summary"], chart_list,
+    write_atomically(folder / "index.html", render_index(counts, readable, marts["area_summary"], chart_list,
                                                              marts["programme_funnel"], marts["coverage"]))
-    _write_atomically(manifest_path, json.dumps({"version": REPORT_VERSION, "pages": wanted}, sort_keys=True))
+    write_atomically(manifest_path, json.dumps({"version": REPORT_VERSION, "pages": wanted}, sort_keys=True))
     return ReportWritten(folder / "index.html", len(wanted), len(todo), removed)
 
 
@@ -580,10 +583,10 @@ def _render_pages(con: duckdb.DuckDBPyConnection, replies: Path, docs: pd.DataFr
             rows.setdefault(row["doc_id"], {}).setdefault(table, []).append(row)
     for doc in docs.to_dict("records"):
         page = render_reply(doc, texts[doc["doc_id"]], rows.get(doc["doc_id"], {}), names)
-        _write_atomically(replies / f"{doc['doc_id']}.html", page)
+        write_atomically(replies / f"{doc['doc_id']}.html", page)
 
 
-def _write_atomically(path: Path, content: str) -> None:
+def write_atomically(path: Path, content: str) -> None:
     """A reader never sees half a page."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     tmp.write_text(content, encoding="utf-8")

@@ -243,7 +243,7 @@ class Warehouse:
                 self._build_database(tables)
                 rows = {t: row_count(self.staged_path(t)) for t in tables}
                 _fault("built")
-                previous = self._current_generation()
+                previous = self.current_generation()
                 generation = self.generations_dir / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
                 self.generations_dir.mkdir(exist_ok=True)
                 (self.staging_dir / OWNER).unlink()
@@ -301,7 +301,8 @@ class Warehouse:
         finally:
             con.close()
 
-    def _current_generation(self) -> str | None:
+    def current_generation(self) -> str | None:
+        """The folder name of the published generation `current` points at, or None before the first publish."""
         try:
             return Path(os.readlink(self.current)).name
         except OSError:

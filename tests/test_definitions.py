@@ -126,8 +126,8 @@ def test_the_io_manager_hands_objects_over_in_process_and_keeps_files_for_later_
 
     with dg.instance_for_test() as instance:
         result = dg.materialize([upstream, downstream], instance=instance, resources={"io_manager": hand_over_io_manager})
-        assert result.success and received[0] is HandOverIOManager._held[(result.run_id, "upstream", "result")]
-        HandOverIOManager._held.clear()  # as in a later run, or another process
+        assert result.success and received[0] is HandOverIOManager.held[(result.run_id, "upstream", "result")]
+        HandOverIOManager.held.clear()  # as in a later run, or another process
         again = dg.materialize([upstream, downstream], instance=instance, selection=["downstream"],
                                resources={"io_manager": hand_over_io_manager})
         assert again.success and received[1] == {"rows": [1, 2, 3]} and received[1] is not received[0]  # read from its file

@@ -459,5 +459,5 @@ def test_corrupted_workbooks_and_documents_never_crash_the_reader(data):
 
 
 def test_the_extent_guard_counts_cells_as_readers_place_them():
-    assert spreadsheet._xlsx_extent(b'<sheetData><row r="3"><c r="B3"><v>1</v></c><c><v>2</v></c></row>'
+    assert spreadsheet.xlsx_extent(b'<sheetData><row r="3"><c r="B3"><v>1</v></c><c><v>2</v></c></row>'
                                     b'<row><c r="A4"/></row></sheetData>') == (3, 3)

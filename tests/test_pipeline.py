@@ -245,7 +245,7 @@ def test_broken_workers_fall_back_to_this_process(request_specs, monkeypatch):
     def broken(*args):
         raise BrokenProcessPool("a worker was killed")
 
-    monkeypatch.setattr(pipeline, "_extract_in_workers", broken)
+    monkeypatch.setattr(pipeline, "extract_in_workers", broken)
     docs = [doc(f"r{i}.txt", f"reply number {i}") for i in range(3)]
     with pytest.warns(UserWarning, match="extraction workers failed"):
         corpus = extract_corpus(docs, request_specs, Catalogue(), workers=2)
@@ -292,8 +292,8 @@ def test_a_cache_that_cannot_be_written_is_a_warning_not_an_error(request_specs,
     def disk_full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cache_module, "_write_atomically", disk_full)
-    monkeypatch.setattr(cache_module, "_append_record", disk_full)
+    monkeypatch.setattr(cache_module, "write_atomically", disk_full)
+    monkeypatch.setattr(cache_module, "append_record", disk_full)
     monkeypatch.setattr(pipeline, "extract_reply", fake_extractor([]))
     docs = [doc("a.txt", "figures for referred males")]
     with pytest.warns(CacheWriteWarning, match="No space left on device"):
@@ -312,17 +312,17 @@ def test_a_cache_whose_journal_cannot_be_appended_to_is_written_whole_next_time(
     from foi_pipeline import cache as cache_module
 
     TableCache(tmp_path, "extract", "v1").save({"a": "ka"}, _rows("a"), {"a": {}}, {})
-    real = cache_module._append_record
+    real = cache_module.append_record
 
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_module, "_append_record", disk_full)
+    monkeypatch.setattr(cache_module, "append_record", disk_full)
     warned: list[str] = []
     cache = TableCache(tmp_path, "extract", "v1", warn=warned.append)
     cache.save({"a": "ka", "b": "kb"}, _rows("a", "b"), {"a": {}, "b": {}}, {})
     assert len(warned) == 1 and ".delta" in warned[0]
-    monkeypatch.setattr(cache_module, "_append_record", real)
+    monkeypatch.setattr(cache_module, "append_record", real)
     cache.save({"a": "ka", "b": "kb", "c": "kc"}, _rows("a", "b", "c"), {"a": {}, "b": {}, "c": {}}, {})
     assert not cache.journal.exists() and TableCache(tmp_path, "extract", "v1").keys() == {"ka", "kb", "kc"}
 

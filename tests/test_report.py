@@ -37,7 +37,7 @@ def _write(folder, tables):
 
 
 def _prints(folder, tables):
-    con = report._views(_files(folder, tables))
+    con = report.views(_files(folder, tables))
     try:
         return report.fingerprints(con)
     finally:
@@ -91,7 +91,7 @@ def test_an_unchanged_chart_is_read_back_not_drawn_again(tmp_path, monkeypatch):
     drawn = tmp_path / "charts"
     first = report.charts(pd.DataFrame(), area_summary, drawn=drawn)
     assert len(list(drawn.glob("*.svg"))) == 1  # the empty charts are not kept
-    monkeypatch.setattr(report, "_draw_bars", lambda *args: pytest.fail("drawn again"))
+    monkeypatch.setattr(report, "draw_bars", lambda *args: pytest.fail("drawn again"))
     assert [c.svg for c in report.charts(pd.DataFrame(), area_summary, drawn=drawn)] == [c.svg for c in first]
     monkeypatch.undo()
     changed = area_summary.assign(total_budget_gbp=[1000.0, 2600.0])
@@ -100,19 +100,21 @@ def test_an_unchanged_chart_is_read_back_not_drawn_again(tmp_path, monkeypatch):
 
 
 def test_a_chart_with_repeated_labels_is_kept_too(tmp_path):
-    series = pd.Series([0.2, 0.5], index=["Kent: CARA", "Kent: CARA"])  # one programme in two replies of an area
-    chart = report._bar_chart(series, "rates", "rate", "#f2a541", xlim=(0, 1), drawn=tmp_path)
-    assert "<svg" in chart.svg and len(list(tmp_path.glob("*.svg"))) == 1
+    funnel = pd.DataFrame({"area": ["Kent", "Kent"], "programme": ["CARA", "CARA"],  # one programme in two replies of an area
+                           "agency_completion_rate": [0.2, 0.5]})
+    [_, _, rates] = report.charts(funnel, pd.DataFrame(), drawn=tmp_path)
+    assert rates.svg.count("<title>Kent: CARA</title>") == 2
+    assert rates.svg in {p.read_text(encoding="utf-8") for p in tmp_path.glob("*.svg")}
 
 
 def test_bar_charts_are_plain_svg_with_escaped_labels_and_an_axis():
-    from foi_pipeline.charts import _nice_step, bar_chart
+    from foi_pipeline.charts import bar_chart, nice_step
 
     svg = bar_chart(["Kent: <Drive>", "Essex"], {"referred": [120.0, 40.0], "completed": [float("nan"), 30.0]}, "people", ["#111", "#222"])
     assert svg.startswith("<svg") and svg.endswith("</svg>") and "&lt;Drive&gt;" in svg and "<Drive>" not in svg
     assert svg.count("<rect x=") == 2 + 3  # a legend key per series, a bar per known value
     assert ">150<" in svg and ">people<" in svg  # the axis runs to a round number past the longest bar
-    assert [_nice_step(t) for t in (1, 7, 120, 1_200_000)] == [0.2, 2, 50, 500_000]
+    assert [nice_step(t) for t in (1, 7, 120, 1_200_000)] == [0.2, 2, 50, 500_000]
 
 
 def test_long_chart_labels_wrap_instead_of_being_cut():

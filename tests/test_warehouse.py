@@ -13,7 +13,7 @@ import pytest
 
 from foi_pipeline.contract import TABLES
 from foi_pipeline.pipeline import empty_frame, frame
-from foi_pipeline.report import _write_atomically
+from foi_pipeline.report import write_atomically
 from foi_pipeline.warehouse import Warehouse, WarehouseNotWritable, WarehouseShrinks
 
 
@@ -134,7 +134,7 @@ def test_each_publish_is_one_generation_behind_paths_that_never_change(tmp_path)
         assert (tmp_path / name).is_symlink() and os.readlink(tmp_path / name) == f"current/{name}"
     # The previous generation stays whole for readers that opened it; the one before goes.
     assert sorted(p.name for p in (tmp_path / ".generations").iterdir()) == sorted(g.name for g in generations[1:])
-    assert Warehouse(tmp_path)._current_generation() == generations[-1].name
+    assert Warehouse(tmp_path).current_generation() == generations[-1].name
     con = duckdb.connect()
     assert con.execute(f"SELECT doc_id FROM '{generations[1] / 'parquet' / 'documents.parquet'}'").fetchall() == [("two",)]
     assert not any((tmp_path / ".staging").iterdir())
@@ -249,14 +249,14 @@ def test_the_report_is_published_with_its_generation_and_the_next_one_starts_fro
     _stage_all(first, {})
     folder = first.stage_report()
     (folder / "replies").mkdir()
-    _write_atomically(folder / "replies" / "a.html", "page a")
-    _write_atomically(folder / "index.html", "report one")
+    write_atomically(folder / "replies" / "a.html", "page a")
+    write_atomically(folder / "index.html", "report one")
     first.publish(list(TABLES), with_report=True)
     second = Warehouse(tmp_path, "two")
     _stage_all(second, {})
     folder = second.stage_report()
     assert (folder / "replies" / "a.html").read_text() == "page a"  # kept: not rendered again
-    _write_atomically(folder / "index.html", "report two")
+    write_atomically(folder / "index.html", "report two")
     assert (tmp_path / "report" / "index.html").read_text() == "report one"  # the published one is untouched
     second.publish(list(TABLES), with_report=True)
     assert (tmp_path / "report" / "index.html").read_text() == "report two"

@@ -123,7 +123,7 @@ class HandOverIOManager(dg.UPathIOManager):
     multiprocess executor work as usual), except that within one process the next step gets the object itself
     instead of reading the file back: unpickling 10,000 replies' tables is about a second per step."""
 
-    _held: ClassVar[dict[tuple[str, str, str], Any]] = {}  # (run_id, step, output) -> object, for the current run only
+    held: ClassVar[dict[tuple[str, str, str], Any]] = {}  # (run_id, step, output) -> object, for the current run only
     keep_files: bool = True  # off for an ephemeral instance (`foi run`, tests): its storage goes when the run ends
 
     def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
@@ -137,7 +137,7 @@ class HandOverIOManager(dg.UPathIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         if self.keep_files:
             super().handle_output(context, obj)
-        held = HandOverIOManager._held
+        held = HandOverIOManager.held
         for key in [k for k in held if k[0] != context.run_id]:
             del held[key]  # an earlier run's objects
         held[(context.run_id, context.step_key, context.name)] = obj
@@ -145,8 +145,8 @@ class HandOverIOManager(dg.UPathIOManager):
     def load_input(self, context: dg.InputContext) -> Any:
         upstream = context.upstream_output
         key = (upstream.run_id, upstream.step_key, upstream.name) if upstream is not None else None
-        if key in HandOverIOManager._held:
-            return HandOverIOManager._held[key]
+        if key in HandOverIOManager.held:
+            return HandOverIOManager.held[key]
         return super().load_input(context)
 
 

@@ -211,7 +211,7 @@ def _check_package_extent(archive: zipfile.ZipFile) -> None:
     total = 0
     for name in names:
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            rows, cols = _xlsx_extent(archive.read(name))
+            rows, cols = xlsx_extent(archive.read(name))
             total += rows * cols
             if total > MAX_CELLS:
                 raise _too_big(total, name)
@@ -224,7 +224,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _xlsx_extent(xml: bytes) -> tuple[int, int]:
+def xlsx_extent(xml: bytes) -> tuple[int, int]:
     """(last row, last column) a sheet's cells reach, counting from 1; a cell without a reference is the one
     after the row's previous cell, as readers place it."""
     last_row = last_col = 0
