@@ -16,7 +16,7 @@ from foi_pipeline.cache import ContentCache
 from foi_pipeline.extract import extract_reply
 from foi_pipeline.ingest import ingest_directory, read_bytes
 from foi_pipeline.ingest.ocr import OCR_VERSION, OcrReader, unavailable_reason
-from foi_pipeline.specs import load_catalogue, load_requests
+from foi_pipeline.specs import Catalogue, RequestSpec
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=f"Tesseract is not installed: {unavailable_reason()}")
 
@@ -36,10 +36,9 @@ def _pdf_of(name: str) -> bytes:
     return TABLE_REPLY if name == "table" else letter_pdf((SEEDS / name).read_text(encoding="utf-8"))
 
 
-def _facts(text: str) -> tuple[list[str], dict, dict]:
+def _facts(text: str, spec: RequestSpec, catalogue: Catalogue) -> tuple[list[str], dict, dict]:
     """What the marts take from a reply: its programmes, and each funnel slot and budget with its evidence span."""
-    spec = next(s for s in load_requests() if s.population == "male")
-    tables = extract_reply(text, doc_id="0" * 16, spec=spec, catalogue=load_catalogue()).tables
+    tables = extract_reply(text, doc_id="0" * 16, spec=spec, catalogue=catalogue).tables
     names = {p["programme_id"]: p["name"] for p in tables["programmes"]}
     slots = {("funnel", names.get(r["programme_id"]), r["route"], r["stage"]): ((r["status"], r["count"]), (r["char_start"], r["char_end"]))
              for r in tables["funnel_counts"]}
@@ -48,10 +47,10 @@ def _facts(text: str) -> tuple[list[str], dict, dict]:
     return sorted(names.values()), {k: v for k, (v, _) in slots.items()}, {k: span for k, (_, span) in slots.items()}
 
 
-def _differences_are_flagged(scanned: str, notes: tuple, typed: str) -> list:
+def _differences_are_flagged(scanned: str, notes: tuple, typed: str, spec: RequestSpec, catalogue: Catalogue) -> list:
     """The slots whose value differs from the text version's and that no OCR note points into (should be none)."""
-    programmes, values, spans = _facts(scanned)
-    typed_programmes, typed_values, _ = _facts(typed)
+    programmes, values, spans = _facts(scanned, spec, catalogue)
+    typed_programmes, typed_values, _ = _facts(typed, spec, catalogue)
     assert programmes == typed_programmes
     differing = [k for k in set(values) | set(typed_values) if values.get(k) != typed_values.get(k)]
     return [k for k in differing if not any(
@@ -62,7 +61,7 @@ def _differences_are_flagged(scanned: str, notes: tuple, typed: str) -> list:
     (NORFOLK, 200, "pdf"), (NORFOLK, 150, "png"), (WEST_MIDLANDS, 300, "tif"), (WEST_MIDLANDS, 200, "pdf"),
     ("table", 150, "png"), ("table", 200, "pdf"), ("table", 300, "jpg"),
 ])
-def test_a_scanned_reply_reads_as_its_text_version(reply, dpi, kind):
+def test_a_scanned_reply_reads_as_its_text_version(reply, dpi, kind, males_spec, catalogue):
     pdf = _pdf_of(reply)
     text_layer = read_bytes(pdf, "reply.pdf")[3]
     pages = scan(pdf, dpi=dpi, seed=dpi, angle=0.6 if dpi != 300 else -0.8)
@@ -77,7 +76,7 @@ def test_a_scanned_reply_reads_as_its_text_version(reply, dpi, kind):
     assert reading.ocr_confidence > 85
     assert text_layer.text_source == "text_layer" and text_layer.ocr_confidence is None
     # the same programmes, funnel figures and budgets, or a note in review_queue on each figure that differs
-    assert _differences_are_flagged(reading.text, reading.notes, text_layer.text) == []
+    assert _differences_are_flagged(reading.text, reading.notes, text_layer.text, males_spec, catalogue) == []
     for note in reading.notes:  # OCR's doubts point into the text like any evidence
         assert reading.text[note["char_start"] : note["char_end"]] == note["evidence_text"]
 
