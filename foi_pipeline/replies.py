@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from foi_pipeline.contract import columns
-from foi_pipeline.extract.quantities import _APPROX_BEFORE_RE  # the lexicon's words for "about"
+from foi_pipeline.extract.quantities import APPROX_BEFORE_RE  # the lexicon's words for "about"
 from foi_pipeline.pipeline import frame
 from foi_pipeline.wording import missing
 
@@ -131,7 +131,7 @@ def _approximate_amount(row: dict, text: str) -> bool:
     """A budget written round ('£1.2m', '£45k') or with a word for 'about' before it."""
     evidence = "" if _missing(row.get("evidence_text")) else str(row["evidence_text"])
     start = 0 if _missing(row.get("char_start")) else int(row["char_start"])
-    return bool(_SCALED_AMOUNT_RE.search(evidence) or _APPROX_BEFORE_RE.search(text[max(0, start - 40) : start]))
+    return bool(_SCALED_AMOUNT_RE.search(evidence) or APPROX_BEFORE_RE.search(text[max(0, start - 40) : start]))
 
 
 def budget_reading(rows: Sequence[dict], text: str = "") -> Reading | None:

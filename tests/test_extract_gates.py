@@ -7,16 +7,16 @@ from foi_pipeline.extract.gates import fold, has_any
 
 
 def test_money_precheck_never_hides_an_amount():
-    from foi_pipeline.extract.quantities import MONEY_RE, _may_hold_money
+    from foi_pipeline.extract.quantities import MONEY_RE, may_hold_money
 
     samples = ["£60,000", "60,000 GBP", "gbp 60,000", "12,500 pounds", "sixty thousand POUNDS", "£1.2m", "5 Sterling",
                "5 ſterling", "40 men", "no money", "pound", "GBP", "£", "1,204"]
     for text in samples:
-        assert _may_hold_money(text) or MONEY_RE.search(text) is None, text
+        assert may_hold_money(text) or MONEY_RE.search(text) is None, text
 
 
 def test_skip_groups_never_hide_a_skipped_span():
-    from foi_pipeline.extract.quantities import _SKIP_GROUPS
+    from foi_pipeline.extract.quantities import SKIP_GROUPS
 
     rng = random.Random(3)
     tokens = ["1", "0", "12", "2019", "2020", "/", "-", "–", ".", ":", "(", ")", "x", "×", "X", " ", "  ", "\t", "%", "per",
@@ -25,22 +25,22 @@ def test_skip_groups_never_hide_a_skipped_span():
               "\n", ",", "older", "no", "#", "number", "crn", "foia", "1-2-1", "am", "pm", "h", "sections", "regs.", "case"]
     for _ in range(20000):
         text = "".join(rng.choice(tokens) for _ in range(rng.randrange(1, 9)))
-        for index, (needs, patterns) in enumerate(_SKIP_GROUPS):
+        for index, (needs, patterns) in enumerate(SKIP_GROUPS):
             assert needs(text, fold(text)) or not any(p.search(text) for p in patterns), (index, text)
 
 
 def test_suppression_and_policy_words_never_hide_a_match():
     from foi_pipeline.extract.quantities import (
-        _MARKER_RE,
-        _POLICY_RES,
-        _POLICY_WORDS,
-        _STAR_RE,
-        _SUPPRESSED_RES,
-        _SUPPRESSION_WORDS,
-        _ZERO_NOUN_RE,
+        MARKER_RE,
+        POLICY_RES,
+        POLICY_WORDS,
+        STAR_RE,
+        SUPPRESSED_RES,
+        SUPPRESSION_WORDS,
+        ZERO_NOUN_RE,
     )
 
-    suppression = [*(p for p, _, _ in _SUPPRESSED_RES), _STAR_RE, _MARKER_RE, _ZERO_NOUN_RE]
+    suppression = [*(p for p, _, _ in SUPPRESSED_RES), STAR_RE, MARKER_RE, ZERO_NOUN_RE]
     rng = random.Random(11)
     tokens = ["fewer", "FEWER", "less", "leſs", "lower", "smaller", "than", "under", "below", "BELOW", "<", "&lt;", "≤", "<=",
               "5", "10", "five", "or", "*", "suppressed", "SUPPRESSED", "redacted", "small", "low", "numbers", "too", "few", "to",
@@ -49,8 +49,8 @@ def test_suppression_and_policy_words_never_hide_a_match():
     for _ in range(30000):
         text = "".join(rng.choice(tokens) + rng.choice([" ", "", " "]) for _ in range(rng.randrange(1, 8)))
         folded = fold(text)
-        assert has_any(folded, _SUPPRESSION_WORDS) or not any(p.search(text) for p in suppression), text
-        assert has_any(folded, _POLICY_WORDS) or not any(p.search(text) for p in _POLICY_RES), text
+        assert has_any(folded, SUPPRESSION_WORDS) or not any(p.search(text) for p in suppression), text
+        assert has_any(folded, POLICY_WORDS) or not any(p.search(text) for p in POLICY_RES), text
 
 
 def test_fold_keeps_every_case_insensitive_match_as_a_substring():
@@ -63,7 +63,7 @@ def test_fold_keeps_every_case_insensitive_match_as_a_substring():
 
 def test_status_prechecks_never_hide_a_status():
     from foi_pipeline.extract.gates import fold
-    from foi_pipeline.extract.quantities import _ANY_STATUS_WORD_RE, _STATUS_NEEDS, _STATUS_RES
+    from foi_pipeline.extract.quantities import ANY_STATUS_WORD_RE, STATUS_NEEDS, STATUS_RES
 
     rng = random.Random(5)
     tokens = ["not", "NOT", "n/a", "N/A", "N.A.", "NA", "applicable", "apply", "self", "ſelf", "referrals", "refer", "only", "accepts",
@@ -76,15 +76,15 @@ def test_status_prechecks_never_hide_a_status():
     for _ in range(30000):
         text = "".join(rng.choice(tokens) + rng.choice([" ", "", " "]) for _ in range(rng.randrange(1, 8)))
         folded = fold(text)
-        for (status, _, pattern), needs in zip(_STATUS_RES, _STATUS_NEEDS):
+        for (status, _, pattern), needs in zip(STATUS_RES, STATUS_NEEDS):
             assert needs(text, folded) or not pattern.search(text), (status, text)
-            assert _ANY_STATUS_WORD_RE.search(folded) or not needs(text, folded), (status, text)
+            assert ANY_STATUS_WORD_RE.search(folded) or not needs(text, folded), (status, text)
 
 
 def test_echo_precheck_never_rules_out_a_reachable_score():
     from rapidfuzz import fuzz
 
-    from foi_pipeline.extract.segment import _cannot_reach
+    from foi_pipeline.extract.segment import cannot_reach
 
     rng = random.Random(7)
     words = ["the", "total", "number", "of", "males", "referred", "by", "an", "agency", "into", "programme", "self-referred",
@@ -96,7 +96,7 @@ def test_echo_precheck_never_rules_out_a_reachable_score():
             b = b[: rng.randrange(len(b) + 1)] + a + b[rng.randrange(len(b) + 1):]
         needle, haystack = (a, b) if len(a) <= len(b) else (b, a)
         for cutoff in (70, 85, 86):
-            if _cannot_reach(needle, haystack, cutoff):
+            if cannot_reach(needle, haystack, cutoff):
                 assert fuzz.partial_ratio(needle, haystack) < cutoff, (needle, haystack, cutoff)
                 assert fuzz.partial_ratio_alignment(needle, haystack, score_cutoff=cutoff) is None
 
@@ -107,7 +107,7 @@ def test_plain_dates_read_as_dateutil_reads_them():
 
     from dateutil import parser as dateparser
 
-    from foi_pipeline.extract.metadata import DATE_RE, _plain_date
+    from foi_pipeline.extract.metadata import DATE_RE, plain_date
 
     def dateutil_date(s: str) -> dt.date | None:
         try:
@@ -123,7 +123,7 @@ def test_plain_dates_read_as_dateutil_reads_them():
         text = f"{weekday}{day}{suffix} {month} {year}"
         if not DATE_RE.fullmatch(text):
             continue
-        plain = _plain_date(text)
+        plain = plain_date(text)
         if plain is not False:
             checked += 1
             assert plain == dateutil_date(text), text
@@ -132,13 +132,13 @@ def test_plain_dates_read_as_dateutil_reads_them():
 
 def test_words_before_a_figure_are_searched_only_where_they_can_end():
     from foi_pipeline.extract.quantities import (
-        _APPROX_BEFORE_RE,
-        _AT_LEAST_BEFORE_RE,
-        _AT_MOST_BEFORE_RE,
-        _NOT_COUNT_BEFORE_RE,
-        _NOT_COUNT_MARKS,
-        _QUALIFIER_MARKS,
-        _may_end_with,
+        APPROX_BEFORE_RE,
+        AT_LEAST_BEFORE_RE,
+        AT_MOST_BEFORE_RE,
+        NOT_COUNT_BEFORE_RE,
+        NOT_COUNT_MARKS,
+        QUALIFIER_MARKS,
+        may_end_with,
     )
 
     rng = random.Random(13)
@@ -148,6 +148,6 @@ def test_words_before_a_figure_are_searched_only_where_they_can_end():
               "ſection", "CIRCA", "-", " ", "  ", "\t", "\n", "men", "(", ")", ",", "5"]
     for _ in range(30000):
         before = "".join(rng.choice(tokens) + rng.choice(["", " ", " "]) for _ in range(rng.randrange(1, 6)))[-40:]
-        for pattern in (_AT_MOST_BEFORE_RE, _AT_LEAST_BEFORE_RE, _APPROX_BEFORE_RE):
-            assert _may_end_with(before, _QUALIFIER_MARKS) or not pattern.search(before), (pattern.pattern[:30], before)
-        assert _may_end_with(before, _NOT_COUNT_MARKS) or not _NOT_COUNT_BEFORE_RE.search(before), before
+        for pattern in (AT_MOST_BEFORE_RE, AT_LEAST_BEFORE_RE, APPROX_BEFORE_RE):
+            assert may_end_with(before, QUALIFIER_MARKS) or not pattern.search(before), (pattern.pattern[:30], before)
+        assert may_end_with(before, NOT_COUNT_MARKS) or not NOT_COUNT_BEFORE_RE.search(before), before

@@ -3,7 +3,7 @@
 import pytest
 
 from foi_pipeline.extract.facts import SELF_REFERENCE_RE
-from foi_pipeline.extract.sections import _trailing_heading, heading_name
+from foi_pipeline.extract.sections import heading_name, trailing_heading
 from foi_pipeline.extract.spans import Span
 
 
@@ -35,7 +35,7 @@ def test_the_programme_a_section_heading_names(heading, name):
     ("£145,000\nDrive Project", None),  # without them, only a counted heading says it starts a section
 ])
 def test_a_section_heading_ends_the_answer_before_it(body, heading):
-    found = _trailing_heading(span(body), whole=False)
+    found = trailing_heading(span(body), whole=False)
     assert (found.text if found else None) == heading
     if found:
         assert body[found.start : found.end] == found.text

@@ -642,10 +642,10 @@ def test_tables_of_stages_whose_route_is_said_above_them(read, layout):
 
 @pytest.mark.parametrize("line, numbers", [("2-4. Self-referrals", (2, 3, 4)), ("5 – 7: Agency", (5, 6, 7)), ("2-4 men", None)])
 def test_question_ranges_without_a_q(line, numbers):
-    from foi_pipeline.extract.segment import _label
+    from foi_pipeline.extract.segment import line_label
     from foi_pipeline.extract.spans import Span
 
-    found = _label(Span(0, len(line), line), False)
+    found = line_label(Span(0, len(line), line), False)
     assert (found[0].numbers if found else None) == numbers
 
 

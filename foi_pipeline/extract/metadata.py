@@ -238,7 +238,7 @@ _MONTH_NUMBERS = {
 _WEEKDAYS = {"mon", "monday", "tue", "tuesday", "wed", "wednesday", "thu", "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday"}
 
 
-def _plain_date(s: str) -> dt.date | Literal[False] | None:
+def plain_date(s: str) -> dt.date | Literal[False] | None:
     """The date of a plain "D Month YYYY" string, None when it is no valid date, False when dateutil must decide."""
     m = _PLAIN_DATE_RE.fullmatch(s)
     if m is None or (m.group("weekday") and m.group("weekday").lower() not in _WEEKDAYS):
@@ -257,7 +257,7 @@ _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _parse_date(s: str, today: dt.date) -> dt.date | None:
-    value = _plain_date(s)
+    value = plain_date(s)
     if value is False and _ISO_DATE_RE.fullmatch(s):
         try:
             value = dt.date.fromisoformat(s)  # dateutil's dayfirst would read 2023-10-03 as 10 March

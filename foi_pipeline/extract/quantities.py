@@ -308,7 +308,7 @@ _FY_SHORT_RE = re.compile(r"\b([0-9]{2})/([0-9]{2})\b")
 
 # Suppression policy: a threshold explained, not a figure ("figures below 5 are suppressed", "* = fewer than 5").
 _CMP = r"(?P<cmp>below|under|less[ \t]+than|fewer[ \t]+than|lower[ \t]+than|smaller[ \t]+than|<=?|≤)"
-_POLICY_RES = [
+POLICY_RES = [
     re.compile(
         r"(?<!\w)(?=[nfvctdariwNFVCTDARIW])\b(?:numbers?|figures?|values?|counts?|totals?|cells?|data|anything|any[ \t]+(?:number|figure|value)s?|results?|instances?|"
         r"where[ \t]+(?:the[ \t]+)?(?:number|figure|value|count|total)s?[ \t]+(?:is|are|was|were|fall|falls))"
@@ -382,7 +382,7 @@ _DIGIT_THEN_SEPARATOR_RE = re.compile(r"[0-9](?:[ \t]?(?:[/.\-–:(x×]|to)|[ \t
 _LETTER_THEN_DIGIT_RE = re.compile(r"[a-z.][ \t]*[0-9]", re.IGNORECASE)
 _LEADING_ZERO_RE = re.compile(r"\+44|(?<!\w)0[0-9]{2}")
 _MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_SKIP_GROUPS: list[tuple[Callable[[str, str], bool], list[re.Pattern[str]]]] = [
+SKIP_GROUPS: list[tuple[Callable[[str, str], bool], list[re.Pattern[str]]]] = [
     (lambda text, folded: "%" in folded or "cent" in folded, _SKIP_RES[0:1]),  # percentages
     (lambda text, folded: has_any(folded, _MONTH_STARTS), _SKIP_RES[1:4]),  # dates with a month
     # a digit followed by a separator, "to", "and"/"or", or three more digits (a year)
@@ -394,12 +394,12 @@ _SKIP_GROUPS: list[tuple[Callable[[str, str], bool], list[re.Pattern[str]]]] = [
     (lambda text, folded: _LEADING_ZERO_RE.search(text) is not None, _SKIP_RES[25:27]),  # phone numbers, leading zeros
     (lambda text, folded: has_any(folded, ("ref", "foi", "tel", "phone", "fax", "mobile", "case", "crn", "urn")), _SKIP_RES[27:28]),
 ]
-assert sorted(id(p) for _, group in _SKIP_GROUPS for p in group) == sorted(map(id, [*_SKIP_RES, _YEAR_RE, _FY_SHORT_RE]))
+assert sorted(id(p) for _, group in SKIP_GROUPS for p in group) == sorted(map(id, [*_SKIP_RES, _YEAR_RE, _FY_SHORT_RE]))
 # What the suppression-policy patterns need: a comparison ("below 5", "fewer than", "<"), "N or fewer", or '*'.
-_POLICY_WORDS = ("below", "under", "than", "<", "≤", "*", "few", "less", "lower")
+POLICY_WORDS = ("below", "under", "than", "<", "≤", "*", "few", "less", "lower")
 
 
-def _may_hold_money(text: str) -> bool:
+def may_hold_money(text: str) -> bool:
     """Whether MONEY_RE can match: every amount has '£', 'GBP', 'pound(s)' or 'sterling' next to a number."""
     if "£" in text:
         return True
@@ -419,11 +419,11 @@ def _context(text: str, folded: str) -> _Context:
 
     # Most of these patterns need a digit: a text without one skips them (short answers are the common case).
     has_digit = _DIGIT_RE.search(text) is not None
-    if _may_hold_money(text):
+    if may_hold_money(text):
         for m in MONEY_RE.finditer(text):
             mark(m.start(), m.end())
     if has_digit:
-        for needs, patterns in _SKIP_GROUPS:
+        for needs, patterns in SKIP_GROUPS:
             if not needs(text, folded):
                 continue
             for pattern in patterns:
@@ -442,7 +442,7 @@ def _context(text: str, folded: str) -> _Context:
     sentences = sentence_spans(text)
     starts = [s for s, _ in sentences]
     policy_spans, policy_sentences = [], set()
-    for pattern in _POLICY_RES if has_any(folded, _POLICY_WORDS) else ():
+    for pattern in POLICY_RES if has_any(folded, POLICY_WORDS) else ():
         for m in pattern.finditer(text):
             groups = m.groupdict()
             bound = groups.get("hi") or groups.get("n_or")
@@ -465,37 +465,37 @@ def _context(text: str, folded: str) -> _Context:
 
 # (?=[0-9]) first: the lookbehinds then run only where a number starts (several times faster).
 _NUMBER_RE = re.compile(r"(?=[0-9])(?:(?<![\w.£$€/#])|(?<=\bc\.)|(?<=\bca\.)|(?<=approx\.))(?<![0-9],)(?P<num>" + _DIGITS + r")(?![0-9a-z_]|[.,][0-9]|/[0-9])(?P<plus>\+(?![0-9]))?", re.IGNORECASE)
-_SUPPRESSED_RES = [
+SUPPRESSED_RES = [
     (re.compile(_at_word_start("flsFLS", r"(?<!\bno[ \t])(?<!\bnot[ \t])\b(?:fewer|less|lower|smaller)[ \t]+than[ \t]+(?P<n>" + _N + r")\b"), re.IGNORECASE), "fewer_than", -1),
     (re.compile(_at_word_start("ubUB", r"(?<!\bjust[ \t])\b(?:under|below)[ \t]+(?P<n>" + _N + r")\b(?![ \t]*(?:" + _UNIT_WORDS + r"|s)\b)"), re.IGNORECASE), "fewer_than", -1),
     (re.compile(r"(?<![\w<])(?:<|&lt;)[ \t]*(?P<n>[0-9]+)(?![0-9]|[.,][0-9])"), "fewer_than", -1),
     (re.compile(r"(?:≤|<=)[ \t]*(?P<n>[0-9]+)(?![0-9]|[.,][0-9])"), "at_most_n", 0),
     (re.compile(_at_word_start("0-9znotfsehZNOTFSEH", r"\b(?P<n>" + _N + r")[ \t]+or[ \t]+(?:fewer|less|under|below)\b"), re.IGNORECASE), "at_most_n", 0),
 ]
-_STAR_RE = re.compile(r"(?<![\w*])\*(?![\w*])")
+STAR_RE = re.compile(r"(?<![\w*])\*(?![\w*])")
 _BULLET_STAR_RE = re.compile(r"^[ \t]*\*[ \t]+[A-Za-z0-9£\"“‘']", re.MULTILINE)
-_MARKER_RE = re.compile(
+MARKER_RE = re.compile(
     r"(?<!\w)(?=[srltSRLT])\b(?:suppressed|redacted|small[ \t]+numbers?|low[ \t]+numbers?|too[ \t]+(?:small|few|low)[ \t]+to[ \t]+(?:report|publish|disclose|release))\b",
     re.IGNORECASE,
 )
-_ZERO_NOUN_RE = re.compile(
+ZERO_NOUN_RE = re.compile(
     r"(?<!\w)(?=[nN])(?:\b(?:no|nil)[ \t]+(?:(?:self|agency|police|further)[ \t-]?)?(?:men|males|women|females|people|persons|individuals|perpetrators|offenders|clients|"
     r"participants|service[ \t]+users|referrals|self-referrals|cases|completions|completers|starters|starts|places|one)\b(?![ \t]+(?:can|could|may|is[ \t]+able|are[ \t]+able)\b)"
     r"|\b(?:no-one|nobody)\b(?![ \t]+(?:can|could|may|is[ \t]+able)\b))",
     re.IGNORECASE,
 )
-_APPROX_BEFORE_RE = re.compile(
+APPROX_BEFORE_RE = re.compile(
     r"(?:\b(?:approx(?:imately|\.)?|c\.|ca\.|circa|around|about|roughly|estimated|an[ \t]+estimated|est\.|some|nearly|almost|"
     r"close[ \t]+to|in[ \t]+the[ \t]+region[ \t]+of|of[ \t]+the[ \t]+order[ \t]+of|just[ \t]+(?:under|below))|~|±|\+/-)[ \t]*$",
     re.IGNORECASE,
 )
-_AT_LEAST_BEFORE_RE = re.compile(
+AT_LEAST_BEFORE_RE = re.compile(
     r"\b(?P<strict>over|more[ \t]+than|greater[ \t]+than|in[ \t]+excess[ \t]+of|above|exceeding|just[ \t]+(?:over|above))[ \t]*$"
     r"|\b(?:at[ \t]+least|upwards[ \t]+of|(?:a[ \t]+)?minimum[ \t]+of|min\.|not[ \t]+less[ \t]+than|no[ \t]+(?:fewer|less)[ \t]+than)[ \t]*$"
     r"|(?<![\w<])>[ \t]*$|(?:≥|>=)[ \t]*$",
     re.IGNORECASE,
 )
-_AT_MOST_BEFORE_RE = re.compile(
+AT_MOST_BEFORE_RE = re.compile(
     r"\b(?:up[ \t]+to|no[ \t]+more[ \t]+than|not[ \t]+more[ \t]+than|no[ \t]+greater[ \t]+than|at[ \t]+(?:the[ \t]+)?most|(?:a[ \t]+)?max(?:imum)?(?:[ \t]+of|\.)?|"
     r"not[ \t]+exceeding|a[ \t]+ceiling[ \t]+of)[ \t]*$",
     re.IGNORECASE,
@@ -519,7 +519,7 @@ _REFERENCE_WORDS = (
     r"(?:sections?|ss?\.|paragraphs?|paras?\.?|articles?|regulations?|regs?\.?|schedules?|clauses?|annex(?:es)?|appendix|appendices|chapters?|"
     r"pages?|pp?\.|parts?|questions?|q\.?|answers?|ans\.?|items?|points?|tier|phase|stage|level|step|cohort|wave|round|module|band|grade|"
     r"version|option|lot|room|floor|box|table|figure|chart|priority|no\.|nos\.)")
-_NOT_COUNT_BEFORE_RE = re.compile(
+NOT_COUNT_BEFORE_RE = re.compile(
     r"(?:£|\$|€|\bgbp|(?<![a-z])[x×])[ \t]*$"  # "2 x 5", not the x that ends "approx"
     r"|\b" + _REFERENCE_WORDS + r"[ \t]*[#.]?[ \t]*$"
     # the end of a range of them: "questions 5 to 7", "sections 40(2) and 43"
@@ -540,11 +540,11 @@ _ONE_PRONOUN_BEFORE_RE = re.compile(r"\b(?:no|any|each|every|the|this|that|which
 # Words every suppressed figure, star, marker or written zero needs (checked on the folded text):
 # "fewer/less/... than", "under/below N", "<", "≤", "N or fewer/less", '*', "suppressed", "redacted",
 # "small/low numbers", "too few", "no men", "nil referrals", "no-one", "nobody".
-_SUPPRESSION_WORDS = ("than", "under", "low", "<", "&lt", "≤", "few", "less", "*", "suppress", "redact", "small",
+SUPPRESSION_WORDS = ("than", "under", "low", "<", "&lt", "≤", "few", "less", "*", "suppress", "redact", "small",
                       "no ", "no\t", "nil ", "nil\t", "no-one", "nobody")
 
 
-def _may_end_with(before: str, marks: str) -> bool:
+def may_end_with(before: str, marks: str) -> bool:
     """Whether a pattern of words or marks followed by '[ \t]*$' can match `before`: only if the last character
     before the trailing blanks (and a final newline, which '$' allows) is a letter or one of `marks`.
     Most figures follow a colon or a line start, and the search over 40 characters is skipped."""
@@ -554,15 +554,15 @@ def _may_end_with(before: str, marks: str) -> bool:
     return last.isalpha() or (last != "" and last in marks)
 
 
-_QUALIFIER_MARKS = ".>≥=~±-"  # "c. 40", "> 40", "≥40", ">= 40", "~40", "±40", "+/- 40"
-_NOT_COUNT_MARKS = ".#£$€×-–&"  # "No. 5", "# 5", "£5", "$5", "€5", "2 × 5", "questions 5 - 7", "5 & 6"
+QUALIFIER_MARKS = ".>≥=~±-"  # "c. 40", "> 40", "≥40", ">= 40", "~40", "±40", "+/- 40"
+NOT_COUNT_MARKS = ".#£$€×-–&"  # "No. 5", "# 5", "£5", "$5", "€5", "2 × 5", "questions 5 - 7", "5 & 6"
 
 
 def _qualify(text: str, start: int, end: int, value: int) -> tuple[str, int, int | None, int, int]:
     """(qualifier, low, high, span start, span end) for the number text[start:end]."""
     before = text[max(0, start - 40) : start]
-    qualifiers = (("at_most", _AT_MOST_BEFORE_RE), ("at_least", _AT_LEAST_BEFORE_RE), ("approx", _APPROX_BEFORE_RE))
-    for qualifier, pattern in qualifiers if _may_end_with(before, _QUALIFIER_MARKS) else ():
+    qualifiers = (("at_most", AT_MOST_BEFORE_RE), ("at_least", AT_LEAST_BEFORE_RE), ("approx", APPROX_BEFORE_RE))
+    for qualifier, pattern in qualifiers if may_end_with(before, QUALIFIER_MARKS) else ():
         m = pattern.search(before)
         if m:
             q_start = start - (len(before) - m.start())
@@ -645,9 +645,9 @@ def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
     def free(start: int, end: int) -> bool:
         return not any(taken[start:end]) and not ctx.masked(start, end)
 
-    if has_any(folded, _SUPPRESSION_WORDS):
+    if has_any(folded, SUPPRESSION_WORDS):
         # suppressed figures
-        for pattern, rule, offset in _SUPPRESSED_RES:
+        for pattern, rule, offset in SUPPRESSED_RES:
             for m in pattern.finditer(text):
                 n = _small_number(m.group("n"))
                 if n is None or not free(m.start(), m.end()):
@@ -655,17 +655,17 @@ def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
                 take(CountReading("suppressed", None, 1, max(1, n + offset), "at_most", m.start(), m.end(), f"count:{rule}"))
         if "*" in text:
             bullets = {m.group().index("*") + m.start() for m in _BULLET_STAR_RE.finditer(text)}
-            for m in _STAR_RE.finditer(text):
+            for m in STAR_RE.finditer(text):
                 if m.start() in bullets or not free(m.start(), m.end()):
                     continue
                 take(CountReading("suppressed", None, 1, ctx.threshold_high, "at_most", m.start(), m.end(), "count:star"))
-        for m in _MARKER_RE.finditer(text):
+        for m in MARKER_RE.finditer(text):
             if ctx.sentence_of(m.start()) in ctx.policy_sentences or not free(m.start(), m.end()):
                 continue
             take(CountReading("suppressed", None, 1, ctx.threshold_high, "at_most", m.start(), m.end(), "count:suppressed_marker"))
 
         # zeros written as "no men", "nobody"
-        for m in _ZERO_NOUN_RE.finditer(text):
+        for m in ZERO_NOUN_RE.finditer(text):
             if free(m.start(), m.end()):
                 take(CountReading("value", 0, 0, 0, "exact", m.start(), m.end(), "count:no_noun"))
 
@@ -685,7 +685,7 @@ def _scan_uncached(text: str) -> tuple[list[CountReading], _Context]:
         if not free(start, end):
             continue
         before = text[max(0, start - 40) : start]
-        if _NOT_COUNT_AFTER_RE.match(text, end) or (_may_end_with(before, _NOT_COUNT_MARKS) and _NOT_COUNT_BEFORE_RE.search(before)):
+        if _NOT_COUNT_AFTER_RE.match(text, end) or (may_end_with(before, NOT_COUNT_MARKS) and NOT_COUNT_BEFORE_RE.search(before)):
             continue
         if kind == "plus":
             take(CountReading("value", value, value, None, "at_least", start, end + 1, "count:plus"))
@@ -745,7 +745,7 @@ def find_counts(text: str) -> list[CountReading]:
 # --- statuses ------------------------------------------------------------------------------------
 
 _SELF_REF = r"self[ \t-]?referr(?:al|als|ing|ed|ers?)"
-_STATUS_RES: list[tuple[str, bool, re.Pattern[str]]] = [
+STATUS_RES: list[tuple[str, bool, re.Pattern[str]]] = [
     ("not_applicable", True, re.compile(
         r"(?<![\w/])n[ \t]?/[ \t]?a(?![\w/])|\bnot[ \t]+applicable\b|\b(?:does|do)[ \t]+not[ \t]+apply\b|\bdoesn['’]t[ \t]+apply\b"
         r"|\bnot[ \t]+(?:an?[ \t]+)?" + _SELF_REF + r"(?:[ \t]+(?:services?|programmes?|routes?|options?|pathways?|schemes?))?"
@@ -790,9 +790,9 @@ _STATUS_RES: list[tuple[str, bool, re.Pattern[str]]] = [
 ]
 # Each long alternation above is tried only where a word with a possible first letter begins.
 _FIRST_LETTERS = ("ndwcsoeraNDWCSOERA", None, "nidfrhNIDFRH", "caiunCAIUN", "sewnvabocritpqSEWNVABOCRITPQ")
-_STATUS_RES = [
+STATUS_RES = [
     (status, strong, re.compile(_at_word_start(first, pattern.pattern), pattern.flags) if first else pattern)
-    for (status, strong, pattern), first in zip(_STATUS_RES, _FIRST_LETTERS)
+    for (status, strong, pattern), first in zip(STATUS_RES, _FIRST_LETTERS)
 ] + [("refused", True, re.compile(r"^\W*refused\b", re.IGNORECASE))]
 _SUPPRESSION_WORDS_RE = re.compile(
     r"suppress|small[ \t]+numbers?|low[ \t]+numbers?|fewer[ \t]+than|less[ \t]+than|(?:below|under)[ \t]+(?:[0-9]|" + _WORD + r")|<[ \t]*[0-9]|"
@@ -801,10 +801,10 @@ _SUPPRESSION_WORDS_RE = re.compile(
 )
 
 
-# What each pattern of _STATUS_RES needs, checked on the folded text before the pattern runs (most answers
+# What each pattern of STATUS_RES needs, checked on the folded text before the pattern runs (most answers
 # are a figure and state no status): words every match contains, or another cheap necessary condition.
 _SECTION_NUMBER_RE = re.compile(r"s\.?[ \t]?[1-4][0-9]")  # on folded text: the "s.40", "s 43" branch
-_STATUS_NEEDS: list[Callable[[str, str], bool]] = [
+STATUS_NEEDS: list[Callable[[str, str], bool]] = [
     lambda text, folded: has_any(folded, ("/", "not", "apply", "elf", "refer", "ly")),
     lambda text, folded: "NA" in text or "N.A" in text,  # case-sensitive pattern
     lambda text, folded: has_any(folded, ("not", "n't", "n’t", "held", "hold", "no ", "no\t", "/")),
@@ -813,10 +813,10 @@ _STATUS_NEEDS: list[Callable[[str, str], bool]] = [
     or _SECTION_NUMBER_RE.search(folded) is not None,
     lambda text, folded: "refus" in folded,
 ]
-assert len(_STATUS_NEEDS) == len(_STATUS_RES)
+assert len(STATUS_NEEDS) == len(STATUS_RES)
 # Everything the checks above look for, in one literal search of the folded text ("NA" folds to "na"):
 # most answers are a figure and have none of it.
-_ANY_STATUS_WORD_RE = re.compile(
+ANY_STATUS_WORD_RE = re.compile(
     r"/|not|apply|elf|refer|ly|n't|n’t|held|hold|no |no\t|can|unab|nown|unava|section|exempt|withh|oblig|vexatious|deny|limit"
     r"|commercially|refus|na|n\.a|s\.?[ \t]?[1-4][0-9]"
 )
@@ -825,9 +825,9 @@ _ANY_STATUS_WORD_RE = re.compile(
 def _status_patterns(text: str) -> list[tuple[str, bool, re.Pattern[str]]]:
     """The status patterns that may match the text."""
     folded = fold(text)
-    if _ANY_STATUS_WORD_RE.search(folded) is None:
+    if ANY_STATUS_WORD_RE.search(folded) is None:
         return []
-    return [entry for entry, needs in zip(_STATUS_RES, _STATUS_NEEDS) if needs(text, folded)]
+    return [entry for entry, needs in zip(STATUS_RES, STATUS_NEEDS) if needs(text, folded)]
 
 
 def may_state_status(text: str) -> bool:

@@ -65,7 +65,7 @@ def split_sections(blocks: list[Block], preamble: Span, order: dict[str, int]) -
         return []
     sections = []
     for i, run in enumerate(runs):
-        heading = _trailing_heading(preamble, whole=True) if i == 0 else _trailing_heading(runs[i - 1][-1].body, whole=False)
+        heading = trailing_heading(preamble, whole=True) if i == 0 else trailing_heading(runs[i - 1][-1].body, whole=False)
         if heading is not None and i > 0:
             last = runs[i - 1][-1]  # the heading is not part of the answer it follows
             last.body = last.body.sub(0, heading.start - last.body.start).strip()
@@ -83,7 +83,7 @@ def _starts_over(two: list[Block], order: dict[str, int]) -> bool:
     return len(places) == 2 and places[0] <= 1 and places[1] == places[0] + 1
 
 
-def _trailing_heading(span: Span, whole: bool) -> Span | None:
+def trailing_heading(span: Span, whole: bool) -> Span | None:
     """The line that ends a span after a blank line (or is all of it, if `whole`, or says "Programme 2:") and names a
     programme: the next section's heading ("PROGRAMME TWO: Drive Project"). A closing remark under an answer names none."""
     text = span.text.rstrip()

@@ -146,7 +146,7 @@ _LABEL_STARTS = frozenset("qQrRpP(0123456789")  # Q1, Question 1, Request 1, Par
 _LETTER_LABEL_STARTS = frozenset("(abcdefghijklmno")  # (a), a)
 
 
-def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
+def line_label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
     """The label at the start of a line and where the rest of the line starts."""
     # Every label starts right after the bullets and blanks (none of its first characters is one), so a
     # line whose first other character cannot start a label has none: most lines are prose.
@@ -189,7 +189,7 @@ def _label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
 _MID_ASIDE_RE = re.compile(r"\s*\([^()]*\)(?=\s*\w)")  # an aside the question goes on after, not a closing note
 
 
-def _cannot_reach(needle: str, haystack: str, cutoff: float) -> bool:
+def cannot_reach(needle: str, haystack: str, cutoff: float) -> bool:
     """Whether fuzz.partial_ratio(needle, haystack) (needle the shorter) is surely below `cutoff`.
 
     Every window w it compares is a substring of haystack no longer than the needle, scored
@@ -238,13 +238,13 @@ class EchoMatcher:
             if len(norm) <= len(qnorm):
                 # A heading that is (part of) the question: "Financial Contributors:", "Budget inclusive of ..."
                 # (a score below the threshold cannot match, so rapidfuzz may stop early and report 0)
-                score = 0.0 if _cannot_reach(norm, qnorm, threshold) else fuzz.partial_ratio(norm, qnorm, score_cutoff=threshold)
+                score = 0.0 if cannot_reach(norm, qnorm, threshold) else fuzz.partial_ratio(norm, qnorm, score_cutoff=threshold)
                 if len(norm) < 0.5 * len(qnorm):
                     score -= 5 if len(norm) >= 20 or score >= 99 else 15
                 end = len(text)
             else:
                 # The question followed by more text on the same line: "The Financial Contributors (...) are as follows:"
-                if _cannot_reach(qnorm, norm, threshold - 1):
+                if cannot_reach(qnorm, norm, threshold - 1):
                     continue
                 alignment = fuzz.partial_ratio_alignment(qnorm, norm, score_cutoff=threshold - 1)
                 if alignment is None:
@@ -410,7 +410,7 @@ def _cells(line: Span) -> list[Span]:
 
 def _leading_label(cell: Span, lettered: bool) -> tuple[Label | None, int]:
     """A label opening a cell ("5.", "Q5", "(v)") and where the words after it start."""
-    found = _label(cell, lettered)
+    found = line_label(cell, lettered)
     if found is not None:
         return found
     m = ROMAN_LABEL_RE.match(cell.text)
@@ -618,14 +618,14 @@ class _LineReader:
             head = self._read(line.sub(prefix.end(), len(line.text)), lettered, whole_titles)
             if head is not None:
                 return head
-        found = _label(line, lettered)
+        found = line_label(line, lettered)
         if found is not None and found[0].kind == "number" and found[0].numbers[0] > self.highest_label:
             found = None
         if found is not None and found[0].kind == "number":
             # "4. Question 8 – referring organisations", "2. Self-referrals – Questions 2 to 4": a list's own number
             # (Word numbers its items itself) before the question's; the question's number says which it answers
             after = line.sub(found[1], len(line.text))
-            inner = _label(after, lettered)
+            inner = line_label(after, lettered)
             if inner is not None and inner[0].kind in ("q", "range"):
                 found = (inner[0], found[1] + inner[1])
             elif inner is None and (trailing := _trailing_label(after)) is not None:
