@@ -615,12 +615,22 @@ def holdout5_warehouse(tmp_path_factory):
 
 
 HOLDOUT5_FLOOR = 0.70  # 58.2 % when first read blind, 71.2 % after data sheets beside answers, a table per programme and tables under merged route headings
+HOLDOUT6_FLOOR = 0.56  # 56.4 % when first read blind: no rule has been written for it yet
+
+
+@pytest.fixture(scope="module")
+def holdout6_warehouse(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("holdout6"), sorted(p for p in (FIXTURES / "holdout6").iterdir() if p.suffix not in {".json", ".md"}))
+
+
+HOLDOUT6_SILENT_CEILING = 0.09  # 8.4 % when first read
 HOLDOUT5_SILENT_CEILING = 0.05  # 7.0 % when first read, 4.5 % now: above SILENT_CEILING, to be brought down to it
 
 
 @pytest.mark.parametrize("folder, floor, ceiling", [
     ("holdout", HOLDOUT_FLOOR, SILENT_CEILING), ("holdout2", HOLDOUT2_FLOOR, SILENT_CEILING), ("holdout3", HOLDOUT3_FLOOR, SILENT_CEILING),
     ("holdout4", HOLDOUT4_FLOOR, SILENT_CEILING), ("holdout5", HOLDOUT5_FLOOR, HOLDOUT5_SILENT_CEILING),
+    ("holdout6", HOLDOUT6_FLOOR, HOLDOUT6_SILENT_CEILING),
 ])
 def test_held_out_replies_stay_above_their_floor_and_their_misses_are_flagged(folder, floor, ceiling, request):
     warehouse = request.getfixturevalue(f"{folder}_warehouse")
