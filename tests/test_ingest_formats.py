@@ -7,6 +7,7 @@ import hashlib
 import io
 import re
 import shutil
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -249,7 +250,9 @@ def test_csv_delimiter_and_encoding_are_sniffed():
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.text(st.characters(blacklist_categories=["Cs", "Cc", "Cf", "Co", "Zs", "Zl", "Zp"], blacklist_characters="|"), min_size=1, max_size=8)
-                         .filter(lambda s: s.strip() == s and " " not in s), min_size=2, max_size=4), min_size=1, max_size=6)
+                         # ligatures and other compatibility forms ("ﬀ") are read as their plain letters, on purpose
+                         .filter(lambda s: s.strip() == s and " " not in s and unicodedata.normalize("NFKC", s) == s),
+                         min_size=2, max_size=4), min_size=1, max_size=6)
        .filter(lambda rows: len({len(r) for r in rows}) == 1))
 def test_csv_rows_read_back_cell_for_cell(rows):
     buffer = io.StringIO()
