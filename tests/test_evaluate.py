@@ -624,13 +624,22 @@ def holdout6_warehouse(tmp_path_factory):
 
 
 HOLDOUT6_SILENT_CEILING = 0.09  # 8.4 % when first read
+
+
+@pytest.fixture(scope="module")
+def holdout7_warehouse(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("holdout7"), sorted(p for p in (FIXTURES / "holdout7").iterdir() if p.suffix not in {".json", ".md"}))
+
+
+HOLDOUT7_FLOOR = 0.60  # 58.2 % when first read blind, 61.1 % after tables of stages before the answers
+HOLDOUT7_SILENT_CEILING = 0.07  # 6.8 % when first read
 HOLDOUT5_SILENT_CEILING = 0.05  # 7.0 % when first read, 4.5 % now: above SILENT_CEILING, to be brought down to it
 
 
 @pytest.mark.parametrize("folder, floor, ceiling", [
     ("holdout", HOLDOUT_FLOOR, SILENT_CEILING), ("holdout2", HOLDOUT2_FLOOR, SILENT_CEILING), ("holdout3", HOLDOUT3_FLOOR, SILENT_CEILING),
     ("holdout4", HOLDOUT4_FLOOR, SILENT_CEILING), ("holdout5", HOLDOUT5_FLOOR, HOLDOUT5_SILENT_CEILING),
-    ("holdout6", HOLDOUT6_FLOOR, HOLDOUT6_SILENT_CEILING),
+    ("holdout6", HOLDOUT6_FLOOR, HOLDOUT6_SILENT_CEILING), ("holdout7", HOLDOUT7_FLOOR, HOLDOUT7_SILENT_CEILING),
 ])
 def test_held_out_replies_stay_above_their_floor_and_their_misses_are_flagged(folder, floor, ceiling, request):
     warehouse = request.getfixturevalue(f"{folder}_warehouse")

@@ -109,3 +109,22 @@ def test_lines_ending_in_figures_are_no_table_unless_rows_and_headings_agree(tex
     from foi_pipeline.extract.tables import find_tables
 
     assert find_tables(span(text)) == []
+
+
+def test_route_groups_over_stages_become_one_header_with_a_route_per_column():
+    from foi_pipeline.extract.facts import under_route_groups
+    from foi_pipeline.extract.spans import Span
+    from foi_pipeline.extract.tables import find_tables
+
+    text = ("Programme | Self-referral |  | Agency | referral | \n"
+            " | Referred | Completed | Referred | Accepted | Completed\n"
+            "Fresh Path | 4 | 2 | 30 | 20 | 10\n")
+    table = find_tables(Span.of(text, 0, len(text)))[0]
+    grouped = under_route_groups(table)
+    assert grouped is not None
+    header, routes = [c.text for c in grouped[0].rows[0]], grouped[1]
+    assert header == ["Programme", "Referred", "Completed", "Referred", "Accepted", "Completed"]
+    assert routes == [None, "self", "self", "agency", "agency", "agency"]
+    assert len(grouped[0].rows) == 2
+    flat = "Programme | Referred | Completed\nFresh Path | 4 | 2\nSteady Steps | 5 | 3\n"
+    assert under_route_groups(find_tables(Span.of(flat, 0, len(flat)))[0]) is None

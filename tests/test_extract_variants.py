@@ -1456,3 +1456,33 @@ def test_programmes_first_named_in_a_table_under_merged_route_headings_are_descr
     assert {p["name"]: p["providers"] for p in ex.tables["programmes"]} == {"Fresh Path": ["Elm Foundation"], "Steady Steps": ["The Hampton Trust"]}
     assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [38, 29, 14]
     assert funnel[("Fresh Path", "agency_completed")] == ("value", 41, "exact")
+
+
+@pytest.mark.parametrize("groups", [
+    "Programme (Q1) | Provider | Self-referral |  |  | Agency | referral | ",
+    "Programme | Delivered by | Self-referrals |  |  | Referred by an agency |  | ",
+])
+def test_a_letter_answering_every_count_question_in_one_table_before_the_answers(read, groups):
+    """No question is quoted: the letter says which table answers which questions, and the first table's two header
+    rows (routes over stages, merged cells) hold a row per programme, its provider beside it."""
+    text = ("Office of the Police and Crime Commissioner for Cleveland\nDear Requester,\n"
+            "Thank you for your request about domestic abuse perpetrator programmes. Your questions 1 to 7 are answered\n"
+            "together in Table 1, and questions 8 to 10 in Table 2.\n"
+            "Table 1 – Referrals, acceptances and completions, 2022/23\n"
+            f"{groups}\n"
+            " |  | Referred (Q2) | Accepted (Q3) | Completed (Q4) | Referred (Q5) | Accepted (Q6) | Completed (Q7)\n"
+            "Fresh Path – one-to-one behaviour change work | Elm Foundation | n/a | n/a | n/a | 61 | 48 | 30\n"
+            "Steady Steps – group programme | Hampton Trust / Respect | 12 | 9 | 5 | 40 | 33 | 21\n"
+            "Total |  | 12 | 9 | 5 | 101 | 81 | 51\n"
+            "Table 2 – Referrers and funding (Q8 to Q10)\n"
+            "Programme | Referring organisations\n"
+            "Fresh Path | Cleveland Police\n"
+            "Steady Steps | Cleveland Police; Probation Service\n"
+            "Yours sincerely,\nInformation Governance Team\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
+    assert providers["Fresh Path"] == ["Elm Foundation"] and len(providers["Steady Steps"]) == 2
+    assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [12, 9, 5]
+    assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [61, 48, 30]
+    assert funnel[("Fresh Path", "self_referred")][0] == "not_applicable"

@@ -272,8 +272,9 @@ def read_count_block(
     tables = find_tables(body)
     if tables:
         for table in tables:
-            _count_table(table, questions, registry, spec, facts, column_routes=_column_routes_above(body, table),
-                         legend=table_legend(body, tables))
+            grouped = under_route_groups(table)
+            read, column_routes = grouped if grouped else (table, _column_routes_above(body, table))
+            _count_table(read, questions, registry, spec, facts, column_routes=column_routes, legend=table_legend(body, tables))
         return
     question = questions[0]
     all_pieces = pieces(body, registry, lambda: _figure_anchors(body))
@@ -365,14 +366,40 @@ def _classify_row(text: str, spec: RequestSpec, default_route: str | None = None
     return next((q for q in spec.questions if q.route == route and q.stage == stage), None)
 
 
+def under_route_groups(table: Table) -> tuple[Table, list[str | None]] | None:
+    """"| Programme | Self-referral | | | Agency | referral | |" over "| | Referred | Accepted | Completed | ...": a
+    first row that groups the columns by route (merged cells, each spread over the blanks to its right) over a row
+    of stages. The table with one header row (a stage's heading, else its group's), and each column's route."""
+    if len(table.rows) < 3:
+        return None
+    top, stages = table.rows[0], table.rows[1]
+    if stages[0].text.strip() or sum(lexicon.stage_named(c.text) is not None for c in stages[1:]) < 2:
+        return None
+    routes: list[str | None] = []
+    current: str | None = None
+    for cell in top:
+        text = cell.text.strip().lower()
+        named = _route_named(text) if text else None
+        # a blank, or a word of a heading split across cells ("Agency | referral"), stays in the group to its left
+        current = named or (current if not text or lexicon.stage_named(text) else None)
+        routes.append(current)
+    if not any(routes):
+        return None
+    header = [s if s.text.strip() else t for t, s in zip(top, stages)] + top[len(stages):]
+    header[0] = top[0]
+    return Table(rows=[header, *table.rows[2:]], span=table.span), [None, *routes[1:]]
+
+
 def read_stage_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
-    """Tables of counts set under another answer ("Answers to questions 2 to 7 are in the table below"): a table
-    whose header names two or more funnel stages is read wherever it stands."""
+    """Tables of counts set under another answer ("Answers to questions 2 to 7 are in the table below"), or before
+    the answers: a table whose header names two or more funnel stages is read wherever it stands."""
     for table in find_tables(body):
-        header = table.rows[0]
+        grouped = under_route_groups(table)
+        read, column_routes = grouped if grouped else (table, _column_routes_above(body, table))
+        header = read.rows[0]
         if sum(_classify_row(c.text, spec) is not None for c in header[1:]) >= 2 or \
-                sum(_classify_row(row[0].text, spec) is not None for row in table.rows[1:]) >= 2:
-            _count_table(table, [], registry, spec, facts, _route_above(body, table), _column_routes_above(body, table),
+                sum(_classify_row(row[0].text, spec) is not None for row in read.rows[1:]) >= 2:
+            _count_table(read, [], registry, spec, facts, _route_above(body, table), column_routes,
                          table_legend(body, [table]))
 
 

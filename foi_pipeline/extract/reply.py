@@ -34,6 +34,7 @@ from foi_pipeline.extract.facts import (
     read_money_block,
     read_org_block,
     read_stage_tables,
+    under_route_groups,
 )
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue, looks_like_org
@@ -282,6 +283,33 @@ def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
                 registry.add(name, span, None, "programme:answer_label")
 
 
+_PROVIDER_HEADING_RE = re.compile(r"provider|delivered\s+by|run\s+by", re.IGNORECASE)
+_PROVIDERS_SPLIT_RE = re.compile(r"\s*(?:/|;|\band\b|&)\s*")
+
+
+def _programmes_of_count_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec) -> None:
+    """"| Programme | Provider | Referred | Accepted | ... |" in a letter with no answer tied to a question (every
+    answer given in the tables): a row per programme, its name in the first column and its provider in the
+    "Provider" column."""
+    for table in find_tables(body):
+        grouped = under_route_groups(table)
+        read = grouped[0] if grouped else table
+        header = read.rows[0]
+        stages = sum(lexicon.stage_named(c.text) is not None for c in header[1:])
+        if not _PROGRAMME_HEADING_RE.search(header[0].text) or stages < 2:
+            continue
+        provider = next((i for i, c in enumerate(header) if i and _PROVIDER_HEADING_RE.search(c.text)), None)
+        for row in read.rows[1:]:
+            name = heading_name(row[0])  # "CARA – Cautioning and Relationship Abuse": the name before the dash
+            if not looks_like_name(name.text) or _TOTAL_RE.match(name.text):
+                continue
+            programme = registry.add(name.text, name, None, "programme:table_row")
+            if programme is not None and name.end < row[0].end:
+                programme.description = programme.description or row[0].text
+            if programme is not None and provider is not None and provider < len(row) and row[provider].text.strip():
+                programme.add_providers([p for p in _PROVIDERS_SPLIT_RE.split(row[provider].text.strip()) if p])
+
+
 _TOTAL_RE = re.compile(r"\W*(?:grand\s+)?totals?\b", re.IGNORECASE)
 
 
@@ -366,6 +394,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
     if not registry.programmes:
         _extra_programmes(seg.blocks, registry)
+    if not registry.programmes:
+        _programmes_of_count_tables(Span.of(text, 0, len(text)), registry, spec)
     _describe_from_list_items(seg.preamble, registry)
     # No answer tied to a question in a reply that holds the information: a letter written in sentences. So is one
     # whose few headings ("Referrals and outcomes") name no programme anywhere the answers were looked for.
@@ -418,6 +448,9 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     for block in seg.blocks:
         if block.questions and not block.questions[0].route:  # count answers read their own tables above
             read_stage_tables(block.body, registry_of.get(id(block), registry), spec, facts)
+    # a table of stages before the answers ("your questions 1 to 7 are answered together in Table 1") is read too;
+    # in a letter of sentences, it is read as a table before the sentences are
+    read_stage_tables(letter if prose_only else seg.preamble, registry, spec, facts)
     if prose_only:
         read_prose(letter, registry, orgs, meta.authority, facts, request_wording([q.text for q in spec.questions]))
         read_money_block(letter, registry, spec, facts)
