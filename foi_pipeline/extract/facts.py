@@ -272,8 +272,7 @@ def read_count_block(
     tables = find_tables(body)
     if tables:
         for table in tables:
-            grouped = under_route_groups(table)
-            read, column_routes = grouped if grouped else (table, _column_routes_above(body, table))
+            read, column_routes = _with_column_routes(body, table)
             _count_table(read, questions, registry, spec, facts, column_routes=column_routes, legend=table_legend(body, tables))
         return
     question = questions[0]
@@ -390,12 +389,22 @@ def under_route_groups(table: Table) -> tuple[Table, list[str | None]] | None:
     return Table(rows=[header, *table.rows[2:]], span=table.span), [None, *routes[1:]]
 
 
+def one_header_row(table: Table) -> Table:
+    """The table with its route headings folded into the row of stages under them, if it has them."""
+    grouped = under_route_groups(table)
+    return grouped[0] if grouped else table
+
+
+def _with_column_routes(body: Span, table: Table) -> tuple[Table, list[str | None] | None]:
+    """The table with one header row, and each column's route: from its own first row, else from the line above."""
+    return under_route_groups(table) or (table, _column_routes_above(body, table))
+
+
 def read_stage_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
     """Tables of counts set under another answer ("Answers to questions 2 to 7 are in the table below"), or before
     the answers: a table whose header names two or more funnel stages is read wherever it stands."""
     for table in find_tables(body):
-        grouped = under_route_groups(table)
-        read, column_routes = grouped if grouped else (table, _column_routes_above(body, table))
+        read, column_routes = _with_column_routes(body, table)
         header = read.rows[0]
         if sum(_classify_row(c.text, spec) is not None for c in header[1:]) >= 2 or \
                 sum(_classify_row(row[0].text, spec) is not None for row in read.rows[1:]) >= 2:

@@ -29,12 +29,12 @@ from foi_pipeline.extract.facts import (
     CountFact,
     Facts,
     MoneyFact,
+    one_header_row,
     read_count_block,
     read_funders_of_budget,
     read_money_block,
     read_org_block,
     read_stage_tables,
-    under_route_groups,
 )
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue, looks_like_org
@@ -284,17 +284,15 @@ def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
 
 
 _PROVIDER_HEADING_RE = re.compile(r"provider|delivered\s+by|run\s+by", re.IGNORECASE)
-_PROVIDERS_SPLIT_RE = re.compile(r"\s*(?:/|;|\band\b|&)\s*")
+_PROVIDERS_SPLIT_RE = re.compile(r"\s*(?:/|;|\band\b|&)\s*")  # "Respect / The You Trust": a cell of partners
 
 
-def _programmes_of_count_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec) -> None:
-    """"| Programme | Provider | Referred | Accepted | ... |" in a letter with no answer tied to a question (every
-    answer given in the tables): a row per programme, its name in the first column and its provider in the
-    "Provider" column."""
+def _programmes_of_count_tables(body: Span, registry: ProgrammeRegistry) -> None:
+    """"| Programme | Provider | Referred | Accepted | ... |" where no answer named a programme (the letter gives
+    its answers in tables): a row per programme, its name in the first column, its providers in the "Provider"
+    column."""
     for table in find_tables(body):
-        grouped = under_route_groups(table)
-        read = grouped[0] if grouped else table
-        header = read.rows[0]
+        header = (read := one_header_row(table)).rows[0]
         stages = sum(lexicon.stage_named(c.text) is not None for c in header[1:])
         if not _PROGRAMME_HEADING_RE.search(header[0].text) or stages < 2:
             continue
@@ -395,7 +393,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     if not registry.programmes:
         _extra_programmes(seg.blocks, registry)
     if not registry.programmes:
-        _programmes_of_count_tables(Span.of(text, 0, len(text)), registry, spec)
+        _programmes_of_count_tables(Span.of(text, 0, len(text)), registry)
     _describe_from_list_items(seg.preamble, registry)
     # No answer tied to a question in a reply that holds the information: a letter written in sentences. So is one
     # whose few headings ("Referrals and outcomes") name no programme anywhere the answers were looked for.
