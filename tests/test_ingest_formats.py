@@ -464,3 +464,8 @@ def test_corrupted_workbooks_and_documents_never_crash_the_reader(data):
 def test_the_extent_guard_counts_cells_as_readers_place_them():
     assert spreadsheet.xlsx_extent(b'<sheetData><row r="3"><c r="B3"><v>1</v></c><c><v>2</v></c></row>'
                                     b'<row><c r="A4"/></row></sheetData>') == (3, 3)
+
+
+def test_apostrophes_in_csv_cells_are_no_quote_marks():
+    text = read(b"Referrer,Note\nO'Brien's Trust,'self'\n','\n", "rows.csv")
+    assert [line.split(" | ") for line in text.split("\n")] == [["Referrer", "Note"], ["O'Brien's Trust", "'self'"], ["'", "'"]]

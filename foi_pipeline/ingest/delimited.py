@@ -28,10 +28,13 @@ def delimited_to_text(data: bytes, default: str = ",") -> str:
 
 
 def _dialect(sample: str, default: str) -> type[csv.Dialect] | csv.Dialect:
+    """The sniffed delimiter with the double-quote quoting every spreadsheet writes: a sniffed quote character
+    can be an apostrophe ("O'Brien's"), which would join cells."""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
+        delimiter = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
         return csv.excel_tab if default == "\t" else csv.excel
+    return type("Sniffed", (csv.excel,), {"delimiter": delimiter})
 
 
 def _rows(text: str, default: str) -> list[list[str]]:
