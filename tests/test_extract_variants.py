@@ -1486,3 +1486,61 @@ def test_a_letter_answering_every_count_question_in_one_table_before_the_answers
     assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [12, 9, 5]
     assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [61, 48, 30]
     assert funnel[("Fresh Path", "self_referred")][0] == "not_applicable"
+
+
+@pytest.mark.parametrize("header", [
+    "Q | Question | Programmes\n |  | Fresh Path | Steady Steps (Hartwell)\n",  # a heading merged over the programmes
+    "Q | Question | Fresh Path | Steady Steps (Hartwell) | Total\n",  # a total column beside them
+])
+def test_a_workbook_sheet_with_the_questions_down_and_a_column_per_programme(read, header):
+    total = header.endswith("Total\n")
+
+    def row(number: str, question: str, first: str, second: str, both: str = "") -> str:
+        return f"{number} | {question} | {first} | {second}" + (f" | {both}" if total else "") + "\n"
+
+    text = ("Office of the Police and Crime Commissioner for Norfolk\nFreedom of Information – response\nDear Applicant,\n"
+            "Your questions are answered on the Answers sheet.\n\nAnswers\n" + header
+            + row("1", "Name and scope of the programme", "Fresh Path – one-to-one work", "Steady Steps – group work")
+            + row("", "Provider", "Elm Foundation", "Hartwell Trust")
+            + row("2", "Males who self-referred", "N/A", "31", "31")
+            + row("3", "Self-referred males accepted", "N/A", "25", "25")
+            + row("4", "Self-referred males completed", "N/A", "11", "11")
+            + row("5", "Males referred by an agency", "140", "22", "162")
+            + row("6", "Referred males accepted", "97", "18", "115")
+            + row("7", "Referred males completed", "52", "approx. 9", "61")
+            + row("10", "Budget inclusive of running costs", "£150,000", "£42k", "£192,000"))
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert {p["name"]: p["providers"] for p in ex.tables["programmes"]} == {"Fresh Path": ["Elm Foundation"], "Steady Steps": ["Hartwell Trust"]}
+    assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [140, 97, 52]
+    assert funnel[("Steady Steps", "agency_completed")] == ("value", 9, "approx")
+    assert funnel[("Fresh Path", "self_referred")][0] == "not_applicable"
+    assert budgets["Steady Steps"][:2] == ("value", 42000.0)
+
+
+@pytest.mark.parametrize("layout", ["routes as rows", "routes as columns"])
+def test_a_table_per_programme_each_under_its_own_caption(read, layout):
+    """No answer names the programme of a table: the caption over it does ("Table 1: Fresh Path", or the name and
+    its period), with a line describing the programme between the two."""
+    def table(figures: list[str]) -> str:
+        if layout == "routes as rows":
+            return ("Route | Referred | Accepted | Completed\n"
+                    f"Self-referral | {' | '.join(figures[:3])}\nAgency referral | {' | '.join(figures[3:])}\n")
+        return (" | Self-referral | Agency referral\n" + "".join(
+            f"Number {stage} | {figures[i]} | {figures[i + 3]}\n" for i, stage in enumerate(("referred", "accepted", "completed"))))
+
+    text = ("Office of the Police and Crime Commissioner for Gwent\nDear Requester,\n"
+            "You asked:\n" + QUOTED_REQUEST +
+            "The Commissioner funds two programmes. The figures for each are set out in a table of its own.\n"
+            "Table 1: Fresh Path\nFresh Path is a one-to-one intervention delivered by Elm Foundation.\n"
+            + table(["n/a", "n/a", "n/a", "57", "41", "<5"])
+            + "\nSteady Steps (Hartwell Trust) – 1 April 2022 to 31 March 2023\n"
+            + table(["14", "10", "6", "23", "17", "9"])
+            + "Yours sincerely,\nInformation Governance Team\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert funnel[("Fresh Path", "self_referred")][0] == "not_applicable"
+    assert [funnel[("Fresh Path", f"agency_{s}")][:2] for s in ("referred", "accepted")] == [("value", 57), ("value", 41)]
+    assert funnel[("Fresh Path", "agency_completed")][0] == "suppressed"
+    assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [14, 10, 6]
+    assert [funnel[("Steady Steps", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [23, 17, 9]

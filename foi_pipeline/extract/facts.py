@@ -26,6 +26,7 @@ from foi_pipeline.extract.quantities import (
     read_count,
 )
 from foi_pipeline.extract.spans import Span
+from foi_pipeline.extract.spans import lines as text_lines
 from foi_pipeline.extract.tables import Table, find_tables, outside_tables
 from foi_pipeline.specs import Question, RequestSpec
 
@@ -271,9 +272,12 @@ def read_count_block(
     """Counts for the funnel question(s) a block answers, per programme."""
     tables = find_tables(body)
     if tables:
+        since = body.start
         for table in tables:
             read, column_routes = _with_column_routes(body, table)
-            _count_table(read, questions, registry, spec, facts, column_routes=column_routes, legend=table_legend(body, tables))
+            _count_table(read, questions, captioned(body, table, since, registry), spec, facts, column_routes=column_routes,
+                         legend=table_legend(body, tables))
+            since = table.span.end
         return
     question = questions[0]
     all_pieces = pieces(body, registry, lambda: _figure_anchors(body))
@@ -403,13 +407,36 @@ def _with_column_routes(body: Span, table: Table) -> tuple[Table, list[str | Non
 def read_stage_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
     """Tables of counts set under another answer ("Answers to questions 2 to 7 are in the table below"), or before
     the answers: a table whose header names two or more funnel stages is read wherever it stands."""
+    since = body.start
     for table in find_tables(body):
         read, column_routes = _with_column_routes(body, table)
         header = read.rows[0]
         if sum(_classify_row(c.text, spec) is not None for c in header[1:]) >= 2 or \
                 sum(_classify_row(row[0].text, spec) is not None for row in read.rows[1:]) >= 2:
-            _count_table(read, [], registry, spec, facts, _route_above(body, table), column_routes,
+            _count_table(read, [], captioned(body, table, since, registry), spec, facts, _route_above(body, table), column_routes,
                          table_legend(body, [table]))
+        since = table.span.end
+
+
+CAPTION_LINES = 4  # how far above a table its caption may stand, over a line or two describing the programme
+
+
+def captioned(body: Span, table: Table, since: int, registry: ProgrammeRegistry) -> ProgrammeRegistry:
+    """The programmes a table's cells may belong to. A table per programme ("Table 1: Drive", "Changing Paths
+    (Cranstoun) – 1 April 2022 to 31 March 2023" over "| Route | Referred | Accepted |") names none in its cells: its
+    caption, the nearest line above it (after the table before) that names one programme, says whose they are."""
+    if len(registry.programmes) < 2 or any(registry.resolve(c.text) for c in table.rows[0]) \
+            or any(registry.resolve(row[0].text) for row in table.rows[1:]):
+        return registry
+    above = body.sub(max(since, body.start) - body.start, table.span.start - body.start)
+    lines = [above.sub(line.start, line.end) for line in text_lines(above.text) if line.text.strip()][-CAPTION_LINES:]
+    for line in reversed(lines):
+        named = {id(p): p for _, p in mentions(line, registry)}
+        if len(named) == 1:
+            return registry.only(next(iter(named.values())))
+        if named:
+            break  # a line naming two programmes is no caption of one
+    return registry
 
 
 _PERIOD_HEADING_RE = re.compile(r"\s*(?:Q[1-4]\b|Quarter\s*[1-4]\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)", re.IGNORECASE)
@@ -556,7 +583,8 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         grouped = column_routes[i] if column_routes and i < len(column_routes) else None
         column_route = _route_named(cell.text.lower()) or grouped or column_route
         column_questions.append(_classify_row(cell.text, spec, column_route))
-    group: Programme | None = None  # a programme named on a row of its own, over its routes' rows
+    # a programme named on a row of its own, over its routes' rows; in a table of one programme's, that programme
+    group: Programme | None = registry.programmes[0] if len(registry.programmes) == 1 else None
     for row in table.rows[1:]:
         programme = registry.resolve(row[0].text) or _year_row_programme(row[0].text, registry, spec)
         if programme is not None and not any(c.text.strip() for c in row[1:]):

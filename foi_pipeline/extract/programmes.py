@@ -174,7 +174,8 @@ def looks_like_name(name: str) -> bool:
     if _is_acronym(name) or name.startswith("+"):
         return True
     content = [w for w in words if w.lower() not in {"of", "and", "for", "to", "the", "&", "a", "in", "on", "with"}]
-    capitalised = [w for w in content if w[:1].isupper() or w[:1].isdigit() or w[:1] == "+"]
+    initials = [w.lstrip("(\"'“‘")[:1] for w in content]  # "Choices (Coventry)": the bracket is no letter
+    capitalised = [c for c in initials if c.isupper() or c.isdigit() or c == "+"]
     return bool(content) and len(capitalised) >= max(1, 0.6 * len(content))
 
 
@@ -254,6 +255,12 @@ class ProgrammeRegistry:
         self.places = lexicon.REGIONS | frozenset(n.lower() for a in catalogue.areas for n in (a.name, *a.aliases))
         self.area: str | None = None  # the reply's own police force area, once its letter has said it
 
+    def only(self, programme: Programme) -> ProgrammeRegistry:
+        """A registry of one of this one's programmes: what a part of the reply about that programme is read with."""
+        own = ProgrammeRegistry(self.catalogue, self.orgs)
+        own.programmes, own.letters, own.area = [programme], {}, self.area
+        return own
+
     def state(self) -> tuple[int, int]:
         """Changes whenever a programme or a name is added (renaming a programme keeps its old name as an alias)."""
         return len(self.programmes), sum(len(p.aliases) for p in self.programmes)
@@ -275,12 +282,15 @@ class ProgrammeRegistry:
         return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).lower() in self.places
 
     def add(self, name: str, span: Span, alias: str | None, rule: str) -> Programme | None:
+        quoted = alias is not None and alias.strip()[:1] in "\"“'‘"
         name = _clean_name(name)
         alias = _clean_name(alias) if alias else None
         if alias and (not looks_like_name(alias) or self._is_place(alias)):
             alias = None  # "Inform Plus (Hertfordshire)": where it runs, not another name
-        # "Long Name (ACR)" and "Long Name ("Short Name")": the short form is what the reply uses later.
-        if alias and (_is_acronym(alias) or len(alias) < len(name)) and looks_like_name(name):
+        # "Long Name (ACR)", "Long Name ("Short Name")" and "Drive Project (Drive)": the short form is what the reply
+        # uses later. "Steady Steps (Hartwell Trust)" brackets who runs it, or where: the name stays.
+        shorter = alias is not None and len(alias) < len(name) and (quoted or set(alias.lower().split()) <= set(name.lower().split()))
+        if alias is not None and (_is_acronym(alias) or shorter) and looks_like_name(name):
             name, alias = alias, name
         if not alias and " / " in name:
             first, _, second = name.partition(" / ")  # "Cyfle i Newid / Opportunity to Change": a name in two languages

@@ -26,9 +26,11 @@ from foi_pipeline.extract.accounting import (
 )
 from foi_pipeline.extract.align import align, disagreement
 from foi_pipeline.extract.facts import (
+    CAPTION_LINES,
     CountFact,
     Facts,
     MoneyFact,
+    captioned,
     one_header_row,
     read_count_block,
     read_funders_of_budget,
@@ -48,9 +50,10 @@ from foi_pipeline.extract.programmes import (
 )
 from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wording
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
-from foi_pipeline.extract.sections import Section, heading_name, split_sections, table_sections
+from foi_pipeline.extract.sections import Section, caption_name, heading_name, split_sections, table_sections
 from foi_pipeline.extract.segment import ANSWER_PREFIX_RE, Block, find_question_table, find_question_tables, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
+from foi_pipeline.extract.spans import lines as text_lines
 from foi_pipeline.extract.tables import BULLET_MARK, find_tables
 from foi_pipeline.specs import Catalogue, Question, RequestSpec
 
@@ -311,6 +314,22 @@ def _programmes_of_count_tables(body: Span, registry: ProgrammeRegistry) -> None
 _TOTAL_RE = re.compile(r"\W*(?:grand\s+)?totals?\b", re.IGNORECASE)
 
 
+def _programmes_of_captions(body: Span, registry: ProgrammeRegistry) -> None:
+    """"Table 1: Drive" over a table of stages whose cells name no programme: a table per programme, each named
+    by its caption (a description may stand between the two)."""
+    since = body.start
+    for table in find_tables(body):
+        header = one_header_row(table)
+        stage_cells = sum(lexicon.stage_named(c.text) is not None for c in [*header.rows[0][1:], *(r[0] for r in header.rows[1:])])
+        if stage_cells >= 2 and captioned(body, table, since, registry) is registry:
+            above = body.sub(since - body.start, table.span.start - body.start)
+            lines = [above.sub(line.start, line.end) for line in text_lines(above.text) if line.text.strip()][-CAPTION_LINES:]
+            name = next((n for k, line in enumerate(reversed(lines)) if (n := caption_name(line.strip(), k == 0)) is not None), None)
+            if name is not None and not any(registry.resolve(c.text) for row in table.rows for c in row[:1]):
+                registry.add(name.text, name, None, "programme:table_caption")
+        since = table.span.end
+
+
 def _stage_columns_under_a_blank(header: list[Span]) -> bool:
     """"|  | Referred | Accepted | Completed |" (the row under merged route headings): a row per programme."""
     return not header[0].text.strip() and sum(lexicon.stage_named(c.text) is not None for c in header[1:]) >= 2
@@ -394,6 +413,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         _extra_programmes(seg.blocks, registry)
     if not registry.programmes:
         _programmes_of_count_tables(Span.of(text, 0, len(text)), registry)
+    _programmes_of_captions(Span.of(text, 0, len(text)), registry)
     _describe_from_list_items(seg.preamble, registry)
     # No answer tied to a question in a reply that holds the information: a letter written in sentences. So is one
     # whose few headings ("Referrals and outcomes") name no programme anywhere the answers were looked for.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.programmes import looks_like_name
 from foi_pipeline.extract.segment import Block, QuestionTable
 from foi_pipeline.extract.spans import Span
@@ -100,6 +101,29 @@ def trailing_heading(span: Span, whole: bool) -> Span | None:
     if not line or "\n" in line.text or line.text.rstrip(_HEADING_MARKS).endswith((".", "?", "!", ",", ";")):
         return None
     return line if looks_like_name(heading_name(line).text) else None
+
+
+_TABLE_CAPTION_RE = re.compile(r"^\s*table\s+(?:\d{1,2}[a-z]?|[a-z])\s*[:.\-–—]\s*", re.IGNORECASE)
+_TABLE_WORD_RE = re.compile(r"^\s*table\b", re.IGNORECASE)
+_NOT_IN_A_NAME_RE = re.compile(r"[\d:]")  # "Date: 19 October 2023", "2022/23": no programme's name
+
+
+def caption_name(line: Span, adjoining: bool) -> Span | None:
+    """The programme a table's caption names, or None: "Table 1: Drive" (a line describing it may stand between),
+    or, on the line `adjoining` the table, a heading-like line "Steady Steps (Hartwell Trust) – 2022/23". A caption
+    of a topic ("Table 3: Funding", "Self-referrals") names no programme."""
+    m = _TABLE_CAPTION_RE.match(line.text)
+    if not (m or adjoining) or line.text.rstrip().endswith((".", "?", "!", ",", ";", ":")) or len(line.text) > 120 \
+            or (not m and _TABLE_WORD_RE.match(line.text)):
+        return None
+    name = heading_name(line.sub(m.end() if m else 0, len(line.text)))
+    bracket = name.text.find(" (")
+    if bracket > 0:
+        name = name.sub(0, bracket)  # "Steady Steps (Hartwell Trust)": who runs it is no part of its name
+    if lexicon.stage_named(name.text) or lexicon.route_named(name.text, label=True) or lexicon.TABLE_HEADING_RE.match(name.text) \
+            or _NOT_IN_A_NAME_RE.search(name.text):
+        return None
+    return name if looks_like_name(name.text) else None
 
 
 def heading_name(heading: Span) -> Span:

@@ -447,6 +447,9 @@ def _question_row(text: str, line: Span, lettered: bool, matcher: EchoMatcher, t
     titled = titles.match(words, whole_titles=False) if question is None else None
     if question is None and titled is None:
         return None
+    routes = {lexicon.route_named(c.text, label=True) for c in cells if len(c.text.split()) <= 4}
+    if len(cells) == 2 and routes == set(ROUTES):
+        return None  # "| Self-referral | Agency referral |": a table's column headings, one per route
     answer_start = cells[-1].start  # the heading runs to the answer cell
     return Block(label=label, heading=Span.of(text, line.start, answer_start), echo=question, echo_score=score, titled=titled)
 
@@ -485,8 +488,9 @@ def _question_tables(text: str, spec: RequestSpec, within: Span | None, transpos
     for k, table in enumerate(tables):
         if table.span.start < end:
             continue  # a page of a table already read
-        width = len(table.rows[0])
-        header = [c.text.strip() for c in table.rows[0]]
+        head_row, first_rows = _header_under_a_spanning_heading(table)
+        width = len(head_row)
+        header = [c.text.strip() for c in head_row]
 
         def continues(t, width: int = width, header: list[str] = header) -> bool:
             # A table that breaks across pages goes on in the next ones as wide, under its header repeated; one as
@@ -495,14 +499,18 @@ def _question_tables(text: str, spec: RequestSpec, within: Span | None, transpos
             return len(head) == width and not (head[0] == header[0] and head != header)
 
         following = list(itertools.takewhile(continues, tables[k + 1 :]))
-        continued = [table.rows[1:], *(t.rows for t in following)]
+        continued = [first_rows, *(t.rows for t in following)]
         # A number column then the question's words ("| Q | Question | Drive | CARA |"), else the question in the
         # first column ("Q5 Agency referred", or its number alone): the programmes' columns follow it.
         for column in (1, 0):
             if width < column + 2:
                 continue
             rows: list[tuple[Question, Span, list[Span]]] = []
+            providers: list[Span] = []
             for row in itertools.chain.from_iterable(continued):
+                if len(row) > column + 1 and lexicon.column_holds(row[column].text.strip(" :")) == "provider" and not providers:
+                    providers = row[column + 1 :]  # "| Provider | Cranstoun | Relate |": each programme's provider
+                    continue
                 if len(row) != width:
                     continue
                 label, words_start = _leading_label(row[column], False)
@@ -517,8 +525,11 @@ def _question_tables(text: str, spec: RequestSpec, within: Span | None, transpos
                 if question is not None and all(question is not q for q, _, _ in rows):
                     rows.append((question, row[column], row[column + 1 :]))
             if len(rows) >= MIN_TABLE_QUESTIONS:
-                found: QuestionTable | None = QuestionTable(columns=table.rows[0][column + 1 :], rows=rows, start=table.span.start,
-                                                            end=max(t.span.end for t in [table, *following]))
+                columns = head_row[column + 1 :]
+                if len(columns) > 1 and _TOTAL_ROW_RE.match(columns[-1].text):
+                    columns = columns[:-1]  # "| Question | Drive | CARA | Total |": the sum of the programmes is none of them
+                found: QuestionTable | None = QuestionTable(columns=columns, rows=rows, start=table.span.start,
+                                                            end=max(t.span.end for t in [table, *following]), providers=providers)
                 break
         else:
             found = _programme_rows(table, following, spec, by_number, matcher, titles) if transposed else None
@@ -528,6 +539,17 @@ def _question_tables(text: str, spec: RequestSpec, within: Span | None, transpos
 
 
 _TOTAL_ROW_RE = re.compile(r"^\W*(?:grand\s+)?totals?\b", re.IGNORECASE)
+
+
+def _header_under_a_spanning_heading(table) -> tuple[list[Span], list[list[Span]]]:
+    """The header row and the rows under it. "| Q | Question | Programme |" over "|  |  | DRIVE | Make a Change |":
+    a heading merged over the programmes' columns stands in a row of its own, narrower than the table, over the row
+    that names each column (blank under the question's own columns); that row is the header."""
+    rows = table.rows
+    if len(rows) > 2 and len(rows[0]) < len(rows[1]) == len(rows[2]) and not rows[1][0].text.strip() \
+            and all(c.text.strip() for c in rows[1][len(rows[1]) - len(rows[0]) + 1 :]):
+        return rows[1], rows[2:]
+    return rows[0], rows[1:]
 
 
 def _programme_rows(table, following: list, spec: RequestSpec, by_number: dict, matcher: EchoMatcher,

@@ -29,8 +29,9 @@ def _cells(line: Span) -> list[Span] | None:
         inner = line
         stripped = text.strip()
         # Markdown rows have a border on both sides ("| a | b |"); a row written " | 20 | 15" (DOCX or HTML,
-        # first cell empty) keeps that empty cell so its columns do not shift.
-        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+        # first cell empty) keeps that empty cell so its columns do not shift, as does " | Provider | A | B | " (a
+        # sheet's row, its first and last cells empty: cells are joined by " | ", a border has no space before it).
+        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1 and not text.startswith(" | "):
             inner = line.sub(text.index("|") + 1, len(text))
             inner = inner.sub(0, inner.text.rstrip().rindex("|"))
         cells, pos = [], 0
