@@ -103,6 +103,8 @@ def test_catalogue_gives_canonical_names(registry_of):
         ("• Gloucestershire Constabulary\n• Children's Social Care\n- GP surgeries\n(d) Housing Providers", ["Gloucestershire Constabulary", "Children's Social Care", "GP surgeries", "Housing Providers"]),  # bullets are not names
         ("MARAC partners including Avon and Somerset Constabulary and Bristol City Council",
          ["Avon and Somerset Constabulary", "Bristol City Council"]),  # the bodies named after "including"
+        ("Hartwell Violence Reduction Unit (funded through the Home Office).", ["Hartwell Violence Reduction Unit", "Home Office"]),
+        ("Kent County Council. Kent Police also provides a venue in kind.", ["Kent County Council", "Kent Police"]),
     ],
 )
 def test_organisation_lists(org_catalogue, text, orgs):

@@ -1544,3 +1544,30 @@ def test_a_table_per_programme_each_under_its_own_caption(read, layout):
     assert funnel[("Fresh Path", "agency_completed")][0] == "suppressed"
     assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [14, 10, 6]
     assert [funnel[("Steady Steps", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [23, 17, 9]
+
+
+def test_a_table_per_programme_with_a_column_per_year_and_population_under_its_answer_heading(read):
+    """Each programme's table follows a heading naming it, gives last year's and the other population's figures
+    beside the requested ones, and a table of referrers counts each one's referrals per programme."""
+    def table(figures: list[str]) -> str:
+        stages = ["Self-referred", "Self-referred – accepted", "Self-referred – completed",
+                  "Referred by an agency", "Agency referred – accepted", "Agency referred – completed"]
+        return ("Measure | 2021/22 (males) | 2022/23 (males) | 2022/23 (females)\n"
+                + "".join(f"{stage} | {f} | {f} | 2\n".replace(f" | {f} | {f}", f" | 1 | {f}", 1) for stage, f in zip(stages, figures)))
+
+    text = ("Office of the Police and Crime Commissioner for Essex\nDear Applicant,\n"
+            "The Commissioner funded two programmes in 2022/23. Please see the tables below.\n"
+            "Fresh Path\nFresh Path is a group programme delivered by Elm Foundation.\n"
+            "Fresh Path – referrals and outcomes\n" + table(["41", "33", "20", "152", "118", "71"]) + "\n"
+            "Steady Steps\nSteady Steps is a course for young men, delivered by Hartwell Trust.\n"
+            "Steady Steps – referrals and outcomes\n" + table(["12", "10", "7", "36", "27", "15"]) + "\n"
+            "Referring organisations\nOrganisation | Fresh Path | Steady Steps\nEssex Police | 90 | 20\n"
+            "Essex County Council | 62 | 16\nTotal | 152 | 36\n\n"
+            "Budget\nFresh Path is delivered under a contract worth £900,000 over three years, of which £300,000 relates to 2022/23.\n"
+            "Steady Steps cost £48,500 in 2022/23.\nYours faithfully,\nGovernance Officer\n")
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [152, 118, 71]
+    assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [12, 10, 7]
+    assert funnel[("Steady Steps", "agency_referred")][1] == 36  # not a referrer's row of the table below
+    assert budgets["Fresh Path"][:2] == ("value", 300000.0) and budgets["Steady Steps"][:2] == ("value", 48500.0)

@@ -225,18 +225,24 @@ _SENTENCE_CUT_RE = re.compile(r"\.\s|\n")
 def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> list[Piece]:
     """'82 referrals ... for CARA and 240 for the Change Hub ...': one clause per figure, cut at the last
     'and' / ';' / '.' / ',' between two figures; each clause belongs to the programme it names."""
-    cuts = [body.start]
+    cuts, in_sentence = [body.start], [False]
     for left, right in pairwise(anchors):
         between = body.text[left - body.start : right - body.start]
         # The last sentence end between them, else the last lesser break: a figure's clause runs to its sentence's end
         # ("58 referrals for X. Y does not accept agency referrals, so this does not apply").
-        seps = list(_SENTENCE_CUT_RE.finditer(between)) or list(_CLAUSE_CUT_RE.finditer(between))
+        sentences = list(_SENTENCE_CUT_RE.finditer(between))
+        seps = sentences or list(_CLAUSE_CUT_RE.finditer(between))
         cuts.append(left + (seps[-1].start() if seps else len(between) // 2))
+        in_sentence.append(not sentences)
     cuts.append(body.end)
-    out = []
-    for start, end in pairwise(cuts):
+    out: list[Piece] = []
+    for (start, end), continues in zip(pairwise(cuts), in_sentence):
         clause = _sub(body, start, end)
         named = mentions(clause, registry)
+        if not named and continues and out and out[-1].programme is not None:
+            # "X is run under a contract worth £1.2m, of which £400,000 relates to 2022/23": the sentence's programme
+            out.append(Piece(out[-1].programme, clause))
+            continue
         out.append(Piece(named[0][1] if named else None, clause, label=named[0][0] if named else None))
     return out
 
@@ -267,16 +273,19 @@ def _or_unnamed(programmes: list[Programme]) -> list[Programme | None]:
 
 def read_count_block(
     body: Span, questions: list[Question], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts,
-    trust_label_only: bool = True,
+    trust_label_only: bool = True, heading: Span | None = None,
 ) -> None:
-    """Counts for the funnel question(s) a block answers, per programme."""
+    """Counts for the funnel question(s) a block answers, per programme. Its `heading` may be the caption of the
+    table it opens with ("Inspire to Change – referrals and outcomes")."""
     tables = find_tables(body)
     if tables:
         since = body.start
         for table in tables:
             read, column_routes = _with_column_routes(body, table)
-            _count_table(read, questions, captioned(body, table, since, registry), spec, facts, column_routes=column_routes,
-                         legend=table_legend(body, tables))
+            own = captioned(body, table, since, registry)
+            if own is registry and since == body.start and heading is not None and not body.text[: table.span.start - body.start].strip():
+                own = captioned(heading, Table(rows=table.rows, span=heading.sub(len(heading.text), len(heading.text))), heading.start, registry)
+            _count_table(read, questions, own, spec, facts, column_routes=column_routes, legend=table_legend(body, tables))
             since = table.span.end
         return
     question = questions[0]
@@ -537,8 +546,10 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
     route = routes.pop() if len(routes) == 1 else route  # the route the block's questions share, for headings without one
     column_programmes = [registry.resolve(c.text) for c in header]
     if sum(p is not None for p in column_programmes) >= 1:
+        # "| Organisation | Drive | CARA |": a row per referrer, each counting its referrals; no row is the answer's
+        answer = questions[0] if len(questions) == 1 and not _ORGANISATION_COLUMN_RE.match(header[0].text) else None
         for row in table.rows[1:]:
-            question = _classify_row(row[0].text, spec, route) or (questions[0] if len(questions) == 1 else None)
+            question = _classify_row(row[0].text, spec, route) or answer
             if question is None:
                 continue
             for cell, programme in zip(row[1:], column_programmes[1:]):
@@ -564,6 +575,8 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         column = _own_area_column(header, registry)
         if column is None:
             column = next((i for i, c in enumerate(header) if i and _TOTAL_RE.search(c.text)), 1 if len(header) == 2 else None)
+        if column is None:
+            column = _request_year_column(header, spec)
         if column is None and all(_PERIOD_HEADING_RE.match(c.text) for c in header[1:]):
             # "| Q1 Apr–Jun 2022 | Q2 Jul–Sep 2022 | ... |" with no total column: the periods add up to the year
             for row, question in zip(table.rows[1:], row_questions):
@@ -602,6 +615,22 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         for cell, question in zip(row[1:], column_questions[1:]):
             if question is not None:
                 _count_cell(programme, cell, row_route or question.count_slot()[0], question.count_slot()[1], legend, registry, spec, facts)
+
+
+_ORGANISATION_COLUMN_RE = re.compile(r"\W*(?:referring\s+)?(?:organisations?|agency|agencies|referrers?|referral\s+sources?|sources?)\W*$", re.IGNORECASE)
+
+
+def _request_year_column(header: list[Span], spec: RequestSpec) -> int | None:
+    """"| Measure | 2021/22 (males) | 2022/23 (males) | 2022/23 (females) |": the column of the request's year, and of
+    its population where the year has more than one; None if no one column is both."""
+    fy = _fy_pattern(spec.financial_year)
+    years = [i for i, c in enumerate(header) if i and fy.search(c.text)]
+    if len(years) <= 1:
+        return years[0] if years else None
+    own = re.compile(lexicon.population_words(spec.population), re.IGNORECASE)
+    other = re.compile(lexicon.other_population_words(spec.population), re.IGNORECASE)
+    named = [i for i in years if own.search(header[i].text) and not other.search(header[i].text)]
+    return named[0] if len(named) == 1 else None
 
 
 def _own_area_column(header: list[Span], registry: ProgrammeRegistry) -> int | None:
@@ -707,6 +736,16 @@ _YEAR_WORD_RE = re.compile(r"year")
 _ANNUAL_OR_PER_RE = re.compile(r"annual|per")
 
 
+_CLAUSE_BREAK_RE = re.compile(r"[,;–—]\s|\s\(")
+
+
+def _clause_of(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> str:
+    """The clause of a sentence an amount stands in: from the comma, semicolon, dash or bracket before it to the one after."""
+    before = [m.end() for m in _CLAUSE_BREAK_RE.finditer(text, sentence_start, start)]
+    after = _CLAUSE_BREAK_RE.search(text, end, sentence_end)
+    return text[before[-1] if before else sentence_start : after.start() if after else sentence_end]
+
+
 def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts, rule_prefix: str = "budget",
                  of_request_year: bool = False) -> bool:
     """The amount or status one piece of a budget answer gives; `of_request_year` when it stands in that year's row."""
@@ -719,11 +758,15 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
             sentence_start = max(text_span.text.rfind(". ", 0, m.start), text_span.text.rfind("\n", 0, m.start), 0)
             sentence_end = min([i for i in (text_span.text.find(". ", m.end), text_span.text.find("\n", m.end)) if i >= 0] or [len(text_span.text)])
             sentence = text_span.text[sentence_start:sentence_end]
+            # "a contract worth £1.2m over 2021 to 2024, of which £400,000 relates to 2022/23": with two amounts in
+            # one sentence, each clause says which is the contract's and which the year's
+            in_sentence = [a for a in amounts if sentence_start <= a.start < sentence_end]
+            clause = _clause_of(text_span.text, m.start, m.end, sentence_start, sentence_end) if len(in_sentence) > 1 else sentence
             depth = text_span.text[: m.start].count("(") - text_span.text[: m.start].count(")")
-            multi_year = bool(MULTI_YEAR_RE.search(sentence)) or bool(m.period and _YEAR_WORD_RE.search(m.period) and not _ANNUAL_OR_PER_RE.search(m.period or ""))
+            multi_year = bool(MULTI_YEAR_RE.search(clause)) or bool(m.period and _YEAR_WORD_RE.search(m.period) and not _ANNUAL_OR_PER_RE.search(m.period or ""))
             other_year = bool(_OTHER_YEAR_RE.search(sentence)) and not fy.search(sentence)
             total = bool(_TOTAL_RE.search(sentence)) and len(amounts) > 1
-            return (depth > 0, multi_year, other_year, total, not fy.search(sentence), m.start)
+            return (depth > 0, multi_year, other_year, total, not fy.search(clause), not fy.search(sentence), m.start)
         chosen = min(amounts, key=rank)
         span = text_span.sub(chosen.start, chosen.end)
         period = chosen.period

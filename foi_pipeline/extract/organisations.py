@@ -27,7 +27,7 @@ _PLACE_AND_OFFICE_INITIALS_RE = re.compile(r"^(?:[A-Z][\w&'’-]*\s+){1,3}O?P[FV
 ACRONYM_RE = re.compile(r"^(?:[A-Z][A-Z&]{1,7}s?|[A-Z]{2,}\w*)$")
 _LEAD_RE = re.compile(r"^(?:and|or|also|plus|including|both|all|only|from|by|with|via|through)\s+", re.IGNORECASE)
 _TRAIL_RE = re.compile(
-    r"\s+(?:only|alone|too|as\s+well|(?:is|are|was|were)\b.*|who\b.*|which\b.*|through\b.*|via\b.*|"
+    r"\s+(?:only|alone|too|as\s+well|(?:also|additionally|further)\s+\w+\b.*|(?:is|are|was|were)\b.*|who\b.*|which\b.*|through\b.*|via\b.*|"
     r"(?:provides?|provided|meets?|funds?|funded|referred|refers?|made|makes?)\b.*)$",
 )
 _NOT_ORGS = re.compile(
@@ -246,7 +246,10 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
     out: list[OrgMention] = []
     listed = ";" in text or (not wrapped and any(m.group() == "\n" and m.start() < len(text.rstrip()) for m in cuts))
     for piece in pieces:
-        for item in [piece] if listed else _split_commas(piece, lambda pos: is_protected(pos - span.start), catalogue):
+        items = [piece] if listed else _split_commas(piece, lambda pos: is_protected(pos - span.start), catalogue)
+        for through in _FUNDED_THROUGH_RE.finditer(piece.text):  # "Lancashire VRN (funded through the OPCC)": both fund it
+            items.append(piece.sub(through.start("org"), through.end("org")))
+        for item in items:
             cleaned = _clean(item)
             if is_letter_section(cleaned.text, catalogue):
                 continue  # "Your right to complain" after the last funder: the letter's next heading
@@ -257,6 +260,7 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
     return out
 
 
+_FUNDED_THROUGH_RE = re.compile(r"\((?:funded|paid|grant[- ]funded|financed)\s+(?:by|through|via|from)\s+(?P<org>[^()]{3,80})\)", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.;:!?]\s*$")
 _LIST_ITEM_START_RE = re.compile(r"\s*(?:[•·▪◦●○■□➢►>*\-–—]|\(?[a-z0-9]{1,3}[.)]\s)")
 

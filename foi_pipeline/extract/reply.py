@@ -443,7 +443,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             if figures:
                 facts.counts += in_prose
             else:
-                read_count_block(block.body, count_questions, own, spec, facts, trust_label_only=block.alignment == "label")
+                read_count_block(block.body, count_questions, own, spec, facts, trust_label_only=block.alignment == "label",
+                                 heading=block.heading)
                 if len(facts.counts) == before:
                     facts.counts += in_prose  # "Neither programme accepts self-referrals": what the sentences say
             new = facts.counts[before:]
@@ -569,7 +570,18 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     money_by_programme: dict[int | None, MoneyFact] = {}
     for money_fact in facts.money:
         money_key = id(money_fact.programme) if money_fact.programme else None
-        money_by_programme.setdefault(money_key, money_fact)
+        earlier = money_by_programme.setdefault(money_key, money_fact)
+        if earlier is not money_fact and money_fact.period == spec.financial_year and earlier.period != spec.financial_year \
+                and earlier.status == money_fact.status == "value":
+            # "a contract worth £1.2m over 2021 to 2024, of which £400,000 relates to 2022/23": the year's amount
+            money_by_programme[money_key] = money_fact
+            review("budgets", "amount_gbp", f"the reply gives more than one amount; the one said of {spec.financial_year} is used",
+                   earlier.span, "info", money_fact.programme, str(earlier.amount))
+    for money_fact in money_by_programme.values():
+        if money_fact.status == "value" and money_fact.period not in (None, "annual", spec.financial_year):
+            # "a three-year grant of £270,000 covering 2022 to 2025": not the year's budget, unless the reply says so
+            review("budgets", "amount_gbp", f"the amount is given for {money_fact.period}, not for {spec.financial_year} alone",
+                   money_fact.span, "warning", money_fact.programme, str(money_fact.amount))
     for programme in registry.programmes:
         tables["budgets"].append(_budget_row(doc_id, pids[id(programme)], money_by_programme.get(id(programme))))
     if None in money_by_programme:
