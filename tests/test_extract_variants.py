@@ -1571,3 +1571,29 @@ def test_a_table_per_programme_with_a_column_per_year_and_population_under_its_a
     assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [12, 10, 7]
     assert funnel[("Steady Steps", "agency_referred")][1] == 36  # not a referrer's row of the table below
     assert budgets["Fresh Path"][:2] == ("value", 300000.0) and budgets["Steady Steps"][:2] == ("value", 48500.0)
+
+
+@pytest.mark.parametrize("top, nested", [("•", "–\t"), ("•", "    - "), ("-", "    o ")])
+def test_programmes_as_bullets_with_their_figures_as_bullets_under_them(read, top, nested):
+    """A letter in sentences that lists each programme as a bullet and its figures as bullets under it; a stage
+    without a route has the route of the bullet above, and one bullet may give a stage and the ones after it."""
+    def under(*lines: str) -> str:
+        return "".join(f"{nested}{line}\n" for line in lines)
+
+    text = ("Office of the Police and Crime Commissioner for Cumbria\nDear Requester,\n"
+            "Rather than answer your questions one at a time, I have set out the position for each programme.\n"
+            f"{top} Fresh Path (Carlisle and Barrow) – one-to-one work with high-harm perpetrators, delivered by Elm\n"
+            "Foundation and commissioned jointly with the county council.\n"
+            + under("Self-referrals: not applicable – the service takes agency referrals only", "Referred by agencies: 58",
+                    "Accepted: 44", "Completed: 23*")
+            + f"{top} Steady Steps – a 20-week group programme, delivered by Hartwell Trust.\n"
+            + under("Self-referred: 31, of whom 25 were accepted and 12 completed", "Referred by agencies: 47, of whom 35 were accepted and 18 completed")
+            + "* Cases closed after the planned intervention.\nReferring organisations\n"
+            "Fresh Path takes referrals from Cumbria Constabulary only.\nYours sincerely,\nFOI Officer\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert {p["name"]: p["providers"] for p in ex.tables["programmes"]}["Steady Steps"] == ["Hartwell Trust"]
+    assert funnel[("Fresh Path", "self_referred")][0] == "not_applicable"
+    assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [58, 44, 23]
+    assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [31, 25, 12]
+    assert [funnel[("Steady Steps", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [47, 35, 18]

@@ -48,6 +48,7 @@ from foi_pipeline.extract.programmes import (
     find_programmes_in_scope,
     looks_like_name,
 )
+from foi_pipeline.extract.programme_lists import programme_list_sections
 from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wording
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
 from foi_pipeline.extract.sections import Section, caption_name, heading_name, split_sections, table_sections
@@ -399,6 +400,12 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         if _table_of_programmes(table, seg.blocks) and not any(counts & {q.key for q in b.questions} for b in outside):
             sections = table_sections(table)
             seg.blocks = [block for section in sections for block in section.blocks] + outside
+    if len(sections) <= 1 and (listed := programme_list_sections(text, spec)):
+        # programmes as bullets, each with its figures as bullets under it: the answers elsewhere speak of them all
+        start, end = listed[0].blocks[0].body.start, max(b.body.end for b in listed[-1].blocks)
+        outside = [b for b in seg.blocks if not start <= b.start < end]
+        sections = listed
+        seg.blocks = sorted([block for section in listed for block in section.blocks] + outside, key=lambda b: b.start)
     section_registries = _section_registries(sections, catalogue, orgs)
     for own in [registry, *section_registries]:
         own.area = meta.area

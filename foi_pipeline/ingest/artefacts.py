@@ -32,6 +32,8 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"^\[?(\d{1,4})\]?$")
+# "www.sussex-pcc.gov.uk<TAB>1 / 2", "Office of the PCC – address    Page 1 of 3": a running line that ends in its page number
+_TRAILING_PAGE_NUMBER = re.compile(r"\S(?:\t| {2,})(?:page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}\s+of\s+\d{1,4})$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _ANSWER_LABEL = re.compile(r"^(?:q(?:uestion)?\s*)?\(?\d{1,2}[.):]", re.IGNORECASE)  # "2. These are ...": an answer, never furniture
 FURNITURE_ZONE = 2  # lines at the top and at the bottom of a page where furniture is looked for
@@ -126,6 +128,8 @@ def furniture_edits(pages: list[str]) -> list[Edit]:
         for start, end, line, _ in zone:
             bare = _BARE_NUMBER.match(line)
             if _PAGE_NUMBER.match(line) and (not bare or int(bare.group(1)) == number + 1) and (len(pages) >= 2 or not bare):
+                removed[start] = end
+            elif len(pages) >= 2 and _TRAILING_PAGE_NUMBER.search(line):
                 removed[start] = end
     joined = PAGE_BREAK.join(pages)
     merged: list[list[int]] = []  # runs of removed lines, with only line breaks (or blank lines) between them
