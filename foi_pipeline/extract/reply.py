@@ -40,6 +40,7 @@ from foi_pipeline.extract.facts import (
 )
 from foi_pipeline.extract.metadata import read_metadata
 from foi_pipeline.extract.organisations import OrganisationCatalogue, looks_like_org
+from foi_pipeline.extract.programme_lists import programme_list_sections
 from foi_pipeline.extract.programmes import (
     Programme,
     ProgrammeRegistry,
@@ -48,7 +49,6 @@ from foi_pipeline.extract.programmes import (
     find_programmes_in_scope,
     looks_like_name,
 )
-from foi_pipeline.extract.programme_lists import programme_list_sections
 from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wording
 from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
 from foi_pipeline.extract.sections import Section, caption_name, heading_name, split_sections, table_sections

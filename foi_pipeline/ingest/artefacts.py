@@ -127,9 +127,7 @@ def furniture_edits(pages: list[str]) -> list[Edit]:
     for number, zone in enumerate(zones):
         for start, end, line, _ in zone:
             bare = _BARE_NUMBER.match(line)
-            if _PAGE_NUMBER.match(line) and (not bare or int(bare.group(1)) == number + 1) and (len(pages) >= 2 or not bare):
-                removed[start] = end
-            elif len(pages) >= 2 and _TRAILING_PAGE_NUMBER.search(line):
+            if (_PAGE_NUMBER.match(line) and (not bare or int(bare.group(1)) == number + 1) and (len(pages) >= 2 or not bare)) or (len(pages) >= 2 and _TRAILING_PAGE_NUMBER.search(line)):
                 removed[start] = end
     joined = PAGE_BREAK.join(pages)
     merged: list[list[int]] = []  # runs of removed lines, with only line breaks (or blank lines) between them
