@@ -49,6 +49,14 @@ def test_a_bare_number_is_a_page_number_only_when_it_is_the_pages():
     assert clean_pages(["Letter\n1", "More\n2"])[0] == PAGE_BREAK.join(["Letter", "More"])
 
 
+def test_a_running_line_that_ends_in_its_page_number_is_furniture_though_set_off_by_a_tab():
+    pages = ["Dear Requester\n1. Drive\nOffice of the PCC – www.example-pcc.gov.uk\tPage 1 of 2",
+             "Referrals come from Kent Police.\nOffice of the PCC – www.example-pcc.gov.uk\tPage 2 of 2"]
+    assert clean_pages(pages)[0] == PAGE_BREAK.join(["Dear Requester\n1. Drive", "Referrals come from Kent Police."])
+    table = ["Programme\tReferred\nDrive\t12 of 40", "More text\nCARA\t3 of 9"]  # a table's last cells are no page numbers
+    assert clean_pages(table)[0] == PAGE_BREAK.join(table)
+
+
 def test_spans_of_the_plain_join_follow_the_cleaning():
     pages = ["Page 1 of 2\nThe pro-\ngramme took 82 referrals", "Page 2 of 2\n66 completed"]
     joined = PAGE_BREAK.join(pages)

@@ -32,8 +32,9 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"^\[?(\d{1,4})\]?$")
-# "www.sussex-pcc.gov.uk<TAB>1 / 2", "Office of the PCC – address    Page 1 of 3": a running line that ends in its page number
-_TRAILING_PAGE_NUMBER = re.compile(r"\S(?:\t| {2,})(?:page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}\s+of\s+\d{1,4})$", re.IGNORECASE)
+# "Office of the PCC – www.example.gov.uk<TAB>Page 1 of 3": a running line that ends in its page number ("12 of 40"
+# alone may be a table's last cell)
+_TRAILING_PAGE_NUMBER = re.compile(r"\S(?:\t| {2,})page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _ANSWER_LABEL = re.compile(r"^(?:q(?:uestion)?\s*)?\(?\d{1,2}[.):]", re.IGNORECASE)  # "2. These are ...": an answer, never furniture
 FURNITURE_ZONE = 2  # lines at the top and at the bottom of a page where furniture is looked for
