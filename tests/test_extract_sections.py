@@ -128,3 +128,23 @@ def test_route_groups_over_stages_become_one_header_with_a_route_per_column():
     assert len(grouped[0].rows) == 2
     flat = "Programme | Referred | Completed\nFresh Path | 4 | 2\nSteady Steps | 5 | 3\n"
     assert under_route_groups(find_tables(Span.of(flat, 0, len(flat)))[0]) is None
+
+
+def test_route_headings_written_once_over_their_merged_columns_are_spread_over_them():
+    from foi_pipeline.extract.facts import under_route_groups
+    from foi_pipeline.extract.spans import Span
+    from foi_pipeline.extract.tables import find_tables
+
+    # a sheet writes a merged cell once: the first row is narrower than the stages under it
+    text = ("Programme | Provider | Self-referral | Agency referral | Budget 2022/23\n"
+            " |  | Referred | Accepted | Completed | Referred | Accepted | Completed | \n"
+            "Fresh Path | Elm Foundation | 4 | 3 | 2 | 30 | 20 | 10 | 52000\n")
+    (table,) = find_tables(Span.of(text, 0, len(text)))
+    grouped = under_route_groups(table)
+    assert grouped is not None
+    header, routes = [c.text for c in grouped[0].rows[0]], grouped[1]
+    assert header == ["Programme", "Provider", *["Referred", "Accepted", "Completed"] * 2, "Budget 2022/23"]
+    assert routes == [None, None, *["self"] * 3, *["agency"] * 3, None]
+    # headings that do not line up with the groups under them are left as they are
+    odd = "Programme | Self-referral\n |  | Referred | Accepted | Completed | Referred\nFresh Path | 1 | 2 | 3 | 4 | 5\n"
+    assert all(under_route_groups(t) is None for t in find_tables(Span.of(odd, 0, len(odd))))

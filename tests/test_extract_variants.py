@@ -1597,3 +1597,24 @@ def test_programmes_as_bullets_with_their_figures_as_bullets_under_them(read, to
     assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [58, 44, 23]
     assert [funnel[("Steady Steps", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [31, 25, 12]
     assert [funnel[("Steady Steps", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [47, 35, 18]
+
+
+def test_a_data_sheet_of_programmes_under_route_headings_written_once_with_a_sheet_of_referrers_and_funders(read):
+    text = ("Office of the Police and Crime Commissioner for Norfolk – FOI response data\n"
+            "Programme | Delivered by | Self-referral | Referred by an agency | Budget 2022/23 (incl. running costs) | Scope\n"
+            " |  | Referred | Accepted | Completed | Referred | Accepted | Completed |  | \n"
+            "Fresh Path | Elm Foundation | 29 | 21 | 12 | 77 | 60 | 31 | 118400 | Group work for men\n"
+            "Steady Steps | Hartwell Trust | n/a | n/a | n/a | 40 | 38 | 30 | 27250 | Two workshops after a caution\n"
+            "Total |  | 29 | 21 | 12 | 117 | 98 | 61 | 145650 | \n\n"
+            "Referrers and funders\n"
+            "Programme | Organisations that made referrals (Q8) | Financial contributors (Q9)\n"
+            "Fresh Path | Norfolk Constabulary; Probation Service | Norfolk PCC; Home Office\n"
+            "Steady Steps | Norfolk Constabulary | Norfolk PCC\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert [funnel[("Fresh Path", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [29, 21, 12]
+    assert funnel[("Steady Steps", "agency_completed")][1] == 30 and funnel[("Steady Steps", "self_referred")][0] == "not_applicable"
+    assert budgets["Fresh Path"][:2] == ("value", 118400.0) and budgets["Steady Steps"][:2] == ("value", 27250.0)
+    assert {(p, o) for p, o in referrers} == {("Fresh Path", "Norfolk Constabulary"), ("Fresh Path", "The Probation Service"),
+                                               ("Steady Steps", "Norfolk Constabulary")}
+    assert {(p, f) for p, f, _ in funders} >= {("Fresh Path", "Home Office"), ("Steady Steps", "Office of the Police and Crime Commissioner for Norfolk")}

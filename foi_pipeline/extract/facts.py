@@ -27,7 +27,7 @@ from foi_pipeline.extract.quantities import (
 )
 from foi_pipeline.extract.spans import Span
 from foi_pipeline.extract.spans import lines as text_lines
-from foi_pipeline.extract.tables import Table, find_tables, outside_tables
+from foi_pipeline.extract.tables import Table, find_tables, outside_tables, spread_merged_headings
 from foi_pipeline.specs import Question, RequestSpec
 
 SIDE_REMARK_RE = re.compile(r"\b(?:a\s+further|further|additional|also|another|of\s+(?:these|them|whom)|still)\b", re.IGNORECASE)
@@ -387,6 +387,11 @@ def under_route_groups(table: Table) -> tuple[Table, list[str | None]] | None:
     top, stages = table.rows[0], table.rows[1]
     if stages[0].text.strip() or sum(lexicon.stage_named(c.text) is not None for c in stages[1:]) < 2:
         return None
+    if len(top) < len(stages):
+        spread = spread_merged_headings(top, stages)
+        if spread is None:
+            return None
+        top = spread
     routes: list[str | None] = []
     current: str | None = None
     for cell in top:
@@ -1008,6 +1013,36 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
             for programme in targets:
                 fact = OrgFact(programme, org, f"{kind}:table", contribution if kind == "funders" else "unknown")
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)
+
+
+_FUNDERS_COLUMN_RE = re.compile(r"fund|contribut|financ", re.IGNORECASE)
+_REFERRERS_COLUMN_RE = re.compile(r"refer", re.IGNORECASE)
+_BUDGET_COLUMN_RE = re.compile(r"budget|cost|£", re.IGNORECASE)
+
+
+def read_programme_tables(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None,
+                          spec: RequestSpec, facts: Facts, answered: set[str]) -> None:
+    """A sheet with a row per programme whose columns answer the request ("| Programme | Organisations that made
+    referrals (Q8) | Financial contributors (Q9) |", "| ... | Budget 2022/23 |"), standing apart from the answers:
+    each row's cells are its programme's referrers, funders and budget. Kinds already `answered` are left."""
+    for table in find_tables(body):
+        read = one_header_row(table)
+        header = read.rows[0]
+        rows = read.rows[1:]
+        if lexicon.column_holds(header[0].text.strip()) != "programme" or \
+                sum(registry.resolve(row[0].text) is not None for row in rows) * 2 <= len(rows):
+            continue
+        for kind, pattern in (("funders", _FUNDERS_COLUMN_RE), ("referrers", _REFERRERS_COLUMN_RE)):
+            if kind not in answered and any(pattern.search(c.text) for c in header[1:]):
+                _org_table(read, kind, registry, orgs, authority, facts)
+        budget = next((i for i, c in enumerate(header) if i and _BUDGET_COLUMN_RE.search(c.text)), None)
+        if "budgets" in answered or budget is None:
+            continue
+        of_year = bool(_fy_pattern(spec.financial_year).search(header[budget].text))
+        for row in rows:
+            programme = registry.resolve(row[0].text)
+            if programme is not None and budget < len(row) and row[budget].text.strip():
+                _money_piece(Piece(programme, row[budget]), row[budget], registry, spec, facts, "budget:table", of_request_year=of_year)
 
 
 def _not_programmes(found: list[OrgMention], registry: ProgrammeRegistry) -> list[OrgMention]:

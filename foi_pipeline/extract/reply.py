@@ -36,6 +36,7 @@ from foi_pipeline.extract.facts import (
     read_funders_of_budget,
     read_money_block,
     read_org_block,
+    read_programme_tables,
     read_stage_tables,
 )
 from foi_pipeline.extract.metadata import read_metadata
@@ -477,6 +478,9 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     # a table of stages before the answers ("your questions 1 to 7 are answered together in Table 1") is read too;
     # in a letter of sentences, it is read as a table before the sentences are
     read_stage_tables(letter if prose_only else seg.preamble, registry, spec, facts)
+    # a sheet of programmes beside the answers gives what no answer did: its referrers, funders and budget columns
+    answered = {q.table for b in seg.blocks if b.body for q in b.questions}
+    read_programme_tables(Span.of(text, 0, len(text)), registry, orgs, meta.authority, spec, facts, answered)
     if prose_only:
         read_prose(letter, registry, orgs, meta.authority, facts, request_wording([q.text for q in spec.questions]))
         read_money_block(letter, registry, spec, facts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.spans import Span
 
 _SEPARATOR_ROW = re.compile(r"^[\s|:+\-=]+$")
@@ -99,6 +100,9 @@ def _bordered_tables(body: Span) -> list[Table]:
             # "            EPP      Make the Change" over "Q2  Males who self-referred   88   64": the header names
             # only the figures' columns; the label columns under it are blank
             run[0][:0] = [run_lines[0].sub(0, 0)] * (len(cells) - len(run[0]))
+        elif cells and len(run) == 1 and "|" in raw and len(cells) > len(run[0]) + 1 and not cells[0].text.strip() and \
+                (spread := spread_merged_headings(run[0], cells)) is not None:
+            run[0] = spread  # headings merged over groups of stage columns, each written once (a sheet, a Word table)
         if cells and (not run or len(cells) == len(run[0]) or ("|" in raw and abs(len(cells) - len(run[0])) <= 1)):
             run.append(cells)
             run_lines.append(line)
@@ -107,6 +111,33 @@ def _bordered_tables(body: Span) -> list[Table]:
             tables.append(Table(rows=run, span=Span(run_lines[0].start, run_lines[-1].end, body.text[run_lines[0].start - body.start : run_lines[-1].end - body.start])))
         run, run_lines = ([cells], [line]) if cells else ([], [])
     return tables
+
+
+_STAGE_RANK = {"referred": 0, "accepted": 1, "completed": 2}
+
+
+def spread_merged_headings(top: list[Span], stages: list[Span]) -> list[Span] | None:
+    """"| Programme | Provider | Self-referral | Agency referral | Budget |" over "| | | Referred | Accepted | Completed |
+    Referred | ... | |": a sheet or a Word table writes a merged heading once, so the first row is narrower than the
+    stages under it. Each run of stages (starting again at "Referred") takes one heading, every other column its
+    own; the heading row spread the width of the stages (a blank over the rest of each group), or None if the two
+    rows do not line up."""
+    groups: list[list[int]] = []
+    last: int | None = None
+    for i, cell in enumerate(stages):
+        stage = lexicon.stage_named(cell.text) if cell.text.strip() else None
+        rank = _STAGE_RANK.get(stage) if stage else None
+        if rank is not None and last is not None and rank > last and groups and groups[-1][-1] == i - 1:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+        last = rank
+    if len(groups) != len(top):
+        return None
+    spread: list[Span] = []
+    for heading, columns in zip(top, groups):
+        spread += [heading] + [heading.sub(0, 0)] * (len(columns) - 1)
+    return spread
 
 
 COLUMN_TOLERANCE = 3  # characters a figure may stand off the heading over it (centred, right-aligned)
