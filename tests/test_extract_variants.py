@@ -1618,3 +1618,24 @@ def test_a_data_sheet_of_programmes_under_route_headings_written_once_with_a_she
     assert {(p, o) for p, o in referrers} == {("Fresh Path", "Norfolk Constabulary"), ("Fresh Path", "The Probation Service"),
                                                ("Steady Steps", "Norfolk Constabulary")}
     assert {(p, f) for p, f, _ in funders} >= {("Fresh Path", "Home Office"), ("Steady Steps", "Office of the Police and Crime Commissioner for Norfolk")}
+
+
+def test_a_workbook_with_a_sheet_per_question_each_a_row_per_programme(read):
+    """Each sheet is a question's heading over "| Programme | Number |"; referrers are a Yes/No matrix."""
+    figures = {2: ("31", "Not applicable"), 3: ("22", "Not applicable"), 4: ("9 (provisional)", "Not applicable"),
+               5: ("88", "41"), 6: ("70", "35"), 7: ("33", "<5")}
+    titles = {2: "Males who self-referred", 3: "Self-referred males accepted", 4: "Self-referred males completed",
+              5: "Males referred by an agency", 6: "Agency-referred males accepted", 7: "Agency-referred males completed"}
+    sheets = "".join(f"Q{n}\nQ{n} – {titles[n]}\nProgramme | Number (males, 2022/23)\nFresh Path | {a}\nSteady Steps | {b}\n\n"
+                     for n, (a, b) in figures.items())
+    text = ("Q1\nQ1 – Name/Title/Scope of the commissioned programme\nProgramme | Provider | Scope\n"
+            "Fresh Path | Elm Foundation | Group behaviour change work\nSteady Steps | Hartwell Trust | One-to-one work, agency referrals only\n\n"
+            + sheets + "Q8\nQ8 – Organisations who made referrals\nOrganisation | Fresh Path | Steady Steps\n"
+            "Durham Constabulary | Yes | Yes\nProbation Service | Yes | No\nMARAC | No | Yes\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert [funnel[("Fresh Path", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [31, 22, 9]
+    assert [funnel[("Steady Steps", f"agency_{s}")][:2] for s in ("referred", "accepted")] == [("value", 41), ("value", 35)]
+    assert funnel[("Steady Steps", "agency_completed")][0] == "suppressed" and funnel[("Steady Steps", "self_referred")][0] == "not_applicable"
+    assert referrers == {("Fresh Path", "Durham Constabulary"), ("Fresh Path", "The Probation Service"),
+                         ("Steady Steps", "Durham Constabulary"), ("Steady Steps", "MARAC")}

@@ -601,6 +601,12 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         grouped = column_routes[i] if column_routes and i < len(column_routes) else None
         column_route = _route_named(cell.text.lower()) or grouped or column_route
         column_questions.append(_classify_row(cell.text, spec, column_route))
+    if len(questions) == 1 and not any(column_questions[1:]):
+        # "| Programme | Number (males, 2022/23) |" under one question: a row per programme, its answer in the
+        # only column of figures, else the column of the request's year or population
+        value_column = 1 if len(header) == 2 else (_request_year_column(header, spec) or _population_column(header, 1, spec))
+        if value_column is not None:
+            column_questions = [questions[0] if i == value_column else None for i in range(len(header))]
     # a programme named on a row of its own, over its routes' rows; in a table of one programme's, that programme
     group: Programme | None = registry.programmes[0] if len(registry.programmes) == 1 else None
     for row in table.rows[1:]:
@@ -1005,7 +1011,7 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
     for row in rows:
         rest = " ".join(cell.text for cell in row[1:])
         named = [p for cell in row[1:] for _, p in mentions(cell, registry)]
-        named += [p for cell, p in zip(row[1:], columns[1:]) if p is not None and cell.text.strip(" -–—0").lower() not in {"", "n/a", "nil", "none"}]
+        named += [p for cell, p in zip(row[1:], columns[1:]) if p is not None and cell.text.strip(" -–—0").lower() not in _NOT_A_REFERRAL]
         targets = list({id(p): p for p in named}.values()) or ([introduced] if introduced else _or_unnamed(registry.programmes))
         contribution = "in_kind" if IN_KIND_RE.search(rest) else "cash" if CASH_RE.search(rest) else "unknown"
         for org in _not_programmes(split_organisations(row[0], orgs, lenient=True), registry):
@@ -1015,6 +1021,7 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)
 
 
+_NOT_A_REFERRAL = {"", "n/a", "nil", "none", "no", "✗", "✘"}  # a cell of a Yes/No matrix that says no
 _FUNDERS_COLUMN_RE = re.compile(r"fund|contribut|financ", re.IGNORECASE)
 _REFERRERS_COLUMN_RE = re.compile(r"refer", re.IGNORECASE)
 _BUDGET_COLUMN_RE = re.compile(r"budget|cost|£", re.IGNORECASE)
