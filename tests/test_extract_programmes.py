@@ -52,6 +52,9 @@ def registry_of(catalogue: Catalogue, org_catalogue: OrganisationCatalogue):
         # the answer says how many it names: a service of the programme is no second one
         ("We fund one perpetrator programme: Fresh Start (FS), delivered by Acme, with a linked Partner Support Service.", ["FS"]),
         ("Fresh Start: a one-to-one intervention.\nFamily Safety Project: group work.", ["Fresh Start", "Family Safety Project"]),
+        # a list written as one sentence, each programme's part ending at a semicolon
+        ("The PCC funds two programmes in the county: the Hartwell Behaviour Change Programme (HBCP), a 20-week course, "
+         "delivered by Acme; and KEEL (Keeping Everyone Emotionally Level), two workshops delivered by The Harbour Trust.", ["HBCP", "KEEL"]),
     ],
 )
 def test_programmes_named_in_scope_answers(registry_of, text, names):

@@ -365,6 +365,19 @@ def _items(block: Span) -> list[Span]:
         if not span:
             continue
         cuts = list(INLINE_ENUM_RE.finditer(span.text))
+        colon = span.text.find(":")
+        if len(cuts) < 2 and colon > 0 and _LIST_INTRO_RE.search(span.text[:colon]) and ";" in span.text[colon:]:
+            # "two programmes: the Behaviour Change Programme (BCP), ..., delivered by X; and CARA (...), ...":
+            # a list written as a sentence, each programme's part ending at a semicolon
+            head, rest = span.sub(0, colon + 1), span.sub(colon + 1, len(span.text))
+            out.append(head.strip())
+            at = 0
+            for part in [*rest.text.split(";")]:
+                piece = rest.sub(at, at + len(part)).strip()
+                at += len(part) + 1
+                lead = _AND_LEAD_RE.match(piece.text)
+                out.append(piece.sub(lead.end(), len(piece.text)) if lead else piece)
+            continue
         if len(cuts) >= 2:
             bounds = [m.start() for m in cuts] + [len(span.text)]
             head = span.sub(0, bounds[0])
@@ -377,6 +390,7 @@ def _items(block: Span) -> list[Span]:
     return out
 
 
+_AND_LEAD_RE = re.compile(r"(?:and|or)\s+", re.IGNORECASE)
 LETTER_ITEM_RE = re.compile(r"[^\S\n]*\(?(?P<letter>[a-hA-H])[.)][^\S\n]+")
 
 
