@@ -148,3 +148,51 @@ def test_route_headings_written_once_over_their_merged_columns_are_spread_over_t
     # headings that do not line up with the groups under them are left as they are
     odd = "Programme | Self-referral\n |  | Referred | Accepted | Completed | Referred\nFresh Path | 1 | 2 | 3 | 4 | 5\n"
     assert all(under_route_groups(t) is None for t in find_tables(Span.of(odd, 0, len(odd))))
+
+
+@pytest.mark.parametrize("header_rows", [1, 2])
+def test_header_rows_a_table_repeats_after_a_page_break_are_no_rows(header_rows):
+    from foi_pipeline.extract.tables import find_tables
+
+    header = ["Programme | Self-referral |  | Agency |  \n", " | Referred | Accepted | Referred | Accepted\n"][:header_rows]
+    if header_rows == 1:
+        header = ["Programme | Referred | Accepted | Completed | Budget\n"]
+        rows = ["Fresh Path | 12 | 9 | 4 | 5000\n", "Steady Steps | 30 | 20 | 11 | 7000\n", "Open Door | 8 | 6 | 2 | 3000\n"]
+    else:
+        rows = ["Fresh Path | 12 | 9 | 40 | 31\n", "Steady Steps | 3 | 2 | 30 | 20\n", "Open Door | 8 | 6 | 2 | 1\n"]
+    text = "".join(header + rows[:2] + header + rows[2:])  # the header again at the top of the next page
+    (table,) = find_tables(span(text))
+    assert [row[0].text.strip() for row in table.rows[header_rows:]] == ["Fresh Path", "Steady Steps", "Open Door"]
+    assert len(table.rows) == header_rows + 3
+
+
+def test_a_row_of_figures_like_the_first_is_data_not_a_repeated_header():
+    from foi_pipeline.extract.tables import find_tables
+
+    text = "12 | 9 | 4\n12 | 9 | 4\n30 | 20 | 11\n12 | 9 | 4\n"  # a table with no header keeps every row
+    (table,) = find_tables(span(text))
+    assert len(table.rows) == 4
+
+
+@pytest.mark.parametrize("top", [
+    "Programme |  | Self-referral route |  | Agency | referral | route",  # centred over its run, or split into words
+    "Programme |  | Self-referral route |  |  | Agency referral route | ",
+])
+def test_a_route_heading_anywhere_over_its_run_of_stages_names_the_whole_run(top):
+    from foi_pipeline.extract.facts import under_route_groups
+
+    text = (f"{top} | Budget\n"
+            " | Referred | Accepted | Completed | Referred | Accepted | Completed | 2022/23\n"
+            "Fresh Path | 4 | 3 | 2 | 30 | 20 | 10 | £52,000\n")
+    grouped = under_route_groups(find_tables_of(text))
+    assert grouped is not None
+    table, routes = grouped
+    assert routes == [None, *["self"] * 3, *["agency"] * 3, None]
+    assert [c.text.strip() for c in table.rows[0]][-1] == "Budget"  # not "2022/23": the year qualifies the heading
+
+
+def find_tables_of(text: str):
+    from foi_pipeline.extract.tables import find_tables
+
+    (table,) = find_tables(span(text))
+    return table

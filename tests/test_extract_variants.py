@@ -1639,3 +1639,59 @@ def test_a_workbook_with_a_sheet_per_question_each_a_row_per_programme(read):
     assert funnel[("Steady Steps", "agency_completed")][0] == "suppressed" and funnel[("Steady Steps", "self_referred")][0] == "not_applicable"
     assert referrers == {("Fresh Path", "Durham Constabulary"), ("Fresh Path", "The Probation Service"),
                          ("Steady Steps", "Durham Constabulary"), ("Steady Steps", "MARAC")}
+
+
+@pytest.mark.parametrize("line", ["question 10.", "questions 2 to 7 and", "request 3 as well"])
+def test_a_question_named_in_lower_case_at_a_line_start_is_a_wrapped_sentence_not_a_label(line):
+    from foi_pipeline.extract.segment import line_label
+    from foi_pipeline.extract.spans import Span
+
+    assert line_label(Span(0, len(line), line), False) is None
+    assert line_label(Span(0, len(line.title()), line.title()), False) is not None  # "Question 10." heads an answer
+
+
+@pytest.mark.parametrize("pointer", [
+    "Please see the final column of Table 1.",
+    "This is set out in the table above, in the column headed Budget.",
+    "Refer to Annex A.",
+])
+def test_an_answer_that_points_to_a_table_lets_the_table_answer_it(read, pointer):
+    text = ("Office of the Police and Crime Commissioner for Essex\nDear Requester,\n"
+            "Table 1 – Programmes commissioned in 2022/23\n"
+            "Programme | Provider | Funded by | Budget 2022/23\n"
+            "Fresh Path | Elm Foundation | Home Office | £52,000\n"
+            "Steady Steps | Hartwell Trust | Essex County Council | £18,500\n\n"
+            "1. Name/Title/Scope of the commissioned programme\nThe two programmes are listed in Table 1.\n"
+            "9. Financial Contributors\nSee Table 1.\n"
+            f"10. Budget inclusive of Running Costs\n{pointer}\n"
+            "Yours sincerely,\nFOI Officer\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert budgets["Fresh Path"][:2] == ("value", 52000.0) and budgets["Steady Steps"][:2] == ("value", 18500.0)
+    assert {(p, f) for p, f, _ in funders} == {("Fresh Path", "Home Office"), ("Steady Steps", "Essex County Council")}
+    assert not [r for r in ex.tables["review_queue"] if r["table_name"] == "budgets"]
+
+
+def test_a_pointer_that_gives_its_own_amount_is_an_answer():
+    from foi_pipeline.extract.reply import _points_to_a_table
+    from foi_pipeline.extract.spans import Span
+
+    for body, points in [("Please see Table 1.", True), ("£45,000 in total; see Table 1 for the split.", False),
+                         ("See Table 1: £45,000 in total.", False), ("The budget was £45,000.", False)]:
+        assert _points_to_a_table(Span(0, len(body), body)) is points, body
+
+
+@pytest.mark.parametrize("heading, holds", [("Programme and scope", "programme"), ("Name / description", "programme"),
+                                            ("Provider & contact", "provider"), ("Referrals and completions", None)])
+def test_a_joined_column_heading_holds_what_its_first_heading_names(heading, holds):
+    from foi_pipeline.extract.lexicon import column_holds
+
+    assert column_holds(heading) == holds
+
+
+def test_an_organisation_name_broken_inside_its_brackets_is_one_name():
+    from foi_pipeline.extract.organisations import _wraps_at
+
+    text = "Children's Social Care (Cheshire East\nCouncil and Cheshire West)\nCheshire Police\n"
+    assert _wraps_at(text, text.index("\n"))
+    assert not _wraps_at(text, text.index("\n", text.index("\n") + 1))  # a closed bracket: the next line is a name

@@ -27,7 +27,7 @@ from foi_pipeline.extract.quantities import (
 )
 from foi_pipeline.extract.spans import Span
 from foi_pipeline.extract.spans import lines as text_lines
-from foi_pipeline.extract.tables import Table, find_tables, outside_tables, spread_merged_headings
+from foi_pipeline.extract.tables import Table, find_tables, outside_tables, spread_merged_headings, stage_groups
 from foi_pipeline.specs import Question, RequestSpec
 
 SIDE_REMARK_RE = re.compile(r"\b(?:a\s+further|further|additional|also|another|of\s+(?:these|them|whom)|still)\b", re.IGNORECASE)
@@ -395,14 +395,21 @@ def under_route_groups(table: Table) -> tuple[Table, list[str | None]] | None:
     routes: list[str | None] = []
     current: str | None = None
     for cell in top:
-        text = cell.text.strip().lower()
-        named = _route_named(text) if text else None
-        # a blank, or a word of a heading split across cells ("Agency | referral"), stays in the group to its left
-        current = named or (current if not text or lexicon.stage_named(text) else None)
+        text = cell.text.strip()
+        named = _route_named(text.lower()) if text else None
+        # a blank, or a word of a heading split across cells ("Agency | referral | route"), stays in the group to
+        # its left
+        current = named or (current if not text or text[0].islower() or lexicon.stage_named(text) else None)
         routes.append(current)
+    for group in stage_groups(stages[: len(top)]):
+        # a heading centred over its run of stages ("| | Self-referral route | |") names the route of the whole run
+        named = _route_named(" ".join(top[i].text for i in group).lower()) if len(group) > 1 else None
+        for i in group if named else []:
+            routes[i] = named
     if not any(routes):
         return None
-    header = [s if s.text.strip() else t for t, s in zip(top, stages)] + top[len(stages):]
+    # a stage names its column; over anything else ("Budget" over "2022/23") the first row's heading does
+    header = [s if lexicon.stage_named(s.text) or not t.text.strip() else t for t, s in zip(top, stages)] + top[len(stages):]
     header[0] = top[0]
     return Table(rows=[header, *table.rows[2:]], span=table.span), [None, *routes[1:]]
 

@@ -64,6 +64,7 @@ LETTER_SECTION_RE = re.compile(
     r"|\b(?:19|20)\d\d(?:\s*[/-]\s*\d\d)?\b", re.IGNORECASE)
 # A cell or line that is only a heading or a sum of the rows: "Total", "Notes", "Referral source".
 TABLE_HEADING_RE = re.compile(r"^\W*" + _alternation(_DATA["table_headings"]) + r"\W*$", re.IGNORECASE)
+POINTER_RE = re.compile(_alternation(_DATA["pointer_verbs"]) + r"[^.\n£\d]{0,40}?" + _alternation(_DATA["pointer_places"]), re.IGNORECASE)
 REGIONS: frozenset[str] = frozenset(r.lower() for r in _DATA["regions"])
 DEPARTMENT_WORDS: frozenset[str] = frozenset(w.lower() for w in _DATA["department_words"])
 _COLUMN_HEADING_RES = {kind: re.compile(r"^\W*" + _alternation(words) + r"\W*$", re.IGNORECASE)
@@ -75,8 +76,13 @@ ANY_STAGE_OR_ROUTE_RE = re.compile(
 
 def column_holds(heading: str) -> str | None:
     """What a column of a table of programmes holds, by its heading alone: "programme", "provider",
-    "description", or None ("Delivered by" -> provider; "Programme name" -> programme)."""
-    return next((kind for kind, pattern in _COLUMN_HEADING_RES.items() if pattern.match(heading)), None)
+    "description", or None ("Delivered by" -> provider; "Programme name" -> programme). A heading of two
+    ("Programme and scope", "Name / description") holds what its first names: the cells lead with it."""
+    first = _JOINED_HEADINGS_RE.split(heading, maxsplit=1)[0]
+    return next((kind for kind, pattern in _COLUMN_HEADING_RES.items() if pattern.match(first)), None)
+
+
+_JOINED_HEADINGS_RE = re.compile(r"\s+(?:and|&)\s+|\s*/\s*", re.IGNORECASE)
 
 
 def stage_named(text: str) -> str | None:

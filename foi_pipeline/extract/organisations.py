@@ -267,10 +267,12 @@ _LIST_ITEM_START_RE = re.compile(r"\s*(?:[•·▪◦●○■□➢►>*\-–�
 
 def _wraps_at(text: str, newline: int) -> bool:
     """A line break inside a sentence: the line is as long as wrapped lines are, ends no sentence and the next
-    line starts no list item ("... BCP Council Children's Services, Dorset\nCouncil Children's Services")."""
+    line starts no list item ("... BCP Council Children's Services, Dorset\nCouncil Children's Services"), or it breaks inside brackets."""
     line = text[text.rfind("\n", 0, newline) + 1 : newline]
     following = text[newline + 1 : newline + 80]
-    return (len(line) >= WRAP_WIDTH and not _SENTENCE_END_RE.search(line) and "," in line
+    if line.count("(") > line.count(")") and ")" in following.split("\n", 1)[0]:
+        return True  # "Children's Social Care (Cheshire East" / "Council, ...)": a bracket the line break is inside
+    return (len(line) >= WRAP_WIDTH and not _SENTENCE_END_RE.search(line) and ("," in line or ";" in line)
             and not _LIST_ITEM_START_RE.match(following) and not following.startswith("\n"))
 
 

@@ -509,6 +509,13 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
     _find_aliases_and_shared_providers(scope, context, registry)
 
 
+def find_programmes_in_tables(body: Span, registry: ProgrammeRegistry) -> None:
+    """Programmes no answer named, in a table of them anywhere in the letter ("Please see Table 1" under question 1):
+    each row of a table with a column headed as the programmes' names."""
+    for table in find_tables(body):
+        _programme_table(table, registry)
+
+
 def _find_programmes_in_items(block: Span, registry: ProgrammeRegistry) -> None:
     """Programmes named as the items of a scope answer, one per line or several in one."""
     last: Programme | None = None

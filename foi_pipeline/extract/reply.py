@@ -48,6 +48,7 @@ from foi_pipeline.extract.programmes import (
     describe,
     find_programmes_in_prose,
     find_programmes_in_scope,
+    find_programmes_in_tables,
     looks_like_name,
 )
 from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wording
@@ -106,6 +107,16 @@ _QUESTION_HEADING_RE = re.compile(r"question|programme|intervention|service", re
 _PROGRAMME_HEADING_RE = re.compile(r"programme|intervention|service|project", re.I)
 _NOT_A_PROGRAMME_RE = re.compile(r"\b(?:total|answer|response|question|budget|cost|figure)\b", re.I)
 _LIST_ITEM_RE = re.compile(r"^[^\S\n]*" + BULLET_MARK + r"[^\S\n]*(?P<item>\S.*)$", re.MULTILINE)
+
+
+_POINTER_SENTENCE_LEN = 200  # an answer that only points elsewhere says so in its first sentence, and briefly
+
+
+def _points_to_a_table(body: Span) -> bool:
+    """Whether an answer only sends the reader to a table elsewhere ("Please see the final column of Table 1."):
+    its first sentence points to one and gives no amount of its own, and no table follows in the answer."""
+    first = re.split(r"(?<=[.!?])\s", body.text.strip(), maxsplit=1)[0][:_POINTER_SENTENCE_LEN]
+    return lexicon.POINTER_RE.search(first) is not None and not re.search(r"£\s*\d", first) and not find_tables(body)
 
 
 def _describe_from_list_items(preamble: Span, registry: ProgrammeRegistry) -> None:
@@ -421,6 +432,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         _extra_programmes(seg.blocks, registry)
     if not registry.programmes:
         _programmes_of_count_tables(Span.of(text, 0, len(text)), registry)
+    if not registry.programmes:
+        find_programmes_in_tables(Span.of(text, 0, len(text)), registry)
     _programmes_of_captions(Span.of(text, 0, len(text)), registry)
     _describe_from_list_items(seg.preamble, registry)
     # No answer tied to a question in a reply that holds the information: a letter written in sentences. So is one
@@ -463,6 +476,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                     moved = next((q for q in spec.questions if q.route == question.route and q.stage == stage), None)
                     if moved is not None:
                         block.questions, block.alignment = [moved], "content"
+        elif _points_to_a_table(block.body):
+            continue  # "Please see the final column of Table 1": the table is read as the answer, below
         else:  # "Funding and budget (questions 9 and 10)": one answer may serve a table each
             tables_answered = {q.table for q in block.questions}
             if "budgets" in tables_answered:
@@ -479,7 +494,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     # in a letter of sentences, it is read as a table before the sentences are
     read_stage_tables(letter if prose_only else seg.preamble, registry, spec, facts)
     # a sheet of programmes beside the answers gives what no answer did: its referrers, funders and budget columns
-    answered = {q.table for b in seg.blocks if b.body for q in b.questions}
+    answered = {q.table for b in seg.blocks if b.body and not _points_to_a_table(b.body) for q in b.questions}
     read_programme_tables(Span.of(text, 0, len(text)), registry, orgs, meta.authority, spec, facts, answered)
     if prose_only:
         read_prose(letter, registry, orgs, meta.authority, facts, request_wording([q.text for q in spec.questions]))

@@ -146,6 +146,11 @@ _LABEL_STARTS = frozenset("qQrRpP(0123456789")  # Q1, Question 1, Request 1, Par
 _LETTER_LABEL_STARTS = frozenset("(abcdefghijklmno")  # (a), a)
 
 
+# "... which also answers questions 2 to 7 and" / "question 10.": a question named in lower case is a sentence's
+# words wrapped onto the line, not a heading
+_IN_A_SENTENCE_RE = re.compile(r"(?:question|request|part)s?\b")
+
+
 def line_label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
     """The label at the start of a line and where the rest of the line starts."""
     # Every label starts right after the bullets and blanks (none of its first characters is one), so a
@@ -167,7 +172,7 @@ def line_label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
                 also = _SECOND_NUMBER_RE.match(line.text, m.end())
                 if also is not None and int(also.group("n")) > numbers[0]:
                     kind, numbers = "range", (numbers[0], int(also.group("n")))
-            if not 0 < numbers[0] <= 40:
+            if not 0 < numbers[0] <= 40 or _IN_A_SENTENCE_RE.match(m.group("label")):
                 return None
             span = line.sub(m.start("label"), m.end("label"))
             return Label(span.text, kind, numbers, span), m.end()

@@ -108,20 +108,24 @@ def _bordered_tables(body: Span) -> list[Table]:
             run_lines.append(line)
             continue
         if len(run) >= 2:
-            tables.append(Table(rows=run, span=Span(run_lines[0].start, run_lines[-1].end, body.text[run_lines[0].start - body.start : run_lines[-1].end - body.start])))
+            tables.append(Table(rows=_without_repeated_headers(run), span=Span(run_lines[0].start, run_lines[-1].end, body.text[run_lines[0].start - body.start : run_lines[-1].end - body.start])))
         run, run_lines = ([cells], [line]) if cells else ([], [])
     return tables
+
+
+def _without_repeated_headers(rows: list[list[Span]]) -> list[list[Span]]:
+    """A table that breaks across pages repeats its header rows on each page: later rows that read as the first
+    row or the one under it are page furniture, not data."""
+    headers = [[c.text for c in row] for row in rows[:2] if any(c.text.strip() and not c.text.strip()[0].isdigit() for c in row)]
+    return rows[:2] + [row for row in rows[2:] if [c.text for c in row] not in headers]
 
 
 _STAGE_RANK = {"referred": 0, "accepted": 1, "completed": 2}
 
 
-def spread_merged_headings(top: list[Span], stages: list[Span]) -> list[Span] | None:
-    """"| Programme | Provider | Self-referral | Agency referral | Budget |" over "| | | Referred | Accepted | Completed |
-    Referred | ... | |": a sheet or a Word table writes a merged heading once, so the first row is narrower than the
-    stages under it. Each run of stages (starting again at "Referred") takes one heading, every other column its
-    own; the heading row spread the width of the stages (a blank over the rest of each group), or None if the two
-    rows do not line up."""
+def stage_groups(stages: list[Span]) -> list[list[int]]:
+    """The columns of a row of stage headings in groups: each run of stages in funnel order ("Referred | Accepted |
+    Completed", starting again at "Referred") is one group, every other column a group of its own."""
     groups: list[list[int]] = []
     last: int | None = None
     for i, cell in enumerate(stages):
@@ -132,6 +136,16 @@ def spread_merged_headings(top: list[Span], stages: list[Span]) -> list[Span] | 
         else:
             groups.append([i])
         last = rank
+    return groups
+
+
+def spread_merged_headings(top: list[Span], stages: list[Span]) -> list[Span] | None:
+    """"| Programme | Provider | Self-referral | Agency referral | Budget |" over "| | | Referred | Accepted | Completed |
+    Referred | ... | |": a sheet or a Word table writes a merged heading once, so the first row is narrower than the
+    stages under it. Each run of stages (starting again at "Referred") takes one heading, every other column its
+    own; the heading row spread the width of the stages (a blank over the rest of each group), or None if the two
+    rows do not line up."""
+    groups = stage_groups(stages)
     if len(groups) != len(top):
         return None
     spread: list[Span] = []
