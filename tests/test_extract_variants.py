@@ -1673,12 +1673,12 @@ def test_an_answer_that_points_to_a_table_lets_the_table_answer_it(read, pointer
 
 
 def test_a_pointer_that_gives_its_own_amount_is_an_answer():
-    from foi_pipeline.extract.reply import _points_to_a_table
+    from foi_pipeline.extract.reply import points_to_a_table
     from foi_pipeline.extract.spans import Span
 
     for body, points in [("Please see Table 1.", True), ("£45,000 in total; see Table 1 for the split.", False),
                          ("See Table 1: £45,000 in total.", False), ("The budget was £45,000.", False)]:
-        assert _points_to_a_table(Span(0, len(body), body)) is points, body
+        assert points_to_a_table(Span(0, len(body), body)) is points, body
 
 
 @pytest.mark.parametrize("heading, holds", [("Programme and scope", "programme"), ("Name / description", "programme"),
@@ -1690,8 +1690,75 @@ def test_a_joined_column_heading_holds_what_its_first_heading_names(heading, hol
 
 
 def test_an_organisation_name_broken_inside_its_brackets_is_one_name():
-    from foi_pipeline.extract.organisations import _wraps_at
+    from foi_pipeline.extract.organisations import wraps_at
 
     text = "Children's Social Care (Cheshire East\nCouncil and Cheshire West)\nCheshire Police\n"
-    assert _wraps_at(text, text.index("\n"))
-    assert not _wraps_at(text, text.index("\n", text.index("\n") + 1))  # a closed bracket: the next line is a name
+    assert wraps_at(text, text.index("\n"))
+    assert not wraps_at(text, text.index("\n", text.index("\n") + 1))  # a closed bracket: the next line is a name
+
+
+def test_a_letter_quoting_the_request_as_a_list_then_describing_each_programme_in_paragraphs(read, males_spec):
+    """The quoted questions end in ";" and "; and", wrap onto lines of their own; the answers are paragraphs under
+    each programme's name, a sentence's figures and amounts the paragraph's programme's."""
+    quoted = "\n".join(f"({q.number}) {q.text};" if q.number != 9 else f"({q.number}) {q.text}; and"
+                       for q in males_spec.questions if q.number)
+    quoted = quoted.replace("into the programme;", "into the\nprogramme;")
+    text = ("Office of the Police and Crime Commissioner for Kent\nDear Ms Doe,\nYour questions were as follows:\n"
+            f"{quoted}\nThe Commissioner holds the information and I have set it out below, programme by programme.\n"
+            "Fresh Path\n"
+            "Fresh Path is a group programme for men who have used abusive behaviour, delivered by Elm Foundation\n"
+            "for the Commissioner. During the year 40 men referred themselves, of whom 31 were accepted and 12 have\n"
+            "completed it. A further 75 men were referred by agencies; 60 of them were accepted and 22 completed.\n"
+            "The cost of Fresh Path in 2022/23, inclusive of running costs, was £84,250.50.\n\n"
+            "Steady Steps\n"
+            "Steady Steps is a one-to-one intervention for men referred by the probation service; it takes no self-\n"
+            "referrals. Agencies referred 18 men, 15 were accepted and 9 have completed. It is funded by the Home\n"
+            "Office. The annual budget, inclusive of running costs, is £30,000; the three-year contract is worth the\n"
+            "budget, inclusive of running costs, £90,000 in total over 2022 to 2025.\n"
+            "Yours sincerely,\nFOI Officer\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert [funnel[("Fresh Path", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [40, 31, 12]
+    assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [75, 60, 22]
+    assert [funnel[("Steady Steps", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [18, 15, 9]
+    assert budgets["Fresh Path"][:2] == ("value", 84250.5) and budgets["Steady Steps"][:2] == ("value", 30000.0)
+    assert not any(a["answer_text"] for a in ex.tables["answers"])  # the quoted questions answer nothing
+
+
+@pytest.mark.parametrize("clause, count", [("During the year 88 men referred themselves", 88), ("Over the year 40 men completed", 40),
+                                           ("Quarter 2: 12", 12), ("in year 2 of the contract", None)])
+def test_a_period_before_a_figure_is_not_the_figure_s_label(clause, count):
+    from foi_pipeline.extract.quantities import read_count
+
+    assert read_count(clause).count == count
+
+
+def test_sentences_end_at_a_stop_before_a_space_not_inside_an_amount_or_an_address():
+    from foi_pipeline.extract.programmes import sentences
+    from foi_pipeline.extract.spans import Span
+
+    text = "The cost was £209,332.78. A summary is at www.example.org.uk/report. Figures are provisional!"
+    assert [s.text for s in sentences(Span(0, len(text), text))] == [
+        "The cost was £209,332.78.", "A summary is at www.example.org.uk/report.", "Figures are provisional!"]
+
+
+@pytest.mark.parametrize("figures_heading", ["Number", "Count", "Figure"])
+def test_a_programme_named_in_the_letter_over_a_table_of_its_figures_headed_number(read, males_spec, figures_heading):
+    """The letter names its one programme in a sentence, then gives its figures as "| Qn. ... | Number |": the
+    column of figures is no programme; referrals "to X were made by" a list."""
+    quoted = "\n".join(f"{q.number}. {q.text}" for q in males_spec.questions if q.number)
+    text = ("Office of the Police and Crime Commissioner for Kent\nDear Mr Roe,\nYou asked:\n" + quoted + "\nOur response\n"
+            "The Commissioner funds one programme, the Turning Point programme (TP), delivered by Elm Foundation.\n"
+            f"TP – men, 1 April 2022 to 31 March 2023 | {figures_heading}\n"
+            "Q2. Males who self-referred | 14\nQ3. Self-referred males accepted | 11\nQ4. Self-referred males who completed | 6\n"
+            "Q5. Males referred by an agency | 52\nQ6. Agency-referred males accepted | 40\nQ7. Agency-referred males who completed | 21\n"
+            "Question 8 – referring organisations\n"
+            "Referrals to TP were made by Kent Police, Medway Council Children’s Services and the Probation Service.\n"
+            "Questions 9 and 10 – funding and budget\nTP is funded by the Commissioner. The 2022/23 budget was £61k.\n"
+            "Yours sincerely,\nFOI Officer\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert len(names) == 1 and figures_heading not in names.values()
+    (name,) = names.values()
+    assert [funnel[(name, f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [52, 40, 21]
+    assert {o for _, o in referrers} == {"Kent Police", "Medway Council Children’s Services", "The Probation Service"}
+    assert budgets[name][:2] == ("value", 61000.0)

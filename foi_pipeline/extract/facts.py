@@ -25,7 +25,7 @@ from foi_pipeline.extract.quantities import (
     may_state_status,
     read_count,
 )
-from foi_pipeline.extract.spans import Span
+from foi_pipeline.extract.spans import WRAP_WIDTH, Span
 from foi_pipeline.extract.spans import lines as text_lines
 from foi_pipeline.extract.tables import Table, find_tables, outside_tables, spread_merged_headings, stage_groups
 from foi_pipeline.specs import Question, RequestSpec
@@ -74,7 +74,7 @@ REFERRER_CUE_RE = re.compile(
     r"\b(?:referrals?\s+(?:were\s+|are\s+|was\s+|is\s+)?(?:made|received|come|came|sent)?\s*(?:by|from)|referred\s+by|"
     r"referring\s+(?:agency|agencies|organisations?)\s+(?:is|are|was|were)|only\s+referr\w+\s+(?:by|from)|"
     # "X received referrals from: A; B", "All referrals to Drive were made through Bedfordshire MARAC"
-    r"received\s+(?:its\s+|their\s+)?(?:\w+\s+)?referrals?\s+from|referrals?\s+(?:to\s+\S+(?:\s+\S+)?\s+)?(?:were|are)\s+made\s+(?:through|via))"
+    r"received\s+(?:its\s+|their\s+)?(?:\w+\s+)?referrals?\s+from|referrals?\s+(?:to\s+\S+(?:\s+\S+){0,3}\s+)?(?:were|are|have\s+been)\s+(?:made|received|sent)\s+(?:through|via|by|from))"
     r":?\s+",
     re.IGNORECASE,
 )
@@ -746,6 +746,22 @@ def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec,
         _money_piece(piece, _after_label(piece), registry, spec, facts)
 
 
+def read_money_of_sentences(sentences: list[tuple[Span, Programme | None]], registry: ProgrammeRegistry, spec: RequestSpec,
+                            facts: Facts) -> None:
+    """A letter in sentences about several programmes: a sentence's amounts are the programme's it, or its paragraph,
+    is about ("Inspire to Change is jointly funded ... The annual budget is £318,000"); one naming several is cut
+    between them."""
+    for sentence, programme in sentences:
+        amounts = find_money(sentence.text)
+        if not amounts:
+            continue
+        if programme is not None:
+            _money_piece(Piece(programme, sentence), sentence, registry, spec, facts)
+            continue
+        for piece in pieces(sentence, registry, [sentence.start + m.start for m in amounts]):
+            _money_piece(piece, _after_label(piece), registry, spec, facts)
+
+
 _BARE_AMOUNT_RE = re.compile(r"(?P<amount>[1-9]\d{0,2}(?:,\d{3})+(?:\.\d{2})?|[1-9]\d{2,8}(?:\.\d{2})?)\.?")
 _YEAR_LIKE_RE = re.compile(r"(?:19|20)\d\d")
 _OTHER_YEAR_RE = re.compile(r"\b(?:first|previous|last|prior)[- ]year\b|\b20\d\d\b")
@@ -764,6 +780,15 @@ def _clause_of(text: str, start: int, end: int, sentence_start: int, sentence_en
     return text[before[-1] if before else sentence_start : after.start() if after else sentence_end]
 
 
+_WRAPPED_LINE_END_RE = re.compile(r"(?<=[^.:;!?\s])\n(?=\S)")
+
+
+def _unwrapped(text: str) -> str:
+    """The text with the line breaks of a wrapped paragraph made spaces (offsets kept): a long line that ends no
+    sentence goes on on the next one ("... is £318,000; the three-year contract is worth\n£954,000 in total")."""
+    return _WRAPPED_LINE_END_RE.sub(lambda m: " " if m.start() - (text.rfind("\n", 0, m.start()) + 1) >= WRAP_WIDTH else "\n", text)
+
+
 def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts, rule_prefix: str = "budget",
                  of_request_year: bool = False) -> bool:
     """The amount or status one piece of a budget answer gives; `of_request_year` when it stands in that year's row."""
@@ -772,15 +797,17 @@ def _money_piece(piece: Piece, text_span: Span, registry: ProgrammeRegistry, spe
     amounts = find_money(text_span.text)
     target = piece.programme or (registry.programmes[0] if len(registry.programmes) == 1 else None)
     if amounts:
+        flat = _unwrapped(text_span.text)
+
         def rank(m: MoneyReading) -> tuple:
-            sentence_start = max(text_span.text.rfind(". ", 0, m.start), text_span.text.rfind("\n", 0, m.start), 0)
-            sentence_end = min([i for i in (text_span.text.find(". ", m.end), text_span.text.find("\n", m.end)) if i >= 0] or [len(text_span.text)])
-            sentence = text_span.text[sentence_start:sentence_end]
+            sentence_start = max(flat.rfind(". ", 0, m.start), flat.rfind("\n", 0, m.start), 0)
+            sentence_end = min([i for i in (flat.find(". ", m.end), flat.find("\n", m.end)) if i >= 0] or [len(flat)])
+            sentence = flat[sentence_start:sentence_end]
             # "a contract worth £1.2m over 2021 to 2024, of which £400,000 relates to 2022/23": with two amounts in
             # one sentence, each clause says which is the contract's and which the year's
             in_sentence = [a for a in amounts if sentence_start <= a.start < sentence_end]
-            clause = _clause_of(text_span.text, m.start, m.end, sentence_start, sentence_end) if len(in_sentence) > 1 else sentence
-            depth = text_span.text[: m.start].count("(") - text_span.text[: m.start].count(")")
+            clause = _clause_of(flat, m.start, m.end, sentence_start, sentence_end) if len(in_sentence) > 1 else sentence
+            depth = flat[: m.start].count("(") - flat[: m.start].count(")")
             multi_year = bool(MULTI_YEAR_RE.search(clause)) or bool(m.period and _YEAR_WORD_RE.search(m.period) and not _ANNUAL_OR_PER_RE.search(m.period or ""))
             other_year = bool(_OTHER_YEAR_RE.search(sentence)) and not fy.search(sentence)
             total = bool(_TOTAL_RE.search(sentence)) and len(amounts) > 1

@@ -232,7 +232,7 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
     # Split on semicolons and newlines first, then on commas / "and" outside protected names.
     # In a wrapped paragraph a line break is a space ("... by Safer\nWales."), not the end of a list item.
     cuts = [m for m in _LIST_CUT_RE.finditer(text)
-            if not is_protected(m.start()) and not (m.group() == "\n" and (wrapped or _wraps_at(text, m.start())))]
+            if not is_protected(m.start()) and not (m.group() == "\n" and (wrapped or wraps_at(text, m.start())))]
     pieces: list[Span] = []
     last = 0
     for m in [*cuts, None]:
@@ -265,7 +265,7 @@ _SENTENCE_END_RE = re.compile(r"[.;:!?]\s*$")
 _LIST_ITEM_START_RE = re.compile(r"\s*(?:[•·▪◦●○■□➢►>*\-–—]|\(?[a-z0-9]{1,3}[.)]\s)")
 
 
-def _wraps_at(text: str, newline: int) -> bool:
+def wraps_at(text: str, newline: int) -> bool:
     """A line break inside a sentence: the line is as long as wrapped lines are, ends no sentence and the next
     line starts no list item ("... BCP Council Children's Services, Dorset\nCouncil Children's Services"), or it breaks inside brackets."""
     line = text[text.rfind("\n", 0, newline) + 1 : newline]

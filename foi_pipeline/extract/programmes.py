@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from foi_pipeline.extract import lexicon
-from foi_pipeline.extract.organisations import OrganisationCatalogue, organisations_after, split_organisations
+from foi_pipeline.extract.organisations import ORG_NOUN_RE, OrganisationCatalogue, organisations_after, split_organisations
 from foi_pipeline.extract.spans import WRAP_WIDTH, Span
 from foi_pipeline.extract.tables import Table, find_tables, outside_tables
 from foi_pipeline.specs import Catalogue, CatalogueEntry
@@ -92,6 +92,10 @@ NAME_IS_A_RE = re.compile(
     r"(?:[\w'-]+\s+){0,6}?(?:programme|intervention|course|service|project|scheme)\b"
 )
 _TRAILING_SMALL_WORDS_RE = re.compile(r"(?:\s+(?:of|and|for|to|the|&|in|on|with|a))+$")
+# "the Turning Point programme (TP)": a name in capitals, a lower-case head noun and the short name it is known by
+NAME_THEN_ACRONYM_RE = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][\w'’+-]*(?:[^\S\n]+(?:[A-Z][\w'’+-]*|of|and|for|to|&)){0,6})"
+    r"[^\S\n]+(?:programme|intervention|project|course|scheme)[^\S\n]*\((?P<alias>[A-Z][A-Z0-9+&]{1,7})\)")
 ACRONYM_APPOSITIVE_RE = re.compile(r"\b(?P<acr>[A-Z][A-Z0-9+&]{1,7}),\s+the\s+(?P<long>[A-Z][^,.;()]{5,80})")
 INLINE_ENUM_RE = re.compile(r"(?:^|\s)\(?(?:[a-h]|i{1,3}|iv|v)\)\s+")
 SUBLABEL_RE = re.compile(r"^[^\S\n]*(?:[-•*–·▪◦]+[^\S\n]*)?(?:\(?[a-hA-H][.)][^\S\n]+|\(?(?:i{1,3}|iv|v|I{1,3}|IV|V)[.)][^\S\n]+|\(?\d{1,2}[.)][^\S\n]+)?[-•*–·▪◦]?[^\S\n]*")
@@ -624,7 +628,8 @@ def _headed_paragraphs(text: Span, registry: ProgrammeRegistry) -> None:
             describe(programme, text.sub(m.start("next"), m.end("next")), registry)
 
 
-_SENTENCE_RE_IN_RUN = re.compile(r"[^.!?]+(?:[.!?](?!\d)|$)")
+# a stop with a letter or digit right after it ("£209,332.78", "www.ico.org.uk") ends no sentence
+_SENTENCE_RE_IN_RUN = re.compile(r"(?:[^.!?]|[.!?](?=[\w/]))+(?:[.!?]+|$)")
 WRAPPED_LINE_MIN = 60  # a line this long that ends mid-sentence goes on, on the next line (a paragraph wrapped)
 
 
@@ -692,6 +697,9 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
                         found.append((m.start("name") + a, base.sub(m.start("name") + a, m.start("name") + b), None))
                     continue
                 found.append((m.start("name"), base.sub(m.start("name"), m.start("name") + len(name)), m.group("alias")))
+        for m in NAME_THEN_ACRONYM_RE.finditer(text):
+            if _abbreviates(m.group("alias"), m.group("name")) and not ORG_NOUN_RE.search(m.group("name")):
+                found.append((m.start("name"), base.sub(m.start("name"), m.end("name")), m.group("alias")))
         for m in ACRONYM_APPOSITIVE_RE.finditer(text):
             long = _LONG_NAME_END_RE.split(m.group("long"))[0]
             found.append((m.start("long"), base.sub(m.start("long"), m.start("long") + len(long.rstrip())), m.group("acr")))

@@ -80,12 +80,15 @@ def _stage_after_and(following: list[Span]) -> str | None:
 
 
 def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts,
-               questions: tuple[str, ...] = ()) -> None:
+               questions: tuple[str, ...] = ()) -> list[tuple[Span, Programme | None]]:
     """Funnel figures, providers, funders and referrers stated in sentences, each placed with its sentence's programme.
 
     A sentence that names no programme goes on about the one the paragraph's sentence before it named, and one
-    that opens "Of these" about its route too ("Drive received 96 agency referrals. Of these, 71 were accepted")."""
+    that opens "Of these" about its route too ("Drive received 96 agency referrals. Of these, 71 were accepted").
+    Returns the sentences read, each with its programme (None for one about several)."""
+    read: list[tuple[Span, Programme | None]] = []
     for sentence, programme in _read_sentences(body, registry, facts, routes=("self", "agency"), questions=questions):
+        read.append((sentence, programme))
         if programme is None:
             continue
         programme.add_providers([o.name for o in organisations_after(sentence, PROVIDER_CUE_RE, orgs)])
@@ -94,6 +97,7 @@ def read_prose(body: Span, registry: ProgrammeRegistry, orgs: OrganisationCatalo
             for cue in cues:
                 for org in organisations_after(sentence, cue, orgs):
                     getattr(facts, kind).append(OrgFact(programme, expand_self_reference(org, authority, registry.places), f"{kind}:prose"))
+    return read
 
 
 def read_prose_counts(body: Span, registry: ProgrammeRegistry, routes: tuple[str, ...]) -> tuple[list[CountFact], bool]:

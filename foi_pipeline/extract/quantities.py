@@ -295,8 +295,9 @@ _SKIP_RES = [
         r"(?<![0-9][,.])\b0[0-9]{2,}\b",
         # identifiers: "ref: 12345", "FOI 23016", "Tel: 0161 ..."
         r"\b(?:our[ \t]+ref|your[ \t]+ref|ref(?:erence)?|foia?|tel(?:ephone)?|phone|fax|mobile|case[ \t]+(?:no|number)|crn|urn)\b\.?[ \t]*(?:no\.?|number|#)?[ \t]*:?[ \t]*[a-z]{0,5}[/-]?[0-9][0-9/-]*",
-        # periods and parts named by a number: "Quarter 1", "Q3", "Qtr 2", "month 6", "cohort 2"
-        r"\b(?:quarters?|qtrs?|q|months?|weeks?|years?|phases?|cohorts?|waves?|terms?|periods?)[ \t]?[1-9][0-9]?\b(?![ \t]*(?:%|per[ \t]?cent))",
+        # periods and parts named by a number: "Quarter 1", "Q3", "Qtr 2", "month 6", "cohort 2"; not "during the
+        # year 88 men ...", where the figure follows the period
+        r"(?<!the )(?<!this )\b(?:quarters?|qtrs?|q|months?|weeks?|years?|phases?|cohorts?|waves?|terms?|periods?)[ \t]?[1-9][0-9]?\b(?![ \t]*(?:%|per[ \t]?cent))",
     )
 ]
 _WORD_SKIP_RE = re.compile(r"(?<!\w)(?=[oO])\bone[ \t]+(?:-[ \t]*)?(?:to|or|by)[ \t]+(?:-[ \t]*)?(?:one|two)\b|\bone-to-one\b", re.IGNORECASE)
@@ -946,16 +947,17 @@ _FY_AFTER_RE = re.compile(
     r"[ \t]*(?:\(|,|-|–)?[ \t]*(?:(?:for|in|during|covering|relating[ \t]+to)[ \t]+)?(?:the[ \t]+)?(?:financial[ \t]+year[ \t]+|year[ \t]+|FY[ \t]?)?" + _FY,
     re.IGNORECASE,
 )
-_FY_BEFORE_RE = re.compile(r"\b(?:for|in|during|of)[ \t]+(?:the[ \t]+)?(?:financial[ \t]+year[ \t]+|year[ \t]+|FY[ \t]?)?" + _FY + r"[^£.;\n]{0,60}$", re.IGNORECASE)
+_FY_BEFORE_RE = re.compile(r"\b(?:for|in|during|of)[ \t]+(?:the[ \t]+)?(?:financial[ \t]+year[ \t]+|year[ \t]+|FY[ \t]?)?" + _FY + r"(?:[^£.;\n]|\n(?!\n)){0,60}$", re.IGNORECASE)
 _FY_OPENING_RE = re.compile(r"^[ \t]*(?:FY[ \t]?)?" + _FY + r"[ \t]*[:\-–][^£.;\n]{0,40}$", re.IGNORECASE)
 _TERM_AFTER_RE = re.compile(
     r"[ \t]*(?:\(|,|-|–|for[ \t]+)?[ \t]*(?:a[ \t]+|the[ \t]+)?(?P<n>" + _NUM_WORD + r")[ \t-]+years?[ \t-]+(?:contract|grant|award|agreement|funding|deal|commission|period|term)\b",
     re.IGNORECASE,
 )
 _MULTI_YEAR_BEFORE_RE = re.compile(
-    r"\b(?P<n>" + _NUM_WORD + r")[ \t-]+years?[ \t]+(?:contract|grant|award|agreement|funding|deal|programme|commission|commissioning|period)\b[^£.;\n]{0,50}$", re.IGNORECASE
+    r"\b(?P<n>" + _NUM_WORD + r")[ \t-]+years?[ \t]+(?:contract|grant|award|agreement|funding|deal|programme|commission|commissioning|period)\b(?:[^£.;\n]|\n(?!\n)){0,50}$", re.IGNORECASE
 )
-_ANNUAL_BEFORE_RE = re.compile(r"\b(?:annual|annually|yearly|per[ \t]+annum|per[ \t]+year|each[ \t]+year|a[ \t]+year)\b[^£.;\n]{0,40}$", re.IGNORECASE)
+# the cues before an amount may wrap onto its line ("The annual\nbudget ... is £318,000"), not across a paragraph
+_ANNUAL_BEFORE_RE = re.compile(r"\b(?:annual|annually|yearly|per[ \t]+annum|per[ \t]+year|each[ \t]+year|a[ \t]+year)\b(?:[^£.;\n]|\n(?!\n)){0,40}$", re.IGNORECASE)
 
 
 _FY_SEPARATOR_RE = re.compile(r"[ \t]*[/\-–][ \t]*")

@@ -35,6 +35,7 @@ from foi_pipeline.extract.facts import (
     read_count_block,
     read_funders_of_budget,
     read_money_block,
+    read_money_of_sentences,
     read_org_block,
     read_programme_tables,
     read_stage_tables,
@@ -112,7 +113,7 @@ _LIST_ITEM_RE = re.compile(r"^[^\S\n]*" + BULLET_MARK + r"[^\S\n]*(?P<item>\S.*)
 _POINTER_SENTENCE_LEN = 200  # an answer that only points elsewhere says so in its first sentence, and briefly
 
 
-def _points_to_a_table(body: Span) -> bool:
+def points_to_a_table(body: Span) -> bool:
     """Whether an answer only sends the reader to a table elsewhere ("Please see the final column of Table 1."):
     its first sentence points to one and gives no amount of its own, and no table follows in the answer."""
     first = re.split(r"(?<=[.!?])\s", body.text.strip(), maxsplit=1)[0][:_POINTER_SENTENCE_LEN]
@@ -255,7 +256,8 @@ _YEAR_OR_REFERENCE_RE = re.compile(r"\d{2,}")
 def _names_a_programme(cell: Span) -> bool:
     """A column heading that names a programme, not a year, a reference or "Response"."""
     name = heading_name(cell).text
-    return looks_like_name(name) and not _YEAR_OR_REFERENCE_RE.search(name) and not ANSWER_PREFIX_RE.fullmatch(name + ":")
+    return looks_like_name(name) and not _YEAR_OR_REFERENCE_RE.search(name) and not ANSWER_PREFIX_RE.fullmatch(name + ":") \
+        and not lexicon.TABLE_HEADING_RE.match(name)  # "| Question | Number |": the column of figures
 
 
 def _table_of_programmes(table, blocks: list[Block]) -> bool:
@@ -476,7 +478,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                     moved = next((q for q in spec.questions if q.route == question.route and q.stage == stage), None)
                     if moved is not None:
                         block.questions, block.alignment = [moved], "content"
-        elif _points_to_a_table(block.body):
+        elif points_to_a_table(block.body):
             continue  # "Please see the final column of Table 1": the table is read as the answer, below
         else:  # "Funding and budget (questions 9 and 10)": one answer may serve a table each
             tables_answered = {q.table for q in block.questions}
@@ -494,11 +496,14 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     # in a letter of sentences, it is read as a table before the sentences are
     read_stage_tables(letter if prose_only else seg.preamble, registry, spec, facts)
     # a sheet of programmes beside the answers gives what no answer did: its referrers, funders and budget columns
-    answered = {q.table for b in seg.blocks if b.body and not _points_to_a_table(b.body) for q in b.questions}
+    answered = {q.table for b in seg.blocks if b.body and not points_to_a_table(b.body) for q in b.questions}
     read_programme_tables(Span.of(text, 0, len(text)), registry, orgs, meta.authority, spec, facts, answered)
     if prose_only:
-        read_prose(letter, registry, orgs, meta.authority, facts, request_wording([q.text for q in spec.questions]))
-        read_money_block(letter, registry, spec, facts)
+        read = read_prose(letter, registry, orgs, meta.authority, facts, request_wording([q.text for q in spec.questions]))
+        if len(registry.programmes) > 1 and not find_tables(letter):
+            read_money_of_sentences(read, registry, spec, facts)
+        else:
+            read_money_block(letter, registry, spec, facts)
 
     tables: dict[str, list[dict]] = {name: [] for name in ("answers", "programmes", "funnel_counts", "budgets", "funders", "referrers", "review_queue")}
     pids = _programme_ids(doc_id, registry.programmes)

@@ -851,6 +851,8 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
             group_stage = stage  # "Acceptances", over "Self-referred: 22" and "Agency-referred: 171"
             group_lines.append(line)
             continue
+        if line.text[:1].islower() and _may_continue(above) and line_label(line, lettered) is None:
+            continue  # "The annual\nbudget, inclusive of running costs, is ...": a sentence wrapped, not a heading
         head = reader.read(line.text, lettered, not _may_continue(above))
         if head is None:
             if (funding := _funding_heading(text_lines, i, spec)) is not None:
@@ -1000,13 +1002,14 @@ _TITLE_LEAD_RE = re.compile(r"[–—\-:]\s*\S")
 
 
 MIN_QUESTION_TAIL = 3
+_LIST_JOINER_RE = re.compile(r"[\s;,.]*(?:\b(?:and|or)\b)?[\s;,.]*$")
 
 
 def _ends_question(question: Question, line: str) -> bool:
     """Whether a line is the last words of a question's text: the rest of a quoted question that wrapped."""
     if len(line) > len(question.text):
         return False
-    tail = _norm(line)
+    tail = _LIST_JOINER_RE.sub("", _norm(line))  # "the\nprogramme;" / "donations); and": a quoted list's joiners
     return len(tail) >= MIN_QUESTION_TAIL and _normed_question(question.text).endswith(tail) and not tail[0].isdigit()
 
 
@@ -1064,7 +1067,7 @@ def _mark_quoted_request(heads: list[Block], matcher: EchoMatcher) -> None:
         i += 1
 
 
-_QUOTE_RESIDUE_RE = re.compile(r"[\s\"“”*:\-–.]+")
+_QUOTE_RESIDUE_RE = re.compile(r"[\s\"“”*:\-–.;,]+|\band\b")  # what a quoted list puts between questions ("...;", "; and")
 
 
 def _only_quote_residue(text: str) -> bool:
