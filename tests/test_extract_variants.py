@@ -1762,3 +1762,39 @@ def test_a_programme_named_in_the_letter_over_a_table_of_its_figures_headed_numb
     assert [funnel[(name, f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [52, 40, 21]
     assert {o for _, o in referrers} == {"Kent Police", "Medway Council Children’s Services", "The Probation Service"}
     assert budgets[name][:2] == ("value", 61000.0)
+
+
+def test_a_second_programme_named_in_passing_that_labels_the_answers_and_a_list_numbered_again(read):
+    """The scope answer describes a second programme mid-paragraph; the answers label figures "A: 12. B: 7." or say
+    "B does not accept ..."; after question 8 the list starts again at 1 for the funders and the budget."""
+    text = ("Office of the Police and Crime Commissioner for Essex\nDear Requester,\nOur answers are set out below.\n\n"
+            "1. Fresh Path – a 24-week group programme for men, delivered by Elm Foundation. Steady Steps – an intensive "
+            "one-to-one intervention for high-harm perpetrators, delivered by Hartwell Trust.\n\n"
+            "2. Fresh Path: 31. Steady Steps does not accept self-referrals.\n\n3. Fresh Path: 22.\n\n4. Fresh Path: 9.\n\n"
+            "5. Fresh Path: 88. Steady Steps: 41.\n\n6. Fresh Path: 70. Steady Steps: 35.\n\n7. Fresh Path: 33. Steady Steps: 19.\n\n"
+            "8. Fresh Path – Essex Police and the Probation Service. Steady Steps – Essex Police only.\n\n"
+            "1. Fresh Path is funded by the PCC. Steady Steps is funded by the Home Office.\n\n"
+            "2. Fresh Path: £120,000. Steady Steps: £64,500.\n\nYours sincerely,\nFOI Officer\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert funnel[("Steady Steps", "self_referred")][0] == "not_applicable"
+    assert [funnel[("Steady Steps", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [41, 35, 19]
+    assert [funnel[("Fresh Path", f"self_{s}")][1] for s in ("referred", "accepted", "completed")] == [31, 22, 9]
+    assert budgets["Fresh Path"][:2] == ("value", 120000.0) and budgets["Steady Steps"][:2] == ("value", 64500.0)
+    assert ("Steady Steps", "Home Office") in {(p, f) for p, f, _ in funders}
+
+
+def test_a_list_quoted_in_one_style_and_answered_in_another_is_not_numbered_again():
+    """"1." to "7." quoting the request, then "Q1" ... answering it: a new style of label, not a list started again."""
+    from foi_pipeline.extract.align import align
+    from foi_pipeline.extract.segment import segment
+    from foi_pipeline.specs import load_requests
+
+    spec = next(s for s in load_requests() if s.default)
+    text = ("You asked:\n1. Name of the programe\n2. Males who self refered\n3. Males refered by an agency\n"
+            "4. Organisations which made a referal\n5. Financial contibutors\n\n"
+            "Q1\nThe OPCC funded one intervention, Fresh Path, with partners.\n\nQ2\n31\n")
+    seg = segment(text, spec)
+    align(seg.blocks, spec, seg.lettered)
+    q1 = next(b for b in seg.blocks if b.label is not None and b.label.text.startswith("Q1"))
+    assert [q.key for q in q1.questions] == ["programme_scope"]

@@ -37,9 +37,16 @@ def _topic_hits(text: str) -> dict[str, int]:
     return {topic: len(pattern.findall(text)) for topic, pattern in TOPIC_RES.items()}
 
 
+MIN_ANSWER_CHARS = 12
+RESTART_DROP = 2  # a label this far below the highest before it starts the list again ("8.", then "1.")
+
+
 def align(blocks: list[Block], spec: RequestSpec, lettered: bool) -> None:
     """Set block.questions and block.alignment for every answer block."""
     numbered = [q for q in spec.questions if q.number is not None]
+    # per style of label ("1." or "Q1"): the questions its labels have answered so far, and the highest number
+    labelled: dict[str, set[str]] = {}
+    highest: dict[str, int] = {}
     for block in blocks:
         label = block.label
         if block.echo is not None:
@@ -53,13 +60,30 @@ def align(blocks: list[Block], spec: RequestSpec, lettered: bool) -> None:
         elif label is not None:
             block.questions = [q for q in (_by_number(spec, n) for n in label.numbers) if q is not None]
             block.alignment = "label"
-        _check_content(block, spec)
+        # "... 8. Make the Change – Humberside Police ...", then "1. Make the Change is funded by ...": a list that
+        # starts again is numbered by its own count, and its content says which question each item answers
+        style = label.kind if label is not None else ""
+        again = block.alignment == "label" and label is not None and style != "letter" and \
+            label.numbers[0] <= highest.get(style, 0) - RESTART_DROP and any(q.key in labelled.get(style, ()) for q in block.questions)
+        _check_content(block, spec, again)
+        if block.alignment == "label" and len(block.body.text.strip()) >= MIN_ANSWER_CHARS:  # a quoted question answers nothing
+            labelled.setdefault(style, set()).update(q.key for q in block.questions)
+        if label is not None and style != "letter":
+            highest[style] = max(highest.get(style, 0), *label.numbers)
 
 
-def _check_content(block: Block, spec: RequestSpec) -> None:
-    """Overrule a label when the content plainly answers another (non-count) question, or none is given."""
+def _check_content(block: Block, spec: RequestSpec, again: bool = False) -> None:
+    """Overrule a label when the content plainly answers another (non-count) question, or none is given, or the
+    label is one answered before (`again`) and the content is of another topic."""
     if block.alignment in {"question_text", "heading"}:
         return
+    if again and len(block.questions) == 1:
+        hits = _topic_hits(block.body.text)
+        best = max(hits, key=lambda t: hits[t])
+        question = next((q for q in spec.questions if _topic_of(q) == best), None) if hits[best] else None
+        if question is not None and question is not block.questions[0]:
+            block.questions, block.alignment = [question], "content"
+            return
     if len(block.questions) > 1:
         _check_heading_topics(block, spec)
         return

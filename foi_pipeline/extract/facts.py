@@ -161,6 +161,9 @@ _LINE_END = re.compile(r"^[^\S\n]*(?:[:–—-][^\S\n]*)?(?:\n|$)")
 _LINE_START = re.compile(r"(?:^|\n)[^\S\n]*(?:[-•*–·▪◦][^\S\n]*)?$")
 
 
+_SENTENCE_START_RE = re.compile(r"[.;][^\S\n]+$")
+
+
 def is_label(before: str, after: str) -> bool:
     """Whether a programme named between `before` and `after` labels what follows it: "CARA: ...", "COBI – ...",
     or the name as a line of its own."""
@@ -182,6 +185,12 @@ def pieces(body: Span, registry: ProgrammeRegistry, anchors: list[int] | Callabl
         after = body.text[span.end - body.start :]
         if is_label(before, after):
             labelled.append((span, programme))
+    if labelled:
+        # "Make the Change: 38. Project Anchor does not accept self-referrals.": beside labels, a sentence that
+        # opens with another programme's name is about that one
+        labelled += [(span, programme) for span, programme in found if all(programme is not p for _, p in labelled)
+                     and _SENTENCE_START_RE.search(body.text[: span.start - body.start][-3:])]
+        labelled.sort(key=lambda named: named[0].start)
     if labelled:
         out = []
         first = labelled[0][0].start

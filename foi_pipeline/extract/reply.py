@@ -301,6 +301,31 @@ def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
                 registry.add(name, span, None, "programme:answer_label")
 
 
+# "5. Make the Change: 164. Project Anchor: 58.": a name labelling the figure after it, at a sentence's start
+_SENTENCE_LABEL_RE = re.compile(r"(?:^|(?<=[.;])[^\S\n]+)(?P<name>[A-Z][\w'’+&-]*(?:[^\S\n]+[\w'’+&-]+){0,5}?)[^\S\n]*:[^\S\n]*(?=£?\d)", re.MULTILINE)
+MIN_LABELLED_ANSWERS = 2
+
+
+def _programmes_labelling_answers(blocks: list[Block], registry: ProgrammeRegistry) -> None:
+    """A programme the scope answer names only in passing ("... Project Anchor – an intensive intervention ...")
+    that labels the figures of two or more answers beside the programmes read ("Make the Change: 164. Project
+    Anchor: 58."): each such label, when the scope answer writes it too."""
+    scope = " ".join(b.body.text for b in blocks if b.questions and b.questions[0].table == "programmes" and b.body)
+    seen: dict[str, list[tuple[int, Span]]] = {}
+    for index, block in enumerate(blocks):
+        question = block.questions[0] if block.questions else None
+        if question is None or question.table not in {"funnel_counts", "budgets"} or not block.body:
+            continue
+        for m in _SENTENCE_LABEL_RE.finditer(block.body.text):
+            name = m.group("name")
+            if registry.resolve(name) is None and looks_like_name(name) and not _NOT_A_PROGRAMME_RE.search(name):
+                seen.setdefault(name.lower(), []).append((index, block.body.sub(m.start("name"), m.end("name"))))
+    for labels in seen.values():
+        span = labels[0][1]
+        if len({index for index, _ in labels}) >= MIN_LABELLED_ANSWERS and re.search(rf"\b{re.escape(span.text)}\b", scope):
+            registry.add(span.text, span, None, "programme:answer_label")
+
+
 _PROVIDER_HEADING_RE = re.compile(r"provider|delivered\s+by|run\s+by", re.IGNORECASE)
 _PROVIDERS_SPLIT_RE = re.compile(r"\s*(?:/|;|\band\b|&)\s*")  # "Respect / The You Trust": a cell of partners
 
@@ -430,6 +455,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     if not section_registries:
         scope_blocks = [b for b in seg.blocks if b.questions and b.questions[0].table == "programmes"]
         find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
+        if registry.programmes:
+            _programmes_labelling_answers(seg.blocks, registry)
     if not registry.programmes:
         _extra_programmes(seg.blocks, registry)
     if not registry.programmes:
