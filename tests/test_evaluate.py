@@ -591,7 +591,7 @@ def holdout2_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout2"), sorted(p for p in (FIXTURES / "holdout2").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT2_FLOOR = 0.78  # 57 % when first read blind, 79.7 % after the fixes it and later sets showed
+HOLDOUT2_FLOOR = 0.82  # 57 % when first read blind, 83.6 % after the fixes it and later sets showed
 
 
 @pytest.fixture(scope="module")
@@ -604,7 +604,7 @@ def holdout4_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout4"), sorted(p for p in (FIXTURES / "holdout4").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT4_FLOOR = 0.81  # 57.4 % when first read blind, 82.1 % after question tables, per-route and per-area table columns, long and transposed tables and the lexicon of headings and places
+HOLDOUT4_FLOOR = 0.83  # 57.4 % when first read blind, 84.7 % after question tables, per-route and per-area table columns, long and transposed tables and the lexicon of headings and places
 HOLDOUT3_FLOOR = 0.87  # 59.8 % when first read blind, 88.1 % after the lexicon, Word list numbering and the layout rules it and later sets showed
 SILENT_CEILING = 0.03  # slots wrong or missing with no review item pointing a person at them
 
@@ -614,8 +614,8 @@ def holdout5_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout5"), sorted(p for p in (FIXTURES / "holdout5").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT5_FLOOR = 0.70  # 58.2 % when first read blind, 71.2 % after data sheets beside answers, a table per programme and tables under merged route headings
-HOLDOUT6_FLOOR = 0.56  # 56.4 % when first read blind: no rule has been written for it yet
+HOLDOUT5_FLOOR = 0.82  # 58.2 % when first read blind, 83.9 % after data sheets beside answers, a table per programme, tables under merged route headings and later sets' layouts
+HOLDOUT6_FLOOR = 0.83  # 56.4 % when first read blind, 85.0 % after letters in paragraphs per programme and tables answering pointers
 
 
 @pytest.fixture(scope="module")
@@ -623,7 +623,7 @@ def holdout6_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout6"), sorted(p for p in (FIXTURES / "holdout6").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT6_SILENT_CEILING = 0.09  # 8.4 % when first read
+HOLDOUT6_SILENT_CEILING = 0.05  # 8.4 % when first read, 4.2 % now
 
 
 @pytest.fixture(scope="module")
@@ -631,9 +631,9 @@ def holdout7_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout7"), sorted(p for p in (FIXTURES / "holdout7").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT7_FLOOR = 0.60  # 58.2 % when first read blind, 61.1 % after tables of stages before the answers
-HOLDOUT7_SILENT_CEILING = 0.07  # 6.8 % when first read
-HOLDOUT5_SILENT_CEILING = 0.05  # 7.0 % when first read, 4.5 % now: above SILENT_CEILING, to be brought down to it
+HOLDOUT7_FLOOR = 0.82  # 58.2 % when first read blind, 84.0 % after tables of stages before the answers and later sets' layouts
+HOLDOUT7_SILENT_CEILING = 0.045  # 6.8 % when first read, 3.8 % now
+HOLDOUT5_SILENT_CEILING = 0.04  # 7.0 % when first read, 3.5 % now: above SILENT_CEILING, to be brought down to it
 
 
 @pytest.mark.parametrize("folder, floor, ceiling", [

@@ -1798,3 +1798,10 @@ def test_a_list_quoted_in_one_style_and_answered_in_another_is_not_numbered_agai
     align(seg.blocks, spec, seg.lettered)
     q1 = next(b for b in seg.blocks if b.label is not None and b.label.text.startswith("Q1"))
     assert [q.key for q in q1.questions] == ["programme_scope"]
+
+
+@pytest.mark.parametrize("name, is_name", [("GBP 180", False), ("£45", False), ("Inspire to Change", True), ("Project 180", True)])
+def test_an_amount_is_no_programme_name(name, is_name):
+    from foi_pipeline.extract.programmes import looks_like_name
+
+    assert looks_like_name(name) is is_name

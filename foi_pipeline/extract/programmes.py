@@ -168,10 +168,15 @@ def _abbreviates(acronym: str, name: str) -> bool:
     return all(ch in letters for ch in acronym.rstrip("s").upper() if ch.isalpha())
 
 
+_AMOUNT_NAME_RE = re.compile(r"(?:GBP|EUR|USD|£|\$)\s*\d", re.IGNORECASE)
+
+
 def looks_like_name(name: str) -> bool:
     """A programme name: mostly capitalised words, short, not a sentence opener or a generic word."""
     if not name or name.lower() in _GENERIC or _NOT_A_NAME_START.match(name) or lexicon.TABLE_HEADING_RE.match(name):
         return False  # "Funder", "Type": a table's heading
+    if _AMOUNT_NAME_RE.match(name):
+        return False  # "GBP 180" of "provided GBP 180,000": an amount
     words = name.split()
     if len(words) > 14 or len(name) > 120:
         return False
