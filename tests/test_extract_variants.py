@@ -1805,3 +1805,18 @@ def test_an_amount_is_no_programme_name(name, is_name):
     from foi_pipeline.extract.programmes import looks_like_name
 
     assert looks_like_name(name) is is_name
+
+
+def test_a_table_per_programme_whose_last_row_is_its_budget(read):
+    text = ("Office of the Police and Crime Commissioner for Kent\nDear Researcher,\n"
+            "The Commissioner funds two programmes. The information for each is in a table below.\n"
+            "Table 1: Fresh Path\nA group programme delivered by Elm Foundation.\n"
+            " | Self-referral | Agency referral\nNumber referred | 12 | 40\nNumber accepted | 9 | 31\nNumber completed | 4 | 20\n"
+            "Budget inclusive of running costs | £84,000 for the whole service | \n\n"
+            "Table 2: Steady Steps\nA one-to-one intervention delivered by Hartwell Trust.\n"
+            " | Self-referral | Agency referral\nNumber referred | n/a | 18\nNumber accepted | n/a | 15\nNumber completed | n/a | 9\n"
+            "Budget inclusive of running costs | | £30,500\n\nYours sincerely,\nFOI Officer\n")
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
+    assert [funnel[("Steady Steps", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [18, 15, 9]
+    assert budgets["Fresh Path"][:2] == ("value", 84000.0) and budgets["Steady Steps"][:2] == ("value", 30500.0)

@@ -443,9 +443,22 @@ def read_stage_tables(body: Span, registry: ProgrammeRegistry, spec: RequestSpec
         header = read.rows[0]
         if sum(_classify_row(c.text, spec) is not None for c in header[1:]) >= 2 or \
                 sum(_classify_row(row[0].text, spec) is not None for row in read.rows[1:]) >= 2:
-            _count_table(read, [], captioned(body, table, since, registry), spec, facts, _route_above(body, table), column_routes,
-                         table_legend(body, [table]))
+            own = captioned(body, table, since, registry)
+            _count_table(read, [], own, spec, facts, _route_above(body, table), column_routes, table_legend(body, [table]))
+            if len(own.programmes) == 1 and own is not registry:
+                _budget_rows(read, own, spec, facts)
         since = table.span.end
+
+
+def _budget_rows(table: Table, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
+    """A table of one programme's stages that goes on with a row for its budget ("| Budget inclusive of running
+    costs | £28,500 | |"): the first amount in that row is the programme's."""
+    for row in table.rows[1:]:
+        label = row[0].text
+        if _BUDGET_COLUMN_RE.search(label) and lexicon.stage_named(label) is None:
+            for cell in row[1:]:
+                if find_money(cell.text) and _money_piece(Piece(registry.programmes[0], cell), cell, registry, spec, facts, "budget:table"):
+                    break
 
 
 CAPTION_LINES = 4  # how far above a table its caption may stand, over a line or two describing the programme
