@@ -161,7 +161,7 @@ _LINE_END = re.compile(r"^[^\S\n]*(?:[:–—-][^\S\n]*)?(?:\n|$)")
 _LINE_START = re.compile(r"(?:^|\n)[^\S\n]*(?:[-•*–·▪◦][^\S\n]*)?$")
 
 
-_SENTENCE_START_RE = re.compile(r"[.;][^\S\n]+$")
+_SENTENCE_START_RE = re.compile(r"\.[^\S\n]+$")
 
 
 def is_label(before: str, after: str) -> bool:
