@@ -614,7 +614,7 @@ def holdout5_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout5"), sorted(p for p in (FIXTURES / "holdout5").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT5_FLOOR = 0.82  # 58.2 % when first read blind, 83.9 % after data sheets beside answers, a table per programme, tables under merged route headings and later sets' layouts
+HOLDOUT5_FLOOR = 0.84  # 58.2 % when first read blind, 85.3 % after data sheets beside answers, a table per programme, tables under merged route headings and later sets' layouts
 HOLDOUT6_FLOOR = 0.83  # 56.4 % when first read blind, 85.0 % after letters in paragraphs per programme and tables answering pointers
 
 
@@ -633,7 +633,7 @@ def holdout7_warehouse(tmp_path_factory):
 
 HOLDOUT7_FLOOR = 0.82  # 58.2 % when first read blind, 84.0 % after tables of stages before the answers and later sets' layouts
 HOLDOUT7_SILENT_CEILING = 0.045  # 6.8 % when first read, 3.8 % now
-HOLDOUT5_SILENT_CEILING = 0.04  # 7.0 % when first read, 3.5 % now: above SILENT_CEILING, to be brought down to it
+HOLDOUT5_SILENT_CEILING = 0.04  # 7.0 % when first read, 3.0 % now: above SILENT_CEILING, to be brought down to it
 
 
 @pytest.mark.parametrize("folder, floor, ceiling", [

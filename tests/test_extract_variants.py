@@ -1820,3 +1820,19 @@ def test_a_table_per_programme_whose_last_row_is_its_budget(read):
     assert sorted(names.values()) == ["Fresh Path", "Steady Steps"]
     assert [funnel[("Steady Steps", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [18, 15, 9]
     assert budgets["Fresh Path"][:2] == ("value", 84000.0) and budgets["Steady Steps"][:2] == ("value", 30500.0)
+
+
+def test_a_letter_in_run_in_paragraphs_that_holds_no_link_still_holds_the_information(read):
+    text = ("Office of the Police and Crime Commissioner for Kent\nDear Ms Doe,\nRather than answer each question separately, "
+            "I have set out the position below.\n"
+            "The programme. The Commissioner funds a single programme, Fresh Path, which is open to men aged 18 and over.\n"
+            "Referrals and outcomes. During the year twenty men referred themselves, of whom twelve were accepted. Agencies "
+            "referred 64 men, of whom 50 were accepted and 31 completed.\n"
+            "Who referred. Agency referrals came from Kent Police, the Probation Service and Elm Tree Support Service.\n"
+            "Evaluation. The programme has not been evaluated and we do not hold a link to any evaluation.\n"
+            "Yours sincerely,\nFOI Officer\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert ex.metadata["information_status"] == "held"
+    assert list(names.values()) == ["Fresh Path"]  # the referrer ending in "Service" is no programme
+    assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [64, 50, 31]
+    assert "Elm Tree Support Service" in {o for _, o in referrers}

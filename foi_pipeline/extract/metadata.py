@@ -200,6 +200,8 @@ def read_authority(text: str, areas: tuple[Area, ...]) -> tuple[str | None, str 
 _SMALL_NUMBER_OR_YEAR_RE = re.compile(r"\d{1,2}(?:\.\d+)?|\d{4}|20\d\d/\d\d")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _ONE_ITEM_RE = re.compile(r"\s+(?:the|this|that|a)\s+(?:number|figure|breakdown|split|count)\b", re.IGNORECASE)
+# "we do not hold a link to any evaluation": the request's unnumbered aside, not its information
+_NO_LINK_RE = re.compile(r"\s+(?:a|an|any)\s+(?:link|evaluation|copy|report|url)\b", re.IGNORECASE)
 
 
 def read_reference(text: str) -> str | None:
@@ -314,7 +316,7 @@ def read_information_status(text: str, answered: bool) -> str:
         return "partly_held"
     if answered:
         return "held"
-    not_held = NOT_HELD_RE.search(text)
+    not_held = next((m for m in NOT_HELD_RE.finditer(text) if not _NO_LINK_RE.match(text, m.end())), None)
     if not_held:
         # "We do not hold the number of those men who were accepted", in a letter that answers in sentences: one
         # figure is not held, not the whole request

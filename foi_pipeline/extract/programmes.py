@@ -112,6 +112,8 @@ PROVIDER_CUE_RE = re.compile(
 )
 _AFTER_A_COMMA_RE = re.compile(r",[^\S\n]*$")
 _AFTER_PROVIDER_CUE_RE = re.compile(r"(?:" + PROVIDER_CUE_RE.pattern + r")(?:the\s+)?$", re.IGNORECASE)
+# "Agency referrals came from Wiltshire Police, ... and Splitz Support Service.": a list of who referred names no programme
+_IN_REFERRERS_LIST_RE = re.compile(r"\b(?:referrals?|referred)\b[^.;:]{0,40}?\b(?:from|by)\b[^.;:]*$", re.IGNORECASE)
 _GENERIC = {
     "programme", "programmes", "the programme", "intervention", "interventions", "service", "services", "project",
     "course", "the service", "scheme", "both", "all", "total", "the total", "overall", "combined", "answer", "response",
@@ -718,8 +720,8 @@ def _prose_programmes(item: Span, registry: ProgrammeRegistry) -> list[tuple[int
             else:
                 found.append(given)  # "Our programme, known as Safe Steps, ...": the only name
         for start, span, alias in sorted(found, key=lambda f: f[0]):
-            if _AFTER_PROVIDER_CUE_RE.search(text, max(0, start - 120), start):
-                continue  # "... – delivered by Splitz Support Service": the provider, not a programme
+            if _AFTER_PROVIDER_CUE_RE.search(text, max(0, start - 120), start) or _IN_REFERRERS_LIST_RE.search(text, 0, start):
+                continue  # "... – delivered by Splitz Support Service": the provider (or a referrer), not a programme
             if alias and _is_acronym(alias) and not _abbreviates(alias, span.text):
                 alias = None
             if not alias and not _tokens(span.text) - _TOPIC_TOKENS:
