@@ -262,12 +262,29 @@ def test_a_list_of_bodies_stops_short_of_the_letters_next_heading(org_catalogue,
     assert [o.name for o in found] == ["Kent Police", "Medway Council"]
 
 
+@pytest.mark.parametrize("text, bodies", [
+    ("Tees, Esk and Wear Valleys NHS Foundation Trust", ["Tees, Esk and Wear Valleys NHS Foundation Trust"]),
+    ("Cafcass, Cambridgeshire and Peterborough NHS Foundation Trust, GP practices",
+     ["Cafcass", "Cambridgeshire and Peterborough NHS Foundation Trust", "GP practices"]),
+    ("Kent Police, Bolton, Bury and Wigan Councils", ["Kent Police", "Bolton, Bury and Wigan Councils"]),
+    ("Kent Police, Medway Council and Kent County Council", ["Kent Police", "Medway Council", "Kent County Council"]),
+])
+def test_places_before_an_and_open_the_body_they_name_together(org_catalogue, text, bodies):
+    assert [o.name for o in split_organisations(_span(text), org_catalogue, lenient=True)] == bodies
+
+
+def test_a_row_summing_the_others_is_no_body_but_a_body_named_total_is(org_catalogue):
+    assert split_organisations(_span("Total agency referrals"), org_catalogue, lenient=True) == []
+    assert [o.name for o in split_organisations(_span("Total Wellbeing Luton"), org_catalogue, lenient=True)] == ["Total Wellbeing Luton"]
+
+
 def test_a_body_named_after_a_heading_and_colon_is_kept(org_catalogue):
     found = split_organisations(_span("OPCC response: Kent Police; Medway Council"), org_catalogue, lenient=True)
     assert "Medway Council" in [o.name for o in found] and len(found) == 2
 
 
-@pytest.mark.parametrize("heading", ["Total", "Totals:", "Notes", "Funder", "Referral source", "Grand total"])
+@pytest.mark.parametrize("heading", ["Total", "Totals:", "Notes", "Funder", "Referral source", "Grand total",
+                                     "Total agency referrals", "TOTAL REFERRALS", "Total (all programmes)", "Sub-total: 12"])
 def test_a_tables_heading_or_sum_row_is_no_body(org_catalogue, heading):
     found = split_organisations(_span(f"Kent Police\n{heading}\nMedway Council"), org_catalogue, lenient=True)
     assert [o.name for o in found] == ["Kent Police", "Medway Council"]

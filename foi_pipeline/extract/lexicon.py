@@ -64,6 +64,8 @@ LETTER_SECTION_RE = re.compile(
     r"|\b(?:19|20)\d\d(?:\s*[/-]\s*\d\d)?\b", re.IGNORECASE)
 # A cell or line that is only a heading or a sum of the rows: "Total", "Notes", "Referral source".
 TABLE_HEADING_RE = re.compile(r"^\W*" + _alternation(_DATA["table_headings"]) + r"\W*$", re.IGNORECASE)
+# A row label that sums the rows above it ("Total agency referrals", "TOTAL"), not "Total Wellbeing Luton".
+SUM_ROW_RE = re.compile(r"^\W*" + _alternation(_DATA["sum_rows"]) + r"(?:\W*$|\s+(?-i:[a-z(])|(?:\s+(?-i:[A-Z]+\b))+\W*$|\W*[:=])", re.IGNORECASE)
 POINTER_RE = re.compile(_alternation(_DATA["pointer_verbs"]) + r"[^.\n£\d]{0,40}?" + _alternation(_DATA["pointer_places"]), re.IGNORECASE)
 REGIONS: frozenset[str] = frozenset(r.lower() for r in _DATA["regions"])
 DEPARTMENT_WORDS: frozenset[str] = frozenset(w.lower() for w in _DATA["department_words"])

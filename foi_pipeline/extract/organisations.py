@@ -120,6 +120,8 @@ MAX_SECTION_HEADING_WORDS = 8
 def is_letter_section(phrase: str, catalogue: OrganisationCatalogue | None = None) -> bool:
     """A heading of the letter's own sections ("Internal review and complaints", "OPCC RESPONSE"), not a body."""
     phrase = phrase.strip()
+    if lexicon.SUM_ROW_RE.match(phrase):
+        return True  # "Total agency referrals": the row that sums the others
     if ":" in phrase or len(phrase.split()) > MAX_SECTION_HEADING_WORDS:
         return False  # "OPCC response: Kent Police" names a body after the heading
     if lexicon.TABLE_HEADING_RE.match(phrase):
@@ -300,9 +302,23 @@ def _split_commas(piece: Span, is_protected, catalogue: OrganisationCatalogue) -
         parts.append(piece.sub(last, m.start()))
         last = m.end()
     parts.append(piece.sub(last, len(text)))
+    # "Cafcass, Cambridgeshire and Peterborough NHS Foundation Trust", "Tees, Esk and Wear Valleys NHS Foundation
+    # Trust": places before an "and" and the body they name together; the places open the next name, not the last.
+    fragments = [_fragment(_clean(part).text, catalogue) for part in parts]
+    joins_next = [False] * len(parts)
+    for i in range(len(parts) - 2, -1, -1):
+        joins_next[i] = fragments[i] and (joins_next[i + 1] or (
+            seps[i].group().strip(" ,") in {"and", "&"} and bool(ORG_NOUN_RE.search(parts[i + 1].text))))
     merged: list[Span] = []
-    for part, sep in zip(parts, [None, *seps]):
-        if merged and (_fragment(_clean(part).text, catalogue) or _fragment(_clean(merged[-1]).text, catalogue)
+    for i, (part, sep) in enumerate(zip(parts, [None, *seps])):
+        if merged and i and joins_next[i - 1]:
+            prev = merged[-1]
+            merged[-1] = Span(prev.start, part.end, piece.text[prev.start - piece.start : part.end - piece.start])
+            continue
+        if joins_next[i]:
+            merged.append(part)
+            continue
+        if merged and (fragments[i] or _fragment(_clean(merged[-1]).text, catalogue)
                        or (sep is not None and "," not in sep.group() and _one_department(merged[-1].text, part.text))
                        or (sep is not None and sep.group().strip() in {"and", "&"} and _one_name(merged[-1].text, part.text, catalogue))):
             prev = merged[-1]
