@@ -364,6 +364,7 @@ def _fragment(text: str, catalogue: OrganisationCatalogue) -> bool:
     return len(text.split()) == 1 and not ACRONYM_RE.match(text)
 
 
+_COLON_LIST_END_RE = re.compile(r"\.(?:\s|$)|\n|$")
 _RUN_SEPARATOR_RE = re.compile(r",?\s+and\s+|,\s*|;\s*")
 
 
@@ -375,6 +376,9 @@ def organisations_after(span: Span, pattern: re.Pattern[str], catalogue: Organis
         # The named organisations run until a lowercase word that is not part of a name, or the sentence ends,
         # or the name of what the next cue describes: "delivered by the Hampton Trust, and Drive, delivered by ...".
         end = _name_run_end(rest.text)
+        if m.group().rstrip(" \t").endswith(":"):
+            # "received referrals from: A; B; and GP practices.": a colon opens a list that runs to the line's end
+            end = max(end, _COLON_LIST_END_RE.search(rest.text).start())
         following = pattern.search(rest.text)
         if following is not None and not rest.text[end : following.start()].strip(" ,"):
             seps = list(_RUN_SEPARATOR_RE.finditer(rest.text, 0, following.start()))
