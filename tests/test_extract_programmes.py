@@ -321,3 +321,17 @@ def test_a_short_list_line_still_breaks_the_list(org_catalogue):
 def test_a_place_or_a_tables_heading_listed_beside_programmes_is_no_programme(registry_of, line):
     registry = registry_of(f"1. Safe Home – a group course for men.\n2. {line}\n3. Fresh Start – one-to-one work.")
     assert [p.name for p in registry.programmes] == ["Safe Home", "Fresh Start"]
+
+
+@pytest.mark.parametrize("name", ["129", "46 | 39", "The Commissioner commissions Restart", "Drive is a programme"])
+def test_a_figure_or_a_clause_is_no_programme_name(name):
+    from foi_pipeline.extract.programmes import looks_like_name
+    assert not looks_like_name(name)
+
+
+@pytest.mark.parametrize("scope, name", [
+    ("The Commissioner commissions Restart, a community-based programme for men.", "Restart"),
+    ("The OPCC funds \u2018Foundations for Change\u2019, a group programme delivered by Acme Trust.", "Foundations for Change"),
+])
+def test_a_name_after_a_verb_of_commissioning_is_the_programme(registry_of, scope, name):
+    assert [p.name for p in registry_of(scope).programmes] == [name]

@@ -1836,3 +1836,42 @@ def test_a_letter_in_run_in_paragraphs_that_holds_no_link_still_holds_the_inform
     assert list(names.values()) == ["Fresh Path"]  # the referrer ending in "Service" is no programme
     assert [funnel[("Fresh Path", f"agency_{s}")][1] for s in ("referred", "accepted", "completed")] == [64, 50, 31]
     assert "Elm Tree Support Service" in {o for _, o in referrers}
+
+
+_REQUEST = """Please provide the following information for your Domestic Abuse Perpetrator Programme for the 2022/2023 Financial Year
+1. The Name/Title/Scope of the commissioned programme in your area
+2. The total number of males who self-referred into the programme
+3. The total number of self-referred males who were accepted onto the programme
+4. The total number of self-referred males who have completed the programme
+5. The total number of males referred by an agency (e.g., police, social service etc.) into the programme
+6. The total number of referred males who were accepted on to the programme
+7. The total number of referred males who have completed the programme
+8. The names of the organisations who have made a referral to the programme
+Link to evaluation of programme efficacy:
+9. Financial Contributors: (Inclusive of Statutory, Non-Statutory Organisations and individual voluntary donations)
+10. Budget inclusive of Running Costs
+"""
+
+
+def test_titles_with_bracketed_question_numbers_and_a_table_of_route_sections(read):
+    """"Budget (question 10): ..." headings; a table whose section rows name the route over stage rows tagged (Q3)."""
+    text = (_REQUEST + "Our response\n"
+            "Programme (question 1): The Commissioner funds 'Fresh Start', a group programme for men, delivered by Acme Trust.\n"
+            "Referrals and outcomes (questions 2 to 7): the figures requested are below; last year's are for comparison.\n"
+            "Males | 2022/23 | 2021/22 (comparison)\n"
+            "Self-referrals |  | \n"
+            "Came forward (Q2) | 21 | 17\n"
+            "Accepted (Q3) | 15 | 11\n"
+            "Completed (Q4) | 8 | 6\n"
+            "Agency referrals |  | \n"
+            "Referred (Q5) | 77 | 70\n"
+            "Accepted (Q6) | 51 | 49\n"
+            "Completed (Q7) | 30 | 25\n"
+            "Budget (question 10): The budget for 2022/23 was £88,000 (2021/22: £80,000).\n")
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert list(names.values()) == ["Fresh Start"]
+    got = {slot: funnel[("Fresh Start", slot)][1] for slot in
+           ("self_referred", "self_accepted", "self_completed", "agency_referred", "agency_accepted", "agency_completed")}
+    assert got == {"self_referred": 21, "self_accepted": 15, "self_completed": 8,
+                   "agency_referred": 77, "agency_accepted": 51, "agency_completed": 30}
+    assert budgets["Fresh Start"][:2] == ("value", 88000.0)

@@ -268,3 +268,17 @@ def test_docx_to_text_reads_a_python_docx_file_directly():
     document = Document()
     document.add_paragraph("direct")
     assert docx_to_text(saved(document)) == "direct"
+
+
+def test_a_row_merged_across_the_table_under_its_header_keeps_its_columns_and_a_title_row_stands_alone():
+    document = Document()
+    table = document.add_table(rows=4, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "Drive – referrals and outcomes"  # a title across the top
+    for c, value in enumerate(["Males", "2022/23", "2021/22"]):
+        table.cell(1, c).text = value
+    table.cell(2, 0).merge(table.cell(2, 2)).text = "Self-referred"  # a section row
+    for c, value in enumerate(["Referred", "46", "39"]):
+        table.cell(3, c).text = value
+    assert text_of(saved(document)).split("\n") == [
+        "Drive – referrals and outcomes", "Males | 2022/23 | 2021/22", "Self-referred |  | ", "Referred | 46 | 39",
+    ]

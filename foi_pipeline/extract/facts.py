@@ -367,14 +367,26 @@ def _count_piece(
 
 
 _ROW_NUMBER_RE = re.compile(r"\s*(?:Q(?:uestion)?\s*)?(\d{1,2})\b", re.IGNORECASE)
+# "Accepted onto the programme (Q3)": the row says which question it answers
+_ROW_QUESTION_TAG_RE = re.compile(r"[(\[]\s*(?:Q|Question)\s*(\d{1,2})\s*[)\]]", re.IGNORECASE)
 def _route_named(heading: str) -> str | None:
     """The route a heading names: "self" for self-referrals, "agency" for agencies, police, partners."""
     return lexicon.route_named(heading, label=True)
 
 
+def _section_routes(rows: list[list[Span]], route: str | None) -> list[str | None]:
+    """The route each row is under: "| Self-referred | | |" is a section row over the stages of that route."""
+    out: list[str | None] = []
+    for row in rows:
+        if len(row) > 1 and not any(c.text.strip() for c in row[1:]) and (named := _route_named(row[0].text)):
+            route = named
+        out.append(route)
+    return out
+
+
 def _classify_row(text: str, spec: RequestSpec, default_route: str | None = None) -> Question | None:
     """A table row or column heading -> funnel question, by its number ("2.") or its words ("Self-referred and accepted")."""
-    m = _ROW_NUMBER_RE.match(text)
+    m = _ROW_NUMBER_RE.match(text) or _ROW_QUESTION_TAG_RE.search(text)
     if m:
         numbered = [q for q in spec.questions if q.number == int(m.group(1)) and q.route]
         if numbered:
@@ -592,7 +604,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         return
     if _long_table(table, registry, spec, route, legend, facts):
         return
-    row_questions = [_classify_row(row[0].text, spec, route) for row in table.rows[1:]]
+    row_questions = [_classify_row(row[0].text, spec, row_route) for row, row_route in zip(table.rows[1:], _section_routes(table.rows[1:], route))]
     header_routes = [_route_named(c.text.lower()) if i else None for i, c in enumerate(header)]
     if len(registry.programmes) == 1 and len({r for r in header_routes if r}) >= 2:
         # "| Stage | Self-referral | Agency referral | Total |": a row per stage, a column per route (the total

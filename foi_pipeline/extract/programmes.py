@@ -144,7 +144,7 @@ _SPACES_RE = re.compile(r"\s+")
 
 
 def _clean_name(name: str) -> str:
-    name = _SPACES_RE.sub(" ", name).strip(" \t\"“”'’*:-–—,.")
+    name = _SPACES_RE.sub(" ", name).strip(" \t\"“”'‘’*:-–—,.")
     name = _LEADING_ARTICLE_RE.sub("", name)
     return name
 
@@ -173,12 +173,20 @@ def _abbreviates(acronym: str, name: str) -> bool:
 _AMOUNT_NAME_RE = re.compile(r"(?:GBP|EUR|USD|£|\$)\s*\d", re.IGNORECASE)
 
 
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_NAMING_VERBS = r"\s(?:commissions|commissioned|funds|funded|runs|provides|delivers|operates|offers)\s+"
+_NAMING_VERB_RE = re.compile(_NAMING_VERBS + r"(?:the\s+|a\s+|an\s+)?(?=[A-Z‘'\"“])")
+_VERB_INSIDE_RE = re.compile(_NAMING_VERBS + r"|\s(?:is|are|was|were|has|have)\s")
+
+
 def looks_like_name(name: str) -> bool:
     """A programme name: mostly capitalised words, short, not a sentence opener or a generic word."""
     if not name or name.lower() in _GENERIC or _NOT_A_NAME_START.match(name) or lexicon.TABLE_HEADING_RE.match(name):
         return False  # "Funder", "Type": a table's heading
-    if _AMOUNT_NAME_RE.match(name):
-        return False  # "GBP 180" of "provided GBP 180,000": an amount
+    if _AMOUNT_NAME_RE.match(name) or not _LETTER_RE.search(name):
+        return False  # "GBP 180" of "provided GBP 180,000", "129": an amount or a figure
+    if _VERB_INSIDE_RE.search(name):
+        return False  # "The Commissioner commissions Restart": a clause, whose object is the name
     words = name.split()
     if len(words) > 14 or len(name) > 120:
         return False
@@ -550,7 +558,11 @@ def _find_programmes_in_items(block: Span, registry: ProgrammeRegistry) -> None:
         m = _item_name(item.text)
         programme = None
         if m and not NEGATED_RE.search(item.text[: m.end() + 40]):
-            name_span = item.sub(m.start("name"), m.end("name"))
+            start = m.start("name")
+            verb = _NAMING_VERB_RE.search(m.group("name"))
+            if verb is not None:
+                start += verb.end()  # "The Commissioner funds 'Foundations for Change', a ...": the verb's object
+            name_span = item.sub(start, m.end("name"))
             if len(name_span.text.split()) <= 14:
                 programme = registry.add(name_span.text, name_span, m.group("alias"), "programme:list_item")
         if programme is not None:

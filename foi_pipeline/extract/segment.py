@@ -659,6 +659,8 @@ class _LineReader:
                 return _Head(trailing.label, line.end)
         if found is None and (trailing := _trailing_label(line)) is not None:
             return trailing  # "Self-referrals – Questions 2 to 4": the numbers say more than the words
+        if found is None and (leading := _bracketed_label(line)) is not None:
+            return leading  # "Budget (question 10): The total budget ...": the heading ends at its colon
         rest = line.sub(found[1], len(line.text)) if found else line
         label = found[0] if found else None
         question, score, echo_end = matcher.match(rest.text)
@@ -744,6 +746,27 @@ def _trailing_label(line: Span) -> _Head | None:
     numbers = tuple(range(a, b + 1)) if m.group("sep") not in {"and", "&"} and b - a < 12 else tuple(dict.fromkeys((a, b)))
     span = line.sub(m.start("label"), m.end("label"))
     return _Head(Label(span.text, "range" if len(numbers) > 1 else "q", numbers, span), len(text))
+
+
+# "Programme (question 1): The Commissioner commissions ...", "Referrals (questions 2 to 7): ...": a short title,
+# the numbers of the questions it answers in brackets, a colon, then the answer on the same line
+_BRACKETED_LABEL_RE = re.compile(
+    r"[^\S\n]*[#*]*[^\S\n]*[A-Z][^\n():.;]{0,60}?[^\S\n]*[(\[][^\S\n]*(?P<label>Q(?:uestion)?s?\.?[^\S\n]*(?P<a>\d{1,2})"
+    r"(?:[^\S\n]*(?P<sep>-|–|—|to|and|&)[^\S\n]*(?:Q(?:uestion)?\.?[^\S\n]*)?(?P<b>\d{1,2}))?)[^\S\n]*[)\]][^\S\n]*[#*]*:",
+    re.IGNORECASE,
+)
+
+
+def _bracketed_label(line: Span) -> _Head | None:
+    m = _BRACKETED_LABEL_RE.match(line.text)
+    if m is None:
+        return None
+    a, b = int(m.group("a")), int(m.group("b") or m.group("a"))
+    if not 0 < a <= b <= 40:
+        return None
+    numbers = tuple(range(a, b + 1)) if m.group("sep") not in {"and", "&"} and b - a < 12 else tuple(dict.fromkeys((a, b)))
+    span = line.sub(m.start("label"), m.end("label"))
+    return _Head(Label(span.text, "range" if len(numbers) > 1 else "q", numbers, span), m.end())
 
 
 # A label, a tab or a run of spaces, then words with no such gap: a numbered line aligned as Word and PDFs align them

@@ -51,7 +51,7 @@ def _w(name: str) -> str:
 
 P, TBL, TR, TC, SDT, SDT_CONTENT, CUSTOM_XML = (_w(n) for n in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
 T, TAB, PTAB, BR, CR, NB_HYPHEN, TXBX = (_w(n) for n in ("t", "tab", "ptab", "br", "cr", "noBreakHyphen", "txbxContent"))
-TC_PR, H_MERGE, W_VAL, W_TYPE = _w("tcPr"), _w("hMerge"), _w("val"), _w("type")
+TC_PR, H_MERGE, W_VAL, W_TYPE, GRID_SPAN = _w("tcPr"), _w("hMerge"), _w("val"), _w("type"), _w("gridSpan")
 FALLBACK = f"{{{MC}}}Fallback"
 _WRAPPERS = {SDT, SDT_CONTENT, CUSTOM_XML, _w("ins"), _w("moveTo"), _w("smartTag"), f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice"}
 _TEXT_TAGS = (T, TAB, PTAB, BR, CR, NB_HYPHEN, TXBX, FALLBACK)
@@ -301,11 +301,23 @@ def _table_lines(tbl: etree._Element, numbering: ListNumbering | None = None) ->
             for tc in cells:
                 _block_lines(tc, lines, numbering)
         return lines
+    width = max((sum(_grid_span(tc) for tc in cells) for cells in rows), default=0)
     for cells in rows:
         texts = [_cell_text(tc, numbering) for tc in cells]
+        if lines and len(cells) == 1 and width > 1 and _grid_span(cells[0]) == width:
+            # "Self-referred" across the whole table under its header: a section row, kept in the table with its
+            # empty columns (across the top, it is the table's title, a line of its own)
+            texts += [""] * (width - 1)
         if any(texts):
             lines.append(CELL_SEPARATOR.join(texts))
     return lines
+
+
+def _grid_span(tc: etree._Element) -> int:
+    tc_pr = tc.find(TC_PR)
+    span = tc_pr.find(GRID_SPAN) if tc_pr is not None else None
+    value = span.get(W_VAL, "1") if span is not None else "1"
+    return int(value) if value.isdigit() else 1
 
 
 def _continues_h_merge(tc: etree._Element) -> bool:
