@@ -335,3 +335,8 @@ def test_a_figure_or_a_clause_is_no_programme_name(name):
 ])
 def test_a_name_after_a_verb_of_commissioning_is_the_programme(registry_of, scope, name):
     assert [p.name for p in registry_of(scope).programmes] == [name]
+
+
+def test_the_end_of_an_aside_cut_at_its_full_stop_is_no_body(org_catalogue):
+    found = split_organisations(_span("SPI: £45k (incl. VAT). Kent County Council."), org_catalogue, lenient=True)
+    assert "VAT)" not in [o.name for o in found] and "Kent County Council" in [o.name for o in found]

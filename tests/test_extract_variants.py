@@ -1875,3 +1875,25 @@ def test_titles_with_bracketed_question_numbers_and_a_table_of_route_sections(re
     assert got == {"self_referred": 21, "self_accepted": 15, "self_completed": 8,
                    "agency_referred": 77, "agency_accepted": 51, "agency_completed": 30}
     assert budgets["Fresh Start"][:2] == ("value", 88000.0)
+
+
+def test_a_workbook_whose_cover_indexes_the_sheets_that_answer(read):
+    """A cover sheet listing which sheet answers which question, its right of appeal, then the sheets: the sheets
+    are the answers; a budget row under programme columns gives each its budget, and is no funder."""
+    text = ("Cover\n" + _REQUEST +
+            "Response | The answers are on the following sheets:\n"
+            "Q1 - sheet 'Q1 Programmes'\nQ2-Q7 - sheet 'Q2-7 Figures'\nQ9-Q10 - sheet 'Q9-10 Money'\n"
+            "Right of appeal | You may ask for an internal review within 40 working days.\n\n"
+            "Q1 Programmes\nProgramme | Provider\nFresh Start | Acme Trust\nSafe Paths | Acme Trust\n\n"
+            "Q2-7 Figures\nQ | Measure | Fresh Start | Safe Paths\n"
+            "2 | Self-referrals received | 12 | n/a\n3 | Self-referrals accepted | 9 | n/a\n4 | Self-referrals completed | 4 | n/a\n"
+            "5 | Agency referrals received | 40 | 22\n6 | Agency referrals accepted | 31 | 20\n7 | Agency referrals completed | 18 | 11\n\n"
+            "Q9-10 Money\nQ9 Financial contributors and Q10 budget\nContributor | Fresh Start | Safe Paths\n"
+            "Office of the Police and Crime Commissioner for Kent | 60000 | 25000\nKent County Council | 15000 | \n"
+            "Budget incl. running costs | 75000 | 25000\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Start", "Safe Paths"]
+    assert funnel[("Fresh Start", "self_referred")][1] == 12 and funnel[("Safe Paths", "agency_completed")][1] == 11
+    assert funnel[("Safe Paths", "self_referred")][0] == "not_applicable"
+    assert budgets["Fresh Start"][:2] == ("value", 75000.0) and budgets["Safe Paths"][:2] == ("value", 25000.0)
+    assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Kent", "Kent County Council"}

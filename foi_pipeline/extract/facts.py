@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from foi_pipeline.extract import lexicon
-from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention, organisations_after, split_organisations
+from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention, looks_like_org, organisations_after, split_organisations
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, mentions
 from foi_pipeline.extract.quantities import (
     CountReading,
@@ -760,10 +760,43 @@ def _fy_pattern(financial_year: str) -> re.Pattern[str]:
     return re.compile(FY_RE_TEMPLATE.format(a=a, b2=b2, b4=b4))
 
 
+def _budget_row_per_column(table: Table, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> bool:
+    """"| Contributor | CARA | DABCP |" over the funders' rows and "| Budget incl. running costs | 210000 | 385000 |"
+    (else "| Total | ... |" under a funders' heading): a column per programme, the budget row gives each its budget."""
+    columns = [registry.resolve(c.text) for c in table.rows[0]]
+    if sum(p is not None for p in columns[1:]) < 1 or columns[0] is not None:
+        return False
+    rows = table.rows[1:]
+    budget = [r for r in rows if _BUDGET_COLUMN_RE.search(r[0].text) and lexicon.stage_named(r[0].text) is None]
+    if not budget and _FUNDERS_COLUMN_RE.search(table.rows[0][0].text):
+        budget = [r for r in rows if lexicon.SUM_ROW_RE.match(r[0].text)]
+    if len(budget) != 1:
+        return False
+    read = False
+    for cell, programme in zip(budget[0][1:], columns[1:]):
+        if programme is None or not cell.text.strip():
+            continue
+        bare = _BARE_AMOUNT_RE.fullmatch(cell.text.strip())
+        if bare is not None and not find_money(cell.text):
+            # a sheet's cell holds the number, the row says it is money: "| Budget | 210000 |"
+            facts.money.append(MoneyFact(programme, "value", Decimal(bare.group().replace(",", "")).quantize(Decimal("0.01")), spec.financial_year, cell,
+                                         "budget:table:bare_amount", None))
+            read = True
+        else:
+            read = _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table") or read
+    return read
+
+
+_BARE_AMOUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d{3,9}(?:\.\d{2})?")
+
+
 def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> None:
     tables = find_tables(body)
     rows_read = False
     for table in tables:
+        if _budget_row_per_column(table, registry, spec, facts):
+            rows_read = True
+            continue
         for row in table.rows:
             named = registry.resolve(row[0].text)
             programme = named or _year_row_programme(row[0].text, registry, spec)
@@ -1077,6 +1110,8 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
     rows = table.rows if split_organisations(header[0], orgs) else table.rows[1:]  # a header names no organisation
     columns = [registry.resolve(cell.text) for cell in header]  # "| Funder | Drive | Change Hub |": a column per programme
     for row in rows:
+        if _BUDGET_ROW_RE.search(row[0].text) and not looks_like_org(row[0].text, orgs):
+            continue  # "| Q10 Budget incl. running costs | 210000 |": the sum of the funders' rows, no funder
         rest = " ".join(cell.text for cell in row[1:])
         named = [p for cell in row[1:] for _, p in mentions(cell, registry)]
         named += [p for cell, p in zip(row[1:], columns[1:]) if p is not None and cell.text.strip(" -–—0").lower() not in _NOT_A_REFERRAL]
@@ -1089,6 +1124,7 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
                 (facts.funders if kind == "funders" else facts.referrers).append(fact)
 
 
+_BUDGET_ROW_RE = re.compile(r"\bbudget\b|\b(?:running|total)\s+costs?\b", re.IGNORECASE)
 _NOT_A_REFERRAL = {"", "n/a", "nil", "none", "no", "✗", "✘"}  # a cell of a Yes/No matrix that says no
 _FUNDERS_COLUMN_RE = re.compile(r"fund|contribut|financ", re.IGNORECASE)
 _REFERRERS_COLUMN_RE = re.compile(r"refer", re.IGNORECASE)

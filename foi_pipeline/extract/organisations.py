@@ -129,10 +129,15 @@ def is_letter_section(phrase: str, catalogue: OrganisationCatalogue | None = Non
     return bool(lexicon.LETTER_SECTION_RE.search(phrase)) and not (catalogue is not None and catalogue.known(phrase))
 
 
+def _aside_end(phrase: str) -> bool:
+    """"VAT)" of "(incl. VAT)": the end of an aside cut at its full stop."""
+    return phrase.endswith(")") and "(" not in phrase and " " not in phrase
+
+
 def looks_like_org(phrase: str, catalogue: OrganisationCatalogue | None = None) -> bool:
     """An organisation has an organisation noun, is in the catalogue, or is an acronym."""
     phrase = phrase.strip()
-    if not phrase or _NOT_ORGS.match(phrase) or len(phrase) > 160:
+    if not phrase or _NOT_ORGS.match(phrase) or len(phrase) > 160 or _aside_end(phrase):
         return False
     if is_letter_section(phrase, catalogue):
         return False
@@ -282,7 +287,7 @@ _CAPITALISED_START_RE = re.compile(r"(?:the\s+)?[A-Z+]")
 
 
 def _capitalised_name(text: str) -> bool:
-    return bool(_CAPITALISED_START_RE.match(text)) and not _NOT_ORGS.match(text) and len(text.split()) <= 10
+    return bool(_CAPITALISED_START_RE.match(text)) and not _NOT_ORGS.match(text) and len(text.split()) <= 10 and not _aside_end(text)
 
 
 _COMMA_OR_AND_RE = re.compile(r",(?!\d)\s*(?:and\s+|or\s+)?(?:by\s+)?|\s+and\s+(?:by\s+)?(?=(?:the\s+)?[A-Z])")

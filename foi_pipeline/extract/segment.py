@@ -50,7 +50,9 @@ WORD_Q_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(_NUMBER_WORD + r"|\bto\b", re.IGNORECASE)
-_SECOND_NUMBER_RE = re.compile(r"[^\S\n]+[^\n:]{2,60}?[^\S\n](?:and|&)[^\S\n]+(?:Q(?:uestion)?[^\S\n]*)?(?P<n>\d{1,2})[.)][^\S\n]+[A-Z]")
+# "8. Financial contributors and 9. Budget", "Q9 Financial contributors and Q10 budget": a second question's number
+_SECOND_NUMBER_RE = re.compile(r"[^\S\n]+[^\n:]{2,60}?[^\S\n](?:and|&)[^\S\n]+(?:(?:Q(?:uestion)?[^\S\n]*)?(?P<n>\d{1,2})[.)][^\S\n]+(?-i:[A-Z])"
+                               r"|Q(?:uestion)?[^\S\n]*(?P<q>\d{1,2})\b)", re.IGNORECASE)
 NUMBER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<n>\d{1,2})[^\S\n]*[.)](?!\d))(?=[^\S\n]|$)")
 LETTER_LABEL_RE = re.compile(_BULLET + r"(?P<label>\(?(?P<l>[a-o])[.)])(?=[^\S\n])")
 ANSWER_PREFIX_RE = re.compile(
@@ -170,8 +172,8 @@ def line_label(line: Span, allow_letters: bool) -> tuple[Label, int] | None:
                 numbers = (int(m.group("n")),)
                 # "8. Financial contributors and 9. Budget (2022/23):" heads one answer to both questions
                 also = _SECOND_NUMBER_RE.match(line.text, m.end())
-                if also is not None and int(also.group("n")) > numbers[0]:
-                    kind, numbers = "range", (numbers[0], int(also.group("n")))
+                if also is not None and int(also.group("n") or also.group("q")) > numbers[0]:
+                    kind, numbers = "range", (numbers[0], int(also.group("n") or also.group("q")))
             if not 0 < numbers[0] <= 40 or _IN_A_SENTENCE_RE.match(m.group("label")):
                 return None
             span = line.sub(m.start("label"), m.end("label"))
@@ -908,9 +910,10 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     quote_end = max((b.heading.end for b in heads if b.is_quote), default=0)
     first_answer = answers[0].start if answers else len(text)
 
+    answers = _without_index_entries(answers)
     answers_end = len(text)
     for line in text_lines:
-        if line.start >= first_answer and BOILERPLATE_RE.match(line.text):
+        if line.start >= first_answer and BOILERPLATE_RE.match(line.text) and not _answers_follow(answers, line.start):
             answers_end = line.start
             break
     kept = []
@@ -927,6 +930,41 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     else:
         preamble = Span.of(text, quote_end, first_answer if answers else answers_end)
     return Segmentation(blocks=kept, preamble=preamble, answers_end=answers_end, lettered=lettered)
+
+
+MIN_LATER_ANSWERS = 2
+
+
+def _labelled_numbers(blocks: list[Block]) -> set[int]:
+    return {n for b in blocks if b.label is not None and b.label.kind in {"q", "range"} for n in b.label.numbers}
+
+
+def _answers_follow(answers: list[Block], pos: int) -> bool:
+    """A workbook's cover sheet ends in its right of appeal, and the sheets after it answer the questions
+    ("Q2-7 Referrals"): the letter's boilerplate ends the answers only when no Q-labelled answers to questions
+    not yet answered come after it."""
+    answered = _labelled_numbers([b for b in answers if b.start < pos and len(b.body.text.strip()) >= MIN_ANSWER_BODY])
+    return len(_labelled_numbers([b for b in answers if b.start > pos]) - answered) >= MIN_LATER_ANSWERS
+
+
+MIN_ANSWER_BODY = 12
+
+
+_POINTS_ELSEWHERE_RE = re.compile(r"\b(?:sheet|tab|worksheet|annex|appendix|see)\b", re.IGNORECASE)
+
+
+def _without_index_entries(answers: list[Block]) -> list[Block]:
+    """"Q1 - sheet 'Q1 Programmes'", "Q8 - see tab 3": a contents line with nothing under it, whose questions a later
+    heading answers, is the index of the answers, not one."""
+    kept = []
+    for i, block in enumerate(answers):
+        later = _labelled_numbers(answers[i + 1 :])
+        points = _POINTS_ELSEWHERE_RE.search(block.heading.text[len(block.label.text):]) if block.label is not None else None
+        if (block.label is not None and block.label.kind in {"q", "range"} and (not block.body.text.strip() or points)
+                and set(block.label.numbers) <= later):
+            continue
+        kept.append(block)
+    return kept
 
 
 _DIGITS_RE = re.compile(r"\d+")
