@@ -14,7 +14,13 @@ from functools import lru_cache
 from itertools import pairwise
 
 from foi_pipeline.extract import lexicon
-from foi_pipeline.extract.organisations import OrganisationCatalogue, OrgMention, looks_like_org, organisations_after, split_organisations
+from foi_pipeline.extract.organisations import (
+    OrganisationCatalogue,
+    OrgMention,
+    looks_like_org,
+    organisations_after,
+    split_organisations,
+)
 from foi_pipeline.extract.programmes import Programme, ProgrammeRegistry, mentions
 from foi_pipeline.extract.quantities import (
     CountReading,

@@ -383,7 +383,8 @@ def organisations_after(span: Span, pattern: re.Pattern[str], catalogue: Organis
         end = _name_run_end(rest.text)
         if m.group().rstrip(" \t").endswith(":"):
             # "received referrals from: A; B; and GP practices.": a colon opens a list that runs to the line's end
-            end = max(end, _COLON_LIST_END_RE.search(rest.text).start())
+            list_end = _COLON_LIST_END_RE.search(rest.text)  # it always matches: "$" is one of its ends
+            end = max(end, list_end.start() if list_end else len(rest.text))
         following = pattern.search(rest.text)
         if following is not None and not rest.text[end : following.start()].strip(" ,"):
             seps = list(_RUN_SEPARATOR_RE.finditer(rest.text, 0, following.start()))
