@@ -1897,3 +1897,22 @@ def test_a_workbook_whose_cover_indexes_the_sheets_that_answer(read):
     assert funnel[("Safe Paths", "self_referred")][0] == "not_applicable"
     assert budgets["Fresh Start"][:2] == ("value", 75000.0) and budgets["Safe Paths"][:2] == ("value", 25000.0)
     assert {f[1] for f in funders} == {"Office of the Police and Crime Commissioner for Kent", "Kent County Council"}
+
+
+def test_a_table_of_programmes_figures_adds_the_programme_the_scope_named_in_passing(read):
+    """The scope answer names one programme; the table of figures has a row for a second, its provider in brackets.
+    Route words in the column headings do not make it a table of one programme's stages."""
+    text = (_REQUEST + "Question 1 - Name and scope\nFresh Start is a group programme for men. The caution course "
+            "is a condition of a caution.\n"
+            "Questions 2 to 7 - Referrals, acceptances and completions\n"
+            "Programme | Q2 Self-referrals | Q3 Self-referrals accepted | Q4 Self-referrals completed | Q5 Agency referrals | "
+            "Q6 Agency referrals accepted | Q7 Agency referrals completed\n"
+            "Fresh Start (Acme Trust) | 30 | 20 | 10 | 100 | 80 | 40\n"
+            "Kent Caution Course (The Hampton Trust) | N/A | N/A | N/A | 60 | 55 | 50\n"
+            "Total | 30 | 20 | 10 | 160 | 135 | 90\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["Fresh Start", "Kent Caution Course"]
+    assert funnel[("Fresh Start", "agency_referred")][1] == 100 and funnel[("Kent Caution Course", "agency_completed")][1] == 50
+    assert funnel[("Kent Caution Course", "self_referred")][0] == "not_applicable"
+    providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
+    assert providers == {"Fresh Start": ["Acme Trust"], "Kent Caution Course": ["The Hampton Trust"]}

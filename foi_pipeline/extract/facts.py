@@ -612,7 +612,7 @@ def _count_table(table: Table, questions: list[Question], registry: ProgrammeReg
         return
     row_questions = [_classify_row(row[0].text, spec, row_route) for row, row_route in zip(table.rows[1:], _section_routes(table.rows[1:], route))]
     header_routes = [_route_named(c.text.lower()) if i else None for i, c in enumerate(header)]
-    if len(registry.programmes) == 1 and len({r for r in header_routes if r}) >= 2:
+    if len(registry.programmes) == 1 and len({r for r in header_routes if r}) >= 2 and sum(q is not None for q in row_questions) >= 2:
         # "| Stage | Self-referral | Agency referral | Total |": a row per stage, a column per route (the total
         # column names no route and is left)
         for row in table.rows[1:]:

@@ -301,6 +301,43 @@ def _extra_programmes(blocks: list[Block], registry: ProgrammeRegistry) -> None:
                 registry.add(name, span, None, "programme:answer_label")
 
 
+def _more_rows_of_programme_tables(blocks: list[Block], registry: ProgrammeRegistry) -> None:
+    """"| Programme | Q2 | ... |" over a row for a programme the scope answer named and a row for one it named only
+    in passing ("Bedfordshire CARA (The Hampton Trust) | N/A | 64"): every named row of a table of programmes'
+    figures is a programme."""
+    for block in blocks:
+        question = block.questions[0] if block.questions else None
+        if question is None or question.table != "funnel_counts":
+            continue
+        for table in find_tables(block.body):
+            if not _PROGRAMME_HEADING_RE.search(table.rows[0][0].text) or len(table.rows[0]) < 3:
+                continue
+            rows = [row for row in table.rows[1:] if not _TOTAL_RE.match(row[0].text)]
+            known = [row for row in rows if registry.resolve(row[0].text) is not None]
+            if not known:
+                continue
+            for row in rows:
+                bracket = _TRAILING_BRACKET_RE.match(row[0].text)
+                if row in known:
+                    if bracket is not None and looks_like_org(bracket.group("inner"), registry.orgs) and \
+                            (programme := registry.resolve(row[0].text)) is not None and not programme.providers:
+                        programme.add_providers([registry.orgs.normalise(bracket.group("inner"))])
+                    continue
+                if not looks_like_name(row[0].text) or not any(c.text.strip() for c in row[1:]):
+                    continue
+                if bracket is None:
+                    registry.add(row[0].text, row[0], None, "programme:table_row")
+                    continue
+                inner = bracket.group("inner")
+                provider = looks_like_org(inner, registry.orgs)  # "Bedfordshire CARA (The Hampton Trust)": who runs it
+                programme = registry.add(bracket.group("name"), row[0].sub(0, bracket.end("name")), None if provider else inner, "programme:table_row")
+                if programme is not None and provider:
+                    programme.add_providers([registry.orgs.normalise(inner)])
+
+
+_TRAILING_BRACKET_RE = re.compile(r"(?P<name>.+?)\s*\((?P<inner>[^()]+)\)\s*$")
+
+
 # "5. Make the Change: 164. Project Anchor: 58.": a name labelling the figure after it, at a sentence's start
 _SENTENCE_LABEL_RE = re.compile(r"(?:^|(?<=[.;])[^\S\n]+)(?P<name>[A-Z][\w'’+&-]*(?:[^\S\n]+[\w'’+&-]+){0,5}?)[^\S\n]*:[^\S\n]*(?=£?\d)", re.MULTILINE)
 MIN_LABELLED_ANSWERS = 2
@@ -459,6 +496,8 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             _programmes_labelling_answers(seg.blocks, registry)
     if not registry.programmes:
         _extra_programmes(seg.blocks, registry)
+    else:
+        _more_rows_of_programme_tables(seg.blocks, registry)
     if not registry.programmes:
         _programmes_of_count_tables(Span.of(text, 0, len(text)), registry)
     if not registry.programmes:
