@@ -87,6 +87,8 @@ def test_response_date(text, date):
         ("We consider the request vexatious under section 14(1).", False, "refused"),
         ("Drive had 40 referrals. We do not hold the number of those men who were accepted.", False, "partly_held"),  # one figure
         ("We do not hold any information about such programmes.", False, "not_held"),
+        ("The OPCC holds information relevant to your request. The budget covers the whole programme and we do not hold "
+         "a separate figure for the work with women.", False, "held"),  # it says first that it holds what was asked
     ],
 )
 def test_information_status(text, answered, status):

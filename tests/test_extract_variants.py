@@ -1916,3 +1916,14 @@ def test_a_table_of_programmes_figures_adds_the_programme_the_scope_named_in_pas
     assert funnel[("Kent Caution Course", "self_referred")][0] == "not_applicable"
     providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
     assert providers == {"Fresh Start": ["Acme Trust"], "Kent Caution Course": ["The Hampton Trust"]}
+
+
+def test_a_letter_in_sentences_where_both_were_accepted_and_one_of_them_completed(read):
+    text = (_REQUEST + "The programme commissioned is called Fresh Start. It is delivered by Acme Trust.\n\n"
+            "During 2022/23 three men referred themselves into the programme. All three were accepted onto it and one "
+            "of them has completed it. A further forty men were referred by agencies, of whom thirty were accepted and "
+            "twenty have completed.\n\nThe budget was £50,000.\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    p = "Fresh Start"
+    assert [funnel[(p, s)][1] for s in ("self_referred", "self_accepted", "self_completed")] == [3, 3, 1]
+    assert [funnel[(p, s)][1] for s in ("agency_referred", "agency_accepted", "agency_completed")] == [40, 30, 20]

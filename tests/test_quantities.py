@@ -505,3 +505,12 @@ def test_totals_periods_and_abbreviated_qualifiers(text, count, qualifier):
 ])
 def test_the_end_of_a_range_of_questions_or_sections_is_no_figure(text, counts):
     assert [r.count for r in find_counts(text) if r.status == "value"] == counts
+
+
+@pytest.mark.parametrize("text, count", [
+    ("and one of them has completed it.", 1),  # a person of those just counted
+    ("one of the programmes was evaluated", None),
+    ("one-to-one sessions", None),
+])
+def test_one_of_them_is_one_person_one_of_the_programmes_is_no_count(text, count):
+    assert read_count(text).count == count

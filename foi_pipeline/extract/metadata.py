@@ -75,6 +75,7 @@ NOT_HELD_RE = re.compile(
 )
 HELD_RE = re.compile(
     r"(?=[hic])(?:\b(?:hold|holds)\s+(?:the|this|all\s+(?:of\s+)?the)\s+information\b|\binformation\s+(?:is|was)\s+held\b|"
+    r"\b(?:hold|holds)\s+information\s+(?:relevant\s+to|within\s+the\s+scope\s+of|in\s+relation\s+to|about)\s+your\s+request\b|"
     r"\bcan\s+confirm\s+(?:that\s+)?(?:it|we)\s+holds?\b)",
     re.IGNORECASE,
 )
@@ -317,6 +318,11 @@ def read_information_status(text: str, answered: bool) -> str:
     if answered:
         return "held"
     not_held = next((m for m in NOT_HELD_RE.finditer(text) if not _NO_LINK_RE.match(text, m.end())), None)
+    held = HELD_RE.search(text)
+    if not_held and held and held.start() < not_held.start():
+        # "The OPFCC holds information relevant to your request ..." then "we do not hold a separate figure for ...":
+        # the letter says first that it holds what was asked; what it lacks is a detail of one answer
+        return "held"
     if not_held:
         # "We do not hold the number of those men who were accepted", in a letter that answers in sentences: one
         # figure is not held, not the whole request

@@ -179,6 +179,13 @@ def _read_clauses(sentence: Span, programme: Programme | None, route: str | None
         evidence = clause.sub(reading.start, reading.end)
         if own is None or route not in routes:
             continue
+        if stage and reading.status == "not_stated" and (every := _ALL_OF_THEM_RE.match(clause.text)) is not None:
+            # "Two women referred themselves. Both were accepted": as many as the stage before, in this route
+            before = _value_before(facts, own, route, stage)
+            if before is not None:
+                count = before.reading.count
+                evidence = clause.sub(every.start("all"), every.end("all"))
+                reading = CountReading("value", count, count, count, "exact", 0, len(evidence.text), "count:all_of_them")
         if stage and reading.status == "value":
             facts.counts.append(CountFact(own, route, stage, reading, evidence, "count:prose", qualifier=reading.qualifier))
             previous = (own, stage)
@@ -194,6 +201,20 @@ def _read_clauses(sentence: Span, programme: Programme | None, route: str | None
             for each in [s for s in contract.STAGES if lexicon.names_stage(listed, s)] or [stage]:
                 facts.counts.append(CountFact(own, route, each, reading, evidence, "count:prose"))
     return route
+
+
+# "Both were accepted", "All of them completed", "all three were accepted": every one counted at the stage before
+_ALL_OF_THEM_RE = re.compile(r"\W*(?:and\s+)?(?P<all>both(?:\s+of\s+them)?|all(?:\s+of\s+(?:them|these|those))?|all\s+(?:two|three|four|five|six|seven|eight|nine|ten))"
+                             r"\s+(?:\w+\s+)?(?:were|was|have|had|went\s+on)\b", re.IGNORECASE)
+
+
+def _value_before(facts: Facts, programme: Programme, route: str, stage: str) -> CountFact | None:
+    index = contract.STAGES.index(stage)
+    if index == 0:
+        return None
+    previous = contract.STAGES[index - 1]
+    return next((f for f in reversed(facts.counts) if f.programme is programme and f.route == route and f.stage == previous
+                 and f.reading.status == "value"), None)
 
 
 _SPACES_RE = re.compile(r"\s+")

@@ -531,8 +531,9 @@ NOT_COUNT_BEFORE_RE = re.compile(
     r"|\bthe[ \t]+age[ \t]+of[ \t]+$|\bage[ \t]+(?:limit[ \t]+|range[ \t]+)?(?:is[ \t]+|was[ \t]+|of[ \t]+)?(?:from[ \t]+)?$",
     re.IGNORECASE,
 )
+# "one of the programmes", "one-to-one", "one provider": no count; "one of them has completed it" is one person
 _ONE_PRONOUN_AFTER_RE = re.compile(
-    r"(?:[ \t]*-|[ \t]+(?:of|to|or|another|that|which|who|off|way|stop|intervention|programme|programmes|service|services|provider|"
+    r"(?:[ \t]*-|[ \t]+(?:of(?![ \t]+(?:them|these|those|whom)\b)|to|or|another|that|which|who|off|way|stop|intervention|programme|programmes|service|services|provider|"
     r"providers|organisation|organisations|contract|area|force|occasion|time)\b)",
     re.IGNORECASE,
 )
