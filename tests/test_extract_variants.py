@@ -1927,3 +1927,29 @@ def test_a_letter_in_sentences_where_both_were_accepted_and_one_of_them_complete
     p = "Fresh Start"
     assert [funnel[(p, s)][1] for s in ("self_referred", "self_accepted", "self_completed")] == [3, 3, 1]
     assert [funnel[(p, s)][1] for s in ("agency_referred", "agency_accepted", "agency_completed")] == [40, 30, 20]
+
+
+def test_a_question_table_per_programme_under_captions_then_answers_about_both(read):
+    """Question 1 describes both programmes, each then has its own "Question | Figure" table under a caption, and
+    the answers after the tables speak of both; one programme's referrers are refused on cost, the other's given."""
+    table = "Question | Figure\n2. Males who self-referred | {0}\n3. Self-referred males accepted | {1}\n" \
+            "4. Self-referred males completed | {2}\n5. Males referred by an agency | {3}\n" \
+            "6. Agency-referred males accepted | {4}\n7. Agency-referred males completed | {5}\n" \
+            "10. Budget inclusive of running costs | {6}\n"
+    text = (_REQUEST + "Question 1 – programmes\n"
+            "New Horizons is a group programme for men, delivered by Kent County Council's family service.\n"
+            "Safe Paths is a short course attached to a caution, delivered by Acme Trust.\n"
+            "Table 1: New Horizons (2022/23)\n" + table.format(20, 15, 9, 60, 44, 30, "£90,000") +
+            "\nTable 2: Safe Paths (2022/23)\n" + table.format("N/A", "N/A", "N/A", 40, 38, 35, "£20k") +
+            "\nQuestion 8 – referring organisations\nSafe Paths: all referrals were made by Kent Police.\n"
+            "New Horizons: identifying each referrer would exceed the cost limit under section 12, so it is refused.\n"
+            "Question 9 – financial contributors\nNew Horizons is funded by the Home Office. Safe Paths is funded by Kent County Council.\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["New Horizons", "Safe Paths"]
+    assert funnel[("New Horizons", "self_referred")][1] == 20 and funnel[("Safe Paths", "agency_completed")][1] == 35
+    assert funnel[("Safe Paths", "self_referred")][0] == "not_applicable"
+    assert budgets["New Horizons"][:2] == ("value", 90000.0) and budgets["Safe Paths"][:2] == ("value", 20000.0)
+    assert referrers == {("Safe Paths", "Kent Police")}
+    assert {(f[0], f[1]) for f in funders} == {("New Horizons", "Home Office"), ("Safe Paths", "Kent County Council")}
+    providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
+    assert providers == {"New Horizons": ["Kent County Council"], "Safe Paths": ["Acme Trust"]}

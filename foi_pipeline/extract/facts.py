@@ -1070,14 +1070,26 @@ def read_org_block(
     body: Span, kind: str, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None, facts: Facts
 ) -> None:
     """Funders or referrers named in an answer, per programme where the answer splits them."""
-    refused = may_state_status(body.text) and read_count(body.text).status == "refused"
-    if refused or (EXEMPTION_RE.search(body.text) and _COST_LIMIT_RE.search(body.text)):
+    if _refuses(body.text):
+        labelled = [(p.programme, p.span) for p in _org_pieces(body, registry) if p.programme is not None]
+        if len({programme.name for programme, _ in labelled}) < 2:
+            return
+        # "Project Shift: all referrals were made by Humberside Police. Strength to Change: ... would exceed the
+        # cost limit": each programme's part is answered or refused on its own
+        for programme, span in labelled:
+            if not _refuses(span.text):
+                _org_text(span, kind, registry.only(programme), orgs, authority, facts)
         return
     tables = find_tables(body)
     for table in tables:
         _org_table(table, kind, registry, orgs, authority, facts, _introduced_programme(body, table, registry))
     for part in outside_tables(body, tables) if tables else [body]:
         _org_text(part, kind, registry, orgs, authority, facts)
+
+
+def _refuses(text: str) -> bool:
+    refused = may_state_status(text) and read_count(text).status == "refused"
+    return refused or bool(EXEMPTION_RE.search(text) and _COST_LIMIT_RE.search(text))
 
 
 def _introduced_programme(body: Span, table: Table, registry: ProgrammeRegistry) -> Programme | None:

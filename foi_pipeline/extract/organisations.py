@@ -213,11 +213,15 @@ def _clean(piece: Span) -> Span:
     if trailing:
         piece = piece.sub(0, trailing.start())
     piece = piece.strip(" \t\n.,;:")
-    if piece.text.endswith(("'s", "’s")) and ORG_NOUN_RE.search(piece.text[:-2].split()[-1] if piece.text[:-2].split() else ""):
-        piece = piece.sub(0, len(piece.text) - 2)  # "Cumbria County Council's public health team": the council
+    possessive = _ORG_POSSESSIVE_RE.search(piece.text)
+    if possessive is not None:
+        # "Cumbria County Council's public health team", "Hull City Council’s Strength to Change team": the council
+        piece = piece.sub(0, possessive.start())
     return piece
 
 
+_ORG_POSSESSIVE_RE = re.compile(r"(?:(?<=Council)|(?<=Trust)|(?<=Service)|(?<=Services)|(?<=Police)|(?<=Constabulary)|(?<=Board)|"
+                                r"(?<=Authority)|(?<=Office))['’]s\b")
 _BULLET_RE = re.compile(r"^(?:[•·▪◦●○■□➢►>*\-–—]+|\(?[a-z0-9][.)]|\(?(?:i{1,3}|iv|vi{0,3})[.)])[ \t]+")
 _LIST_CUT_RE = re.compile(r";|\n|\.\s+(?=[A-Z])")
 # What only ends an organisation's name, never names one on its own line.

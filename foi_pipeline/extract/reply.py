@@ -253,6 +253,20 @@ def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: Org
 _YEAR_OR_REFERENCE_RE = re.compile(r"\d{2,}")
 
 
+def _describe_from_shared_scope(scope: list[Span], preamble: Span, registry: ProgrammeRegistry) -> None:
+    """A scope answer before the programmes' own sections ("Question 1" describing each, then a table per
+    programme): its descriptions and providers are theirs; it adds no programme of its own."""
+    if not scope:
+        return
+    found = ProgrammeRegistry(registry.catalogue, registry.orgs)
+    find_programmes_in_scope(scope, [preamble], found)
+    for programme in found.programmes:
+        own = registry.resolve(programme.name)
+        if own is not None:
+            own.add_providers(programme.providers)
+            own.description = own.description or programme.description
+
+
 def _names_a_programme(cell: Span) -> bool:
     """A column heading that names a programme, not a year, a reference or "Response"."""
     name = heading_name(cell).text
@@ -489,7 +503,10 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     section_of = {id(b): i for i, section in enumerate(sections) for b in section.blocks} if section_registries else {}
     for own in section_registries:
         registry.programmes.extend(own.programmes)
-    if not section_registries:
+    if section_registries:
+        _describe_from_shared_scope([b.body for b in seg.blocks if id(b) not in registry_of and b.questions
+                                     and b.questions[0].table == "programmes"], seg.preamble, registry)
+    else:
         scope_blocks = [b for b in seg.blocks if b.questions and b.questions[0].table == "programmes"]
         find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
         if registry.programmes:

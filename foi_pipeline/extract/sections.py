@@ -64,16 +64,41 @@ def split_sections(blocks: list[Block], preamble: Span, order: dict[str, int]) -
     runs.append(current)
     if len(runs) < 2 or any(len(set().union(*(_keys(b) for b in run))) < MIN_QUESTIONS for run in runs):
         return []
+    runs[-1] = _without_shared_tail(runs[-1])
     sections = []
     for i, run in enumerate(runs):
         heading = trailing_heading(preamble, whole=True) if i == 0 else trailing_heading(runs[i - 1][-1].body, whole=False)
-        if heading is not None and i > 0:
-            last = runs[i - 1][-1]  # the heading is not part of the answer it follows
+        if heading is None and i == 0 and len(run) > 1 and _is_scope(run[0]):
+            # "Question 1" describes every programme and ends with the first table's caption ("Table 1: Drive"):
+            # the scope answer is the whole reply's, the caption heads the first programme's answers
+            heading = trailing_heading(run[0].body, whole=False)
+            if heading is not None:
+                run = run[1:]
+        if (heading is not None and i > 0) or (heading is not None and i == 0 and run is not runs[0]):
+            last = runs[i - 1][-1] if i > 0 else runs[0][0]  # the heading is not part of the answer it follows
             last.body = last.body.sub(0, heading.start - last.body.start).strip()
         sections.append(Section(run, heading))
     if not all(s.heading is not None or any(_is_scope(b) for b in s.blocks) for s in sections):
         return []  # a section must say which programme it is about
     return sections
+
+
+def _without_shared_tail(run: list[Block]) -> list[Block]:
+    """The last programme's answers ("2.", "3.", ... in its table), then answers labelled in another style
+    ("Question 8 – referring organisations") about every programme: the tail is the whole reply's, not a section's."""
+    styles = [_style(b) for b in run]
+    first = styles[0]
+    for i, style in enumerate(styles):
+        if i and first is not None and style is not None and style != first:
+            return run[:i]
+    return run
+
+
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def _style(block: Block) -> str | None:
+    return _DIGITS_RE.sub("#", block.label.text).lower() if block.label is not None else None
 
 
 def _starts_over(two: list[Block], order: dict[str, int]) -> bool:
@@ -88,6 +113,12 @@ def trailing_heading(span: Span, whole: bool) -> Span | None:
     """The line that ends a span after a blank line (or is all of it, if `whole`, or says "Programme 2:") and names a
     programme: the next section's heading ("PROGRAMME TWO: Drive Project"). A closing remark under an answer names none."""
     text = span.text.rstrip()
+    last_line = text[text.rfind("\n") + 1 :]
+    if "\n" in text and _HEADER_ROW_RE.match(last_line):
+        # "Table 2: Project Shift (2022/23)" over "Question | Figure": the caption above the next table's header row
+        caption = span.sub(0, len(text[: text.rfind("\n")].rstrip()))
+        line = caption.sub(caption.text.rfind("\n") + 1, len(caption.text)).strip()
+        return caption_name(line, adjoining=True) if _TABLE_CAPTION_RE.match(line.text) else None
     blank, last = text.rfind("\n\n"), text.rfind("\n")
     if last >= 0 and _COUNTED_PREFIX_RE.match(text[last + 1 :]):
         line_start = last + 1  # a line under the answer with no blank line between (PDF text has none) must say "Programme 2:"
@@ -103,6 +134,8 @@ def trailing_heading(span: Span, whole: bool) -> Span | None:
     return line if looks_like_name(heading_name(line).text) else None
 
 
+# "Question | Figure", "Question | Response": a question-and-answer table's header row
+_HEADER_ROW_RE = re.compile(r"^\s*(?:no\.?\s*\|\s*)?(?:question|measure|item)s?\s*\|\s*(?:figure|answer|response|number|value|count|data)s?\s*$", re.IGNORECASE)
 _TABLE_CAPTION_RE = re.compile(r"^\s*table\s+(?:\d{1,2}[a-z]?|[a-z])\s*[:.\-–—]\s*", re.IGNORECASE)
 _TABLE_WORD_RE = re.compile(r"^\s*table\b", re.IGNORECASE)
 _NOT_IN_A_NAME_RE = re.compile(r"[\d:]")  # "Date: 19 October 2023", "2022/23": no programme's name
