@@ -1953,3 +1953,24 @@ def test_a_question_table_per_programme_under_captions_then_answers_about_both(r
     assert {(f[0], f[1]) for f in funders} == {("New Horizons", "Home Office"), ("Safe Paths", "Kent County Council")}
     providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
     assert providers == {"New Horizons": ["Kent County Council"], "Safe Paths": ["Acme Trust"]}
+
+
+def test_a_workbook_of_programme_columns_and_a_funding_sheet_with_a_programme_column(read):
+    """A data sheet a column per programme (its "Provider" row says who delivers each), and a funding sheet a row per
+    funder and programme whose budget rows keep their label only on the first (the cell merged down)."""
+    text = ("Cover\n" + _REQUEST + "Notes\n1 | Figures are on the 'Data' sheet, funding on the 'Funding' sheet.\n\n"
+            "Data\nMeasure (2022/23) | New Horizons | Safe Paths | Total\n"
+            "Provider | Acme Trust | Kent Change CIC (licensee) | \n"
+            "Q2 Self-referred | 12 | N/A | 12\nQ3 Self-referred – accepted | 9 | N/A | 9\nQ4 Self-referred – completed | 4 | N/A | 4\n"
+            "Q5 Agency referred | 40 | 22 | 62\nQ6 Agency referred – accepted | 31 | 20 | 51\nQ7 Agency referred – completed | 18 | 11 | 29\n\n"
+            "Funding\nFunder | Programme | 2022/23 contribution (£) | Type\n"
+            "Office of the Police and Crime Commissioner for Kent | New Horizons | 60000 | Statutory\n"
+            "Kent County Council | Safe Paths | 25000 | Statutory (in kind)\n"
+            "Budget inclusive of running costs | New Horizons | 60000 | \n | Safe Paths | 25000 | \nTotal |  | 85000 | \n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["New Horizons", "Safe Paths"]
+    assert budgets["New Horizons"][:2] == ("value", 60000.0) and budgets["Safe Paths"][:2] == ("value", 25000.0)
+    assert funders == {("New Horizons", "Office of the Police and Crime Commissioner for Kent", "unknown"),
+                       ("Safe Paths", "Kent County Council", "in_kind")}
+    providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
+    assert providers == {"New Horizons": ["Acme Trust"], "Safe Paths": ["Kent Change CIC"]}

@@ -800,7 +800,7 @@ def read_money_block(body: Span, registry: ProgrammeRegistry, spec: RequestSpec,
     tables = find_tables(body)
     rows_read = False
     for table in tables:
-        if _budget_row_per_column(table, registry, spec, facts):
+        if _budget_row_per_column(table, registry, spec, facts) or _budget_rows_by_programme_column(table, registry, spec, facts):
             rows_read = True
             continue
         for row in table.rows:
@@ -1158,6 +1158,8 @@ def read_programme_tables(body: Span, registry: ProgrammeRegistry, orgs: Organis
         read = one_header_row(table)
         header = read.rows[0]
         rows = read.rows[1:]
+        if _funders_by_programme_column(read, registry, orgs, authority, spec, facts, answered):
+            continue
         if lexicon.column_holds(header[0].text.strip()) != "programme" or \
                 sum(registry.resolve(row[0].text) is not None for row in rows) * 2 <= len(rows):
             continue
@@ -1172,6 +1174,75 @@ def read_programme_tables(body: Span, registry: ProgrammeRegistry, orgs: Organis
             programme = registry.resolve(row[0].text)
             if programme is not None and budget < len(row) and row[budget].text.strip():
                 _money_piece(Piece(programme, row[budget]), row[budget], registry, spec, facts, "budget:table", of_request_year=of_year)
+
+
+def _programme_column(table: Table, registry: ProgrammeRegistry) -> int | None:
+    """The column after the first whose cells name programmes on most rows ("| Funder | Programme | Amount |")."""
+    header, rows = table.rows[0], table.rows[1:]
+    if not rows:
+        return None
+    return next((i for i in range(1, len(header)) if sum(registry.resolve(r[i].text) is not None for r in rows if i < len(r)) * 2 > len(rows)), None)
+
+
+def _budget_cells(programme: Programme, cells: list[Span], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> bool:
+    """The first amount in a budget row's cells, in pounds when the row says it is money ("| Budget | 212500 |")."""
+    for cell in cells:
+        bare = _BARE_AMOUNT_RE.fullmatch(cell.text.strip())
+        if bare is not None and not find_money(cell.text):
+            facts.money.append(MoneyFact(programme, "value", Decimal(bare.group().replace(",", "")).quantize(Decimal("0.01")),
+                                         spec.financial_year, cell, "budget:table:bare_amount", None))
+            return True
+        if find_money(cell.text) and _money_piece(Piece(programme, cell), cell, registry, spec, facts, "budget:table"):
+            return True
+    return False
+
+
+def _budget_rows_by_programme_column(table: Table, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> bool:
+    """"| Budget inclusive of running costs | Safer Futures | 212500 |", "| | Drive | 176000 |": a budget row for
+    each programme its programme column names (the label's cell merged down)."""
+    column = _programme_column(table, registry) if len(registry.programmes) >= 2 else None
+    if column is None:
+        return False
+    label, read = "", False
+    for row in table.rows[1:]:
+        label = row[0].text.strip() or label
+        programme = registry.resolve(row[column].text) if column < len(row) else None
+        if programme is not None and _BUDGET_ROW_RE.search(label) and not lexicon.SUM_ROW_RE.match(label):
+            read = _budget_cells(programme, [c for i, c in enumerate(row) if i not in (0, column)], registry, spec, facts) or read
+    return read
+
+
+def _funders_by_programme_column(table: Table, registry: ProgrammeRegistry, orgs: OrganisationCatalogue, authority: str | None,
+                                 spec: RequestSpec, facts: Facts, answered: set[str]) -> bool:
+    """"| Funder | Programme | 2022/23 contribution (£) | Type |": a row per funder and programme, then "| Budget
+    inclusive of running costs | Safer Futures | 212500 |" and "| | Drive | 176000 |" (the label's cell merged down):
+    each row funds, or budgets, the programme its programme column names."""
+    header, rows = table.rows[0], table.rows[1:]
+    if not _FUNDER_HEADING_RE.search(header[0].text) or len(header) < 3 or len(registry.programmes) < 2:
+        return False
+    column = _programme_column(table, registry)
+    if column is None:
+        return False
+    label = ""
+    for row in rows:
+        if column >= len(row):
+            continue
+        label = row[0].text.strip() or label
+        programme = registry.resolve(row[column].text)
+        if programme is None or lexicon.SUM_ROW_RE.match(label):
+            continue
+        rest = [c for i, c in enumerate(row) if i not in (0, column)]
+        if _BUDGET_ROW_RE.search(label):
+            if "budgets" not in answered:
+                _budget_cells(programme, rest, registry, spec, facts)
+            continue
+        if "funders" in answered or not row[0].text.strip():
+            continue
+        words = " ".join(c.text for c in rest)
+        contribution = "in_kind" if IN_KIND_RE.search(words) else "cash" if CASH_RE.search(words) else "unknown"
+        for org in split_organisations(row[0], orgs, lenient=True):
+            facts.funders.append(OrgFact(programme, expand_self_reference(org, authority, registry.places), "funders:table", contribution))
+    return True
 
 
 def _not_programmes(found: list[OrgMention], registry: ProgrammeRegistry) -> list[OrgMention]:

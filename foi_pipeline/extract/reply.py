@@ -217,6 +217,9 @@ def _whole_answer_statuses(spec: RequestSpec, answers: list[dict], facts: Facts,
 _BRACKETED_SHORT_NAME_RE = re.compile(r"\s*\(([^()]{2,40})\)\s*$")
 
 
+_ROLE_ASIDE_RE = re.compile(r"\s*\((?:[A-Z][\w-]*\s+)?(?=[a-z])[^()]*\)\s*$")
+
+
 def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: OrganisationCatalogue) -> list[ProgrammeRegistry]:
     """One registry per section: the programme its heading names, and those its own scope answer names or
     describes. [] (read the reply as a whole) unless every section names one."""
@@ -244,13 +247,32 @@ def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: Org
         if not own.programmes:
             return []
         if section.provider is not None and len(own.programmes) == 1 and looks_like_name(section.provider.text):
-            own.programmes[0].add_providers([section.provider.text.strip()])  # "| Inspire to Change | Cranstoun | 27 |"
+            # "| Inspire to Change | Cranstoun | 27 |"; "Splitz Support Service (Drive licensee)": the body, not its role
+            own.programmes[0].add_providers([_ROLE_ASIDE_RE.sub("", section.provider.text).strip()])
         own.refresh_canonical()
         registries.append(own)
     return registries
 
 
 _YEAR_OR_REFERENCE_RE = re.compile(r"\d{2,}")
+
+
+def _providers_of_programme_columns(body: Span, registry: ProgrammeRegistry) -> None:
+    """"| Measure | Safer Futures | Drive |" over "| Provider | Somerset Change Partnership | Splitz Support Service
+    (Drive licensee) |": a row that says who delivers each programme, a column per programme."""
+    for table in find_tables(body):
+        columns = [registry.resolve(c.text) for c in table.rows[0]]
+        if sum(p is not None for p in columns[1:]) < 2:
+            continue
+        for row in table.rows[1:]:
+            if lexicon.column_holds(row[0].text.strip()) != "provider":
+                continue
+            for cell, programme in zip(row[1:], columns[1:]):
+                if programme is not None and not programme.providers and cell.text.strip():
+                    name = _TRAILING_BRACKET_RE.match(cell.text)
+                    provider = name.group("name") if name is not None and not looks_like_org(name.group("inner"), registry.orgs) else cell.text
+                    if looks_like_org(provider, registry.orgs) or looks_like_name(provider):
+                        programme.add_providers([registry.orgs.normalise(provider.strip())])
 
 
 def _describe_from_shared_scope(scope: list[Span], preamble: Span, registry: ProgrammeRegistry) -> None:
@@ -487,7 +509,9 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
         # for one of its count questions too.
         counts = {q.key for q, _, _ in table.rows if q.route}
         outside = [b for b in seg.blocks if not table.start <= b.start < table.end]
-        if _table_of_programmes(table, seg.blocks) and not any(counts & {q.key for q in b.questions} for b in outside):
+        # (a note under the table headed by a title, "Make a Change agency completions are approximate: ...", is no answer)
+        if _table_of_programmes(table, seg.blocks) and not any(counts & {q.key for q in b.questions} for b in outside
+                                                               if b.label is not None or b.echo is not None):
             sections = table_sections(table)
             seg.blocks = [block for section in sections for block in section.blocks] + outside
     if len(sections) <= 1 and (listed := programme_list_sections(text, spec)):
@@ -520,6 +544,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     if not registry.programmes:
         find_programmes_in_tables(Span.of(text, 0, len(text)), registry)
     _programmes_of_captions(Span.of(text, 0, len(text)), registry)
+    _providers_of_programme_columns(Span.of(text, 0, len(text)), registry)
     _describe_from_list_items(seg.preamble, registry)
     # No answer tied to a question in a reply that holds the information: a letter written in sentences. So is one
     # whose few headings ("Referrals and outcomes") name no programme anywhere the answers were looked for.

@@ -502,8 +502,9 @@ def _question_tables(text: str, spec: RequestSpec, within: Span | None, transpos
         def continues(t, width: int = width, header: list[str] = header) -> bool:
             # A table that breaks across pages goes on in the next ones as wide, under its header repeated; one as
             # wide under a header of the same kind that names another programme is a table of its own.
+            # A different header of words alone ("| Funder | Programme | Amount | Type |") starts another table.
             head = [c.text.strip() for c in t.rows[0]]
-            return len(head) == width and not (head[0] == header[0] and head != header)
+            return len(head) == width and (head == header or any(_FIGURE_CELL_RE.fullmatch(c) for c in head[1:]))
 
         following = list(itertools.takewhile(continues, tables[k + 1 :]))
         continued = [first_rows, *(t.rows for t in following)]
@@ -546,6 +547,7 @@ def _question_tables(text: str, spec: RequestSpec, within: Span | None, transpos
 
 
 _TOTAL_ROW_RE = re.compile(r"^\W*(?:grand\s+)?totals?\b", re.IGNORECASE)
+_FIGURE_CELL_RE = re.compile(r"[£<>~*]?\s*\d[\d,.]*\s*[%*†]?|n/?a|nil|-", re.IGNORECASE)  # a data row's cell, no heading
 
 
 def _header_under_a_spanning_heading(table) -> tuple[list[Span], list[list[Span]]]:
