@@ -1974,3 +1974,16 @@ def test_a_workbook_of_programme_columns_and_a_funding_sheet_with_a_programme_co
                        ("Safe Paths", "Kent County Council", "in_kind")}
     providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
     assert providers == {"New Horizons": ["Acme Trust"], "Safe Paths": ["Kent Change CIC"]}
+
+
+def test_a_programme_named_with_one_to_one_in_figures_labels_its_answers(read):
+    text = (_REQUEST + "Our response is below.\n1. Name/Title/Scope of the commissioned programme\n"
+            "Circles of Change: a group programme for men.\nSafe Steps 1:1: a one-to-one programme for men.\n"
+            "2. Males who self-referred\nCircles of Change: 27.\nSafe Steps 1:1: 9.\n"
+            "5. Males referred by an agency\nCircles of Change: 134.\nSafe Steps 1:1: 48.\n"
+            "8. Organisations making referrals\nCircles of Change: Kent Police.\n"
+            "Safe Steps 1:1: referrals are accepted from Kent Police and the Probation Service only.\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert sorted(names.values()) == ["Circles of Change", "Safe Steps 1:1"]
+    assert funnel[("Safe Steps 1:1", "self_referred")][1] == 9 and funnel[("Safe Steps 1:1", "agency_referred")][1] == 48
+    assert {r[1] for r in referrers if r[0] == "Safe Steps 1:1"} == {"Kent Police", "The Probation Service"}

@@ -514,3 +514,10 @@ def test_the_end_of_a_range_of_questions_or_sections_is_no_figure(text, counts):
 ])
 def test_one_of_them_is_one_person_one_of_the_programmes_is_no_count(text, count):
     assert read_count(text).count == count
+
+
+@pytest.mark.parametrize("text, count", [
+    ("1:1: 9 men self-referred.", 9), ("a 1-2-1 service: 12", 12), ("1 to 1 sessions: 7", 7), ("11:15", None),
+])
+def test_one_to_one_written_in_figures_is_no_count(text, count):
+    assert read_count(text).count == count

@@ -23,9 +23,9 @@ HEAD_NOUNS = r"(?:Programme|Programmes|Program|Intervention|Interventions|Projec
 _NAME_WORD = r"(?:[A-Z+][\w'’+-]*|\d[\w-]*|of|and|for|to|the|&|in|on|with|a)"
 # A list item that starts with a name: "CARA: ...", "X (ACR) is ...", "X – ...", "X, delivered by ..."
 ITEM_NAME_RE = re.compile(
-    r"^(?P<name>(?:The\s+)?[A-Z+\"“][^\n:–—(]*?)"
+    r"^(?P<name>(?:The\s+)?[A-Z+\"“](?:[^\n:–—(]|(?<=\d):(?=\d))*?)"  # "Respectful Relationships 1:1": a colon between digits is the name's
     r"(?P<paren>\s*\((?P<alias>[^)]{2,80})\))?"
-    r"(?=\s*(?::|–|—|\s-\s|,\s*(?:delivered|which|a|an|the|commissioned|provided|run|funded)\b|\s+(?:is|are|was|were|provides|delivers|works|offers)\b|\.\s|\.$|$))"
+    r"(?=\s*(?::(?!\d)|–|—|\s-\s|,\s*(?:delivered|which|a|an|the|commissioned|provided|run|funded)\b|\s+(?:is|are|was|were|provides|delivers|works|offers)\b|\.\s|\.$|$))"
 )
 # "Project CARA (Cautioning and Relationship Abuse), workshops for ...": a name, then a description in lower case.
 # Only a name with a spelt-out short form or a head noun ("Project", "Programme") opens an item this way.

@@ -301,6 +301,8 @@ _SKIP_RES = [
     )
 ]
 _WORD_SKIP_RE = re.compile(r"(?<!\w)(?=[oO])\bone[ \t]+(?:-[ \t]*)?(?:to|or|by)[ \t]+(?:-[ \t]*)?(?:one|two)\b|\bone-to-one\b", re.IGNORECASE)
+# "Respectful Relationships 1:1", "a 1-2-1 service", "1-to-1 sessions": one-to-one work, no count
+_ONE_TO_ONE_RE = re.compile(r"(?<![0-9:])1[ \t]*(?::|-[ \t]*2[ \t]*-|-?[ \t]*to[ \t]*-?)[ \t]*1(?![0-9]|:[0-9])", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"[0-9]")
 _YEAR_RE = re.compile(
     r"\b(?:199[0-9]|20[0-9]{2})\b(?![ \t]*(?:" + PEOPLE_WORDS + r"|referrals|cases|places)\b)(?!,[0-9])", re.IGNORECASE
@@ -439,6 +441,9 @@ def _context(text: str, folded: str) -> _Context:
             mark(start, end)
     if "one" in folded:
         for m in _WORD_SKIP_RE.finditer(text):
+            mark(m.start(), m.end())
+    if "1" in text:
+        for m in _ONE_TO_ONE_RE.finditer(text):
             mark(m.start(), m.end())
     sentences = sentence_spans(text)
     starts = [s for s, _ in sentences]

@@ -103,7 +103,7 @@ def _answer_status(block: Block | None, question: Question, facts: Facts, docume
     return "value"
 
 
-_ANSWER_LABEL_RE = re.compile(r"(?m)^[^\S\n]*(?:[-•*–]\s*)?(?P<name>[A-Z+][^\n:;–—]{1,60}?)\s*(?::|–|—)\s*(?=[£\d]|fewer|less|under|n/a|not|nil|none|zero)", re.IGNORECASE)
+_ANSWER_LABEL_RE = re.compile(r"(?m)^[^\S\n]*(?:[-•*–]\s*)?(?P<name>[A-Z+](?:[^\n:;–—]|(?<=\d):(?=\d)){1,60}?)\s*(?::(?!\d)|–|—)\s*(?=[£\d]|fewer|less|under|n/a|not|nil|none|zero)", re.IGNORECASE)
 _QUESTION_HEADING_RE = re.compile(r"question|programme|intervention|service", re.I)
 _PROGRAMME_HEADING_RE = re.compile(r"programme|intervention|service|project", re.I)
 _NOT_A_PROGRAMME_RE = re.compile(r"\b(?:total|answer|response|question|budget|cost|figure)\b", re.I)
