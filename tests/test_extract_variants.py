@@ -1987,3 +1987,25 @@ def test_a_programme_named_with_one_to_one_in_figures_labels_its_answers(read):
     assert sorted(names.values()) == ["Circles of Change", "Safe Steps 1:1"]
     assert funnel[("Safe Steps 1:1", "self_referred")][1] == 9 and funnel[("Safe Steps 1:1", "agency_referred")][1] == 48
     assert {r[1] for r in referrers if r[0] == "Safe Steps 1:1"} == {"Kent Police", "The Probation Service"}
+
+
+def test_answers_numbered_by_route_not_by_question(read):
+    """Answers numbered 1 to 7 where the request has 10: one numbered answer per route gives all its stages, and the
+    later numbers answer referrers, evaluation, funders and budget by what they say."""
+    text = ("Dear Requester,\nPlease find our response below.\n"
+            "1. The Commissioner funds New Horizons, a behaviour-change programme for men delivered by Acme Trust.\n"
+            "2. Self-referrals: 57 men self-referred; 40 were accepted on to the programme and 22 completed it.\n"
+            "3. Agency referrals: 203 men were referred by an agency; 139 were accepted and 77 completed. A further\n"
+            "31 men accepted in 2022/23 were still attending at 31 March 2023.\n"
+            "4. The provider records the referral source. The named organisations were Kent Police and Medway Council. "
+            "The names of the other organisations are not held.\n"
+            "5. No formal evaluation has been commissioned.\n"
+            "6. The programme was funded by the Home Office. There were no voluntary donations.\n"
+            "7. The budget for 2022/23 was £210,000 (incl. VAT).\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    p = "New Horizons"
+    assert [funnel[(p, s)][1] for s in ("self_referred", "self_accepted", "self_completed")] == [57, 40, 22]
+    assert [funnel[(p, s)][1] for s in ("agency_referred", "agency_accepted", "agency_completed")] == [203, 139, 77]
+    assert {r[1] for r in referrers} == {"Kent Police", "Medway Council"}
+    assert budgets[p][:2] == ("value", 210000.0)
+    assert {f[1] for f in funders} == {"Home Office"}

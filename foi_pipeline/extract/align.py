@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from foi_pipeline.extract import lexicon
 from foi_pipeline.extract.quantities import read_count
 from foi_pipeline.extract.segment import Block
 from foi_pipeline.specs import Question, RequestSpec
@@ -76,6 +77,8 @@ def _check_content(block: Block, spec: RequestSpec, again: bool = False) -> None
     """Overrule a label when the content plainly answers another (non-count) question, or none is given, or the
     label is one answered before (`again`) and the content is of another topic."""
     if block.alignment in {"question_text", "heading"}:
+        if block.alignment == "heading" and len(block.questions) == 1 and block.questions[0].route:
+            _widen_to_the_stages_named(block, spec, block.questions[0])
         return
     if again and len(block.questions) == 1:
         hits = _topic_hits(block.body.text)
@@ -105,13 +108,40 @@ def _check_content(block: Block, spec: RequestSpec, again: bool = False) -> None
             if question:
                 block.questions, block.alignment = [question], "content"
         return
-    if current_topic == "count" and read_count(block.body.text).status == "not_stated":
-        if not (best_topic in {"funders", "referrers", "evaluation_link"} and hits[best_topic] >= 1):
-            # A "figure" that is a list of organisations answers who referred.
+    status = read_count(block.body.text).status if current_topic == "count" else None
+    if status == "not_stated" or (status == "not_held" and _NAMES_SOURCES_RE.search(block.body.text) and _ORG_NOUNS.search(block.body.text)):
+        # A "figure" that is a list of organisations answers who referred ("The named organisations were Lancashire
+        # Constabulary and ... The names of the others are not held"); one that is only money, the budget.
+        if not (best_topic in {"funders", "referrers", "evaluation_link"} and hits[best_topic] >= 1) and \
+                not (best_topic == "budget" and "£" in block.body.text and status == "not_stated"):
             best_topic = "referrers" if _ORG_NOUNS.search(block.body.text) else None
         question = next((q for q in spec.questions if best_topic and _topic_of(q) == best_topic), None)
         if question:
             block.questions, block.alignment = [question], "content"
+            return
+    if current_topic == "count" and current is not None:
+        _widen_to_the_stages_named(block, spec, current)
+
+
+# "referral source", "named organisations": an answer about who referred, whatever its number
+_NAMES_SOURCES_RE = re.compile(r"\breferral\s+sources?\b|\bnamed\s+organisations?\b|\borganisations?\s+(?:were|was|are)\b|\bnames\s+of\s+the\s+organisations\b", re.IGNORECASE)
+
+
+def _widen_to_the_stages_named(block: Block, spec: RequestSpec, current: Question) -> None:
+    """"2. Self-referrals: 57 men self-referred; 40 were accepted on to the programme and 22 completed it": one
+    numbered answer for each stage of a route, where the list was numbered by route, not by question."""
+    text = block.body.text.strip()
+    if "|" in text or _LABELLED_FIGURE_RE.search(text) or len(_FIGURE_RE.findall(text)) < 2:
+        return  # "Inspire to Change: 163. Engage: 58.": one figure for each programme it labels
+    route = lexicon.route_named(block.heading.text + " " + text.split(";", 1)[0]) or current.route
+    stages = lexicon.stages_named(text) | ({current.stage} if route == current.route else set())
+    widened = [q for q in spec.questions if q.route == route and q.stage in stages]
+    if len(widened) >= 2 and len(widened) > len(block.questions) and len(_FIGURE_RE.findall(text)) >= len(widened):
+        block.questions, block.alignment = widened, "content"
+
+
+_LABELLED_FIGURE_RE = re.compile(r"(?:^|[.;\n]\s*)[A-Z][\w'’&() -]{1,60}:[^\S\n]*(?:\d|not\b|n/a|nil|none|fewer|less)", re.IGNORECASE | re.MULTILINE)
+_FIGURE_RE = re.compile(r"(?<![\d£,.])\d{1,5}(?![\d,.]\d)")
 
 
 def _check_heading_topics(block: Block, spec: RequestSpec) -> None:

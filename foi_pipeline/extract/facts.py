@@ -78,7 +78,7 @@ PARTNERSHIP_FUNDER_RE = re.compile(
 FUNDING_SOURCE_RE = re.compile(r"(?:\b(?:support|contributions?|funding|grants?|money)|£[\d,.]+(?:\s*(?:k|m|million)\b)?)\s+(?:from|by)\s+", re.IGNORECASE)
 REFERRER_CUE_RE = re.compile(
     r"\b(?:referrals?\s+(?:were\s+|are\s+|was\s+|is\s+)?(?:made|received|come|came|sent)?\s*(?:by|from)|referred\s+by|"
-    r"referring\s+(?:agency|agencies|organisations?)\s+(?:is|are|was|were)|only\s+referr\w+\s+(?:by|from)|"
+    r"(?:referring|named)\s+(?:agency|agencies|organisations?)\s+(?:is|are|was|were)|only\s+referr\w+\s+(?:by|from)|"
     # "X received referrals from: A; B", "All referrals to Drive were made through Bedfordshire MARAC"
     r"received\s+(?:its\s+|their\s+)?(?:\w+\s+)?referrals?\s+from|referrals?\s+(?:are|were|is)\s+(?:only\s+)?(?:accepted|taken)\s+(?:only\s+)?from|referrals?\s+(?:to\s+\S+(?:\s+\S+){0,3}\s+)?(?:were|are|have\s+been)\s+(?:made|received|sent)\s+(?:through|via|by|from))"
     r":?\s+",

@@ -31,7 +31,8 @@ _TRAIL_RE = re.compile(
     r"(?:provides?|provided|meets?|funds?|funded|referred|refers?|made|makes?)\b.*)$",
 )
 _NOT_ORGS = re.compile(
-    r"^(?:there|these|this|those|it|they|we|our|no|none|nil|n/?a|not|most|some|all|any|other|each|the\s+(?:partnership|provider|programme|service|agenc(?:y|ies)|organisation)s?)\b",
+    r"^(?:there|these|this|those|it|they|we|our|no|none|nil|n/?a|not|most|some|all|any|other|each|the\s+(?:partnership|provider|programme|service|agenc(?:y|ies)|organisation)s?|"
+    r"the\s+names?\s+of|the\s+named)\b",
     re.IGNORECASE,
 )
 
