@@ -340,3 +340,11 @@ def test_a_name_after_a_verb_of_commissioning_is_the_programme(registry_of, scop
 def test_the_end_of_an_aside_cut_at_its_full_stop_is_no_body(org_catalogue):
     found = split_organisations(_span("SPI: £45k (incl. VAT). Kent County Council."), org_catalogue, lenient=True)
     assert "VAT)" not in [o.name for o in found] and "Kent County Council" in [o.name for o in found]
+
+
+@pytest.mark.parametrize("text", [
+    "a group programme delivered peninsula-wide (including the islands via remote sessions) by Acme Change CIC.",
+    "a group programme delivered county-wide by Acme Change CIC.",
+])
+def test_a_provider_after_where_the_programme_is_delivered(org_catalogue, text):
+    assert [o.name for o in organisations_after(_span(text), PROVIDER_CUE_RE, org_catalogue)] == ["Acme Change CIC"]

@@ -2009,3 +2009,16 @@ def test_answers_numbered_by_route_not_by_question(read):
     assert {r[1] for r in referrers} == {"Kent Police", "Medway Council"}
     assert budgets[p][:2] == ("value", 210000.0)
     assert {f[1] for f in funders} == {"Home Office"}
+
+
+def test_a_question_table_row_for_every_stage_of_a_route_with_stage_labels(read):
+    text = ("Dear Requester,\nOur response to each part is set out in the table below.\n"
+            "No. | Your question | Our response\n"
+            "1 | Name/Title/Scope of the commissioned programme | The OPCC commissions New Horizons, a group programme.\n"
+            "2 | Self-referrals: number referred / accepted / completed | Referred: 23 Accepted: 14 Completed: 9\n"
+            "3 | Agency referrals: number referred / accepted / completed | Referred: 187 Accepted: 122 Completed: 68\n"
+            "4 | Organisations making referrals | Kent Police; Medway Council\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    p = "New Horizons"
+    assert [funnel[(p, s)][1] for s in ("self_referred", "self_accepted", "self_completed")] == [23, 14, 9]
+    assert [funnel[(p, s)][1] for s in ("agency_referred", "agency_accepted", "agency_completed")] == [187, 122, 68]

@@ -20,7 +20,8 @@ from foi_pipeline.extract.programmes import PROVIDER_CUE_RE, Programme, Programm
 from foi_pipeline.extract.quantities import CountReading, read_count
 from foi_pipeline.extract.spans import Span
 
-_CLAUSE_CUT_RE = re.compile(r";|,|\band\b|\bwhile\b|\bwhilst\b|\bbut\b")
+# "Referred: 23 Accepted: 14 Completed: *": a capitalised label and its colon start a clause too
+_CLAUSE_CUT_RE = re.compile(r";|,|\band\b|\bwhile\b|\bwhilst\b|\bbut\b|(?<=\S)\s+(?=(?-i:[A-Z])[a-z]+(?:\s[a-z]+)?:\s*[\d*<])")
 # "referred to CARA by Avon and Somerset Police": referred by a body named, an agency referral
 _REFERRED_BY_A_NAME_RE = re.compile(r"\breferred\b[^.;]{0,40}?\bby\s+(?:the\s+)?(?-i:[A-Z])", re.IGNORECASE)
 FUNDED_BY_RE = re.compile(

@@ -450,6 +450,11 @@ def _question_row(text: str, line: Span, lettered: bool, matcher: EchoMatcher, t
     else:
         return None
     words = question_cell.text[words_start:]
+    funnel = _funnel_heading(question_cell.sub(words_start, len(question_cell.text)), titles)
+    if funnel is not None and funnel.label is not None:
+        # "| 2 | Self-referrals: number referred / accepted / completed | Referred: 23 Accepted: 14 |": one row
+        # answers every stage its question cell names
+        return Block(label=funnel.label, heading=Span.of(text, line.start, cells[-1].start))
     question, score, _ = matcher.match(words)
     titled = titles.match(words, whole_titles=False) if question is None else None
     if question is None and titled is None:
