@@ -348,3 +348,9 @@ def test_the_end_of_an_aside_cut_at_its_full_stop_is_no_body(org_catalogue):
 ])
 def test_a_provider_after_where_the_programme_is_delivered(org_catalogue, text):
     assert [o.name for o in organisations_after(_span(text), PROVIDER_CUE_RE, org_catalogue)] == ["Acme Change CIC"]
+
+
+def test_commas_inside_a_bracket_do_not_split_a_body(org_catalogue):
+    found = split_organisations(_span("Kent Police; Housing providers (Sanctuary, Plus Dane, Torus); MARAC (North Wales, all six areas)"),
+                                org_catalogue, lenient=True)
+    assert [o.name for o in found] == ["Kent Police", "Housing providers (Sanctuary, Plus Dane, Torus)", "MARAC (North Wales, all six areas)"]

@@ -2022,3 +2022,17 @@ def test_a_question_table_row_for_every_stage_of_a_route_with_stage_labels(read)
     p = "New Horizons"
     assert [funnel[(p, s)][1] for s in ("self_referred", "self_accepted", "self_completed")] == [23, 14, 9]
     assert [funnel[(p, s)][1] for s in ("agency_referred", "agency_accepted", "agency_completed")] == [187, 122, 68]
+
+
+def test_tables_of_referrers_and_funders_with_merged_programme_cells_and_prose_around(read):
+    text = (_REQUEST + "Our response\nQuestion 1 – programmes\nNew Horizons – a group programme.\nSafe Paths – a one-to-one course.\n"
+            "Question 8 – Organisations that made a referral\n"
+            "Table 2 lists each organisation that made a referral, with the number it made to each programme.\n"
+            "Referring organisation | New Horizons | Safe Paths\nKent Police | 31 | 29\nMedway Council | 9 | -\n"
+            "Total agency referrals | 40 | 29\n"
+            "Question 9 – Financial contributors\nProgramme | Funder | Contribution 2022/23\n"
+            "New Horizons | Home Office | £120,000\n | Kent County Council | £66,400\nSafe Paths | Home Office | £90,000\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert referrers == {("New Horizons", "Kent Police"), ("Safe Paths", "Kent Police"), ("New Horizons", "Medway Council")}
+    assert {(f[0], f[1]) for f in funders} == {("New Horizons", "Home Office"), ("New Horizons", "Kent County Council"),
+                                               ("Safe Paths", "Home Office")}

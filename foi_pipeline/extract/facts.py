@@ -1081,10 +1081,14 @@ def read_org_block(
                 _org_text(span, kind, registry.only(programme), orgs, authority, facts)
         return
     tables = find_tables(body)
+    found = facts.funders if kind == "funders" else facts.referrers
+    before = len(found)
     for table in tables:
         _org_table(table, kind, registry, orgs, authority, facts, _introduced_programme(body, table, registry))
+    # around a table that named them, the sentences ("Table 2 lists each organisation that ...") add only bodies
+    # named after a cue
     for part in outside_tables(body, tables) if tables else [body]:
-        _org_text(part, kind, registry, orgs, authority, facts)
+        _org_text(part, kind, registry, orgs, authority, facts, cues_only=len(found) > before)
 
 
 def _refuses(text: str) -> bool:
@@ -1112,7 +1116,11 @@ def _org_table(table: Table, kind: str, registry: ProgrammeRegistry, orgs: Organ
     """"| Funder | Contribution |" tables: an organisation per row in the first column; the rest of the row says
     how it contributes and, if it names one, for which programme."""
     header = table.rows[0]
-    row_programmes = [registry.resolve(row[0].text) for row in table.rows[1:]]
+    row_programmes: list[Programme | None] = []
+    for row in table.rows[1:]:
+        # "| Drive | Home Office | £90,000 |" then "| | OPCC | £40,000 |": a programme's cell merged down its rows
+        carried = row_programmes[-1] if row_programmes and not row[0].text.strip() and len(row) > 1 else None
+        row_programmes.append(registry.resolve(row[0].text) or carried)
     if sum(p is not None for p in row_programmes) * 2 > len(row_programmes) and len(header) > 1:
         # "| Programme | Funding partners | Budget |": a row per programme, its organisations in the column that
         # names them (else the second)

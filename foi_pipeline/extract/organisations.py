@@ -223,6 +223,7 @@ def _clean(piece: Span) -> Span:
 
 _ORG_POSSESSIVE_RE = re.compile(r"(?:(?<=Council)|(?<=Trust)|(?<=Service)|(?<=Services)|(?<=Police)|(?<=Constabulary)|(?<=Board)|"
                                 r"(?<=Authority)|(?<=Office))['’]s\b")
+_BRACKETED_RE = re.compile(r"\([^()\n]{1,120}\)")
 _BULLET_RE = re.compile(r"^(?:[•·▪◦●○■□➢►>*\-–—]+|\(?[a-z0-9][.)]|\(?(?:i{1,3}|iv|vi{0,3})[.)])[ \t]+")
 _LIST_CUT_RE = re.compile(r";|\n|\.\s+(?=[A-Z])")
 # What only ends an organisation's name, never names one on its own line.
@@ -237,6 +238,8 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
     protected = _protected(text)
     if catalogue.compound_re is not None:
         protected += [(m.start(), m.end()) for m in catalogue.compound_re.finditer(text)]
+    # "Housing providers (Sanctuary, Plus Dane, Torus)", "MARAC (North Wales, all six areas)": a bracket's commas
+    protected += [(m.start(), m.end()) for m in _BRACKETED_RE.finditer(text)]
 
     def is_protected(pos: int) -> bool:
         return any(a <= pos < b for a, b in protected)
