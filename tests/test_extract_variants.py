@@ -2036,3 +2036,12 @@ def test_tables_of_referrers_and_funders_with_merged_programme_cells_and_prose_a
     assert referrers == {("New Horizons", "Kent Police"), ("Safe Paths", "Kent Police"), ("New Horizons", "Medway Council")}
     assert {(f[0], f[1]) for f in funders} == {("New Horizons", "Home Office"), ("New Horizons", "Kent County Council"),
                                                ("Safe Paths", "Home Office")}
+
+
+def test_amounts_before_the_programmes_they_are_for_with_a_name_wrapped_and_a_combined_total(read):
+    text = (_REQUEST + "Our response\nQuestion 1 – programmes\nNew Horizons North Kent – a group programme.\n"
+            "Safe Paths – a one-to-one course.\nQuestion 10 – Budget inclusive of running costs\n"
+            "The 2022/23 budget, inclusive of staffing, venue and running costs, was £186,400 for New Horizons North\n"
+            "Kent and £142,000 for Safe Paths (combined £328,400).\n")
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert budgets["New Horizons North Kent"][:2] == ("value", 186400.0) and budgets["Safe Paths"][:2] == ("value", 142000.0)

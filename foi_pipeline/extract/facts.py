@@ -241,13 +241,23 @@ def _clauses(body: Span, registry: ProgrammeRegistry, anchors: list[int]) -> lis
     """'82 referrals ... for CARA and 240 for the Change Hub ...': one clause per figure, cut at the last
     'and' / ';' / '.' / ',' between two figures; each clause belongs to the programme it names."""
     cuts, in_sentence = [body.start], [False]
+    named_spans = [span for span, _ in mentions(body, registry)]
     for left, right in pairwise(anchors):
         between = body.text[left - body.start : right - body.start]
         # The last sentence end between them, else the last lesser break: a figure's clause runs to its sentence's end
         # ("58 referrals for X. Y does not accept agency referrals, so this does not apply").
-        sentences = list(_SENTENCE_CUT_RE.finditer(between))
-        seps = sentences or list(_CLAUSE_CUT_RE.finditer(between))
-        cuts.append(left + (seps[-1].start() if seps else len(between) // 2))
+        def outside_names(found: list[re.Match[str]], left: int = left) -> list[re.Match[str]]:
+            return [m for m in found if not any(s.start < left + m.start() < s.end for s in named_spans)]  # "Choices North\nWales"
+        sentences = outside_names(list(_SENTENCE_CUT_RE.finditer(between)))
+        seps = sentences or outside_names(list(_CLAUSE_CUT_RE.finditer(between)))
+        if seps:
+            cut = left + seps[-1].start()
+        elif "(" in between:
+            cut = left + between.rindex("(")  # "£142,000 for Drive (combined £328,400)": the aside is a clause of its own
+        else:
+            cut = left + len(between) // 2
+            cut = next((s.end for s in named_spans if s.start < cut < s.end), cut)  # never inside a programme's name
+        cuts.append(cut)
         in_sentence.append(not sentences)
     cuts.append(body.end)
     out: list[Piece] = []
