@@ -2045,3 +2045,14 @@ def test_amounts_before_the_programmes_they_are_for_with_a_name_wrapped_and_a_co
             "Kent and £142,000 for Safe Paths (combined £328,400).\n")
     ex, names, funnel, budgets, *_ = read(text, is_file=False)
     assert budgets["New Horizons North Kent"][:2] == ("value", 186400.0) and budgets["Safe Paths"][:2] == ("value", 142000.0)
+
+
+def test_stage_lines_under_a_heading_for_a_range_of_questions(read):
+    text = (_REQUEST + "Response\nThe OPCC holds the information.\nProgramme\nName: New Horizons\n\n"
+            "Self-referrals (questions 2–4)\n\nSelf-referred: Around 30\nAccepted: 21\nCompleted: 12\n\n"
+            "Agency referrals (questions 5–7)\n\nReferred by an agency: 145\nAccepted: approx. 100\nCompleted: approx. 60\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    p = "New Horizons"
+    assert [funnel[(p, s)][1] for s in ("self_referred", "self_accepted", "self_completed")] == [30, 21, 12]
+    assert [funnel[(p, s)][1:] for s in ("agency_referred", "agency_accepted", "agency_completed")] == [
+        (145, "exact"), (100, "approx"), (60, "approx")]

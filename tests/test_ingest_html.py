@@ -209,3 +209,11 @@ def test_a_breadcrumb_trail_marked_by_its_class_is_no_part_of_the_reply():
     html = ('<ol class="crumbs"><li>Home</li><li>Transparency</li></ol><div aria-label="Breadcrumb">Home / FOI</div>'
             "<h1>Disclosure log</h1><p>We hold no information.</p>")
     assert html_to_text(html) == "Disclosure log\n\nWe hold no information."
+
+
+def test_a_short_term_and_its_short_definition_are_one_line_a_question_and_its_answer_are_not():
+    html = ("<dl><dt>Accepted</dt><dd>21</dd><dt>Completed:</dt><dd>approx. 60</dd></dl>"
+            "<dl><dt>5. The total number of males referred by an agency into the programme</dt><dd>97</dd></dl>")
+    lines = [line for line in html_to_text(html).split("\n") if line.strip()]
+    assert lines == ["Accepted: 21", "Completed: approx. 60",
+                     "5. The total number of males referred by an agency into the programme", "97"]

@@ -1098,7 +1098,10 @@ def read_org_block(
     # around a table that named them, the sentences ("Table 2 lists each organisation that ...") add only bodies
     # named after a cue
     for part in outside_tables(body, tables) if tables else [body]:
-        _org_text(part, kind, registry, orgs, authority, facts, cues_only=len(found) > before)
+        _org_text(part, kind, registry, orgs, authority, facts, cues_only=len(found) > before and not _LIST_LINE_RE.search(part.text))
+
+
+_LIST_LINE_RE = re.compile(r"^[^\S\n]*(?:[-•*–·▪]|\(?[a-z0-9]{1,2}[.)])[^\S\n]+\S", re.MULTILINE)  # a bulleted or lettered line
 
 
 def _refuses(text: str) -> bool:

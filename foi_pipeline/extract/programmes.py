@@ -650,7 +650,8 @@ def _headed_paragraphs(text: Span, registry: ProgrammeRegistry) -> None:
 
 
 # a stop with a letter or digit right after it ("£209,332.78", "www.ico.org.uk") ends no sentence
-_SENTENCE_RE_IN_RUN = re.compile(r"(?:[^.!?]|[.!?](?=[\w/]))+(?:[.!?]+|$)")
+# nor does the stop of "approx. 100", "c. 40", "incl. VAT"
+_SENTENCE_RE_IN_RUN = re.compile(r"(?:[^.!?]|[.!?](?=[\w/])|(?:(?<=\bapprox)|(?<=\bc)|(?<=\bca)|(?<=\bincl)|(?<=\best))\.(?=[^\S\n]+[\d£a-z]))+(?:[.!?]+|$)", re.IGNORECASE)
 WRAPPED_LINE_MIN = 60  # a line this long that ends mid-sentence goes on, on the next line (a paragraph wrapped)
 
 

@@ -451,7 +451,7 @@ def _question_row(text: str, line: Span, lettered: bool, matcher: EchoMatcher, t
         return None
     words = question_cell.text[words_start:]
     funnel = _funnel_heading(question_cell.sub(words_start, len(question_cell.text)), titles)
-    if funnel is not None and funnel.label is not None:
+    if funnel is not None and funnel.label is not None and ("/" in words or "," in words):
         # "| 2 | Self-referrals: number referred / accepted / completed | Referred: 23 Accepted: 14 |": one row
         # answers every stage its question cell names
         return Block(label=funnel.label, heading=Span.of(text, line.start, cells[-1].start))
@@ -905,6 +905,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         heads.append(Block(label=label, heading=Span.of(text, line.start, line.start + head.heading_end),
                            echo=head.echo, echo_score=head.echo_score, titled=head.titled))
 
+    heads = _without_stage_lines_under_a_range(heads)
     # Bodies run to the next heading (or stage heading: "Acceptances" is not part of the answer above it).
     for block, following in zip(heads, [*heads[1:], None]):
         end = following.start if following else len(text)
@@ -937,6 +938,20 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     else:
         preamble = Span.of(text, quote_end, first_answer if answers else answers_end)
     return Segmentation(blocks=kept, preamble=preamble, answers_end=answers_end, lettered=lettered)
+
+
+def _without_stage_lines_under_a_range(heads: list[Block]) -> list[Block]:
+    """"Self-referrals (questions 2–4)" over "Self-referred: Around 30", "Accepted: 21", "Completed: 12": lines
+    that title a question of the range just above them, with its figure, are that answer's body, not answers."""
+    kept: list[Block] = []
+    numbers: tuple[int, ...] = ()
+    for head in heads:
+        titled = head.titled
+        if numbers and head.label is None and head.echo is None and titled is not None and titled.number in numbers:
+            continue
+        numbers = head.label.numbers if head.label is not None and head.label.kind == "range" else ()
+        kept.append(head)
+    return kept
 
 
 MIN_LATER_ANSWERS = 2

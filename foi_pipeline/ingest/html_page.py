@@ -167,7 +167,16 @@ def _marks_by_dom(tree: LexborHTMLParser, lowered: str) -> str:
         _mark_tables(root, data_cells, flat, "rowspan" in features)
 
     blocks = [node for node in root.traverse() if node.tag in _BLOCK_TAGS]
+    terms, definitions = _short_terms(root) if "<dl" in lowered else ({}, set())
     for node in blocks:
+        if node.mem_id in terms:
+            # "<dt>Accepted</dt><dd>21</dd>": a short term and its short definition are one line, "Accepted: 21"
+            node.insert_before(LINE)
+            node.insert_after(terms[node.mem_id])
+            continue
+        if node.mem_id in definitions:
+            node.insert_after(LINE)
+            continue
         if flat or data_cells:
             mem_id = node.mem_id
             if mem_id in flat:
@@ -192,6 +201,28 @@ def _marks_by_dom(tree: LexborHTMLParser, lowered: str) -> str:
     if "ol" in features:
         _number_ordered_lists(root, flat)
     return root.text(deep=True, separator="", strip=False)
+
+
+MAX_INLINE_TERM = 40
+MAX_INLINE_DEFINITION = 40
+
+
+def _short_terms(root) -> tuple[dict, set]:
+    """<dt> elements (by mem_id) whose <dd> follows at once and both are short, each with the separator to put
+    after it, and those <dd>s. (Question-and-answer lists keep each on its own line: their questions are long.)"""
+    out: dict = {}
+    definitions: set = set()
+    for dt in root.css("dt"):
+        dd = dt.next
+        while dd is not None and dd.tag == "-text" and not (dd.text(deep=False) or "").strip():
+            dd = dd.next
+        if dd is None or dd.tag != "dd":
+            continue
+        term, definition = dt.text(strip=True), dd.text(strip=True)
+        if 0 < len(term) <= MAX_INLINE_TERM and 0 < len(definition) <= MAX_INLINE_DEFINITION and dd.css_first("p, div, ul, ol, table") is None:
+            out[dt.mem_id] = " " if term.endswith(":") else ": "
+            definitions.add(dd.mem_id)
+    return out, definitions
 
 
 def _mark_tables(root, data_cells: set[int], flat: set[int], rowspans: bool) -> None:
