@@ -131,6 +131,8 @@ def _widen_to_the_stages_named(block: Block, spec: RequestSpec, current: Questio
     """"2. Self-referrals: 57 men self-referred; 40 were accepted on to the programme and 22 completed it": one
     numbered answer for each stage of a route, where the list was numbered by route, not by question."""
     text = block.body.text.strip()
+    if current.stage != "referred":
+        return  # "6. All 82 referrals were accepted for CARA": a later stage's answer speaks of the referrals before it
     if "|" in text or _LABELLED_FIGURE_RE.search(text) or len(_FIGURE_RE.findall(text)) < 2:
         return  # "Inspire to Change: 163. Engage: 58.": one figure for each programme it labels
     route = lexicon.route_named(block.heading.text + " " + text.split(";", 1)[0]) or current.route
