@@ -89,6 +89,8 @@ def test_response_date(text, date):
         ("We do not hold any information about such programmes.", False, "not_held"),
         ("The OPCC holds information relevant to your request. The budget covers the whole programme and we do not hold "
          "a separate figure for the work with women.", False, "held"),  # it says first that it holds what was asked
+        ("The Act obliges an authority to tell an applicant whether it holds the information requested. I can confirm "
+         "that the Commissioner does not hold the information.", False, "not_held"),  # the law's words are no answer
     ],
 )
 def test_information_status(text, answered, status):

@@ -107,6 +107,7 @@ def test_degenerate_text_does_not_raise(males_spec, text):
         ("| (vi) Referred males accepted | 71 |", "agency_accepted", "(vi)"),
         ("Males who self-referred | 14", "self_referred", None),  # a Word row: no outer pipes
         ("| 7 | Referred males who completed | 38 |", "agency_completed", "7"),  # a label cell first
+        ("| – | Link to evaluation of programme efficacy | None available. |", "evaluation_link", None),  # a dash for no number
         ("Budget\t£40,000", "budget", None),  # tab-separated
     ],
 )
@@ -115,7 +116,7 @@ def test_a_question_and_answer_row_is_an_answer(males_spec, row, key, label):
     [block] = segment(text, males_spec).blocks
     assert (block.echo or block.titled).key == key
     assert (block.label.text if block.label else None) == label
-    assert block.body.text in {"97", "71", "14", "38", "£40,000"}
+    assert block.body.text in {"97", "71", "14", "38", "£40,000", "None available."}
 
 
 @pytest.mark.parametrize(

@@ -311,6 +311,9 @@ def read_response_date(text: str, today: dt.date | None = None) -> dt.date | Non
     return None
 
 
+_WHETHER_RE = re.compile(r"\b(?:whether|if)\s+(?:or\s+not\s+)?(?:it|we|they|the\s+\w+(?:\s+\w+)?)\s+(?:$|hold)", re.IGNORECASE)
+
+
 def read_information_status(text: str, answered: bool) -> str:
     """held / partly_held / not_held / refused, from what the letter says, else from whether it answered."""
     if PARTLY_HELD_RE.search(text):
@@ -318,7 +321,8 @@ def read_information_status(text: str, answered: bool) -> str:
     if answered:
         return "held"
     not_held = next((m for m in NOT_HELD_RE.finditer(text) if not _NO_LINK_RE.match(text, m.end())), None)
-    held = HELD_RE.search(text)
+    # "... a duty to tell an applicant whether it holds the information": the law's words, not the letter's answer
+    held = next((m for m in HELD_RE.finditer(text) if not _WHETHER_RE.search(text, max(0, m.start() - 40), m.start())), None)
     if not_held and held and held.start() < not_held.start():
         # "The OPFCC holds information relevant to your request ..." then "we do not hold a separate figure for ...":
         # the letter says first that it holds what was asked; what it lacks is a detail of one answer

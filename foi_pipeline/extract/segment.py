@@ -435,6 +435,9 @@ def _label_cell(cell: Span, lettered: bool) -> Label | None:
     return label if label is not None and not cell.text[end:].strip() else None
 
 
+_NO_NUMBER_CELLS = {"", "-", "–", "—", "n/a", "*"}
+
+
 def _question_row(text: str, line: Span, lettered: bool, matcher: EchoMatcher, titles: TitleMatcher) -> Block | None:
     """A question-and-answer table ("| 5. Males referred by an agency | 97 |", or Word's "Question | Response" rows):
     a row of two cells (three with a label cell first) whose question cell names a question is that answer's
@@ -442,8 +445,8 @@ def _question_row(text: str, line: Span, lettered: bool, matcher: EchoMatcher, t
     cells = _cells(line)
     if len(cells) == 3:
         label, question_cell, words_start = _label_cell(cells[0], lettered), cells[1], 0
-        if label is None:
-            return None
+        if label is None and cells[0].text.strip() not in _NO_NUMBER_CELLS:
+            return None  # "| – | Evaluation | None available. |": the unnumbered question's row has a dash for its number
     elif len(cells) == 2:
         question_cell = cells[0]
         label, words_start = _leading_label(question_cell, lettered)
