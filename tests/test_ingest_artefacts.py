@@ -57,6 +57,16 @@ def test_a_running_line_that_ends_in_its_page_number_is_furniture_though_set_off
     assert clean_pages(table)[0] == PAGE_BREAK.join(table)
 
 
+def test_a_footer_in_cells_is_furniture_but_a_tables_repeated_header_and_its_rows_are_not():
+    footer = "Office of the PCC | Bridgebury House, Kempston MK43 9AX"
+    rows = "\n".join(f"Borough Council {n} | {n}" for n in range(1, 9))
+    pages = ["Dear Requester\nThe table lists who referred.\nReferrer | Drive\n" + rows + "\nMedway Council | 9\n" + footer + "\nOFFICIAL\tPage 1 of 2",
+             "Referrer | Drive\n" + rows + "\nEssex Police | 9\n" + footer + "\nOFFICIAL\tPage 2 of 2"]
+    text = clean_pages(pages)[0]
+    assert footer not in text and "OFFICIAL" not in text
+    assert text.count("Referrer | Drive") == 2 and "Medway Council | 9" in text and "Essex Police | 9" in text
+
+
 def test_spans_of_the_plain_join_follow_the_cleaning():
     pages = ["Page 1 of 2\nThe pro-\ngramme took 82 referrals", "Page 2 of 2\n66 completed"]
     joined = PAGE_BREAK.join(pages)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 PAGE_BREAK = "\n\f\n"
 # Prefixes written with their hyphen: at a line end, the hyphen is the word's own, not the line's.
@@ -36,8 +37,9 @@ _BARE_NUMBER = re.compile(r"^\[?(\d{1,4})\]?$")
 # alone may be a table's last cell)
 _TRAILING_PAGE_NUMBER = re.compile(r"\S(?:\t| {2,})page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
+_LAST_CELL_NUMBER = re.compile(r"(?:(?<=\t)|(?<=\|\s))\s*\d{1,4}\s*$")
 _ANSWER_LABEL = re.compile(r"^(?:q(?:uestion)?\s*)?\(?\d{1,2}[.):]", re.IGNORECASE)  # "2. These are ...": an answer, never furniture
-FURNITURE_ZONE = 2  # lines at the top and at the bottom of a page where furniture is looked for
+FURNITURE_ZONE = 4  # lines at the top and at the bottom of a page where furniture is looked for (a letterhead or footer may run to four)
 _LINE_END_HYPHEN = re.compile(r"(?<![\w-])([A-Za-z]+)-\n([a-z]+)([.,;:)!?]*)([ \t]*)")
 
 
@@ -89,9 +91,16 @@ def _lines(text: str, offset: int) -> list[tuple[int, int, str]]:
     return out
 
 
+def _cells(line: str) -> int:
+    """How many cells a line splits into ("a | b", "a<TAB>b"): 1 for a line of prose."""
+    return max(line.count(" | ") + 1, len([part for part in line.split("\t") if part.strip()]))
+
+
 def _shape(line: str) -> str:
-    """A line with its numbers blanked and spaces and case folded: 'Page 2 of 3' and 'Page 3 of 3' are alike."""
-    return " ".join(_DIGITS.sub("#", line).lower().split())
+    """A line with its numbers blanked and spaces and case folded: 'Page 2 of 3' and 'Page 3 of 3' are alike. A line
+    in cells keeps its numbers: table rows either side of a page break differ only in their figures."""
+    kept = _LAST_CELL_NUMBER.sub("#", line) if _cells(line) > 1 else _DIGITS.sub("#", line)  # "Tel: 0191 221 9800<TAB>2"
+    return " ".join(kept.lower().split())
 
 
 def furniture_edits(pages: list[str]) -> list[Edit]:
@@ -101,26 +110,30 @@ def furniture_edits(pages: list[str]) -> list[Edit]:
         offsets.append(at)
         at += len(page) + len(PAGE_BREAK)
     zones: list[list[tuple[int, int, str, str]]] = []  # per page: (start, end, line, 'top'|'bottom')
+    heads_a_table: set[int] = set()  # starts of top lines in cells over a line of as many cells: a table's header
     for page, offset in zip(pages, offsets):
         lines = _lines(page, offset)
         top = lines[:FURNITURE_ZONE]
         bottom = [line for line in lines[-FURNITURE_ZONE:] if line not in top]
         zones.append([(*line, "top") for line in top] + [(*line, "bottom") for line in bottom])
+        for (start, _, line), following in pairwise(lines[: FURNITURE_ZONE + 1]):
+            if _cells(line) > 1 and _cells(line) == _cells(following[2]):
+                heads_a_table.add(start)
     removed: dict[int, int] = {}  # start -> end of each line to remove
     if len(pages) >= 2:
         seen_on: dict[tuple[str, str], set[int]] = {}
         for number, zone in enumerate(zones):
             for _, _, line, where in zone:
                 words = sum(c.isalpha() for c in line) >= 3  # a figure alone is an answer or a page number, not a header
-                if words and "\t" not in line and " | " not in line and len(line) <= 120 and not _ANSWER_LABEL.match(line):
+                if words and len(line) <= 160 and not _ANSWER_LABEL.match(line):
                     seen_on.setdefault((_shape(line), where), set()).add(number)
         repeated = {key for key, on in seen_on.items() if len(on) >= 2}
         kept_header: set[str] = set()
         for zone in zones:
             for start, end, line, where in zone:
                 key = (_shape(line), where)
-                if key not in repeated or "\t" in line or " | " in line:
-                    continue
+                if key not in repeated or start in heads_a_table:
+                    continue  # a table's header repeated over its rows on the next page is the table's, kept
                 if where == "top" and key[0] not in kept_header:
                     kept_header.add(key[0])  # the letter's heading where it first appears
                     continue
