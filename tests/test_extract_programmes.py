@@ -354,3 +354,11 @@ def test_commas_inside_a_bracket_do_not_split_a_body(org_catalogue):
     found = split_organisations(_span("Kent Police; Housing providers (Sanctuary, Plus Dane, Torus); MARAC (North Wales, all six areas)"),
                                 org_catalogue, lenient=True)
     assert [o.name for o in found] == ["Kent Police", "Housing providers (Sanctuary, Plus Dane, Torus)", "MARAC (North Wales, all six areas)"]
+
+
+def test_lowercase_members_of_a_list_of_bodies_are_kept_but_not_a_sentence(org_catalogue):
+    text = "Merseyside Police; the Probation Service; women's centres (Liverpool and Knowsley); health visitors; self-referral."
+    found = [o.name for o in split_organisations(_span(text), org_catalogue)]
+    assert found == ["Merseyside Police", "The Probation Service", "women's centres (Liverpool and Knowsley)", "health visitors", "self-referral"]
+    assert [o.name for o in split_organisations(_span("Kent Police; Medway Council; there were no others."), org_catalogue)] == [
+        "Kent Police", "Medway Council"]

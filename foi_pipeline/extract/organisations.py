@@ -258,21 +258,39 @@ def split_organisations(span: Span, catalogue: OrganisationCatalogue, *, lenient
         pieces.append(piece)
         last = m.end() if m else last
 
-    out: list[OrgMention] = []
+    out: list[tuple[int, OrgMention]] = []
     listed = ";" in text or (not wrapped and any(m.group() == "\n" and m.start() < len(text.rstrip()) for m in cuts))
+    lowercase: list[tuple[int, Span]] = []  # "...; women's centres (Liverpool and Knowsley); self-referral.": members too
+    order = 0
     for piece in pieces:
         items = [piece] if listed else _split_commas(piece, lambda pos: is_protected(pos - span.start), catalogue)
         for through in _FUNDED_THROUGH_RE.finditer(piece.text):  # "Lancashire VRN (funded through the OPCC)": both fund it
             items.append(piece.sub(through.start("org"), through.end("org")))
         for item in items:
+            order += 1
             cleaned = _clean(item)
             if is_letter_section(cleaned.text, catalogue):
                 continue  # "Your right to complain" after the last funder: the letter's next heading
             if looks_like_org(cleaned.text, catalogue) or ((lenient or listed) and _capitalised_name(cleaned.text)):
-                name = catalogue.normalise(" ".join(cleaned.text.split()))  # a wrapped name is one line again
-                if all(_norm(name) != _norm(o.name) for o in out):
-                    out.append(OrgMention(name=name, as_written=cleaned.text, span=cleaned))
-    return out
+                _add(out, order, cleaned, catalogue)
+            elif listed and ";" in text and _LOWERCASE_MEMBER_RE.fullmatch(cleaned.text):
+                lowercase.append((order, cleaned))
+    if len(out) >= MIN_NAMED_BESIDE_LOWERCASE:
+        for place, cleaned in lowercase:
+            _add(out, place, cleaned, catalogue)
+    return [mention for _, mention in sorted(out, key=lambda pair: pair[0])]
+
+
+MIN_NAMED_BESIDE_LOWERCASE = 2
+# a short lowercase member of a list of bodies: "health visitors", "women's centres (Liverpool and Knowsley)", "self-referral"
+_LOWERCASE_MEMBER_RE = re.compile(r"(?!(?:there|these|this|those|it|they|we|our|no|none|nil|not|and|or|the)\b)[a-z][a-z'’-]*"
+                                  r"(?:\s+(?!(?:is|are|was|were|has|have|had|made|make|did|do|does|not|no)\b)[a-z][a-z'’-]*){0,4}(?:\s*\([^()]{1,60}\))?")
+
+
+def _add(out: list[tuple[int, OrgMention]], order: int, cleaned: Span, catalogue: OrganisationCatalogue) -> None:
+    name = catalogue.normalise(" ".join(cleaned.text.split()))  # a wrapped name is one line again
+    if all(_norm(name) != _norm(o.name) for _, o in out):
+        out.append((order, OrgMention(name=name, as_written=cleaned.text, span=cleaned)))
 
 
 _FUNDED_THROUGH_RE = re.compile(r"\((?:funded|paid|grant[- ]funded|financed)\s+(?:by|through|via|from)\s+(?P<org>[^()]{3,80})\)", re.IGNORECASE)
