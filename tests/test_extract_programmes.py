@@ -284,7 +284,9 @@ def test_a_body_named_after_a_heading_and_colon_is_kept(org_catalogue):
 
 
 @pytest.mark.parametrize("heading", ["Total", "Totals:", "Notes", "Funder", "Referral source", "Grand total",
-                                     "Total agency referrals", "TOTAL REFERRALS", "Total (all programmes)", "Sub-total: 12"])
+                                     "Total agency referrals", "TOTAL REFERRALS", "Total (all programmes)", "Sub-total: 12",
+                                     "CASH CONTRIBUTIONS", "In-kind contributions", "Budget 2022/23 inclusive of running costs: £312,450",
+                                     "Venue space"])
 def test_a_tables_heading_or_sum_row_is_no_body(org_catalogue, heading):
     found = split_organisations(_span(f"Kent Police\n{heading}\nMedway Council"), org_catalogue, lenient=True)
     assert [o.name for o in found] == ["Kent Police", "Medway Council"]

@@ -32,7 +32,7 @@ _TRAIL_RE = re.compile(
 )
 _NOT_ORGS = re.compile(
     r"^(?:there|these|this|those|it|they|we|our|no|none|nil|n/?a|not|most|some|all|any|other|each|the\s+(?:partnership|provider|programme|service|agenc(?:y|ies)|organisation)s?|"
-    r"the\s+names?\s+of|the\s+named)\b",
+    r"the\s+names?\s+of|the\s+named|budget|venue|venues|room|rooms|staff\s+time)\b",
     re.IGNORECASE,
 )
 
