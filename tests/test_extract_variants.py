@@ -2056,3 +2056,11 @@ def test_stage_lines_under_a_heading_for_a_range_of_questions(read):
     assert [funnel[(p, s)][1] for s in ("self_referred", "self_accepted", "self_completed")] == [30, 21, 12]
     assert [funnel[(p, s)][1:] for s in ("agency_referred", "agency_accepted", "agency_completed")] == [
         (145, "exact"), (100, "approx"), (60, "approx")]
+
+
+def test_a_reply_that_answers_but_withholds_one_answer_is_partly_held(read):
+    text = (_REQUEST + "Our response\n1. New Horizons, a group programme.\n2. 12\n3. 9\n4. 4\n5. 40\n6. 31\n7. 18\n"
+            "8. Kent Police.\n9. Home Office.\n10. The budget is withheld under section 43(2) (commercial interests).\n")
+    ex, *_ = read(text, is_file=False)
+    assert ex.metadata["information_status"] == "partly_held"
+    assert any(r["table_name"] == "documents" and r["field"] == "information_status" for r in ex.tables["review_queue"])
