@@ -347,6 +347,7 @@ def test_the_end_of_an_aside_cut_at_its_full_stop_is_no_body(org_catalogue):
 @pytest.mark.parametrize("text", [
     "a group programme delivered peninsula-wide (including the islands via remote sessions) by Acme Change CIC.",
     "a group programme delivered county-wide by Acme Change CIC.",
+    "a group programme delivered across the county by Acme Change CIC.",
 ])
 def test_a_provider_after_where_the_programme_is_delivered(org_catalogue, text):
     assert [o.name for o in organisations_after(_span(text), PROVIDER_CUE_RE, org_catalogue)] == ["Acme Change CIC"]

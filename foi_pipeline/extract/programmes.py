@@ -107,7 +107,7 @@ NEGATED_RE = re.compile(
 PROVIDER_CUE_RE = re.compile(
     # "delivered locally by", "delivered peninsula-wide (including the Isles of Scilly via remote sessions) by"
     r"\b(?:delivered|provided|run|operated|facilitated)(?:\s+(?:[a-z]+ly|[a-z]+-wide|under\s+contract|on\s+(?:our|its|their|the\s+\w+['’]s)\s+behalf|"
-    r"(?:in|across|throughout)\s+[A-Z][^.;:()]{0,80}?|\([^()]{0,80}\))){0,2}\s+by\s+|"
+    r"(?:in|across|throughout)\s+(?:[A-Z][^.;:()]{0,80}?|the\s+(?:whole\s+)?(?:county|force\s+area|area|region|city|peninsula))|\([^()]{0,80}\))){0,2}\s+by\s+|"
     r"\bdelivered\s+in\s+partnership\s+(?:between|with)\s+|\bprovider\s+(?:is|was)\s+|"
     r"\b(?:provider|providers|delivered\s+by|delivery\s+partner)[^\S\n]*:[^\S\n]*",  # "Provider: Elm Foundation."
     re.IGNORECASE,
