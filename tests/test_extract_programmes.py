@@ -325,7 +325,8 @@ def test_a_place_or_a_tables_heading_listed_beside_programmes_is_no_programme(re
     assert [p.name for p in registry.programmes] == ["Safe Home", "Fresh Start"]
 
 
-@pytest.mark.parametrize("name", ["129", "46 | 39", "The Commissioner commissions Restart", "Drive is a programme"])
+@pytest.mark.parametrize("name", ["129", "46 | 39", "The Commissioner commissions Restart", "Drive is a programme", "Programme 1",
+                                  "Intervention B", "Programme two"])
 def test_a_figure_or_a_clause_is_no_programme_name(name):
     from foi_pipeline.extract.programmes import looks_like_name
     assert not looks_like_name(name)

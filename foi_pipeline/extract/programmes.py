@@ -176,6 +176,8 @@ _AMOUNT_NAME_RE = re.compile(r"(?:GBP|EUR|USD|£|\$)\s*\d", re.IGNORECASE)
 
 
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_COUNTER_NAME_RE = re.compile(r"(?:programme|intervention|service|project|scheme|option|section|part|table)s?\s*(?:no\.?\s*)?"
+                              r"(?:\d{1,2}|[A-H]|one|two|three|four|five|six)", re.IGNORECASE)
 _NAMING_VERBS = r"\s(?:commissions|commissioned|funds|funded|runs|provides|delivers|operates|offers)\s+"
 _NAMING_VERB_RE = re.compile(_NAMING_VERBS + r"(?:the\s+|a\s+|an\s+)?(?=[A-Z‘'\"“])")
 _VERB_INSIDE_RE = re.compile(_NAMING_VERBS + r"|\s(?:is|are|was|were|has|have)\s")
@@ -189,6 +191,8 @@ def looks_like_name(name: str) -> bool:
         return False  # "GBP 180" of "provided GBP 180,000", "129": an amount or a figure
     if _VERB_INSIDE_RE.search(name):
         return False  # "The Commissioner commissions Restart": a clause, whose object is the name
+    if _COUNTER_NAME_RE.fullmatch(name):
+        return False  # "Programme 1 – Foundations": the count of the programme, its name after the dash
     words = name.split()
     if len(words) > 14 or len(name) > 120:
         return False

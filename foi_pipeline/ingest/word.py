@@ -308,6 +308,10 @@ def _table_lines(tbl: etree._Element, numbering: ListNumbering | None = None) ->
             # "Self-referred" across the whole table under its header: a section row, kept in the table with its
             # empty columns (across the top, it is the table's title, a line of its own)
             texts += [""] * (width - 1)
+        elif lines and len(cells) > 1 and sum(_grid_span(tc) for tc in cells) == width and any(_grid_span(tc) > 1 for tc in cells[1:]):
+            # "| Self-referral | Not applicable – no self-referrals (across three columns) |" under "| Route | Referred
+            # | Accepted | Completed |": the merged cell keeps the columns it spans, as blanks after it
+            texts = [t for tc, text in zip(cells, texts) for t in [text, *[""] * (_grid_span(tc) - 1)]]
         if any(texts):
             lines.append(CELL_SEPARATOR.join(texts))
     return lines
