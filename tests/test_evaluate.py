@@ -583,7 +583,7 @@ def holdout_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout"), sorted(p for p in (FIXTURES / "holdout").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT_FLOOR = 0.87  # 33-65 % when first read blind, 88 % after the fixes it and later sets showed: a floor, not a target
+HOLDOUT_FLOOR = 0.87  # 33-65 % when first read blind, 88.5 % after the fixes it and later sets showed: a floor, not a target
 
 
 @pytest.fixture(scope="module")
@@ -591,7 +591,7 @@ def holdout2_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout2"), sorted(p for p in (FIXTURES / "holdout2").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT2_FLOOR = 0.82  # 57 % when first read blind, 83.6 % after the fixes it and later sets showed
+HOLDOUT2_FLOOR = 0.82  # 57 % when first read blind, 83.9 % after the fixes it and later sets showed
 
 
 @pytest.fixture(scope="module")
@@ -604,8 +604,8 @@ def holdout4_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout4"), sorted(p for p in (FIXTURES / "holdout4").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT4_FLOOR = 0.83  # 57.4 % when first read blind, 84.7 % after question tables, per-route and per-area table columns, long and transposed tables and the lexicon of headings and places
-HOLDOUT3_FLOOR = 0.87  # 59.8 % when first read blind, 88.1 % after the lexicon, Word list numbering and the layout rules it and later sets showed
+HOLDOUT4_FLOOR = 0.84  # 57.4 % when first read blind, 85.4 % after question tables, per-route and per-area table columns, long and transposed tables and the lexicon of headings and places
+HOLDOUT3_FLOOR = 0.88  # 59.8 % when first read blind, 89.6 % after the lexicon, Word list numbering and the layout rules it and later sets showed
 SILENT_CEILING = 0.03  # slots wrong or missing with no review item pointing a person at them
 
 
@@ -614,8 +614,8 @@ def holdout5_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout5"), sorted(p for p in (FIXTURES / "holdout5").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT5_FLOOR = 0.84  # 58.2 % when first read blind, 85.3 % after data sheets beside answers, a table per programme, tables under merged route headings and later sets' layouts
-HOLDOUT6_FLOOR = 0.83  # 56.4 % when first read blind, 85.0 % after letters in paragraphs per programme and tables answering pointers
+HOLDOUT5_FLOOR = 0.86  # 58.2 % when first read blind, 88.0 % after data sheets beside answers, a table per programme, tables under merged route headings and later sets' layouts
+HOLDOUT6_FLOOR = 0.84  # 56.4 % when first read blind, 85.7 % after letters in paragraphs per programme and tables answering pointers
 
 
 @pytest.fixture(scope="module")
@@ -623,7 +623,7 @@ def holdout6_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout6"), sorted(p for p in (FIXTURES / "holdout6").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT6_SILENT_CEILING = 0.05  # 8.4 % when first read, 4.2 % now
+HOLDOUT6_SILENT_CEILING = 0.05  # 8.4 % when first read, 3.8 % now
 
 
 @pytest.fixture(scope="module")
@@ -631,8 +631,8 @@ def holdout7_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout7"), sorted(p for p in (FIXTURES / "holdout7").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT7_FLOOR = 0.82  # 58.2 % when first read blind, 84.0 % after tables of stages before the answers and later sets' layouts
-HOLDOUT7_SILENT_CEILING = 0.045  # 6.8 % when first read, 3.8 % now
+HOLDOUT7_FLOOR = 0.86  # 58.2 % when first read blind, 87.9 % after tables of stages before the answers and later sets' layouts
+HOLDOUT7_SILENT_CEILING = 0.045  # 6.8 % when first read, 3.6 % now
 
 
 @pytest.fixture(scope="module")
@@ -640,16 +640,25 @@ def holdout8_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout8"), sorted(p for p in (FIXTURES / "holdout8").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT8_FLOOR = 0.70  # 71.6 % when first read blind
-HOLDOUT8_SILENT_CEILING = 0.065  # 6.0 % when first read
-HOLDOUT5_SILENT_CEILING = 0.04  # 7.0 % when first read, 3.0 % now: above SILENT_CEILING, to be brought down to it
+HOLDOUT8_FLOOR = 0.91  # 71.6 % when first read blind, 93.0 % after workbooks of sheets, tables of referrers and funders and the ninth set's layouts
+HOLDOUT8_SILENT_CEILING = 0.03  # 6.0 % when first read, 1.8 % now
+HOLDOUT5_SILENT_CEILING = 0.04  # 7.0 % when first read, 2.9 % now
+
+
+@pytest.fixture(scope="module")
+def holdout9_warehouse(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("holdout9"), sorted(p for p in (FIXTURES / "holdout9").iterdir() if p.suffix not in {".json", ".md"}))
+
+
+HOLDOUT9_FLOOR = 0.75  # 74.2 % when first read blind: the figure for layouts the extractor was not written for
+HOLDOUT9_SILENT_CEILING = 0.05  # 4.1 % when first read
 
 
 @pytest.mark.parametrize("folder, floor, ceiling", [
     ("holdout", HOLDOUT_FLOOR, SILENT_CEILING), ("holdout2", HOLDOUT2_FLOOR, SILENT_CEILING), ("holdout3", HOLDOUT3_FLOOR, SILENT_CEILING),
     ("holdout4", HOLDOUT4_FLOOR, SILENT_CEILING), ("holdout5", HOLDOUT5_FLOOR, HOLDOUT5_SILENT_CEILING),
     ("holdout6", HOLDOUT6_FLOOR, HOLDOUT6_SILENT_CEILING), ("holdout7", HOLDOUT7_FLOOR, HOLDOUT7_SILENT_CEILING),
-    ("holdout8", HOLDOUT8_FLOOR, HOLDOUT8_SILENT_CEILING),
+    ("holdout8", HOLDOUT8_FLOOR, HOLDOUT8_SILENT_CEILING), ("holdout9", HOLDOUT9_FLOOR, HOLDOUT9_SILENT_CEILING),
 ])
 def test_held_out_replies_stay_above_their_floor_and_their_misses_are_flagged(folder, floor, ceiling, request):
     warehouse = request.getfixturevalue(f"{folder}_warehouse")
