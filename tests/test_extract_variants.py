@@ -2064,3 +2064,18 @@ def test_a_reply_that_answers_but_withholds_one_answer_is_partly_held(read):
     ex, *_ = read(text, is_file=False)
     assert ex.metadata["information_status"] == "partly_held"
     assert any(r["table_name"] == "documents" and r["field"] == "information_status" for r in ex.tables["review_queue"])
+
+
+def test_a_table_per_programme_each_under_a_counted_line_and_a_title_row(read):
+    rows = "Q2 Self-referrals received | {0}\nQ3 Self-referrals accepted | {1}\nQ4 Self-referrals completed | {2}\n" \
+           "Q5 Agency referrals received | {3}\nQ6 Agency referrals accepted | {4}\nQ7 Agency referrals completed | {5}\n" \
+           "Q10 Budget | {6}\n"
+    text = ("Dear Requester,\nThe OPCC commissions two interventions. Figures for each are given in a separate table below.\n"
+            "Programme A\nNew Horizons (Domestic Abuse | Behaviour Change Programme)\n"
+            "Scope | A group programme delivered by Acme Trust.\n" + rows.format(64, 41, 22, 310, 190, 87, "£400,000") +
+            "Programme B\nSafe Paths (SP) | \nScope | A one-to-one course delivered by Kent Change CIC.\n" +
+            rows.format("N/A", "N/A", "N/A", 27, 19, 8, "£45k"))
+    ex, names, funnel, budgets, *_ = read(text, is_file=False)
+    assert sorted(names.values()) == ["New Horizons", "SP"]
+    assert funnel[("New Horizons", "agency_referred")][1] == 310 and funnel[("SP", "agency_completed")][1] == 8
+    assert budgets["SP"][:2] == ("value", 45000.0)

@@ -26,6 +26,7 @@ _SECTION_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 _COUNTED_PREFIX_RE = re.compile(r"^[\s#*_]*" + _COUNTED_RE, re.IGNORECASE)  # "Programme 2:" says it heads a section
+_COUNTED_ALONE_RE = re.compile(r"[#*_]*(?:programme|intervention|service|project|scheme|section|part)s?\s*(?:no\.?\s*)?" + _ORDINAL + r"[\s:.]*", re.IGNORECASE)
 _HEADING_MARKS = " \t#*_=:–—-"
 _DESCRIPTION_DASH_RE = re.compile(r"\s+[–—-]\s+")
 
@@ -120,8 +121,16 @@ def trailing_heading(span: Span, whole: bool) -> Span | None:
         line = caption.sub(caption.text.rfind("\n") + 1, len(caption.text)).strip()
         return caption_name(line, adjoining=True) if _TABLE_CAPTION_RE.match(line.text) else None
     blank, last = text.rfind("\n\n"), text.rfind("\n")
+    before_last = text.rfind("\n", 0, last) if last > 0 else -1
     if last >= 0 and _COUNTED_PREFIX_RE.match(text[last + 1 :]):
         line_start = last + 1  # a line under the answer with no blank line between (PDF text has none) must say "Programme 2:"
+    elif last > 0 and _COUNTED_ALONE_RE.fullmatch(text[before_last + 1 : last].strip()):
+        # "Programme B" on a line of its own, then the name: "Stalking Perpetrator Intervention (STRIDE) | " (a title row)
+        line = span.sub(last + 1, len(text)).strip()
+        title = line.sub(0, line.text.find(" |")) if " |" in line.text else line
+        bracket = title.text.find(" (")
+        title = title.sub(0, bracket) if bracket > 0 and ")" not in title.text[bracket:] else title  # "X (Domestic Abuse" | "...)"
+        return title if looks_like_name(heading_name(title).text) else None
     elif blank >= 0:
         line_start = blank + 2
     elif whole and "\n" not in text.strip():
