@@ -2079,3 +2079,14 @@ def test_a_table_per_programme_each_under_a_counted_line_and_a_title_row(read):
     assert sorted(names.values()) == ["New Horizons", "SP"]
     assert funnel[("New Horizons", "agency_referred")][1] == 310 and funnel[("SP", "agency_completed")][1] == 8
     assert budgets["SP"][:2] == ("value", 45000.0)
+
+
+def test_scope_that_points_to_the_letters_list_above_with_indented_wrapped_items(read):
+    text = (_REQUEST + "\nIn 2022/23 the PFCC commissioned two perpetrator programmes:\n\n"
+            "  (A) The Kent Perpetrator Programme (KPP) - a countywide group and one-to-one programme delivered by Beacon\n"
+            "      Behaviour Change Ltd across Kent and Medway.\n"
+            "  (B) Make the Change - a 10-week voluntary course for men, delivered by The Wellspring Partnership.\n\n"
+            "Q1. Name/Title/Scope\n     See above.\n\nQ2. Self-referrals\n     12\n")
+    ex, names, *_ = read(text, is_file=False)
+    providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
+    assert providers == {"KPP": ["Beacon Behaviour Change Ltd"], "Make the Change": ["The Wellspring Partnership"]}

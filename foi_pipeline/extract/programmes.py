@@ -323,6 +323,9 @@ class ProgrammeRegistry:
                 name, alias = first.strip(), second.strip()
         if not looks_like_name(name) or self.orgs.known(name) or self._is_place(name):
             return None  # "the Probation Service" is an organisation, whatever its head noun
+        both = _TWO_NAMES_RE.split(name)
+        if len(both) == 2 and all(self.resolve(part) is not None for part in both):
+            return None  # "Choices and Pathway are available across London": two programmes named together, not a third
         existing = self.resolve(name) or (self.resolve(alias) if alias else None)
         if existing and alias and _is_acronym(name) and not _is_acronym(existing.name):
             existing.aliases.append(existing.name)
@@ -374,13 +377,20 @@ def _lines_unwrapped(block: Span) -> list[Span]:
             out.append(span)
             continue
         previous = out[-1] if out else None
+        # "  (A) The Essex Perpetrator Programme (EPP) - ... delivered by Beacon" over "      Behaviour Change Ltd ...":
+        # a line indented under an item's text goes on with it
+        deeper = previous is not None and _indent(line) > _indent(previous.text) and previous.text.lstrip()[:1] in "-•*–·▪◦("
         if previous and previous.text.strip() and not previous.text.rstrip().endswith((".", ":", ";", "!", "?")) \
-                and not _ITEM_START_RE.match(line) and line[:1] != " " \
+                and not _ITEM_START_RE.match(line) and (line[:1] != " " or deeper) \
                 and (previous.text.lstrip()[:1] in "-•*–·▪◦(" or len(previous.text.rstrip()) >= WRAP_WIDTH):
             out[-1] = block.sub(previous.start - block.start, span.end - block.start)
         else:
             out.append(span)
     return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def _items(block: Span) -> list[Span]:

@@ -254,6 +254,7 @@ def _section_registries(sections: list[Section], catalogue: Catalogue, orgs: Org
     return registries
 
 
+_POINTS_ABOVE_RE = re.compile(r"\b(?:see|as|listed|set\s+out|described|given|named)\b[^.\n]{0,30}?\babove\b", re.IGNORECASE)
 _YEAR_OR_REFERENCE_RE = re.compile(r"\d{2,}")
 
 
@@ -273,6 +274,18 @@ def _providers_of_programme_columns(body: Span, registry: ProgrammeRegistry) -> 
                     provider = name.group("name") if name is not None and not looks_like_org(name.group("inner"), registry.orgs) else cell.text
                     if looks_like_org(provider, registry.orgs) or looks_like_name(provider):
                         programme.add_providers([registry.orgs.normalise(provider.strip())])
+
+
+def _list_above(preamble: Span) -> Span:
+    """What "see above" points to: the lines after the letter's last line that introduces a list ("... commissioned two
+    programmes:"), else its last paragraph."""
+    text = preamble.text.rstrip()
+    intro = max((m.end() for m in _INTRODUCING_LINE_RE.finditer(text)), default=-1)
+    start = intro if intro >= 0 else text.rfind("\n\n") + 1
+    return preamble.sub(start, len(text))
+
+
+_INTRODUCING_LINE_RE = re.compile(r":[^\S\n]*\n")
 
 
 def _describe_from_shared_scope(scope: list[Span], preamble: Span, registry: ProgrammeRegistry) -> None:
@@ -532,7 +545,10 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                                      and b.questions[0].table == "programmes"], seg.preamble, registry)
     else:
         scope_blocks = [b for b in seg.blocks if b.questions and b.questions[0].table == "programmes"]
-        find_programmes_in_scope([b.body for b in scope_blocks], [seg.preamble], registry)
+        scope = [b.body for b in scope_blocks]
+        if any(_POINTS_ABOVE_RE.search(body.text) for body in scope):
+            scope = [_list_above(seg.preamble), *scope]  # "Q1. See the list above.": the letter's list of programmes is the answer
+        find_programmes_in_scope(scope, [seg.preamble], registry)
         if registry.programmes:
             _programmes_labelling_answers(seg.blocks, registry)
     if not registry.programmes:
