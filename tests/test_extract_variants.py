@@ -2090,3 +2090,15 @@ def test_scope_that_points_to_the_letters_list_above_with_indented_wrapped_items
     ex, names, *_ = read(text, is_file=False)
     providers = {p["name"]: p["providers"] for p in ex.tables["programmes"]}
     assert providers == {"KPP": ["Beacon Behaviour Change Ltd"], "Make the Change": ["The Wellspring Partnership"]}
+
+
+def test_a_workbook_cover_naming_its_sheets_and_a_sheet_of_one_programmes_fields(read):
+    text = ("Cover\nThe Combined Authority holds the information and it is provided in this workbook:\n"
+            "• 'Programme' – name, scope and provider (Q1)\n• 'Funding' – Q9 and Q10\n"
+            "Internal review: if you are unhappy with this response you can ask for an internal review within 40 working days.\n\n"
+            "Programme\nField | Detail\nProgramme name | Rebuild\nFull title | Rebuild – Kent Domestic Abuse Perpetrator Programme\n"
+            "Provider | White Rose Behaviour Change CIC\nScope | A group programme for men.\n\n"
+            "Funding\nQ9 – Financial contributor | Type | 2022/23 (£)\nHome Office | Statutory | 180000\nKent County Council | Statutory | 50000\n")
+    ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
+    assert list(names.values()) == ["Rebuild"]
+    assert ex.tables["programmes"][0]["providers"] == ["White Rose Behaviour Change CIC"]

@@ -515,7 +515,7 @@ def _programme_table(table: Table, registry: ProgrammeRegistry) -> bool:
     is. A table with no column headed as the programmes' names is not one."""
     kinds = [lexicon.column_holds(cell.text) for cell in table.rows[0]]
     if "programme" not in kinds:
-        return False
+        return _fields_of_one_programme(table, registry)
     for row in table.rows[1:]:
         if len(row) != len(kinds):
             continue
@@ -542,6 +542,27 @@ def find_programmes_in_scope(scope: list[Span], context: list[Span], registry: P
         for block in outside_tables(answer, tables):
             _find_programmes_in_items(block, registry)
     _find_aliases_and_shared_providers(scope, context, registry)
+
+
+def _fields_of_one_programme(table: Table, registry: ProgrammeRegistry) -> bool:
+    """"| Field | Detail |" over "| Programme name | Rebuild |", "| Provider | White Rose CIC |", "| Scope | ... |": one
+    programme's fields, a row each."""
+    rows = [row for row in table.rows if len(row) == 2]
+    kinds = [lexicon.column_holds(row[0].text.strip(" :")) for row in rows]
+    if "programme" not in kinds or len(rows) < 2:
+        return False
+    name = rows[kinds.index("programme")][1].strip()
+    m = _item_name(name.text)
+    programme = registry.add(name.text[m.start("name") : m.end("name")] if m else name.text, name, m.group("alias") if m else None,
+                             "programme:field_row") if name.text else None
+    if programme is None:
+        return False
+    for kind, row in zip(kinds, rows):
+        if kind == "provider":
+            programme.add_providers([o.name for o in split_organisations(row[1], registry.orgs, lenient=True)])
+        elif kind == "description" and not programme.description:
+            programme.description = _SPACES_RE.sub(" ", row[1].text).strip()[:300]
+    return True
 
 
 def find_programmes_in_tables(body: Span, registry: ProgrammeRegistry) -> None:

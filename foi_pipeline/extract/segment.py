@@ -908,7 +908,7 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
         heads.append(Block(label=label, heading=Span.of(text, line.start, line.start + head.heading_end),
                            echo=head.echo, echo_score=head.echo_score, titled=head.titled))
 
-    heads = _without_stage_lines_under_a_range(heads)
+    heads = _without_repeated_titles(_without_stage_lines_under_a_range(heads))
     # Bodies run to the next heading (or stage heading: "Acceptances" is not part of the answer above it).
     for block, following in zip(heads, [*heads[1:], None]):
         end = following.start if following else len(text)
@@ -943,6 +943,20 @@ def segment(text: str, spec: RequestSpec) -> Segmentation:
     return Segmentation(blocks=kept, preamble=preamble, answers_end=answers_end, lettered=lettered)
 
 
+def _without_repeated_titles(heads: list[Block]) -> list[Block]:
+    """"Programme" over "| Programme name | Rebuild |", "| Full title | ... |", "| Scope | ... |": rows titled with
+    the question the heading above them answers are that answer's lines, not answers of their own."""
+    kept: list[Block] = []
+    for head in heads:
+        previous = kept[-1] if kept else None
+        asked = (previous.titled or previous.echo) if previous is not None else None
+        if head.label is None and head.echo is None and head.titled is not None and head.titled is asked and previous is not None \
+                and previous.label is None:
+            continue
+        kept.append(head)
+    return kept
+
+
 def _without_stage_lines_under_a_range(heads: list[Block]) -> list[Block]:
     """"Self-referrals (questions 2–4)" over "Self-referred: Around 30", "Accepted: 21", "Completed: 12": lines
     that title a question of the range just above them, with its figure, are that answer's body, not answers."""
@@ -975,6 +989,7 @@ def _answers_follow(answers: list[Block], pos: int) -> bool:
 MIN_ANSWER_BODY = 12
 
 
+_QUOTED_NAME_RE = re.compile(r"['‘\"“]([A-Z][^'’\"”\n]{1,40})['’\"”]")
 _POINTS_ELSEWHERE_RE = re.compile(r"\b(?:sheet|tab|worksheet|annex|appendix|see)\b", re.IGNORECASE)
 
 
@@ -984,6 +999,9 @@ def _without_index_entries(answers: list[Block]) -> list[Block]:
     kept = []
     for i, block in enumerate(answers):
         later = _labelled_numbers(answers[i + 1 :])
+        titles_later = {b.heading.text.strip(" \t*#:").lower() for b in answers[i + 1 :]}
+        if any(m.group(1).lower() in titles_later for m in _QUOTED_NAME_RE.finditer(block.heading.text)):
+            continue  # "• 'Funding' – Q9 and Q10" on a workbook's cover, and the sheet headed "Funding" further on
         points = _POINTS_ELSEWHERE_RE.search(block.heading.text[len(block.label.text):]) if block.label is not None else None
         if (block.label is not None and block.label.kind in {"q", "range"} and (not block.body.text.strip() or points)
                 and set(block.label.numbers) <= later):
