@@ -605,7 +605,7 @@ def holdout4_warehouse(tmp_path_factory):
 
 
 HOLDOUT4_FLOOR = 0.84  # 57.4 % when first read blind, 85.4 % after question tables, per-route and per-area table columns, long and transposed tables and the lexicon of headings and places
-HOLDOUT3_FLOOR = 0.88  # 59.8 % when first read blind, 89.6 % after the lexicon, Word list numbering and the layout rules it and later sets showed
+HOLDOUT3_FLOOR = 0.89  # 59.8 % when first read blind, 90.0 % after the lexicon, Word list numbering and the layout rules it and later sets showed
 SILENT_CEILING = 0.03  # slots wrong or missing with no review item pointing a person at them
 
 
@@ -640,7 +640,7 @@ def holdout8_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout8"), sorted(p for p in (FIXTURES / "holdout8").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT8_FLOOR = 0.91  # 71.6 % when first read blind, 93.0 % after workbooks of sheets, tables of referrers and funders and the ninth set's layouts
+HOLDOUT8_FLOOR = 0.92  # 71.6 % when first read blind, 93.2 % after workbooks of sheets, tables of referrers and funders and the ninth set's layouts
 HOLDOUT8_SILENT_CEILING = 0.03  # 6.0 % when first read, 1.8 % now
 HOLDOUT5_SILENT_CEILING = 0.04  # 7.0 % when first read, 2.9 % now
 
@@ -650,8 +650,8 @@ def holdout9_warehouse(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("holdout9"), sorted(p for p in (FIXTURES / "holdout9").iterdir() if p.suffix not in {".json", ".md"}))
 
 
-HOLDOUT9_FLOOR = 0.75  # 74.2 % when first read blind: the figure for layouts the extractor was not written for
-HOLDOUT9_SILENT_CEILING = 0.05  # 4.1 % when first read
+HOLDOUT9_FLOOR = 0.82  # 74.2 % when first read blind (the figure for layouts the extractor was not written for), 83.7 % after its sheets and tables per programme
+HOLDOUT9_SILENT_CEILING = 0.04  # 4.1 % when first read, 2.7 % now
 
 
 @pytest.mark.parametrize("folder, floor, ceiling", [
