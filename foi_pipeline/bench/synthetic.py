@@ -198,7 +198,9 @@ def make_reply(i: int, rng: random.Random, spec: RequestSpec, areas: list) -> Sy
             "referrers": [force, "The Probation Service"],
         })
     gold = {"authority": authority, "area": area.name, "foi_reference": reference, "response_date": f"2023-{month:02d}-{day:02d}",
-            "financial_year": spec.financial_year, "population": spec.population, "information_status": "held", "programmes": gold_programmes}
+            "financial_year": spec.financial_year, "population": spec.population, "programmes": gold_programmes,
+            # a reply that says of a figure it asked for that it is not held holds the request only in part
+            "information_status": "partly_held" if any(g.get("status") == "not_held" for p in programmes for g in p.gold.values()) else "held"}
     return SyntheticReply(name=f"reply_{i:05d}", lines=lines, table=table if layout == "table" else None, gold=gold)
 
 

@@ -759,12 +759,14 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
     for item in facts.reviews:
         review(item.table, item.field, item.reason, item.span, item.severity, item.programme, item.value)
     gaps = [a for a in tables["answers"] if a["status"] in {"not_held", "refused"} and a["question_key"] != "evaluation_link"]
+    gaps += [r for t in ("funnel_counts", "budgets") for r in tables[t] if r["status"] in {"not_held", "refused"} and r["char_end"]]
     if meta.information_status == "held" and gaps:
-        # answers given, and one of the request's questions answered "not held" or withheld: the request is partly held
+        # answers given, and a figure the request asked for "not held" or withheld: the request is partly held
         meta.information_status = "partly_held"
-        which = ", ".join(str(a["question_no"] or a["question_key"]) for a in gaps)
-        review("documents", "information_status", f"read as partly held: the letter answers, but the answer(s) to question(s) {which} "
-               "say not held or refused", Span.of(text, gaps[0]["char_start"], gaps[0]["char_end"]))
+        which = ", ".join(dict.fromkeys(str(g.get("question_no") or g.get("question_key") or f"{g.get('route', '')} {g.get('stage', 'budget')}".strip())
+                                        for g in gaps))
+        review("documents", "information_status", f"read as partly held: the letter answers, but it says not held or refused "
+               f"for {which}", Span.of(text, gaps[0]["char_start"], gaps[0]["char_end"]))
     if meta.information_status in {"held", "partly_held"} and not registry.programmes:
         review("programmes", "name", "the reply says it holds information but no programme was recognised",
                (seg.blocks[0].body if seg.blocks else EMPTY) or seg.preamble, "error")
