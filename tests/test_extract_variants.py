@@ -2102,3 +2102,13 @@ def test_a_workbook_cover_naming_its_sheets_and_a_sheet_of_one_programmes_fields
     ex, names, funnel, budgets, funders, referrers = read(text, is_file=False)
     assert list(names.values()) == ["Rebuild"]
     assert ex.tables["programmes"][0]["providers"] == ["White Rose Behaviour Change CIC"]
+
+
+def test_a_star_takes_its_upper_bound_from_the_letters_note_below_the_table(read):
+    text = (_REQUEST + "Our response to each part is in the table below.\nNo. | Your question | Our response\n"
+            "1 | Name/Title/Scope of the commissioned programme | The OPCC commissions New Horizons, a group programme.\n"
+            "2 | Self-referrals: number referred / accepted / completed | Referred: 23 Accepted: 14 Completed: *\n"
+            "* Numbers below 10 have been suppressed to reduce the risk of identifying individuals.\n")
+    ex, names, funnel, *_ = read(text, is_file=False)
+    row = next(r for r in ex.tables["funnel_counts"] if r["route"] == "self" and r["stage"] == "completed")
+    assert row["status"] == "suppressed" and row["count_high"] == 9

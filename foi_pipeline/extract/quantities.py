@@ -467,6 +467,12 @@ def _context(text: str, folded: str) -> _Context:
     return _Context(skip, policy_spans, sentences, policy_sentences)
 
 
+def suppression_bound(text: str) -> int | None:
+    """The highest figure a letter's own note says it hides ("* Numbers below 10 have been suppressed", "fewer than
+    five is shown as *"): the upper bound of a marker whose answer does not say it."""
+    return _context(text, fold(text)).threshold_high
+
+
 # --- counts --------------------------------------------------------------------------------------
 
 # (?=[0-9]) first: the lookbehinds then run only where a number starts (several times faster).

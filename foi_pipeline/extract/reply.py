@@ -53,7 +53,7 @@ from foi_pipeline.extract.programmes import (
     looks_like_name,
 )
 from foi_pipeline.extract.prose import read_prose, read_prose_counts, request_wording
-from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once
+from foi_pipeline.extract.quantities import CountReading, may_state_status, read_count, reading_once, suppression_bound
 from foi_pipeline.extract.sections import Section, caption_name, heading_name, split_sections, table_sections
 from foi_pipeline.extract.segment import ANSWER_PREFIX_RE, Block, find_question_table, find_question_tables, segment
 from foi_pipeline.extract.spans import EMPTY, Span, evidence
@@ -691,6 +691,7 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
             else:
                 review("funnel_counts", f"{fact.route}_{fact.stage}", "the reply gives two different answers for this figure; the first is used", fact.span, programme=fact.programme, value=str(fact.reading.count))
     said_of_all = _whole_answer_statuses(spec, tables["answers"], facts, seg.blocks)
+    letter_bound: list[int | None] = []  # the letter's suppression note, read once when a marker needs it
     for programme in registry.programmes:
         for route, stage in ROUTES_STAGES:
             slot_fact = chosen.get((id(programme), route, stage))
@@ -706,6 +707,12 @@ def _read_reply(text: str, *, doc_id: str, spec: RequestSpec, catalogue: Catalog
                 chosen.setdefault((id(programme), route, stage), slot_fact)  # a later "All" or "As above" may rest on this one
             reading = slot_fact.reading if slot_fact else None
             status = reading.status if reading else "not_stated"
+            if reading is not None and status == "suppressed" and reading.high is None:
+                # "Completed: *" and, under the table, "* Numbers below 10 have been suppressed": the note's bound
+                if not letter_bound:
+                    letter_bound.append(suppression_bound(text))
+                if letter_bound[0] is not None:
+                    reading = CountReading(status, None, reading.low, letter_bound[0], reading.qualifier, reading.start, reading.end, reading.rule)
             tables["funnel_counts"].append({
                 "doc_id": doc_id, "programme_id": pids[id(programme)], "population": spec.population,
                 "route": route, "stage": stage, "count": reading.count if reading and status == "value" else None,
