@@ -792,14 +792,8 @@ def _budget_row_per_column(table: Table, registry: ProgrammeRegistry, spec: Requ
     for cell, programme in zip(budget[0][1:], columns[1:]):
         if programme is None or not cell.text.strip():
             continue
-        bare = _BARE_AMOUNT_RE.fullmatch(cell.text.strip())
-        if bare is not None and not find_money(cell.text):
-            # a sheet's cell holds the number, the row says it is money: "| Budget | 210000 |"
-            facts.money.append(MoneyFact(programme, "value", Decimal(bare.group().replace(",", "")).quantize(Decimal("0.01")), spec.financial_year, cell,
-                                         "budget:table:bare_amount", None))
-            read = True
-        else:
-            read = _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table") or read
+        read = _bare_amount(programme, cell, spec, facts) or \
+            _money_piece(Piece(programme, cell), cell, registry, spec, facts, rule_prefix="budget:table") or read
     return read
 
 
@@ -1208,14 +1202,21 @@ def _programme_column(table: Table, registry: ProgrammeRegistry) -> int | None:
 def _budget_cells(programme: Programme, cells: list[Span], registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> bool:
     """The first amount in a budget row's cells, in pounds when the row says it is money ("| Budget | 212500 |")."""
     for cell in cells:
-        bare = _BARE_AMOUNT_RE.fullmatch(cell.text.strip())
-        if bare is not None and not find_money(cell.text):
-            facts.money.append(MoneyFact(programme, "value", Decimal(bare.group().replace(",", "")).quantize(Decimal("0.01")),
-                                         spec.financial_year, cell, "budget:table:bare_amount", None))
+        if _bare_amount(programme, cell, spec, facts):
             return True
         if find_money(cell.text) and _money_piece(Piece(programme, cell), cell, registry, spec, facts, "budget:table"):
             return True
     return False
+
+
+def _bare_amount(programme: Programme, cell: Span, spec: RequestSpec, facts: Facts) -> bool:
+    """A sheet's cell that holds the number where the row says it is money: "| Budget | 210000 |" is £210,000."""
+    bare = _BARE_AMOUNT_RE.fullmatch(cell.text.strip())
+    if bare is None or find_money(cell.text):
+        return False
+    facts.money.append(MoneyFact(programme, "value", Decimal(bare.group().replace(",", "")).quantize(Decimal("0.01")),
+                                 spec.financial_year, cell, "budget:table:bare_amount", None))
+    return True
 
 
 def _budget_rows_by_programme_column(table: Table, registry: ProgrammeRegistry, spec: RequestSpec, facts: Facts) -> bool:
@@ -1244,21 +1245,19 @@ def _funders_by_programme_column(table: Table, registry: ProgrammeRegistry, orgs
     column = _programme_column(table, registry)
     if column is None:
         return False
+    if "budgets" not in answered:
+        _budget_rows_by_programme_column(table, registry, spec, facts)
+    if "funders" in answered:
+        return True
     label = ""
     for row in rows:
         if column >= len(row):
             continue
         label = row[0].text.strip() or label
         programme = registry.resolve(row[column].text)
-        if programme is None or lexicon.SUM_ROW_RE.match(label):
+        if programme is None or lexicon.SUM_ROW_RE.match(label) or _BUDGET_ROW_RE.search(label) or not row[0].text.strip():
             continue
         rest = [c for i, c in enumerate(row) if i not in (0, column)]
-        if _BUDGET_ROW_RE.search(label):
-            if "budgets" not in answered:
-                _budget_cells(programme, rest, registry, spec, facts)
-            continue
-        if "funders" in answered or not row[0].text.strip():
-            continue
         words = " ".join(c.text for c in rest)
         contribution = "in_kind" if IN_KIND_RE.search(words) else "cash" if CASH_RE.search(words) else "unknown"
         for org in split_organisations(row[0], orgs, lenient=True):

@@ -752,12 +752,18 @@ def _trailing_label(line: Span) -> _Head | None:
     m = _TRAILING_LABEL_RE.search(text)
     if m is None or not text[: m.start()].strip(" \t#*") or "." in text[: m.start()]:
         return None
+    label = _numbers_label(m, line)
+    return _Head(label, len(text)) if label is not None else None
+
+
+def _numbers_label(m: re.Match[str], line: Span) -> Label | None:
+    """The label of a heading that names its questions' numbers ("questions 2 to 7", "Q9 and Q10", "Q3")."""
     a, b = int(m.group("a")), int(m.group("b") or m.group("a"))
     if not 0 < a <= b <= 40:
         return None
     numbers = tuple(range(a, b + 1)) if m.group("sep") not in {"and", "&"} and b - a < 12 else tuple(dict.fromkeys((a, b)))
     span = line.sub(m.start("label"), m.end("label"))
-    return _Head(Label(span.text, "range" if len(numbers) > 1 else "q", numbers, span), len(text))
+    return Label(span.text, "range" if len(numbers) > 1 else "q", numbers, span)
 
 
 # "Programme (question 1): The Commissioner commissions ...", "Referrals (questions 2 to 7): ...": a short title,
@@ -771,14 +777,8 @@ _BRACKETED_LABEL_RE = re.compile(
 
 def _bracketed_label(line: Span) -> _Head | None:
     m = _BRACKETED_LABEL_RE.match(line.text)
-    if m is None:
-        return None
-    a, b = int(m.group("a")), int(m.group("b") or m.group("a"))
-    if not 0 < a <= b <= 40:
-        return None
-    numbers = tuple(range(a, b + 1)) if m.group("sep") not in {"and", "&"} and b - a < 12 else tuple(dict.fromkeys((a, b)))
-    span = line.sub(m.start("label"), m.end("label"))
-    return _Head(Label(span.text, "range" if len(numbers) > 1 else "q", numbers, span), m.end())
+    label = _numbers_label(m, line) if m is not None else None
+    return _Head(label, m.end()) if m is not None and label is not None else None
 
 
 # A label, a tab or a run of spaces, then words with no such gap: a numbered line aligned as Word and PDFs align them
